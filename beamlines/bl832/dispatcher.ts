@@ -1,0 +1,13 @@
+import { type ChainOptions, type ChainStep, unavailable } from '../../src/steps/chain.js';
+import { moveLink } from '../../src/steps/move.js';
+import type { Config832 } from './config.js';
+
+/** 8.3.2: move the scan, catalogue it, reconstruct it at NERSC, archive it to tape. */
+export function chain832(beamline: Config832, opts: ChainOptions): ChainStep[] {
+  return [
+    moveLink(beamline, opts.exportControlled),
+    unavailable('ingest', 'SciCat ingest is not built yet'),
+    unavailable('recon', 'tomography reconstruction at NERSC/ALCF is not built yet'),
+    unavailable('hpss', 'HPSS tape archiving is not built yet'),
+  ];
+}

@@ -1,0 +1,73 @@
+/**
+ * The steps as both front doors call them: the GitHub actions (actions/<step>/main.ts) and the `splash`
+ * CLI. Each takes the raw inputs, validates all of them (config, beamline, every path) before anything
+ * touches a file, then runs the step on the given context.
+ */
+import { loadConfig } from '../src/config/index.js';
+import { usageError } from '../src/errors.js';
+import type { PruneReport } from '../src/prune/index.js';
+import type { StepContext } from '../src/run/context.js';
+import { parseBeamlineId, parsePathList } from '../src/run/inputs.js';
+import { type ChainOutcome, runChain } from '../src/steps/chain.js';
+import { moveStep, type MoveResult } from '../src/steps/move.js';
+import { pruneStep } from '../src/steps/prune.js';
+import { configuredBeamlines, openBeamline } from './index.js';
+
+export interface MoveArgs {
+  readonly config: string;
+  readonly beamline: string;
+  /** Newline-separated or a JSON array (the action input), or already a list (CLI arguments). */
+  readonly filePaths: string | readonly string[];
+  readonly exportControlled: boolean;
+}
+
+export async function runMove(ctx: StepContext, args: MoveArgs): Promise<MoveResult> {
+  const id = parseBeamlineId(args.beamline, 'beamline');
+  const raw = typeof args.filePaths === 'string' ? parsePathList(args.filePaths, 'file-paths') : args.filePaths;
+  if (raw.length === 0) throw usageError('file-paths: no paths given');
+  const config = await loadConfig(args.config);
+  const beamline = openBeamline(config, id).config;
+  const paths = beamline.gate(raw);
+  return moveStep(ctx, { beamline, paths, exportControlled: args.exportControlled });
+}
+
+export interface PruneArgs {
+  readonly config: string;
+  /** Empty: every configured beamline. */
+  readonly beamline: string;
+  readonly dryRun: boolean;
+  readonly now: Date;
+}
+
+export async function runPrune(ctx: StepContext, args: PruneArgs): Promise<PruneReport[]> {
+  const config = await loadConfig(args.config);
+  const beamlines = args.beamline === '' ? configuredBeamlines(config) : [openBeamline(config, parseBeamlineId(args.beamline, 'beamline'))];
+  return pruneStep(ctx, { beamlines: beamlines.map((b) => b.config), dryRun: args.dryRun, now: args.now });
+}
+
+export interface DispatchArgs {
+  readonly config: string;
+  readonly beamline: string;
+  readonly filePaths: readonly string[];
+  readonly exportControlled: boolean;
+}
+
+export async function runDispatch(ctx: StepContext, args: DispatchArgs): Promise<ChainOutcome[]> {
+  const id = parseBeamlineId(args.beamline, 'beamline');
+  if (args.filePaths.length === 0) throw usageError('no paths given', `usage: splash run ${id} <path…>`);
+  const config = await loadConfig(args.config);
+  const beamline = openBeamline(config, id);
+  const paths = beamline.config.gate(args.filePaths);
+  const { outcomes } = await runChain(ctx, beamline.config, paths, beamline.chain({ exportControlled: args.exportControlled }));
+  return outcomes;
+}
+
+/** Parse a --now / `now` value: an ISO date or date-time; empty means the real clock. */
+export function parseNow(raw: string, field: string): Date {
+  if (raw === '') return new Date();
+  const d = new Date(raw);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(d.getTime())) {
+    throw usageError(`${field}: expected a date like 2026-12-01 or 2026-12-01T08:00:00Z, got ${JSON.stringify(raw)}`);
+  }
+  return d;
+}

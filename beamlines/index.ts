@@ -1,0 +1,56 @@
+import { BeamlineConfig, ConfiguredBeamline } from '../src/config/beamline.js';
+import type { SplashConfig } from '../src/config/index.js';
+import { usageError } from '../src/errors.js';
+import { type ChainOptions, type ChainStep, unavailable } from '../src/steps/chain.js';
+import { moveLink } from '../src/steps/move.js';
+import { Config733 } from './bl733/config.js';
+import { chain733 } from './bl733/dispatcher.js';
+import { Config7012 } from './bl7012/config.js';
+import { chain7012 } from './bl7012/dispatcher.js';
+import { Config832 } from './bl832/config.js';
+import { chain832 } from './bl832/dispatcher.js';
+
+/** A beamline as the front doors see it: its config and its dispatcher's chain. */
+export interface Beamline {
+  readonly config: BeamlineConfig;
+  chain(opts: ChainOptions): ChainStep[];
+}
+
+/** Beamlines with a folder of their own. Adding one: a folder with config.ts + dispatcher.ts, and a line here. */
+const known: Record<string, (c: SplashConfig) => Beamline> = {
+  '8.3.2': (c) => { const b = new Config832(c); return { config: b, chain: (o) => chain832(b, o) }; },
+  '7.3.3': (c) => { const b = new Config733(c); return { config: b, chain: (o) => chain733(b, o) }; },
+  '7.0.1.2': (c) => { const b = new Config7012(c); return { config: b, chain: (o) => chain7012(b, o) }; },
+};
+
+export const knownBeamlineIds = Object.keys(known);
+
+/**
+ * The beamline for an id: one with its own folder, or one defined only in config.yml (which gets the
+ * shared behaviour: move, then an ingest that is not configured).
+ */
+export function openBeamline(config: SplashConfig, id: string): Beamline {
+  const make = known[id];
+  if (make) return make(config);
+  if (config.beamlines.has(id)) {
+    const b = new ConfiguredBeamline(config, id);
+    return { config: b, chain: (o) => [moveLink(b, o.exportControlled), unavailable('ingest', 'SciCat ingest is not built yet')] };
+  }
+  const ids = [...new Set([...knownBeamlineIds, ...config.beamlines.keys()])].join(', ');
+  throw usageError(`unknown beamline ${JSON.stringify(id)}`, `known beamlines: ${ids}`);
+}
+
+/** Every beamline the config file has settings for (the ones a scheduled prune sweeps). */
+export function configuredBeamlines(config: SplashConfig): Beamline[] {
+  const ids = new Set(config.beamlines.keys());
+  for (const id of knownBeamlineIds) {
+    const b = openBeamline(config, id);
+    // A known beamline counts if its settings resolve (e.g. from the legacy layout).
+    try {
+      if (b.config.settings.id === id) ids.add(id);
+    } catch {
+      // not configured in this file
+    }
+  }
+  return [...ids].sort().map((id) => openBeamline(config, id));
+}

@@ -1,0 +1,23 @@
+import { createRequire as __splashCreateRequire } from 'node:module';
+import { fileURLToPath as __splashFileURLToPath } from 'node:url';
+import { dirname as __splashDirname } from 'node:path';
+const require = __splashCreateRequire(import.meta.url);
+const __filename = __splashFileURLToPath(import.meta.url);
+const __dirname = __splashDirname(__filename);
+import {
+  actionEntry,
+  getInput,
+  parseBeamlineId,
+  parseBoolean,
+  parsePathList
+} from "./chunks/chunk-4RZECVC5.js";
+
+// actions/move/main.ts
+await actionEntry(async () => {
+  const beamline = parseBeamlineId(getInput("beamline", { required: true }), "beamline");
+  const filePaths = parsePathList(getInput("file-paths", { required: true }), "file-paths");
+  const config = getInput("config", { fallback: "config.yml" });
+  const exportControlled = parseBoolean(getInput("is-export-control"), "is-export-control", false);
+  const { runMoveAction } = await import("./chunks/run-47XMRN4D.js");
+  await runMoveAction({ config, beamline, filePaths, exportControlled });
+});

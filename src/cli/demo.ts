@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runDispatch, runPrune } from '../../beamlines/commands.js';
+import { usageError } from '../errors.js';
+import { walkTree } from '../fs/walk.js';
+import { formatBytes } from '../run/format.js';
+import { runStep } from '../run/step.js';
+import { createTerminalContext } from '../run/terminal.js';
+
+const DAY_MS = 86_400_000;
+
+const demoConfig = (root: string): string => `# A throw-away facility made by "splash demo". Every endpoint is a local folder.
+endpoints:
+  beamline: { type: filesystem, root_path: ${root}/beamline }   # the acquisition computer's disk
+  server:   { type: filesystem, root_path: ${root}/server }     # the facility data server
+  archive:  { type: filesystem, root_path: ${root}/archive }    # long-term storage
+beamlines:
+  "8.3.2":
+    path_prefix: /global          # the watcher sends /global/raw/<proposal>/<scan>.h5
+    move:
+      - { from: beamline, to: server }
+      - { from: server, to: archive }
+    prune:
+      - { endpoint: beamline, after_days: 1, check: server, verify: hash }
+      - { endpoint: server, after_days: 35, check: archive }
+`;
+
+/**
+ * `splash demo`: the whole first slice on local folders — dispatch two scans through 8.3.2's chain, let a
+ * third arrive that never gets dispatched, then sweep two days later: the replicated scans are pruned from
+ * the beamline disk, the lonely one is kept and reported unsafe.
+ */
+export async function runDemo(opts: { dir: string | undefined; clean: boolean; verbose: boolean }): Promise<number> {
+  const root = opts.dir ? resolve(opts.dir) : await mkdtemp(join(tmpdir(), 'splash-demo-'));
+  if (opts.dir && existsSync(root) && readdirSync(root).length > 0) {
+    throw usageError(`--dir ${root} is not empty`, 'give a new or empty folder, or leave --dir out to use a temp folder');
+  }
+  const out = process.stdout;
+  const say = (s = ''): boolean => out.write(`${s}\n`);
+  const config = join(root, 'config.yml');
+  for (const d of ['beamline', 'server', 'archive']) await mkdir(join(root, d), { recursive: true });
+  await writeFile(config, demoConfig(root));
+
+  const proposal = join(root, 'beamline', 'raw', 'demo-proposal');
+  await mkdir(proposal, { recursive: true });
+  const scans = [
+    ['scan_0001.h5', 12 * 1024 * 1024],
+    ['scan_0002.h5', 40 * 1024 * 1024],
+  ] as const;
+  for (const [name, size] of scans) await writeFile(join(proposal, name), randomBytes(size));
+
+  say(`splash demo — a throw-away facility in ${root}`);
+  say(`  config:    ${config}`);
+  say(`  endpoints: beamline/ → server/ → archive/ (local folders)`);
+  say();
+  say(`1. The file watcher dispatches two new scans to beamline 8.3.2:`);
+  const dispatched = scans.map(([name]) => `/global/raw/demo-proposal/${name}`);
+  for (const p of dispatched) say(`     ${p}`);
+  say();
+  const ctx = createTerminalContext({ verbose: opts.verbose });
+  await runStep(ctx, 'Dispatch 8.3.2', (c) => runDispatch(c, { config, beamline: '8.3.2', filePaths: dispatched, exportControlled: false }));
+
+  await writeFile(join(proposal, 'scan_0003.h5'), randomBytes(4 * 1024 * 1024));
+  const later = new Date(Date.now() + 2 * DAY_MS);
+  say();
+  say(`2. A third scan (scan_0003.h5) lands on the beamline disk, but its dispatch never fires.`);
+  say(`3. Two days later (--now ${later.toISOString().slice(0, 10)}) the scheduled prune runs:`);
+  say();
+  const pruneCtx = createTerminalContext({ verbose: opts.verbose });
+  const reports = await runStep(pruneCtx, 'Prune', (c) => runPrune(c, { config, beamline: '8.3.2', dryRun: false, now: later }));
+
+  say();
+  say('What happened:');
+  for (const r of reports) {
+    say(`  ${r.endpoint}: ${r.pruned.length} pruned, ${r.kept.length} kept (younger than ${r.afterDays} days), ${r.unsafe.length} unsafe`);
+    for (const u of r.unsafe) say(`    unsafe: ${u.rel} — ${u.reason}`);
+  }
+  say();
+  say('Where the data is now:');
+  for (const d of ['beamline', 'server', 'archive']) {
+    const files = [...walkTree(join(root, d))].flatMap((e) => (e.kind === 'file' ? [`${e.rel} (${formatBytes(e.stat.size)})`] : []));
+    say(`  ${d}/: ${files.length === 0 ? '(empty)' : files.join(', ')}`);
+  }
+  say();
+  if (opts.clean) {
+    await rm(root, { recursive: true, force: true });
+    say(`Removed ${root}.`);
+  } else {
+    say('Look around, or try it yourself:');
+    say(`  ls -R ${root}`);
+    say(`  node dist/cli/index.js prune --config ${config} --dry-run --now ${new Date(Date.now() + 40 * DAY_MS).toISOString().slice(0, 10)}`);
+    say(`  node dist/cli/index.js run 8.3.2 --config ${config} /global/raw/demo-proposal/scan_0003.h5`);
+    say(`  rm -rf ${root}    # when done`);
+  }
+  // Both listings must agree with what the pipeline promised: nothing lost.
+  const left = await readdir(proposal);
+  if (!left.includes('scan_0003.h5')) throw new Error('demo invariant broken: the unreplicated scan was deleted');
+  return 0;
+}

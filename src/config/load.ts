@@ -1,0 +1,174 @@
+/**
+ * config.yml → SplashConfig: parse (positions kept), expand `${VAR}`, validate both layouts, check cross
+ * references, and only then build the result. Every problem found on the way is reported in one error.
+ */
+import { readFile } from 'node:fs/promises';
+import type * as z from 'zod';
+import type { TransferEndpoint } from '../endpoints.js';
+import { configError } from '../errors.js';
+import { expandTree } from './env.js';
+import { CONFIG_HINT, describeValue, expectedPhrase, fromZodIssues, isRecord, issuesError, type Issue } from './issues.js';
+import { pathId, type KeyPath } from './key-path.js';
+import { checkReferences } from './references.js';
+import {
+  FIXED_SECTIONS,
+  HPSS_SECTION,
+  IMAGES_SECTION,
+  ImagesSchema,
+  LegacyHpssEndpointSchema,
+  SectionsSchema,
+  TOP_LEVEL_KEYS,
+  type EndpointInput,
+  type Sections,
+} from './schema.js';
+import type { BeamlineSettings, GlobusApp, SplashConfig } from './types.js';
+import { readYamlTree, type SourcePositions } from './yaml-tree.js';
+
+const ENV_HINT = 'set the environment variables named above before running (write $${ for a literal ${)';
+
+/** Validate one value that sits at `prefix` in the file; problems go to `issues`. */
+function validate<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  prefix: KeyPath,
+  positions: SourcePositions,
+  issues: Issue[],
+): z.output<T> | undefined {
+  const result = schema.safeParse(input, { reportInput: true, error: expectedPhrase });
+  if (result.success) return result.data;
+  issues.push(...fromZodIssues(result.error.issues, prefix, positions));
+  return undefined;
+}
+
+type TopLevelKind = 'section' | 'hpss' | 'images';
+
+function topLevelKind(key: string): TopLevelKind | undefined {
+  if ((FIXED_SECTIONS as readonly string[]).includes(key)) return 'section';
+  if (HPSS_SECTION.test(key)) return 'hpss';
+  if (IMAGES_SECTION.test(key)) return 'images';
+  return undefined;
+}
+
+export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv = process.env): SplashConfig {
+  const tree = readYamlTree(text, source);
+  if (tree.kind === 'syntax') throw issuesError(source, tree.issues, tree.positions);
+  if (tree.kind === 'empty') {
+    throw configError(`${source} is empty; expected sections such as endpoints: and beamlines:`, `add the endpoints and beamlines sections; ${CONFIG_HINT}`);
+  }
+  const { positions } = tree;
+  const issues: Issue[] = [...tree.issues];
+  if (!isRecord(tree.data)) {
+    issues.push({ path: [], text: `expected a mapping of sections (${TOP_LEVEL_KEYS}), got ${describeValue(tree.data)}` });
+    throw issuesError(source, issues, positions);
+  }
+
+  // `prefect:` belonged to the old scheduler; it is accepted and ignored, so its ${VARS} are never expanded.
+  const kept = Object.fromEntries(Object.entries(tree.data).filter(([key]) => key !== 'prefect'));
+  const expanded = expandTree(kept, env, (path) => positions.locate(path));
+  issues.push(...expanded.problems.map((problem): Issue => ({ ...problem, hint: ENV_HINT, unreadable: true })));
+  // A value that could not be read (bad alias, unset ${VAR}) is not the real value: its schema problems are noise.
+  const unreadable = new Set(issues.flatMap((issue) => (issue.path && issue.unreadable ? [pathId(issue.path)] : [])));
+  const data = isRecord(expanded.data) ? expanded.data : {};
+
+  for (const key of Object.keys(tree.data)) {
+    if (topLevelKind(key) === undefined) {
+      issues.push({
+        path: [key],
+        offset: positions.keyOffset([key]),
+        text: `unknown key ${JSON.stringify(key)}; expected one of ${TOP_LEVEL_KEYS}`,
+      });
+    }
+  }
+  const schemaIssues: Issue[] = [];
+  const sections = validate(SectionsSchema, data, [], positions, schemaIssues);
+  const hpss = new Map<string, z.output<typeof LegacyHpssEndpointSchema> | undefined>();
+  const images = new Map<string, Readonly<Record<string, string>>>();
+  for (const [key, value] of Object.entries(data)) {
+    const kind = topLevelKind(key);
+    if (kind === 'hpss') hpss.set(key, validate(LegacyHpssEndpointSchema, value, [key], positions, schemaIssues));
+    if (kind === 'images') {
+      const section = validate(ImagesSchema, value, [key], positions, schemaIssues);
+      if (section) images.set(key, Object.freeze({ ...section }));
+    }
+  }
+  issues.push(...schemaIssues.filter((issue) => !(issue.path && unreadable.has(pathId(issue.path)))));
+  issues.push(...checkReferences(data, positions));
+
+  if (issues.length > 0 || sections === undefined) throw issuesError(source, issues, positions);
+  return buildConfig(source, sections, hpss, images, positions);
+}
+
+function buildConfig(
+  source: string,
+  sections: Sections,
+  hpss: ReadonlyMap<string, z.output<typeof LegacyHpssEndpointSchema> | undefined>,
+  images: ReadonlyMap<string, Readonly<Record<string, string>>>,
+  positions: SourcePositions,
+): SplashConfig {
+  const endpoints = new Map<string, TransferEndpoint>();
+  for (const [name, e] of Object.entries(sections.endpoints ?? {})) endpoints.set(name, toEndpoint(name, e));
+  for (const [name, e] of Object.entries(sections.globus?.globus_endpoints ?? {})) {
+    endpoints.set(name, freeze({ type: 'globus', name, root_path: e.root_path, uuid: e.uuid, uri: e.uri, display_name: e.name }));
+  }
+  for (const [name, e] of hpss) {
+    if (e) endpoints.set(name, freeze({ type: 'hpss', name, root_path: e.root_path, uri: e.uri }));
+  }
+
+  const beamlines = new Map<string, BeamlineSettings>();
+  for (const [id, b] of Object.entries(sections.beamlines ?? {})) {
+    beamlines.set(
+      id,
+      freeze({
+        id,
+        path_prefix: b.path_prefix,
+        move: Object.freeze((b.move ?? []).map((hop) => freeze({ ...hop }))),
+        prune: Object.freeze((b.prune ?? []).map((rule) => freeze({ ...rule }))),
+        runner_labels: Object.freeze([...(b.runner_labels ?? [])]),
+      }),
+    );
+  }
+
+  const globusApps = new Map<string, GlobusApp>();
+  for (const [name, app] of Object.entries(sections.globus?.globus_apps ?? {})) {
+    globusApps.set(name, freeze({ client_id: app.client_id, client_secret: app.client_secret }));
+  }
+
+  return freeze({
+    source,
+    endpoints,
+    beamlines,
+    globusApps,
+    images,
+    scicat: sections.scicat ? freeze({ ...sections.scicat }) : undefined,
+    locate: (keyPath: readonly (string | number)[]) => positions.locate(keyPath),
+  });
+}
+
+function toEndpoint(name: string, e: EndpointInput): TransferEndpoint {
+  switch (e.type) {
+    case 'filesystem':
+      return freeze({ type: 'filesystem', name, root_path: e.root_path });
+    case 'globus':
+      return freeze({ type: 'globus', name, root_path: e.root_path, uuid: e.uuid, uri: e.uri, display_name: e.name });
+    case 'hpss':
+      return freeze({ type: 'hpss', name, root_path: e.root_path, uri: e.uri });
+  }
+}
+
+const freeze = <T extends object>(value: T): Readonly<T> => Object.freeze(value);
+
+/** Read and parse a config file. A missing file says which file and how to point at another. */
+export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<SplashConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = err instanceof Error && 'code' in err ? err.code : undefined;
+    if (code === 'ENOENT') {
+      throw configError(`config file ${file} not found`, 'pass --config <file>, or create config.yml (see docs/config.md)');
+    }
+    if (code === 'EISDIR') throw configError(`config file ${file} is a directory`, 'pass --config with the path of the file itself');
+    throw configError(`cannot read config file ${file}: ${err instanceof Error ? err.message : String(err)}`, 'check the path and its permissions');
+  }
+  return parseConfig(text, file, env);
+}

@@ -1,0 +1,89 @@
+/**
+ * Checks zod cannot make one value at a time: every endpoint a beamline names exists, no endpoint is
+ * defined twice across the two layouts, and no hop or prune rule points at itself. They run on the raw
+ * data so their problems are reported together with the schema's.
+ */
+import { formatKeyPath, type KeyPath } from './key-path.js';
+import { describeValue, isRecord, type Issue } from './issues.js';
+import { HPSS_SECTION } from './schema.js';
+import type { SourcePositions } from './yaml-tree.js';
+
+/** Every endpoint definition in document order: new layout, legacy globus, legacy hpss. */
+function endpointDefinitions(data: Record<string, unknown>): { name: string; path: KeyPath }[] {
+  const found: { name: string; path: KeyPath }[] = [];
+  if (isRecord(data.endpoints)) for (const name of Object.keys(data.endpoints)) found.push({ name, path: ['endpoints', name] });
+  const globus = data.globus;
+  if (isRecord(globus) && isRecord(globus.globus_endpoints)) {
+    for (const name of Object.keys(globus.globus_endpoints)) found.push({ name, path: ['globus', 'globus_endpoints', name] });
+  }
+  for (const name of Object.keys(data)) if (HPSS_SECTION.test(name)) found.push({ name, path: [name] });
+  return found;
+}
+
+/** Definitions in file order, so the one reported as a repeat is the later one. */
+function inFileOrder(found: { name: string; path: KeyPath }[], positions: SourcePositions): { name: string; path: KeyPath }[] {
+  const at = (path: KeyPath): number => positions.keyOffset(path) ?? 0;
+  return [...found].sort((a, b) => at(a.path) - at(b.path));
+}
+
+export function checkReferences(data: Record<string, unknown>, positions: SourcePositions): Issue[] {
+  const issues: Issue[] = [];
+  const defined = new Map<string, KeyPath>();
+  for (const { name, path } of inFileOrder(endpointDefinitions(data), positions)) {
+    const first = defined.get(name);
+    if (first) {
+      issues.push({
+        path,
+        offset: positions.keyOffset(path),
+        text: `expected each endpoint name once, got ${JSON.stringify(name)} again (first defined at ${positions.format(positions.keyOffset(first))} ${formatKeyPath(first)})`,
+      });
+    } else {
+      defined.set(name, path);
+    }
+  }
+  const names = [...defined.keys()].sort();
+  const known = names.length > 0 ? `one of the defined endpoints (${names.join(', ')})` : 'a defined endpoint (none are defined)';
+
+  const reference = (owner: Record<string, unknown>, key: string, path: KeyPath): string | undefined => {
+    const value = owner[key];
+    if (typeof value !== 'string') return undefined; // the schema reports non-strings
+    if (!defined.has(value)) {
+      issues.push({ path: [...path, key], text: `expected ${known}, got ${describeValue(value)}` });
+      return undefined;
+    }
+    return value;
+  };
+
+  if (!isRecord(data.beamlines)) return issues;
+  for (const [id, beamline] of Object.entries(data.beamlines)) {
+    if (!isRecord(beamline)) continue;
+    const base: KeyPath = ['beamlines', id];
+    if (Array.isArray(beamline.move)) {
+      beamline.move.forEach((hop: unknown, index) => {
+        if (!isRecord(hop)) return;
+        const path = [...base, 'move', index];
+        const from = reference(hop, 'from', path);
+        const to = reference(hop, 'to', path);
+        if (from !== undefined && from === to) {
+          issues.push({ path: [...path, 'to'], text: `expected an endpoint other than from (${JSON.stringify(from)}), got ${describeValue(to)}` });
+        }
+      });
+    }
+    if (Array.isArray(beamline.prune)) {
+      beamline.prune.forEach((rule: unknown, index) => {
+        if (!isRecord(rule)) return;
+        const path = [...base, 'prune', index];
+        const endpoint = reference(rule, 'endpoint', path);
+        const check = reference(rule, 'check', path);
+        if (endpoint !== undefined && endpoint === check) {
+          // Checking a copy against itself would let the prune delete the only copy.
+          issues.push({
+            path: [...path, 'check'],
+            text: `expected an endpoint other than the one pruned (${JSON.stringify(endpoint)}), got ${describeValue(check)}`,
+          });
+        }
+      });
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,170 @@
+/**
+ * The shape of config.yml as zod schemas. Two layouts share one file: the new `endpoints:` / `beamlines:`
+ * sections, and the original Python system's `globus:`, `hpss_*`, `*_images*` and `scicat:` sections, which
+ * must load unchanged. Every `error:` below is the "expected …" phrase of an error line (issues.ts).
+ */
+import * as z from 'zod';
+import { BEAMLINE_ID } from '../beamline-id.js';
+import { MissingEnv } from './env.js';
+
+/**
+ * Absolute and normalised: `//` collapsed, `.` dropped, trailing `/` stripped (the legacy file writes
+ * `/global/…/7.3.3/`). `..` and control characters are refused outright: a root_path is where copies land
+ * and deletes happen, so it must mean exactly what it says.
+ */
+export function normaliseAbsolutePath(raw: string): { readonly path: string } | { readonly expected: string } {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
+  if (/[\u0000-\u001f\u007f]/.test(raw)) return { expected: 'an absolute path without control characters' };
+  if (!raw.startsWith('/')) return { expected: 'an absolute path (starting with /)' };
+  const parts = raw.split('/').filter((part) => part !== '' && part !== '.');
+  if (parts.includes('..')) return { expected: 'an absolute path without ".." segments' };
+  return { path: `/${parts.join('/')}` };
+}
+
+const absolutePath = (what: string) =>
+  z.string({ error: what }).transform((raw, ctx) => {
+    const result = normaliseAbsolutePath(raw);
+    if ('path' in result) return result.path;
+    ctx.issues.push({ code: 'custom', message: result.expected, input: raw });
+    return z.NEVER;
+  });
+
+/**
+ * A strict mapping: an unknown key is an error (a typo like `after_dayz` must not silently fall back to a
+ * default). The object-level error gives the accepted keys, which zod's own issue does not carry.
+ */
+function strict<T extends z.core.$ZodLooseShape>(what: string, shape: T) {
+  const keys = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) => {
+      // The only other issue a strict object raises itself is invalid_type.
+      if (issue.code === 'unrecognized_keys') return keys;
+      return `${what} (a mapping with keys ${keys})`;
+    },
+  });
+}
+
+/** "8.3.2", "7.0.1.2": how the facility names beamlines, and what workflow inputs and folders use. */
+const BeamlineId = z.string().regex(BEAMLINE_ID, { error: 'a beamline id of digits separated by dots, like "8.3.2"' });
+
+/** Endpoint names appear in logs, workflow inputs and summaries; keep them to safe characters. */
+const EndpointName = z
+  .string({ error: 'an endpoint name' })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'an endpoint name of letters, digits, ".", "_" and "-"' });
+
+const RootPath = absolutePath('an absolute path');
+const OptionalText = z.string({ error: 'a string' }).optional();
+/** Globus collection ids. `guid`, not `uuid`: Globus ids are not all RFC 9562 versions/variants. */
+const Uuid = z.guid({ error: 'a UUID like 44ae904c-ab64-4145-a8f0-7287de38324d' });
+
+// ----- new layout -----
+
+export const FileSystemEndpointSchema = strict('a filesystem endpoint', {
+  type: z.literal('filesystem'),
+  root_path: RootPath,
+});
+
+export const GlobusEndpointSchema = strict('a globus endpoint', {
+  type: z.literal('globus'),
+  root_path: RootPath,
+  uuid: Uuid,
+  uri: OptionalText,
+  /** Display name (the legacy `name:` field); the endpoint's name is its key. */
+  name: OptionalText,
+});
+
+export const HpssEndpointSchema = strict('an hpss endpoint', {
+  type: z.literal('hpss'),
+  root_path: RootPath,
+  uri: OptionalText,
+});
+
+/** `type` selects the transfer and prune controllers, so it is the discriminator. */
+export const EndpointSchema = z.discriminatedUnion('type', [FileSystemEndpointSchema, GlobusEndpointSchema, HpssEndpointSchema], {
+  // zod types this as union issues only, but a non-mapping input arrives here as invalid_type.
+  error: (issue) => {
+    const code: string = issue.code;
+    return code === 'invalid_type' ? 'an endpoint (a mapping with type: filesystem, globus or hpss, and root_path)' : undefined;
+  },
+});
+
+export const MoveHopSchema = strict('a move hop', {
+  from: EndpointName,
+  to: EndpointName,
+  /** Export-controlled data must not leave the facility; such a hop is skipped for it. */
+  skip_export_controlled: z.boolean().default(false),
+});
+
+export const PruneRuleSchema = strict('a prune rule', {
+  endpoint: EndpointName,
+  after_days: z.number({ error: 'a number >= 0' }).min(0, { error: 'a number >= 0' }),
+  /** The endpoint that must hold a verified copy before anything is deleted. */
+  check: EndpointName,
+  verify: z.enum(['size', 'hash']).default('size'),
+});
+
+export const BeamlineSchema = strict('beamline settings', {
+  /** Stripped from paths the watcher sends (`/global/raw/p1/scan.h5` → `raw/p1/scan.h5`). */
+  path_prefix: absolutePath('an absolute path prefix').optional(),
+  move: z.array(MoveHopSchema).nullish(),
+  prune: z.array(PruneRuleSchema).nullish(),
+  runner_labels: z.array(z.string().min(1)).nullish(),
+});
+
+// ----- legacy layout (the Python system's config.yml) -----
+
+export const LegacyGlobusEndpointSchema = strict('a globus endpoint', {
+  root_path: RootPath,
+  uri: OptionalText,
+  uuid: Uuid,
+  name: OptionalText,
+});
+
+export const LegacyHpssEndpointSchema = strict('an hpss endpoint', {
+  root_path: RootPath,
+  uri: OptionalText,
+  /** Accepted for the legacy file; the endpoint's name is its key. */
+  name: OptionalText,
+});
+
+/** Credentials stay `${VAR}` references; a missing variable arrives here as MissingEnv (deferred). */
+const EnvStringSchema = z.union([z.string().min(1), z.instanceof(MissingEnv)], {
+  error: 'a non-empty string, usually ${ENV_VAR}',
+});
+
+export const GlobusAppSchema = strict('a globus app', {
+  client_id: EnvStringSchema,
+  client_secret: EnvStringSchema,
+});
+
+export const GlobusSectionSchema = strict('the globus section', {
+  globus_endpoints: z.record(EndpointName, LegacyGlobusEndpointSchema).nullish(),
+  globus_apps: z.record(z.string(), GlobusAppSchema).nullish(),
+});
+
+export const ImagesSchema = z.record(z.string(), z.string({ error: 'an image reference (a string)' }), {
+  error: 'a mapping of image names to image references',
+});
+
+// ----- top level -----
+
+/**
+ * The fixed sections. Not strict: the top level also takes `hpss_<name>` and `*_images*` keys, which are
+ * matched by pattern in load.ts, and that check lists what is accepted.
+ */
+export const SectionsSchema = z.object({
+  endpoints: z.record(EndpointName, EndpointSchema).nullish(),
+  beamlines: z.record(BeamlineId, BeamlineSchema).nullish(),
+  globus: GlobusSectionSchema.nullish(),
+  scicat: z.record(z.string(), z.unknown(), { error: 'a mapping of SciCat settings' }).nullish(),
+});
+
+export const FIXED_SECTIONS = ['endpoints', 'beamlines', 'globus', 'scicat', 'prefect'] as const;
+/** Legacy: `hpss_alsdev: { root_path, uri, name }` is an HPSS endpoint named by its key. */
+export const HPSS_SECTION = /^hpss_/;
+/** Legacy: `harbor_images832`, `ghcr_images832`: container images for one beamline's jobs. */
+export const IMAGES_SECTION = /^(harbor|ghcr)_images/;
+export const TOP_LEVEL_KEYS = `${FIXED_SECTIONS.join(', ')}, hpss_<name>, harbor_images<suffix>, ghcr_images<suffix>`;
+
+export type EndpointInput = z.output<typeof EndpointSchema>;
+export type Sections = z.output<typeof SectionsSchema>;

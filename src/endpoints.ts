@@ -1,0 +1,43 @@
+/**
+ * Where data lives. The endpoint's `type` selects its transfer and prune controllers, so adding a kind
+ * of storage means adding a member here and the compiler lists every switch that must handle it.
+ */
+export interface FileSystemEndpoint {
+  readonly type: 'filesystem';
+  /** The key under `endpoints:` (or `globus.globus_endpoints:`) in config.yml. */
+  readonly name: string;
+  /** Absolute, normalised folder that every relative data path is resolved against. */
+  readonly root_path: string;
+}
+
+export interface GlobusEndpoint {
+  readonly type: 'globus';
+  readonly name: string;
+  readonly root_path: string;
+  /** Globus collection UUID. */
+  readonly uuid: string;
+  readonly uri: string | undefined;
+  /** The legacy file's `name:` field, kept for display (it may differ from the key). */
+  readonly display_name: string | undefined;
+}
+
+export interface HPSSEndpoint {
+  readonly type: 'hpss';
+  readonly name: string;
+  readonly root_path: string;
+  readonly uri: string | undefined;
+}
+
+export type TransferEndpoint = FileSystemEndpoint | GlobusEndpoint | HPSSEndpoint;
+export type EndpointType = TransferEndpoint['type'];
+
+export function describeEndpoint(e: TransferEndpoint): string {
+  switch (e.type) {
+    case 'filesystem':
+      return `${e.name} (filesystem ${e.root_path})`;
+    case 'globus':
+      return `${e.name} (globus ${e.uuid}:${e.root_path})`;
+    case 'hpss':
+      return `${e.name} (hpss ${e.root_path})`;
+  }
+}

@@ -1,0 +1,32 @@
+/** The same three lists for every kind of endpoint, so staff read one report whatever the storage. */
+export interface PrunedFile {
+  readonly rel: string;
+  readonly size: number;
+  readonly mtime: Date;
+}
+
+export interface UnsafeFile {
+  readonly rel: string;
+  /** Why it was not deleted, in words a person can act on. */
+  readonly reason: string;
+}
+
+export interface PruneReport {
+  readonly endpoint: string;
+  readonly check: string;
+  readonly afterDays: number;
+  readonly dryRun: boolean;
+  /** Deleted (or, in a dry run, would be deleted): old enough and verified at the check endpoint. */
+  readonly pruned: PrunedFile[];
+  /** Younger than the retention period. */
+  readonly kept: PrunedFile[];
+  /** Old enough but not provably replicated, or not a file prune handles. */
+  readonly unsafe: UnsafeFile[];
+  readonly removedDirs: string[];
+}
+
+export function bytesOf(files: readonly PrunedFile[]): number {
+  let total = 0;
+  for (const f of files) total += f.size;
+  return total;
+}

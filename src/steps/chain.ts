@@ -1,0 +1,72 @@
+import type { BeamlineConfig } from '../config/beamline.js';
+import { describeError, SplashError } from '../errors.js';
+import type { RelPath } from '../paths.js';
+import type { StepContext } from '../run/context.js';
+
+/** One link of a beamline's chain: a step that runs, or a capability that is not built/configured yet. */
+export type ChainStep =
+  | { readonly kind: 'step'; readonly name: string; readonly run: (ctx: StepContext, paths: readonly RelPath[]) => Promise<string> }
+  | { readonly kind: 'unavailable'; readonly name: string; readonly why: string };
+
+export type ChainStatus = 'ok' | 'failed' | 'not configured' | 'not run';
+
+export interface ChainOutcome {
+  readonly unit: string;
+  readonly step: string;
+  readonly status: ChainStatus;
+  readonly detail: string;
+}
+
+export interface ChainOptions {
+  readonly exportControlled: boolean;
+}
+
+export const unavailable = (name: string, why: string): ChainStep => ({ kind: 'unavailable', name, why });
+
+/**
+ * The dispatcher's engine: run each unit of work (one file, or the whole list for beamlines that batch)
+ * through the chain in order; the first failure stops everything after it — later steps are "not run".
+ * A step that is not available is reported as "not configured" and the chain goes on: it is not a failure
+ * of the data, and nothing pretends to have done it.
+ */
+export async function runChain(
+  ctx: StepContext,
+  beamline: BeamlineConfig,
+  paths: readonly RelPath[],
+  steps: readonly ChainStep[],
+): Promise<{ ok: boolean; outcomes: ChainOutcome[] }> {
+  const units: { label: string; paths: readonly RelPath[] }[] =
+    beamline.dispatchShape === 'list' ? [{ label: `${paths.length} file(s)`, paths }] : paths.map((p) => ({ label: p, paths: [p] }));
+  const outcomes: ChainOutcome[] = [];
+  let failed: SplashError | Error | undefined;
+  for (const unit of units) {
+    for (const step of steps) {
+      if (failed) {
+        outcomes.push({ unit: unit.label, step: step.name, status: 'not run', detail: 'an earlier step failed' });
+        continue;
+      }
+      if (step.kind === 'unavailable') {
+        ctx.warn(`${step.name}: not configured — ${step.why}`);
+        outcomes.push({ unit: unit.label, step: step.name, status: 'not configured', detail: step.why });
+        continue;
+      }
+      try {
+        const detail = await step.run(ctx, unit.paths);
+        outcomes.push({ unit: unit.label, step: step.name, status: 'ok', detail });
+      } catch (err) {
+        failed = err instanceof Error ? err : new Error(String(err));
+        ctx.error(`${step.name} failed for ${unit.label}: ${describeError(err)}`);
+        outcomes.push({ unit: unit.label, step: step.name, status: 'failed', detail: describeError(err) });
+      }
+    }
+  }
+  ctx.summary.heading(`Dispatch · beamline ${beamline.id} (${beamline.title})`, 2);
+  ctx.summary.table(['file', 'step', 'status', 'detail'], outcomes.map((o) => [o.unit, o.step, o.status, o.detail]));
+  if (failed) {
+    ctx.summary.text(`**The chain stopped at the first failure.** Fix the cause above, then run the dispatch again: finished copies are verified and kept, so a re-run only does what is missing.`);
+    // Usage/config errors keep their kind (exit 2); anything else is a failed step (exit 1).
+    if (failed instanceof SplashError && failed.kind !== 'not-configured') throw failed;
+    throw new SplashError('step', `dispatch for beamline ${beamline.id} failed: ${failed.message}`);
+  }
+  return { ok: true, outcomes };
+}

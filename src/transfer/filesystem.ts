@@ -1,0 +1,181 @@
+import { constants, type Stats } from 'node:fs';
+import { copyFile, link, lstat, mkdir, open, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { FileSystemEndpoint } from '../endpoints.js';
+import { stepError } from '../errors.js';
+import { hashFile } from '../fs/hash.js';
+import { codeOf, walkTree } from '../fs/walk.js';
+import { relPathUnder, resolveInside, type RelPath } from '../paths.js';
+import type { StepContext } from '../run/context.js';
+
+/** What happened to one file. `identical`: the destination already held the same bytes (a re-run). */
+export interface FileCopy {
+  readonly rel: RelPath;
+  readonly status: 'copied' | 'identical';
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
+export interface CopyReport {
+  readonly files: FileCopy[];
+  /** Entries inside a copied folder that were not copied (symlinks, sockets, unreadable) and why. */
+  readonly skipped: { rel: string; reason: string }[];
+}
+
+/** Suffix of the temporary name a copy is written under; never a final name, so prune and re-runs can tell. */
+export const PARTIAL_SUFFIX = '.splash-partial';
+
+export function partialNameFor(finalPath: string): string {
+  return join(dirname(finalPath), `.${basename(finalPath)}${PARTIAL_SUFFIX}`);
+}
+
+export interface CopyOptions {
+  readonly ctx: StepContext;
+  /** fsync the copy before it gets its final name (default true: a power cut must not leave a torn file). */
+  readonly fsync?: boolean;
+}
+
+/**
+ * Copy `rel` (a file or a folder tree) from one file-system endpoint to another, same relative path.
+ * Every file lands under a temporary name, is checked for size and SHA-256 against the source, gets the
+ * source's mtime, and only then takes its final name — without ever replacing an existing file.
+ */
+export async function copyBetweenFilesystems(
+  from: FileSystemEndpoint,
+  to: FileSystemEndpoint,
+  rel: RelPath,
+  opts: CopyOptions,
+): Promise<CopyReport> {
+  const srcAbs = await resolveInside(from.root_path, rel, { mustExist: true });
+  const st = await stat(srcAbs);
+  const report: CopyReport = { files: [], skipped: [] };
+  if (st.isFile()) {
+    report.files.push(await copyOneFile(from, to, rel, opts));
+    return report;
+  }
+  if (!st.isDirectory()) throw stepError(`${from.name}:${rel} is neither a file nor a folder; nothing copied`);
+  for (const entry of walkTree(from.root_path, rel)) {
+    if (entry.kind === 'skipped') report.skipped.push({ rel: entry.rel, reason: entry.reason });
+    else if (entry.kind === 'file') {
+      let fileRel: RelPath;
+      try {
+        fileRel = relPathUnder(from.root_path, entry.abs);
+      } catch (err) {
+        // A name the gate refuses (say, starting with '-') is reported, not copied, and does not stop the rest.
+        report.skipped.push({ rel: entry.rel, reason: `name refused by the path gate: ${err instanceof Error ? err.message : String(err)}` });
+        continue;
+      }
+      report.files.push(await copyOneFile(from, to, fileRel, opts));
+    }
+  }
+  return report;
+}
+
+async function copyOneFile(from: FileSystemEndpoint, to: FileSystemEndpoint, rel: RelPath, opts: CopyOptions): Promise<FileCopy> {
+  const { ctx } = opts;
+  const src = await resolveInside(from.root_path, rel, { mustExist: true });
+  const dst = await resolveInside(to.root_path, rel);
+  const before = await stat(src);
+
+  const existing = await lstatOrUndefined(dst);
+  if (existing) return compareExisting(src, dst, before, existing, rel, to);
+
+  await mkdir(dirname(dst), { recursive: true });
+  // The dirs just created could only be inside the root, but re-check: a concurrent symlink swap must not win.
+  await resolveInside(to.root_path, rel);
+  const tmp = partialNameFor(dst);
+  // A partial left by a killed run is garbage by definition (it never got its final name): start over.
+  await rm(tmp, { force: true });
+
+  const progress = ctx.progress(`${from.name} → ${to.name}: ${rel}`, before.size);
+  const poll = setInterval(() => {
+    stat(tmp).then((s) => { progress.update(s.size); }, () => undefined);
+  }, 250);
+  let srcHash: { digest: string; bytes: number };
+  try {
+    // The kernel copies (copy_file_range/sendfile, as cp does) while we hash the source in parallel.
+    [srcHash] = await Promise.all([hashFile(src), copyFile(src, tmp, constants.COPYFILE_EXCL)]);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw stepError(`copy of ${rel} from ${from.name} to ${to.name} failed: ${codeOf(err)}`);
+  } finally {
+    clearInterval(poll);
+  }
+  progress.update(before.size);
+  progress.done();
+
+  try {
+    const after = await stat(src);
+    if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || srcHash.bytes !== before.size) {
+      throw stepError(
+        `${from.name}:${rel} changed while it was being copied; not moved`,
+        'the beamline may still be writing it: run the move again once the file is complete',
+      );
+    }
+    await utimes(tmp, before.atime, before.mtime);
+    const [dstHash] = await Promise.all([hashFile(tmp), opts.fsync === false ? undefined : fsyncPath(tmp)]);
+    if (dstHash.bytes !== before.size || dstHash.digest !== srcHash.digest) {
+      throw stepError(`verification of ${rel} at ${to.name} failed: the copy does not match the source (size or SHA-256); nothing was renamed`);
+    }
+    await publish(tmp, dst);
+    if (opts.fsync !== false) await fsyncPath(dirname(dst));
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  return { rel, status: 'copied', bytes: before.size, sha256: srcHash.digest };
+}
+
+/** A destination that already exists is fine only if it holds the same bytes; it is never overwritten. */
+async function compareExisting(src: string, dst: string, srcStat: Stats, dstStat: Stats, rel: RelPath, to: FileSystemEndpoint): Promise<FileCopy> {
+  if (!dstStat.isFile()) throw stepError(`${to.name}:${rel} exists and is not a regular file; not overwritten`);
+  if (dstStat.size !== srcStat.size) {
+    throw stepError(
+      `${to.name}:${rel} already exists with a different size (${dstStat.size} bytes, source ${srcStat.size}); not overwritten`,
+      'find out which copy is right; move or delete the wrong one by hand, then run the move again',
+    );
+  }
+  const [a, b] = await Promise.all([hashFile(src), hashFile(dst)]);
+  if (a.digest !== b.digest) {
+    throw stepError(
+      `${to.name}:${rel} already exists with different content (SHA-256 differs); not overwritten`,
+      'find out which copy is right; move or delete the wrong one by hand, then run the move again',
+    );
+  }
+  return { rel, status: 'identical', bytes: srcStat.size, sha256: a.digest };
+}
+
+/**
+ * Give the verified temporary file its final name without replacing anything: link() fails if the name
+ * exists (rename() would silently overwrite). Filesystems without hard links fall back to rename after a check.
+ */
+async function publish(tmp: string, dst: string): Promise<void> {
+  try {
+    await link(tmp, dst);
+    await unlink(tmp);
+  } catch (err) {
+    const code = codeOf(err);
+    if (code === 'EEXIST') throw stepError(`${dst} appeared while copying; not overwritten`, 'run the move again: an identical file is accepted');
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV') throw err;
+    if (await lstatOrUndefined(dst)) throw stepError(`${dst} appeared while copying; not overwritten`);
+    await rename(tmp, dst);
+  }
+}
+
+async function fsyncPath(path: string): Promise<void> {
+  const fh = await open(path, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
+  try {
+    return await lstat(path);
+  } catch (err) {
+    if (codeOf(err) === 'ENOENT') return undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,149 @@
+// The `splash` command as a user runs it: the bundled dist/cli/index.js in its own process.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DAY, dist, makeFacility, repoRoot, runNode, snapshotTree, tempDir, writeFileAt } from './helpers.js';
+
+const splash = (args: string[], env: NodeJS.ProcessEnv = {}) => runNode(dist('cli'), args, { env });
+
+describe('splash --help', () => {
+  it.each(['run', 'move', 'prune', 'config', 'demo'])('%s --help explains the command', async (cmd) => {
+    const r = await splash([cmd, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Usage: splash ${cmd}`);
+  });
+
+  it('lists the commands and exit codes', async () => {
+    const r = await splash(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/demo/);
+    expect(r.stdout).toMatch(/2 usage or config error/);
+  });
+
+  it('an unknown command or option is a usage error (exit 2)', async () => {
+    expect((await splash(['frobnicate'])).code).toBe(2);
+    const r = await splash(['prune', '--dry-rnu']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--dry-rnu/);
+  });
+});
+
+describe('splash move / run', () => {
+  it('run 8.3.2 moves each file through both hops and reports the chain', async () => {
+    const { root, config } = await makeFacility();
+    await writeFileAt(join(root, 'beamline/raw/p1/s1.h5'), 'one');
+    const r = await splash(['run', '8.3.2', '--config', config, '/global/raw/p1/s1.h5']);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(root, 'archive/raw/p1/s1.h5'), 'utf8')).toBe('one');
+    expect(r.stderr).toMatch(/ingest: not configured/);
+    expect(r.stderr).toMatch(/raw\/p1\/s1\.h5\s+move\s+ok/);
+  });
+
+  it('the first failure stops the chain and exits 1', async () => {
+    const { root, config } = await makeFacility();
+    await writeFileAt(join(root, 'beamline/raw/a.h5'), 'source');
+    await writeFileAt(join(root, 'server/raw/a.h5'), 'differs');
+    const r = await splash(['run', '8.3.2', '--config', config, 'raw/a.h5']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/not overwritten/);
+    expect(r.stderr).toMatch(/ingest\s+not run/);
+    expect(existsSync(join(root, 'archive/raw/a.h5'))).toBe(false);
+  });
+
+  const hostile = ['../etc/passwd', '/global/../../etc/shadow', '/other/raw/a.h5', 'raw/a\r.h5', 'raw/%2e%2e/x', 'raw\\a.h5', '-rf', ' '];
+  it.each(hostile)('refuses hostile path %j with exit 2 and writes nothing', async (bad) => {
+    const { root, config } = await makeFacility();
+    await writeFileAt(join(root, 'beamline/raw/a.h5'), 'A');
+    const before = snapshotTree(root);
+    for (const args of [['move', '--beamline', '8.3.2', '--config', config, 'raw/a.h5', '--', bad], ['run', '8.3.2', '--config', config, '--', bad]]) {
+      const r = await splash(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/file-paths\[\d\]/);
+      expect(snapshotTree(root)).toEqual(before);
+    }
+  });
+
+  it('a dispatch naming one missing file copies nothing at all', async () => {
+    const { root, config } = await makeFacility();
+    await writeFileAt(join(root, 'beamline/raw/a.h5'), 'A');
+    const before = snapshotTree(root);
+    const r = await splash(['move', '--beamline', '8.3.2', '--config', config, 'raw/a.h5', 'raw/missing.h5']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/beamline:raw\/missing\.h5: does not exist/);
+    expect(snapshotTree(root)).toEqual(before);
+  });
+
+  it('an unknown beamline or a missing config is exit 2', async () => {
+    const { config } = await makeFacility();
+    const r1 = await splash(['move', '--beamline', '9.9.9', '--config', config, 'raw/a.h5']);
+    expect(r1.code).toBe(2);
+    expect(r1.stderr).toMatch(/unknown beamline "9.9.9"/);
+    const r2 = await splash(['move', '--beamline', '8.3.2', '--config', '/nonexistent/config.yml', 'raw/a.h5']);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/nonexistent\/config\.yml/);
+  });
+});
+
+describe('splash prune', () => {
+  it('--dry-run changes nothing and prints the plan; --now shifts time', async () => {
+    const { root, config } = await makeFacility();
+    await writeFileAt(join(root, 'beamline/raw/a.h5'), 'AAA');
+    await writeFileAt(join(root, 'server/raw/a.h5'), 'AAA');
+    const before = snapshotTree(root);
+    const later = new Date(Date.now() + 2 * DAY).toISOString();
+    const dry = await splash(['prune', '--config', config, '--dry-run', '--now', later]);
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toContain('would prune beamline:raw/a.h5');
+    expect(snapshotTree(root)).toEqual(before);
+    const real = await splash(['prune', '--config', config, '--now', later]);
+    expect(real.code).toBe(0);
+    expect(existsSync(join(root, 'beamline/raw/a.h5'))).toBe(false);
+  });
+
+  it('a bad --now is a usage error', async () => {
+    const { config } = await makeFacility();
+    const r = await splash(['prune', '--config', config, '--now', 'next tuesday']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--now: expected a date/);
+  });
+});
+
+describe('splash config check', () => {
+  it('prints what a valid file configures', async () => {
+    const { config } = await makeFacility();
+    const r = await splash(['config', 'check', '--config', config]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/valid/);
+    expect(r.stdout).toMatch(/beamline → server, server → archive/);
+  });
+
+  it('reads the original system config.yml unchanged', async () => {
+    const r = await splash(['config', 'check', '--config', join(repoRoot, 'test/fixtures/legacy-config.yml')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/spot832 \(globus 44ae904c/);
+    expect(r.stdout).toMatch(/8\.3\.2 microCT \(derived from the legacy layout\)/);
+  });
+
+  it('reports errors with file:line:column and exits 2', async () => {
+    const dir = await tempDir();
+    const config = join(dir, 'config.yml');
+    await writeFile(config, 'endpoints:\n  a: { type: filesystem, root_path: relative/path }\n');
+    const r = await splash(['config', 'check', '--config', config]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/config\.yml:2:\d+ endpoints\.a\.root_path/);
+  });
+});
+
+describe('splash demo', () => {
+  it('runs on a fresh machine with no environment: prunes the replicated scans, keeps the lonely one', async () => {
+    const dir = join(await tempDir(), 'facility');
+    const r = await runNode(dist('cli'), ['demo', '--dir', dir], { env: {} });
+    expect(r.stderr + r.stdout).not.toMatch(/error:/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/beamline: 2 pruned, 0 kept .*, 1 unsafe/);
+    expect(r.stdout).toMatch(/unsafe: raw\/demo-proposal\/scan_0003\.h5 — not replicated/);
+    expect(readdirSync(join(dir, 'beamline/raw/demo-proposal'))).toEqual(['scan_0003.h5']);
+    expect(readdirSync(join(dir, 'archive/raw/demo-proposal')).sort()).toEqual(['scan_0001.h5', 'scan_0002.h5']);
+  });
+});

@@ -1,0 +1,452 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { SplashError } from '../src/errors.js';
+import { loadConfig, MissingEnv, parseConfig, resolveEnv, type SplashConfig } from '../src/config/index.js';
+
+const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+const MINIMAL = readFileSync(fixture('minimal-config.yml'), 'utf8');
+const LEGACY = readFileSync(fixture('legacy-config.yml'), 'utf8');
+
+const parse = (text: string, env: NodeJS.ProcessEnv = {}): SplashConfig => parseConfig(text, 'config.yml', env);
+
+/** The SplashError a parse throws (fails the test when it does not throw one). */
+function errorOf(fn: () => unknown): SplashError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof SplashError) return err;
+    throw err;
+  }
+  throw new Error('expected a SplashError, nothing was thrown');
+}
+const parseError = (text: string, env: NodeJS.ProcessEnv = {}): SplashError => errorOf(() => parse(text, env));
+
+/** The minimal layout with a block-style prune list, so after_days sits at line 14, column 21. */
+const withPrune = (afterDays: string): string => `endpoints:
+  beamline: { type: filesystem, root_path: /data/beamline }
+  server:   { type: filesystem, root_path: /data/server }
+  archive:  { type: filesystem, root_path: /data/archive }
+beamlines:
+  "8.3.2":
+    path_prefix: /global
+    move:
+      - { from: beamline, to: server }
+      - { from: server, to: archive }
+    prune:
+      - endpoint: beamline
+        check: server
+        after_days: ${afterDays}
+`;
+
+const oneBeamline = (body: string): string => `endpoints:
+  a: { type: filesystem, root_path: /a }
+  b: { type: filesystem, root_path: /b }
+beamlines:
+  "8.3.2":
+${body}`;
+
+describe('new layout', () => {
+  test('loads the minimal filesystem config with defaults filled in', () => {
+    const config = parse(MINIMAL);
+    expect(config.source).toBe('config.yml');
+    expect([...config.endpoints.values()]).toEqual([
+      { type: 'filesystem', name: 'beamline', root_path: '/data/beamline' },
+      { type: 'filesystem', name: 'server', root_path: '/data/server' },
+      { type: 'filesystem', name: 'archive', root_path: '/data/archive' },
+    ]);
+    expect(config.beamlines.get('8.3.2')).toEqual({
+      id: '8.3.2',
+      path_prefix: '/global',
+      move: [
+        { from: 'beamline', to: 'server', skip_export_controlled: false },
+        { from: 'server', to: 'archive', skip_export_controlled: false },
+      ],
+      prune: [
+        { endpoint: 'beamline', after_days: 1, check: 'server', verify: 'size' },
+        { endpoint: 'server', after_days: 35, check: 'archive', verify: 'size' },
+      ],
+      runner_labels: [],
+    });
+    expect(config.globusApps.size).toBe(0);
+    expect(config.images.size).toBe(0);
+    expect(config.scicat).toBeUndefined();
+  });
+
+  test('loadConfig reads a file and keeps its path as the source', async () => {
+    const config = await loadConfig(fixture('minimal-config.yml'), {});
+    expect(config.source).toBe(fixture('minimal-config.yml'));
+    expect([...config.beamlines.keys()]).toEqual(['8.3.2']);
+  });
+
+  test('globus and hpss endpoints: name becomes display_name, key becomes name', () => {
+    const config = parse(`endpoints:
+  nersc: { type: globus, root_path: /global/cfs/, uuid: d40248e6-d874-4f7b-badd-2c06c16f1a58, uri: nersc.gov, name: NERSC DTN }
+  tape: { type: hpss, root_path: /home/a/alsdev, uri: nersc.gov }
+`);
+    expect(config.endpoints.get('nersc')).toEqual({
+      type: 'globus',
+      name: 'nersc',
+      root_path: '/global/cfs',
+      uuid: 'd40248e6-d874-4f7b-badd-2c06c16f1a58',
+      uri: 'nersc.gov',
+      display_name: 'NERSC DTN',
+    });
+    expect(config.endpoints.get('tape')).toEqual({ type: 'hpss', name: 'tape', root_path: '/home/a/alsdev', uri: 'nersc.gov' });
+  });
+
+  test('root_path is normalised: doubled and trailing slashes, "." segments', () => {
+    const config = parse(`endpoints:
+  a: { type: filesystem, root_path: "/data//beamline/./raw/" }
+  root: { type: filesystem, root_path: "/" }
+`);
+    expect(config.endpoints.get('a')?.root_path).toBe('/data/beamline/raw');
+    expect(config.endpoints.get('root')?.root_path).toBe('/');
+  });
+
+  test('unquoted numeric beamline ids become strings as written; options are read', () => {
+    const config = parse(`endpoints:
+  a: { type: filesystem, root_path: /a }
+  b: { type: filesystem, root_path: /b }
+beamlines:
+  7.3:
+    runner_labels: [self-hosted, bl73]
+    move: [{ from: a, to: b, skip_export_controlled: true }]
+    prune: [{ endpoint: a, after_days: 0.5, check: b, verify: hash }]
+  7.0.1.2: {}
+`);
+    expect([...config.beamlines.keys()]).toEqual(['7.3', '7.0.1.2']);
+    const bl = config.beamlines.get('7.3');
+    expect(bl?.runner_labels).toEqual(['self-hosted', 'bl73']);
+    expect(bl?.move[0]?.skip_export_controlled).toBe(true);
+    expect(bl?.prune[0]).toEqual({ endpoint: 'a', after_days: 0.5, check: 'b', verify: 'hash' });
+    expect(config.beamlines.get('7.0.1.2')).toEqual({ id: '7.0.1.2', path_prefix: undefined, move: [], prune: [], runner_labels: [] });
+  });
+
+  test('anchors and aliases can share settings between beamlines', () => {
+    const config = parse(oneBeamline(`    prune: &rules [{ endpoint: a, after_days: 3, check: b }]
+  "7.3.3":
+    prune: *rules
+`));
+    expect(config.beamlines.get('7.3.3')?.prune).toEqual(config.beamlines.get('8.3.2')?.prune);
+  });
+
+  test('locate gives line:col of a value and falls back to the nearest parent', () => {
+    const config = parse(MINIMAL);
+    expect(config.locate(['beamlines', '8.3.2', 'prune', 1, 'after_days'])).toBe('config.yml:13:41');
+    expect(config.locate(['beamlines', '8.3.2', 'prune', 1, 'verify'])).toBe('config.yml:13:9');
+    expect(config.locate(['nothing', 'here'])).toBe('config.yml:1:1');
+  });
+});
+
+describe('error lines', () => {
+  test('after_days: ten gives the exact documented line', () => {
+    const err = parseError(withPrune('ten'));
+    expect(err.kind).toBe('config');
+    expect(err.message).toBe('config.yml:14:21 beamlines.8.3.2.prune[0].after_days: expected a number >= 0, got "ten"');
+    expect(err.hint).toContain('docs/config.md');
+  });
+
+  test('flow style points at the value inside the braces; negatives are refused', () => {
+    expect(parseError(MINIMAL.replace('after_days: 1,', 'after_days: ten,')).message).toBe(
+      'config.yml:12:43 beamlines.8.3.2.prune[0].after_days: expected a number >= 0, got "ten"',
+    );
+    expect(parseError(withPrune('-2')).message).toBe(
+      'config.yml:14:21 beamlines.8.3.2.prune[0].after_days: expected a number >= 0, got -2',
+    );
+  });
+
+  test('an unknown key is reported at the key, with the accepted keys', () => {
+    const err = parseError(MINIMAL.replace('after_days: 1,', 'after_dayz: 1,'));
+    expect(err.message).toContain(
+      'config.yml:12:31 beamlines.8.3.2.prune[0].after_dayz: unknown key "after_dayz"; expected one of endpoint, after_days, check, verify',
+    );
+  });
+
+  test('an unknown top-level key lists the accepted sections', () => {
+    expect(parseError(`${MINIMAL}endpoint:\n  x: 1\n`).message).toBe(
+      'config.yml:14:1 endpoint: unknown key "endpoint"; expected one of endpoints, beamlines, globus, scicat, prefect, ' +
+        'hpss_<name>, harbor_images<suffix>, ghcr_images<suffix>',
+    );
+  });
+
+  test('a reference to an undefined endpoint lists the defined ones', () => {
+    expect(parseError(MINIMAL.replace('to: archive', 'to: archiv')).message).toBe(
+      'config.yml:10:29 beamlines.8.3.2.move[1].to: expected one of the defined endpoints (archive, beamline, server), got "archiv"',
+    );
+    expect(parseError(MINIMAL.replace('check: archive', 'check: tape')).message).toContain(
+      'beamlines.8.3.2.prune[1].check: expected one of the defined endpoints (archive, beamline, server), got "tape"',
+    );
+  });
+
+  test('a hop to itself and a prune checked against itself are refused', () => {
+    const err = parseError(oneBeamline(`    move: [{ from: a, to: a }]
+    prune: [{ endpoint: b, after_days: 1, check: b }]
+`));
+    expect(err.message).toBe(
+      'config.yml has 2 errors:\n' +
+        'config.yml:6:27 beamlines.8.3.2.move[0].to: expected an endpoint other than from ("a"), got "a"\n' +
+        'config.yml:7:50 beamlines.8.3.2.prune[0].check: expected an endpoint other than the one pruned ("b"), got "b"',
+    );
+  });
+
+  test('beamline ids must be digits separated by dots; the error points at the key', () => {
+    const err = parseError('beamlines:\n  bl832: {}\n  "8": {}\n  8.3.2a: {}\n');
+    expect(err.message.split('\n').slice(1)).toEqual([
+      'config.yml:2:3 beamlines.bl832: expected a beamline id of digits separated by dots, like "8.3.2", got "bl832"',
+      'config.yml:3:3 beamlines.8: expected a beamline id of digits separated by dots, like "8.3.2", got "8"',
+      'config.yml:4:3 beamlines.8.3.2a: expected a beamline id of digits separated by dots, like "8.3.2", got "8.3.2a"',
+    ]);
+  });
+
+  test('a globus uuid must be a UUID', () => {
+    expect(parseError('endpoints:\n  g: { type: globus, root_path: /, uuid: 44ae904c-ab64 }\n').message).toBe(
+      'config.yml:2:42 endpoints.g.uuid: expected a UUID like 44ae904c-ab64-4145-a8f0-7287de38324d, got "44ae904c-ab64"',
+    );
+  });
+
+  test('root_path must be absolute, without "..", without control characters', () => {
+    const err = parseError(`endpoints:
+  rel: { type: filesystem, root_path: data/server }
+  up: { type: filesystem, root_path: /data/../etc }
+  ctl: { type: filesystem, root_path: "/data\\tx" }
+`);
+    expect(err.message.split('\n').slice(1)).toEqual([
+      'config.yml:2:39 endpoints.rel.root_path: expected an absolute path (starting with /), got "data/server"',
+      'config.yml:3:38 endpoints.up.root_path: expected an absolute path without ".." segments, got "/data/../etc"',
+      'config.yml:4:39 endpoints.ctl.root_path: expected an absolute path without control characters, got "/data\\tx"',
+    ]);
+  });
+
+  test('endpoint type: unknown, missing, or not a mapping at all', () => {
+    const err = parseError('endpoints:\n  a: { type: s3, root_path: /a }\n  b: { root_path: /b }\n  c: /c\n');
+    expect(err.message.split('\n').slice(1)).toEqual([
+      'config.yml:2:14 endpoints.a.type: expected one of "filesystem", "globus", "hpss", got "s3"',
+      'config.yml:3:6 endpoints.b.type: expected one of "filesystem", "globus", "hpss", got nothing (the key is missing)',
+      'config.yml:4:6 endpoints.c: expected an endpoint (a mapping with type: filesystem, globus or hpss, and root_path), got "/c"',
+    ]);
+  });
+
+  test('a missing required key points at its mapping; a bad enum lists the choices', () => {
+    const err = parseError(oneBeamline(`    move: [{ from: a }]
+    prune: [{ endpoint: a, after_days: 1, check: b, verify: md5 }]
+`));
+    expect(err.message.split('\n').slice(1)).toEqual([
+      'config.yml:6:12 beamlines.8.3.2.move[0].to: expected an endpoint name, got nothing (the key is missing)',
+      'config.yml:7:61 beamlines.8.3.2.prune[0].verify: expected one of "size", "hash", got "md5"',
+    ]);
+  });
+
+  test('several errors are reported at once, one line each, sorted by position', () => {
+    const text = withPrune('ten')
+      .replace('root_path: /data/server', 'root_path: data/server')
+      .replace('to: archive', 'to: archiv')
+      .replace('path_prefix: /global', 'path_prefix: /global\n    runner_label: [x]');
+    const lines = parseError(text).message.split('\n');
+    expect(lines).toEqual([
+      'config.yml has 4 errors:',
+      'config.yml:3:44 endpoints.server.root_path: expected an absolute path (starting with /), got "data/server"',
+      'config.yml:8:5 beamlines.8.3.2.runner_label: unknown key "runner_label"; expected one of path_prefix, move, prune, runner_labels',
+      'config.yml:11:29 beamlines.8.3.2.move[1].to: expected one of the defined endpoints (archive, beamline, server), got "archiv"',
+      'config.yml:15:21 beamlines.8.3.2.prune[0].after_days: expected a number >= 0, got "ten"',
+    ]);
+  });
+});
+
+describe('YAML problems', () => {
+  test('a syntax error carries the parser position', () => {
+    const err = parseError('endpoints:\n  a: { type: filesystem, root_path: /a\nbeamlines: {}\n');
+    expect(err.kind).toBe('config');
+    expect(err.message).toMatch(/^config\.yml:\d+:\d+ invalid YAML: /);
+    expect(err.hint).toContain('YAML');
+  });
+
+  test('a repeated key is an error at the second occurrence, not a silent overwrite', () => {
+    expect(parseError('endpoints:\n  a: { type: filesystem, root_path: /a }\n  a: { type: filesystem, root_path: /b }\n').message).toBe(
+      'config.yml:3:3 endpoints.a: expected each key once in a mapping, got "a" again',
+    );
+  });
+
+  test('an empty file, or one that is not a mapping, is an error', () => {
+    expect(parseError('# nothing yet\n').message).toBe('config.yml is empty; expected sections such as endpoints: and beamlines:');
+    expect(parseError('').kind).toBe('config');
+    expect(parseError('- endpoints\n').message).toMatch(/^config\.yml:1:1 \(top level\): expected a mapping of sections/);
+  });
+
+  test('an alias to an undefined anchor is reported once; several documents are refused', () => {
+    expect(parseError('endpoints:\n  a: *nowhere\n').message).toBe(
+      'config.yml:2:6 endpoints.a: expected an alias to a defined anchor, got *nowhere',
+    );
+    expect(parseError('endpoints: {}\n---\nbeamlines: {}\n').message).toMatch(/^config\.yml:2:1 invalid YAML: .*multiple documents/);
+  });
+
+  test('a missing file names the file and says how to point at one', async () => {
+    const err = await loadConfig('/nonexistent/splash/config.yml', {}).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(SplashError);
+    expect((err as SplashError).kind).toBe('config');
+    expect((err as SplashError).message).toContain('/nonexistent/splash/config.yml');
+    expect((err as SplashError).hint).toContain('--config');
+  });
+});
+
+describe('environment variables', () => {
+  test('${VAR} is replaced in any value; $${ is a literal ${', () => {
+    const config = parse('endpoints:\n  a: { type: filesystem, root_path: "${DATA_ROOT}/beamline" }\nscicat:\n  url: "$${HOST}/api"\n', {
+      DATA_ROOT: '/data',
+    });
+    expect(config.endpoints.get('a')?.root_path).toBe('/data/beamline');
+    expect(config.scicat).toEqual({ url: '${HOST}/api' });
+  });
+
+  test('an unset variable in root_path fails at load, naming variable, key path and position', () => {
+    const err = parseError('endpoints:\n  a: { type: filesystem, root_path: "${DATA_ROOT}/beamline" }\n');
+    expect(err.message).toBe(
+      'config.yml:2:37 endpoints.a.root_path: expected environment variable DATA_ROOT to be set, got "${DATA_ROOT}/beamline"',
+    );
+    expect(err.hint).toContain('environment variables');
+  });
+
+  test('an empty variable counts as unset (GitHub expands a missing secret to "")', () => {
+    expect(parseError('endpoints:\n  a: { type: filesystem, root_path: "${ROOT}" }\n', { ROOT: '' }).message).toContain(
+      'expected environment variable ROOT to be set',
+    );
+  });
+
+  test('a malformed ${...} reference is an error, not literal text', () => {
+    expect(parseError('scicat:\n  url: "${SCICAT URL}"\n').message).toBe(
+      'config.yml:2:8 scicat.url: expected ${NAME} references with NAME of letters, digits and _ (write $${ for a literal ${), got "${SCICAT URL}"',
+    );
+  });
+
+  test('an unset credential is deferred; resolving it throws with the position', () => {
+    const config = parseConfig(LEGACY, 'config.yml', {});
+    const app = config.globusApps.get('als_transfer');
+    expect(app?.client_secret).toBeInstanceOf(MissingEnv);
+    const secret = app?.client_secret as MissingEnv;
+    expect(secret.variables).toEqual(['GLOBUS_CLIENT_SECRET']);
+    expect(secret.keyPath).toBe('globus.globus_apps.als_transfer.client_secret');
+    expect(secret.location).toBe('config.yml:144:22');
+    const err = errorOf(() => resolveEnv(secret, { secret: true, mask: () => undefined }));
+    expect(err.kind).toBe('config');
+    expect(err.message).toBe(
+      'config.yml:144:22 globus.globus_apps.als_transfer.client_secret: environment variable GLOBUS_CLIENT_SECRET is not set',
+    );
+    expect(err.hint).toContain('GLOBUS_CLIENT_SECRET');
+  });
+
+  test('resolveEnv returns a set value and masks it only when it is a secret', () => {
+    const masked: string[] = [];
+    const mask = (s: string): void => {
+      masked.push(s);
+    };
+    expect(resolveEnv('s3cr3t', { secret: true, mask })).toBe('s3cr3t');
+    expect(resolveEnv('client-id', { secret: false, mask })).toBe('client-id');
+    expect(masked).toEqual(['s3cr3t']);
+  });
+
+  test('a credential defers when any of its variables is unset, listing only those', () => {
+    const config = parse('scicat:\n  token: "${TOKEN_A}-${TOKEN_B}"\n', { TOKEN_A: 'a' });
+    const token = config.scicat?.token as MissingEnv;
+    expect(token.variables).toEqual(['TOKEN_B']);
+    expect(errorOf(() => resolveEnv(token, { secret: true, mask: () => undefined })).message).toBe(
+      'config.yml:2:10 scicat.token: environment variable TOKEN_B is not set',
+    );
+  });
+
+  test('credential-named keys anywhere are deferred; prefect is never expanded', () => {
+    const config = parse('scicat:\n  username: ${SCICAT_USER}\n  password: ${SCICAT_PASSWORD}\nprefect:\n  api_key: ${PREFECT_KEY}\n');
+    expect(config.scicat?.username).toBeInstanceOf(MissingEnv);
+    expect((config.scicat?.password as MissingEnv).variables).toEqual(['SCICAT_PASSWORD']);
+  });
+});
+
+describe('legacy layout (the original config.yml)', () => {
+  test('loads unchanged: globus endpoints, hpss_*, images, scicat', () => {
+    const config = parseConfig(LEGACY, 'config.yml', {});
+    expect(config.endpoints.size).toBe(23);
+    expect(config.endpoints.get('spot832')).toEqual({
+      type: 'globus',
+      name: 'spot832',
+      root_path: '/',
+      uuid: '44ae904c-ab64-4145-a8f0-7287de38324d',
+      uri: 'spot832.lbl.gov',
+      display_name: 'spot832',
+    });
+    expect(config.endpoints.get('data832')?.root_path).toBe('/data');
+    expect(config.endpoints.get('bl733-nersc-alsdev')?.root_path).toBe('/global/cfs/cdirs/als/data_mover/7.3.3');
+    expect(config.endpoints.get('alcf_home832')?.root_path).toBe('/'); // `/ #alcf /home/username`: a comment
+    expect(config.endpoints.get('alcf832_raw')).toMatchObject({ type: 'globus', display_name: 'alcf_raw' });
+    expect(config.endpoints.get('hpss_alsdev')).toEqual({
+      type: 'hpss',
+      name: 'hpss_alsdev',
+      root_path: '/home/a/alsdev/data_mover',
+      uri: 'nersc.gov',
+    });
+    expect([...config.images.keys()]).toEqual(['harbor_images832', 'ghcr_images832']);
+    expect(config.images.get('ghcr_images832')).toEqual({
+      recon_image: 'ghcr.io/als-computing/microct:master',
+      multires_image: 'ghcr.io/als-computing/microct:master',
+    });
+    expect(config.scicat).toEqual({ jobs_api_url: 'https://dataportal.als.lbl.gov/api/ingest/jobs' });
+    expect(config.beamlines.size).toBe(0);
+  });
+
+  test('the globus app resolves from the environment, and its secret is masked', () => {
+    const env = { GLOBUS_CLIENT_ID: 'the-id', GLOBUS_CLIENT_SECRET: 'the-secret' };
+    const app = parseConfig(LEGACY, 'config.yml', env).globusApps.get('als_transfer');
+    expect(app).toEqual({ client_id: 'the-id', client_secret: 'the-secret' });
+    const masked: string[] = [];
+    const mask = (s: string): void => {
+      masked.push(s);
+    };
+    expect(app && resolveEnv(app.client_secret, { secret: true, mask })).toBe('the-secret');
+    expect(masked).toEqual(['the-secret']);
+  });
+
+  const REFERENCE = fileURLToPath(new URL('../../shared/reference/splash_flows-config.yml', import.meta.url));
+  test.skipIf(!existsSync(REFERENCE))('the fixture is the reference file plus one hpss_alsdev section', () => {
+    const reference = readFileSync(REFERENCE, 'utf8');
+    expect(LEGACY.startsWith(reference)).toBe(true);
+    expect(LEGACY.slice(reference.length)).toMatch(/^\s*hpss_alsdev:\n/);
+  });
+
+  test('both layouts mix: new beamlines may use legacy endpoints', () => {
+    const config = parseConfig(
+      `${LEGACY}
+endpoints:
+  local: { type: filesystem, root_path: /data/local }
+beamlines:
+  "8.3.2":
+    move: [{ from: spot832, to: data832 }, { from: data832, to: nersc832 }]
+    prune: [{ endpoint: local, after_days: 7, check: hpss_alsdev }]
+`,
+      'config.yml',
+      {},
+    );
+    expect(config.endpoints.size).toBe(24);
+    expect(config.beamlines.get('8.3.2')?.move.map((hop) => hop.to)).toEqual(['data832', 'nersc832']);
+  });
+
+  test('the same endpoint name in both layouts is an error naming both places', () => {
+    const err = errorOf(() =>
+      parseConfig(`${LEGACY}\nendpoints:\n  spot832: { type: filesystem, root_path: /x }\n`, 'config.yml', {}),
+    );
+    expect(err.message).toBe(
+      'config.yml:168:3 endpoints.spot832: expected each endpoint name once, got "spot832" again ' +
+        '(first defined at config.yml:51:5 globus.globus_endpoints.spot832)',
+    );
+  });
+
+  test('legacy endpoints are checked too: uuid and unknown keys', () => {
+    const err = errorOf(() =>
+      parseConfig(LEGACY.replace('uuid: 44ae904c-ab64-4145-a8f0-7287de38324d', 'uuid: spot').replace('name: data832\n', 'nme: data832\n'), 'config.yml', {}),
+    );
+    const lines = err.message.split('\n');
+    expect(lines[0]).toBe('config.yml has 2 errors:');
+    expect(lines[1]).toMatch(/^config\.yml:54:13 globus\.globus_endpoints\.spot832\.uuid: expected a UUID like .*, got "spot"$/);
+    expect(lines[2]).toMatch(/^config\.yml:61:7 globus\.globus_endpoints\.data832\.nme: unknown key "nme"; expected one of root_path, uri, uuid, name$/);
+  });
+});
