@@ -9,7 +9,7 @@ import type { PruneReport } from '../src/prune/index.js';
 import type { StepContext } from '../src/run/context.js';
 import { parseBeamlineId, parsePathList } from '../src/run/inputs.js';
 import { type ChainOutcome, runChain } from '../src/steps/chain.js';
-import { moveStep, type MoveResult } from '../src/steps/move.js';
+import { checkSources, moveStep, type MoveResult } from '../src/steps/move.js';
 import { pruneStep } from '../src/steps/prune.js';
 import { configuredBeamlines, openBeamline } from './index.js';
 
@@ -58,6 +58,7 @@ export async function runDispatch(ctx: StepContext, args: DispatchArgs): Promise
   const config = await loadConfig(args.config);
   const beamline = openBeamline(config, id);
   const paths = beamline.config.gate(args.filePaths);
+  await checkSources(beamline.config, paths);
   const { outcomes } = await runChain(ctx, beamline.config, paths, beamline.chain({ exportControlled: args.exportControlled }));
   return outcomes;
 }

@@ -2,13 +2,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, open, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FileSystemEndpoint } from '../src/endpoints.js';
 import { SplashError } from '../src/errors.js';
 import { gatePath } from '../src/paths.js';
 import { createTerminalContext } from '../src/run/terminal.js';
-import { copyBetweenFilesystems, partialNameFor } from '../src/transfer/filesystem.js';
+import { copyBetweenFilesystems, PARTIAL_SUFFIX, partialNameFor } from '../src/transfer/filesystem.js';
 import { dist, makeFacility, runNode, snapshotTree, tempDir, writeFileAt } from './helpers.js';
 
 const quiet = () => createTerminalContext({ stream: { write: () => true } as unknown as NodeJS.WritableStream, isTTY: false });
@@ -88,9 +88,13 @@ describe('filesystem transfer', () => {
   it('removes a stale partial left by a killed run and completes', async () => {
     const { a, b } = await twoEndpoints();
     await writeFileAt(join(a.root_path, 'x.h5'), 'complete content');
-    await writeFileAt(partialNameFor(join(b.root_path, 'x.h5')), 'compl');
+    // A partial of a process that is gone (no such pid) on this host.
+    await writeFileAt(partialNameFor(join(b.root_path, 'x.h5'), 99_999_999), 'compl');
+    // A partial of a live process (this one) is someone's copy in flight: left alone.
+    const live = partialNameFor(join(b.root_path, 'x.h5'));
+    await writeFileAt(live, 'in flight');
     await copyBetweenFilesystems(a, b, gatePath('x.h5'), { ctx: quiet() });
-    expect(readdirSync(b.root_path)).toEqual(['x.h5']);
+    expect(readdirSync(b.root_path).sort()).toEqual([basename(live), 'x.h5'].sort());
     expect(readFileSync(join(b.root_path, 'x.h5'), 'utf8')).toBe('complete content');
   });
 });
@@ -109,7 +113,6 @@ describe('a copy killed with SIGKILL midway', () => {
     await writeFileAt(join(root, 'beamline/raw/p1/head.txt'), 'x');
 
     const final = join(root, 'server/raw/p1/big.h5');
-    const partial = partialNameFor(final);
     const child = spawn(process.execPath, [dist('cli'), 'move', '--beamline', '8.3.2', '--config', config, '/global/raw/p1/big.h5'], {
       stdio: 'ignore',
       env: { PATH: process.env.PATH, NO_COLOR: '1' },
@@ -118,21 +121,26 @@ describe('a copy killed with SIGKILL midway', () => {
     // Kill it once the partial file holds some bytes but not all of them.
     const deadline = Date.now() + 20_000;
     let seen = 0;
+    const partialOf = (): string | undefined => readdirSync(dirname(final)).find((n) => n.startsWith(`.big.h5.`) && n.endsWith(PARTIAL_SUFFIX));
+    let partial: string | undefined;
     while (Date.now() < deadline) {
-      seen = existsSync(partial) ? statSync(partial).size : 0;
+      partial = existsSync(dirname(final)) ? partialOf() : undefined;
+      seen = partial ? statSync(join(dirname(final), partial)).size : 0;
       if (seen > 0 && seen < size) break;
       await new Promise((r) => setTimeout(r, 5));
     }
     child.kill('SIGKILL');
     await closed;
     expect(seen).toBeGreaterThan(0);
+    expect(partial).toMatch(new RegExp(`-${String(child.pid)}-[0-9a-f]+\\.splash-partial$`));
     expect(existsSync(final)).toBe(false);
 
     const again = await runNode(dist('cli'), ['move', '--beamline', '8.3.2', '--config', config, '/global/raw/p1/big.h5']);
     expect(again.stderr).toContain('copied raw/p1/big.h5');
     expect(again.code).toBe(0);
     expect(statSync(final).size).toBe(size);
-    expect(existsSync(partial)).toBe(false);
+    // The killed run's partial is removed by the next copy into that folder.
+    expect(partialOf()).toBeUndefined();
     expect(statSync(join(root, 'archive/raw/p1/big.h5')).size).toBe(size);
   }, 120_000);
 });

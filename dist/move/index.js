@@ -10,7 +10,8 @@ import {
   parseBeamlineId,
   parseBoolean,
   parsePathList
-} from "./chunks/chunk-4RZECVC5.js";
+} from "./chunks/chunk-RQZB7ULP.js";
+import "./chunks/chunk-M73RO7LK.js";
 
 // actions/move/main.ts
 await actionEntry(async () => {
@@ -18,6 +19,6 @@ await actionEntry(async () => {
   const filePaths = parsePathList(getInput("file-paths", { required: true }), "file-paths");
   const config = getInput("config", { fallback: "config.yml" });
   const exportControlled = parseBoolean(getInput("is-export-control"), "is-export-control", false);
-  const { runMoveAction } = await import("./chunks/run-47XMRN4D.js");
+  const { runMoveAction } = await import("./chunks/run-3MQBEXTL.js");
   await runMoveAction({ config, beamline, filePaths, exportControlled });
 });

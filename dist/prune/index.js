@@ -9,7 +9,8 @@ import {
   getInput,
   parseBeamlineId,
   parseBoolean
-} from "./chunks/chunk-3EYX6G5P.js";
+} from "./chunks/chunk-HLFEYG6Q.js";
+import "./chunks/chunk-M73RO7LK.js";
 
 // actions/prune/main.ts
 await actionEntry(async () => {
@@ -18,6 +19,6 @@ await actionEntry(async () => {
   const config = getInput("config", { fallback: "config.yml" });
   const dryRun = parseBoolean(getInput("dry-run"), "dry-run", false);
   const now = getInput("now");
-  const { runPruneAction } = await import("./chunks/run-2N6P7AQR.js");
+  const { runPruneAction } = await import("./chunks/run-EVS7XWT6.js");
   await runPruneAction({ config, beamline, dryRun, now });
 });

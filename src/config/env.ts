@@ -35,13 +35,11 @@ export type EnvString = string | MissingEnv;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Keys whose value may stay unresolved until a step uses it (matched on the last key, any case). */
-const CREDENTIAL_KEYS = new Set(['password', 'token', 'client_secret', 'secret', 'username']);
+const CREDENTIAL_KEY = /(^|_)(password|passwd|token|secret|username|user|client_id|api_key|apikey|private_key|key_path|credentials?)$/i;
 
 export function isCredentialPath(path: KeyPath): boolean {
   const last = path.at(-1);
-  if (typeof last !== 'string') return false;
-  if (CREDENTIAL_KEYS.has(last.toLowerCase())) return true;
-  return path.length === 4 && path[0] === 'globus' && path[1] === 'globus_apps' && last === 'client_id';
+  return typeof last === 'string' && CREDENTIAL_KEY.test(last);
 }
 
 export type Expansion =
@@ -130,13 +128,16 @@ export function expandTree(
   data: unknown,
   env: NodeJS.ProcessEnv,
   locate: (path: KeyPath) => string,
-): { readonly data: unknown; readonly problems: readonly EnvProblem[] } {
+): { readonly data: unknown; readonly problems: readonly EnvProblem[]; readonly secrets: ReadonlySet<string> } {
   const problems: EnvProblem[] = [];
+  // Credential values that came from the environment: never to be echoed in a load error.
+  const secrets = new Set<string>();
   const walk = (value: unknown, path: KeyPath): unknown => {
     if (typeof value === 'string') {
       const result = expandString(value, env);
       switch (result.kind) {
         case 'ok':
+          if (isCredentialPath(path) && result.value !== value) secrets.add(result.value);
           return result.value;
         case 'invalid':
           problems.push({
@@ -163,5 +164,5 @@ export function expandTree(
     }
     return value;
   };
-  return { data: walk(data, []), problems };
+  return { data: walk(data, []), problems, secrets };
 }

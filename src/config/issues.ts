@@ -132,13 +132,19 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Sort by position, drop repeats, and throw one config error holding every line. */
-export function issuesError(source: string, issues: readonly Issue[], positions: SourcePositions | undefined): SplashError {
+export function issuesError(
+  source: string,
+  issues: readonly Issue[],
+  positions: SourcePositions | undefined,
+  secrets: ReadonlySet<string> = new Set(),
+): SplashError {
+  const mask = (line: string): string => [...secrets].reduce((l, secret) => l.split(secret).join('***'), line);
   const lines = issues
     .map((issue, index) => {
       const offset = issue.offset ?? (issue.path && positions ? positions.valueOffset(issue.path) : undefined);
       const where = positions ? positions.format(offset) : source;
       const line = issue.path ? `${where} ${formatKeyPath(issue.path)}: ${issue.text}` : `${where} ${issue.text}`;
-      return { line, offset: offset ?? -1, index };
+      return { line: mask(line), offset: offset ?? -1, index };
     })
     .sort((a, b) => a.offset - b.offset || a.index - b.index)
     .map((entry) => entry.line)

@@ -94,7 +94,7 @@ export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv
   issues.push(...schemaIssues.filter((issue) => !(issue.path && unreadable.has(pathId(issue.path)))));
   issues.push(...checkReferences(data, positions));
 
-  if (issues.length > 0 || sections === undefined) throw issuesError(source, issues, positions);
+  if (issues.length > 0 || sections === undefined) throw issuesError(source, issues, positions, expanded.secrets);
   return buildConfig(source, sections, hpss, images, positions);
 }
 

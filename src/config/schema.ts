@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { BEAMLINE_ID } from '../beamline-id.js';
+import { gateRootPath } from '../paths.js';
 import { MissingEnv } from './env.js';
 
 /**
@@ -24,9 +25,18 @@ export function normaliseAbsolutePath(raw: string): { readonly path: string } | 
 const absolutePath = (what: string) =>
   z.string({ error: what }).transform((raw, ctx) => {
     const result = normaliseAbsolutePath(raw);
-    if ('path' in result) return result.path;
-    ctx.issues.push({ code: 'custom', message: result.expected, input: raw });
-    return z.NEVER;
+    if (!('path' in result)) {
+      ctx.issues.push({ code: 'custom', message: result.expected, input: raw });
+      return z.NEVER;
+    }
+    // Then the one path gate's rules for roots, so a root that loads is a root every step accepts.
+    try {
+      return gateRootPath(result.path, 'root_path');
+    } catch (err) {
+      const why = err instanceof Error ? err.message.replace(/^root_path: /, '').replace(/ \(got .*\)$/s, '') : String(err);
+      ctx.issues.push({ code: 'custom', message: `an absolute path the path gate accepts (${why})`, input: raw });
+      return z.NEVER;
+    }
   });
 
 /**

@@ -1,15 +1,13 @@
-import type { Stats } from 'node:fs';
-import { lstatSync, rmdirSync, unlinkSync } from 'node:fs';
+import { lstatSync, rmdirSync, type Stats, unlinkSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { FileSystemEndpoint } from '../endpoints.js';
 import { configError } from '../errors.js';
 import { hashFile } from '../fs/hash.js';
-import { codeOf, walkTree } from '../fs/walk.js';
-import { SweepLocator, type SweepProblem } from '../paths.js';
+import { codeOf } from '../fs/walk.js';
+import { SweepLocator } from '../paths.js';
 import type { StepContext } from '../run/context.js';
-import { PARTIAL_SUFFIX } from '../transfer/filesystem.js';
-import type { PruneReport } from './report.js';
+import type { PrunedFile, PruneReport } from './report.js';
+import { type PlanItem, replicaProblem, type SweepSpec } from './sweep-plan.js';
 
 export interface FilesystemPruneOptions {
   readonly afterDays: number;
@@ -24,7 +22,9 @@ const DAY_MS = 86_400_000;
 /**
  * Retention sweep of one file-system endpoint. A file is deleted only when it is older than the retention
  * period AND the check endpoint holds a regular file at the same relative path with the same size (and
- * SHA-256 when `verify: hash`) that is not the very same inode. Everything else is kept and reported.
+ * SHA-256 when `verify: hash`) that is not the very same inode, reached without following a symlink.
+ * Two phases: a plan over the whole tree (in parallel for big trees), then the deletions one by one, each
+ * re-checking the file and its copy right before unlink. Everything else is kept and reported.
  */
 export async function pruneFilesystem(
   endpoint: FileSystemEndpoint,
@@ -33,115 +33,111 @@ export async function pruneFilesystem(
 ): Promise<PruneReport> {
   const root = await realpathOrFail(endpoint);
   const checkRoot = await realpathOrFail(check);
-  if (root === checkRoot) {
+  // One inside the other (or the same, e.g. through a symlink or bind mount): the sweep would walk into
+  // the very copies it relies on, or count files as their own copies.
+  if (root === checkRoot || isInside(root, checkRoot) || isInside(checkRoot, root)) {
     throw configError(
-      `prune of ${endpoint.name} is checked against ${check.name}, but both are the same folder (${root})`,
-      'a check endpoint must be a different copy of the data; fix the prune rule in config.yml',
+      `prune of ${endpoint.name} is checked against ${check.name}, but ${root === checkRoot ? 'both are the same folder' : 'one folder is inside the other'} (${root}, ${checkRoot})`,
+      'a check endpoint must be a separate copy of the data; fix the prune rule in config.yml',
     );
   }
-  const cutoff = opts.now.getTime() - opts.afterDays * DAY_MS;
+  const spec: SweepSpec = { root, checkRoot, checkName: check.name, cutoffMs: opts.now.getTime() - opts.afterDays * DAY_MS };
+  // Loaded on demand: the bundler gives it a chunk of its own, which is also what the sweep's workers load.
+  const { planTree } = await import('./sweep-parallel.js');
+  const plan = await planTree(spec);
+  opts.ctx.debug(`prune ${endpoint.name}: planned ${plan.files} files: ${plan.candidates.length} candidates, ${plan.kept.length} young, ${plan.unsafe.length} unsafe`);
+
   const report: PruneReport = {
     endpoint: endpoint.name, check: check.name, afterDays: opts.afterDays, dryRun: opts.dryRun,
-    pruned: [], kept: [], unsafe: [], removedDirs: [],
+    pruned: [], kept: plan.kept.map(toPruned), unsafe: plan.unsafe, removedDirs: [],
   };
+  // A fresh locator: nothing cached during planning is trusted for a deletion.
   const locator = new SweepLocator(checkRoot);
-  // Folders in which this sweep deleted something: only those may be removed when they end up empty.
   const touched = new Set<string>();
-
-  for (const entry of walkTree(root)) {
-    if (entry.kind === 'skipped') {
-      report.unsafe.push({ rel: entry.rel, reason: entry.reason });
-      continue;
-    }
-    if (entry.kind === 'dir-end') {
-      if (!opts.dryRun && touched.has(entry.rel) && removeIfEmpty(entry.abs)) {
-        report.removedDirs.push(entry.rel);
-        touched.add(parentRel(entry.rel));
-      }
-      continue;
-    }
-    const { rel, stat } = entry;
-    const item = { rel, size: stat.size, mtime: stat.mtime };
-    if (stat.mtimeMs > cutoff) {
-      report.kept.push(item);
-      continue;
-    }
-    if (rel.endsWith(PARTIAL_SUFFIX)) {
-      report.unsafe.push({ rel, reason: 'unfinished copy left by an interrupted move; re-run the move, or delete it by hand' });
-      continue;
-    }
-    const problem = await replicaProblem(check, locator, entry.abs, stat, rel, opts.verify);
+  for (const item of plan.candidates) {
+    const problem = opts.verify === 'hash' ? await contentProblem(spec, item) : undefined;
     if (problem) {
-      report.unsafe.push({ rel, reason: problem });
+      report.unsafe.push({ rel: item.rel, reason: problem });
       continue;
     }
     if (!opts.dryRun) {
-      // Re-check right before deleting: the file must be the one that was verified.
-      let now: Stats | undefined;
-      try {
-        now = lstatSync(entry.abs);
-      } catch {
-        now = undefined;
-      }
-      if (!now || now.ino !== stat.ino || now.size !== stat.size || now.mtimeMs !== stat.mtimeMs) {
-        report.unsafe.push({ rel, reason: 'changed during the sweep; left for the next run' });
+      const changed = sourceChanged(`${root}/${item.rel}`, item) ?? replicaProblem(spec, locator, item);
+      if (changed) {
+        report.unsafe.push({ rel: item.rel, reason: `${changed}; left for the next run` });
         continue;
       }
-      unlinkSync(entry.abs);
-      touched.add(parentRel(rel));
+      try {
+        unlinkSync(`${root}/${item.rel}`);
+      } catch (err) {
+        report.unsafe.push({ rel: item.rel, reason: `could not delete (${codeOf(err)}); left for the next run` });
+        continue;
+      }
+      touched.add(parentOf(item.rel));
     }
-    report.pruned.push(item);
+    report.pruned.push(toPruned(item));
   }
-  opts.ctx.debug(`prune ${endpoint.name}: ${report.pruned.length} pruned, ${report.kept.length} kept, ${report.unsafe.length} unsafe`);
+  if (!opts.dryRun) for (const d of removeEmptiedDirs(root, touched)) report.removedDirs.push(d);
   return report;
 }
 
-/** Why the copy at the check endpoint does not prove the file is safe elsewhere, or undefined when it does. */
-async function replicaProblem(check: FileSystemEndpoint, locator: SweepLocator, abs: string, stat: Stats, rel: string, verify: 'size' | 'hash'): Promise<string | undefined> {
-  const where = locator.locate(rel);
-  if (where.problem) return SWEEP_REASONS[where.problem](check.name);
-  let copy: Stats;
+const toPruned = (i: PlanItem): PrunedFile => ({ rel: i.rel, size: i.size, mtimeMs: i.mtimeMs });
+
+/** The file must still be the one that was planned: same inode, size and mtime. */
+function sourceChanged(abs: string, item: PlanItem): string | undefined {
+  let now: Stats | undefined;
   try {
-    copy = lstatSync(where.abs);
+    now = lstatSync(abs, { throwIfNoEntry: false });
   } catch (err) {
-    const code = codeOf(err);
-    if (code === 'ENOENT' || code === 'ENOTDIR') return `not replicated: no copy at ${check.name}`;
-    return `copy at ${check.name} is unreadable (${code})`;
+    return `unreadable now (${codeOf(err)})`;
   }
-  if (copy.isSymbolicLink()) return `copy at ${check.name} is a symlink (not followed)`;
-  if (!copy.isFile()) return `copy at ${check.name} is not a regular file`;
-  if (copy.dev === stat.dev && copy.ino === stat.ino) return `copy at ${check.name} is this very file (same inode), not a second copy`;
-  if (copy.size !== stat.size) return `size differs at ${check.name} (${copy.size} bytes there, ${stat.size} here)`;
-  if (verify === 'hash') {
-    try {
-      const [a, b] = await Promise.all([hashFile(abs), hashFile(where.abs)]);
-      if (a.digest !== b.digest) return `content differs at ${check.name} (SHA-256)`;
-    } catch (err) {
-      return `could not read both copies to compare checksums (${codeOf(err)})`;
-    }
-  }
+  if (!now) return 'gone since the plan';
+  if (now.ino !== item.ino || now.dev !== item.dev || now.size !== item.size || now.mtimeMs !== item.mtimeMs) return 'changed during the sweep';
   return undefined;
 }
 
-const SWEEP_REASONS: Record<SweepProblem, (check: string) => string> = {
-  missing: (c) => `not replicated: no copy at ${c}`,
-  symlink: (c) => `the folder at ${c} is a symlink (not followed), so the copy is not verifiable`,
-  'not-a-directory': (c) => `not replicated: a parent folder at ${c} is a file`,
-  unreadable: (c) => `the folder at ${c} is unreadable`,
-};
-
-function removeIfEmpty(abs: string): boolean {
+async function contentProblem(spec: SweepSpec, item: PlanItem): Promise<string | undefined> {
   try {
-    rmdirSync(abs);
-    return true;
-  } catch {
-    return false;
+    const [a, b] = await Promise.all([hashFile(`${spec.root}/${item.rel}`), hashFile(`${spec.checkRoot}/${item.rel}`)]);
+    return a.digest === b.digest ? undefined : `content differs at ${spec.checkName} (SHA-256)`;
+  } catch (err) {
+    return `could not read both copies to compare checksums (${codeOf(err)})`;
   }
 }
 
-function parentRel(rel: string): string {
-  const parent = dirname(rel);
-  return parent === '.' ? '' : parent;
+/**
+ * Remove folders this sweep emptied, deepest first, climbing while they stay empty. rmdir() refuses a
+ * non-empty folder, so a file that arrived meanwhile keeps its folder. The root itself is never removed.
+ */
+function removeEmptiedDirs(root: string, touched: Set<string>): string[] {
+  const removed: string[] = [];
+  const byDepth = new Map<number, Set<string>>();
+  const add = (rel: string): void => {
+    if (rel === '') return;
+    const depth = rel.split('/').length;
+    let bucket = byDepth.get(depth);
+    if (!bucket) byDepth.set(depth, (bucket = new Set()));
+    bucket.add(rel);
+  };
+  for (const rel of touched) add(rel);
+  for (let depth = Math.max(0, ...byDepth.keys()); depth > 0; depth--) {
+    for (const rel of [...(byDepth.get(depth) ?? [])].sort()) {
+      try {
+        rmdirSync(`${root}/${rel}`);
+      } catch {
+        continue;
+      }
+      removed.push(rel);
+      add(parentOf(rel));
+    }
+  }
+  return removed;
+}
+
+const isInside = (outer: string, inner: string): boolean => outer === '/' || inner.startsWith(`${outer}/`);
+
+function parentOf(rel: string): string {
+  const i = rel.lastIndexOf('/');
+  return i < 0 ? '' : rel.slice(0, i);
 }
 
 async function realpathOrFail(e: FileSystemEndpoint): Promise<string> {

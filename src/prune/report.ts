@@ -2,7 +2,8 @@
 export interface PrunedFile {
   readonly rel: string;
   readonly size: number;
-  readonly mtime: Date;
+  /** Modification time, ms since the epoch (a number: a sweep may report 100,000s of files). */
+  readonly mtimeMs: number;
 }
 
 export interface UnsafeFile {

@@ -108,3 +108,12 @@ export function maskSecrets(text: string, secrets: Iterable<string>): string {
   for (const secret of list) out = out.split(secret).join('***');
   return out;
 }
+
+/**
+ * A path found on disk, made safe for a log line: names may hold newlines or control characters (which
+ * could forge a workflow command such as `::error::`), so such a name is shown JSON-quoted.
+ */
+export function displayPath(p: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this detects
+  return /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(p) ? JSON.stringify(p) : p;
+}

@@ -55,8 +55,10 @@ export async function runChain(
         outcomes.push({ unit: unit.label, step: step.name, status: 'ok', detail });
       } catch (err) {
         failed = err instanceof Error ? err : new Error(String(err));
-        ctx.error(`${step.name} failed for ${unit.label}: ${describeError(err)}`);
-        outcomes.push({ unit: unit.label, step: step.name, status: 'failed', detail: describeError(err) });
+        // A capability that is not built yet is "not configured", but it still stops what depends on it.
+        const status: ChainStatus = err instanceof SplashError && err.kind === 'not-configured' ? 'not configured' : 'failed';
+        ctx.error(`${step.name} ${status === 'failed' ? 'failed' : 'is not configured'} for ${unit.label}: ${describeError(err)}`);
+        outcomes.push({ unit: unit.label, step: step.name, status, detail: describeError(err) });
       }
     }
   }
@@ -64,8 +66,8 @@ export async function runChain(
   ctx.summary.table(['file', 'step', 'status', 'detail'], outcomes.map((o) => [o.unit, o.step, o.status, o.detail]));
   if (failed) {
     ctx.summary.text(`**The chain stopped at the first failure.** Fix the cause above, then run the dispatch again: finished copies are verified and kept, so a re-run only does what is missing.`);
-    // Usage/config errors keep their kind (exit 2); anything else is a failed step (exit 1).
-    if (failed instanceof SplashError && failed.kind !== 'not-configured') throw failed;
+    // Usage, config and not-configured errors keep their kind; anything else is a failed step (exit 1).
+    if (failed instanceof SplashError) throw failed;
     throw new SplashError('step', `dispatch for beamline ${beamline.id} failed: ${failed.message}`);
   }
   return { ok: true, outcomes };

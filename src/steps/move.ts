@@ -1,10 +1,12 @@
+import { stat } from 'node:fs/promises';
 import type { BeamlineConfig } from '../config/beamline.js';
 import type { TransferEndpoint } from '../endpoints.js';
+import { configError, pathError } from '../errors.js';
 import { resolveInside, type RelPath } from '../paths.js';
 import type { ChainStep } from './chain.js';
 import type { StepContext } from '../run/context.js';
-import { formatBytes } from '../run/format.js';
-import { transfer, type FileCopy } from '../transfer/index.js';
+import { displayPath, formatBytes } from '../run/format.js';
+import { type FileCopy, transferFor } from '../transfer/index.js';
 
 export interface MoveInput {
   readonly beamline: BeamlineConfig;
@@ -13,10 +15,14 @@ export interface MoveInput {
   readonly exportControlled: boolean;
 }
 
+export type HopStatus = 'done' | 'failed' | 'skipped (export control)';
+
 export interface HopResult {
   readonly from: string;
   readonly to: string;
-  readonly status: 'done' | 'skipped (export control)';
+  status: HopStatus;
+  /** Why a hop was skipped. */
+  note: string;
   readonly files: FileCopy[];
   readonly skipped: { rel: string; reason: string }[];
 }
@@ -35,31 +41,52 @@ export interface MoveResult {
  */
 export async function moveStep(ctx: StepContext, input: MoveInput): Promise<MoveResult> {
   const { beamline, paths } = input;
-  const hops = beamline.settings.move.map((hop, i) => ({
-    hop,
-    from: beamline.endpoint(hop.from, `beamlines.${beamline.id}.move[${i}].from`),
-    to: beamline.endpoint(hop.to, `beamlines.${beamline.id}.move[${i}].to`),
-  }));
-  // Every source must be there before the first byte moves: a dispatch with one bad path changes nothing.
-  const first = hops[0]?.from;
-  if (first?.type === 'filesystem') {
-    for (const rel of paths) await resolveInside(first.root_path, rel, { mustExist: true, field: `${first.name}:${rel}` });
-  }
-  const result: MoveResult = { relPaths: paths, moved: 0, hops: [] };
+  // Endpoints and controllers for every hop first: a config gap is found before any byte moves.
+  const hops = beamline.settings.move.map((hop, i) => {
+    const from = beamline.endpoint(hop.from, `beamlines.${beamline.id}.move[${i}].from`);
+    const to = beamline.endpoint(hop.to, `beamlines.${beamline.id}.move[${i}].to`);
+    return { hop, from, to, transfer: transferFor(from, to) };
+  });
   if (hops.length === 0) ctx.warn(`beamline ${beamline.id} has no move hops configured; nothing to do`);
 
+  // Which hops run: export-controlled data skips marked hops, and every hop starting where it never arrived.
+  const unreached = new Set<string>();
+  const planned = hops.map((h) => {
+    let skip = '';
+    if (input.exportControlled && h.hop.skip_export_controlled) skip = 'export-controlled data does not take this hop';
+    else if (input.exportControlled && unreached.has(h.from.name)) skip = `${h.from.name} was not reached (export control)`;
+    if (skip) unreached.add(h.to.name);
+    return { ...h, skip };
+  });
+
+  // Before the first byte moves: every endpoint a running hop touches is there, and so is every source.
+  for (const { from, to, skip } of planned) {
+    if (!skip) for (const e of [from, to]) await requireReachable(e);
+  }
+  await checkSources(beamline, paths);
+
+  const result: MoveResult = { relPaths: paths, moved: 0, hops: [] };
   try {
-    for (const { hop, from, to } of hops) {
-      if (input.exportControlled && hop.skip_export_controlled) {
-        ctx.info(`${from.name} → ${to.name}: skipped, the data is export controlled`);
-        result.hops.push({ from: from.name, to: to.name, status: 'skipped (export control)', files: [], skipped: [] });
+    for (const { from, to, transfer, skip } of planned) {
+      const hopResult: HopResult = { from: from.name, to: to.name, status: 'skipped (export control)', note: skip, files: [], skipped: [] };
+      result.hops.push(hopResult);
+      if (skip) {
+        ctx.info(`${from.name} → ${to.name}: skipped — ${skip}`);
         continue;
       }
-      const hopResult: HopResult = { from: from.name, to: to.name, status: 'done', files: [], skipped: [] };
-      result.hops.push(hopResult);
+      hopResult.status = 'failed';
       await ctx.group(`move ${from.name} → ${to.name} (${paths.length} path${paths.length === 1 ? '' : 's'})`, async () => {
-        for (const rel of paths) await moveOne(ctx, from, to, rel, hopResult);
+        for (const rel of paths) {
+          const report = await transfer(rel, { ctx });
+          for (const f of report.files) hopResult.files.push(f);
+          for (const sk of report.skipped) hopResult.skipped.push(sk);
+          for (const f of report.files) {
+            ctx.info(f.status === 'copied' ? `copied ${f.rel} (${formatBytes(f.bytes)}, sha256 ${f.sha256.slice(0, 12)}…)` : `already there, identical: ${f.rel}`);
+          }
+          for (const sk of report.skipped) ctx.warn(`not copied: ${displayPath(sk.rel)}: ${sk.reason}`);
+        }
       });
+      hopResult.status = 'done';
       result.moved += hopResult.files.filter((f) => f.status === 'copied').length;
     }
   } finally {
@@ -68,16 +95,6 @@ export async function moveStep(ctx: StepContext, input: MoveInput): Promise<Move
   ctx.setOutput('relative-paths', JSON.stringify(paths));
   ctx.setOutput('moved', result.moved);
   return result;
-}
-
-async function moveOne(ctx: StepContext, from: TransferEndpoint, to: TransferEndpoint, rel: RelPath, hop: HopResult): Promise<void> {
-  const report = await transfer(from, to, rel, { ctx });
-  hop.files.push(...report.files);
-  hop.skipped.push(...report.skipped);
-  for (const f of report.files) {
-    ctx.info(f.status === 'copied' ? `copied ${f.rel} (${formatBytes(f.bytes)}, sha256 ${f.sha256.slice(0, 12)}…)` : `already there, identical: ${f.rel}`);
-  }
-  for (const s of report.skipped) ctx.warn(`not copied: ${s.rel}: ${s.reason}`);
 }
 
 function writeMoveSummary(ctx: StepContext, beamline: BeamlineConfig, result: MoveResult): void {
@@ -89,12 +106,44 @@ function writeMoveSummary(ctx: StepContext, beamline: BeamlineConfig, result: Mo
     ['hop', 'status', 'file', 'size', 'result', 'sha256'],
     result.hops.flatMap((h) =>
       h.files.length === 0
-        ? [[`${h.from} → ${h.to}`, h.status, '', '', '', '']]
+        ? [[`${h.from} → ${h.to}`, h.note ? `${h.status}: ${h.note}` : h.status, '', '', '', '']]
         : h.files.map((f) => [`${h.from} → ${h.to}`, h.status, f.rel, formatBytes(f.bytes), f.status, `${f.sha256.slice(0, 16)}…`]),
     ),
   );
-  const skipped = result.hops.flatMap((h) => h.skipped.map((s) => `${h.from}: ${s.rel} — ${s.reason}`));
+  const skipped = result.hops.flatMap((h) => h.skipped.map((s) => `${h.from}: ${displayPath(s.rel)} — ${s.reason}`));
   if (skipped.length > 0) ctx.summary.details(`${skipped.length} entries not copied`, skipped.map((s) => `- ${s}`).join('\n'));
+}
+
+/**
+ * Every path of a dispatch must be a file or a folder at the beamline's first endpoint before anything
+ * moves — also for beamlines whose chain runs file by file, so `[good, missing]` copies nothing.
+ */
+export async function checkSources(beamline: BeamlineConfig, paths: readonly RelPath[]): Promise<void> {
+  const hop = beamline.settings.move[0];
+  if (!hop) return;
+  const first = beamline.endpoint(hop.from, `beamlines.${beamline.id}.move[0].from`);
+  if (first.type !== 'filesystem') return;
+  await requireReachable(first);
+  for (const rel of paths) {
+    const abs = await resolveInside(first.root_path, rel, { mustExist: true, field: `${first.name}:${rel}` });
+    const st = await stat(abs);
+    if (!st.isFile() && !st.isDirectory()) throw pathError(`${first.name}:${rel}: neither a file nor a folder; nothing was moved`);
+  }
+}
+
+/**
+ * A file-system endpoint's root must exist on this runner. It is never created: a missing root usually
+ * means a storage mount is down, and creating the folder would fill the runner's own disk instead.
+ */
+async function requireReachable(e: TransferEndpoint): Promise<void> {
+  if (e.type !== 'filesystem') return;
+  const st = await stat(e.root_path).catch(() => undefined);
+  if (!st?.isDirectory()) {
+    throw configError(
+      `endpoint ${e.name}: root_path ${e.root_path} is not a folder on this runner`,
+      'is the storage mounted? check the runner, or the root_path in config.yml',
+    );
+  }
 }
 
 /** The move step as the first link of a beamline's chain. */

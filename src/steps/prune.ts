@@ -1,8 +1,9 @@
 import type { BeamlineConfig } from '../config/beamline.js';
-import { prune, type PruneReport } from '../prune/index.js';
+import { SplashError } from '../errors.js';
+import { type PruneReport, pruneFor } from '../prune/index.js';
 import { bytesOf } from '../prune/report.js';
 import type { StepContext } from '../run/context.js';
-import { formatBytes } from '../run/format.js';
+import { displayPath, formatBytes } from '../run/format.js';
 
 export interface PruneInput {
   readonly beamlines: readonly BeamlineConfig[];
@@ -20,42 +21,62 @@ const SUMMARY_LIMIT = 50;
  */
 export async function pruneStep(ctx: StepContext, input: PruneInput): Promise<PruneReport[]> {
   const plan = input.beamlines.flatMap((b) =>
-    b.settings.prune.map((rule, i) => ({
-      beamline: b,
-      rule,
-      endpoint: b.endpoint(rule.endpoint, `beamlines.${b.id}.prune[${i}].endpoint`),
-      check: b.endpoint(rule.check, `beamlines.${b.id}.prune[${i}].check`),
-    })),
+    b.settings.prune.map((rule, i) => {
+      const endpoint = b.endpoint(rule.endpoint, `beamlines.${b.id}.prune[${i}].endpoint`);
+      const check = b.endpoint(rule.check, `beamlines.${b.id}.prune[${i}].check`);
+      try {
+        return { beamline: b, rule, endpoint, check, run: pruneFor(endpoint, check), why: '' };
+      } catch (err) {
+        if (!(err instanceof SplashError) || err.kind !== 'not-configured') throw err;
+        return { beamline: b, rule, endpoint, check, run: undefined, why: err.message };
+      }
+    }),
   );
   if (plan.length === 0) ctx.warn('no prune rules configured for the chosen beamline(s); nothing to do');
+  // Rules whose storage kind cannot be pruned yet are reported, not faked, and do not stop the others.
+  const unavailable = plan.filter((p) => p.run === undefined);
+  for (const u of unavailable) ctx.warn(`prune ${u.endpoint.name} (beamline ${u.beamline.id}): not configured — ${u.why}`);
   const reports: PruneReport[] = [];
   try {
-    for (const { beamline, rule, endpoint, check } of plan) {
+    for (const { beamline, rule, endpoint, check, run } of plan) {
+      if (!run) continue;
       const title = `prune ${endpoint.name} (beamline ${beamline.id}): older than ${rule.after_days} day(s), checked against ${check.name}${input.dryRun ? ' — dry run' : ''}`;
       const report = await ctx.group(title, async () => {
-        const r = await prune(endpoint, check, { afterDays: rule.after_days, verify: rule.verify, now: input.now, dryRun: input.dryRun, ctx });
+        const r = await run({ afterDays: rule.after_days, verify: rule.verify, now: input.now, dryRun: input.dryRun, ctx });
         logReport(ctx, r);
         return r;
       });
       reports.push(report);
     }
   } finally {
-    writePruneSummary(ctx, input, reports);
+    writePruneSummary(ctx, input, reports, unavailable.map((u) => [u.endpoint.name, u.check.name, u.why]));
   }
   ctx.setOutput('pruned', reports.reduce((n, r) => n + r.pruned.length, 0));
   ctx.setOutput('kept', reports.reduce((n, r) => n + r.kept.length, 0));
   ctx.setOutput('unsafe', reports.reduce((n, r) => n + r.unsafe.length, 0));
+  if (reports.length === 0 && unavailable.length > 0) {
+    throw new SplashError('not-configured', `none of the ${unavailable.length} prune rule(s) can run: ${unavailable[0]?.why ?? ''}`);
+  }
   return reports;
 }
 
+/** Lines per log call: a sweep can list 100,000 files, and one write per line would dominate its run time. */
+const LOG_BATCH = 2000;
+
 function logReport(ctx: StepContext, r: PruneReport): void {
   const verb = r.dryRun ? 'would prune' : 'pruned';
-  for (const f of r.pruned) ctx.info(`${verb} ${r.endpoint}:${f.rel} (${formatBytes(f.size)})`);
-  for (const u of r.unsafe) ctx.warn(`kept, unsafe to delete: ${r.endpoint}:${u.rel} — ${u.reason}`);
+  for (let i = 0; i < r.pruned.length; i += LOG_BATCH) {
+    ctx.info(r.pruned.slice(i, i + LOG_BATCH).map((f) => `${verb} ${r.endpoint}:${displayPath(f.rel)} (${formatBytes(f.size)})`).join('\n'));
+  }
+  // One annotation per unsafe file would flood the run page; the first few are annotations, the rest log lines.
+  r.unsafe.slice(0, 10).forEach((u) => { ctx.warn(`kept, unsafe to delete: ${r.endpoint}:${displayPath(u.rel)} — ${u.reason}`); });
+  for (let i = 10; i < r.unsafe.length; i += LOG_BATCH) {
+    ctx.info(r.unsafe.slice(i, i + LOG_BATCH).map((u) => `kept, unsafe to delete: ${r.endpoint}:${displayPath(u.rel)} — ${u.reason}`).join('\n'));
+  }
   ctx.info(`${r.endpoint}: ${r.pruned.length} ${verb} (${formatBytes(bytesOf(r.pruned))}), ${r.kept.length} kept (younger than ${r.afterDays} day(s)), ${r.unsafe.length} unsafe`);
 }
 
-function writePruneSummary(ctx: StepContext, input: PruneInput, reports: readonly PruneReport[]): void {
+function writePruneSummary(ctx: StepContext, input: PruneInput, reports: readonly PruneReport[], unavailable: readonly (readonly [string, string, string])[]): void {
   const s = ctx.summary;
   s.heading(`Prune${input.dryRun ? ' (dry run: nothing was deleted)' : ''}`, 2);
   s.text(`Retention sweep as of ${input.now.toISOString()}. A file is deleted only when its check endpoint holds a verified copy.`);
@@ -63,13 +84,17 @@ function writePruneSummary(ctx: StepContext, input: PruneInput, reports: readonl
     ['endpoint', 'check', 'older than', input.dryRun ? 'would prune' : 'pruned', 'freed', 'kept (young)', 'unsafe', 'folders removed'],
     reports.map((r) => [r.endpoint, r.check, `${r.afterDays} d`, r.pruned.length, formatBytes(bytesOf(r.pruned)), r.kept.length, r.unsafe.length, r.removedDirs.length]),
   );
-  const unsafe = reports.flatMap((r) => r.unsafe.map((u) => [r.endpoint, u.rel, u.reason] as const));
+  if (unavailable.length > 0) {
+    s.heading(`Not configured (${unavailable.length})`, 3);
+    s.table(['endpoint', 'check', 'why nothing was pruned'], unavailable);
+  }
+  const unsafe = reports.flatMap((r) => r.unsafe.map((u) => [r.endpoint, displayPath(u.rel), u.reason] as const));
   if (unsafe.length > 0) {
     s.heading(`Unsafe to delete (${unsafe.length})`, 3);
     s.table(['endpoint', 'file', 'why it was kept'], unsafe.slice(0, SUMMARY_LIMIT));
     if (unsafe.length > SUMMARY_LIMIT) s.text(`…and ${unsafe.length - SUMMARY_LIMIT} more; the run log lists them all.`);
   }
-  const pruned = reports.flatMap((r) => r.pruned.map((f) => `${r.endpoint}:${f.rel} (${formatBytes(f.size)})`));
+  const pruned = reports.flatMap((r) => r.pruned.map((f) => `${r.endpoint}:${displayPath(f.rel)} (${formatBytes(f.size)})`));
   if (pruned.length > 0) {
     s.details(
       `${input.dryRun ? 'Would prune' : 'Pruned'} (${pruned.length})`,

@@ -1,11 +1,12 @@
 import { constants, type Stats } from 'node:fs';
 import { copyFile, link, lstat, mkdir, open, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { FileSystemEndpoint } from '../endpoints.js';
 import { stepError } from '../errors.js';
 import { hashFile } from '../fs/hash.js';
 import { codeOf, walkTree } from '../fs/walk.js';
 import { relPathUnder, resolveInside, type RelPath } from '../paths.js';
+import { isPartialName, partialNameFor, removeStalePartials } from './partial.js';
 import type { StepContext } from '../run/context.js';
 
 /** What happened to one file. `identical`: the destination already held the same bytes (a re-run). */
@@ -22,12 +23,7 @@ export interface CopyReport {
   readonly skipped: { rel: string; reason: string }[];
 }
 
-/** Suffix of the temporary name a copy is written under; never a final name, so prune and re-runs can tell. */
-export const PARTIAL_SUFFIX = '.splash-partial';
-
-export function partialNameFor(finalPath: string): string {
-  return join(dirname(finalPath), `.${basename(finalPath)}${PARTIAL_SUFFIX}`);
-}
+export { PARTIAL_SUFFIX, partialNameFor } from './partial.js';
 
 export interface CopyOptions {
   readonly ctx: StepContext;
@@ -46,17 +42,20 @@ export async function copyBetweenFilesystems(
   rel: RelPath,
   opts: CopyOptions,
 ): Promise<CopyReport> {
-  const srcAbs = await resolveInside(from.root_path, rel, { mustExist: true });
+  const srcAbs = await resolveInside(from.root_path, rel, { mustExist: true, field: `${from.name}:${rel}` });
   const st = await stat(srcAbs);
   const report: CopyReport = { files: [], skipped: [] };
   if (st.isFile()) {
+    if (isPartialName(basename(rel))) throw stepError(`${from.name}:${rel} is an unfinished copy (.splash-partial), not data; not moved`);
     report.files.push(await copyOneFile(from, to, rel, opts));
     return report;
   }
   if (!st.isDirectory()) throw stepError(`${from.name}:${rel} is neither a file nor a folder; nothing copied`);
   for (const entry of walkTree(from.root_path, rel)) {
     if (entry.kind === 'skipped') report.skipped.push({ rel: entry.rel, reason: entry.reason });
-    else if (entry.kind === 'file') {
+    else if (entry.kind === 'file' && isPartialName(basename(entry.rel))) {
+      report.skipped.push({ rel: entry.rel, reason: 'an unfinished copy (.splash-partial), not data' });
+    } else if (entry.kind === 'file') {
       let fileRel: RelPath;
       try {
         fileRel = relPathUnder(from.root_path, entry.abs);
@@ -73,8 +72,8 @@ export async function copyBetweenFilesystems(
 
 async function copyOneFile(from: FileSystemEndpoint, to: FileSystemEndpoint, rel: RelPath, opts: CopyOptions): Promise<FileCopy> {
   const { ctx } = opts;
-  const src = await resolveInside(from.root_path, rel, { mustExist: true });
-  const dst = await resolveInside(to.root_path, rel);
+  const src = await resolveInside(from.root_path, rel, { mustExist: true, field: `${from.name}:${rel}` });
+  const dst = await resolveInside(to.root_path, rel, { field: `${to.name}:${rel}` });
   const before = await stat(src);
 
   const existing = await lstatOrUndefined(dst);
@@ -82,10 +81,10 @@ async function copyOneFile(from: FileSystemEndpoint, to: FileSystemEndpoint, rel
 
   await mkdir(dirname(dst), { recursive: true });
   // The dirs just created could only be inside the root, but re-check: a concurrent symlink swap must not win.
-  await resolveInside(to.root_path, rel);
+  await resolveInside(to.root_path, rel, { field: `${to.name}:${rel}` });
+  // Partials left by killed runs never got their final name: garbage. Ours is new and ours alone.
+  await removeStalePartials(dst);
   const tmp = partialNameFor(dst);
-  // A partial left by a killed run is garbage by definition (it never got its final name): start over.
-  await rm(tmp, { force: true });
 
   const progress = ctx.progress(`${from.name} → ${to.name}: ${rel}`, before.size);
   const poll = setInterval(() => {
@@ -117,7 +116,12 @@ async function copyOneFile(from: FileSystemEndpoint, to: FileSystemEndpoint, rel
     if (dstHash.bytes !== before.size || dstHash.digest !== srcHash.digest) {
       throw stepError(`verification of ${rel} at ${to.name} failed: the copy does not match the source (size or SHA-256); nothing was renamed`);
     }
-    await publish(tmp, dst);
+    if (!(await publish(tmp, dst))) {
+      // Another run published the same file meanwhile: fine if it holds the same bytes.
+      await rm(tmp, { force: true });
+      const now = await lstat(dst);
+      return await compareExisting(src, dst, before, now, rel, to);
+    }
     if (opts.fsync !== false) await fsyncPath(dirname(dst));
   } catch (err) {
     await rm(tmp, { force: true });
@@ -147,19 +151,28 @@ async function compareExisting(src: string, dst: string, srcStat: Stats, dstStat
 
 /**
  * Give the verified temporary file its final name without replacing anything: link() fails if the name
- * exists (rename() would silently overwrite). Filesystems without hard links fall back to rename after a check.
+ * exists (rename() would silently overwrite). Where hard links are not supported, the final name is first
+ * reserved with an exclusive create, then the copy is renamed over that reservation. Returns false when
+ * the final name already exists (another run got there first); the caller decides whether that is fine.
  */
-async function publish(tmp: string, dst: string): Promise<void> {
+async function publish(tmp: string, dst: string): Promise<boolean> {
   try {
     await link(tmp, dst);
     await unlink(tmp);
+    return true;
   } catch (err) {
     const code = codeOf(err);
-    if (code === 'EEXIST') throw stepError(`${dst} appeared while copying; not overwritten`, 'run the move again: an identical file is accepted');
+    if (code === 'EEXIST') return false;
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV') throw err;
-    if (await lstatOrUndefined(dst)) throw stepError(`${dst} appeared while copying; not overwritten`);
-    await rename(tmp, dst);
   }
+  try {
+    await (await open(dst, 'wx')).close();
+  } catch (err) {
+    if (codeOf(err) === 'EEXIST') return false;
+    throw err;
+  }
+  await rename(tmp, dst);
+  return true;
 }
 
 async function fsyncPath(path: string): Promise<void> {

@@ -5,12 +5,14 @@ import { copyBetweenFilesystems, type CopyOptions, type CopyReport } from './fil
 
 export type { CopyReport, FileCopy } from './filesystem.js';
 
+export type Transfer = (rel: RelPath, opts: CopyOptions) => Promise<CopyReport>;
+
 /**
- * The transfer controller for a hop, chosen by the two endpoint kinds. Kinds whose controller is not built
- * yet are reported as not configured — the step fails honestly instead of pretending to move data.
+ * The transfer controller for a hop, chosen by the two endpoint kinds. A hop whose controller is not built
+ * yet is "not configured": the caller learns it before any byte moves, and nothing pretends to move data.
  */
-export async function transfer(from: TransferEndpoint, to: TransferEndpoint, rel: RelPath, opts: CopyOptions): Promise<CopyReport> {
-  if (from.type === 'filesystem' && to.type === 'filesystem') return copyBetweenFilesystems(from, to, rel, opts);
+export function transferFor(from: TransferEndpoint, to: TransferEndpoint): Transfer {
+  if (from.type === 'filesystem' && to.type === 'filesystem') return (rel, opts) => copyBetweenFilesystems(from, to, rel, opts);
   throw new SplashError(
     'not-configured',
     `no transfer controller for ${describeEndpoint(from)} → ${describeEndpoint(to)}: this build moves data between filesystem endpoints only`,

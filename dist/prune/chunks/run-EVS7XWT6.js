@@ -6,6 +6,22 @@ const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
   BEAMLINE_ID,
+  parseBeamlineId
+} from "./chunk-HLFEYG6Q.js";
+import {
+  SweepLocator,
+  codeOf,
+  gatePath,
+  gateRootPath,
+  isPartialName,
+  partialNameFor,
+  relPathUnder,
+  removeStalePartials,
+  replicaProblem,
+  resolveInside,
+  walkTree
+} from "./chunk-D5VOBVHL.js";
+import {
   SplashError,
   __commonJS,
   __export,
@@ -13,12 +29,10 @@ import {
   __toESM,
   configError,
   describeError,
-  parseBeamlineId,
-  parsePathList,
   pathError,
   stepError,
   usageError
-} from "./chunk-4RZECVC5.js";
+} from "./chunk-M73RO7LK.js";
 
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
@@ -9475,9 +9489,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve, reject2) => {
+          return new Promise((resolve, reject) => {
             this.close((err, data) => {
-              return err ? reject2(err) : resolve(data);
+              return err ? reject(err) : resolve(data);
             });
           });
         }
@@ -9515,11 +9529,11 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve, reject2) => {
+          return new Promise((resolve, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
-                reject2(err2)
+                reject(err2)
               ) : resolve(data);
             });
           });
@@ -11787,9 +11801,9 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve, reject2) => {
+      const promise = new Promise((resolve, reject) => {
         res = resolve;
-        rej = reject2;
+        rej = reject;
       });
       return { promise, resolve: res, reject: rej };
     }
@@ -11973,17 +11987,17 @@ var require_util2 = __commonJS({
     }
     async function readAllBytes(reader) {
       const bytes = [];
-      let byteLength2 = 0;
+      let byteLength = 0;
       while (true) {
         const { done, value: chunk } = await reader.read();
         if (done) {
-          return Buffer.concat(bytes, byteLength2);
+          return Buffer.concat(bytes, byteLength);
         }
         if (!isUint8Array(chunk)) {
           throw new TypeError("Received non-Uint8Array chunk");
         }
         bytes.push(chunk);
-        byteLength2 += chunk.length;
+        byteLength += chunk.length;
       }
     }
     function urlIsLocal(url) {
@@ -14039,10 +14053,10 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve, reject2) => {
+      const waitForDrain = () => new Promise((resolve, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
-          reject2(socket[kError]);
+          reject(socket[kError]);
         } else {
           callback = resolve;
         }
@@ -14714,10 +14728,10 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve, reject2) => {
+      const waitForDrain = () => new Promise((resolve, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
-          reject2(socket[kError]);
+          reject(socket[kError]);
         } else {
           callback = resolve;
         }
@@ -15269,7 +15283,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve, reject2) => {
+        const socket = await new Promise((resolve, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -15279,7 +15293,7 @@ var require_client = __commonJS({
             localAddress: client[kLocalAddress]
           }, (err, socket2) => {
             if (err) {
-              reject2(err);
+              reject(err);
             } else {
               resolve(socket2);
             }
@@ -16887,7 +16901,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve, reject2) => {
+        return await new Promise((resolve, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -16898,7 +16912,7 @@ var require_readable = __commonJS({
           this.on("close", function() {
             signal?.removeEventListener("abort", onAbort);
             if (signal?.aborted) {
-              reject2(signal.reason ?? new AbortError());
+              reject(signal.reason ?? new AbortError());
             } else {
               resolve(null);
             }
@@ -16919,17 +16933,17 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve, reject2) => {
+      return new Promise((resolve, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
             stream.on("error", (err) => {
-              reject2(err);
+              reject(err);
             }).on("close", () => {
-              reject2(new TypeError("unusable"));
+              reject(new TypeError("unusable"));
             });
           } else {
-            reject2(rState.errored ?? new TypeError("unusable"));
+            reject(rState.errored ?? new TypeError("unusable"));
           }
         } else {
           queueMicrotask(() => {
@@ -16937,7 +16951,7 @@ var require_readable = __commonJS({
               type,
               stream,
               resolve,
-              reject: reject2,
+              reject,
               length: 0,
               body: []
             };
@@ -17274,9 +17288,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject2) => {
+        return new Promise((resolve, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject2(err) : resolve(data);
+            return err ? reject(err) : resolve(data);
           });
         });
       }
@@ -17499,9 +17513,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject2) => {
+        return new Promise((resolve, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject2(err) : resolve(data);
+            return err ? reject(err) : resolve(data);
           });
         });
       }
@@ -17786,9 +17800,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject2) => {
+        return new Promise((resolve, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject2(err) : resolve(data);
+            return err ? reject(err) : resolve(data);
           });
         });
       }
@@ -17880,9 +17894,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject2) => {
+        return new Promise((resolve, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject2(err) : resolve(data);
+            return err ? reject(err) : resolve(data);
           });
         });
       }
@@ -21745,7 +21759,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve, reject2) => agent.dispatch(
+        return new Promise((resolve, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -21854,7 +21868,7 @@ var require_fetch = __commonJS({
               }
               this.body?.destroy(error3);
               fetchParams.controller.terminate(error3);
-              reject2(error3);
+              reject(error3);
             },
             onUpgrade(status, rawHeaders, socket) {
               if (status !== 101) {
@@ -26498,12 +26512,10 @@ var MissingEnv = class {
   }
 };
 var NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var CREDENTIAL_KEYS = /* @__PURE__ */ new Set(["password", "token", "client_secret", "secret", "username"]);
+var CREDENTIAL_KEY = /(^|_)(password|passwd|token|secret|username|user|client_id|api_key|apikey|private_key|key_path|credentials?)$/i;
 function isCredentialPath(path) {
   const last = path.at(-1);
-  if (typeof last !== "string") return false;
-  if (CREDENTIAL_KEYS.has(last.toLowerCase())) return true;
-  return path.length === 4 && path[0] === "globus" && path[1] === "globus_apps" && last === "client_id";
+  return typeof last === "string" && CREDENTIAL_KEY.test(last);
 }
 function expandString(text, env) {
   let out = "";
@@ -26540,11 +26552,13 @@ function describeVariables(variables) {
 }
 function expandTree(data, env, locate) {
   const problems = [];
+  const secrets = /* @__PURE__ */ new Set();
   const walk = (value, path) => {
     if (typeof value === "string") {
       const result = expandString(value, env);
       switch (result.kind) {
         case "ok":
+          if (isCredentialPath(path) && result.value !== value) secrets.add(result.value);
           return result.value;
         case "invalid":
           problems.push({
@@ -26569,7 +26583,7 @@ function expandTree(data, env, locate) {
     }
     return value;
   };
-  return { data: walk(data, []), problems };
+  return { data: walk(data, []), problems, secrets };
 }
 
 // src/config/issues.ts
@@ -26665,12 +26679,13 @@ function fromZodIssues(issues, prefix, positions) {
 function isRecord(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
-function issuesError(source, issues, positions) {
+function issuesError(source, issues, positions, secrets = /* @__PURE__ */ new Set()) {
+  const mask = (line) => [...secrets].reduce((l, secret) => l.split(secret).join("***"), line);
   const lines = issues.map((issue3, index) => {
     const offset = issue3.offset ?? (issue3.path && positions ? positions.valueOffset(issue3.path) : void 0);
     const where = positions ? positions.format(offset) : source;
     const line = issue3.path ? `${where} ${formatKeyPath(issue3.path)}: ${issue3.text}` : `${where} ${issue3.text}`;
-    return { line, offset: offset ?? -1, index };
+    return { line: mask(line), offset: offset ?? -1, index };
   }).sort((a, b) => a.offset - b.offset || a.index - b.index).map((entry) => entry.line).filter((line, index, all) => all.indexOf(line) === index);
   const hints = [...new Set(issues.map((issue3) => issue3.hint).filter((hint2) => hint2 !== void 0))];
   const hint = hints.length > 0 ? `${hints.join("; ")} (see docs/config.md)` : CONFIG_HINT;
@@ -33070,9 +33085,17 @@ function normaliseAbsolutePath(raw) {
 }
 var absolutePath = (what) => string2({ error: what }).transform((raw, ctx) => {
   const result = normaliseAbsolutePath(raw);
-  if ("path" in result) return result.path;
-  ctx.issues.push({ code: "custom", message: result.expected, input: raw });
-  return NEVER;
+  if (!("path" in result)) {
+    ctx.issues.push({ code: "custom", message: result.expected, input: raw });
+    return NEVER;
+  }
+  try {
+    return gateRootPath(result.path, "root_path");
+  } catch (err) {
+    const why = err instanceof Error ? err.message.replace(/^root_path: /, "").replace(/ \(got .*\)$/s, "") : String(err);
+    ctx.issues.push({ code: "custom", message: `an absolute path the path gate accepts (${why})`, input: raw });
+    return NEVER;
+  }
 });
 function strict(what, shape) {
   const keys = Object.keys(shape).join(", ");
@@ -33421,7 +33444,7 @@ function parseConfig(text, source, env = process.env) {
   }
   issues.push(...schemaIssues.filter((issue3) => !(issue3.path && unreadable.has(pathId(issue3.path)))));
   issues.push(...checkReferences(data, positions));
-  if (issues.length > 0 || sections === void 0) throw issuesError(source, issues, positions);
+  if (issues.length > 0 || sections === void 0) throw issuesError(source, issues, positions, expanded.secrets);
   return buildConfig(source, sections, hpss, images, positions);
 }
 function buildConfig(source, sections, hpss, images, positions) {
@@ -33489,218 +33512,8 @@ async function loadConfig(file, env = process.env) {
 // src/steps/chain.ts
 var unavailable = (name, why) => ({ kind: "unavailable", name, why });
 
-// src/paths.ts
-import { lstat, readlink, realpath } from "node:fs/promises";
-var MAX_PATH_BYTES = 4096;
-var MAX_SEGMENT_BYTES = 255;
-var SHOWN_CHARS = 80;
-function showValue(value) {
-  const points = Array.from(value.slice(0, SHOWN_CHARS * 2));
-  const truncated = value.length > SHOWN_CHARS && (points.length > SHOWN_CHARS || value.length > SHOWN_CHARS * 2);
-  const head = truncated ? points.slice(0, SHOWN_CHARS).join("") : value;
-  const escaped = JSON.stringify(head).replace(
-    /[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
-  );
-  return truncated ? `${escaped}… (${value.length} chars)` : escaped;
-}
-function describeType(input) {
-  if (input === null) return "null";
-  if (Array.isArray(input)) return "an array";
-  return typeof input === "object" ? "an object" : `a ${typeof input}`;
-}
-function reject(field, what, input, hint) {
-  throw pathError(`${field}: ${what} (got ${showValue(input)})`, hint);
-}
-function badCharacters(s) {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c <= 31 || c >= 127 && c <= 159) return "control characters are not allowed";
-    if (c >= 8234 && c <= 8238 || c >= 8294 && c <= 8297 || c === 8206 || c === 8207 || c === 1564) {
-      return "Unicode bidirectional control characters are not allowed";
-    }
-    if (c === 8232 || c === 8233) return "Unicode line/paragraph separators are not allowed";
-    if (c === 65279) return "a byte-order mark (U+FEFF) is not allowed";
-    if (c === 8725 || c === 10741 || c === 65295 || c === 65340) {
-      return "look-alike slash characters are not allowed";
-    }
-    if (c >= 55296 && c <= 56319) {
-      const next = s.charCodeAt(i + 1);
-      if (next >= 56320 && next <= 57343) {
-        i++;
-        continue;
-      }
-      return "lone UTF-16 surrogates are not allowed (not valid Unicode)";
-    }
-    if (c >= 56320 && c <= 57343) return "lone UTF-16 surrogates are not allowed (not valid Unicode)";
-  }
-  return void 0;
-}
-function encodedTraversal(segments) {
-  for (const seg of segments) {
-    let s = seg.toLowerCase();
-    for (let prev = ""; prev !== s; ) {
-      prev = s;
-      s = s.replaceAll("%25", "%");
-    }
-    if (/%(2f|5c|00)|%c0%(ae|af)|%c1%(9c|1c)/.test(s)) return true;
-    const decodedDots = s.replace(/%2e|%c0%ae/g, ".");
-    if (decodedDots !== s && (decodedDots === "." || decodedDots === "..")) return true;
-  }
-  return false;
-}
-function byteLength(s) {
-  return Buffer.byteLength(s, "utf8");
-}
-function checkSegment(field, seg, input, allowDash) {
-  if (byteLength(seg) > MAX_SEGMENT_BYTES) {
-    reject(field, `a path segment is too long (${byteLength(seg)} bytes, limit ${MAX_SEGMENT_BYTES})`, input);
-  }
-  if (/^\s|\s$/.test(seg)) reject(field, "a path segment starts or ends with whitespace", input);
-  if (!allowDash && seg.startsWith("-")) {
-    reject(field, `a path segment starts with '-' (it could be read as a command-line option)`, input);
-  }
-}
-function checkCommon(field, input) {
-  if (input.trim() === "") reject(field, "path is empty", input);
-  if (byteLength(input) > MAX_PATH_BYTES) {
-    reject(field, `path is too long (${byteLength(input)} bytes, limit ${MAX_PATH_BYTES})`, input);
-  }
-  const bad = badCharacters(input);
-  if (bad !== void 0) reject(field, bad, input);
-  if (input.includes("\\")) {
-    reject(field, "backslashes are not allowed", input, `use '/' as the separator; a Windows file watcher must convert its paths`);
-  }
-  if (/^[A-Za-z]:/.test(input)) {
-    reject(field, "Windows drive paths are not allowed", input, `send the path relative to the beamline root, '/'-separated`);
-  }
-  if (input.startsWith("//")) reject(field, `UNC-style paths ('//server/...') are not allowed`, input);
-  const segments = input.split("/");
-  if (segments.includes("..")) reject(field, `".." segments are not allowed`, input);
-  if (encodedTraversal(segments)) {
-    reject(field, "percent-encoded traversal or separators (%2e%2e, %2f, %5c, %00) are not allowed", input);
-  }
-}
-function gatePath(input, opts) {
-  const field = opts?.field ?? "path";
-  if (typeof input !== "string") throw pathError(`${field}: must be a string (got ${describeType(input)})`);
-  const prefix = opts?.prefix === void 0 ? void 0 : gateRootPath(opts.prefix, "path_prefix");
-  checkCommon(field, input);
-  let rest = input;
-  if (input.startsWith("/")) {
-    if (prefix === void 0) {
-      reject(field, "absolute paths are not allowed here", input, "send the path relative to the endpoint root");
-    }
-    if (prefix === "/") rest = input.slice(1);
-    else if (input === prefix || input.startsWith(`${prefix}/`)) rest = input.slice(prefix.length);
-    else reject(field, `absolute path outside the beamline prefix ${prefix}`, input);
-  }
-  const segments = rest.split("/").filter((s) => s !== "" && s !== ".");
-  if (segments.length === 0) reject(field, "path names no file (nothing left after the prefix and normalisation)", input);
-  for (const seg of segments) checkSegment(field, seg, input, false);
-  return segments.join("/");
-}
-function gateRootPath(input, field) {
-  if (typeof input !== "string") throw pathError(`${field}: must be a string (got ${describeType(input)})`);
-  checkCommon(field, input);
-  if (!input.startsWith("/")) reject(field, "must be an absolute path (starting with /)", input);
-  if (input === "/") return "/";
-  const trimmed = input.endsWith("/") ? input.slice(0, -1) : input;
-  const segments = trimmed.slice(1).split("/");
-  if (segments.includes("")) reject(field, `empty segments ('//') are not allowed`, input);
-  if (segments.includes(".")) reject(field, `"." segments are not allowed`, input);
-  for (const seg of segments) checkSegment(field, seg, input, true);
-  return trimmed;
-}
-function assertRelPath(rel, field) {
-  const gated = gatePath(rel, { field });
-  if (gated !== rel) reject(field, "not a normalised relative path", rel);
-  return gated;
-}
-function joinInside(root, rel) {
-  const r = gateRootPath(root, "root");
-  const p = assertRelPath(rel, "path");
-  return r === "/" ? `/${p}` : `${r}/${p}`;
-}
-function isInside(root, p) {
-  return root === "/" || p === root || p.startsWith(`${root}/`);
-}
-function relPathUnder(root, absolute) {
-  const r = gateRootPath(root, "root");
-  const a = gateRootPath(absolute, "path");
-  if (a === r || !isInside(r, a)) reject("path", `not inside the root ${r}`, absolute);
-  return gatePath(a.slice(r === "/" ? 1 : r.length + 1));
-}
-var MAX_SYMLINK_HOPS = 40;
-function errorCode(err) {
-  return err instanceof Error && "code" in err && typeof err.code === "string" ? err.code : void 0;
-}
-function parentOf(p) {
-  const i = p.lastIndexOf("/");
-  return i <= 0 ? "/" : p.slice(0, i);
-}
-var END_OF_LINK = /* @__PURE__ */ Symbol("end-of-link");
-async function resolveInside(root, rel, opts) {
-  const field = opts?.field ?? "path";
-  const rootNorm = gateRootPath(root, "root");
-  const relNorm = assertRelPath(rel, field);
-  const joined = joinInside(rootNorm, relNorm);
-  let realRoot;
-  try {
-    realRoot = await realpath(rootNorm);
-  } catch (err) {
-    throw pathError(`${field}: endpoint root ${showValue(rootNorm)} cannot be resolved (${errorCode(err) ?? "error"})`);
-  }
-  const insideRoot = (p) => isInside(realRoot, p);
-  const onRoadToRoot = (p) => insideRoot(p) || isInside(p, realRoot);
-  let position = realRoot;
-  const queue = relNorm.split("/");
-  let shown = "";
-  let linkDepth = 0;
-  let hops = 0;
-  const fail = (what) => reject(field, what, relNorm);
-  for (let item = queue.shift(); item !== void 0; item = queue.shift()) {
-    if (item === END_OF_LINK) {
-      linkDepth--;
-      if (!insideRoot(position)) fail(`${showValue(shown)} leads outside the endpoint root ${rootNorm} through a symlink`);
-      continue;
-    }
-    if (linkDepth === 0) shown = shown === "" ? item : `${shown}/${item}`;
-    if (item === "" || item === ".") continue;
-    if (item === "..") {
-      position = parentOf(position);
-    } else {
-      const candidate = position === "/" ? `/${item}` : `${position}/${item}`;
-      let isLink;
-      try {
-        isLink = (await lstat(candidate)).isSymbolicLink();
-      } catch (err) {
-        const code = errorCode(err);
-        if (code === "ENOENT" && linkDepth > 0) fail(`${showValue(shown)} is a symlink to a missing target; refusing to follow it`);
-        if (code === "ENOENT") {
-          if (opts?.mustExist === true) fail(`does not exist under ${rootNorm}`);
-          return joined;
-        }
-        if (code === "ENOTDIR") fail(`a parent of ${showValue(shown)} is not a directory`);
-        return fail(`cannot check ${showValue(shown)} (${code ?? "error"})`);
-      }
-      if (isLink) {
-        if (++hops > MAX_SYMLINK_HOPS) fail(`too many symlinks (a loop?) at ${showValue(shown)}`);
-        const target = await readlink(candidate);
-        if (target.startsWith("/")) position = "/";
-        else position = parentOf(candidate);
-        queue.unshift(...target.split("/"), END_OF_LINK);
-        linkDepth++;
-        continue;
-      }
-      position = candidate;
-    }
-    if (linkDepth > 0 ? !onRoadToRoot(position) : !insideRoot(position)) {
-      fail(`${showValue(shown)} leads outside the endpoint root ${rootNorm} through a symlink`);
-    }
-  }
-  return joined;
-}
+// src/steps/move.ts
+import { stat as stat2 } from "node:fs/promises";
 
 // src/run/format.ts
 var UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
@@ -33780,6 +33593,9 @@ function maskSecrets(text, secrets) {
   for (const secret of list) out = out.split(secret).join("***");
   return out;
 }
+function displayPath(p) {
+  return /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(p) ? JSON.stringify(p) : p;
+}
 
 // src/endpoints.ts
 function describeEndpoint(e) {
@@ -33795,8 +33611,8 @@ function describeEndpoint(e) {
 
 // src/transfer/filesystem.ts
 import { constants } from "node:fs";
-import { copyFile, link, lstat as lstat2, mkdir, open as open3, rename, rm, stat, unlink, utimes } from "node:fs/promises";
-import { basename, dirname, join as join2 } from "node:path";
+import { copyFile, link, lstat, mkdir, open as open3, rename, rm, stat, unlink, utimes } from "node:fs/promises";
+import { basename, dirname } from "node:path";
 
 // src/fs/hash.ts
 import { createHash } from "node:crypto";
@@ -33822,74 +33638,22 @@ async function hashFile(path, onBytes) {
   }
 }
 
-// src/fs/walk.ts
-import { lstatSync, readdirSync } from "node:fs";
-import { join } from "node:path";
-function* walkTree(rootAbs, startRel = "") {
-  const stack = [
-    { rel: startRel, abs: startRel ? join(rootAbs, startRel) : rootAbs, entered: false }
-  ];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    if (top === void 0) break;
-    if (top.entered) {
-      stack.pop();
-      if (top.rel !== startRel) yield { kind: "dir-end", rel: top.rel, abs: top.abs };
-      continue;
-    }
-    top.entered = true;
-    let names;
-    try {
-      names = readdirSync(top.abs);
-    } catch (err) {
-      yield { kind: "skipped", rel: top.rel, abs: top.abs, reason: `unreadable folder (${codeOf(err)})` };
-      continue;
-    }
-    names.sort();
-    const dirs = [];
-    for (const name of names) {
-      const rel = top.rel ? `${top.rel}/${name}` : name;
-      const abs = join(top.abs, name);
-      let st;
-      try {
-        st = lstatSync(abs);
-      } catch (err) {
-        yield { kind: "skipped", rel, abs, reason: `unreadable (${codeOf(err)})` };
-        continue;
-      }
-      if (st.isFile()) yield { kind: "file", rel, abs, stat: st };
-      else if (st.isDirectory()) dirs.push({ rel, abs, entered: false });
-      else if (st.isSymbolicLink()) yield { kind: "skipped", rel, abs, reason: "symlink (not followed)" };
-      else yield { kind: "skipped", rel, abs, reason: "not a regular file" };
-    }
-    for (let i = dirs.length - 1; i >= 0; i--) {
-      const d = dirs[i];
-      if (d) stack.push(d);
-    }
-  }
-}
-function codeOf(err) {
-  if (err && typeof err === "object" && "code" in err && typeof err.code === "string") return err.code;
-  return err instanceof Error ? err.message : String(err);
-}
-
 // src/transfer/filesystem.ts
-var PARTIAL_SUFFIX = ".splash-partial";
-function partialNameFor(finalPath) {
-  return join2(dirname(finalPath), `.${basename(finalPath)}${PARTIAL_SUFFIX}`);
-}
 async function copyBetweenFilesystems(from, to, rel, opts) {
-  const srcAbs = await resolveInside(from.root_path, rel, { mustExist: true });
+  const srcAbs = await resolveInside(from.root_path, rel, { mustExist: true, field: `${from.name}:${rel}` });
   const st = await stat(srcAbs);
   const report = { files: [], skipped: [] };
   if (st.isFile()) {
+    if (isPartialName(basename(rel))) throw stepError(`${from.name}:${rel} is an unfinished copy (.splash-partial), not data; not moved`);
     report.files.push(await copyOneFile(from, to, rel, opts));
     return report;
   }
   if (!st.isDirectory()) throw stepError(`${from.name}:${rel} is neither a file nor a folder; nothing copied`);
   for (const entry of walkTree(from.root_path, rel)) {
     if (entry.kind === "skipped") report.skipped.push({ rel: entry.rel, reason: entry.reason });
-    else if (entry.kind === "file") {
+    else if (entry.kind === "file" && isPartialName(basename(entry.rel))) {
+      report.skipped.push({ rel: entry.rel, reason: "an unfinished copy (.splash-partial), not data" });
+    } else if (entry.kind === "file") {
       let fileRel;
       try {
         fileRel = relPathUnder(from.root_path, entry.abs);
@@ -33904,15 +33668,15 @@ async function copyBetweenFilesystems(from, to, rel, opts) {
 }
 async function copyOneFile(from, to, rel, opts) {
   const { ctx } = opts;
-  const src = await resolveInside(from.root_path, rel, { mustExist: true });
-  const dst = await resolveInside(to.root_path, rel);
+  const src = await resolveInside(from.root_path, rel, { mustExist: true, field: `${from.name}:${rel}` });
+  const dst = await resolveInside(to.root_path, rel, { field: `${to.name}:${rel}` });
   const before = await stat(src);
   const existing = await lstatOrUndefined(dst);
   if (existing) return compareExisting(src, dst, before, existing, rel, to);
   await mkdir(dirname(dst), { recursive: true });
-  await resolveInside(to.root_path, rel);
+  await resolveInside(to.root_path, rel, { field: `${to.name}:${rel}` });
+  await removeStalePartials(dst);
   const tmp = partialNameFor(dst);
-  await rm(tmp, { force: true });
   const progress = ctx.progress(`${from.name} → ${to.name}: ${rel}`, before.size);
   const poll = setInterval(() => {
     stat(tmp).then((s) => {
@@ -33943,7 +33707,11 @@ async function copyOneFile(from, to, rel, opts) {
     if (dstHash.bytes !== before.size || dstHash.digest !== srcHash.digest) {
       throw stepError(`verification of ${rel} at ${to.name} failed: the copy does not match the source (size or SHA-256); nothing was renamed`);
     }
-    await publish(tmp, dst);
+    if (!await publish(tmp, dst)) {
+      await rm(tmp, { force: true });
+      const now = await lstat(dst);
+      return await compareExisting(src, dst, before, now, rel, to);
+    }
     if (opts.fsync !== false) await fsyncPath(dirname(dst));
   } catch (err) {
     await rm(tmp, { force: true });
@@ -33972,13 +33740,20 @@ async function publish(tmp, dst) {
   try {
     await link(tmp, dst);
     await unlink(tmp);
+    return true;
   } catch (err) {
     const code = codeOf(err);
-    if (code === "EEXIST") throw stepError(`${dst} appeared while copying; not overwritten`, "run the move again: an identical file is accepted");
+    if (code === "EEXIST") return false;
     if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "EXDEV") throw err;
-    if (await lstatOrUndefined(dst)) throw stepError(`${dst} appeared while copying; not overwritten`);
-    await rename(tmp, dst);
   }
+  try {
+    await (await open3(dst, "wx")).close();
+  } catch (err) {
+    if (codeOf(err) === "EEXIST") return false;
+    throw err;
+  }
+  await rename(tmp, dst);
+  return true;
 }
 async function fsyncPath(path) {
   const fh = await open3(path, "r");
@@ -33990,7 +33765,7 @@ async function fsyncPath(path) {
 }
 async function lstatOrUndefined(path) {
   try {
-    return await lstat2(path);
+    return await lstat(path);
   } catch (err) {
     if (codeOf(err) === "ENOENT") return void 0;
     throw err;
@@ -33998,8 +33773,8 @@ async function lstatOrUndefined(path) {
 }
 
 // src/transfer/index.ts
-async function transfer(from, to, rel, opts) {
-  if (from.type === "filesystem" && to.type === "filesystem") return copyBetweenFilesystems(from, to, rel, opts);
+function transferFor(from, to) {
+  if (from.type === "filesystem" && to.type === "filesystem") return (rel, opts) => copyBetweenFilesystems(from, to, rel, opts);
   throw new SplashError(
     "not-configured",
     `no transfer controller for ${describeEndpoint(from)} → ${describeEndpoint(to)}: this build moves data between filesystem endpoints only`,
@@ -34010,29 +33785,46 @@ async function transfer(from, to, rel, opts) {
 // src/steps/move.ts
 async function moveStep(ctx, input) {
   const { beamline, paths } = input;
-  const hops = beamline.settings.move.map((hop, i) => ({
-    hop,
-    from: beamline.endpoint(hop.from, `beamlines.${beamline.id}.move[${i}].from`),
-    to: beamline.endpoint(hop.to, `beamlines.${beamline.id}.move[${i}].to`)
-  }));
-  const first = hops[0]?.from;
-  if (first?.type === "filesystem") {
-    for (const rel of paths) await resolveInside(first.root_path, rel, { mustExist: true, field: `${first.name}:${rel}` });
-  }
-  const result = { relPaths: paths, moved: 0, hops: [] };
+  const hops = beamline.settings.move.map((hop, i) => {
+    const from = beamline.endpoint(hop.from, `beamlines.${beamline.id}.move[${i}].from`);
+    const to = beamline.endpoint(hop.to, `beamlines.${beamline.id}.move[${i}].to`);
+    return { hop, from, to, transfer: transferFor(from, to) };
+  });
   if (hops.length === 0) ctx.warn(`beamline ${beamline.id} has no move hops configured; nothing to do`);
+  const unreached = /* @__PURE__ */ new Set();
+  const planned = hops.map((h) => {
+    let skip = "";
+    if (input.exportControlled && h.hop.skip_export_controlled) skip = "export-controlled data does not take this hop";
+    else if (input.exportControlled && unreached.has(h.from.name)) skip = `${h.from.name} was not reached (export control)`;
+    if (skip) unreached.add(h.to.name);
+    return { ...h, skip };
+  });
+  for (const { from, to, skip } of planned) {
+    if (!skip) for (const e of [from, to]) await requireReachable(e);
+  }
+  await checkSources(beamline, paths);
+  const result = { relPaths: paths, moved: 0, hops: [] };
   try {
-    for (const { hop, from, to } of hops) {
-      if (input.exportControlled && hop.skip_export_controlled) {
-        ctx.info(`${from.name} → ${to.name}: skipped, the data is export controlled`);
-        result.hops.push({ from: from.name, to: to.name, status: "skipped (export control)", files: [], skipped: [] });
+    for (const { from, to, transfer, skip } of planned) {
+      const hopResult = { from: from.name, to: to.name, status: "skipped (export control)", note: skip, files: [], skipped: [] };
+      result.hops.push(hopResult);
+      if (skip) {
+        ctx.info(`${from.name} → ${to.name}: skipped — ${skip}`);
         continue;
       }
-      const hopResult = { from: from.name, to: to.name, status: "done", files: [], skipped: [] };
-      result.hops.push(hopResult);
+      hopResult.status = "failed";
       await ctx.group(`move ${from.name} → ${to.name} (${paths.length} path${paths.length === 1 ? "" : "s"})`, async () => {
-        for (const rel of paths) await moveOne(ctx, from, to, rel, hopResult);
+        for (const rel of paths) {
+          const report = await transfer(rel, { ctx });
+          for (const f of report.files) hopResult.files.push(f);
+          for (const sk of report.skipped) hopResult.skipped.push(sk);
+          for (const f of report.files) {
+            ctx.info(f.status === "copied" ? `copied ${f.rel} (${formatBytes(f.bytes)}, sha256 ${f.sha256.slice(0, 12)}…)` : `already there, identical: ${f.rel}`);
+          }
+          for (const sk of report.skipped) ctx.warn(`not copied: ${displayPath(sk.rel)}: ${sk.reason}`);
+        }
       });
+      hopResult.status = "done";
       result.moved += hopResult.files.filter((f) => f.status === "copied").length;
     }
   } finally {
@@ -34042,15 +33834,6 @@ async function moveStep(ctx, input) {
   ctx.setOutput("moved", result.moved);
   return result;
 }
-async function moveOne(ctx, from, to, rel, hop) {
-  const report = await transfer(from, to, rel, { ctx });
-  hop.files.push(...report.files);
-  hop.skipped.push(...report.skipped);
-  for (const f of report.files) {
-    ctx.info(f.status === "copied" ? `copied ${f.rel} (${formatBytes(f.bytes)}, sha256 ${f.sha256.slice(0, 12)}…)` : `already there, identical: ${f.rel}`);
-  }
-  for (const s of report.skipped) ctx.warn(`not copied: ${s.rel}: ${s.reason}`);
-}
 function writeMoveSummary(ctx, beamline, result) {
   const copied = result.hops.reduce((n, h) => n + h.files.filter((f) => f.status === "copied").length, 0);
   const bytes = result.hops.reduce((n, h) => n + h.files.filter((f) => f.status === "copied").reduce((b, f) => b + f.bytes, 0), 0);
@@ -34059,11 +33842,33 @@ function writeMoveSummary(ctx, beamline, result) {
   ctx.summary.table(
     ["hop", "status", "file", "size", "result", "sha256"],
     result.hops.flatMap(
-      (h) => h.files.length === 0 ? [[`${h.from} → ${h.to}`, h.status, "", "", "", ""]] : h.files.map((f) => [`${h.from} → ${h.to}`, h.status, f.rel, formatBytes(f.bytes), f.status, `${f.sha256.slice(0, 16)}…`])
+      (h) => h.files.length === 0 ? [[`${h.from} → ${h.to}`, h.note ? `${h.status}: ${h.note}` : h.status, "", "", "", ""]] : h.files.map((f) => [`${h.from} → ${h.to}`, h.status, f.rel, formatBytes(f.bytes), f.status, `${f.sha256.slice(0, 16)}…`])
     )
   );
-  const skipped = result.hops.flatMap((h) => h.skipped.map((s) => `${h.from}: ${s.rel} — ${s.reason}`));
+  const skipped = result.hops.flatMap((h) => h.skipped.map((s) => `${h.from}: ${displayPath(s.rel)} — ${s.reason}`));
   if (skipped.length > 0) ctx.summary.details(`${skipped.length} entries not copied`, skipped.map((s) => `- ${s}`).join("\n"));
+}
+async function checkSources(beamline, paths) {
+  const hop = beamline.settings.move[0];
+  if (!hop) return;
+  const first = beamline.endpoint(hop.from, `beamlines.${beamline.id}.move[0].from`);
+  if (first.type !== "filesystem") return;
+  await requireReachable(first);
+  for (const rel of paths) {
+    const abs = await resolveInside(first.root_path, rel, { mustExist: true, field: `${first.name}:${rel}` });
+    const st = await stat2(abs);
+    if (!st.isFile() && !st.isDirectory()) throw pathError(`${first.name}:${rel}: neither a file nor a folder; nothing was moved`);
+  }
+}
+async function requireReachable(e) {
+  if (e.type !== "filesystem") return;
+  const st = await stat2(e.root_path).catch(() => void 0);
+  if (!st?.isDirectory()) {
+    throw configError(
+      `endpoint ${e.name}: root_path ${e.root_path} is not a folder on this runner`,
+      "is the storage mounted? check the runner, or the root_path in config.yml"
+    );
+  }
 }
 function moveLink(beamline, exportControlled) {
   return {
@@ -34074,6 +33879,217 @@ function moveLink(beamline, exportControlled) {
       return `${r.moved} file(s) copied over ${r.hops.length} hop(s)`;
     }
   };
+}
+
+// src/prune/filesystem.ts
+import { lstatSync, rmdirSync, unlinkSync } from "node:fs";
+import { realpath } from "node:fs/promises";
+var DAY_MS = 864e5;
+async function pruneFilesystem(endpoint, check, opts) {
+  const root = await realpathOrFail(endpoint);
+  const checkRoot = await realpathOrFail(check);
+  if (root === checkRoot || isInside(root, checkRoot) || isInside(checkRoot, root)) {
+    throw configError(
+      `prune of ${endpoint.name} is checked against ${check.name}, but ${root === checkRoot ? "both are the same folder" : "one folder is inside the other"} (${root}, ${checkRoot})`,
+      "a check endpoint must be a separate copy of the data; fix the prune rule in config.yml"
+    );
+  }
+  const spec = { root, checkRoot, checkName: check.name, cutoffMs: opts.now.getTime() - opts.afterDays * DAY_MS };
+  const { planTree } = await import("./sweep-parallel-46YAO4SA.js");
+  const plan = await planTree(spec);
+  opts.ctx.debug(`prune ${endpoint.name}: planned ${plan.files} files: ${plan.candidates.length} candidates, ${plan.kept.length} young, ${plan.unsafe.length} unsafe`);
+  const report = {
+    endpoint: endpoint.name,
+    check: check.name,
+    afterDays: opts.afterDays,
+    dryRun: opts.dryRun,
+    pruned: [],
+    kept: plan.kept.map(toPruned),
+    unsafe: plan.unsafe,
+    removedDirs: []
+  };
+  const locator = new SweepLocator(checkRoot);
+  const touched = /* @__PURE__ */ new Set();
+  for (const item of plan.candidates) {
+    const problem = opts.verify === "hash" ? await contentProblem(spec, item) : void 0;
+    if (problem) {
+      report.unsafe.push({ rel: item.rel, reason: problem });
+      continue;
+    }
+    if (!opts.dryRun) {
+      const changed = sourceChanged(`${root}/${item.rel}`, item) ?? replicaProblem(spec, locator, item);
+      if (changed) {
+        report.unsafe.push({ rel: item.rel, reason: `${changed}; left for the next run` });
+        continue;
+      }
+      try {
+        unlinkSync(`${root}/${item.rel}`);
+      } catch (err) {
+        report.unsafe.push({ rel: item.rel, reason: `could not delete (${codeOf(err)}); left for the next run` });
+        continue;
+      }
+      touched.add(parentOf(item.rel));
+    }
+    report.pruned.push(toPruned(item));
+  }
+  if (!opts.dryRun) for (const d of removeEmptiedDirs(root, touched)) report.removedDirs.push(d);
+  return report;
+}
+var toPruned = (i) => ({ rel: i.rel, size: i.size, mtimeMs: i.mtimeMs });
+function sourceChanged(abs, item) {
+  let now;
+  try {
+    now = lstatSync(abs, { throwIfNoEntry: false });
+  } catch (err) {
+    return `unreadable now (${codeOf(err)})`;
+  }
+  if (!now) return "gone since the plan";
+  if (now.ino !== item.ino || now.dev !== item.dev || now.size !== item.size || now.mtimeMs !== item.mtimeMs) return "changed during the sweep";
+  return void 0;
+}
+async function contentProblem(spec, item) {
+  try {
+    const [a, b] = await Promise.all([hashFile(`${spec.root}/${item.rel}`), hashFile(`${spec.checkRoot}/${item.rel}`)]);
+    return a.digest === b.digest ? void 0 : `content differs at ${spec.checkName} (SHA-256)`;
+  } catch (err) {
+    return `could not read both copies to compare checksums (${codeOf(err)})`;
+  }
+}
+function removeEmptiedDirs(root, touched) {
+  const removed = [];
+  const byDepth = /* @__PURE__ */ new Map();
+  const add = (rel) => {
+    if (rel === "") return;
+    const depth = rel.split("/").length;
+    let bucket = byDepth.get(depth);
+    if (!bucket) byDepth.set(depth, bucket = /* @__PURE__ */ new Set());
+    bucket.add(rel);
+  };
+  for (const rel of touched) add(rel);
+  for (let depth = Math.max(0, ...byDepth.keys()); depth > 0; depth--) {
+    for (const rel of [...byDepth.get(depth) ?? []].sort()) {
+      try {
+        rmdirSync(`${root}/${rel}`);
+      } catch {
+        continue;
+      }
+      removed.push(rel);
+      add(parentOf(rel));
+    }
+  }
+  return removed;
+}
+var isInside = (outer, inner) => outer === "/" || inner.startsWith(`${outer}/`);
+function parentOf(rel) {
+  const i = rel.lastIndexOf("/");
+  return i < 0 ? "" : rel.slice(0, i);
+}
+async function realpathOrFail(e) {
+  try {
+    return await realpath(e.root_path);
+  } catch (err) {
+    throw configError(`endpoint ${e.name}: root_path ${e.root_path} is not reachable (${codeOf(err)})`, "check the mount and the root_path in config.yml");
+  }
+}
+
+// src/prune/index.ts
+function pruneFor(endpoint, check) {
+  if (endpoint.type === "filesystem" && check.type === "filesystem") return (opts) => pruneFilesystem(endpoint, check, opts);
+  throw new SplashError(
+    "not-configured",
+    `no prune controller for ${describeEndpoint(endpoint)} checked against ${describeEndpoint(check)}: this build prunes filesystem endpoints only`,
+    "Globus and HPSS pruning are not built yet; remove this rule or point it at filesystem endpoints"
+  );
+}
+
+// src/prune/report.ts
+function bytesOf(files) {
+  let total = 0;
+  for (const f of files) total += f.size;
+  return total;
+}
+
+// src/steps/prune.ts
+var SUMMARY_LIMIT = 50;
+async function pruneStep(ctx, input) {
+  const plan = input.beamlines.flatMap(
+    (b) => b.settings.prune.map((rule, i) => {
+      const endpoint = b.endpoint(rule.endpoint, `beamlines.${b.id}.prune[${i}].endpoint`);
+      const check = b.endpoint(rule.check, `beamlines.${b.id}.prune[${i}].check`);
+      try {
+        return { beamline: b, rule, endpoint, check, run: pruneFor(endpoint, check), why: "" };
+      } catch (err) {
+        if (!(err instanceof SplashError) || err.kind !== "not-configured") throw err;
+        return { beamline: b, rule, endpoint, check, run: void 0, why: err.message };
+      }
+    })
+  );
+  if (plan.length === 0) ctx.warn("no prune rules configured for the chosen beamline(s); nothing to do");
+  const unavailable2 = plan.filter((p) => p.run === void 0);
+  for (const u of unavailable2) ctx.warn(`prune ${u.endpoint.name} (beamline ${u.beamline.id}): not configured — ${u.why}`);
+  const reports = [];
+  try {
+    for (const { beamline, rule, endpoint, check, run } of plan) {
+      if (!run) continue;
+      const title = `prune ${endpoint.name} (beamline ${beamline.id}): older than ${rule.after_days} day(s), checked against ${check.name}${input.dryRun ? " — dry run" : ""}`;
+      const report = await ctx.group(title, async () => {
+        const r = await run({ afterDays: rule.after_days, verify: rule.verify, now: input.now, dryRun: input.dryRun, ctx });
+        logReport(ctx, r);
+        return r;
+      });
+      reports.push(report);
+    }
+  } finally {
+    writePruneSummary(ctx, input, reports, unavailable2.map((u) => [u.endpoint.name, u.check.name, u.why]));
+  }
+  ctx.setOutput("pruned", reports.reduce((n, r) => n + r.pruned.length, 0));
+  ctx.setOutput("kept", reports.reduce((n, r) => n + r.kept.length, 0));
+  ctx.setOutput("unsafe", reports.reduce((n, r) => n + r.unsafe.length, 0));
+  if (reports.length === 0 && unavailable2.length > 0) {
+    throw new SplashError("not-configured", `none of the ${unavailable2.length} prune rule(s) can run: ${unavailable2[0]?.why ?? ""}`);
+  }
+  return reports;
+}
+var LOG_BATCH = 2e3;
+function logReport(ctx, r) {
+  const verb = r.dryRun ? "would prune" : "pruned";
+  for (let i = 0; i < r.pruned.length; i += LOG_BATCH) {
+    ctx.info(r.pruned.slice(i, i + LOG_BATCH).map((f) => `${verb} ${r.endpoint}:${displayPath(f.rel)} (${formatBytes(f.size)})`).join("\n"));
+  }
+  r.unsafe.slice(0, 10).forEach((u) => {
+    ctx.warn(`kept, unsafe to delete: ${r.endpoint}:${displayPath(u.rel)} — ${u.reason}`);
+  });
+  for (let i = 10; i < r.unsafe.length; i += LOG_BATCH) {
+    ctx.info(r.unsafe.slice(i, i + LOG_BATCH).map((u) => `kept, unsafe to delete: ${r.endpoint}:${displayPath(u.rel)} — ${u.reason}`).join("\n"));
+  }
+  ctx.info(`${r.endpoint}: ${r.pruned.length} ${verb} (${formatBytes(bytesOf(r.pruned))}), ${r.kept.length} kept (younger than ${r.afterDays} day(s)), ${r.unsafe.length} unsafe`);
+}
+function writePruneSummary(ctx, input, reports, unavailable2) {
+  const s = ctx.summary;
+  s.heading(`Prune${input.dryRun ? " (dry run: nothing was deleted)" : ""}`, 2);
+  s.text(`Retention sweep as of ${input.now.toISOString()}. A file is deleted only when its check endpoint holds a verified copy.`);
+  s.table(
+    ["endpoint", "check", "older than", input.dryRun ? "would prune" : "pruned", "freed", "kept (young)", "unsafe", "folders removed"],
+    reports.map((r) => [r.endpoint, r.check, `${r.afterDays} d`, r.pruned.length, formatBytes(bytesOf(r.pruned)), r.kept.length, r.unsafe.length, r.removedDirs.length])
+  );
+  if (unavailable2.length > 0) {
+    s.heading(`Not configured (${unavailable2.length})`, 3);
+    s.table(["endpoint", "check", "why nothing was pruned"], unavailable2);
+  }
+  const unsafe = reports.flatMap((r) => r.unsafe.map((u) => [r.endpoint, displayPath(u.rel), u.reason]));
+  if (unsafe.length > 0) {
+    s.heading(`Unsafe to delete (${unsafe.length})`, 3);
+    s.table(["endpoint", "file", "why it was kept"], unsafe.slice(0, SUMMARY_LIMIT));
+    if (unsafe.length > SUMMARY_LIMIT) s.text(`…and ${unsafe.length - SUMMARY_LIMIT} more; the run log lists them all.`);
+  }
+  const pruned = reports.flatMap((r) => r.pruned.map((f) => `${r.endpoint}:${displayPath(f.rel)} (${formatBytes(f.size)})`));
+  if (pruned.length > 0) {
+    s.details(
+      `${input.dryRun ? "Would prune" : "Pruned"} (${pruned.length})`,
+      pruned.slice(0, SUMMARY_LIMIT).map((p) => `- ${p}`).join("\n") + (pruned.length > SUMMARY_LIMIT ? `
+- …and ${pruned.length - SUMMARY_LIMIT} more` : "")
+    );
+  }
 }
 
 // src/config/beamline.ts
@@ -34219,16 +34235,31 @@ function openBeamline(config2, id) {
   const ids = [.../* @__PURE__ */ new Set([...knownBeamlineIds, ...config2.beamlines.keys()])].join(", ");
   throw usageError(`unknown beamline ${JSON.stringify(id)}`, `known beamlines: ${ids}`);
 }
+function configuredBeamlines(config2) {
+  const ids = new Set(config2.beamlines.keys());
+  for (const id of knownBeamlineIds) {
+    const b = openBeamline(config2, id);
+    try {
+      if (b.config.settings.id === id) ids.add(id);
+    } catch {
+    }
+  }
+  return [...ids].sort().map((id) => openBeamline(config2, id));
+}
 
 // beamlines/commands.ts
-async function runMove(ctx, args) {
-  const id = parseBeamlineId(args.beamline, "beamline");
-  const raw = typeof args.filePaths === "string" ? parsePathList(args.filePaths, "file-paths") : args.filePaths;
-  if (raw.length === 0) throw usageError("file-paths: no paths given");
+async function runPrune(ctx, args) {
   const config2 = await loadConfig(args.config);
-  const beamline = openBeamline(config2, id).config;
-  const paths = beamline.gate(raw);
-  return moveStep(ctx, { beamline, paths, exportControlled: args.exportControlled });
+  const beamlines = args.beamline === "" ? configuredBeamlines(config2) : [openBeamline(config2, parseBeamlineId(args.beamline, "beamline"))];
+  return pruneStep(ctx, { beamlines: beamlines.map((b) => b.config), dryRun: args.dryRun, now: args.now });
+}
+function parseNow(raw, field) {
+  if (raw === "") return /* @__PURE__ */ new Date();
+  const d = new Date(raw);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(d.getTime())) {
+    throw usageError(`${field}: expected a date like 2026-12-01 or 2026-12-01T08:00:00Z, got ${JSON.stringify(raw)}`);
+  }
+  return d;
 }
 
 // src/run/github.ts
@@ -34403,19 +34434,19 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       resolve(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve, reject2) {
+  return new (P || (P = Promise))(function(resolve, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
       } catch (e) {
-        reject2(e);
+        reject(e);
       }
     }
     function rejected(value) {
       try {
         step(generator["throw"](value));
       } catch (e) {
-        reject2(e);
+        reject(e);
       }
     }
     function step(result) {
@@ -34684,7 +34715,7 @@ import os3 from "os";
 
 // node_modules/@actions/io/lib/io-util.js
 import * as fs2 from "fs";
-var { chmod, copyFile: copyFile2, lstat: lstat3, mkdir: mkdir2, open: open4, readdir, rename: rename2, rm: rm2, rmdir, stat: stat2, symlink, unlink: unlink2 } = fs2.promises;
+var { chmod, copyFile: copyFile2, lstat: lstat2, mkdir: mkdir2, open: open4, readdir, rename: rename2, rm: rm2, rmdir, stat: stat3, symlink, unlink: unlink2 } = fs2.promises;
 var IS_WINDOWS = process.platform === "win32";
 var READONLY = fs2.constants.O_RDONLY;
 
@@ -34702,19 +34733,19 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       resolve(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve, reject2) {
+  return new (P || (P = Promise))(function(resolve, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
       } catch (e) {
-        reject2(e);
+        reject(e);
       }
     }
     function rejected(value) {
       try {
         step(generator["throw"](value));
       } catch (e) {
-        reject2(e);
+        reject(e);
       }
     }
     function step(result) {
@@ -34986,10 +35017,11 @@ async function runStep(ctx, title, fn) {
   }
 }
 
-// actions/move/run.ts
-async function runMoveAction(args) {
-  await runStep(createGithubContext(), "Move", (ctx) => runMove(ctx, args));
+// actions/prune/run.ts
+async function runPruneAction(args) {
+  const now = parseNow(args.now, "now");
+  await runStep(createGithubContext(), args.dryRun ? "Prune (dry run)" : "Prune", (ctx) => runPrune(ctx, { ...args, now }));
 }
 export {
-  runMoveAction
+  runPruneAction
 };

@@ -6,6 +6,19 @@ const require = __splashCreateRequire(import.meta.url);
 const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
+  SweepLocator,
+  codeOf,
+  gatePath,
+  gateRootPath,
+  isPartialName,
+  partialNameFor,
+  relPathUnder,
+  removeStalePartials,
+  replicaProblem,
+  resolveInside,
+  walkTree
+} from "./chunk-QFTWB6CA.js";
+import {
   SplashError,
   __commonJS,
   __export,
@@ -7382,12 +7395,10 @@ var MissingEnv = class {
   }
 };
 var NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var CREDENTIAL_KEYS = /* @__PURE__ */ new Set(["password", "token", "client_secret", "secret", "username"]);
+var CREDENTIAL_KEY = /(^|_)(password|passwd|token|secret|username|user|client_id|api_key|apikey|private_key|key_path|credentials?)$/i;
 function isCredentialPath(path) {
   const last = path.at(-1);
-  if (typeof last !== "string") return false;
-  if (CREDENTIAL_KEYS.has(last.toLowerCase())) return true;
-  return path.length === 4 && path[0] === "globus" && path[1] === "globus_apps" && last === "client_id";
+  return typeof last === "string" && CREDENTIAL_KEY.test(last);
 }
 function expandString(text, env) {
   let out = "";
@@ -7424,11 +7435,13 @@ function describeVariables(variables) {
 }
 function expandTree(data, env, locate) {
   const problems = [];
+  const secrets = /* @__PURE__ */ new Set();
   const walk = (value, path) => {
     if (typeof value === "string") {
       const result = expandString(value, env);
       switch (result.kind) {
         case "ok":
+          if (isCredentialPath(path) && result.value !== value) secrets.add(result.value);
           return result.value;
         case "invalid":
           problems.push({
@@ -7453,7 +7466,7 @@ function expandTree(data, env, locate) {
     }
     return value;
   };
-  return { data: walk(data, []), problems };
+  return { data: walk(data, []), problems, secrets };
 }
 
 // src/config/issues.ts
@@ -7549,12 +7562,13 @@ function fromZodIssues(issues, prefix, positions) {
 function isRecord(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
-function issuesError(source, issues, positions) {
+function issuesError(source, issues, positions, secrets = /* @__PURE__ */ new Set()) {
+  const mask = (line) => [...secrets].reduce((l, secret) => l.split(secret).join("***"), line);
   const lines = issues.map((issue2, index) => {
     const offset = issue2.offset ?? (issue2.path && positions ? positions.valueOffset(issue2.path) : void 0);
     const where = positions ? positions.format(offset) : source;
     const line = issue2.path ? `${where} ${formatKeyPath(issue2.path)}: ${issue2.text}` : `${where} ${issue2.text}`;
-    return { line, offset: offset ?? -1, index };
+    return { line: mask(line), offset: offset ?? -1, index };
   }).sort((a, b) => a.offset - b.offset || a.index - b.index).map((entry) => entry.line).filter((line, index, all) => all.indexOf(line) === index);
   const hints = [...new Set(issues.map((issue2) => issue2.hint).filter((hint2) => hint2 !== void 0))];
   const hint = hints.length > 0 ? `${hints.join("; ")} (see docs/config.md)` : CONFIG_HINT;
@@ -13957,9 +13971,17 @@ function normaliseAbsolutePath(raw) {
 }
 var absolutePath = (what) => string2({ error: what }).transform((raw, ctx) => {
   const result = normaliseAbsolutePath(raw);
-  if ("path" in result) return result.path;
-  ctx.issues.push({ code: "custom", message: result.expected, input: raw });
-  return NEVER;
+  if (!("path" in result)) {
+    ctx.issues.push({ code: "custom", message: result.expected, input: raw });
+    return NEVER;
+  }
+  try {
+    return gateRootPath(result.path, "root_path");
+  } catch (err) {
+    const why = err instanceof Error ? err.message.replace(/^root_path: /, "").replace(/ \(got .*\)$/s, "") : String(err);
+    ctx.issues.push({ code: "custom", message: `an absolute path the path gate accepts (${why})`, input: raw });
+    return NEVER;
+  }
 });
 function strict(what, shape) {
   const keys = Object.keys(shape).join(", ");
@@ -14308,7 +14330,7 @@ function parseConfig(text, source, env = process.env) {
   }
   issues.push(...schemaIssues.filter((issue2) => !(issue2.path && unreadable.has(pathId(issue2.path)))));
   issues.push(...checkReferences(data, positions));
-  if (issues.length > 0 || sections === void 0) throw issuesError(source, issues, positions);
+  if (issues.length > 0 || sections === void 0) throw issuesError(source, issues, positions, expanded.secrets);
   return buildConfig(source, sections, hpss, images, positions);
 }
 function buildConfig(source, sections, hpss, images, positions) {
@@ -14419,8 +14441,9 @@ async function runChain(ctx, beamline, paths, steps) {
         outcomes.push({ unit: unit.label, step: step.name, status: "ok", detail });
       } catch (err) {
         failed = err instanceof Error ? err : new Error(String(err));
-        ctx.error(`${step.name} failed for ${unit.label}: ${describeError(err)}`);
-        outcomes.push({ unit: unit.label, step: step.name, status: "failed", detail: describeError(err) });
+        const status = err instanceof SplashError && err.kind === "not-configured" ? "not configured" : "failed";
+        ctx.error(`${step.name} ${status === "failed" ? "failed" : "is not configured"} for ${unit.label}: ${describeError(err)}`);
+        outcomes.push({ unit: unit.label, step: step.name, status, detail: describeError(err) });
       }
     }
   }
@@ -14428,258 +14451,14 @@ async function runChain(ctx, beamline, paths, steps) {
   ctx.summary.table(["file", "step", "status", "detail"], outcomes.map((o) => [o.unit, o.step, o.status, o.detail]));
   if (failed) {
     ctx.summary.text(`**The chain stopped at the first failure.** Fix the cause above, then run the dispatch again: finished copies are verified and kept, so a re-run only does what is missing.`);
-    if (failed instanceof SplashError && failed.kind !== "not-configured") throw failed;
+    if (failed instanceof SplashError) throw failed;
     throw new SplashError("step", `dispatch for beamline ${beamline.id} failed: ${failed.message}`);
   }
   return { ok: true, outcomes };
 }
 
-// src/paths.ts
-import { lstat, readlink, realpath } from "node:fs/promises";
-import { lstatSync } from "node:fs";
-var MAX_PATH_BYTES = 4096;
-var MAX_SEGMENT_BYTES = 255;
-var SHOWN_CHARS = 80;
-function showValue(value) {
-  const points = Array.from(value.slice(0, SHOWN_CHARS * 2));
-  const truncated = value.length > SHOWN_CHARS && (points.length > SHOWN_CHARS || value.length > SHOWN_CHARS * 2);
-  const head = truncated ? points.slice(0, SHOWN_CHARS).join("") : value;
-  const escaped = JSON.stringify(head).replace(
-    /[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
-  );
-  return truncated ? `${escaped}… (${value.length} chars)` : escaped;
-}
-function describeType(input) {
-  if (input === null) return "null";
-  if (Array.isArray(input)) return "an array";
-  return typeof input === "object" ? "an object" : `a ${typeof input}`;
-}
-function reject(field, what, input, hint) {
-  throw pathError(`${field}: ${what} (got ${showValue(input)})`, hint);
-}
-function badCharacters(s) {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c <= 31 || c >= 127 && c <= 159) return "control characters are not allowed";
-    if (c >= 8234 && c <= 8238 || c >= 8294 && c <= 8297 || c === 8206 || c === 8207 || c === 1564) {
-      return "Unicode bidirectional control characters are not allowed";
-    }
-    if (c === 8232 || c === 8233) return "Unicode line/paragraph separators are not allowed";
-    if (c === 65279) return "a byte-order mark (U+FEFF) is not allowed";
-    if (c === 8725 || c === 10741 || c === 65295 || c === 65340) {
-      return "look-alike slash characters are not allowed";
-    }
-    if (c >= 55296 && c <= 56319) {
-      const next = s.charCodeAt(i + 1);
-      if (next >= 56320 && next <= 57343) {
-        i++;
-        continue;
-      }
-      return "lone UTF-16 surrogates are not allowed (not valid Unicode)";
-    }
-    if (c >= 56320 && c <= 57343) return "lone UTF-16 surrogates are not allowed (not valid Unicode)";
-  }
-  return void 0;
-}
-function encodedTraversal(segments) {
-  for (const seg of segments) {
-    let s = seg.toLowerCase();
-    for (let prev = ""; prev !== s; ) {
-      prev = s;
-      s = s.replaceAll("%25", "%");
-    }
-    if (/%(2f|5c|00)|%c0%(ae|af)|%c1%(9c|1c)/.test(s)) return true;
-    const decodedDots = s.replace(/%2e|%c0%ae/g, ".");
-    if (decodedDots !== s && (decodedDots === "." || decodedDots === "..")) return true;
-  }
-  return false;
-}
-function byteLength(s) {
-  return Buffer.byteLength(s, "utf8");
-}
-function checkSegment(field, seg, input, allowDash) {
-  if (byteLength(seg) > MAX_SEGMENT_BYTES) {
-    reject(field, `a path segment is too long (${byteLength(seg)} bytes, limit ${MAX_SEGMENT_BYTES})`, input);
-  }
-  if (/^\s|\s$/.test(seg)) reject(field, "a path segment starts or ends with whitespace", input);
-  if (!allowDash && seg.startsWith("-")) {
-    reject(field, `a path segment starts with '-' (it could be read as a command-line option)`, input);
-  }
-}
-function checkCommon(field, input) {
-  if (input.trim() === "") reject(field, "path is empty", input);
-  if (byteLength(input) > MAX_PATH_BYTES) {
-    reject(field, `path is too long (${byteLength(input)} bytes, limit ${MAX_PATH_BYTES})`, input);
-  }
-  const bad = badCharacters(input);
-  if (bad !== void 0) reject(field, bad, input);
-  if (input.includes("\\")) {
-    reject(field, "backslashes are not allowed", input, `use '/' as the separator; a Windows file watcher must convert its paths`);
-  }
-  if (/^[A-Za-z]:/.test(input)) {
-    reject(field, "Windows drive paths are not allowed", input, `send the path relative to the beamline root, '/'-separated`);
-  }
-  if (input.startsWith("//")) reject(field, `UNC-style paths ('//server/...') are not allowed`, input);
-  const segments = input.split("/");
-  if (segments.includes("..")) reject(field, `".." segments are not allowed`, input);
-  if (encodedTraversal(segments)) {
-    reject(field, "percent-encoded traversal or separators (%2e%2e, %2f, %5c, %00) are not allowed", input);
-  }
-}
-function gatePath(input, opts) {
-  const field = opts?.field ?? "path";
-  if (typeof input !== "string") throw pathError(`${field}: must be a string (got ${describeType(input)})`);
-  const prefix = opts?.prefix === void 0 ? void 0 : gateRootPath(opts.prefix, "path_prefix");
-  checkCommon(field, input);
-  let rest = input;
-  if (input.startsWith("/")) {
-    if (prefix === void 0) {
-      reject(field, "absolute paths are not allowed here", input, "send the path relative to the endpoint root");
-    }
-    if (prefix === "/") rest = input.slice(1);
-    else if (input === prefix || input.startsWith(`${prefix}/`)) rest = input.slice(prefix.length);
-    else reject(field, `absolute path outside the beamline prefix ${prefix}`, input);
-  }
-  const segments = rest.split("/").filter((s) => s !== "" && s !== ".");
-  if (segments.length === 0) reject(field, "path names no file (nothing left after the prefix and normalisation)", input);
-  for (const seg of segments) checkSegment(field, seg, input, false);
-  return segments.join("/");
-}
-function gateRootPath(input, field) {
-  if (typeof input !== "string") throw pathError(`${field}: must be a string (got ${describeType(input)})`);
-  checkCommon(field, input);
-  if (!input.startsWith("/")) reject(field, "must be an absolute path (starting with /)", input);
-  if (input === "/") return "/";
-  const trimmed = input.endsWith("/") ? input.slice(0, -1) : input;
-  const segments = trimmed.slice(1).split("/");
-  if (segments.includes("")) reject(field, `empty segments ('//') are not allowed`, input);
-  if (segments.includes(".")) reject(field, `"." segments are not allowed`, input);
-  for (const seg of segments) checkSegment(field, seg, input, true);
-  return trimmed;
-}
-function assertRelPath(rel, field) {
-  const gated = gatePath(rel, { field });
-  if (gated !== rel) reject(field, "not a normalised relative path", rel);
-  return gated;
-}
-function joinInside(root, rel) {
-  const r = gateRootPath(root, "root");
-  const p = assertRelPath(rel, "path");
-  return r === "/" ? `/${p}` : `${r}/${p}`;
-}
-function isInside(root, p) {
-  return root === "/" || p === root || p.startsWith(`${root}/`);
-}
-function relPathUnder(root, absolute) {
-  const r = gateRootPath(root, "root");
-  const a = gateRootPath(absolute, "path");
-  if (a === r || !isInside(r, a)) reject("path", `not inside the root ${r}`, absolute);
-  return gatePath(a.slice(r === "/" ? 1 : r.length + 1));
-}
-var MAX_SYMLINK_HOPS = 40;
-function errorCode(err) {
-  return err instanceof Error && "code" in err && typeof err.code === "string" ? err.code : void 0;
-}
-function parentOf(p) {
-  const i = p.lastIndexOf("/");
-  return i <= 0 ? "/" : p.slice(0, i);
-}
-var END_OF_LINK = /* @__PURE__ */ Symbol("end-of-link");
-async function resolveInside(root, rel, opts) {
-  const field = opts?.field ?? "path";
-  const rootNorm = gateRootPath(root, "root");
-  const relNorm = assertRelPath(rel, field);
-  const joined = joinInside(rootNorm, relNorm);
-  let realRoot;
-  try {
-    realRoot = await realpath(rootNorm);
-  } catch (err) {
-    throw pathError(`${field}: endpoint root ${showValue(rootNorm)} cannot be resolved (${errorCode(err) ?? "error"})`);
-  }
-  const insideRoot = (p) => isInside(realRoot, p);
-  const onRoadToRoot = (p) => insideRoot(p) || isInside(p, realRoot);
-  let position = realRoot;
-  const queue = relNorm.split("/");
-  let shown = "";
-  let linkDepth = 0;
-  let hops = 0;
-  const fail = (what) => reject(field, what, relNorm);
-  for (let item = queue.shift(); item !== void 0; item = queue.shift()) {
-    if (item === END_OF_LINK) {
-      linkDepth--;
-      if (!insideRoot(position)) fail(`${showValue(shown)} leads outside the endpoint root ${rootNorm} through a symlink`);
-      continue;
-    }
-    if (linkDepth === 0) shown = shown === "" ? item : `${shown}/${item}`;
-    if (item === "" || item === ".") continue;
-    if (item === "..") {
-      position = parentOf(position);
-    } else {
-      const candidate = position === "/" ? `/${item}` : `${position}/${item}`;
-      let isLink;
-      try {
-        isLink = (await lstat(candidate)).isSymbolicLink();
-      } catch (err) {
-        const code = errorCode(err);
-        if (code === "ENOENT" && linkDepth > 0) fail(`${showValue(shown)} is a symlink to a missing target; refusing to follow it`);
-        if (code === "ENOENT") {
-          if (opts?.mustExist === true) fail(`does not exist under ${rootNorm}`);
-          return joined;
-        }
-        if (code === "ENOTDIR") fail(`a parent of ${showValue(shown)} is not a directory`);
-        return fail(`cannot check ${showValue(shown)} (${code ?? "error"})`);
-      }
-      if (isLink) {
-        if (++hops > MAX_SYMLINK_HOPS) fail(`too many symlinks (a loop?) at ${showValue(shown)}`);
-        const target = await readlink(candidate);
-        if (target.startsWith("/")) position = "/";
-        else position = parentOf(candidate);
-        queue.unshift(...target.split("/"), END_OF_LINK);
-        linkDepth++;
-        continue;
-      }
-      position = candidate;
-    }
-    if (linkDepth > 0 ? !onRoadToRoot(position) : !insideRoot(position)) {
-      fail(`${showValue(shown)} leads outside the endpoint root ${rootNorm} through a symlink`);
-    }
-  }
-  return joined;
-}
-var SweepLocator = class {
-  root;
-  dirs = /* @__PURE__ */ new Map([["", null]]);
-  constructor(root) {
-    this.root = gateRootPath(root, "root");
-  }
-  locate(rel) {
-    if (rel === "" || rel.includes("\0") || /(^|\/)\.{0,2}(\/|$)/.test(rel)) {
-      throw pathError(`not a walked path: ${showValue(rel)}`);
-    }
-    const cut = rel.lastIndexOf("/");
-    const problem = cut < 0 ? null : this.dirProblem(rel.slice(0, cut));
-    if (problem) return { abs: void 0, problem };
-    return { abs: this.root === "/" ? `/${rel}` : `${this.root}/${rel}`, problem: null };
-  }
-  dirProblem(dirRel) {
-    const known2 = this.dirs.get(dirRel);
-    if (known2 !== void 0) return known2;
-    const cut = dirRel.lastIndexOf("/");
-    let problem = cut < 0 ? null : this.dirProblem(dirRel.slice(0, cut));
-    if (!problem) {
-      try {
-        const st = lstatSync(this.root === "/" ? `/${dirRel}` : `${this.root}/${dirRel}`);
-        problem = st.isSymbolicLink() ? "symlink" : st.isDirectory() ? null : "not-a-directory";
-      } catch (err) {
-        const code = errorCode(err);
-        problem = code === "ENOENT" || code === "ENOTDIR" ? "missing" : "unreadable";
-      }
-    }
-    this.dirs.set(dirRel, problem);
-    return problem;
-  }
-};
+// src/steps/move.ts
+import { stat as stat2 } from "node:fs/promises";
 
 // src/run/format.ts
 var UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
@@ -14759,6 +14538,9 @@ function maskSecrets(text, secrets) {
   for (const secret of list) out = out.split(secret).join("***");
   return out;
 }
+function displayPath(p) {
+  return /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(p) ? JSON.stringify(p) : p;
+}
 
 // src/endpoints.ts
 function describeEndpoint(e) {
@@ -14774,8 +14556,8 @@ function describeEndpoint(e) {
 
 // src/transfer/filesystem.ts
 import { constants } from "node:fs";
-import { copyFile, link, lstat as lstat2, mkdir, open as open3, rename, rm, stat, unlink, utimes } from "node:fs/promises";
-import { basename, dirname, join as join2 } from "node:path";
+import { copyFile, link, lstat, mkdir, open as open3, rename, rm, stat, unlink, utimes } from "node:fs/promises";
+import { basename, dirname } from "node:path";
 
 // src/fs/hash.ts
 import { createHash } from "node:crypto";
@@ -14801,74 +14583,22 @@ async function hashFile(path, onBytes) {
   }
 }
 
-// src/fs/walk.ts
-import { lstatSync as lstatSync2, readdirSync } from "node:fs";
-import { join } from "node:path";
-function* walkTree(rootAbs, startRel = "") {
-  const stack = [
-    { rel: startRel, abs: startRel ? join(rootAbs, startRel) : rootAbs, entered: false }
-  ];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    if (top === void 0) break;
-    if (top.entered) {
-      stack.pop();
-      if (top.rel !== startRel) yield { kind: "dir-end", rel: top.rel, abs: top.abs };
-      continue;
-    }
-    top.entered = true;
-    let names;
-    try {
-      names = readdirSync(top.abs);
-    } catch (err) {
-      yield { kind: "skipped", rel: top.rel, abs: top.abs, reason: `unreadable folder (${codeOf(err)})` };
-      continue;
-    }
-    names.sort();
-    const dirs = [];
-    for (const name of names) {
-      const rel = top.rel ? `${top.rel}/${name}` : name;
-      const abs = join(top.abs, name);
-      let st;
-      try {
-        st = lstatSync2(abs);
-      } catch (err) {
-        yield { kind: "skipped", rel, abs, reason: `unreadable (${codeOf(err)})` };
-        continue;
-      }
-      if (st.isFile()) yield { kind: "file", rel, abs, stat: st };
-      else if (st.isDirectory()) dirs.push({ rel, abs, entered: false });
-      else if (st.isSymbolicLink()) yield { kind: "skipped", rel, abs, reason: "symlink (not followed)" };
-      else yield { kind: "skipped", rel, abs, reason: "not a regular file" };
-    }
-    for (let i = dirs.length - 1; i >= 0; i--) {
-      const d = dirs[i];
-      if (d) stack.push(d);
-    }
-  }
-}
-function codeOf(err) {
-  if (err && typeof err === "object" && "code" in err && typeof err.code === "string") return err.code;
-  return err instanceof Error ? err.message : String(err);
-}
-
 // src/transfer/filesystem.ts
-var PARTIAL_SUFFIX = ".splash-partial";
-function partialNameFor(finalPath) {
-  return join2(dirname(finalPath), `.${basename(finalPath)}${PARTIAL_SUFFIX}`);
-}
 async function copyBetweenFilesystems(from, to, rel, opts) {
-  const srcAbs = await resolveInside(from.root_path, rel, { mustExist: true });
+  const srcAbs = await resolveInside(from.root_path, rel, { mustExist: true, field: `${from.name}:${rel}` });
   const st = await stat(srcAbs);
   const report = { files: [], skipped: [] };
   if (st.isFile()) {
+    if (isPartialName(basename(rel))) throw stepError(`${from.name}:${rel} is an unfinished copy (.splash-partial), not data; not moved`);
     report.files.push(await copyOneFile(from, to, rel, opts));
     return report;
   }
   if (!st.isDirectory()) throw stepError(`${from.name}:${rel} is neither a file nor a folder; nothing copied`);
   for (const entry of walkTree(from.root_path, rel)) {
     if (entry.kind === "skipped") report.skipped.push({ rel: entry.rel, reason: entry.reason });
-    else if (entry.kind === "file") {
+    else if (entry.kind === "file" && isPartialName(basename(entry.rel))) {
+      report.skipped.push({ rel: entry.rel, reason: "an unfinished copy (.splash-partial), not data" });
+    } else if (entry.kind === "file") {
       let fileRel;
       try {
         fileRel = relPathUnder(from.root_path, entry.abs);
@@ -14883,15 +14613,15 @@ async function copyBetweenFilesystems(from, to, rel, opts) {
 }
 async function copyOneFile(from, to, rel, opts) {
   const { ctx } = opts;
-  const src = await resolveInside(from.root_path, rel, { mustExist: true });
-  const dst = await resolveInside(to.root_path, rel);
+  const src = await resolveInside(from.root_path, rel, { mustExist: true, field: `${from.name}:${rel}` });
+  const dst = await resolveInside(to.root_path, rel, { field: `${to.name}:${rel}` });
   const before = await stat(src);
   const existing = await lstatOrUndefined(dst);
   if (existing) return compareExisting(src, dst, before, existing, rel, to);
   await mkdir(dirname(dst), { recursive: true });
-  await resolveInside(to.root_path, rel);
+  await resolveInside(to.root_path, rel, { field: `${to.name}:${rel}` });
+  await removeStalePartials(dst);
   const tmp = partialNameFor(dst);
-  await rm(tmp, { force: true });
   const progress = ctx.progress(`${from.name} → ${to.name}: ${rel}`, before.size);
   const poll = setInterval(() => {
     stat(tmp).then((s) => {
@@ -14922,7 +14652,11 @@ async function copyOneFile(from, to, rel, opts) {
     if (dstHash.bytes !== before.size || dstHash.digest !== srcHash.digest) {
       throw stepError(`verification of ${rel} at ${to.name} failed: the copy does not match the source (size or SHA-256); nothing was renamed`);
     }
-    await publish(tmp, dst);
+    if (!await publish(tmp, dst)) {
+      await rm(tmp, { force: true });
+      const now = await lstat(dst);
+      return await compareExisting(src, dst, before, now, rel, to);
+    }
     if (opts.fsync !== false) await fsyncPath(dirname(dst));
   } catch (err) {
     await rm(tmp, { force: true });
@@ -14951,13 +14685,20 @@ async function publish(tmp, dst) {
   try {
     await link(tmp, dst);
     await unlink(tmp);
+    return true;
   } catch (err) {
     const code = codeOf(err);
-    if (code === "EEXIST") throw stepError(`${dst} appeared while copying; not overwritten`, "run the move again: an identical file is accepted");
+    if (code === "EEXIST") return false;
     if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "EXDEV") throw err;
-    if (await lstatOrUndefined(dst)) throw stepError(`${dst} appeared while copying; not overwritten`);
-    await rename(tmp, dst);
   }
+  try {
+    await (await open3(dst, "wx")).close();
+  } catch (err) {
+    if (codeOf(err) === "EEXIST") return false;
+    throw err;
+  }
+  await rename(tmp, dst);
+  return true;
 }
 async function fsyncPath(path) {
   const fh = await open3(path, "r");
@@ -14969,7 +14710,7 @@ async function fsyncPath(path) {
 }
 async function lstatOrUndefined(path) {
   try {
-    return await lstat2(path);
+    return await lstat(path);
   } catch (err) {
     if (codeOf(err) === "ENOENT") return void 0;
     throw err;
@@ -14977,8 +14718,8 @@ async function lstatOrUndefined(path) {
 }
 
 // src/transfer/index.ts
-async function transfer(from, to, rel, opts) {
-  if (from.type === "filesystem" && to.type === "filesystem") return copyBetweenFilesystems(from, to, rel, opts);
+function transferFor(from, to) {
+  if (from.type === "filesystem" && to.type === "filesystem") return (rel, opts) => copyBetweenFilesystems(from, to, rel, opts);
   throw new SplashError(
     "not-configured",
     `no transfer controller for ${describeEndpoint(from)} → ${describeEndpoint(to)}: this build moves data between filesystem endpoints only`,
@@ -14989,29 +14730,46 @@ async function transfer(from, to, rel, opts) {
 // src/steps/move.ts
 async function moveStep(ctx, input) {
   const { beamline, paths } = input;
-  const hops = beamline.settings.move.map((hop, i) => ({
-    hop,
-    from: beamline.endpoint(hop.from, `beamlines.${beamline.id}.move[${i}].from`),
-    to: beamline.endpoint(hop.to, `beamlines.${beamline.id}.move[${i}].to`)
-  }));
-  const first = hops[0]?.from;
-  if (first?.type === "filesystem") {
-    for (const rel of paths) await resolveInside(first.root_path, rel, { mustExist: true, field: `${first.name}:${rel}` });
-  }
-  const result = { relPaths: paths, moved: 0, hops: [] };
+  const hops = beamline.settings.move.map((hop, i) => {
+    const from = beamline.endpoint(hop.from, `beamlines.${beamline.id}.move[${i}].from`);
+    const to = beamline.endpoint(hop.to, `beamlines.${beamline.id}.move[${i}].to`);
+    return { hop, from, to, transfer: transferFor(from, to) };
+  });
   if (hops.length === 0) ctx.warn(`beamline ${beamline.id} has no move hops configured; nothing to do`);
+  const unreached = /* @__PURE__ */ new Set();
+  const planned = hops.map((h) => {
+    let skip = "";
+    if (input.exportControlled && h.hop.skip_export_controlled) skip = "export-controlled data does not take this hop";
+    else if (input.exportControlled && unreached.has(h.from.name)) skip = `${h.from.name} was not reached (export control)`;
+    if (skip) unreached.add(h.to.name);
+    return { ...h, skip };
+  });
+  for (const { from, to, skip } of planned) {
+    if (!skip) for (const e of [from, to]) await requireReachable(e);
+  }
+  await checkSources(beamline, paths);
+  const result = { relPaths: paths, moved: 0, hops: [] };
   try {
-    for (const { hop, from, to } of hops) {
-      if (input.exportControlled && hop.skip_export_controlled) {
-        ctx.info(`${from.name} → ${to.name}: skipped, the data is export controlled`);
-        result.hops.push({ from: from.name, to: to.name, status: "skipped (export control)", files: [], skipped: [] });
+    for (const { from, to, transfer, skip } of planned) {
+      const hopResult = { from: from.name, to: to.name, status: "skipped (export control)", note: skip, files: [], skipped: [] };
+      result.hops.push(hopResult);
+      if (skip) {
+        ctx.info(`${from.name} → ${to.name}: skipped — ${skip}`);
         continue;
       }
-      const hopResult = { from: from.name, to: to.name, status: "done", files: [], skipped: [] };
-      result.hops.push(hopResult);
+      hopResult.status = "failed";
       await ctx.group(`move ${from.name} → ${to.name} (${paths.length} path${paths.length === 1 ? "" : "s"})`, async () => {
-        for (const rel of paths) await moveOne(ctx, from, to, rel, hopResult);
+        for (const rel of paths) {
+          const report = await transfer(rel, { ctx });
+          for (const f of report.files) hopResult.files.push(f);
+          for (const sk of report.skipped) hopResult.skipped.push(sk);
+          for (const f of report.files) {
+            ctx.info(f.status === "copied" ? `copied ${f.rel} (${formatBytes(f.bytes)}, sha256 ${f.sha256.slice(0, 12)}…)` : `already there, identical: ${f.rel}`);
+          }
+          for (const sk of report.skipped) ctx.warn(`not copied: ${displayPath(sk.rel)}: ${sk.reason}`);
+        }
       });
+      hopResult.status = "done";
       result.moved += hopResult.files.filter((f) => f.status === "copied").length;
     }
   } finally {
@@ -15021,15 +14779,6 @@ async function moveStep(ctx, input) {
   ctx.setOutput("moved", result.moved);
   return result;
 }
-async function moveOne(ctx, from, to, rel, hop) {
-  const report = await transfer(from, to, rel, { ctx });
-  hop.files.push(...report.files);
-  hop.skipped.push(...report.skipped);
-  for (const f of report.files) {
-    ctx.info(f.status === "copied" ? `copied ${f.rel} (${formatBytes(f.bytes)}, sha256 ${f.sha256.slice(0, 12)}…)` : `already there, identical: ${f.rel}`);
-  }
-  for (const s of report.skipped) ctx.warn(`not copied: ${s.rel}: ${s.reason}`);
-}
 function writeMoveSummary(ctx, beamline, result) {
   const copied = result.hops.reduce((n, h) => n + h.files.filter((f) => f.status === "copied").length, 0);
   const bytes = result.hops.reduce((n, h) => n + h.files.filter((f) => f.status === "copied").reduce((b, f) => b + f.bytes, 0), 0);
@@ -15038,11 +14787,33 @@ function writeMoveSummary(ctx, beamline, result) {
   ctx.summary.table(
     ["hop", "status", "file", "size", "result", "sha256"],
     result.hops.flatMap(
-      (h) => h.files.length === 0 ? [[`${h.from} → ${h.to}`, h.status, "", "", "", ""]] : h.files.map((f) => [`${h.from} → ${h.to}`, h.status, f.rel, formatBytes(f.bytes), f.status, `${f.sha256.slice(0, 16)}…`])
+      (h) => h.files.length === 0 ? [[`${h.from} → ${h.to}`, h.note ? `${h.status}: ${h.note}` : h.status, "", "", "", ""]] : h.files.map((f) => [`${h.from} → ${h.to}`, h.status, f.rel, formatBytes(f.bytes), f.status, `${f.sha256.slice(0, 16)}…`])
     )
   );
-  const skipped = result.hops.flatMap((h) => h.skipped.map((s) => `${h.from}: ${s.rel} — ${s.reason}`));
+  const skipped = result.hops.flatMap((h) => h.skipped.map((s) => `${h.from}: ${displayPath(s.rel)} — ${s.reason}`));
   if (skipped.length > 0) ctx.summary.details(`${skipped.length} entries not copied`, skipped.map((s) => `- ${s}`).join("\n"));
+}
+async function checkSources(beamline, paths) {
+  const hop = beamline.settings.move[0];
+  if (!hop) return;
+  const first = beamline.endpoint(hop.from, `beamlines.${beamline.id}.move[0].from`);
+  if (first.type !== "filesystem") return;
+  await requireReachable(first);
+  for (const rel of paths) {
+    const abs = await resolveInside(first.root_path, rel, { mustExist: true, field: `${first.name}:${rel}` });
+    const st = await stat2(abs);
+    if (!st.isFile() && !st.isDirectory()) throw pathError(`${first.name}:${rel}: neither a file nor a folder; nothing was moved`);
+  }
+}
+async function requireReachable(e) {
+  if (e.type !== "filesystem") return;
+  const st = await stat2(e.root_path).catch(() => void 0);
+  if (!st?.isDirectory()) {
+    throw configError(
+      `endpoint ${e.name}: root_path ${e.root_path} is not a folder on this runner`,
+      "is the storage mounted? check the runner, or the root_path in config.yml"
+    );
+  }
 }
 function moveLink(beamline, exportControlled) {
   return {
@@ -15056,132 +14827,119 @@ function moveLink(beamline, exportControlled) {
 }
 
 // src/prune/filesystem.ts
-import { lstatSync as lstatSync3, rmdirSync, unlinkSync } from "node:fs";
-import { realpath as realpath2 } from "node:fs/promises";
-import { dirname as dirname2 } from "node:path";
+import { lstatSync, rmdirSync, unlinkSync } from "node:fs";
+import { realpath } from "node:fs/promises";
 var DAY_MS = 864e5;
 async function pruneFilesystem(endpoint, check, opts) {
   const root = await realpathOrFail(endpoint);
   const checkRoot = await realpathOrFail(check);
-  if (root === checkRoot) {
+  if (root === checkRoot || isInside(root, checkRoot) || isInside(checkRoot, root)) {
     throw configError(
-      `prune of ${endpoint.name} is checked against ${check.name}, but both are the same folder (${root})`,
-      "a check endpoint must be a different copy of the data; fix the prune rule in config.yml"
+      `prune of ${endpoint.name} is checked against ${check.name}, but ${root === checkRoot ? "both are the same folder" : "one folder is inside the other"} (${root}, ${checkRoot})`,
+      "a check endpoint must be a separate copy of the data; fix the prune rule in config.yml"
     );
   }
-  const cutoff = opts.now.getTime() - opts.afterDays * DAY_MS;
+  const spec = { root, checkRoot, checkName: check.name, cutoffMs: opts.now.getTime() - opts.afterDays * DAY_MS };
+  const { planTree } = await import("./sweep-parallel-V6AFRZ3U.js");
+  const plan = await planTree(spec);
+  opts.ctx.debug(`prune ${endpoint.name}: planned ${plan.files} files: ${plan.candidates.length} candidates, ${plan.kept.length} young, ${plan.unsafe.length} unsafe`);
   const report = {
     endpoint: endpoint.name,
     check: check.name,
     afterDays: opts.afterDays,
     dryRun: opts.dryRun,
     pruned: [],
-    kept: [],
-    unsafe: [],
+    kept: plan.kept.map(toPruned),
+    unsafe: plan.unsafe,
     removedDirs: []
   };
   const locator = new SweepLocator(checkRoot);
   const touched = /* @__PURE__ */ new Set();
-  for (const entry of walkTree(root)) {
-    if (entry.kind === "skipped") {
-      report.unsafe.push({ rel: entry.rel, reason: entry.reason });
-      continue;
-    }
-    if (entry.kind === "dir-end") {
-      if (!opts.dryRun && touched.has(entry.rel) && removeIfEmpty(entry.abs)) {
-        report.removedDirs.push(entry.rel);
-        touched.add(parentRel(entry.rel));
-      }
-      continue;
-    }
-    const { rel, stat: stat2 } = entry;
-    const item = { rel, size: stat2.size, mtime: stat2.mtime };
-    if (stat2.mtimeMs > cutoff) {
-      report.kept.push(item);
-      continue;
-    }
-    if (rel.endsWith(PARTIAL_SUFFIX)) {
-      report.unsafe.push({ rel, reason: "unfinished copy left by an interrupted move; re-run the move, or delete it by hand" });
-      continue;
-    }
-    const problem = await replicaProblem(check, locator, entry.abs, stat2, rel, opts.verify);
+  for (const item of plan.candidates) {
+    const problem = opts.verify === "hash" ? await contentProblem(spec, item) : void 0;
     if (problem) {
-      report.unsafe.push({ rel, reason: problem });
+      report.unsafe.push({ rel: item.rel, reason: problem });
       continue;
     }
     if (!opts.dryRun) {
-      let now;
-      try {
-        now = lstatSync3(entry.abs);
-      } catch {
-        now = void 0;
-      }
-      if (!now || now.ino !== stat2.ino || now.size !== stat2.size || now.mtimeMs !== stat2.mtimeMs) {
-        report.unsafe.push({ rel, reason: "changed during the sweep; left for the next run" });
+      const changed = sourceChanged(`${root}/${item.rel}`, item) ?? replicaProblem(spec, locator, item);
+      if (changed) {
+        report.unsafe.push({ rel: item.rel, reason: `${changed}; left for the next run` });
         continue;
       }
-      unlinkSync(entry.abs);
-      touched.add(parentRel(rel));
+      try {
+        unlinkSync(`${root}/${item.rel}`);
+      } catch (err) {
+        report.unsafe.push({ rel: item.rel, reason: `could not delete (${codeOf(err)}); left for the next run` });
+        continue;
+      }
+      touched.add(parentOf(item.rel));
     }
-    report.pruned.push(item);
+    report.pruned.push(toPruned(item));
   }
-  opts.ctx.debug(`prune ${endpoint.name}: ${report.pruned.length} pruned, ${report.kept.length} kept, ${report.unsafe.length} unsafe`);
+  if (!opts.dryRun) for (const d of removeEmptiedDirs(root, touched)) report.removedDirs.push(d);
   return report;
 }
-async function replicaProblem(check, locator, abs, stat2, rel, verify) {
-  const where = locator.locate(rel);
-  if (where.problem) return SWEEP_REASONS[where.problem](check.name);
-  let copy;
+var toPruned = (i) => ({ rel: i.rel, size: i.size, mtimeMs: i.mtimeMs });
+function sourceChanged(abs, item) {
+  let now;
   try {
-    copy = lstatSync3(where.abs);
+    now = lstatSync(abs, { throwIfNoEntry: false });
   } catch (err) {
-    const code = codeOf(err);
-    if (code === "ENOENT" || code === "ENOTDIR") return `not replicated: no copy at ${check.name}`;
-    return `copy at ${check.name} is unreadable (${code})`;
+    return `unreadable now (${codeOf(err)})`;
   }
-  if (copy.isSymbolicLink()) return `copy at ${check.name} is a symlink (not followed)`;
-  if (!copy.isFile()) return `copy at ${check.name} is not a regular file`;
-  if (copy.dev === stat2.dev && copy.ino === stat2.ino) return `copy at ${check.name} is this very file (same inode), not a second copy`;
-  if (copy.size !== stat2.size) return `size differs at ${check.name} (${copy.size} bytes there, ${stat2.size} here)`;
-  if (verify === "hash") {
-    try {
-      const [a, b] = await Promise.all([hashFile(abs), hashFile(where.abs)]);
-      if (a.digest !== b.digest) return `content differs at ${check.name} (SHA-256)`;
-    } catch (err) {
-      return `could not read both copies to compare checksums (${codeOf(err)})`;
-    }
-  }
+  if (!now) return "gone since the plan";
+  if (now.ino !== item.ino || now.dev !== item.dev || now.size !== item.size || now.mtimeMs !== item.mtimeMs) return "changed during the sweep";
   return void 0;
 }
-var SWEEP_REASONS = {
-  missing: (c) => `not replicated: no copy at ${c}`,
-  symlink: (c) => `the folder at ${c} is a symlink (not followed), so the copy is not verifiable`,
-  "not-a-directory": (c) => `not replicated: a parent folder at ${c} is a file`,
-  unreadable: (c) => `the folder at ${c} is unreadable`
-};
-function removeIfEmpty(abs) {
+async function contentProblem(spec, item) {
   try {
-    rmdirSync(abs);
-    return true;
-  } catch {
-    return false;
+    const [a, b] = await Promise.all([hashFile(`${spec.root}/${item.rel}`), hashFile(`${spec.checkRoot}/${item.rel}`)]);
+    return a.digest === b.digest ? void 0 : `content differs at ${spec.checkName} (SHA-256)`;
+  } catch (err) {
+    return `could not read both copies to compare checksums (${codeOf(err)})`;
   }
 }
-function parentRel(rel) {
-  const parent = dirname2(rel);
-  return parent === "." ? "" : parent;
+function removeEmptiedDirs(root, touched) {
+  const removed = [];
+  const byDepth = /* @__PURE__ */ new Map();
+  const add = (rel) => {
+    if (rel === "") return;
+    const depth = rel.split("/").length;
+    let bucket = byDepth.get(depth);
+    if (!bucket) byDepth.set(depth, bucket = /* @__PURE__ */ new Set());
+    bucket.add(rel);
+  };
+  for (const rel of touched) add(rel);
+  for (let depth = Math.max(0, ...byDepth.keys()); depth > 0; depth--) {
+    for (const rel of [...byDepth.get(depth) ?? []].sort()) {
+      try {
+        rmdirSync(`${root}/${rel}`);
+      } catch {
+        continue;
+      }
+      removed.push(rel);
+      add(parentOf(rel));
+    }
+  }
+  return removed;
+}
+var isInside = (outer, inner) => outer === "/" || inner.startsWith(`${outer}/`);
+function parentOf(rel) {
+  const i = rel.lastIndexOf("/");
+  return i < 0 ? "" : rel.slice(0, i);
 }
 async function realpathOrFail(e) {
   try {
-    return await realpath2(e.root_path);
+    return await realpath(e.root_path);
   } catch (err) {
     throw configError(`endpoint ${e.name}: root_path ${e.root_path} is not reachable (${codeOf(err)})`, "check the mount and the root_path in config.yml");
   }
 }
 
 // src/prune/index.ts
-async function prune(endpoint, check, opts) {
-  if (endpoint.type === "filesystem" && check.type === "filesystem") return pruneFilesystem(endpoint, check, opts);
+function pruneFor(endpoint, check) {
+  if (endpoint.type === "filesystem" && check.type === "filesystem") return (opts) => pruneFilesystem(endpoint, check, opts);
   throw new SplashError(
     "not-configured",
     `no prune controller for ${describeEndpoint(endpoint)} checked against ${describeEndpoint(check)}: this build prunes filesystem endpoints only`,
@@ -15200,40 +14958,58 @@ function bytesOf(files) {
 var SUMMARY_LIMIT = 50;
 async function pruneStep(ctx, input) {
   const plan = input.beamlines.flatMap(
-    (b) => b.settings.prune.map((rule, i) => ({
-      beamline: b,
-      rule,
-      endpoint: b.endpoint(rule.endpoint, `beamlines.${b.id}.prune[${i}].endpoint`),
-      check: b.endpoint(rule.check, `beamlines.${b.id}.prune[${i}].check`)
-    }))
+    (b) => b.settings.prune.map((rule, i) => {
+      const endpoint = b.endpoint(rule.endpoint, `beamlines.${b.id}.prune[${i}].endpoint`);
+      const check = b.endpoint(rule.check, `beamlines.${b.id}.prune[${i}].check`);
+      try {
+        return { beamline: b, rule, endpoint, check, run: pruneFor(endpoint, check), why: "" };
+      } catch (err) {
+        if (!(err instanceof SplashError) || err.kind !== "not-configured") throw err;
+        return { beamline: b, rule, endpoint, check, run: void 0, why: err.message };
+      }
+    })
   );
   if (plan.length === 0) ctx.warn("no prune rules configured for the chosen beamline(s); nothing to do");
+  const unavailable2 = plan.filter((p) => p.run === void 0);
+  for (const u of unavailable2) ctx.warn(`prune ${u.endpoint.name} (beamline ${u.beamline.id}): not configured — ${u.why}`);
   const reports = [];
   try {
-    for (const { beamline, rule, endpoint, check } of plan) {
+    for (const { beamline, rule, endpoint, check, run } of plan) {
+      if (!run) continue;
       const title = `prune ${endpoint.name} (beamline ${beamline.id}): older than ${rule.after_days} day(s), checked against ${check.name}${input.dryRun ? " — dry run" : ""}`;
       const report = await ctx.group(title, async () => {
-        const r = await prune(endpoint, check, { afterDays: rule.after_days, verify: rule.verify, now: input.now, dryRun: input.dryRun, ctx });
+        const r = await run({ afterDays: rule.after_days, verify: rule.verify, now: input.now, dryRun: input.dryRun, ctx });
         logReport(ctx, r);
         return r;
       });
       reports.push(report);
     }
   } finally {
-    writePruneSummary(ctx, input, reports);
+    writePruneSummary(ctx, input, reports, unavailable2.map((u) => [u.endpoint.name, u.check.name, u.why]));
   }
   ctx.setOutput("pruned", reports.reduce((n, r) => n + r.pruned.length, 0));
   ctx.setOutput("kept", reports.reduce((n, r) => n + r.kept.length, 0));
   ctx.setOutput("unsafe", reports.reduce((n, r) => n + r.unsafe.length, 0));
+  if (reports.length === 0 && unavailable2.length > 0) {
+    throw new SplashError("not-configured", `none of the ${unavailable2.length} prune rule(s) can run: ${unavailable2[0]?.why ?? ""}`);
+  }
   return reports;
 }
+var LOG_BATCH = 2e3;
 function logReport(ctx, r) {
   const verb = r.dryRun ? "would prune" : "pruned";
-  for (const f of r.pruned) ctx.info(`${verb} ${r.endpoint}:${f.rel} (${formatBytes(f.size)})`);
-  for (const u of r.unsafe) ctx.warn(`kept, unsafe to delete: ${r.endpoint}:${u.rel} — ${u.reason}`);
+  for (let i = 0; i < r.pruned.length; i += LOG_BATCH) {
+    ctx.info(r.pruned.slice(i, i + LOG_BATCH).map((f) => `${verb} ${r.endpoint}:${displayPath(f.rel)} (${formatBytes(f.size)})`).join("\n"));
+  }
+  r.unsafe.slice(0, 10).forEach((u) => {
+    ctx.warn(`kept, unsafe to delete: ${r.endpoint}:${displayPath(u.rel)} — ${u.reason}`);
+  });
+  for (let i = 10; i < r.unsafe.length; i += LOG_BATCH) {
+    ctx.info(r.unsafe.slice(i, i + LOG_BATCH).map((u) => `kept, unsafe to delete: ${r.endpoint}:${displayPath(u.rel)} — ${u.reason}`).join("\n"));
+  }
   ctx.info(`${r.endpoint}: ${r.pruned.length} ${verb} (${formatBytes(bytesOf(r.pruned))}), ${r.kept.length} kept (younger than ${r.afterDays} day(s)), ${r.unsafe.length} unsafe`);
 }
-function writePruneSummary(ctx, input, reports) {
+function writePruneSummary(ctx, input, reports, unavailable2) {
   const s = ctx.summary;
   s.heading(`Prune${input.dryRun ? " (dry run: nothing was deleted)" : ""}`, 2);
   s.text(`Retention sweep as of ${input.now.toISOString()}. A file is deleted only when its check endpoint holds a verified copy.`);
@@ -15241,13 +15017,17 @@ function writePruneSummary(ctx, input, reports) {
     ["endpoint", "check", "older than", input.dryRun ? "would prune" : "pruned", "freed", "kept (young)", "unsafe", "folders removed"],
     reports.map((r) => [r.endpoint, r.check, `${r.afterDays} d`, r.pruned.length, formatBytes(bytesOf(r.pruned)), r.kept.length, r.unsafe.length, r.removedDirs.length])
   );
-  const unsafe = reports.flatMap((r) => r.unsafe.map((u) => [r.endpoint, u.rel, u.reason]));
+  if (unavailable2.length > 0) {
+    s.heading(`Not configured (${unavailable2.length})`, 3);
+    s.table(["endpoint", "check", "why nothing was pruned"], unavailable2);
+  }
+  const unsafe = reports.flatMap((r) => r.unsafe.map((u) => [r.endpoint, displayPath(u.rel), u.reason]));
   if (unsafe.length > 0) {
     s.heading(`Unsafe to delete (${unsafe.length})`, 3);
     s.table(["endpoint", "file", "why it was kept"], unsafe.slice(0, SUMMARY_LIMIT));
     if (unsafe.length > SUMMARY_LIMIT) s.text(`…and ${unsafe.length - SUMMARY_LIMIT} more; the run log lists them all.`);
   }
-  const pruned = reports.flatMap((r) => r.pruned.map((f) => `${r.endpoint}:${f.rel} (${formatBytes(f.size)})`));
+  const pruned = reports.flatMap((r) => r.pruned.map((f) => `${r.endpoint}:${displayPath(f.rel)} (${formatBytes(f.size)})`));
   if (pruned.length > 0) {
     s.details(
       `${input.dryRun ? "Would prune" : "Pruned"} (${pruned.length})`,
@@ -15433,6 +15213,7 @@ async function runDispatch(ctx, args) {
   const config2 = await loadConfig(args.config);
   const beamline = openBeamline(config2, id);
   const paths = beamline.config.gate(args.filePaths);
+  await checkSources(beamline.config, paths);
   const { outcomes } = await runChain(ctx, beamline.config, paths, beamline.chain({ exportControlled: args.exportControlled }));
   return outcomes;
 }
@@ -15741,10 +15522,10 @@ async function checkConfig(file, out) {
 
 // src/cli/demo.ts
 import { randomBytes } from "node:crypto";
-import { existsSync as existsSync2, readdirSync as readdirSync2 } from "node:fs";
+import { existsSync as existsSync2, readdirSync } from "node:fs";
 import { mkdir as mkdir2, mkdtemp, readdir, rm as rm2, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join3, resolve } from "node:path";
+import { join, resolve } from "node:path";
 var DAY_MS2 = 864e5;
 var demoConfig = (root) => `# A throw-away facility made by "splash demo". Every endpoint is a local folder.
 endpoints:
@@ -15762,23 +15543,23 @@ beamlines:
       - { endpoint: server, after_days: 35, check: archive }
 `;
 async function runDemo(opts) {
-  const root = opts.dir ? resolve(opts.dir) : await mkdtemp(join3(tmpdir(), "splash-demo-"));
-  if (opts.dir && existsSync2(root) && readdirSync2(root).length > 0) {
+  const root = opts.dir ? resolve(opts.dir) : await mkdtemp(join(tmpdir(), "splash-demo-"));
+  if (opts.dir && existsSync2(root) && readdirSync(root).length > 0) {
     throw usageError(`--dir ${root} is not empty`, "give a new or empty folder, or leave --dir out to use a temp folder");
   }
   const out = process.stdout;
   const say = (s = "") => out.write(`${s}
 `);
-  const config2 = join3(root, "config.yml");
-  for (const d of ["beamline", "server", "archive"]) await mkdir2(join3(root, d), { recursive: true });
+  const config2 = join(root, "config.yml");
+  for (const d of ["beamline", "server", "archive"]) await mkdir2(join(root, d), { recursive: true });
   await writeFile(config2, demoConfig(root));
-  const proposal = join3(root, "beamline", "raw", "demo-proposal");
+  const proposal = join(root, "beamline", "raw", "demo-proposal");
   await mkdir2(proposal, { recursive: true });
   const scans = [
     ["scan_0001.h5", 12 * 1024 * 1024],
     ["scan_0002.h5", 40 * 1024 * 1024]
   ];
-  for (const [name, size] of scans) await writeFile(join3(proposal, name), randomBytes(size));
+  for (const [name, size] of scans) await writeFile(join(proposal, name), randomBytes(size));
   say(`splash demo — a throw-away facility in ${root}`);
   say(`  config:    ${config2}`);
   say(`  endpoints: beamline/ → server/ → archive/ (local folders)`);
@@ -15789,7 +15570,7 @@ async function runDemo(opts) {
   say();
   const ctx = createTerminalContext({ verbose: opts.verbose });
   await runStep(ctx, "Dispatch 8.3.2", (c) => runDispatch(c, { config: config2, beamline: "8.3.2", filePaths: dispatched, exportControlled: false }));
-  await writeFile(join3(proposal, "scan_0003.h5"), randomBytes(4 * 1024 * 1024));
+  await writeFile(join(proposal, "scan_0003.h5"), randomBytes(4 * 1024 * 1024));
   const later = new Date(Date.now() + 2 * DAY_MS2);
   say();
   say(`2. A third scan (scan_0003.h5) lands on the beamline disk, but its dispatch never fires.`);
@@ -15806,7 +15587,7 @@ async function runDemo(opts) {
   say();
   say("Where the data is now:");
   for (const d of ["beamline", "server", "archive"]) {
-    const files = [...walkTree(join3(root, d))].flatMap((e) => e.kind === "file" ? [`${e.rel} (${formatBytes(e.stat.size)})`] : []);
+    const files = [...walkTree(join(root, d))].flatMap((e) => e.kind === "file" ? [`${e.rel} (${formatBytes(e.stat.size)})`] : []);
     say(`  ${d}/: ${files.length === 0 ? "(empty)" : files.join(", ")}`);
   }
   say();

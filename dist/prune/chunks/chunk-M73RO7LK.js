@@ -44,9 +44,6 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
-// src/beamline-id.ts
-var BEAMLINE_ID = /^\d+(\.\d+)+$/;
-
 // src/errors.ts
 var SplashError = class extends Error {
   kind;
@@ -70,52 +67,15 @@ function describeError(err) {
   return String(err);
 }
 
-// src/run/inputs.ts
-function getInput(name, opts = {}) {
-  const value = (process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
-  if (value === "") {
-    if (opts.required) throw usageError(`input "${name}" is required and was not given`, `add \`${name}:\` under \`with:\` in the workflow step`);
-    return opts.fallback ?? "";
-  }
-  return value;
-}
-function parseBoolean(raw, field, fallback) {
-  if (raw === "") return fallback;
-  if (["true", "True", "TRUE"].includes(raw)) return true;
-  if (["false", "False", "FALSE"].includes(raw)) return false;
-  throw usageError(`${field}: expected true or false, got ${JSON.stringify(raw)}`);
-}
-function parseBeamlineId(raw, field) {
-  if (!BEAMLINE_ID.test(raw)) throw usageError(`${field}: expected a beamline id like 8.3.2, got ${JSON.stringify(raw)}`);
-  return raw;
-}
-function escapeCommandData(s) {
-  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-async function actionEntry(main) {
-  try {
-    await main();
-  } catch (err) {
-    process.stdout.write(`::error::${escapeCommandData(describeError(err))}
-`);
-    process.exitCode = 1;
-  }
-}
-
 export {
   __require,
   __commonJS,
   __export,
   __toESM,
-  BEAMLINE_ID,
   SplashError,
   usageError,
   configError,
   pathError,
   stepError,
-  describeError,
-  getInput,
-  parseBoolean,
-  parseBeamlineId,
-  actionEntry
+  describeError
 };

@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+import { createRequire as __splashCreateRequire } from 'node:module';
+import { fileURLToPath as __splashFileURLToPath } from 'node:url';
+import { dirname as __splashDirname } from 'node:path';
+const require = __splashCreateRequire(import.meta.url);
+const __filename = __splashFileURLToPath(import.meta.url);
+const __dirname = __splashDirname(__filename);
+import {
+  SweepLocator,
+  planDirectory
+} from "./chunk-QFTWB6CA.js";
+import "./chunk-I242FBVD.js";
+
+// src/prune/sweep-parallel.ts
+import { availableParallelism } from "node:os";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+var PARALLEL_AFTER_ENTRIES = 5e3;
+var MAX_WORKERS = 4;
+var WORKER_TAG = "splash-prune-plan";
+async function planTree(spec) {
+  const tree = { files: 0, kept: [], candidates: [], unsafe: [] };
+  const merge = (p) => {
+    tree.files += p.files;
+    for (const k of p.kept) tree.kept.push(k);
+    for (const c of p.candidates) tree.candidates.push(c);
+    for (const u of p.unsafe) tree.unsafe.push(u);
+  };
+  const locator = new SweepLocator(spec.checkRoot);
+  const queue = [""];
+  let entries = 0;
+  while (queue.length > 0 && (entries < PARALLEL_AFTER_ENTRIES || !canRunWorkers())) {
+    const dir = queue.pop() ?? "";
+    const plan = planDirectory(spec, locator, dir);
+    entries += plan.files + plan.subdirs.length + plan.unsafe.length;
+    merge(plan);
+    for (let i = plan.subdirs.length - 1; i >= 0; i--) queue.push(plan.subdirs[i] ?? "");
+  }
+  if (queue.length > 0) await planWithWorkers(spec, queue, merge);
+  tree.kept.sort(byRel);
+  tree.candidates.sort(byRel);
+  tree.unsafe.sort(byRel);
+  return tree;
+}
+var byRel = (a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0;
+function canRunWorkers() {
+  return import.meta.url.endsWith(".js") && availableParallelism() > 1;
+}
+async function planWithWorkers(spec, queue, merge) {
+  const count = Math.min(MAX_WORKERS, availableParallelism());
+  const workers = [];
+  const idle = [];
+  let busy = 0;
+  let settled = false;
+  await new Promise((resolve, reject) => {
+    const settle = (err) => {
+      if (settled) return;
+      settled = true;
+      for (const w of workers) w.postMessage({ done: true });
+      if (err) reject(err);
+      else resolve();
+    };
+    const feedIdle = () => {
+      for (let w = idle.pop(); w !== void 0; w = idle.pop()) {
+        const dir = queue.pop();
+        if (dir === void 0) {
+          idle.push(w);
+          break;
+        }
+        busy++;
+        w.postMessage({ dir });
+      }
+      if (busy === 0 && queue.length === 0) settle();
+    };
+    for (let i = 0; i < count; i++) {
+      const w = new Worker(new URL(import.meta.url), { workerData: { tag: WORKER_TAG, spec } });
+      workers.push(w);
+      idle.push(w);
+      w.on("message", (msg) => {
+        busy--;
+        merge(msg.plan);
+        for (const d of msg.plan.subdirs) queue.push(d);
+        idle.push(w);
+        feedIdle();
+      });
+      w.on("error", (err) => {
+        settle(err);
+      });
+      w.on("exit", (code) => {
+        if (code !== 0) settle(new Error(`prune planning worker exited with code ${code}`));
+      });
+    }
+    feedIdle();
+  });
+}
+if (!isMainThread && parentPort && workerData?.tag === WORKER_TAG) {
+  const port = parentPort;
+  const spec = workerData.spec;
+  const locator = new SweepLocator(spec.checkRoot);
+  port.on("message", (msg) => {
+    if ("done" in msg) {
+      port.close();
+      return;
+    }
+    port.postMessage({ dir: msg.dir, plan: planDirectory(spec, locator, msg.dir) });
+  });
+}
+export {
+  planTree
+};
