@@ -44,8 +44,12 @@ export async function pruneFilesystem(
   const spec: SweepSpec = { root, checkRoot, checkName: check.name, cutoffMs: opts.now.getTime() - opts.afterDays * DAY_MS };
   // Loaded on demand: the bundler gives it a chunk of its own, which is also what the sweep's workers load.
   const { planTree } = await import('./sweep-parallel.js');
+  const started = performance.now();
   const plan = await planTree(spec);
-  opts.ctx.debug(`prune ${endpoint.name}: planned ${plan.files} files: ${plan.candidates.length} candidates, ${plan.kept.length} young, ${plan.unsafe.length} unsafe`);
+  opts.ctx.debug(
+    `prune ${endpoint.name}: planned ${plan.files} files in ${Math.round(performance.now() - started)} ms: ` +
+      `${plan.candidates.length} candidates, ${plan.kept.length} young, ${plan.unsafe.length} unsafe`,
+  );
 
   const report: PruneReport = {
     endpoint: endpoint.name, check: check.name, afterDays: opts.afterDays, dryRun: opts.dryRun,

@@ -14,10 +14,12 @@ export interface TreePlan {
 /** Below this many entries a sweep stays on the main thread: starting workers would cost more than it saves. */
 const PARALLEL_AFTER_ENTRIES = 5_000;
 const MAX_WORKERS = 4;
+const IN_FLIGHT_PER_WORKER = 2;
 const WORKER_TAG = 'splash-prune-plan';
 
-type ToWorker = { dir: string } | { done: true };
-type FromWorker = { dir: string; plan: DirPlan };
+type ToWorker = { kind: 'dir'; dir: string } | { kind: 'finish' };
+/** Per folder only its sub-folders travel back (to be handed out); the items stay in the worker until the end. */
+type FromWorker = { kind: 'subdirs'; subdirs: string[] } | { kind: 'result'; plan: DirPlan };
 
 /**
  * Plan a sweep over the tree below `spec.root`, directory by directory. The per-file work is a couple of
@@ -65,58 +67,79 @@ function canRunWorkers(): boolean {
 async function planWithWorkers(spec: SweepSpec, queue: string[], merge: (p: DirPlan) => void): Promise<void> {
   const count = Math.min(MAX_WORKERS, availableParallelism());
   const workers: Worker[] = [];
-  const idle: Worker[] = [];
+  /** Folders sent to each worker and not yet answered. Two in flight keep a worker busy across round trips. */
+  const inFlight = new Map<Worker, number>();
   let busy = 0;
-  let settled = false;
+  let finishing = false;
+  let results = 0;
   await new Promise<void>((resolve, reject) => {
-    const settle = (err?: Error): void => {
+    let settled = false;
+    const fail = (err: Error): void => {
       if (settled) return;
       settled = true;
-      for (const w of workers) w.postMessage({ done: true } satisfies ToWorker);
-      if (err) reject(err);
-      else resolve();
+      for (const w of workers) void w.terminate();
+      reject(err);
     };
-    // Directories go to whichever worker is idle, one at a time, so one huge folder cannot starve the rest.
-    const feedIdle = (): void => {
-      for (let w = idle.pop(); w !== undefined; w = idle.pop()) {
-        const dir = queue.pop();
-        if (dir === undefined) {
-          idle.push(w);
-          break;
+    const feed = (): void => {
+      for (let round = 0; round < IN_FLIGHT_PER_WORKER; round++) {
+        for (const w of workers) {
+          if ((inFlight.get(w) ?? 0) > round) continue;
+          const dir = queue.pop();
+          if (dir === undefined) break;
+          inFlight.set(w, (inFlight.get(w) ?? 0) + 1);
+          busy++;
+          w.postMessage({ kind: 'dir', dir } satisfies ToWorker);
         }
-        busy++;
-        w.postMessage({ dir } satisfies ToWorker);
       }
-      if (busy === 0 && queue.length === 0) settle();
+      if (busy === 0 && queue.length === 0 && !finishing) {
+        finishing = true;
+        for (const w of workers) w.postMessage({ kind: 'finish' } satisfies ToWorker);
+      }
     };
     for (let i = 0; i < count; i++) {
       const w = new Worker(new URL(import.meta.url), { workerData: { tag: WORKER_TAG, spec } });
       workers.push(w);
-      idle.push(w);
       w.on('message', (msg: FromWorker) => {
+        if (msg.kind === 'result') {
+          merge(msg.plan);
+          if (++results === workers.length && !settled) {
+            settled = true;
+            resolve();
+          }
+          return;
+        }
         busy--;
-        merge(msg.plan);
-        for (const d of msg.plan.subdirs) queue.push(d);
-        idle.push(w);
-        feedIdle();
+        inFlight.set(w, (inFlight.get(w) ?? 1) - 1);
+        for (let j = msg.subdirs.length - 1; j >= 0; j--) queue.push(msg.subdirs[j] ?? '');
+        feed();
       });
-      w.on('error', (err) => { settle(err); });
-      w.on('exit', (code) => { if (code !== 0) settle(new Error(`prune planning worker exited with code ${code}`)); });
+      w.on('error', fail);
+      w.on('exit', (code) => {
+        if (code !== 0) fail(new Error(`prune planning worker exited with code ${code}`));
+      });
     }
-    feedIdle();
+    feed();
   });
 }
 
-// Worker side: plan each directory the main thread sends, reply with the plan.
+// Worker side: plan each folder the main thread sends; report its sub-folders at once and everything
+// else in one message at the end (one large message is far cheaper than one per folder).
 if (!isMainThread && parentPort && (workerData as { tag?: unknown } | null)?.tag === WORKER_TAG) {
   const port = parentPort;
   const spec = (workerData as { spec: SweepSpec }).spec;
   const locator = new SweepLocator(spec.checkRoot);
+  const all: DirPlan = { files: 0, kept: [], candidates: [], unsafe: [], subdirs: [] };
   port.on('message', (msg: ToWorker) => {
-    if ('done' in msg) {
+    if (msg.kind === 'finish') {
+      port.postMessage({ kind: 'result', plan: all } satisfies FromWorker);
       port.close();
       return;
     }
-    port.postMessage({ dir: msg.dir, plan: planDirectory(spec, locator, msg.dir) } satisfies FromWorker);
+    const plan = planDirectory(spec, locator, msg.dir);
+    all.files += plan.files;
+    for (const k of plan.kept) all.kept.push(k);
+    for (const c of plan.candidates) all.candidates.push(c);
+    for (const u of plan.unsafe) all.unsafe.push(u);
+    port.postMessage({ kind: 'subdirs', subdirs: plan.subdirs } satisfies FromWorker);
   });
 }

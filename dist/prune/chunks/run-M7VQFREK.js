@@ -33895,9 +33895,12 @@ async function pruneFilesystem(endpoint, check, opts) {
     );
   }
   const spec = { root, checkRoot, checkName: check.name, cutoffMs: opts.now.getTime() - opts.afterDays * DAY_MS };
-  const { planTree } = await import("./sweep-parallel-46YAO4SA.js");
+  const { planTree } = await import("./sweep-parallel-PMGRB72V.js");
+  const started = performance.now();
   const plan = await planTree(spec);
-  opts.ctx.debug(`prune ${endpoint.name}: planned ${plan.files} files: ${plan.candidates.length} candidates, ${plan.kept.length} young, ${plan.unsafe.length} unsafe`);
+  opts.ctx.debug(
+    `prune ${endpoint.name}: planned ${plan.files} files in ${Math.round(performance.now() - started)} ms: ${plan.candidates.length} candidates, ${plan.kept.length} young, ${plan.unsafe.length} unsafe`
+  );
   const report = {
     endpoint: endpoint.name,
     check: check.name,

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { createRequire as __splashCreateRequire } from 'node:module';
 import { fileURLToPath as __splashFileURLToPath } from 'node:url';
 import { dirname as __splashDirname } from 'node:path';
@@ -8,14 +7,15 @@ const __dirname = __splashDirname(__filename);
 import {
   SweepLocator,
   planDirectory
-} from "./chunk-QFTWB6CA.js";
-import "./chunk-I242FBVD.js";
+} from "./chunk-D5VOBVHL.js";
+import "./chunk-M73RO7LK.js";
 
 // src/prune/sweep-parallel.ts
 import { availableParallelism } from "node:os";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 var PARALLEL_AFTER_ENTRIES = 5e3;
 var MAX_WORKERS = 4;
+var IN_FLIGHT_PER_WORKER = 2;
 var WORKER_TAG = "splash-prune-plan";
 async function planTree(spec) {
   const tree = { files: 0, kept: [], candidates: [], unsafe: [] };
@@ -48,60 +48,76 @@ function canRunWorkers() {
 async function planWithWorkers(spec, queue, merge) {
   const count = Math.min(MAX_WORKERS, availableParallelism());
   const workers = [];
-  const idle = [];
+  const inFlight = /* @__PURE__ */ new Map();
   let busy = 0;
-  let settled = false;
+  let finishing = false;
+  let results = 0;
   await new Promise((resolve, reject) => {
-    const settle = (err) => {
+    let settled = false;
+    const fail = (err) => {
       if (settled) return;
       settled = true;
-      for (const w of workers) w.postMessage({ done: true });
-      if (err) reject(err);
-      else resolve();
+      for (const w of workers) void w.terminate();
+      reject(err);
     };
-    const feedIdle = () => {
-      for (let w = idle.pop(); w !== void 0; w = idle.pop()) {
-        const dir = queue.pop();
-        if (dir === void 0) {
-          idle.push(w);
-          break;
+    const feed = () => {
+      for (let round = 0; round < IN_FLIGHT_PER_WORKER; round++) {
+        for (const w of workers) {
+          if ((inFlight.get(w) ?? 0) > round) continue;
+          const dir = queue.pop();
+          if (dir === void 0) break;
+          inFlight.set(w, (inFlight.get(w) ?? 0) + 1);
+          busy++;
+          w.postMessage({ kind: "dir", dir });
         }
-        busy++;
-        w.postMessage({ dir });
       }
-      if (busy === 0 && queue.length === 0) settle();
+      if (busy === 0 && queue.length === 0 && !finishing) {
+        finishing = true;
+        for (const w of workers) w.postMessage({ kind: "finish" });
+      }
     };
     for (let i = 0; i < count; i++) {
       const w = new Worker(new URL(import.meta.url), { workerData: { tag: WORKER_TAG, spec } });
       workers.push(w);
-      idle.push(w);
       w.on("message", (msg) => {
+        if (msg.kind === "result") {
+          merge(msg.plan);
+          if (++results === workers.length && !settled) {
+            settled = true;
+            resolve();
+          }
+          return;
+        }
         busy--;
-        merge(msg.plan);
-        for (const d of msg.plan.subdirs) queue.push(d);
-        idle.push(w);
-        feedIdle();
+        inFlight.set(w, (inFlight.get(w) ?? 1) - 1);
+        for (let j = msg.subdirs.length - 1; j >= 0; j--) queue.push(msg.subdirs[j] ?? "");
+        feed();
       });
-      w.on("error", (err) => {
-        settle(err);
-      });
+      w.on("error", fail);
       w.on("exit", (code) => {
-        if (code !== 0) settle(new Error(`prune planning worker exited with code ${code}`));
+        if (code !== 0) fail(new Error(`prune planning worker exited with code ${code}`));
       });
     }
-    feedIdle();
+    feed();
   });
 }
 if (!isMainThread && parentPort && workerData?.tag === WORKER_TAG) {
   const port = parentPort;
   const spec = workerData.spec;
   const locator = new SweepLocator(spec.checkRoot);
+  const all = { files: 0, kept: [], candidates: [], unsafe: [], subdirs: [] };
   port.on("message", (msg) => {
-    if ("done" in msg) {
+    if (msg.kind === "finish") {
+      port.postMessage({ kind: "result", plan: all });
       port.close();
       return;
     }
-    port.postMessage({ dir: msg.dir, plan: planDirectory(spec, locator, msg.dir) });
+    const plan = planDirectory(spec, locator, msg.dir);
+    all.files += plan.files;
+    for (const k of plan.kept) all.kept.push(k);
+    for (const c of plan.candidates) all.candidates.push(c);
+    for (const u of plan.unsafe) all.unsafe.push(u);
+    port.postMessage({ kind: "subdirs", subdirs: plan.subdirs });
   });
 }
 export {
