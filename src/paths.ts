@@ -16,6 +16,7 @@ import { lstat, readlink, realpath } from 'node:fs/promises';
 import { lstatSync } from 'node:fs';
 
 import { pathError } from './errors.js';
+import { safeJson } from './text.js';
 
 /** A path relative to an endpoint root: '/'-separated, no leading '/', no '.', '..' or empty segments. */
 export type RelPath = string & { readonly __relPath: unique symbol };
@@ -47,10 +48,7 @@ export function showValue(value: string): string {
   const points = Array.from(value.slice(0, SHOWN_CHARS * 2));
   const truncated = value.length > SHOWN_CHARS && (points.length > SHOWN_CHARS || value.length > SHOWN_CHARS * 2);
   const head = truncated ? points.slice(0, SHOWN_CHARS).join('') : value;
-  const escaped = JSON.stringify(head).replace(
-    /[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  const escaped = safeJson(head);
   return truncated ? `${escaped}… (${value.length} chars)` : escaped;
 }
 

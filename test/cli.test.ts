@@ -101,6 +101,32 @@ describe('splash prune', () => {
     expect(existsSync(join(root, 'beamline/raw/a.h5'))).toBe(false);
   });
 
+  it('a big tree is planned in worker threads and gives the same answers', async () => {
+    const { root, config } = await makeFacility();
+    const old = new Date(Date.now() - 3 * DAY);
+    // 30 folders x 200 files: past the 5,000 entries after which the sweep hands folders to workers.
+    for (let d = 0; d < 30; d++) {
+      for (let f = 0; f < 200; f++) {
+        const rel = `raw/scan_${String(d).padStart(2, '0')}/frame_${String(f).padStart(3, '0')}.tif`;
+        const isOld = f % 2 === 0;
+        await writeFileAt(join(root, 'beamline', rel), 'frame', isOld ? old : undefined);
+        // Every 50th old frame has no copy, every 50th+2 a short one: unsafe, wherever they are planned.
+        if (f % 50 === 0) continue;
+        await writeFileAt(join(root, 'server', rel), f % 50 === 2 ? 'fram' : 'frame', isOld ? old : undefined);
+      }
+    }
+    const dry = await splash(['prune', '-v', '--dry-run', '--beamline', '8.3.2', '--config', config]);
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toMatch(/planned 6000 files in \d+ ms with [2-4] worker threads: 2760 candidates, 3000 young, 240 unsafe/);
+    const real = await splash(['prune', '--beamline', '8.3.2', '--config', config]);
+    expect(real.code).toBe(0);
+    expect(real.stderr).toMatch(/beamline: 2760 pruned .*, 3000 kept .*, 240 unsafe/);
+    expect(existsSync(join(root, 'beamline/raw/scan_29/frame_000.tif'))).toBe(true);
+    expect(existsSync(join(root, 'beamline/raw/scan_29/frame_002.tif'))).toBe(true);
+    expect(existsSync(join(root, 'beamline/raw/scan_29/frame_004.tif'))).toBe(false);
+    expect(existsSync(join(root, 'beamline/raw/scan_29/frame_001.tif'))).toBe(true);
+  }, 60_000);
+
   it('a bad --now is a usage error', async () => {
     const { config } = await makeFacility();
     const r = await splash(['prune', '--config', config, '--now', 'next tuesday']);

@@ -253,6 +253,30 @@ describe('error lines', () => {
   });
 });
 
+describe('values shown in errors', () => {
+  test('invisible characters (bidi overrides, C1 controls) are escaped, never printed raw', () => {
+    const text = 'endpoints:\n  a: { type: filesystem, root_path: "/data/\u202etxt.exe" }\n  b: { type: filesystem, root_path: "/data/\u0085x/ y" }\n';
+    let message = '';
+    try {
+      parseConfig(text, 'config.yml', {});
+    } catch (err) {
+      message = (err as SplashError).message;
+    }
+    expect(message).toContain('\\u202e');
+    expect(message).not.toMatch(/[\u202e\u0085]/);
+  });
+
+  test('credential values from the environment are masked in load errors', () => {
+    const text = 'globus:\n  globus_apps:\n    - { client_id: "${CID}", client_secret: "${SEC}" }\n';
+    expect(() => parseConfig(text, 'config.yml', { CID: 'the-id', SEC: 'TOPSECRET' })).toThrow(/"client_secret":"\*\*\*"/);
+    try {
+      parseConfig(text, 'config.yml', { CID: 'the-id', SEC: 'TOPSECRET' });
+    } catch (err) {
+      expect((err as SplashError).message).not.toContain('TOPSECRET');
+    }
+  });
+});
+
 describe('YAML problems', () => {
   test('a syntax error carries the parser position', () => {
     const err = parseError('endpoints:\n  a: { type: filesystem, root_path: /a\nbeamlines: {}\n');

@@ -49,6 +49,21 @@ describe('move step', () => {
     expect(existsSync(join(root, 'b3/raw/a.h5'))).toBe(true);
   });
 
+  it('data that reaches an endpoint by another hop moves on from it, export control or not', async () => {
+    const { root, config } = await makeFacility();
+    // beamline→server, beamline→archive (skipped), server→archive (reaches archive after all), archive→b4.
+    const text = readFileSync(config, 'utf8')
+      .replace('      - { from: beamline, to: server }\n      - { from: server, to: archive }\n',
+        '      - { from: beamline, to: server }\n      - { from: beamline, to: archive, skip_export_controlled: true }\n      - { from: server, to: archive }\n      - { from: archive, to: b4 }\n')
+      .replace('endpoints:\n', `endpoints:\n  b4: { type: filesystem, root_path: ${root}/b4 }\n`);
+    await writeFile(config, text);
+    await mkdir(join(root, 'b4'));
+    await writeFileAt(join(root, 'beamline/raw/a.h5'), 'A');
+    const r = await runMove(quiet(), { config, beamline: '8.3.2', filePaths: ['raw/a.h5'], exportControlled: true });
+    expect(r.hops.map((h) => h.status)).toEqual(['done', 'skipped (export control)', 'done', 'done']);
+    expect(existsSync(join(root, 'b4/raw/a.h5'))).toBe(true);
+  });
+
   it('a failed hop is reported as failed, not done', async () => {
     const { root, config } = await makeFacility();
     await writeFileAt(join(root, 'beamline/raw/a.h5'), 'source');
@@ -92,6 +107,24 @@ describe('prune step', () => {
     const reports = await runPrune(quiet(), { config, beamline: '8.3.2', dryRun: false, now: new Date() });
     expect(reports.map((r) => [r.endpoint, r.pruned.length])).toEqual([['beamline', 1]]);
     expect(existsSync(join(root, 'server/raw/a.h5'))).toBe(true);
+  });
+
+  it('a later rule with unusable storage stops the sweep before the first rule deletes anything', async () => {
+    const { root, config } = await makeFacility();
+    // Rule 2 checks server against a folder inside it: refused — and so nothing of rule 1 may run either.
+    const text = readFileSync(config, 'utf8')
+      .replace('endpoints:\n', `endpoints:\n  inner: { type: filesystem, root_path: ${root}/server/inner }\n`)
+      .replace('{ endpoint: server, after_days: 35, check: archive }', '{ endpoint: server, after_days: 35, check: inner }');
+    await writeFile(config, text);
+    await mkdir(join(root, 'server/inner'));
+    const old = new Date(Date.now() - 3 * DAY);
+    await writeFileAt(join(root, 'beamline/raw/a.h5'), 'A', old);
+    await writeFileAt(join(root, 'server/raw/a.h5'), 'A', old);
+    const before = snapshotTree(root);
+    const err = await runPrune(quiet(), { config, beamline: '8.3.2', dryRun: false, now: new Date() }).catch((e: unknown) => e);
+    expect((err as SplashError).kind).toBe('config');
+    expect((err as SplashError).message).toMatch(/one folder is inside the other/);
+    expect(snapshotTree(root)).toEqual(before);
   });
 
   it('when no rule can run, the step fails as not configured, having deleted nothing', async () => {

@@ -111,7 +111,7 @@ async function main(argv) {
 `);
     return 0;
   }
-  const { runCommand } = await import("./chunks/commands-CXBWU6CA.js");
+  const { runCommand } = await import("./chunks/commands-6NMGJW7Q.js");
   return runCommand(command, rest);
 }
 main(process.argv.slice(2)).then(

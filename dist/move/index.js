@@ -19,6 +19,6 @@ await actionEntry(async () => {
   const filePaths = parsePathList(getInput("file-paths", { required: true }), "file-paths");
   const config = getInput("config", { fallback: "config.yml" });
   const exportControlled = parseBoolean(getInput("is-export-control"), "is-export-control", false);
-  const { runMoveAction } = await import("./chunks/run-3MQBEXTL.js");
+  const { runMoveAction } = await import("./chunks/run-DUB22SGA.js");
   await runMoveAction({ config, beamline, filePaths, exportControlled });
 });

@@ -19,6 +19,6 @@ await actionEntry(async () => {
   const config = getInput("config", { fallback: "config.yml" });
   const dryRun = parseBoolean(getInput("dry-run"), "dry-run", false);
   const now = getInput("now");
-  const { runPruneAction } = await import("./chunks/run-M7VQFREK.js");
+  const { runPruneAction } = await import("./chunks/run-2UB67BW2.js");
   await runPruneAction({ config, beamline, dryRun, now });
 });

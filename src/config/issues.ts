@@ -3,6 +3,7 @@
  * person (or an editor, or a GitHub problem matcher) can jump to it. All problems are collected and reported
  * at once: fixing a config one error per CI run is slow.
  */
+import { safeJson } from '../text.js';
 import type * as z from 'zod';
 import { configError, type SplashError } from '../errors.js';
 import { formatKeyPath, type KeyPath } from './key-path.js';
@@ -31,14 +32,14 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   let text: string;
   try {
-    text = JSON.stringify(value);
+    text = safeJson(value);
   } catch {
     text = '(a value that cannot be shown)';
   }
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
 }
 
-const quote = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : String(v));
+const quote = (v: unknown): string => (typeof v === 'string' ? safeJson(v) : String(v));
 
 export function oneOf(values: readonly unknown[]): string {
   return values.length === 1 ? quote(values[0]) : `one of ${values.map(quote).join(', ')}`;

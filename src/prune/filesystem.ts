@@ -31,23 +31,15 @@ export async function pruneFilesystem(
   check: FileSystemEndpoint,
   opts: FilesystemPruneOptions,
 ): Promise<PruneReport> {
-  const root = await realpathOrFail(endpoint);
-  const checkRoot = await realpathOrFail(check);
-  // One inside the other (or the same, e.g. through a symlink or bind mount): the sweep would walk into
-  // the very copies it relies on, or count files as their own copies.
-  if (root === checkRoot || isInside(root, checkRoot) || isInside(checkRoot, root)) {
-    throw configError(
-      `prune of ${endpoint.name} is checked against ${check.name}, but ${root === checkRoot ? 'both are the same folder' : 'one folder is inside the other'} (${root}, ${checkRoot})`,
-      'a check endpoint must be a separate copy of the data; fix the prune rule in config.yml',
-    );
-  }
+  const { root, checkRoot } = await checkPruneRoots(endpoint, check);
   const spec: SweepSpec = { root, checkRoot, checkName: check.name, cutoffMs: opts.now.getTime() - opts.afterDays * DAY_MS };
   // Loaded on demand: the bundler gives it a chunk of its own, which is also what the sweep's workers load.
   const { planTree } = await import('./sweep-parallel.js');
   const started = performance.now();
   const plan = await planTree(spec);
   opts.ctx.debug(
-    `prune ${endpoint.name}: planned ${plan.files} files in ${Math.round(performance.now() - started)} ms: ` +
+    `prune ${endpoint.name}: planned ${plan.files} files in ${Math.round(performance.now() - started)} ms` +
+      `${plan.workers > 0 ? ` with ${plan.workers} worker threads` : ''}: ` +
       `${plan.candidates.length} candidates, ${plan.kept.length} young, ${plan.unsafe.length} unsafe`,
   );
 
@@ -82,6 +74,22 @@ export async function pruneFilesystem(
   }
   if (!opts.dryRun) for (const d of removeEmptiedDirs(root, touched)) report.removedDirs.push(d);
   return report;
+}
+
+/**
+ * Both roots reachable, and separate: one inside the other (or the same, e.g. through a symlink or bind
+ * mount) would let the sweep walk into the very copies it relies on, or count files as their own copies.
+ */
+export async function checkPruneRoots(endpoint: FileSystemEndpoint, check: FileSystemEndpoint): Promise<{ root: string; checkRoot: string }> {
+  const root = await realpathOrFail(endpoint);
+  const checkRoot = await realpathOrFail(check);
+  if (root === checkRoot || isInside(root, checkRoot) || isInside(checkRoot, root)) {
+    throw configError(
+      `prune of ${endpoint.name} is checked against ${check.name}, but ${root === checkRoot ? 'both are the same folder' : 'one folder is inside the other'} (${root}, ${checkRoot})`,
+      'a check endpoint must be a separate copy of the data; fix the prune rule in config.yml',
+    );
+  }
+  return { root, checkRoot };
 }
 
 const toPruned = (i: PlanItem): PrunedFile => ({ rel: i.rel, size: i.size, mtimeMs: i.mtimeMs });

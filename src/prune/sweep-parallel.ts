@@ -6,6 +6,8 @@ import { type DirPlan, planDirectory, type SweepSpec } from './sweep-plan.js';
 /** The merged plan of a whole tree. */
 export interface TreePlan {
   files: number;
+  /** Worker threads the plan used (0: planned on the main thread). */
+  workers: number;
   kept: DirPlan['kept'];
   candidates: DirPlan['candidates'];
   unsafe: DirPlan['unsafe'];
@@ -31,7 +33,7 @@ type FromWorker = { kind: 'subdirs'; subdirs: string[] } | { kind: 'result'; pla
  * not runnable as a worker (TypeScript source under the test runner) the sweep simply stays sequential.
  */
 export async function planTree(spec: SweepSpec): Promise<TreePlan> {
-  const tree: TreePlan = { files: 0, kept: [], candidates: [], unsafe: [] };
+  const tree: TreePlan = { files: 0, workers: 0, kept: [], candidates: [], unsafe: [] };
   const merge = (p: DirPlan): void => {
     tree.files += p.files;
     // push(...x) would overflow the stack for huge directories.
@@ -50,7 +52,7 @@ export async function planTree(spec: SweepSpec): Promise<TreePlan> {
     merge(plan);
     for (let i = plan.subdirs.length - 1; i >= 0; i--) queue.push(plan.subdirs[i] ?? '');
   }
-  if (queue.length > 0) await planWithWorkers(spec, queue, merge);
+  if (queue.length > 0) tree.workers = await planWithWorkers(spec, queue, merge);
   // Workers finish in any order; a sorted plan keeps reports and deletions deterministic.
   tree.kept.sort(byRel);
   tree.candidates.sort(byRel);
@@ -64,7 +66,7 @@ function canRunWorkers(): boolean {
   return import.meta.url.endsWith('.js') && availableParallelism() > 1;
 }
 
-async function planWithWorkers(spec: SweepSpec, queue: string[], merge: (p: DirPlan) => void): Promise<void> {
+async function planWithWorkers(spec: SweepSpec, queue: string[], merge: (p: DirPlan) => void): Promise<number> {
   const count = Math.min(MAX_WORKERS, availableParallelism());
   const workers: Worker[] = [];
   /** Folders sent to each worker and not yet answered. Two in flight keep a worker busy across round trips. */
@@ -120,6 +122,7 @@ async function planWithWorkers(spec: SweepSpec, queue: string[], merge: (p: DirP
     }
     feed();
   });
+  return count;
 }
 
 // Worker side: plan each folder the main thread sends; report its sub-folders at once and everything

@@ -109,11 +109,5 @@ export function maskSecrets(text: string, secrets: Iterable<string>): string {
   return out;
 }
 
-/**
- * A path found on disk, made safe for a log line: names may hold newlines or control characters (which
- * could forge a workflow command such as `::error::`), so such a name is shown JSON-quoted.
- */
-export function displayPath(p: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are what this detects
-  return /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(p) ? JSON.stringify(p) : p;
-}
+/** A path found on disk, made safe for a log line (see text.ts: names may hold newlines or bidi controls). */
+export { displayName as displayPath } from '../text.js';

@@ -55,7 +55,9 @@ export async function moveStep(ctx: StepContext, input: MoveInput): Promise<Move
     let skip = '';
     if (input.exportControlled && h.hop.skip_export_controlled) skip = 'export-controlled data does not take this hop';
     else if (input.exportControlled && unreached.has(h.from.name)) skip = `${h.from.name} was not reached (export control)`;
+    // Data that takes a hop has reached its destination, even if an earlier skipped hop pointed there too.
     if (skip) unreached.add(h.to.name);
+    else unreached.delete(h.to.name);
     return { ...h, skip };
   });
 

@@ -36,13 +36,15 @@ export async function pruneStep(ctx: StepContext, input: PruneInput): Promise<Pr
   // Rules whose storage kind cannot be pruned yet are reported, not faked, and do not stop the others.
   const unavailable = plan.filter((p) => p.run === undefined);
   for (const u of unavailable) ctx.warn(`prune ${u.endpoint.name} (beamline ${u.beamline.id}): not configured — ${u.why}`);
+  // Every rule's storage is checked before the first rule deletes anything: a config error stops all of it.
+  for (const p of plan) if (p.run) await p.run.check();
   const reports: PruneReport[] = [];
   try {
     for (const { beamline, rule, endpoint, check, run } of plan) {
       if (!run) continue;
       const title = `prune ${endpoint.name} (beamline ${beamline.id}): older than ${rule.after_days} day(s), checked against ${check.name}${input.dryRun ? ' — dry run' : ''}`;
       const report = await ctx.group(title, async () => {
-        const r = await run({ afterDays: rule.after_days, verify: rule.verify, now: input.now, dryRun: input.dryRun, ctx });
+        const r = await run.run({ afterDays: rule.after_days, verify: rule.verify, now: input.now, dryRun: input.dryRun, ctx });
         logReport(ctx, r);
         return r;
       });

@@ -11,6 +11,19 @@ import {
 // src/paths.ts
 import { lstat, readlink, realpath } from "node:fs/promises";
 import { lstatSync } from "node:fs";
+
+// src/text.ts
+var INVISIBLE = /[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
+var NEEDS_QUOTING = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]/;
+function safeJson(value) {
+  const text = JSON.stringify(value);
+  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function displayName(name) {
+  return NEEDS_QUOTING.test(name) ? safeJson(name) : name;
+}
+
+// src/paths.ts
 var MAX_PATH_BYTES = 4096;
 var MAX_SEGMENT_BYTES = 255;
 var SHOWN_CHARS = 80;
@@ -18,10 +31,7 @@ function showValue(value) {
   const points = Array.from(value.slice(0, SHOWN_CHARS * 2));
   const truncated = value.length > SHOWN_CHARS && (points.length > SHOWN_CHARS || value.length > SHOWN_CHARS * 2);
   const head = truncated ? points.slice(0, SHOWN_CHARS).join("") : value;
-  const escaped = JSON.stringify(head).replace(
-    /[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
-  );
+  const escaped = safeJson(head);
   return truncated ? `${escaped}… (${value.length} chars)` : escaped;
 }
 function describeType(input) {
@@ -432,6 +442,8 @@ function replicaProblem(spec, locator, item) {
 }
 
 export {
+  safeJson,
+  displayName,
   gatePath,
   gateRootPath,
   relPathUnder,

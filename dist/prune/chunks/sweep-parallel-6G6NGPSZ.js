@@ -7,7 +7,7 @@ const __dirname = __splashDirname(__filename);
 import {
   SweepLocator,
   planDirectory
-} from "./chunk-ITA4W6D4.js";
+} from "./chunk-DW4Q6IWQ.js";
 import "./chunk-M73RO7LK.js";
 
 // src/prune/sweep-parallel.ts
@@ -18,7 +18,7 @@ var MAX_WORKERS = 4;
 var IN_FLIGHT_PER_WORKER = 2;
 var WORKER_TAG = "splash-prune-plan";
 async function planTree(spec) {
-  const tree = { files: 0, kept: [], candidates: [], unsafe: [] };
+  const tree = { files: 0, workers: 0, kept: [], candidates: [], unsafe: [] };
   const merge = (p) => {
     tree.files += p.files;
     for (const k of p.kept) tree.kept.push(k);
@@ -35,7 +35,7 @@ async function planTree(spec) {
     merge(plan);
     for (let i = plan.subdirs.length - 1; i >= 0; i--) queue.push(plan.subdirs[i] ?? "");
   }
-  if (queue.length > 0) await planWithWorkers(spec, queue, merge);
+  if (queue.length > 0) tree.workers = await planWithWorkers(spec, queue, merge);
   tree.kept.sort(byRel);
   tree.candidates.sort(byRel);
   tree.unsafe.sort(byRel);
@@ -100,6 +100,7 @@ async function planWithWorkers(spec, queue, merge) {
     }
     feed();
   });
+  return count;
 }
 if (!isMainThread && parentPort && workerData?.tag === WORKER_TAG) {
   const port = parentPort;

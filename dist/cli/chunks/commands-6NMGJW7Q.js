@@ -8,6 +8,7 @@ const __dirname = __splashDirname(__filename);
 import {
   SweepLocator,
   codeOf,
+  displayName,
   gatePath,
   gateRootPath,
   isPartialName,
@@ -16,8 +17,9 @@ import {
   removeStalePartials,
   replicaProblem,
   resolveInside,
+  safeJson,
   walkTree
-} from "./chunk-QFTWB6CA.js";
+} from "./chunk-VYI32G2U.js";
 import {
   SplashError,
   __commonJS,
@@ -7477,13 +7479,13 @@ function describeValue(value) {
   if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   let text;
   try {
-    text = JSON.stringify(value);
+    text = safeJson(value);
   } catch {
     text = "(a value that cannot be shown)";
   }
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
 }
-var quote = (v) => typeof v === "string" ? JSON.stringify(v) : String(v);
+var quote = (v) => typeof v === "string" ? safeJson(v) : String(v);
 function oneOf(values) {
   return values.length === 1 ? quote(values[0]) : `one of ${values.map(quote).join(", ")}`;
 }
@@ -14538,9 +14540,6 @@ function maskSecrets(text, secrets) {
   for (const secret of list) out = out.split(secret).join("***");
   return out;
 }
-function displayPath(p) {
-  return /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(p) ? JSON.stringify(p) : p;
-}
 
 // src/endpoints.ts
 function describeEndpoint(e) {
@@ -14742,6 +14741,7 @@ async function moveStep(ctx, input) {
     if (input.exportControlled && h.hop.skip_export_controlled) skip = "export-controlled data does not take this hop";
     else if (input.exportControlled && unreached.has(h.from.name)) skip = `${h.from.name} was not reached (export control)`;
     if (skip) unreached.add(h.to.name);
+    else unreached.delete(h.to.name);
     return { ...h, skip };
   });
   for (const { from, to, skip } of planned) {
@@ -14766,7 +14766,7 @@ async function moveStep(ctx, input) {
           for (const f of report.files) {
             ctx.info(f.status === "copied" ? `copied ${f.rel} (${formatBytes(f.bytes)}, sha256 ${f.sha256.slice(0, 12)}…)` : `already there, identical: ${f.rel}`);
           }
-          for (const sk of report.skipped) ctx.warn(`not copied: ${displayPath(sk.rel)}: ${sk.reason}`);
+          for (const sk of report.skipped) ctx.warn(`not copied: ${displayName(sk.rel)}: ${sk.reason}`);
         }
       });
       hopResult.status = "done";
@@ -14790,7 +14790,7 @@ function writeMoveSummary(ctx, beamline, result) {
       (h) => h.files.length === 0 ? [[`${h.from} → ${h.to}`, h.note ? `${h.status}: ${h.note}` : h.status, "", "", "", ""]] : h.files.map((f) => [`${h.from} → ${h.to}`, h.status, f.rel, formatBytes(f.bytes), f.status, `${f.sha256.slice(0, 16)}…`])
     )
   );
-  const skipped = result.hops.flatMap((h) => h.skipped.map((s) => `${h.from}: ${displayPath(s.rel)} — ${s.reason}`));
+  const skipped = result.hops.flatMap((h) => h.skipped.map((s) => `${h.from}: ${displayName(s.rel)} — ${s.reason}`));
   if (skipped.length > 0) ctx.summary.details(`${skipped.length} entries not copied`, skipped.map((s) => `- ${s}`).join("\n"));
 }
 async function checkSources(beamline, paths) {
@@ -14831,20 +14831,13 @@ import { lstatSync, rmdirSync, unlinkSync } from "node:fs";
 import { realpath } from "node:fs/promises";
 var DAY_MS = 864e5;
 async function pruneFilesystem(endpoint, check, opts) {
-  const root = await realpathOrFail(endpoint);
-  const checkRoot = await realpathOrFail(check);
-  if (root === checkRoot || isInside(root, checkRoot) || isInside(checkRoot, root)) {
-    throw configError(
-      `prune of ${endpoint.name} is checked against ${check.name}, but ${root === checkRoot ? "both are the same folder" : "one folder is inside the other"} (${root}, ${checkRoot})`,
-      "a check endpoint must be a separate copy of the data; fix the prune rule in config.yml"
-    );
-  }
+  const { root, checkRoot } = await checkPruneRoots(endpoint, check);
   const spec = { root, checkRoot, checkName: check.name, cutoffMs: opts.now.getTime() - opts.afterDays * DAY_MS };
-  const { planTree } = await import("./sweep-parallel-GQWXSW4F.js");
+  const { planTree } = await import("./sweep-parallel-3YDVE2AR.js");
   const started = performance.now();
   const plan = await planTree(spec);
   opts.ctx.debug(
-    `prune ${endpoint.name}: planned ${plan.files} files in ${Math.round(performance.now() - started)} ms: ${plan.candidates.length} candidates, ${plan.kept.length} young, ${plan.unsafe.length} unsafe`
+    `prune ${endpoint.name}: planned ${plan.files} files in ${Math.round(performance.now() - started)} ms${plan.workers > 0 ? ` with ${plan.workers} worker threads` : ""}: ${plan.candidates.length} candidates, ${plan.kept.length} young, ${plan.unsafe.length} unsafe`
   );
   const report = {
     endpoint: endpoint.name,
@@ -14882,6 +14875,17 @@ async function pruneFilesystem(endpoint, check, opts) {
   }
   if (!opts.dryRun) for (const d of removeEmptiedDirs(root, touched)) report.removedDirs.push(d);
   return report;
+}
+async function checkPruneRoots(endpoint, check) {
+  const root = await realpathOrFail(endpoint);
+  const checkRoot = await realpathOrFail(check);
+  if (root === checkRoot || isInside(root, checkRoot) || isInside(checkRoot, root)) {
+    throw configError(
+      `prune of ${endpoint.name} is checked against ${check.name}, but ${root === checkRoot ? "both are the same folder" : "one folder is inside the other"} (${root}, ${checkRoot})`,
+      "a check endpoint must be a separate copy of the data; fix the prune rule in config.yml"
+    );
+  }
+  return { root, checkRoot };
 }
 var toPruned = (i) => ({ rel: i.rel, size: i.size, mtimeMs: i.mtimeMs });
 function sourceChanged(abs, item) {
@@ -14942,7 +14946,11 @@ async function realpathOrFail(e) {
 
 // src/prune/index.ts
 function pruneFor(endpoint, check) {
-  if (endpoint.type === "filesystem" && check.type === "filesystem") return (opts) => pruneFilesystem(endpoint, check, opts);
+  if (endpoint.type === "filesystem" && check.type === "filesystem") {
+    return { check: async () => {
+      await checkPruneRoots(endpoint, check);
+    }, run: (opts) => pruneFilesystem(endpoint, check, opts) };
+  }
   throw new SplashError(
     "not-configured",
     `no prune controller for ${describeEndpoint(endpoint)} checked against ${describeEndpoint(check)}: this build prunes filesystem endpoints only`,
@@ -14975,13 +14983,14 @@ async function pruneStep(ctx, input) {
   if (plan.length === 0) ctx.warn("no prune rules configured for the chosen beamline(s); nothing to do");
   const unavailable2 = plan.filter((p) => p.run === void 0);
   for (const u of unavailable2) ctx.warn(`prune ${u.endpoint.name} (beamline ${u.beamline.id}): not configured — ${u.why}`);
+  for (const p of plan) if (p.run) await p.run.check();
   const reports = [];
   try {
     for (const { beamline, rule, endpoint, check, run } of plan) {
       if (!run) continue;
       const title = `prune ${endpoint.name} (beamline ${beamline.id}): older than ${rule.after_days} day(s), checked against ${check.name}${input.dryRun ? " — dry run" : ""}`;
       const report = await ctx.group(title, async () => {
-        const r = await run({ afterDays: rule.after_days, verify: rule.verify, now: input.now, dryRun: input.dryRun, ctx });
+        const r = await run.run({ afterDays: rule.after_days, verify: rule.verify, now: input.now, dryRun: input.dryRun, ctx });
         logReport(ctx, r);
         return r;
       });
@@ -15002,13 +15011,13 @@ var LOG_BATCH = 2e3;
 function logReport(ctx, r) {
   const verb = r.dryRun ? "would prune" : "pruned";
   for (let i = 0; i < r.pruned.length; i += LOG_BATCH) {
-    ctx.info(r.pruned.slice(i, i + LOG_BATCH).map((f) => `${verb} ${r.endpoint}:${displayPath(f.rel)} (${formatBytes(f.size)})`).join("\n"));
+    ctx.info(r.pruned.slice(i, i + LOG_BATCH).map((f) => `${verb} ${r.endpoint}:${displayName(f.rel)} (${formatBytes(f.size)})`).join("\n"));
   }
   r.unsafe.slice(0, 10).forEach((u) => {
-    ctx.warn(`kept, unsafe to delete: ${r.endpoint}:${displayPath(u.rel)} — ${u.reason}`);
+    ctx.warn(`kept, unsafe to delete: ${r.endpoint}:${displayName(u.rel)} — ${u.reason}`);
   });
   for (let i = 10; i < r.unsafe.length; i += LOG_BATCH) {
-    ctx.info(r.unsafe.slice(i, i + LOG_BATCH).map((u) => `kept, unsafe to delete: ${r.endpoint}:${displayPath(u.rel)} — ${u.reason}`).join("\n"));
+    ctx.info(r.unsafe.slice(i, i + LOG_BATCH).map((u) => `kept, unsafe to delete: ${r.endpoint}:${displayName(u.rel)} — ${u.reason}`).join("\n"));
   }
   ctx.info(`${r.endpoint}: ${r.pruned.length} ${verb} (${formatBytes(bytesOf(r.pruned))}), ${r.kept.length} kept (younger than ${r.afterDays} day(s)), ${r.unsafe.length} unsafe`);
 }
@@ -15024,13 +15033,13 @@ function writePruneSummary(ctx, input, reports, unavailable2) {
     s.heading(`Not configured (${unavailable2.length})`, 3);
     s.table(["endpoint", "check", "why nothing was pruned"], unavailable2);
   }
-  const unsafe = reports.flatMap((r) => r.unsafe.map((u) => [r.endpoint, displayPath(u.rel), u.reason]));
+  const unsafe = reports.flatMap((r) => r.unsafe.map((u) => [r.endpoint, displayName(u.rel), u.reason]));
   if (unsafe.length > 0) {
     s.heading(`Unsafe to delete (${unsafe.length})`, 3);
     s.table(["endpoint", "file", "why it was kept"], unsafe.slice(0, SUMMARY_LIMIT));
     if (unsafe.length > SUMMARY_LIMIT) s.text(`…and ${unsafe.length - SUMMARY_LIMIT} more; the run log lists them all.`);
   }
-  const pruned = reports.flatMap((r) => r.pruned.map((f) => `${r.endpoint}:${displayPath(f.rel)} (${formatBytes(f.size)})`));
+  const pruned = reports.flatMap((r) => r.pruned.map((f) => `${r.endpoint}:${displayName(f.rel)} (${formatBytes(f.size)})`));
   if (pruned.length > 0) {
     s.details(
       `${input.dryRun ? "Would prune" : "Pruned"} (${pruned.length})`,

@@ -6,20 +6,23 @@ const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
   BEAMLINE_ID,
-  parseBeamlineId,
-  parsePathList
-} from "./chunk-RQZB7ULP.js";
+  parseBeamlineId
+} from "./chunk-HLFEYG6Q.js";
 import {
+  SweepLocator,
   codeOf,
+  displayName,
   gatePath,
   gateRootPath,
   isPartialName,
   partialNameFor,
   relPathUnder,
   removeStalePartials,
+  replicaProblem,
   resolveInside,
+  safeJson,
   walkTree
-} from "./chunk-ITA4W6D4.js";
+} from "./chunk-DW4Q6IWQ.js";
 import {
   SplashError,
   __commonJS,
@@ -26593,13 +26596,13 @@ function describeValue(value) {
   if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   let text;
   try {
-    text = JSON.stringify(value);
+    text = safeJson(value);
   } catch {
     text = "(a value that cannot be shown)";
   }
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
 }
-var quote = (v) => typeof v === "string" ? JSON.stringify(v) : String(v);
+var quote = (v) => typeof v === "string" ? safeJson(v) : String(v);
 function oneOf(values) {
   return values.length === 1 ? quote(values[0]) : `one of ${values.map(quote).join(", ")}`;
 }
@@ -33592,9 +33595,6 @@ function maskSecrets(text, secrets) {
   for (const secret of list) out = out.split(secret).join("***");
   return out;
 }
-function displayPath(p) {
-  return /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(p) ? JSON.stringify(p) : p;
-}
 
 // src/endpoints.ts
 function describeEndpoint(e) {
@@ -33796,6 +33796,7 @@ async function moveStep(ctx, input) {
     if (input.exportControlled && h.hop.skip_export_controlled) skip = "export-controlled data does not take this hop";
     else if (input.exportControlled && unreached.has(h.from.name)) skip = `${h.from.name} was not reached (export control)`;
     if (skip) unreached.add(h.to.name);
+    else unreached.delete(h.to.name);
     return { ...h, skip };
   });
   for (const { from, to, skip } of planned) {
@@ -33820,7 +33821,7 @@ async function moveStep(ctx, input) {
           for (const f of report.files) {
             ctx.info(f.status === "copied" ? `copied ${f.rel} (${formatBytes(f.bytes)}, sha256 ${f.sha256.slice(0, 12)}…)` : `already there, identical: ${f.rel}`);
           }
-          for (const sk of report.skipped) ctx.warn(`not copied: ${displayPath(sk.rel)}: ${sk.reason}`);
+          for (const sk of report.skipped) ctx.warn(`not copied: ${displayName(sk.rel)}: ${sk.reason}`);
         }
       });
       hopResult.status = "done";
@@ -33844,7 +33845,7 @@ function writeMoveSummary(ctx, beamline, result) {
       (h) => h.files.length === 0 ? [[`${h.from} → ${h.to}`, h.note ? `${h.status}: ${h.note}` : h.status, "", "", "", ""]] : h.files.map((f) => [`${h.from} → ${h.to}`, h.status, f.rel, formatBytes(f.bytes), f.status, `${f.sha256.slice(0, 16)}…`])
     )
   );
-  const skipped = result.hops.flatMap((h) => h.skipped.map((s) => `${h.from}: ${displayPath(s.rel)} — ${s.reason}`));
+  const skipped = result.hops.flatMap((h) => h.skipped.map((s) => `${h.from}: ${displayName(s.rel)} — ${s.reason}`));
   if (skipped.length > 0) ctx.summary.details(`${skipped.length} entries not copied`, skipped.map((s) => `- ${s}`).join("\n"));
 }
 async function checkSources(beamline, paths) {
@@ -33878,6 +33879,229 @@ function moveLink(beamline, exportControlled) {
       return `${r.moved} file(s) copied over ${r.hops.length} hop(s)`;
     }
   };
+}
+
+// src/prune/filesystem.ts
+import { lstatSync, rmdirSync, unlinkSync } from "node:fs";
+import { realpath } from "node:fs/promises";
+var DAY_MS = 864e5;
+async function pruneFilesystem(endpoint, check, opts) {
+  const { root, checkRoot } = await checkPruneRoots(endpoint, check);
+  const spec = { root, checkRoot, checkName: check.name, cutoffMs: opts.now.getTime() - opts.afterDays * DAY_MS };
+  const { planTree } = await import("./sweep-parallel-6G6NGPSZ.js");
+  const started = performance.now();
+  const plan = await planTree(spec);
+  opts.ctx.debug(
+    `prune ${endpoint.name}: planned ${plan.files} files in ${Math.round(performance.now() - started)} ms${plan.workers > 0 ? ` with ${plan.workers} worker threads` : ""}: ${plan.candidates.length} candidates, ${plan.kept.length} young, ${plan.unsafe.length} unsafe`
+  );
+  const report = {
+    endpoint: endpoint.name,
+    check: check.name,
+    afterDays: opts.afterDays,
+    dryRun: opts.dryRun,
+    pruned: [],
+    kept: plan.kept.map(toPruned),
+    unsafe: plan.unsafe,
+    removedDirs: []
+  };
+  const locator = new SweepLocator(checkRoot);
+  const touched = /* @__PURE__ */ new Set();
+  for (const item of plan.candidates) {
+    const problem = opts.verify === "hash" ? await contentProblem(spec, item) : void 0;
+    if (problem) {
+      report.unsafe.push({ rel: item.rel, reason: problem });
+      continue;
+    }
+    if (!opts.dryRun) {
+      const changed = sourceChanged(`${root}/${item.rel}`, item) ?? replicaProblem(spec, locator, item);
+      if (changed) {
+        report.unsafe.push({ rel: item.rel, reason: `${changed}; left for the next run` });
+        continue;
+      }
+      try {
+        unlinkSync(`${root}/${item.rel}`);
+      } catch (err) {
+        report.unsafe.push({ rel: item.rel, reason: `could not delete (${codeOf(err)}); left for the next run` });
+        continue;
+      }
+      touched.add(parentOf(item.rel));
+    }
+    report.pruned.push(toPruned(item));
+  }
+  if (!opts.dryRun) for (const d of removeEmptiedDirs(root, touched)) report.removedDirs.push(d);
+  return report;
+}
+async function checkPruneRoots(endpoint, check) {
+  const root = await realpathOrFail(endpoint);
+  const checkRoot = await realpathOrFail(check);
+  if (root === checkRoot || isInside(root, checkRoot) || isInside(checkRoot, root)) {
+    throw configError(
+      `prune of ${endpoint.name} is checked against ${check.name}, but ${root === checkRoot ? "both are the same folder" : "one folder is inside the other"} (${root}, ${checkRoot})`,
+      "a check endpoint must be a separate copy of the data; fix the prune rule in config.yml"
+    );
+  }
+  return { root, checkRoot };
+}
+var toPruned = (i) => ({ rel: i.rel, size: i.size, mtimeMs: i.mtimeMs });
+function sourceChanged(abs, item) {
+  let now;
+  try {
+    now = lstatSync(abs, { throwIfNoEntry: false });
+  } catch (err) {
+    return `unreadable now (${codeOf(err)})`;
+  }
+  if (!now) return "gone since the plan";
+  if (now.ino !== item.ino || now.dev !== item.dev || now.size !== item.size || now.mtimeMs !== item.mtimeMs) return "changed during the sweep";
+  return void 0;
+}
+async function contentProblem(spec, item) {
+  try {
+    const [a, b] = await Promise.all([hashFile(`${spec.root}/${item.rel}`), hashFile(`${spec.checkRoot}/${item.rel}`)]);
+    return a.digest === b.digest ? void 0 : `content differs at ${spec.checkName} (SHA-256)`;
+  } catch (err) {
+    return `could not read both copies to compare checksums (${codeOf(err)})`;
+  }
+}
+function removeEmptiedDirs(root, touched) {
+  const removed = [];
+  const byDepth = /* @__PURE__ */ new Map();
+  const add = (rel) => {
+    if (rel === "") return;
+    const depth = rel.split("/").length;
+    let bucket = byDepth.get(depth);
+    if (!bucket) byDepth.set(depth, bucket = /* @__PURE__ */ new Set());
+    bucket.add(rel);
+  };
+  for (const rel of touched) add(rel);
+  for (let depth = Math.max(0, ...byDepth.keys()); depth > 0; depth--) {
+    for (const rel of [...byDepth.get(depth) ?? []].sort()) {
+      try {
+        rmdirSync(`${root}/${rel}`);
+      } catch {
+        continue;
+      }
+      removed.push(rel);
+      add(parentOf(rel));
+    }
+  }
+  return removed;
+}
+var isInside = (outer, inner) => outer === "/" || inner.startsWith(`${outer}/`);
+function parentOf(rel) {
+  const i = rel.lastIndexOf("/");
+  return i < 0 ? "" : rel.slice(0, i);
+}
+async function realpathOrFail(e) {
+  try {
+    return await realpath(e.root_path);
+  } catch (err) {
+    throw configError(`endpoint ${e.name}: root_path ${e.root_path} is not reachable (${codeOf(err)})`, "check the mount and the root_path in config.yml");
+  }
+}
+
+// src/prune/index.ts
+function pruneFor(endpoint, check) {
+  if (endpoint.type === "filesystem" && check.type === "filesystem") {
+    return { check: async () => {
+      await checkPruneRoots(endpoint, check);
+    }, run: (opts) => pruneFilesystem(endpoint, check, opts) };
+  }
+  throw new SplashError(
+    "not-configured",
+    `no prune controller for ${describeEndpoint(endpoint)} checked against ${describeEndpoint(check)}: this build prunes filesystem endpoints only`,
+    "Globus and HPSS pruning are not built yet; remove this rule or point it at filesystem endpoints"
+  );
+}
+
+// src/prune/report.ts
+function bytesOf(files) {
+  let total = 0;
+  for (const f of files) total += f.size;
+  return total;
+}
+
+// src/steps/prune.ts
+var SUMMARY_LIMIT = 50;
+async function pruneStep(ctx, input) {
+  const plan = input.beamlines.flatMap(
+    (b) => b.settings.prune.map((rule, i) => {
+      const endpoint = b.endpoint(rule.endpoint, `beamlines.${b.id}.prune[${i}].endpoint`);
+      const check = b.endpoint(rule.check, `beamlines.${b.id}.prune[${i}].check`);
+      try {
+        return { beamline: b, rule, endpoint, check, run: pruneFor(endpoint, check), why: "" };
+      } catch (err) {
+        if (!(err instanceof SplashError) || err.kind !== "not-configured") throw err;
+        return { beamline: b, rule, endpoint, check, run: void 0, why: err.message };
+      }
+    })
+  );
+  if (plan.length === 0) ctx.warn("no prune rules configured for the chosen beamline(s); nothing to do");
+  const unavailable2 = plan.filter((p) => p.run === void 0);
+  for (const u of unavailable2) ctx.warn(`prune ${u.endpoint.name} (beamline ${u.beamline.id}): not configured — ${u.why}`);
+  for (const p of plan) if (p.run) await p.run.check();
+  const reports = [];
+  try {
+    for (const { beamline, rule, endpoint, check, run } of plan) {
+      if (!run) continue;
+      const title = `prune ${endpoint.name} (beamline ${beamline.id}): older than ${rule.after_days} day(s), checked against ${check.name}${input.dryRun ? " — dry run" : ""}`;
+      const report = await ctx.group(title, async () => {
+        const r = await run.run({ afterDays: rule.after_days, verify: rule.verify, now: input.now, dryRun: input.dryRun, ctx });
+        logReport(ctx, r);
+        return r;
+      });
+      reports.push(report);
+    }
+  } finally {
+    writePruneSummary(ctx, input, reports, unavailable2.map((u) => [u.endpoint.name, u.check.name, u.why]));
+  }
+  ctx.setOutput("pruned", reports.reduce((n, r) => n + r.pruned.length, 0));
+  ctx.setOutput("kept", reports.reduce((n, r) => n + r.kept.length, 0));
+  ctx.setOutput("unsafe", reports.reduce((n, r) => n + r.unsafe.length, 0));
+  if (reports.length === 0 && unavailable2.length > 0) {
+    throw new SplashError("not-configured", `none of the ${unavailable2.length} prune rule(s) can run: ${unavailable2[0]?.why ?? ""}`);
+  }
+  return reports;
+}
+var LOG_BATCH = 2e3;
+function logReport(ctx, r) {
+  const verb = r.dryRun ? "would prune" : "pruned";
+  for (let i = 0; i < r.pruned.length; i += LOG_BATCH) {
+    ctx.info(r.pruned.slice(i, i + LOG_BATCH).map((f) => `${verb} ${r.endpoint}:${displayName(f.rel)} (${formatBytes(f.size)})`).join("\n"));
+  }
+  r.unsafe.slice(0, 10).forEach((u) => {
+    ctx.warn(`kept, unsafe to delete: ${r.endpoint}:${displayName(u.rel)} — ${u.reason}`);
+  });
+  for (let i = 10; i < r.unsafe.length; i += LOG_BATCH) {
+    ctx.info(r.unsafe.slice(i, i + LOG_BATCH).map((u) => `kept, unsafe to delete: ${r.endpoint}:${displayName(u.rel)} — ${u.reason}`).join("\n"));
+  }
+  ctx.info(`${r.endpoint}: ${r.pruned.length} ${verb} (${formatBytes(bytesOf(r.pruned))}), ${r.kept.length} kept (younger than ${r.afterDays} day(s)), ${r.unsafe.length} unsafe`);
+}
+function writePruneSummary(ctx, input, reports, unavailable2) {
+  const s = ctx.summary;
+  s.heading(`Prune${input.dryRun ? " (dry run: nothing was deleted)" : ""}`, 2);
+  s.text(`Retention sweep as of ${input.now.toISOString()}. A file is deleted only when its check endpoint holds a verified copy.`);
+  s.table(
+    ["endpoint", "check", "older than", input.dryRun ? "would prune" : "pruned", "freed", "kept (young)", "unsafe", "folders removed"],
+    reports.map((r) => [r.endpoint, r.check, `${r.afterDays} d`, r.pruned.length, formatBytes(bytesOf(r.pruned)), r.kept.length, r.unsafe.length, r.removedDirs.length])
+  );
+  if (unavailable2.length > 0) {
+    s.heading(`Not configured (${unavailable2.length})`, 3);
+    s.table(["endpoint", "check", "why nothing was pruned"], unavailable2);
+  }
+  const unsafe = reports.flatMap((r) => r.unsafe.map((u) => [r.endpoint, displayName(u.rel), u.reason]));
+  if (unsafe.length > 0) {
+    s.heading(`Unsafe to delete (${unsafe.length})`, 3);
+    s.table(["endpoint", "file", "why it was kept"], unsafe.slice(0, SUMMARY_LIMIT));
+    if (unsafe.length > SUMMARY_LIMIT) s.text(`…and ${unsafe.length - SUMMARY_LIMIT} more; the run log lists them all.`);
+  }
+  const pruned = reports.flatMap((r) => r.pruned.map((f) => `${r.endpoint}:${displayName(f.rel)} (${formatBytes(f.size)})`));
+  if (pruned.length > 0) {
+    s.details(
+      `${input.dryRun ? "Would prune" : "Pruned"} (${pruned.length})`,
+      pruned.slice(0, SUMMARY_LIMIT).map((p) => `- ${p}`).join("\n") + (pruned.length > SUMMARY_LIMIT ? `
+- …and ${pruned.length - SUMMARY_LIMIT} more` : "")
+    );
+  }
 }
 
 // src/config/beamline.ts
@@ -34023,16 +34247,31 @@ function openBeamline(config2, id) {
   const ids = [.../* @__PURE__ */ new Set([...knownBeamlineIds, ...config2.beamlines.keys()])].join(", ");
   throw usageError(`unknown beamline ${JSON.stringify(id)}`, `known beamlines: ${ids}`);
 }
+function configuredBeamlines(config2) {
+  const ids = new Set(config2.beamlines.keys());
+  for (const id of knownBeamlineIds) {
+    const b = openBeamline(config2, id);
+    try {
+      if (b.config.settings.id === id) ids.add(id);
+    } catch {
+    }
+  }
+  return [...ids].sort().map((id) => openBeamline(config2, id));
+}
 
 // beamlines/commands.ts
-async function runMove(ctx, args) {
-  const id = parseBeamlineId(args.beamline, "beamline");
-  const raw = typeof args.filePaths === "string" ? parsePathList(args.filePaths, "file-paths") : args.filePaths;
-  if (raw.length === 0) throw usageError("file-paths: no paths given");
+async function runPrune(ctx, args) {
   const config2 = await loadConfig(args.config);
-  const beamline = openBeamline(config2, id).config;
-  const paths = beamline.gate(raw);
-  return moveStep(ctx, { beamline, paths, exportControlled: args.exportControlled });
+  const beamlines = args.beamline === "" ? configuredBeamlines(config2) : [openBeamline(config2, parseBeamlineId(args.beamline, "beamline"))];
+  return pruneStep(ctx, { beamlines: beamlines.map((b) => b.config), dryRun: args.dryRun, now: args.now });
+}
+function parseNow(raw, field) {
+  if (raw === "") return /* @__PURE__ */ new Date();
+  const d = new Date(raw);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(d.getTime())) {
+    throw usageError(`${field}: expected a date like 2026-12-01 or 2026-12-01T08:00:00Z, got ${JSON.stringify(raw)}`);
+  }
+  return d;
 }
 
 // src/run/github.ts
@@ -34790,10 +35029,11 @@ async function runStep(ctx, title, fn) {
   }
 }
 
-// actions/move/run.ts
-async function runMoveAction(args) {
-  await runStep(createGithubContext(), "Move", (ctx) => runMove(ctx, args));
+// actions/prune/run.ts
+async function runPruneAction(args) {
+  const now = parseNow(args.now, "now");
+  await runStep(createGithubContext(), args.dryRun ? "Prune (dry run)" : "Prune", (ctx) => runPrune(ctx, { ...args, now }));
 }
 export {
-  runMoveAction
+  runPruneAction
 };
