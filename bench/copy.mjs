@@ -1,4 +1,4 @@
-// Verified copy of a large file between file-system endpoints (temp name, SHA-256 of source and copy,
+// Verified copy of a large file between file-system endpoints (temp name, XXH128 of source and copy,
 // fsync, mtime, rename) vs `cp` of the same file. Target ≤ 1.5x. Size: BENCH_COPY_GIB (default 2).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, rmSync, writeSync, closeSync, writeFileSync } from 'node:fs';
@@ -27,24 +27,32 @@ beamlines:
   "9.9.9":
     move: [ { from: a, to: b } ]
 `);
-  const ours = [];
-  const base = [];
-  const baseSync = [];
-  // Flush dirty pages before every timed run, so no run pays for the previous one's writeback.
-  const settle = () => spawnSync('sync');
-  for (let i = 0; i < runs; i++) {
-    rmSync(join(root, 'c/big.h5'), { force: true });
-    settle();
-    base.push(timeOnce('cp', [src, join(root, 'c/big.h5')]));
-    rmSync(join(root, 'c/big.h5'), { force: true });
-    settle();
-    baseSync.push(timeOnce('sh', ['-c', 'cp "$1" "$2" && sync -f "$2"', 'sh', src, join(root, 'c/big.h5')]));
+  const samples = { cp: [], cpsync: [], splash: [] };
+  const env = { PATH: process.env.PATH, NO_COLOR: '1' };
+  const contenders = {
+    cp: () => timeOnce('cp', [src, join(root, 'c/big.h5')]),
+    cpsync: () => timeOnce('sh', ['-c', 'cp "$1" "$2" && sync -f "$2"', 'sh', src, join(root, 'c/big.h5')]),
+    splash: () => timeOnce(process.execPath, [cli, 'move', '--beamline', '9.9.9', '--config', config, 'raw/big.h5'], { env }),
+  };
+  // Each run writes to an empty destination; its output is removed and flushed before the next run, and
+  // the order rotates every round, so no contender always pays for the one before it.
+  const clean = () => {
     rmSync(join(root, 'c/big.h5'), { force: true });
     rmSync(join(root, 'b/raw'), { recursive: true, force: true });
-    settle();
-    ours.push(timeOnce(process.execPath, [cli, 'move', '--beamline', '9.9.9', '--config', config, 'raw/big.h5'], { env: { PATH: process.env.PATH, NO_COLOR: '1' } }));
+    spawnSync('sync');
+  };
+  const names = Object.keys(contenders);
+  for (let i = 0; i < runs; i++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(i + k) % names.length];
+      clean();
+      samples[name].push(contenders[name]());
+    }
   }
+  clean();
+  const [base, baseSync, ours] = [samples.cp, samples.cpsync, samples.splash];
   console.log(`verified copy of ${gib} GiB (median of ${runs}): cp ${fmt(median(base))}, cp+sync ${fmt(median(baseSync))}, splash move ${fmt(median(ours))}`);
+  console.log(`  samples: cp [${base.map(fmt).join(', ')}], cp+sync [${baseSync.map(fmt).join(', ')}], splash [${ours.map(fmt).join(', ')}]`);
   report(`verified copy ${gib} GiB`, median(ours), median(base), 'cp', 1.5);
   report(`verified copy ${gib} GiB (both durable)`, median(ours), median(baseSync), 'cp && sync', 1.5);
 } finally {

@@ -87,7 +87,7 @@ describe('filesystem prune', () => {
     await writeFileAt(join(check.root_path, 'b.h5'), 'BBBB', OLD);
     const r = await pruneFilesystem(src, check, opts({ verify: 'hash' }));
     expect(r.pruned.map((f) => f.rel)).toEqual(['b.h5']);
-    expect(r.unsafe).toEqual([{ rel: 'a.h5', reason: 'content differs at server (SHA-256)' }]);
+    expect(r.unsafe).toEqual([{ rel: 'a.h5', reason: 'content differs at server (xxh128)' }]);
     expect(existsSync(join(src.root_path, 'a.h5'))).toBe(true);
   });
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, open, symlink, writeFile } from 'node:fs/promises';
@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { FileSystemEndpoint } from '../src/endpoints.js';
 import { SplashError } from '../src/errors.js';
 import { gatePath } from '../src/paths.js';
+import { xxhash128 } from 'hash-wasm';
+import { hashFile } from '../src/fs/hash.js';
 import { createTerminalContext } from '../src/run/terminal.js';
 import { copyBetweenFilesystems, PARTIAL_SUFFIX, partialNameFor } from '../src/transfer/filesystem.js';
 import { dist, makeFacility, runNode, snapshotTree, tempDir, writeFileAt } from './helpers.js';
@@ -21,14 +23,25 @@ async function twoEndpoints() {
   return { root, a: ep('a', join(root, 'a')), b: ep('b', join(root, 'b')) };
 }
 
+describe('content hash', () => {
+  it('is XXH128 (known answers), streamed over chunks the same as in one piece', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'empty'), '');
+    expect((await hashFile(join(dir, 'empty'))).digest).toBe('99aa06d3014798d86001c324468d497f');
+    const big = randomBytes(9 * 1024 * 1024 + 7);
+    await writeFile(join(dir, 'big'), big);
+    expect(await hashFile(join(dir, 'big'))).toEqual({ digest: await xxhash128(big), bytes: big.length });
+  });
+});
+
 describe('filesystem transfer', () => {
-  it('copies a file, preserves mtime and reports the SHA-256', async () => {
+  it('copies a file, preserves mtime and reports the content hash', async () => {
     const { a, b } = await twoEndpoints();
     const mtime = new Date('2026-01-02T03:04:05Z');
     await writeFileAt(join(a.root_path, 'raw/p1/scan.h5'), 'hello scan', mtime);
     const r = await copyBetweenFilesystems(a, b, gatePath('raw/p1/scan.h5'), { ctx: quiet() });
     expect(r.files).toEqual([
-      { rel: 'raw/p1/scan.h5', status: 'copied', bytes: 10, sha256: createHash('sha256').update('hello scan').digest('hex') },
+      { rel: 'raw/p1/scan.h5', status: 'copied', bytes: 10, checksum: await xxhash128('hello scan') },
     ]);
     expect(readFileSync(join(b.root_path, 'raw/p1/scan.h5'), 'utf8')).toBe('hello scan');
     expect(statSync(join(b.root_path, 'raw/p1/scan.h5')).mtime.getTime()).toBe(mtime.getTime());

@@ -10,8 +10,9 @@ import {
   parseBeamlineId,
   parseBoolean,
   parsePathList
-} from "./chunks/chunk-RQZB7ULP.js";
-import "./chunks/chunk-M73RO7LK.js";
+} from "./chunks/chunk-PFP63QZ4.js";
+import "./chunks/chunk-4BEH6TJP.js";
+import "./chunks/chunk-56GLMHBG.js";
 
 // actions/move/main.ts
 await actionEntry(async () => {
@@ -19,6 +20,6 @@ await actionEntry(async () => {
   const filePaths = parsePathList(getInput("file-paths", { required: true }), "file-paths");
   const config = getInput("config", { fallback: "config.yml" });
   const exportControlled = parseBoolean(getInput("is-export-control"), "is-export-control", false);
-  const { runMoveAction } = await import("./chunks/run-DUB22SGA.js");
+  const { runMoveAction } = await import("./chunks/run-BFHJ6NP4.js");
   await runMoveAction({ config, beamline, filePaths, exportControlled });
 });

@@ -9,8 +9,9 @@ import {
   getInput,
   parseBeamlineId,
   parseBoolean
-} from "./chunks/chunk-HLFEYG6Q.js";
-import "./chunks/chunk-M73RO7LK.js";
+} from "./chunks/chunk-DEFMRTL6.js";
+import "./chunks/chunk-4BEH6TJP.js";
+import "./chunks/chunk-56GLMHBG.js";
 
 // actions/prune/main.ts
 await actionEntry(async () => {
@@ -19,6 +20,6 @@ await actionEntry(async () => {
   const config = getInput("config", { fallback: "config.yml" });
   const dryRun = parseBoolean(getInput("dry-run"), "dry-run", false);
   const now = getInput("now");
-  const { runPruneAction } = await import("./chunks/run-2UB67BW2.js");
+  const { runPruneAction } = await import("./chunks/run-TWBK7ATY.js");
   await runPruneAction({ config, beamline, dryRun, now });
 });

@@ -32,7 +32,7 @@ Options:
   move: `Usage: splash move --beamline <id> [--config config.yml] [--export-control] <path…>
 
 Copies each path (file or folder) along the beamline's move hops. Each file is written under a temporary
-name, verified by size and SHA-256, given the source's mtime and only then its final name. An identical file
+name, verified by size and content hash (XXH128), given the source's mtime and only then its final name. An identical file
 already at the destination is accepted (re-runs are safe); a different one is an error, never overwritten.
 
 Paths are what the file watcher sends: absolute under the beamline's path_prefix, or relative to the
@@ -48,7 +48,7 @@ Options:
 
 Applies every prune rule of the beamline (or of all configured beamlines): a file older than after_days is
 deleted only when the rule's check endpoint holds a regular file at the same path with the same size (and
-SHA-256 with verify: hash). Reports pruned, kept (too young) and unsafe (not provably replicated) files and
+an XXH128 content hash with verify: hash). Reports pruned, kept (too young) and unsafe (not provably replicated) files and
 removes folders the sweep emptied. Never follows symlinks, never leaves the endpoint root.
 
 Options:

@@ -1,15 +1,23 @@
-import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
+import { createXXHash128, type IHasher } from 'hash-wasm';
 
 /**
- * SHA-256 of a file, read in large chunks into one reused buffer (no stream objects, no per-chunk
- * allocation): on this class of machine it hashes at ~1.6 GiB/s with SHA-NI, close to the read rate.
+ * The content hash that proves a copy equals its source: XXH128 (the checksum rsync ≥ 3.2 uses for the
+ * same job). Copies are verified against accidental corruption, not an adversary, and at ~5 GiB/s it
+ * costs a fraction of the copy, where SHA-256 (~1.6 GiB/s here, even with SHA-NI) would double the time
+ * of every verified move. Files are read in large chunks into one reused buffer.
  */
-export const HASH_ALGORITHM = 'sha256';
+export const HASH_ALGORITHM = 'xxh128';
 const CHUNK = 4 * 1024 * 1024;
 
+export async function createContentHasher(): Promise<IHasher> {
+  const hasher = await createXXHash128();
+  hasher.init();
+  return hasher;
+}
+
 export async function hashFile(path: string, onBytes?: (done: number) => void): Promise<{ digest: string; bytes: number }> {
-  const hash = createHash(HASH_ALGORITHM);
+  const hasher = await createContentHasher();
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
@@ -17,11 +25,11 @@ export async function hashFile(path: string, onBytes?: (done: number) => void): 
     for (;;) {
       const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
       if (bytesRead === 0) break;
-      hash.update(buf.subarray(0, bytesRead));
+      hasher.update(buf.subarray(0, bytesRead));
       total += bytesRead;
       onBytes?.(total);
     }
-    return { digest: hash.digest('hex'), bytes: total };
+    return { digest: hasher.digest('hex'), bytes: total };
   } finally {
     await fh.close();
   }

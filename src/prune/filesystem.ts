@@ -2,7 +2,7 @@ import { lstatSync, rmdirSync, type Stats, unlinkSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import type { FileSystemEndpoint } from '../endpoints.js';
 import { configError } from '../errors.js';
-import { hashFile } from '../fs/hash.js';
+import { HASH_ALGORITHM, hashFile } from '../fs/hash.js';
 import { codeOf } from '../fs/walk.js';
 import { SweepLocator } from '../paths.js';
 import type { StepContext } from '../run/context.js';
@@ -22,7 +22,7 @@ const DAY_MS = 86_400_000;
 /**
  * Retention sweep of one file-system endpoint. A file is deleted only when it is older than the retention
  * period AND the check endpoint holds a regular file at the same relative path with the same size (and
- * SHA-256 when `verify: hash`) that is not the very same inode, reached without following a symlink.
+ * content hash when `verify: hash`) that is not the very same inode, reached without following a symlink.
  * Two phases: a plan over the whole tree (in parallel for big trees), then the deletions one by one, each
  * re-checking the file and its copy right before unlink. Everything else is kept and reported.
  */
@@ -110,7 +110,7 @@ function sourceChanged(abs: string, item: PlanItem): string | undefined {
 async function contentProblem(spec: SweepSpec, item: PlanItem): Promise<string | undefined> {
   try {
     const [a, b] = await Promise.all([hashFile(`${spec.root}/${item.rel}`), hashFile(`${spec.checkRoot}/${item.rel}`)]);
-    return a.digest === b.digest ? undefined : `content differs at ${spec.checkName} (SHA-256)`;
+    return a.digest === b.digest ? undefined : `content differs at ${spec.checkName} (${HASH_ALGORITHM})`;
   } catch (err) {
     return `could not read both copies to compare checksums (${codeOf(err)})`;
   }

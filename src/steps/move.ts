@@ -5,6 +5,7 @@ import { configError, pathError } from '../errors.js';
 import { resolveInside, type RelPath } from '../paths.js';
 import type { ChainStep } from './chain.js';
 import type { StepContext } from '../run/context.js';
+import { HASH_ALGORITHM } from '../fs/hash.js';
 import { displayPath, formatBytes } from '../run/format.js';
 import { type FileCopy, transferFor } from '../transfer/index.js';
 
@@ -83,7 +84,7 @@ export async function moveStep(ctx: StepContext, input: MoveInput): Promise<Move
           for (const f of report.files) hopResult.files.push(f);
           for (const sk of report.skipped) hopResult.skipped.push(sk);
           for (const f of report.files) {
-            ctx.info(f.status === 'copied' ? `copied ${f.rel} (${formatBytes(f.bytes)}, sha256 ${f.sha256.slice(0, 12)}…)` : `already there, identical: ${f.rel}`);
+            ctx.info(f.status === 'copied' ? `copied ${f.rel} (${formatBytes(f.bytes)}, ${HASH_ALGORITHM} ${f.checksum.slice(0, 12)}…)` : `already there, identical: ${f.rel}`);
           }
           for (const sk of report.skipped) ctx.warn(`not copied: ${displayPath(sk.rel)}: ${sk.reason}`);
         }
@@ -103,13 +104,13 @@ function writeMoveSummary(ctx: StepContext, beamline: BeamlineConfig, result: Mo
   const copied = result.hops.reduce((n, h) => n + h.files.filter((f) => f.status === 'copied').length, 0);
   const bytes = result.hops.reduce((n, h) => n + h.files.filter((f) => f.status === 'copied').reduce((b, f) => b + f.bytes, 0), 0);
   ctx.summary.heading(`Move · beamline ${beamline.id}`, 2);
-  ctx.summary.text(`${result.relPaths.length} path(s) over ${result.hops.length} hop(s): ${copied} file cop${copied === 1 ? "y" : "ies"} written (${formatBytes(bytes)}), each verified by size and SHA-256 before taking its final name.`);
+  ctx.summary.text(`${result.relPaths.length} path(s) over ${result.hops.length} hop(s): ${copied} file cop${copied === 1 ? "y" : "ies"} written (${formatBytes(bytes)}), each verified by size and ${HASH_ALGORITHM} content hash before taking its final name.`);
   ctx.summary.table(
-    ['hop', 'status', 'file', 'size', 'result', 'sha256'],
+    ['hop', 'status', 'file', 'size', 'result', HASH_ALGORITHM],
     result.hops.flatMap((h) =>
       h.files.length === 0
         ? [[`${h.from} → ${h.to}`, h.note ? `${h.status}: ${h.note}` : h.status, '', '', '', '']]
-        : h.files.map((f) => [`${h.from} → ${h.to}`, h.status, f.rel, formatBytes(f.bytes), f.status, `${f.sha256.slice(0, 16)}…`]),
+        : h.files.map((f) => [`${h.from} → ${h.to}`, h.status, f.rel, formatBytes(f.bytes), f.status, `${f.checksum.slice(0, 16)}…`]),
     ),
   );
   const skipped = result.hops.flatMap((h) => h.skipped.map((s) => `${h.from}: ${displayPath(s.rel)} — ${s.reason}`));

@@ -1,4 +1,4 @@
-import { constants, type Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { copyFile, link, lstat, mkdir, open, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { FileSystemEndpoint } from '../endpoints.js';
@@ -14,7 +14,8 @@ export interface FileCopy {
   readonly rel: RelPath;
   readonly status: 'copied' | 'identical';
   readonly bytes: number;
-  readonly sha256: string;
+  /** Content hash (HASH_ALGORITHM, hex) of the bytes that were verified. */
+  readonly checksum: string;
 }
 
 export interface CopyReport {
@@ -33,7 +34,7 @@ export interface CopyOptions {
 
 /**
  * Copy `rel` (a file or a folder tree) from one file-system endpoint to another, same relative path.
- * Every file lands under a temporary name, is checked for size and SHA-256 against the source, gets the
+ * Every file lands under a temporary name, is checked for size and content hash (XXH128) against the source, gets the
  * source's mtime, and only then takes its final name — without ever replacing an existing file.
  */
 export async function copyBetweenFilesystems(
@@ -91,10 +92,15 @@ async function copyOneFile(from: FileSystemEndpoint, to: FileSystemEndpoint, rel
     stat(tmp).then((s) => { progress.update(s.size); }, () => undefined);
   }, 250);
   let srcHash: { digest: string; bytes: number };
+  // The partial must exist (empty) before the destination hasher opens it; the copy then refills it.
+  await (await open(tmp, 'wx')).close();
+  const { hashGrowingFile } = await import('../fs/hash-growing.js');
+  const dstHasher = hashGrowingFile(tmp);
   try {
-    // The kernel copies (copy_file_range/sendfile, as cp does) while we hash the source in parallel.
-    [srcHash] = await Promise.all([hashFile(src), copyFile(src, tmp, constants.COPYFILE_EXCL)]);
+    // The kernel copies (sendfile, as cp does) while the source is hashed here and the copy on a worker.
+    [srcHash] = await Promise.all([hashFile(src), copyFile(src, tmp)]);
   } catch (err) {
+    dstHasher.abort();
     await rm(tmp, { force: true });
     throw stepError(`copy of ${rel} from ${from.name} to ${to.name} failed: ${codeOf(err)}`);
   } finally {
@@ -112,9 +118,9 @@ async function copyOneFile(from: FileSystemEndpoint, to: FileSystemEndpoint, rel
       );
     }
     await utimes(tmp, before.atime, before.mtime);
-    const [dstHash] = await Promise.all([hashFile(tmp), opts.fsync === false ? undefined : fsyncPath(tmp)]);
+    const [dstHash] = await Promise.all([dstHasher.finish(srcHash.bytes), opts.fsync === false ? undefined : fsyncPath(tmp)]);
     if (dstHash.bytes !== before.size || dstHash.digest !== srcHash.digest) {
-      throw stepError(`verification of ${rel} at ${to.name} failed: the copy does not match the source (size or SHA-256); nothing was renamed`);
+      throw stepError(`verification of ${rel} at ${to.name} failed: the copy does not match the source (size or content hash); nothing was renamed`);
     }
     if (!(await publish(tmp, dst))) {
       // Another run published the same file meanwhile: fine if it holds the same bytes.
@@ -124,10 +130,11 @@ async function copyOneFile(from: FileSystemEndpoint, to: FileSystemEndpoint, rel
     }
     if (opts.fsync !== false) await fsyncPath(dirname(dst));
   } catch (err) {
+    dstHasher.abort();
     await rm(tmp, { force: true });
     throw err;
   }
-  return { rel, status: 'copied', bytes: before.size, sha256: srcHash.digest };
+  return { rel, status: 'copied', bytes: before.size, checksum: srcHash.digest };
 }
 
 /** A destination that already exists is fine only if it holds the same bytes; it is never overwritten. */
@@ -142,11 +149,11 @@ async function compareExisting(src: string, dst: string, srcStat: Stats, dstStat
   const [a, b] = await Promise.all([hashFile(src), hashFile(dst)]);
   if (a.digest !== b.digest) {
     throw stepError(
-      `${to.name}:${rel} already exists with different content (SHA-256 differs); not overwritten`,
+      `${to.name}:${rel} already exists with different content (content hash differs); not overwritten`,
       'find out which copy is right; move or delete the wrong one by hand, then run the move again',
     );
   }
-  return { rel, status: 'identical', bytes: srcStat.size, sha256: a.digest };
+  return { rel, status: 'identical', bytes: srcStat.size, checksum: a.digest };
 }
 
 /**

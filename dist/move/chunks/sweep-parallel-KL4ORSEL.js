@@ -7,8 +7,9 @@ const __dirname = __splashDirname(__filename);
 import {
   SweepLocator,
   planDirectory
-} from "./chunk-DW4Q6IWQ.js";
-import "./chunk-M73RO7LK.js";
+} from "./chunk-QWZQ6C2E.js";
+import "./chunk-4BEH6TJP.js";
+import "./chunk-56GLMHBG.js";
 
 // src/prune/sweep-parallel.ts
 import { availableParallelism } from "node:os";

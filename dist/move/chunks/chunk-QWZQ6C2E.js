@@ -6,7 +6,7 @@ const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
   pathError
-} from "./chunk-M73RO7LK.js";
+} from "./chunk-4BEH6TJP.js";
 
 // src/paths.ts
 import { lstat, readlink, realpath } from "node:fs/promises";

@@ -6,6 +6,10 @@ const require = __splashCreateRequire(import.meta.url);
 const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
+  HASH_ALGORITHM,
+  hashFile
+} from "./chunk-Q6JBKXMH.js";
+import {
   SweepLocator,
   codeOf,
   displayName,
@@ -19,19 +23,21 @@ import {
   resolveInside,
   safeJson,
   walkTree
-} from "./chunk-VYI32G2U.js";
+} from "./chunk-FS4544VZ.js";
 import {
   SplashError,
-  __commonJS,
-  __export,
-  __require,
-  __toESM,
   configError,
   describeError,
   pathError,
   stepError,
   usageError
-} from "./chunk-I242FBVD.js";
+} from "./chunk-3YRBBQBJ.js";
+import {
+  __commonJS,
+  __export,
+  __require,
+  __toESM
+} from "./chunk-CJW4YZWO.js";
 
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
@@ -14554,35 +14560,8 @@ function describeEndpoint(e) {
 }
 
 // src/transfer/filesystem.ts
-import { constants } from "node:fs";
-import { copyFile, link, lstat, mkdir, open as open3, rename, rm, stat, unlink, utimes } from "node:fs/promises";
+import { copyFile, link, lstat, mkdir, open as open2, rename, rm, stat, unlink, utimes } from "node:fs/promises";
 import { basename, dirname } from "node:path";
-
-// src/fs/hash.ts
-import { createHash } from "node:crypto";
-import { open as open2 } from "node:fs/promises";
-var HASH_ALGORITHM = "sha256";
-var CHUNK = 4 * 1024 * 1024;
-async function hashFile(path, onBytes) {
-  const hash = createHash(HASH_ALGORITHM);
-  const fh = await open2(path, "r");
-  try {
-    const buf = Buffer.allocUnsafe(CHUNK);
-    let total = 0;
-    for (; ; ) {
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
-      if (bytesRead === 0) break;
-      hash.update(buf.subarray(0, bytesRead));
-      total += bytesRead;
-      onBytes?.(total);
-    }
-    return { digest: hash.digest("hex"), bytes: total };
-  } finally {
-    await fh.close();
-  }
-}
-
-// src/transfer/filesystem.ts
 async function copyBetweenFilesystems(from, to, rel, opts) {
   const srcAbs = await resolveInside(from.root_path, rel, { mustExist: true, field: `${from.name}:${rel}` });
   const st = await stat(srcAbs);
@@ -14628,9 +14607,13 @@ async function copyOneFile(from, to, rel, opts) {
     }, () => void 0);
   }, 250);
   let srcHash;
+  await (await open2(tmp, "wx")).close();
+  const { hashGrowingFile } = await import("./hash-growing-PVSKMBQJ.js");
+  const dstHasher = hashGrowingFile(tmp);
   try {
-    [srcHash] = await Promise.all([hashFile(src), copyFile(src, tmp, constants.COPYFILE_EXCL)]);
+    [srcHash] = await Promise.all([hashFile(src), copyFile(src, tmp)]);
   } catch (err) {
+    dstHasher.abort();
     await rm(tmp, { force: true });
     throw stepError(`copy of ${rel} from ${from.name} to ${to.name} failed: ${codeOf(err)}`);
   } finally {
@@ -14647,9 +14630,9 @@ async function copyOneFile(from, to, rel, opts) {
       );
     }
     await utimes(tmp, before.atime, before.mtime);
-    const [dstHash] = await Promise.all([hashFile(tmp), opts.fsync === false ? void 0 : fsyncPath(tmp)]);
+    const [dstHash] = await Promise.all([dstHasher.finish(srcHash.bytes), opts.fsync === false ? void 0 : fsyncPath(tmp)]);
     if (dstHash.bytes !== before.size || dstHash.digest !== srcHash.digest) {
-      throw stepError(`verification of ${rel} at ${to.name} failed: the copy does not match the source (size or SHA-256); nothing was renamed`);
+      throw stepError(`verification of ${rel} at ${to.name} failed: the copy does not match the source (size or content hash); nothing was renamed`);
     }
     if (!await publish(tmp, dst)) {
       await rm(tmp, { force: true });
@@ -14658,10 +14641,11 @@ async function copyOneFile(from, to, rel, opts) {
     }
     if (opts.fsync !== false) await fsyncPath(dirname(dst));
   } catch (err) {
+    dstHasher.abort();
     await rm(tmp, { force: true });
     throw err;
   }
-  return { rel, status: "copied", bytes: before.size, sha256: srcHash.digest };
+  return { rel, status: "copied", bytes: before.size, checksum: srcHash.digest };
 }
 async function compareExisting(src, dst, srcStat, dstStat, rel, to) {
   if (!dstStat.isFile()) throw stepError(`${to.name}:${rel} exists and is not a regular file; not overwritten`);
@@ -14674,11 +14658,11 @@ async function compareExisting(src, dst, srcStat, dstStat, rel, to) {
   const [a, b] = await Promise.all([hashFile(src), hashFile(dst)]);
   if (a.digest !== b.digest) {
     throw stepError(
-      `${to.name}:${rel} already exists with different content (SHA-256 differs); not overwritten`,
+      `${to.name}:${rel} already exists with different content (content hash differs); not overwritten`,
       "find out which copy is right; move or delete the wrong one by hand, then run the move again"
     );
   }
-  return { rel, status: "identical", bytes: srcStat.size, sha256: a.digest };
+  return { rel, status: "identical", bytes: srcStat.size, checksum: a.digest };
 }
 async function publish(tmp, dst) {
   try {
@@ -14691,7 +14675,7 @@ async function publish(tmp, dst) {
     if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "EXDEV") throw err;
   }
   try {
-    await (await open3(dst, "wx")).close();
+    await (await open2(dst, "wx")).close();
   } catch (err) {
     if (codeOf(err) === "EEXIST") return false;
     throw err;
@@ -14700,7 +14684,7 @@ async function publish(tmp, dst) {
   return true;
 }
 async function fsyncPath(path) {
-  const fh = await open3(path, "r");
+  const fh = await open2(path, "r");
   try {
     await fh.sync();
   } finally {
@@ -14764,7 +14748,7 @@ async function moveStep(ctx, input) {
           for (const f of report.files) hopResult.files.push(f);
           for (const sk of report.skipped) hopResult.skipped.push(sk);
           for (const f of report.files) {
-            ctx.info(f.status === "copied" ? `copied ${f.rel} (${formatBytes(f.bytes)}, sha256 ${f.sha256.slice(0, 12)}…)` : `already there, identical: ${f.rel}`);
+            ctx.info(f.status === "copied" ? `copied ${f.rel} (${formatBytes(f.bytes)}, ${HASH_ALGORITHM} ${f.checksum.slice(0, 12)}…)` : `already there, identical: ${f.rel}`);
           }
           for (const sk of report.skipped) ctx.warn(`not copied: ${displayName(sk.rel)}: ${sk.reason}`);
         }
@@ -14783,11 +14767,11 @@ function writeMoveSummary(ctx, beamline, result) {
   const copied = result.hops.reduce((n, h) => n + h.files.filter((f) => f.status === "copied").length, 0);
   const bytes = result.hops.reduce((n, h) => n + h.files.filter((f) => f.status === "copied").reduce((b, f) => b + f.bytes, 0), 0);
   ctx.summary.heading(`Move · beamline ${beamline.id}`, 2);
-  ctx.summary.text(`${result.relPaths.length} path(s) over ${result.hops.length} hop(s): ${copied} file cop${copied === 1 ? "y" : "ies"} written (${formatBytes(bytes)}), each verified by size and SHA-256 before taking its final name.`);
+  ctx.summary.text(`${result.relPaths.length} path(s) over ${result.hops.length} hop(s): ${copied} file cop${copied === 1 ? "y" : "ies"} written (${formatBytes(bytes)}), each verified by size and ${HASH_ALGORITHM} content hash before taking its final name.`);
   ctx.summary.table(
-    ["hop", "status", "file", "size", "result", "sha256"],
+    ["hop", "status", "file", "size", "result", HASH_ALGORITHM],
     result.hops.flatMap(
-      (h) => h.files.length === 0 ? [[`${h.from} → ${h.to}`, h.note ? `${h.status}: ${h.note}` : h.status, "", "", "", ""]] : h.files.map((f) => [`${h.from} → ${h.to}`, h.status, f.rel, formatBytes(f.bytes), f.status, `${f.sha256.slice(0, 16)}…`])
+      (h) => h.files.length === 0 ? [[`${h.from} → ${h.to}`, h.note ? `${h.status}: ${h.note}` : h.status, "", "", "", ""]] : h.files.map((f) => [`${h.from} → ${h.to}`, h.status, f.rel, formatBytes(f.bytes), f.status, `${f.checksum.slice(0, 16)}…`])
     )
   );
   const skipped = result.hops.flatMap((h) => h.skipped.map((s) => `${h.from}: ${displayName(s.rel)} — ${s.reason}`));
@@ -14833,7 +14817,7 @@ var DAY_MS = 864e5;
 async function pruneFilesystem(endpoint, check, opts) {
   const { root, checkRoot } = await checkPruneRoots(endpoint, check);
   const spec = { root, checkRoot, checkName: check.name, cutoffMs: opts.now.getTime() - opts.afterDays * DAY_MS };
-  const { planTree } = await import("./sweep-parallel-3YDVE2AR.js");
+  const { planTree } = await import("./sweep-parallel-HX7E6LY3.js");
   const started = performance.now();
   const plan = await planTree(spec);
   opts.ctx.debug(
@@ -14902,7 +14886,7 @@ function sourceChanged(abs, item) {
 async function contentProblem(spec, item) {
   try {
     const [a, b] = await Promise.all([hashFile(`${spec.root}/${item.rel}`), hashFile(`${spec.checkRoot}/${item.rel}`)]);
-    return a.digest === b.digest ? void 0 : `content differs at ${spec.checkName} (SHA-256)`;
+    return a.digest === b.digest ? void 0 : `content differs at ${spec.checkName} (${HASH_ALGORITHM})`;
   } catch (err) {
     return `could not read both copies to compare checksums (${codeOf(err)})`;
   }

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { createRequire as __splashCreateRequire } from 'node:module';
 import { fileURLToPath as __splashFileURLToPath } from 'node:url';
 import { dirname as __splashDirname } from 'node:path';
@@ -6,7 +7,7 @@ const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
   pathError
-} from "./chunk-M73RO7LK.js";
+} from "./chunk-3YRBBQBJ.js";
 
 // src/paths.ts
 import { lstat, readlink, realpath } from "node:fs/promises";

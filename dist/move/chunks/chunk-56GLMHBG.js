@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { createRequire as __splashCreateRequire } from 'node:module';
 import { fileURLToPath as __splashFileURLToPath } from 'node:url';
 import { dirname as __splashDirname } from 'node:path';
@@ -45,43 +44,9 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
-// src/errors.ts
-var SplashError = class extends Error {
-  kind;
-  /** What a person should do about it, shown under the message. */
-  hint;
-  constructor(kind, message, hint) {
-    super(message);
-    this.name = "SplashError";
-    this.kind = kind;
-    this.hint = hint;
-  }
-};
-var usageError = (message, hint) => new SplashError("usage", message, hint);
-var configError = (message, hint) => new SplashError("config", message, hint);
-var pathError = (message, hint) => new SplashError("path", message, hint);
-var stepError = (message, hint) => new SplashError("step", message, hint);
-function exitCodeFor(err) {
-  if (err instanceof SplashError && (err.kind === "usage" || err.kind === "config" || err.kind === "path")) return 2;
-  return 1;
-}
-function describeError(err) {
-  if (err instanceof SplashError) return err.hint ? `${err.message}
-  hint: ${err.hint}` : err.message;
-  if (err instanceof Error) return err.message;
-  return String(err);
-}
-
 export {
   __require,
   __commonJS,
   __export,
-  __toESM,
-  SplashError,
-  usageError,
-  configError,
-  pathError,
-  stepError,
-  exitCodeFor,
-  describeError
+  __toESM
 };

@@ -44,38 +44,9 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
-// src/errors.ts
-var SplashError = class extends Error {
-  kind;
-  /** What a person should do about it, shown under the message. */
-  hint;
-  constructor(kind, message, hint) {
-    super(message);
-    this.name = "SplashError";
-    this.kind = kind;
-    this.hint = hint;
-  }
-};
-var usageError = (message, hint) => new SplashError("usage", message, hint);
-var configError = (message, hint) => new SplashError("config", message, hint);
-var pathError = (message, hint) => new SplashError("path", message, hint);
-var stepError = (message, hint) => new SplashError("step", message, hint);
-function describeError(err) {
-  if (err instanceof SplashError) return err.hint ? `${err.message}
-  hint: ${err.hint}` : err.message;
-  if (err instanceof Error) return err.message;
-  return String(err);
-}
-
 export {
   __require,
   __commonJS,
   __export,
-  __toESM,
-  SplashError,
-  usageError,
-  configError,
-  pathError,
-  stepError,
-  describeError
+  __toESM
 };

@@ -7,7 +7,11 @@ const __dirname = __splashDirname(__filename);
 import {
   BEAMLINE_ID,
   parseBeamlineId
-} from "./chunk-HLFEYG6Q.js";
+} from "./chunk-DEFMRTL6.js";
+import {
+  HASH_ALGORITHM,
+  hashFile
+} from "./chunk-SVJKMN5M.js";
 import {
   SweepLocator,
   codeOf,
@@ -22,19 +26,21 @@ import {
   resolveInside,
   safeJson,
   walkTree
-} from "./chunk-DW4Q6IWQ.js";
+} from "./chunk-VS4F3YX7.js";
 import {
   SplashError,
-  __commonJS,
-  __export,
-  __require,
-  __toESM,
   configError,
   describeError,
   pathError,
   stepError,
   usageError
-} from "./chunk-M73RO7LK.js";
+} from "./chunk-4BEH6TJP.js";
+import {
+  __commonJS,
+  __export,
+  __require,
+  __toESM
+} from "./chunk-56GLMHBG.js";
 
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
@@ -13116,7 +13122,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants4 = require_constants2();
+    var constants3 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -13191,7 +13197,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -13286,11 +13292,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants4.ERROR.OK) {
+          if (ret !== constants3.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants4.ERROR.PAUSED) {
+            } else if (ret === constants3.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -13313,10 +13319,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants4.ERROR.OK) {
+        if (ret === constants3.ERROR.OK) {
           return null;
         }
-        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -13333,7 +13339,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants4.ERROR[ret], data);
+        return new HTTPParserError(message, constants3.ERROR[ret], data);
       }
       destroy() {
         assert2(this.ptr != null);
@@ -13513,7 +13519,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants4.ERROR.PAUSED : 0;
+        return pause ? constants3.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -13535,7 +13541,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants4.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -13571,13 +13577,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert2(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -33609,35 +33615,8 @@ function describeEndpoint(e) {
 }
 
 // src/transfer/filesystem.ts
-import { constants } from "node:fs";
-import { copyFile, link, lstat, mkdir, open as open3, rename, rm, stat, unlink, utimes } from "node:fs/promises";
+import { copyFile, link, lstat, mkdir, open as open2, rename, rm, stat, unlink, utimes } from "node:fs/promises";
 import { basename, dirname } from "node:path";
-
-// src/fs/hash.ts
-import { createHash } from "node:crypto";
-import { open as open2 } from "node:fs/promises";
-var HASH_ALGORITHM = "sha256";
-var CHUNK = 4 * 1024 * 1024;
-async function hashFile(path, onBytes) {
-  const hash = createHash(HASH_ALGORITHM);
-  const fh = await open2(path, "r");
-  try {
-    const buf = Buffer.allocUnsafe(CHUNK);
-    let total = 0;
-    for (; ; ) {
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
-      if (bytesRead === 0) break;
-      hash.update(buf.subarray(0, bytesRead));
-      total += bytesRead;
-      onBytes?.(total);
-    }
-    return { digest: hash.digest("hex"), bytes: total };
-  } finally {
-    await fh.close();
-  }
-}
-
-// src/transfer/filesystem.ts
 async function copyBetweenFilesystems(from, to, rel, opts) {
   const srcAbs = await resolveInside(from.root_path, rel, { mustExist: true, field: `${from.name}:${rel}` });
   const st = await stat(srcAbs);
@@ -33683,9 +33662,13 @@ async function copyOneFile(from, to, rel, opts) {
     }, () => void 0);
   }, 250);
   let srcHash;
+  await (await open2(tmp, "wx")).close();
+  const { hashGrowingFile } = await import("./hash-growing-EBPDY634.js");
+  const dstHasher = hashGrowingFile(tmp);
   try {
-    [srcHash] = await Promise.all([hashFile(src), copyFile(src, tmp, constants.COPYFILE_EXCL)]);
+    [srcHash] = await Promise.all([hashFile(src), copyFile(src, tmp)]);
   } catch (err) {
+    dstHasher.abort();
     await rm(tmp, { force: true });
     throw stepError(`copy of ${rel} from ${from.name} to ${to.name} failed: ${codeOf(err)}`);
   } finally {
@@ -33702,9 +33685,9 @@ async function copyOneFile(from, to, rel, opts) {
       );
     }
     await utimes(tmp, before.atime, before.mtime);
-    const [dstHash] = await Promise.all([hashFile(tmp), opts.fsync === false ? void 0 : fsyncPath(tmp)]);
+    const [dstHash] = await Promise.all([dstHasher.finish(srcHash.bytes), opts.fsync === false ? void 0 : fsyncPath(tmp)]);
     if (dstHash.bytes !== before.size || dstHash.digest !== srcHash.digest) {
-      throw stepError(`verification of ${rel} at ${to.name} failed: the copy does not match the source (size or SHA-256); nothing was renamed`);
+      throw stepError(`verification of ${rel} at ${to.name} failed: the copy does not match the source (size or content hash); nothing was renamed`);
     }
     if (!await publish(tmp, dst)) {
       await rm(tmp, { force: true });
@@ -33713,10 +33696,11 @@ async function copyOneFile(from, to, rel, opts) {
     }
     if (opts.fsync !== false) await fsyncPath(dirname(dst));
   } catch (err) {
+    dstHasher.abort();
     await rm(tmp, { force: true });
     throw err;
   }
-  return { rel, status: "copied", bytes: before.size, sha256: srcHash.digest };
+  return { rel, status: "copied", bytes: before.size, checksum: srcHash.digest };
 }
 async function compareExisting(src, dst, srcStat, dstStat, rel, to) {
   if (!dstStat.isFile()) throw stepError(`${to.name}:${rel} exists and is not a regular file; not overwritten`);
@@ -33729,11 +33713,11 @@ async function compareExisting(src, dst, srcStat, dstStat, rel, to) {
   const [a, b] = await Promise.all([hashFile(src), hashFile(dst)]);
   if (a.digest !== b.digest) {
     throw stepError(
-      `${to.name}:${rel} already exists with different content (SHA-256 differs); not overwritten`,
+      `${to.name}:${rel} already exists with different content (content hash differs); not overwritten`,
       "find out which copy is right; move or delete the wrong one by hand, then run the move again"
     );
   }
-  return { rel, status: "identical", bytes: srcStat.size, sha256: a.digest };
+  return { rel, status: "identical", bytes: srcStat.size, checksum: a.digest };
 }
 async function publish(tmp, dst) {
   try {
@@ -33746,7 +33730,7 @@ async function publish(tmp, dst) {
     if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "EXDEV") throw err;
   }
   try {
-    await (await open3(dst, "wx")).close();
+    await (await open2(dst, "wx")).close();
   } catch (err) {
     if (codeOf(err) === "EEXIST") return false;
     throw err;
@@ -33755,7 +33739,7 @@ async function publish(tmp, dst) {
   return true;
 }
 async function fsyncPath(path) {
-  const fh = await open3(path, "r");
+  const fh = await open2(path, "r");
   try {
     await fh.sync();
   } finally {
@@ -33819,7 +33803,7 @@ async function moveStep(ctx, input) {
           for (const f of report.files) hopResult.files.push(f);
           for (const sk of report.skipped) hopResult.skipped.push(sk);
           for (const f of report.files) {
-            ctx.info(f.status === "copied" ? `copied ${f.rel} (${formatBytes(f.bytes)}, sha256 ${f.sha256.slice(0, 12)}…)` : `already there, identical: ${f.rel}`);
+            ctx.info(f.status === "copied" ? `copied ${f.rel} (${formatBytes(f.bytes)}, ${HASH_ALGORITHM} ${f.checksum.slice(0, 12)}…)` : `already there, identical: ${f.rel}`);
           }
           for (const sk of report.skipped) ctx.warn(`not copied: ${displayName(sk.rel)}: ${sk.reason}`);
         }
@@ -33838,11 +33822,11 @@ function writeMoveSummary(ctx, beamline, result) {
   const copied = result.hops.reduce((n, h) => n + h.files.filter((f) => f.status === "copied").length, 0);
   const bytes = result.hops.reduce((n, h) => n + h.files.filter((f) => f.status === "copied").reduce((b, f) => b + f.bytes, 0), 0);
   ctx.summary.heading(`Move · beamline ${beamline.id}`, 2);
-  ctx.summary.text(`${result.relPaths.length} path(s) over ${result.hops.length} hop(s): ${copied} file cop${copied === 1 ? "y" : "ies"} written (${formatBytes(bytes)}), each verified by size and SHA-256 before taking its final name.`);
+  ctx.summary.text(`${result.relPaths.length} path(s) over ${result.hops.length} hop(s): ${copied} file cop${copied === 1 ? "y" : "ies"} written (${formatBytes(bytes)}), each verified by size and ${HASH_ALGORITHM} content hash before taking its final name.`);
   ctx.summary.table(
-    ["hop", "status", "file", "size", "result", "sha256"],
+    ["hop", "status", "file", "size", "result", HASH_ALGORITHM],
     result.hops.flatMap(
-      (h) => h.files.length === 0 ? [[`${h.from} → ${h.to}`, h.note ? `${h.status}: ${h.note}` : h.status, "", "", "", ""]] : h.files.map((f) => [`${h.from} → ${h.to}`, h.status, f.rel, formatBytes(f.bytes), f.status, `${f.sha256.slice(0, 16)}…`])
+      (h) => h.files.length === 0 ? [[`${h.from} → ${h.to}`, h.note ? `${h.status}: ${h.note}` : h.status, "", "", "", ""]] : h.files.map((f) => [`${h.from} → ${h.to}`, h.status, f.rel, formatBytes(f.bytes), f.status, `${f.checksum.slice(0, 16)}…`])
     )
   );
   const skipped = result.hops.flatMap((h) => h.skipped.map((s) => `${h.from}: ${displayName(s.rel)} — ${s.reason}`));
@@ -33888,7 +33872,7 @@ var DAY_MS = 864e5;
 async function pruneFilesystem(endpoint, check, opts) {
   const { root, checkRoot } = await checkPruneRoots(endpoint, check);
   const spec = { root, checkRoot, checkName: check.name, cutoffMs: opts.now.getTime() - opts.afterDays * DAY_MS };
-  const { planTree } = await import("./sweep-parallel-6G6NGPSZ.js");
+  const { planTree } = await import("./sweep-parallel-5G3O5SEZ.js");
   const started = performance.now();
   const plan = await planTree(spec);
   opts.ctx.debug(
@@ -33957,7 +33941,7 @@ function sourceChanged(abs, item) {
 async function contentProblem(spec, item) {
   try {
     const [a, b] = await Promise.all([hashFile(`${spec.root}/${item.rel}`), hashFile(`${spec.checkRoot}/${item.rel}`)]);
-    return a.digest === b.digest ? void 0 : `content differs at ${spec.checkName} (SHA-256)`;
+    return a.digest === b.digest ? void 0 : `content differs at ${spec.checkName} (${HASH_ALGORITHM})`;
   } catch (err) {
     return `could not read both copies to compare checksums (${codeOf(err)})`;
   }
@@ -34439,7 +34423,7 @@ var HttpResponseRetryCodes = [
 
 // node_modules/@actions/core/lib/summary.js
 import { EOL as EOL3 } from "os";
-import { constants as constants2, promises } from "fs";
+import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve) {
@@ -34489,7 +34473,7 @@ var Summary = class {
         throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
       }
       try {
-        yield access(pathFromEnv, constants2.R_OK | constants2.W_OK);
+        yield access(pathFromEnv, constants.R_OK | constants.W_OK);
       } catch (_a3) {
         throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
       }
@@ -34727,7 +34711,7 @@ import os3 from "os";
 
 // node_modules/@actions/io/lib/io-util.js
 import * as fs2 from "fs";
-var { chmod, copyFile: copyFile2, lstat: lstat2, mkdir: mkdir2, open: open4, readdir, rename: rename2, rm: rm2, rmdir, stat: stat3, symlink, unlink: unlink2 } = fs2.promises;
+var { chmod, copyFile: copyFile2, lstat: lstat2, mkdir: mkdir2, open: open3, readdir, rename: rename2, rm: rm2, rmdir, stat: stat3, symlink, unlink: unlink2 } = fs2.promises;
 var IS_WINDOWS = process.platform === "win32";
 var READONLY = fs2.constants.O_RDONLY;
 
