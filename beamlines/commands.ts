@@ -4,6 +4,7 @@
  * touches a file, then runs the step on the given context.
  */
 import { loadConfig } from '../src/config/index.js';
+import { createServices } from '../src/services.js';
 import { usageError } from '../src/errors.js';
 import type { PruneReport } from '../src/prune/index.js';
 import type { StepContext } from '../src/run/context.js';
@@ -28,7 +29,7 @@ export async function runMove(ctx: StepContext, args: MoveArgs): Promise<MoveRes
   const config = await loadConfig(args.config);
   const beamline = openBeamline(config, id).config;
   const paths = beamline.gate(raw);
-  return moveStep(ctx, { beamline, paths, exportControlled: args.exportControlled });
+  return moveStep(ctx, { beamline, paths, exportControlled: args.exportControlled, services: createServices(config, ctx) });
 }
 
 export interface PruneArgs {
@@ -42,7 +43,7 @@ export interface PruneArgs {
 export async function runPrune(ctx: StepContext, args: PruneArgs): Promise<PruneReport[]> {
   const config = await loadConfig(args.config);
   const beamlines = args.beamline === '' ? configuredBeamlines(config) : [openBeamline(config, parseBeamlineId(args.beamline, 'beamline'))];
-  return pruneStep(ctx, { beamlines: beamlines.map((b) => b.config), dryRun: args.dryRun, now: args.now });
+  return pruneStep(ctx, { beamlines: beamlines.map((b) => b.config), dryRun: args.dryRun, now: args.now, services: createServices(config, ctx) });
 }
 
 export interface DispatchArgs {
@@ -59,7 +60,7 @@ export async function runDispatch(ctx: StepContext, args: DispatchArgs): Promise
   const beamline = openBeamline(config, id);
   const paths = beamline.config.gate(args.filePaths);
   await checkSources(beamline.config, paths);
-  const { outcomes } = await runChain(ctx, beamline.config, paths, beamline.chain({ exportControlled: args.exportControlled }));
+  const { outcomes } = await runChain(ctx, beamline.config, paths, beamline.chain({ exportControlled: args.exportControlled }), createServices(config, ctx));
   return outcomes;
 }
 

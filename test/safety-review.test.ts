@@ -212,8 +212,11 @@ describe('prune', () => {
     try {
       const { loadConfig } = await import('../src/config/index.js');
       const { openBeamline } = await import('../beamlines/index.js');
-      const beamline = openBeamline(await loadConfig(config), '8.3.2').config;
-      await pruneStep(createGithubContext(), { beamlines: [beamline], dryRun: true, now: NOW });
+      const { createServices } = await import('../src/services.js');
+      const loaded = await loadConfig(config);
+      const beamline = openBeamline(loaded, '8.3.2').config;
+      const ctx = createGithubContext();
+      await pruneStep(ctx, { beamlines: [beamline], dryRun: true, now: NOW, services: createServices(loaded, ctx) });
     } finally {
       spy.mockRestore();
     }

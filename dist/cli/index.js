@@ -112,7 +112,7 @@ async function main(argv) {
 `);
     return 0;
   }
-  const { runCommand } = await import("./chunks/commands-DEHDRLQ6.js");
+  const { runCommand } = await import("./chunks/commands-OXLSZNAP.js");
   return runCommand(command, rest);
 }
 main(process.argv.slice(2)).then(

@@ -133,11 +133,23 @@ function buildConfig(
     globusApps.set(name, freeze({ client_id: app.client_id, client_secret: app.client_secret }));
   }
 
+  const g = sections.globus;
+  const globus = freeze({
+    app: g?.app,
+    authUrl: g?.auth_url ?? 'https://auth.globus.org',
+    transferUrl: g?.transfer_url ?? 'https://transfer.api.globus.org',
+    waitTimeoutMinutes: g?.wait_timeout_minutes ?? 720,
+    stuckGraceSeconds: g?.stuck_grace_seconds ?? 600,
+    pollFirstSeconds: g?.poll_first_seconds ?? 2,
+    pollMaxSeconds: g?.poll_max_seconds ?? 60,
+  });
+
   return freeze({
     source,
     endpoints,
     beamlines,
     globusApps,
+    globus,
     images,
     scicat: sections.scicat ? freeze({ ...sections.scicat }) : undefined,
     locate: (keyPath: readonly (string | number)[]) => positions.locate(keyPath),

@@ -54,6 +54,18 @@ export function checkReferences(data: Record<string, unknown>, positions: Source
     return value;
   };
 
+  // `globus.app` must name one of `globus.globus_apps`.
+  const globus = data.globus;
+  if (isRecord(globus) && typeof globus.app === 'string') {
+    const apps = isRecord(globus.globus_apps) ? Object.keys(globus.globus_apps) : [];
+    if (!apps.includes(globus.app)) {
+      issues.push({
+        path: ['globus', 'app'],
+        text: `expected ${apps.length > 0 ? `one of the globus_apps (${apps.join(', ')})` : 'a name from globus_apps (none are defined)'}, got ${describeValue(globus.app)}`,
+      });
+    }
+  }
+
   if (!isRecord(data.beamlines)) return issues;
   for (const [id, beamline] of Object.entries(data.beamlines)) {
     if (!isRecord(beamline)) continue;

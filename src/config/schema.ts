@@ -147,9 +147,26 @@ export const GlobusAppSchema = strict('a globus app', {
   client_secret: EnvStringSchema,
 });
 
+/** A service base URL: configurable so the real service and a simulator are interchangeable. */
+const ServiceUrl = z
+  .string({ error: 'an http(s) URL' })
+  .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { error: 'an http(s) URL without query, like https://transfer.api.globus.org' })
+  .transform((u) => u.replace(/\/+$/, ''));
+
 export const GlobusSectionSchema = strict('the globus section', {
   globus_endpoints: z.record(EndpointName, LegacyGlobusEndpointSchema).nullish(),
   globus_apps: z.record(z.string(), GlobusAppSchema).nullish(),
+  /** Which of globus_apps the steps use; default: the only (or first) one. */
+  app: z.string({ error: 'the name of one of globus_apps' }).optional(),
+  auth_url: ServiceUrl.optional(),
+  transfer_url: ServiceUrl.optional(),
+  /** How long a move waits for its transfer task before giving up (the task is left running). */
+  wait_timeout_minutes: z.number({ error: 'a number of minutes > 0' }).positive({ error: 'a number of minutes > 0' }).optional(),
+  /** Task polling: the first wait, growing 1.5x per poll up to the longest. */
+  poll_first_seconds: z.number({ error: 'a number of seconds > 0' }).positive({ error: 'a number of seconds > 0' }).optional(),
+  poll_max_seconds: z.number({ error: 'a number of seconds > 0' }).positive({ error: 'a number of seconds > 0' }).optional(),
+  /** How long a task may keep failing on FILE_NOT_FOUND / PERMISSION_DENIED before it is cancelled. */
+  stuck_grace_seconds: z.number({ error: 'a number of seconds >= 0' }).min(0, { error: 'a number of seconds >= 0' }).optional(),
 });
 
 export const ImagesSchema = z.record(z.string(), z.string({ error: 'an image reference (a string)' }), {

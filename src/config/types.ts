@@ -33,12 +33,25 @@ export interface GlobusApp {
   readonly client_secret: EnvString;
 }
 
+/** Globus service settings (the `globus:` section besides endpoints and apps). */
+export interface GlobusSettings {
+  /** Name of the app in globusApps the steps use, if the file has any. */
+  readonly app: string | undefined;
+  readonly authUrl: string;
+  readonly transferUrl: string;
+  readonly waitTimeoutMinutes: number;
+  readonly stuckGraceSeconds: number;
+  readonly pollFirstSeconds: number;
+  readonly pollMaxSeconds: number;
+}
+
 export interface SplashConfig {
   /** The file path as given, for messages. */
   readonly source: string;
   readonly endpoints: ReadonlyMap<string, TransferEndpoint>;
   readonly beamlines: ReadonlyMap<string, BeamlineSettings>;
   readonly globusApps: ReadonlyMap<string, GlobusApp>;
+  readonly globus: GlobusSettings;
   /** Legacy `harbor_images832` / `ghcr_images832` sections, keyed by the section name. */
   readonly images: ReadonlyMap<string, Readonly<Record<string, string>>>;
   readonly scicat: Readonly<Record<string, unknown>> | undefined;

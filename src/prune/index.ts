@@ -1,24 +1,42 @@
 import { describeEndpoint, type TransferEndpoint } from '../endpoints.js';
 import { SplashError } from '../errors.js';
-import { checkPruneRoots, type FilesystemPruneOptions, pruneFilesystem } from './filesystem.js';
+import type { StepContext } from '../run/context.js';
+import type { Services } from '../services.js';
+import { checkPruneRoots, pruneFilesystem } from './filesystem.js';
+import { checkGlobusPruneRoots, pruneGlobus } from './globus.js';
 import type { PruneReport } from './report.js';
 
 export type { PruneReport, PrunedFile, UnsafeFile } from './report.js';
 
+export interface PruneOptions {
+  readonly afterDays: number;
+  readonly verify: 'size' | 'hash';
+  readonly now: Date;
+  readonly dryRun: boolean;
+  readonly ctx: StepContext;
+  readonly services: Services;
+}
+
 export interface Prune {
   /** Everything that can be known before a deletion (roots reachable, separate storage); throws config errors. */
   readonly check: () => Promise<void>;
-  readonly run: (opts: FilesystemPruneOptions) => Promise<PruneReport>;
+  readonly run: (opts: PruneOptions) => Promise<PruneReport>;
 }
 
 /** The prune controller for an endpoint checked against another, chosen by their kinds; throws "not configured". */
-export function pruneFor(endpoint: TransferEndpoint, check: TransferEndpoint): Prune {
+export function pruneFor(endpoint: TransferEndpoint, check: TransferEndpoint, verify: 'size' | 'hash'): Prune {
   if (endpoint.type === 'filesystem' && check.type === 'filesystem') {
     return { check: async () => { await checkPruneRoots(endpoint, check); }, run: (opts) => pruneFilesystem(endpoint, check, opts) };
   }
+  if (endpoint.type === 'globus' && check.type === 'globus') {
+    return {
+      check: () => { checkGlobusPruneRoots(endpoint, check, verify); return Promise.resolve(); },
+      run: async (opts) => pruneGlobus(endpoint, check, { ...opts, client: await opts.services.globus(), settings: opts.services.globusSettings }),
+    };
+  }
   throw new SplashError(
     'not-configured',
-    `no prune controller for ${describeEndpoint(endpoint)} checked against ${describeEndpoint(check)}: this build prunes filesystem endpoints only`,
-    'Globus and HPSS pruning are not built yet; remove this rule or point it at filesystem endpoints',
+    `no prune controller for ${describeEndpoint(endpoint)} checked against ${describeEndpoint(check)}: this build prunes filesystem and Globus endpoints, each checked against one of its kind`,
+    'HPSS pruning is not built yet; remove this rule or point it at an endpoint of the same kind',
   );
 }

@@ -2,10 +2,11 @@ import type { BeamlineConfig } from '../config/beamline.js';
 import { describeError, SplashError } from '../errors.js';
 import type { RelPath } from '../paths.js';
 import type { StepContext } from '../run/context.js';
+import type { Services } from '../services.js';
 
 /** One link of a beamline's chain: a step that runs, or a capability that is not built/configured yet. */
 export type ChainStep =
-  | { readonly kind: 'step'; readonly name: string; readonly run: (ctx: StepContext, paths: readonly RelPath[]) => Promise<string> }
+  | { readonly kind: 'step'; readonly name: string; readonly run: (ctx: StepContext, paths: readonly RelPath[], services: Services) => Promise<string> }
   | { readonly kind: 'unavailable'; readonly name: string; readonly why: string };
 
 export type ChainStatus = 'ok' | 'failed' | 'not configured' | 'not run';
@@ -34,6 +35,7 @@ export async function runChain(
   beamline: BeamlineConfig,
   paths: readonly RelPath[],
   steps: readonly ChainStep[],
+  services: Services,
 ): Promise<{ ok: boolean; outcomes: ChainOutcome[] }> {
   const units: { label: string; paths: readonly RelPath[] }[] =
     beamline.dispatchShape === 'list' ? [{ label: `${paths.length} file(s)`, paths }] : paths.map((p) => ({ label: p, paths: [p] }));
@@ -51,7 +53,7 @@ export async function runChain(
         continue;
       }
       try {
-        const detail = await step.run(ctx, unit.paths);
+        const detail = await step.run(ctx, unit.paths, services);
         outcomes.push({ unit: unit.label, step: step.name, status: 'ok', detail });
       } catch (err) {
         failed = err instanceof Error ? err : new Error(String(err));

@@ -6,7 +6,9 @@ import { resolveInside, type RelPath } from '../paths.js';
 import type { ChainStep } from './chain.js';
 import type { StepContext } from '../run/context.js';
 import { HASH_ALGORITHM } from '../fs/hash.js';
-import { displayPath, formatBytes } from '../run/format.js';
+import { displayPath, formatBytes, formatDuration, formatRate } from '../run/format.js';
+import type { Services } from '../services.js';
+import type { TransferTask } from '../transfer/filesystem.js';
 import { type FileCopy, transferFor } from '../transfer/index.js';
 
 export interface MoveInput {
@@ -14,6 +16,7 @@ export interface MoveInput {
   /** Already through the path gate. */
   readonly paths: readonly RelPath[];
   readonly exportControlled: boolean;
+  readonly services: Services;
 }
 
 export type HopStatus = 'done' | 'failed' | 'skipped (export control)';
@@ -26,6 +29,8 @@ export interface HopResult {
   note: string;
   readonly files: FileCopy[];
   readonly skipped: { rel: string; reason: string }[];
+  /** The service task that carried this hop (Globus), for the summary. */
+  task: TransferTask | undefined;
 }
 
 export interface MoveResult {
@@ -71,7 +76,7 @@ export async function moveStep(ctx: StepContext, input: MoveInput): Promise<Move
   const result: MoveResult = { relPaths: paths, moved: 0, hops: [] };
   try {
     for (const { from, to, transfer, skip } of planned) {
-      const hopResult: HopResult = { from: from.name, to: to.name, status: 'skipped (export control)', note: skip, files: [], skipped: [] };
+      const hopResult: HopResult = { from: from.name, to: to.name, status: 'skipped (export control)', note: skip, files: [], skipped: [], task: undefined };
       result.hops.push(hopResult);
       if (skip) {
         ctx.info(`${from.name} → ${to.name}: skipped — ${skip}`);
@@ -79,15 +84,15 @@ export async function moveStep(ctx: StepContext, input: MoveInput): Promise<Move
       }
       hopResult.status = 'failed';
       await ctx.group(`move ${from.name} → ${to.name} (${paths.length} path${paths.length === 1 ? '' : 's'})`, async () => {
-        for (const rel of paths) {
-          const report = await transfer(rel, { ctx });
-          for (const f of report.files) hopResult.files.push(f);
-          for (const sk of report.skipped) hopResult.skipped.push(sk);
-          for (const f of report.files) {
-            ctx.info(f.status === 'copied' ? `copied ${f.rel} (${formatBytes(f.bytes)}, ${HASH_ALGORITHM} ${f.checksum.slice(0, 12)}…)` : `already there, identical: ${f.rel}`);
-          }
-          for (const sk of report.skipped) ctx.warn(`not copied: ${displayPath(sk.rel)}: ${sk.reason}`);
+        const report = await transfer(paths, { ctx, services: input.services, label: `splash ${beamline.id}` });
+        for (const f of report.files) hopResult.files.push(f);
+        for (const sk of report.skipped) hopResult.skipped.push(sk);
+        hopResult.task = report.task;
+        for (const f of report.files) {
+          const sum = f.checksum === undefined ? '' : `, ${HASH_ALGORITHM} ${f.checksum.slice(0, 12)}…`;
+          ctx.info(f.status === 'copied' ? `copied ${f.rel} (${formatBytes(f.bytes)}${sum})` : `already there, identical: ${f.rel}`);
         }
+        for (const sk of report.skipped) ctx.warn(`not copied: ${displayPath(sk.rel)}: ${sk.reason}`);
       });
       hopResult.status = 'done';
       result.moved += hopResult.files.filter((f) => f.status === 'copied').length;
@@ -110,9 +115,11 @@ function writeMoveSummary(ctx: StepContext, beamline: BeamlineConfig, result: Mo
     result.hops.flatMap((h) =>
       h.files.length === 0
         ? [[`${h.from} → ${h.to}`, h.note ? `${h.status}: ${h.note}` : h.status, '', '', '', '']]
-        : h.files.map((f) => [`${h.from} → ${h.to}`, h.status, f.rel, formatBytes(f.bytes), f.status, `${f.checksum.slice(0, 16)}…`]),
+        : h.files.map((f) => [`${h.from} → ${h.to}`, h.status, f.rel, formatBytes(f.bytes), f.status, f.checksum === undefined ? 'verified by Globus' : `${f.checksum.slice(0, 16)}…`]),
     ),
   );
+  const tasks = result.hops.flatMap((h) => (h.task ? [[`${h.from} → ${h.to}`, h.task.id, h.task.files, formatBytes(h.task.bytes), formatRate(h.task.bytesPerSecond), formatDuration(h.task.seconds)]] : []));
+  if (tasks.length > 0) ctx.summary.table(['hop', 'Globus task', 'files transferred', 'bytes', 'effective speed', 'time'], tasks);
   const skipped = result.hops.flatMap((h) => h.skipped.map((s) => `${h.from}: ${displayPath(s.rel)} — ${s.reason}`));
   if (skipped.length > 0) ctx.summary.details(`${skipped.length} entries not copied`, skipped.map((s) => `- ${s}`).join('\n'));
 }
@@ -154,8 +161,8 @@ export function moveLink(beamline: BeamlineConfig, exportControlled: boolean): C
   return {
     kind: 'step',
     name: 'move',
-    run: async (ctx, paths) => {
-      const r = await moveStep(ctx, { beamline, paths, exportControlled });
+    run: async (ctx, paths, services) => {
+      const r = await moveStep(ctx, { beamline, paths, exportControlled, services });
       return `${r.moved} file(s) copied over ${r.hops.length} hop(s)`;
     },
   };

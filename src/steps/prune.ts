@@ -3,6 +3,7 @@ import { SplashError } from '../errors.js';
 import { type PruneReport, pruneFor } from '../prune/index.js';
 import { bytesOf } from '../prune/report.js';
 import type { StepContext } from '../run/context.js';
+import type { Services } from '../services.js';
 import { displayPath, formatBytes } from '../run/format.js';
 
 export interface PruneInput {
@@ -10,6 +11,7 @@ export interface PruneInput {
   readonly dryRun: boolean;
   /** The sweep's notion of "now" (a demo or test shifts it). */
   readonly now: Date;
+  readonly services: Services;
 }
 
 /** How many entries of each list the job summary shows; the run log has them all. */
@@ -25,7 +27,7 @@ export async function pruneStep(ctx: StepContext, input: PruneInput): Promise<Pr
       const endpoint = b.endpoint(rule.endpoint, `beamlines.${b.id}.prune[${i}].endpoint`);
       const check = b.endpoint(rule.check, `beamlines.${b.id}.prune[${i}].check`);
       try {
-        return { beamline: b, rule, endpoint, check, run: pruneFor(endpoint, check), why: '' };
+        return { beamline: b, rule, endpoint, check, run: pruneFor(endpoint, check, rule.verify), why: '' };
       } catch (err) {
         if (!(err instanceof SplashError) || err.kind !== 'not-configured') throw err;
         return { beamline: b, rule, endpoint, check, run: undefined, why: err.message };
@@ -44,7 +46,7 @@ export async function pruneStep(ctx: StepContext, input: PruneInput): Promise<Pr
       if (!run) continue;
       const title = `prune ${endpoint.name} (beamline ${beamline.id}): older than ${rule.after_days} day(s), checked against ${check.name}${input.dryRun ? ' — dry run' : ''}`;
       const report = await ctx.group(title, async () => {
-        const r = await run.run({ afterDays: rule.after_days, verify: rule.verify, now: input.now, dryRun: input.dryRun, ctx });
+        const r = await run.run({ afterDays: rule.after_days, verify: rule.verify, now: input.now, dryRun: input.dryRun, ctx, services: input.services });
         logReport(ctx, r);
         return r;
       });

@@ -14,14 +14,24 @@ export interface FileCopy {
   readonly rel: RelPath;
   readonly status: 'copied' | 'identical';
   readonly bytes: number;
-  /** Content hash (HASH_ALGORITHM, hex) of the bytes that were verified. */
-  readonly checksum: string;
+  /** Content hash (HASH_ALGORITHM, hex) of the bytes that were verified; undefined when a service verified them. */
+  readonly checksum: string | undefined;
 }
 
 export interface CopyReport {
   readonly files: FileCopy[];
   /** Entries inside a copied folder that were not copied (symlinks, sockets, unreadable) and why. */
   readonly skipped: { rel: string; reason: string }[];
+  /** The service task that moved the files, for transfers that have one (Globus). */
+  readonly task: TransferTask | undefined;
+}
+
+export interface TransferTask {
+  readonly id: string;
+  readonly files: number;
+  readonly bytes: number;
+  readonly bytesPerSecond: number;
+  readonly seconds: number;
 }
 
 export { PARTIAL_SUFFIX, partialNameFor } from './partial.js';
@@ -45,7 +55,7 @@ export async function copyBetweenFilesystems(
 ): Promise<CopyReport> {
   const srcAbs = await resolveInside(from.root_path, rel, { mustExist: true, field: `${from.name}:${rel}` });
   const st = await stat(srcAbs);
-  const report: CopyReport = { files: [], skipped: [] };
+  const report: CopyReport = { files: [], skipped: [], task: undefined };
   if (st.isFile()) {
     if (isPartialName(basename(rel))) throw stepError(`${from.name}:${rel} is an unfinished copy (.splash-partial), not data; not moved`);
     report.files.push(await copyOneFile(from, to, rel, opts));

@@ -1,21 +1,45 @@
 import { describeEndpoint, type TransferEndpoint } from '../endpoints.js';
 import { SplashError } from '../errors.js';
 import type { RelPath } from '../paths.js';
-import { copyBetweenFilesystems, type CopyOptions, type CopyReport } from './filesystem.js';
+import type { StepContext } from '../run/context.js';
+import type { Services } from '../services.js';
+import { copyBetweenFilesystems, type CopyReport } from './filesystem.js';
+import { transferWithGlobus } from './globus.js';
 
 export type { CopyReport, FileCopy } from './filesystem.js';
 
-export type Transfer = (rel: RelPath, opts: CopyOptions) => Promise<CopyReport>;
+export interface TransferOptions {
+  readonly ctx: StepContext;
+  readonly services: Services;
+  /** Words for a transfer label (the beamline, the step). */
+  readonly label: string;
+}
+
+/** Moves every path of a dispatch along one hop: one call per hop, so a batch can be one Globus task. */
+export type Transfer = (rels: readonly RelPath[], opts: TransferOptions) => Promise<CopyReport>;
 
 /**
  * The transfer controller for a hop, chosen by the two endpoint kinds. A hop whose controller is not built
- * yet is "not configured": the caller learns it before any byte moves, and nothing pretends to move data.
+ * is "not configured": the caller learns it before any byte moves, and nothing pretends to move data.
  */
 export function transferFor(from: TransferEndpoint, to: TransferEndpoint): Transfer {
-  if (from.type === 'filesystem' && to.type === 'filesystem') return (rel, opts) => copyBetweenFilesystems(from, to, rel, opts);
+  if (from.type === 'filesystem' && to.type === 'filesystem') {
+    return async (rels, opts) => {
+      const report: CopyReport = { files: [], skipped: [], task: undefined };
+      for (const rel of rels) {
+        const r = await copyBetweenFilesystems(from, to, rel, { ctx: opts.ctx });
+        for (const f of r.files) report.files.push(f);
+        for (const s of r.skipped) report.skipped.push(s);
+      }
+      return report;
+    };
+  }
+  if (from.type === 'globus' && to.type === 'globus') {
+    return async (rels, opts) => transferWithGlobus(from, to, rels, { ctx: opts.ctx, client: await opts.services.globus(), settings: opts.services.globusSettings, label: opts.label });
+  }
   throw new SplashError(
     'not-configured',
-    `no transfer controller for ${describeEndpoint(from)} → ${describeEndpoint(to)}: this build moves data between filesystem endpoints only`,
-    'Globus and HPSS transfers are not built yet; use filesystem endpoints or remove this hop from the move list',
+    `no transfer controller for ${describeEndpoint(from)} → ${describeEndpoint(to)}: this build moves filesystem → filesystem and globus → globus`,
+    'HPSS transfers are not built yet; a hop between a folder and a Globus collection needs the folder shared as a collection',
   );
 }

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { createRequire as __splashCreateRequire } from 'node:module';
 import { fileURLToPath as __splashFileURLToPath } from 'node:url';
 import { dirname as __splashDirname } from 'node:path';
@@ -6,7 +7,7 @@ const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
   pathError
-} from "./chunk-4BEH6TJP.js";
+} from "./chunk-3YRBBQBJ.js";
 
 // src/paths.ts
 import { lstat, readlink, realpath } from "node:fs/promises";
@@ -446,6 +447,7 @@ export {
   displayName,
   gatePath,
   gateRootPath,
+  joinInside,
   relPathUnder,
   resolveInside,
   SweepLocator,
@@ -454,5 +456,6 @@ export {
   isPartialName,
   partialNameFor,
   removeStalePartials,
-  planDirectory
+  planDirectory,
+  replicaProblem
 };

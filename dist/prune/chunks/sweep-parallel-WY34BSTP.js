@@ -7,7 +7,7 @@ const __dirname = __splashDirname(__filename);
 import {
   SweepLocator,
   planDirectory
-} from "./chunk-QWZQ6C2E.js";
+} from "./chunk-GZ355W77.js";
 import "./chunk-4BEH6TJP.js";
 import "./chunk-56GLMHBG.js";
 

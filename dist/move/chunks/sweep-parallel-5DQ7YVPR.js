@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { createRequire as __splashCreateRequire } from 'node:module';
 import { fileURLToPath as __splashFileURLToPath } from 'node:url';
 import { dirname as __splashDirname } from 'node:path';
@@ -8,9 +7,9 @@ const __dirname = __splashDirname(__filename);
 import {
   SweepLocator,
   planDirectory
-} from "./chunk-FS4544VZ.js";
-import "./chunk-3YRBBQBJ.js";
-import "./chunk-CJW4YZWO.js";
+} from "./chunk-B7LUKAZC.js";
+import "./chunk-4BEH6TJP.js";
+import "./chunk-56GLMHBG.js";
 
 // src/prune/sweep-parallel.ts
 import { availableParallelism } from "node:os";

@@ -446,6 +446,7 @@ export {
   displayName,
   gatePath,
   gateRootPath,
+  joinInside,
   relPathUnder,
   resolveInside,
   SweepLocator,
@@ -454,6 +455,5 @@ export {
   isPartialName,
   partialNameFor,
   removeStalePartials,
-  planDirectory,
-  replicaProblem
+  planDirectory
 };

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { createRequire as __splashCreateRequire } from 'node:module';
 import { fileURLToPath as __splashFileURLToPath } from 'node:url';
 import { dirname as __splashDirname } from 'node:path';
@@ -7,7 +6,7 @@ const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
   pathError
-} from "./chunk-3YRBBQBJ.js";
+} from "./chunk-4BEH6TJP.js";
 
 // src/paths.ts
 import { lstat, readlink, realpath } from "node:fs/promises";
@@ -447,6 +446,7 @@ export {
   displayName,
   gatePath,
   gateRootPath,
+  joinInside,
   relPathUnder,
   resolveInside,
   SweepLocator,

@@ -6,6 +6,13 @@ const require = __splashCreateRequire(import.meta.url);
 const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
+  GlobusApiError,
+  deleteDocument,
+  parseGlobusTime,
+  safeLabel,
+  transferDocument
+} from "./chunk-3ABKQI7E.js";
+import {
   HASH_ALGORITHM,
   hashFile
 } from "./chunk-Q6JBKXMH.js";
@@ -16,6 +23,7 @@ import {
   gatePath,
   gateRootPath,
   isPartialName,
+  joinInside,
   partialNameFor,
   relPathUnder,
   removeStalePartials,
@@ -23,7 +31,7 @@ import {
   resolveInside,
   safeJson,
   walkTree
-} from "./chunk-FS4544VZ.js";
+} from "./chunk-FHAM6TUK.js";
 import {
   SplashError,
   configError,
@@ -7441,6 +7449,21 @@ function expandString(text, env) {
 function describeVariables(variables) {
   return variables.length === 1 ? `environment variable ${variables.join("")}` : `environment variables ${variables.join(", ")}`;
 }
+function envHint(variables) {
+  const first = variables[0] ?? "NAME";
+  return `set ${variables.join(", ")} in the step's environment (in a workflow: env: { ${first}: \${{ secrets.${first} }} })`;
+}
+function resolveEnv(value, opts) {
+  if (value instanceof MissingEnv) {
+    const verb = value.variables.length === 1 ? "is" : "are";
+    throw configError(
+      `${value.location} ${value.keyPath}: ${describeVariables(value.variables)} ${verb} not set`,
+      envHint(value.variables)
+    );
+  }
+  if (opts.secret && value !== "") opts.mask(value);
+  return value;
+}
 function expandTree(data, env, locate) {
   const problems = [];
   const secrets = /* @__PURE__ */ new Set();
@@ -14068,9 +14091,21 @@ var GlobusAppSchema = strict("a globus app", {
   client_id: EnvStringSchema,
   client_secret: EnvStringSchema
 });
+var ServiceUrl = string2({ error: "an http(s) URL" }).regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { error: "an http(s) URL without query, like https://transfer.api.globus.org" }).transform((u) => u.replace(/\/+$/, ""));
 var GlobusSectionSchema = strict("the globus section", {
   globus_endpoints: record(EndpointName, LegacyGlobusEndpointSchema).nullish(),
-  globus_apps: record(string2(), GlobusAppSchema).nullish()
+  globus_apps: record(string2(), GlobusAppSchema).nullish(),
+  /** Which of globus_apps the steps use; default: the only (or first) one. */
+  app: string2({ error: "the name of one of globus_apps" }).optional(),
+  auth_url: ServiceUrl.optional(),
+  transfer_url: ServiceUrl.optional(),
+  /** How long a move waits for its transfer task before giving up (the task is left running). */
+  wait_timeout_minutes: number2({ error: "a number of minutes > 0" }).positive({ error: "a number of minutes > 0" }).optional(),
+  /** Task polling: the first wait, growing 1.5x per poll up to the longest. */
+  poll_first_seconds: number2({ error: "a number of seconds > 0" }).positive({ error: "a number of seconds > 0" }).optional(),
+  poll_max_seconds: number2({ error: "a number of seconds > 0" }).positive({ error: "a number of seconds > 0" }).optional(),
+  /** How long a task may keep failing on FILE_NOT_FOUND / PERMISSION_DENIED before it is cancelled. */
+  stuck_grace_seconds: number2({ error: "a number of seconds >= 0" }).min(0, { error: "a number of seconds >= 0" }).optional()
 });
 var ImagesSchema = record(string2(), string2({ error: "an image reference (a string)" }), {
   error: "a mapping of image names to image references"
@@ -14127,6 +14162,16 @@ function checkReferences(data, positions) {
     }
     return value;
   };
+  const globus = data.globus;
+  if (isRecord(globus) && typeof globus.app === "string") {
+    const apps = isRecord(globus.globus_apps) ? Object.keys(globus.globus_apps) : [];
+    if (!apps.includes(globus.app)) {
+      issues.push({
+        path: ["globus", "app"],
+        text: `expected ${apps.length > 0 ? `one of the globus_apps (${apps.join(", ")})` : "a name from globus_apps (none are defined)"}, got ${describeValue(globus.app)}`
+      });
+    }
+  }
   if (!isRecord(data.beamlines)) return issues;
   for (const [id, beamline] of Object.entries(data.beamlines)) {
     if (!isRecord(beamline)) continue;
@@ -14367,11 +14412,22 @@ function buildConfig(source, sections, hpss, images, positions) {
   for (const [name, app] of Object.entries(sections.globus?.globus_apps ?? {})) {
     globusApps.set(name, freeze({ client_id: app.client_id, client_secret: app.client_secret }));
   }
+  const g = sections.globus;
+  const globus = freeze({
+    app: g?.app,
+    authUrl: g?.auth_url ?? "https://auth.globus.org",
+    transferUrl: g?.transfer_url ?? "https://transfer.api.globus.org",
+    waitTimeoutMinutes: g?.wait_timeout_minutes ?? 720,
+    stuckGraceSeconds: g?.stuck_grace_seconds ?? 600,
+    pollFirstSeconds: g?.poll_first_seconds ?? 2,
+    pollMaxSeconds: g?.poll_max_seconds ?? 60
+  });
   return freeze({
     source,
     endpoints,
     beamlines,
     globusApps,
+    globus,
     images,
     scicat: sections.scicat ? freeze({ ...sections.scicat }) : void 0,
     locate: (keyPath) => positions.locate(keyPath)
@@ -14403,6 +14459,33 @@ async function loadConfig(file, env = process.env) {
   return parseConfig(text, file, env);
 }
 
+// src/services.ts
+function createServices(config2, ctx) {
+  let globus;
+  return {
+    globusSettings: config2.globus,
+    globus: () => globus ??= connectGlobus(config2, ctx)
+  };
+}
+async function connectGlobus(config2, ctx) {
+  const names = [...config2.globusApps.keys()];
+  const name = config2.globus.app ?? names[0];
+  const app = name === void 0 ? void 0 : config2.globusApps.get(name);
+  if (!app || name === void 0) {
+    throw configError(
+      `a Globus transfer needs credentials, but ${config2.source} has no globus.globus_apps`,
+      "add globus: { globus_apps: { <name>: { client_id: ${GLOBUS_CLIENT_ID}, client_secret: ${GLOBUS_CLIENT_SECRET} } } } (see docs/config.md)"
+    );
+  }
+  const mask = (s) => {
+    ctx.mask(s);
+  };
+  const clientId = resolveEnv(app.client_id, { secret: true, mask });
+  const clientSecret = resolveEnv(app.client_secret, { secret: true, mask });
+  const { TransferClient } = await import("./globus-M2LQG32N.js");
+  return new TransferClient({ authUrl: config2.globus.authUrl, transferUrl: config2.globus.transferUrl, clientId, clientSecret, mask });
+}
+
 // src/run/inputs.ts
 function parsePathList(raw, field) {
   const text = raw.trim();
@@ -14429,7 +14512,7 @@ function parseBeamlineId(raw, field) {
 
 // src/steps/chain.ts
 var unavailable = (name, why) => ({ kind: "unavailable", name, why });
-async function runChain(ctx, beamline, paths, steps) {
+async function runChain(ctx, beamline, paths, steps, services) {
   const units = beamline.dispatchShape === "list" ? [{ label: `${paths.length} file(s)`, paths }] : paths.map((p) => ({ label: p, paths: [p] }));
   const outcomes = [];
   let failed;
@@ -14445,7 +14528,7 @@ async function runChain(ctx, beamline, paths, steps) {
         continue;
       }
       try {
-        const detail = await step.run(ctx, unit.paths);
+        const detail = await step.run(ctx, unit.paths, services);
         outcomes.push({ unit: unit.label, step: step.name, status: "ok", detail });
       } catch (err) {
         failed = err instanceof Error ? err : new Error(String(err));
@@ -14565,7 +14648,7 @@ import { basename, dirname } from "node:path";
 async function copyBetweenFilesystems(from, to, rel, opts) {
   const srcAbs = await resolveInside(from.root_path, rel, { mustExist: true, field: `${from.name}:${rel}` });
   const st = await stat(srcAbs);
-  const report = { files: [], skipped: [] };
+  const report = { files: [], skipped: [], task: void 0 };
   if (st.isFile()) {
     if (isPartialName(basename(rel))) throw stepError(`${from.name}:${rel} is an unfinished copy (.splash-partial), not data; not moved`);
     report.files.push(await copyOneFile(from, to, rel, opts));
@@ -14700,13 +14783,158 @@ async function lstatOrUndefined(path) {
   }
 }
 
+// src/transfer/globus.ts
+var STUCK = /* @__PURE__ */ new Set(["FILE_NOT_FOUND", "PERMISSION_DENIED"]);
+async function transferWithGlobus(from, to, rels, opts) {
+  const { ctx, client } = opts;
+  const sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const kinds = await sourceKinds(client, from, rels);
+  const items = rels.map((rel) => ({
+    source_path: joinInside(from.root_path, rel),
+    destination_path: joinInside(to.root_path, rel),
+    recursive: kinds.get(rel)?.type === "dir" ? true : void 0
+  }));
+  const first = rels[0] ?? "";
+  const label = safeLabel(`${opts.label} ${first.split("/").pop() ?? ""}${rels.length > 1 ? ` +${rels.length - 1} more` : ""}`);
+  const doc = transferDocument({
+    source: from.uuid,
+    destination: to.uuid,
+    items,
+    label,
+    syncLevel: "checksum",
+    verifyChecksum: true,
+    preserveTimestamp: true,
+    notify: false
+  });
+  const submitted = await client.submitTransfer(doc);
+  const taskId = submitted.task_id;
+  ctx.info(`Globus task ${taskId} submitted: ${rels.length} path(s) ${from.name} → ${to.name}${submitted.code === "Duplicate" ? " (already submitted by an earlier attempt)" : ""}`);
+  const task = await waitForTask(client, taskId, opts, sleep);
+  const copied = /* @__PURE__ */ new Set();
+  const prefix = to.root_path === "/" ? "/" : `${to.root_path}/`;
+  for await (const t of client.successfulTransfers(taskId)) {
+    if (t.destination_path?.startsWith(prefix)) copied.add(t.destination_path.slice(prefix.length));
+  }
+  const files = rels.map((rel) => {
+    const k = kinds.get(rel);
+    const isCopied = k?.type === "dir" ? [...copied].some((c) => c.startsWith(`${rel}/`)) : copied.has(rel);
+    return { rel, status: isCopied ? "copied" : "identical", bytes: k?.size ?? 0, checksum: void 0 };
+  });
+  const seconds = taskSeconds(task);
+  ctx.info(
+    `Globus task ${taskId} SUCCEEDED: ${task.files_transferred ?? 0} file(s) transferred, ${task.files_skipped ?? 0} already in sync, ${formatBytes(task.bytes_transferred ?? 0)} in ${formatDuration(seconds)} (${formatRate(task.effective_bytes_per_second ?? 0)})`
+  );
+  return {
+    files,
+    skipped: [],
+    task: { id: taskId, files: task.files_transferred ?? 0, bytes: task.bytes_transferred ?? 0, bytesPerSecond: task.effective_bytes_per_second ?? 0, seconds }
+  };
+}
+async function sourceKinds(client, from, rels) {
+  const byParent = /* @__PURE__ */ new Map();
+  for (const rel of rels) {
+    const cut = rel.lastIndexOf("/");
+    const parent = cut < 0 ? "" : rel.slice(0, cut);
+    const list = byParent.get(parent) ?? [];
+    list.push(rel);
+    byParent.set(parent, list);
+  }
+  const kinds = /* @__PURE__ */ new Map();
+  for (const [parent, children] of byParent) {
+    const dir = parent === "" ? from.root_path : joinInside(from.root_path, parent);
+    const wanted = new Set(children.map((c) => c.slice(parent === "" ? 0 : parent.length + 1)));
+    try {
+      for await (const entry of client.ls(from.uuid, dir)) {
+        if (wanted.has(entry.name)) kinds.set(parent === "" ? entry.name : `${parent}/${entry.name}`, { type: entry.type, size: entry.size });
+      }
+    } catch (err) {
+      if (err instanceof GlobusApiError && err.status === 404) throw stepError(`${from.name}: folder ${dir} does not exist; nothing was submitted`);
+      throw err;
+    }
+    const missing = children.filter((c) => !kinds.has(c));
+    if (missing.length > 0) {
+      throw stepError(`${from.name}: ${missing.length} path(s) do not exist, e.g. ${missing[0] ?? ""}; nothing was submitted`, "check the paths the watcher sent, then dispatch again");
+    }
+  }
+  return kinds;
+}
+async function waitForTask(client, taskId, opts, sleep) {
+  const { ctx, settings } = opts;
+  const deadline = Date.now() + settings.waitTimeoutMinutes * 6e4;
+  let delay = settings.pollFirstSeconds * 1e3;
+  let lastNice;
+  let stuckSince;
+  for (; ; ) {
+    const task = await client.getTask(taskId);
+    if (task.nice_status !== lastNice) {
+      if (task.status === "ACTIVE") ctx.info(`Globus task ${taskId}: ${task.nice_status ?? "active"} (${task.files_transferred ?? 0}/${task.files ?? "?"} files, ${formatBytes(task.bytes_transferred ?? 0)})`);
+      lastNice = task.nice_status;
+    }
+    if (task.status === "SUCCEEDED") return task;
+    if (task.status === "FAILED") {
+      const why = task.fatal_error ? `${task.fatal_error.code}: ${task.fatal_error.description}` : await lastErrorEvent(client, taskId);
+      throw stepError(`Globus task ${taskId} FAILED — ${why}`, `see https://app.globus.org/activity/${taskId}; fix the cause and dispatch again`);
+    }
+    if (task.status === "INACTIVE") {
+      throw stepError(
+        `Globus task ${taskId} is INACTIVE (suspended: ${task.nice_status ?? "needs attention"}); it was left as it is`,
+        `resume or cancel it at https://app.globus.org/activity/${taskId} (often an endpoint's credentials expired), then dispatch again`
+      );
+    }
+    if (task.nice_status && STUCK.has(task.nice_status)) {
+      stuckSince ??= Date.now();
+      if (Date.now() - stuckSince >= settings.stuckGraceSeconds * 1e3) {
+        const events = await lastErrorEvent(client, taskId);
+        await client.cancelTask(taskId);
+        throw stepError(`Globus task ${taskId} kept failing with ${task.nice_status} for ${settings.stuckGraceSeconds} s and was cancelled — ${events}`, "check the paths and the permissions on both collections, then dispatch again");
+      }
+    } else {
+      stuckSince = void 0;
+    }
+    if (Date.now() + delay > deadline) {
+      throw stepError(
+        `Globus task ${taskId} is still running after ${settings.waitTimeoutMinutes} min; it was left running`,
+        `watch it at https://app.globus.org/activity/${taskId}; a later dispatch of the same files is safe (sync level checksum)`
+      );
+    }
+    await sleep(delay);
+    delay = Math.min(settings.pollMaxSeconds * 1e3, Math.round(delay * 1.5));
+  }
+}
+async function lastErrorEvent(client, taskId) {
+  for await (const e of client.taskEvents(taskId)) {
+    if (e.is_error) return `${e.code}: ${e.description}${e.details ? ` (${e.details.split("\n")[0] ?? ""})` : ""}`;
+  }
+  return "no error event recorded";
+}
+function taskSeconds(task) {
+  if (!task.completion_time) return 0;
+  if (!task.request_time) return 0;
+  const start = parseGlobusTime(task.request_time);
+  const end = parseGlobusTime(task.completion_time);
+  return Math.max(0, (end.getTime() - start.getTime()) / 1e3);
+}
+
 // src/transfer/index.ts
 function transferFor(from, to) {
-  if (from.type === "filesystem" && to.type === "filesystem") return (rel, opts) => copyBetweenFilesystems(from, to, rel, opts);
+  if (from.type === "filesystem" && to.type === "filesystem") {
+    return async (rels, opts) => {
+      const report = { files: [], skipped: [], task: void 0 };
+      for (const rel of rels) {
+        const r = await copyBetweenFilesystems(from, to, rel, { ctx: opts.ctx });
+        for (const f of r.files) report.files.push(f);
+        for (const s of r.skipped) report.skipped.push(s);
+      }
+      return report;
+    };
+  }
+  if (from.type === "globus" && to.type === "globus") {
+    return async (rels, opts) => transferWithGlobus(from, to, rels, { ctx: opts.ctx, client: await opts.services.globus(), settings: opts.services.globusSettings, label: opts.label });
+  }
   throw new SplashError(
     "not-configured",
-    `no transfer controller for ${describeEndpoint(from)} → ${describeEndpoint(to)}: this build moves data between filesystem endpoints only`,
-    "Globus and HPSS transfers are not built yet; use filesystem endpoints or remove this hop from the move list"
+    `no transfer controller for ${describeEndpoint(from)} → ${describeEndpoint(to)}: this build moves filesystem → filesystem and globus → globus`,
+    "HPSS transfers are not built yet; a hop between a folder and a Globus collection needs the folder shared as a collection"
   );
 }
 
@@ -14735,7 +14963,7 @@ async function moveStep(ctx, input) {
   const result = { relPaths: paths, moved: 0, hops: [] };
   try {
     for (const { from, to, transfer, skip } of planned) {
-      const hopResult = { from: from.name, to: to.name, status: "skipped (export control)", note: skip, files: [], skipped: [] };
+      const hopResult = { from: from.name, to: to.name, status: "skipped (export control)", note: skip, files: [], skipped: [], task: void 0 };
       result.hops.push(hopResult);
       if (skip) {
         ctx.info(`${from.name} → ${to.name}: skipped — ${skip}`);
@@ -14743,15 +14971,15 @@ async function moveStep(ctx, input) {
       }
       hopResult.status = "failed";
       await ctx.group(`move ${from.name} → ${to.name} (${paths.length} path${paths.length === 1 ? "" : "s"})`, async () => {
-        for (const rel of paths) {
-          const report = await transfer(rel, { ctx });
-          for (const f of report.files) hopResult.files.push(f);
-          for (const sk of report.skipped) hopResult.skipped.push(sk);
-          for (const f of report.files) {
-            ctx.info(f.status === "copied" ? `copied ${f.rel} (${formatBytes(f.bytes)}, ${HASH_ALGORITHM} ${f.checksum.slice(0, 12)}…)` : `already there, identical: ${f.rel}`);
-          }
-          for (const sk of report.skipped) ctx.warn(`not copied: ${displayName(sk.rel)}: ${sk.reason}`);
+        const report = await transfer(paths, { ctx, services: input.services, label: `splash ${beamline.id}` });
+        for (const f of report.files) hopResult.files.push(f);
+        for (const sk of report.skipped) hopResult.skipped.push(sk);
+        hopResult.task = report.task;
+        for (const f of report.files) {
+          const sum = f.checksum === void 0 ? "" : `, ${HASH_ALGORITHM} ${f.checksum.slice(0, 12)}…`;
+          ctx.info(f.status === "copied" ? `copied ${f.rel} (${formatBytes(f.bytes)}${sum})` : `already there, identical: ${f.rel}`);
         }
+        for (const sk of report.skipped) ctx.warn(`not copied: ${displayName(sk.rel)}: ${sk.reason}`);
       });
       hopResult.status = "done";
       result.moved += hopResult.files.filter((f) => f.status === "copied").length;
@@ -14771,9 +14999,11 @@ function writeMoveSummary(ctx, beamline, result) {
   ctx.summary.table(
     ["hop", "status", "file", "size", "result", HASH_ALGORITHM],
     result.hops.flatMap(
-      (h) => h.files.length === 0 ? [[`${h.from} → ${h.to}`, h.note ? `${h.status}: ${h.note}` : h.status, "", "", "", ""]] : h.files.map((f) => [`${h.from} → ${h.to}`, h.status, f.rel, formatBytes(f.bytes), f.status, `${f.checksum.slice(0, 16)}…`])
+      (h) => h.files.length === 0 ? [[`${h.from} → ${h.to}`, h.note ? `${h.status}: ${h.note}` : h.status, "", "", "", ""]] : h.files.map((f) => [`${h.from} → ${h.to}`, h.status, f.rel, formatBytes(f.bytes), f.status, f.checksum === void 0 ? "verified by Globus" : `${f.checksum.slice(0, 16)}…`])
     )
   );
+  const tasks = result.hops.flatMap((h) => h.task ? [[`${h.from} → ${h.to}`, h.task.id, h.task.files, formatBytes(h.task.bytes), formatRate(h.task.bytesPerSecond), formatDuration(h.task.seconds)]] : []);
+  if (tasks.length > 0) ctx.summary.table(["hop", "Globus task", "files transferred", "bytes", "effective speed", "time"], tasks);
   const skipped = result.hops.flatMap((h) => h.skipped.map((s) => `${h.from}: ${displayName(s.rel)} — ${s.reason}`));
   if (skipped.length > 0) ctx.summary.details(`${skipped.length} entries not copied`, skipped.map((s) => `- ${s}`).join("\n"));
 }
@@ -14803,8 +15033,8 @@ function moveLink(beamline, exportControlled) {
   return {
     kind: "step",
     name: "move",
-    run: async (ctx, paths) => {
-      const r = await moveStep(ctx, { beamline, paths, exportControlled });
+    run: async (ctx, paths, services) => {
+      const r = await moveStep(ctx, { beamline, paths, exportControlled, services });
       return `${r.moved} file(s) copied over ${r.hops.length} hop(s)`;
     }
   };
@@ -14817,7 +15047,7 @@ var DAY_MS = 864e5;
 async function pruneFilesystem(endpoint, check, opts) {
   const { root, checkRoot } = await checkPruneRoots(endpoint, check);
   const spec = { root, checkRoot, checkName: check.name, cutoffMs: opts.now.getTime() - opts.afterDays * DAY_MS };
-  const { planTree } = await import("./sweep-parallel-HX7E6LY3.js");
+  const { planTree } = await import("./sweep-parallel-CURYYQ4J.js");
   const started = performance.now();
   const plan = await planTree(spec);
   opts.ctx.debug(
@@ -14928,17 +15158,121 @@ async function realpathOrFail(e) {
   }
 }
 
+// src/prune/globus.ts
+var DAY_MS2 = 864e5;
+var DELETE_BATCH = 1e4;
+function checkGlobusPruneRoots(endpoint, check, verify) {
+  if (verify === "hash") {
+    throw configError(
+      `prune of ${endpoint.name}: verify: hash is not available for Globus endpoints (the API offers no checksum of a stored file)`,
+      "use verify: size — Globus already verified checksums when it transferred the files (verify_checksum)"
+    );
+  }
+  const inside = (a, b) => a === b || a === "/" || b.startsWith(`${a}/`);
+  if (endpoint.uuid === check.uuid && (inside(endpoint.root_path, check.root_path) || inside(check.root_path, endpoint.root_path))) {
+    throw configError(
+      `prune of ${endpoint.name} is checked against ${check.name}: same collection, and one folder is the same as or inside the other`,
+      "a check endpoint must be a separate copy of the data; fix the prune rule in config.yml"
+    );
+  }
+}
+async function pruneGlobus(endpoint, check, opts) {
+  const { client, ctx } = opts;
+  const cutoff = opts.now.getTime() - opts.afterDays * DAY_MS2;
+  const report = { endpoint: endpoint.name, check: check.name, afterDays: opts.afterDays, dryRun: opts.dryRun, pruned: [], kept: [], unsafe: [], removedDirs: [] };
+  const candidatesByDir = /* @__PURE__ */ new Map();
+  const dirs = [""];
+  for (let dir = dirs.pop(); dir !== void 0; dir = dirs.pop()) {
+    const abs = dir === "" ? endpoint.root_path : `${endpoint.root_path === "/" ? "" : endpoint.root_path}/${dir}`;
+    for await (const e of client.ls(endpoint.uuid, abs)) {
+      const rel = dir === "" ? e.name : `${dir}/${e.name}`;
+      if (e.type === "dir") {
+        dirs.push(rel);
+        continue;
+      }
+      if (e.type !== "file") {
+        report.unsafe.push({ rel, reason: `${e.type}, not a regular file` });
+        continue;
+      }
+      const item = { rel, size: e.size, mtimeMs: parseGlobusTime(e.last_modified).getTime() };
+      if (item.mtimeMs > cutoff) {
+        report.kept.push(item);
+        continue;
+      }
+      const list = candidatesByDir.get(dir) ?? [];
+      list.push(item);
+      candidatesByDir.set(dir, list);
+    }
+  }
+  const verified = [];
+  for (const [dir, items] of candidatesByDir) {
+    const copies = await listCheckFolder(client, check, dir);
+    for (const item of items) {
+      const name = item.rel.slice(dir === "" ? 0 : dir.length + 1);
+      const copy = copies?.get(name);
+      if (!copy) report.unsafe.push({ rel: item.rel, reason: `not replicated: no copy at ${check.name}` });
+      else if (copy.type !== "file") report.unsafe.push({ rel: item.rel, reason: `copy at ${check.name} is not a regular file` });
+      else if (copy.size !== item.size) report.unsafe.push({ rel: item.rel, reason: `size differs at ${check.name} (${copy.size} bytes there, ${item.size} here)` });
+      else if (Math.floor(copy.mtimeMs / 1e3) < Math.floor(item.mtimeMs / 1e3)) {
+        report.unsafe.push({ rel: item.rel, reason: `copy at ${check.name} is older than this file (modified after it was copied?)` });
+      } else verified.push(item);
+    }
+  }
+  verified.sort((a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
+  if (!opts.dryRun) {
+    const sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    for (let i = 0; i < verified.length; i += DELETE_BATCH) {
+      const batch = verified.slice(i, i + DELETE_BATCH);
+      const doc = deleteDocument({
+        collection: endpoint.uuid,
+        notify: false,
+        paths: batch.map((f) => `${endpoint.root_path === "/" ? "" : endpoint.root_path}/${f.rel}`),
+        label: safeLabel(`splash prune ${endpoint.name} ${batch.length} file(s)`),
+        recursive: false,
+        ignoreMissing: true
+      });
+      const { task_id: taskId } = await client.submitDelete(doc);
+      ctx.info(`Globus delete task ${taskId}: ${batch.length} file(s) on ${endpoint.name}`);
+      await waitForTask(client, taskId, { ctx, settings: opts.settings }, sleep);
+      for (const f of batch) report.pruned.push(f);
+    }
+  } else {
+    for (const f of verified) report.pruned.push(f);
+  }
+  return report;
+}
+async function listCheckFolder(client, check, dir) {
+  const abs = dir === "" ? check.root_path : `${check.root_path === "/" ? "" : check.root_path}/${dir}`;
+  const found = /* @__PURE__ */ new Map();
+  try {
+    for await (const e of client.ls(check.uuid, abs)) found.set(e.name, { type: e.type, size: e.size, mtimeMs: parseGlobusTime(e.last_modified).getTime() });
+  } catch (err) {
+    if (err instanceof GlobusApiError && err.status === 404) return void 0;
+    throw err;
+  }
+  return found;
+}
+
 // src/prune/index.ts
-function pruneFor(endpoint, check) {
+function pruneFor(endpoint, check, verify) {
   if (endpoint.type === "filesystem" && check.type === "filesystem") {
     return { check: async () => {
       await checkPruneRoots(endpoint, check);
     }, run: (opts) => pruneFilesystem(endpoint, check, opts) };
   }
+  if (endpoint.type === "globus" && check.type === "globus") {
+    return {
+      check: () => {
+        checkGlobusPruneRoots(endpoint, check, verify);
+        return Promise.resolve();
+      },
+      run: async (opts) => pruneGlobus(endpoint, check, { ...opts, client: await opts.services.globus(), settings: opts.services.globusSettings })
+    };
+  }
   throw new SplashError(
     "not-configured",
-    `no prune controller for ${describeEndpoint(endpoint)} checked against ${describeEndpoint(check)}: this build prunes filesystem endpoints only`,
-    "Globus and HPSS pruning are not built yet; remove this rule or point it at filesystem endpoints"
+    `no prune controller for ${describeEndpoint(endpoint)} checked against ${describeEndpoint(check)}: this build prunes filesystem and Globus endpoints, each checked against one of its kind`,
+    "HPSS pruning is not built yet; remove this rule or point it at an endpoint of the same kind"
   );
 }
 
@@ -14957,7 +15291,7 @@ async function pruneStep(ctx, input) {
       const endpoint = b.endpoint(rule.endpoint, `beamlines.${b.id}.prune[${i}].endpoint`);
       const check = b.endpoint(rule.check, `beamlines.${b.id}.prune[${i}].check`);
       try {
-        return { beamline: b, rule, endpoint, check, run: pruneFor(endpoint, check), why: "" };
+        return { beamline: b, rule, endpoint, check, run: pruneFor(endpoint, check, rule.verify), why: "" };
       } catch (err) {
         if (!(err instanceof SplashError) || err.kind !== "not-configured") throw err;
         return { beamline: b, rule, endpoint, check, run: void 0, why: err.message };
@@ -14974,7 +15308,7 @@ async function pruneStep(ctx, input) {
       if (!run) continue;
       const title = `prune ${endpoint.name} (beamline ${beamline.id}): older than ${rule.after_days} day(s), checked against ${check.name}${input.dryRun ? " — dry run" : ""}`;
       const report = await ctx.group(title, async () => {
-        const r = await run.run({ afterDays: rule.after_days, verify: rule.verify, now: input.now, dryRun: input.dryRun, ctx });
+        const r = await run.run({ afterDays: rule.after_days, verify: rule.verify, now: input.now, dryRun: input.dryRun, ctx, services: input.services });
         logReport(ctx, r);
         return r;
       });
@@ -15196,12 +15530,12 @@ async function runMove(ctx, args) {
   const config2 = await loadConfig(args.config);
   const beamline = openBeamline(config2, id).config;
   const paths = beamline.gate(raw);
-  return moveStep(ctx, { beamline, paths, exportControlled: args.exportControlled });
+  return moveStep(ctx, { beamline, paths, exportControlled: args.exportControlled, services: createServices(config2, ctx) });
 }
 async function runPrune(ctx, args) {
   const config2 = await loadConfig(args.config);
   const beamlines = args.beamline === "" ? configuredBeamlines(config2) : [openBeamline(config2, parseBeamlineId(args.beamline, "beamline"))];
-  return pruneStep(ctx, { beamlines: beamlines.map((b) => b.config), dryRun: args.dryRun, now: args.now });
+  return pruneStep(ctx, { beamlines: beamlines.map((b) => b.config), dryRun: args.dryRun, now: args.now, services: createServices(config2, ctx) });
 }
 async function runDispatch(ctx, args) {
   const id = parseBeamlineId(args.beamline, "beamline");
@@ -15210,7 +15544,7 @@ async function runDispatch(ctx, args) {
   const beamline = openBeamline(config2, id);
   const paths = beamline.config.gate(args.filePaths);
   await checkSources(beamline.config, paths);
-  const { outcomes } = await runChain(ctx, beamline.config, paths, beamline.chain({ exportControlled: args.exportControlled }));
+  const { outcomes } = await runChain(ctx, beamline.config, paths, beamline.chain({ exportControlled: args.exportControlled }), createServices(config2, ctx));
   return outcomes;
 }
 function parseNow(raw, field) {
@@ -15522,7 +15856,7 @@ import { existsSync as existsSync2, readdirSync } from "node:fs";
 import { mkdir as mkdir2, mkdtemp, readdir, rm as rm2, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-var DAY_MS2 = 864e5;
+var DAY_MS3 = 864e5;
 var demoConfig = (root) => `# A throw-away facility made by "splash demo". Every endpoint is a local folder.
 endpoints:
   beamline: { type: filesystem, root_path: ${root}/beamline }   # the acquisition computer's disk
@@ -15567,7 +15901,7 @@ async function runDemo(opts) {
   const ctx = createTerminalContext({ verbose: opts.verbose });
   await runStep(ctx, "Dispatch 8.3.2", (c) => runDispatch(c, { config: config2, beamline: "8.3.2", filePaths: dispatched, exportControlled: false }));
   await writeFile(join(proposal, "scan_0003.h5"), randomBytes(4 * 1024 * 1024));
-  const later = new Date(Date.now() + 2 * DAY_MS2);
+  const later = new Date(Date.now() + 2 * DAY_MS3);
   say();
   say(`2. A third scan (scan_0003.h5) lands on the beamline disk, but its dispatch never fires.`);
   say(`3. Two days later (--now ${later.toISOString().slice(0, 10)}) the scheduled prune runs:`);
@@ -15593,7 +15927,7 @@ async function runDemo(opts) {
   } else {
     say("Look around, or try it yourself:");
     say(`  ls -R ${root}`);
-    say(`  node dist/cli/index.js prune --config ${config2} --dry-run --now ${new Date(Date.now() + 40 * DAY_MS2).toISOString().slice(0, 10)}`);
+    say(`  node dist/cli/index.js prune --config ${config2} --dry-run --now ${new Date(Date.now() + 40 * DAY_MS3).toISOString().slice(0, 10)}`);
     say(`  node dist/cli/index.js run 8.3.2 --config ${config2} /global/raw/demo-proposal/scan_0003.h5`);
     say(`  rm -rf ${root}    # when done`);
   }

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { createRequire as __splashCreateRequire } from 'node:module';
 import { fileURLToPath as __splashFileURLToPath } from 'node:url';
 import { dirname as __splashDirname } from 'node:path';
@@ -7,9 +8,9 @@ const __dirname = __splashDirname(__filename);
 import {
   SweepLocator,
   planDirectory
-} from "./chunk-VS4F3YX7.js";
-import "./chunk-4BEH6TJP.js";
-import "./chunk-56GLMHBG.js";
+} from "./chunk-FHAM6TUK.js";
+import "./chunk-3YRBBQBJ.js";
+import "./chunk-CJW4YZWO.js";
 
 // src/prune/sweep-parallel.ts
 import { availableParallelism } from "node:os";
