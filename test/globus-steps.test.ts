@@ -25,13 +25,13 @@ const capture = (): { ctx: TerminalContext; text: () => string } => {
 };
 
 /** Three collections on disk (spot832 "/" , data832 "/data", nersc832 "/global/…/8.3.2"), a simulator, a config. */
-async function facility(extraGlobus = '') {
+async function facility(extraGlobus = '', simOptions: { bytesPerSecond?: number } = {}) {
   const root = await tempDir('splash-globus-');
   const dirs = { spot: join(root, 'spot'), data: join(root, 'data'), nersc: join(root, 'nersc') };
   for (const d of Object.values(dirs)) await mkdir(d, { recursive: true });
   await mkdir(join(dirs.data, 'data'), { recursive: true });
   await mkdir(join(dirs.nersc, 'global/cfs/als/8.3.2'), { recursive: true });
-  const sim = await startGlobusSim({ collections: { [SPOT]: dirs.spot, [DATA]: dirs.data, [NERSC]: dirs.nersc }, minTaskMs: 20 });
+  const sim = await startGlobusSim({ collections: { [SPOT]: dirs.spot, [DATA]: dirs.data, [NERSC]: dirs.nersc }, minTaskMs: 20, ...simOptions });
   sims.push(sim);
   const config = join(root, 'config.yml');
   await writeFile(config, `globus:
@@ -114,15 +114,16 @@ describe('Globus move', () => {
     await writeFileAt(join(f.dirs.spot, 'raw/a.h5'), 'A');
     f.sim.stickNextTask('FILE_NOT_FOUND');
     const err = await runMove(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['/raw/a.h5'], exportControlled: false }).catch((e: unknown) => e);
-    expect((err as SplashError).message).toMatch(/kept failing with FILE_NOT_FOUND .* was cancelled — FILE_NOT_FOUND/);
+    expect((err as SplashError).message).toMatch(/kept failing with FILE_NOT_FOUND for .* — FILE_NOT_FOUND.*; it was cancelled/);
     expect(f.sim.count('POST', '/v0.10/task/')).toBeGreaterThanOrEqual(1);
   });
 
   it('a token that expires mid-wait is renewed and the move completes', async () => {
-    const f = await facility();
+    // A slow link: the first task takes about half a second, and the token expires while it runs.
+    const f = await facility('', { bytesPerSecond: 2000 });
     await writeFileAt(join(f.dirs.spot, 'raw/a.h5'), 'A'.repeat(1000));
     const moving = runMove(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['/raw/a.h5'], exportControlled: false });
-    await new Promise((r) => setTimeout(r, 30));
+    while (f.sim.tasks().length === 0) await new Promise((r) => setTimeout(r, 5));
     f.sim.expireTokens();
     await moving;
     expect(f.sim.count('POST', '/v2/oauth2/token')).toBeGreaterThanOrEqual(2);
@@ -133,7 +134,7 @@ describe('Globus move', () => {
     const f = await facility();
     await writeFileAt(join(f.dirs.spot, 'raw/a.h5'), 'A');
     const err = await runMove(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['/raw/a.h5', '/raw/missing.h5'], exportControlled: false }).catch((e: unknown) => e);
-    expect((err as SplashError).message).toMatch(/do not exist, e\.g\. raw\/missing\.h5; nothing was submitted/);
+    expect((err as SplashError).message).toMatch(/spot832:raw\/missing\.h5 does not exist; nothing was submitted/);
     expect(f.sim.count('POST', '/v0.10/transfer')).toBe(0);
   });
 

@@ -1,9 +1,9 @@
 import type { GlobusSettings } from '../config/index.js';
 import type { GlobusEndpoint } from '../endpoints.js';
-import { configError } from '../errors.js';
+import { configError, SplashError } from '../errors.js';
 import { deleteDocument, GlobusApiError, parseGlobusTime, safeLabel, type TransferClient } from '../globus/index.js';
 import type { StepContext } from '../run/context.js';
-import { waitForTask } from '../transfer/globus.js';
+import { listFolder, waitForTask } from '../transfer/globus.js';
 import type { PrunedFile, PruneReport } from './report.js';
 
 export interface GlobusPruneOptions {
@@ -20,8 +20,20 @@ const DAY_MS = 86_400_000;
 /** Paths per delete task: big enough to keep the task count (and API calls) low, small enough to retry. */
 const DELETE_BATCH = 10_000;
 
-/** Same collection and one root inside the other would let the sweep count files as their own copies. */
-export function checkGlobusPruneRoots(endpoint: GlobusEndpoint, check: GlobusEndpoint, verify: 'size' | 'hash'): void {
+/** A prune that failed part-way: the report says what was already deleted, for the summary. */
+export class PruneIncomplete extends SplashError {
+  readonly report: PruneReport;
+  constructor(cause: SplashError, report: PruneReport) {
+    super(cause.kind, cause.message, cause.hint);
+    this.report = report;
+  }
+}
+
+/**
+ * Before any rule deletes anything: `verify: hash` is not possible on Globus, the two roots must not be
+ * the same folder or nested in one collection, and both must exist (a 404 here is a config mistake).
+ */
+export async function checkGlobusPruneRoots(endpoint: GlobusEndpoint, check: GlobusEndpoint, verify: 'size' | 'hash', client: () => Promise<TransferClient>): Promise<void> {
   if (verify === 'hash') {
     throw configError(
       `prune of ${endpoint.name}: verify: hash is not available for Globus endpoints (the API offers no checksum of a stored file)`,
@@ -35,13 +47,26 @@ export function checkGlobusPruneRoots(endpoint: GlobusEndpoint, check: GlobusEnd
       'a check endpoint must be a separate copy of the data; fix the prune rule in config.yml',
     );
   }
+  const c = await client();
+  for (const e of [endpoint, check]) {
+    try {
+      const st = await c.stat(e.uuid, e.root_path);
+      if (st.type !== 'dir') throw configError(`endpoint ${e.name}: root_path ${e.root_path} is not a folder on collection ${e.uuid}`);
+    } catch (err) {
+      if (err instanceof GlobusApiError && err.status === 404) {
+        throw configError(`endpoint ${e.name}: root_path ${e.root_path} does not exist on collection ${e.uuid}`, 'check the root_path in config.yml');
+      }
+      throw err;
+    }
+  }
 }
 
 /**
- * Retention sweep of a Globus collection: list it (operation/ls, folder by folder), keep what is young,
- * and delete an old file only when the check collection lists a file of the same name, size and a
- * last_modified no older than it (transfers preserve timestamps). Deletions go out as few delete tasks as
- * possible, and the step waits for them; a failed delete task fails the step.
+ * Retention sweep of a Globus collection: list it folder by folder (never into a symlinked folder), keep
+ * what is young, and delete an old file only when the check collection lists a regular file (not a symlink)
+ * of the same name and size with a last_modified no older than it (transfers preserve timestamps).
+ * Deletions go out as few delete tasks as possible, each with a deadline, and the step waits for them; a
+ * delete task the step gives up on is cancelled, so it cannot resume later and remove a newer file.
  */
 export async function pruneGlobus(endpoint: GlobusEndpoint, check: GlobusEndpoint, opts: GlobusPruneOptions): Promise<PruneReport> {
   const { client, ctx } = opts;
@@ -51,75 +76,72 @@ export async function pruneGlobus(endpoint: GlobusEndpoint, check: GlobusEndpoin
 
   const dirs: string[] = [''];
   for (let dir = dirs.pop(); dir !== undefined; dir = dirs.pop()) {
-    const abs = dir === '' ? endpoint.root_path : `${endpoint.root_path === '/' ? '' : endpoint.root_path}/${dir}`;
-    for await (const e of client.ls(endpoint.uuid, abs)) {
-      const rel = dir === '' ? e.name : `${dir}/${e.name}`;
-      if (e.type === 'dir') {
+    const listing = await listFolder(client, endpoint, dir);
+    for (const [name, e] of listing ?? []) {
+      const rel = dir === '' ? name : `${dir}/${name}`;
+      if (e.link_target) {
+        report.unsafe.push({ rel, reason: 'symlink (not followed)' });
+      } else if (e.type === 'dir') {
         dirs.push(rel);
-        continue;
-      }
-      if (e.type !== 'file') {
+      } else if (e.type !== 'file') {
         report.unsafe.push({ rel, reason: `${e.type}, not a regular file` });
-        continue;
+      } else {
+        const item: PrunedFile = { rel, size: e.size, mtimeMs: parseGlobusTime(e.last_modified).getTime() };
+        if (item.mtimeMs > cutoff) report.kept.push(item);
+        else candidatesByDir.set(dir, [...(candidatesByDir.get(dir) ?? []), item]);
       }
-      const item: PrunedFile = { rel, size: e.size, mtimeMs: parseGlobusTime(e.last_modified).getTime() };
-      if (item.mtimeMs > cutoff) {
-        report.kept.push(item);
-        continue;
-      }
-      const list = candidatesByDir.get(dir) ?? [];
-      list.push(item);
-      candidatesByDir.set(dir, list);
     }
   }
 
   const verified: PrunedFile[] = [];
   for (const [dir, items] of candidatesByDir) {
-    const copies = await listCheckFolder(client, check, dir);
+    const copies = await listFolder(client, check, dir);
     for (const item of items) {
-      const name = item.rel.slice(dir === '' ? 0 : dir.length + 1);
-      const copy = copies?.get(name);
-      if (!copy) report.unsafe.push({ rel: item.rel, reason: `not replicated: no copy at ${check.name}` });
-      else if (copy.type !== 'file') report.unsafe.push({ rel: item.rel, reason: `copy at ${check.name} is not a regular file` });
-      else if (copy.size !== item.size) report.unsafe.push({ rel: item.rel, reason: `size differs at ${check.name} (${copy.size} bytes there, ${item.size} here)` });
-      else if (Math.floor(copy.mtimeMs / 1000) < Math.floor(item.mtimeMs / 1000)) {
-        report.unsafe.push({ rel: item.rel, reason: `copy at ${check.name} is older than this file (modified after it was copied?)` });
-      } else verified.push(item);
+      const copy = copies?.get(item.rel.slice(dir === '' ? 0 : dir.length + 1));
+      const problem = !copy
+        ? `not replicated: no copy at ${check.name}`
+        : copy.link_target
+          ? `copy at ${check.name} is a symlink (not followed)`
+          : copy.type !== 'file'
+            ? `copy at ${check.name} is not a regular file`
+            : copy.size !== item.size
+              ? `size differs at ${check.name} (${copy.size} bytes there, ${item.size} here)`
+              : Math.floor(parseGlobusTime(copy.last_modified).getTime() / 1000) < Math.floor(item.mtimeMs / 1000)
+                ? `copy at ${check.name} is older than this file (modified after it was copied?)`
+                : undefined;
+      if (problem) report.unsafe.push({ rel: item.rel, reason: problem });
+      else verified.push(item);
     }
   }
   verified.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
 
-  if (!opts.dryRun) {
-    const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  if (opts.dryRun) {
+    for (const f of verified) report.pruned.push(f);
+    return report;
+  }
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const prefix = endpoint.root_path === '/' ? '' : endpoint.root_path;
+  try {
     for (let i = 0; i < verified.length; i += DELETE_BATCH) {
       const batch = verified.slice(i, i + DELETE_BATCH);
       const doc = deleteDocument({
         collection: endpoint.uuid,
-        notify: false,
-        paths: batch.map((f) => `${endpoint.root_path === '/' ? '' : endpoint.root_path}/${f.rel}`),
+        paths: batch.map((f) => `${prefix}/${f.rel}`),
         label: safeLabel(`splash prune ${endpoint.name} ${batch.length} file(s)`),
         recursive: false,
         ignoreMissing: true,
+        notify: false,
+        // The service itself stops the task when the step stops waiting for it.
+        deadline: new Date(Date.now() + opts.settings.waitTimeoutMinutes * 60_000),
       });
       const { task_id: taskId } = await client.submitDelete(doc);
       ctx.info(`Globus delete task ${taskId}: ${batch.length} file(s) on ${endpoint.name}`);
-      await waitForTask(client, taskId, { ctx, settings: opts.settings }, sleep);
+      await waitForTask(client, taskId, { ctx, settings: opts.settings, onGiveUp: 'cancel' }, sleep);
       for (const f of batch) report.pruned.push(f);
     }
-  } else {
-    for (const f of verified) report.pruned.push(f);
-  }
-  return report;
-}
-
-async function listCheckFolder(client: TransferClient, check: GlobusEndpoint, dir: string): Promise<Map<string, { type: string; size: number; mtimeMs: number }> | undefined> {
-  const abs = dir === '' ? check.root_path : `${check.root_path === '/' ? '' : check.root_path}/${dir}`;
-  const found = new Map<string, { type: string; size: number; mtimeMs: number }>();
-  try {
-    for await (const e of client.ls(check.uuid, abs)) found.set(e.name, { type: e.type, size: e.size, mtimeMs: parseGlobusTime(e.last_modified).getTime() });
   } catch (err) {
-    if (err instanceof GlobusApiError && err.status === 404) return undefined;
+    if (err instanceof SplashError) throw new PruneIncomplete(err, report);
     throw err;
   }
-  return found;
+  return report;
 }

@@ -19,7 +19,7 @@ export interface PruneOptions {
 
 export interface Prune {
   /** Everything that can be known before a deletion (roots reachable, separate storage); throws config errors. */
-  readonly check: () => Promise<void>;
+  readonly check: (services: Services) => Promise<void>;
   readonly run: (opts: PruneOptions) => Promise<PruneReport>;
 }
 
@@ -30,7 +30,7 @@ export function pruneFor(endpoint: TransferEndpoint, check: TransferEndpoint, ve
   }
   if (endpoint.type === 'globus' && check.type === 'globus') {
     return {
-      check: () => { checkGlobusPruneRoots(endpoint, check, verify); return Promise.resolve(); },
+      check: (services) => checkGlobusPruneRoots(endpoint, check, verify, () => services.globus()),
       run: async (opts) => pruneGlobus(endpoint, check, { ...opts, client: await opts.services.globus(), settings: opts.services.globusSettings }),
     };
   }

@@ -109,7 +109,13 @@ function writeMoveSummary(ctx: StepContext, beamline: BeamlineConfig, result: Mo
   const copied = result.hops.reduce((n, h) => n + h.files.filter((f) => f.status === 'copied').length, 0);
   const bytes = result.hops.reduce((n, h) => n + h.files.filter((f) => f.status === 'copied').reduce((b, f) => b + f.bytes, 0), 0);
   ctx.summary.heading(`Move · beamline ${beamline.id}`, 2);
-  ctx.summary.text(`${result.relPaths.length} path(s) over ${result.hops.length} hop(s): ${copied} file cop${copied === 1 ? "y" : "ies"} written (${formatBytes(bytes)}), each verified by size and ${HASH_ALGORITHM} content hash before taking its final name.`);
+  const byGlobus = result.hops.some((h) => h.task !== undefined);
+  const byCopy = result.hops.some((h) => h.task === undefined && h.files.some((f) => f.status === 'copied'));
+  const how = [
+    byCopy ? `folder copies verified by size and ${HASH_ALGORITHM} content hash before taking their final name` : '',
+    byGlobus ? 'Globus transfers verified by Globus (checksum sync, verify_checksum)' : '',
+  ].filter((x) => x !== '').join('; ');
+  ctx.summary.text(`${result.relPaths.length} path(s) over ${result.hops.length} hop(s): ${copied} file cop${copied === 1 ? 'y' : 'ies'} written (${formatBytes(bytes)})${how ? `; ${how}` : ''}.`);
   ctx.summary.table(
     ['hop', 'status', 'file', 'size', 'result', HASH_ALGORITHM],
     result.hops.flatMap((h) =>

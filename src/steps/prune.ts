@@ -1,5 +1,6 @@
 import type { BeamlineConfig } from '../config/beamline.js';
 import { SplashError } from '../errors.js';
+import { PruneIncomplete } from '../prune/globus.js';
 import { type PruneReport, pruneFor } from '../prune/index.js';
 import { bytesOf } from '../prune/report.js';
 import type { StepContext } from '../run/context.js';
@@ -39,16 +40,25 @@ export async function pruneStep(ctx: StepContext, input: PruneInput): Promise<Pr
   const unavailable = plan.filter((p) => p.run === undefined);
   for (const u of unavailable) ctx.warn(`prune ${u.endpoint.name} (beamline ${u.beamline.id}): not configured — ${u.why}`);
   // Every rule's storage is checked before the first rule deletes anything: a config error stops all of it.
-  for (const p of plan) if (p.run) await p.run.check();
+  for (const p of plan) if (p.run) await p.run.check(input.services);
   const reports: PruneReport[] = [];
   try {
     for (const { beamline, rule, endpoint, check, run } of plan) {
       if (!run) continue;
       const title = `prune ${endpoint.name} (beamline ${beamline.id}): older than ${rule.after_days} day(s), checked against ${check.name}${input.dryRun ? ' — dry run' : ''}`;
       const report = await ctx.group(title, async () => {
-        const r = await run.run({ afterDays: rule.after_days, verify: rule.verify, now: input.now, dryRun: input.dryRun, ctx, services: input.services });
-        logReport(ctx, r);
-        return r;
+        try {
+          const r = await run.run({ afterDays: rule.after_days, verify: rule.verify, now: input.now, dryRun: input.dryRun, ctx, services: input.services });
+          logReport(ctx, r);
+          return r;
+        } catch (err) {
+          // What a rule did before it failed still belongs in the log and the summary.
+          if (err instanceof PruneIncomplete) {
+            logReport(ctx, err.report);
+            reports.push(err.report);
+          }
+          throw err;
+        }
       });
       reports.push(report);
     }

@@ -1,29 +1,41 @@
 import type { GlobusSettings } from '../config/index.js';
 import type { GlobusEndpoint } from '../endpoints.js';
 import { stepError } from '../errors.js';
-import { GlobusApiError, parseGlobusTime, safeLabel, type TaskDocument, type TransferClient, transferDocument } from '../globus/index.js';
+import {
+  type FileDocument, GlobusApiError, parseGlobusTime, safeLabel, type TaskDocument, type TransferClient, transferDocument,
+} from '../globus/index.js';
 import { joinInside, type RelPath } from '../paths.js';
 import type { StepContext } from '../run/context.js';
-import { formatBytes, formatDuration, formatRate } from '../run/format.js';
-import type { CopyReport, FileCopy } from './filesystem.js';
+import { displayPath, formatBytes, formatDuration, formatRate } from '../run/format.js';
+import type { CopyReport } from './filesystem.js';
 
 export interface GlobusTransferOptions {
   readonly ctx: StepContext;
   readonly client: TransferClient;
   readonly settings: GlobusSettings;
   readonly label: string;
-  /** For tests: how long to sleep between polls. */
+  /** For tests and benchmarks: how to sleep between polls. */
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-/** Task states that need a person: the task keeps retrying, so waiting longer does not help. */
-const STUCK = new Set(['FILE_NOT_FOUND', 'PERMISSION_DENIED']);
+/** One listing page holds a whole folder (Globus re-lists the folder for every page, so pages are costly). */
+export const LS_LIMIT = 100_000;
+
+/** A file to move, as the source listing described it. */
+interface SourceFile {
+  readonly rel: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Move every path of a dispatch from one Globus collection to another as ONE transfer task (sync_level
  * checksum, verify_checksum, preserve_timestamp), wait for it with backoff, and succeed only when it
- * ended SUCCEEDED. A task stuck on FILE_NOT_FOUND / PERMISSION_DENIED past the grace period is cancelled
- * and reported with its own event text; a FAILED task fails the step with its error.
+ * ended SUCCEEDED. Before submitting: every source is listed (folders expanded to their files, so the
+ * report is file by file and symlinks are never followed), and every destination is listed, so an existing
+ * file that differs is refused — never overwritten — and one that matches (size and mtime) is not sent again.
  */
 export async function transferWithGlobus(
   from: GlobusEndpoint,
@@ -32,90 +44,152 @@ export async function transferWithGlobus(
   opts: GlobusTransferOptions,
 ): Promise<CopyReport> {
   const { ctx, client } = opts;
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  // Files and folders are told apart by listing each parent folder once (not one stat per file): it also
-  // proves every source exists before anything is submitted.
-  const kinds = await sourceKinds(client, from, rels);
-  const items = rels.map((rel) => ({
-    source_path: joinInside(from.root_path, rel),
-    destination_path: joinInside(to.root_path, rel),
-    recursive: kinds.get(rel)?.type === 'dir' ? true : undefined,
-  }));
+  const report: CopyReport = { files: [], skipped: [], task: undefined };
+  const sources = await listSources(client, from, rels, report.skipped);
+  const pending: SourceFile[] = [];
+  for (const f of await compareDestinations(client, to, sources)) {
+    if (f.identical) report.files.push({ rel: f.file.rel as RelPath, status: 'identical', bytes: f.file.size, checksum: undefined });
+    else pending.push(f.file);
+  }
+  if (pending.length === 0) {
+    ctx.info(`${from.name} → ${to.name}: all ${sources.length} file(s) already there (same size and mtime); nothing submitted`);
+    return report;
+  }
+
   const first = rels[0] ?? '';
   const label = safeLabel(`${opts.label} ${first.split('/').pop() ?? ''}${rels.length > 1 ? ` +${rels.length - 1} more` : ''}`);
   const doc = transferDocument({
-    source: from.uuid, destination: to.uuid, items, label,
+    source: from.uuid, destination: to.uuid, label,
+    items: pending.map((f) => ({ source_path: joinInside(from.root_path, f.rel as RelPath), destination_path: joinInside(to.root_path, f.rel as RelPath) })),
     syncLevel: 'checksum', verifyChecksum: true, preserveTimestamp: true, notify: false,
   });
   const submitted = await client.submitTransfer(doc);
   const taskId = submitted.task_id;
-  ctx.info(`Globus task ${taskId} submitted: ${rels.length} path(s) ${from.name} → ${to.name}${submitted.code === 'Duplicate' ? ' (already submitted by an earlier attempt)' : ''}`);
+  ctx.info(`Globus task ${taskId} submitted: ${pending.length} file(s) ${from.name} → ${to.name}${submitted.code === 'Duplicate' ? ' (already submitted by an earlier attempt)' : ''}`);
 
-  const task = await waitForTask(client, taskId, opts, sleep);
+  const task = await waitForTask(client, taskId, { ctx, settings: opts.settings, onGiveUp: 'leave' }, opts.sleep ?? defaultSleep);
   const copied = new Set<string>();
   const prefix = to.root_path === '/' ? '/' : `${to.root_path}/`;
   for await (const t of client.successfulTransfers(taskId)) {
     if (t.destination_path?.startsWith(prefix)) copied.add(t.destination_path.slice(prefix.length));
   }
-  const files: FileCopy[] = rels.map((rel) => {
-    const k = kinds.get(rel);
-    const isCopied = k?.type === 'dir' ? [...copied].some((c) => c.startsWith(`${rel}/`)) : copied.has(rel);
-    return { rel, status: isCopied ? 'copied' : 'identical', bytes: k?.size ?? 0, checksum: undefined };
-  });
+  for (const f of pending) {
+    // Not listed as transferred: Globus found it already in sync (sync level checksum).
+    report.files.push({ rel: f.rel as RelPath, status: copied.has(f.rel) ? 'copied' : 'identical', bytes: f.size, checksum: undefined });
+  }
   const seconds = taskSeconds(task);
   ctx.info(
     `Globus task ${taskId} SUCCEEDED: ${task.files_transferred ?? 0} file(s) transferred, ${task.files_skipped ?? 0} already in sync, ` +
       `${formatBytes(task.bytes_transferred ?? 0)} in ${formatDuration(seconds)} (${formatRate(task.effective_bytes_per_second ?? 0)})`,
   );
   return {
-    files,
-    skipped: [],
+    ...report,
     task: { id: taskId, files: task.files_transferred ?? 0, bytes: task.bytes_transferred ?? 0, bytesPerSecond: task.effective_bytes_per_second ?? 0, seconds },
   };
 }
 
-async function sourceKinds(client: TransferClient, from: GlobusEndpoint, rels: readonly RelPath[]): Promise<Map<string, { type: string; size: number }>> {
-  const byParent = new Map<string, RelPath[]>();
-  for (const rel of rels) {
-    const cut = rel.lastIndexOf('/');
-    const parent = cut < 0 ? '' : rel.slice(0, cut);
-    const list = byParent.get(parent) ?? [];
-    list.push(rel);
-    byParent.set(parent, list);
+const parentOf = (rel: string): string => (rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '');
+const baseOf = (rel: string): string => rel.slice(rel.lastIndexOf('/') + 1);
+const absOf = (e: GlobusEndpoint, rel: string): string => (rel === '' ? e.root_path : joinInside(e.root_path, rel as RelPath));
+
+/** List a folder into a map by name; undefined when the folder does not exist. */
+export async function listFolder(client: TransferClient, e: GlobusEndpoint, rel: string): Promise<Map<string, FileDocument> | undefined> {
+  const entries = new Map<string, FileDocument>();
+  try {
+    for await (const d of client.ls(e.uuid, absOf(e, rel), { limit: LS_LIMIT })) entries.set(d.name, d);
+  } catch (err) {
+    if (err instanceof GlobusApiError && err.status === 404) return undefined;
+    throw err;
   }
-  const kinds = new Map<string, { type: string; size: number }>();
-  for (const [parent, children] of byParent) {
-    const dir = parent === '' ? from.root_path : joinInside(from.root_path, parent as RelPath);
-    const wanted = new Set(children.map((c) => c.slice(parent === '' ? 0 : parent.length + 1)));
-    try {
-      for await (const entry of client.ls(from.uuid, dir)) {
-        if (wanted.has(entry.name)) kinds.set(parent === '' ? entry.name : `${parent}/${entry.name}`, { type: entry.type, size: entry.size });
-      }
-    } catch (err) {
-      if (err instanceof GlobusApiError && err.status === 404) throw stepError(`${from.name}: folder ${dir} does not exist; nothing was submitted`);
-      throw err;
-    }
-    const missing = children.filter((c) => !kinds.has(c));
-    if (missing.length > 0) {
-      throw stepError(`${from.name}: ${missing.length} path(s) do not exist, e.g. ${missing[0] ?? ''}; nothing was submitted`, 'check the paths the watcher sent, then dispatch again');
-    }
-  }
-  return kinds;
+  return entries;
 }
 
-/** Wait for a transfer or delete task with backoff until it SUCCEEDED; anything else fails the step. */
-export async function waitForTask(
-  client: TransferClient,
-  taskId: string,
-  opts: { readonly ctx: StepContext; readonly settings: GlobusSettings },
-  sleep: (ms: number) => Promise<void>,
-): Promise<TaskDocument> {
+/**
+ * Every file to move: each path's parent folder is listed once (it proves the path exists and says what it
+ * is); folders are expanded to the files in them. A path that is missing, a symlink, or neither a file nor
+ * a folder stops the hop before anything is submitted; symlinks found inside a folder are reported skipped.
+ */
+async function listSources(client: TransferClient, from: GlobusEndpoint, rels: readonly RelPath[], skipped: { rel: string; reason: string }[]): Promise<SourceFile[]> {
+  const files: SourceFile[] = [];
+  const folders: string[] = [];
+  const byParent = new Map<string, string[]>();
+  for (const rel of rels) byParent.set(parentOf(rel), [...(byParent.get(parentOf(rel)) ?? []), rel]);
+  for (const [parent, children] of byParent) {
+    const listing = await listFolder(client, from, parent);
+    for (const rel of children) {
+      const d = listing?.get(baseOf(rel));
+      if (!d) throw stepError(`${from.name}:${rel} does not exist; nothing was submitted`, 'check the paths the watcher sent, then dispatch again');
+      if (d.link_target) throw stepError(`${from.name}:${rel} is a symlink (not followed); nothing was submitted`);
+      if (d.type === 'dir') folders.push(rel);
+      else if (d.type === 'file') files.push({ rel, size: d.size, mtimeMs: parseGlobusTime(d.last_modified).getTime() });
+      else throw stepError(`${from.name}:${rel} is neither a file nor a folder (${d.type}); nothing was submitted`);
+    }
+  }
+  for (let dir = folders.pop(); dir !== undefined; dir = folders.pop()) {
+    const listing = await listFolder(client, from, dir);
+    for (const [name, d] of listing ?? []) {
+      const rel = `${dir}/${name}`;
+      if (d.link_target) skipped.push({ rel, reason: 'symlink (not followed)' });
+      else if (d.type === 'dir') folders.push(rel);
+      else if (d.type === 'file') files.push({ rel, size: d.size, mtimeMs: parseGlobusTime(d.last_modified).getTime() });
+      else skipped.push({ rel, reason: `not a regular file (${d.type})` });
+    }
+  }
+  return files;
+}
+
+/** Each destination folder is listed once: same size and mtime → already there; anything else existing → refused. */
+async function compareDestinations(client: TransferClient, to: GlobusEndpoint, files: readonly SourceFile[]): Promise<{ file: SourceFile; identical: boolean }[]> {
+  const byParent = new Map<string, SourceFile[]>();
+  for (const f of files) byParent.set(parentOf(f.rel), [...(byParent.get(parentOf(f.rel)) ?? []), f]);
+  const out: { file: SourceFile; identical: boolean }[] = [];
+  for (const [parent, group] of byParent) {
+    const listing = await listFolder(client, to, parent);
+    for (const file of group) {
+      const d = listing?.get(baseOf(file.rel));
+      if (!d) {
+        out.push({ file, identical: false });
+        continue;
+      }
+      const sameTime = Math.floor(parseGlobusTime(d.last_modified).getTime() / 1000) === Math.floor(file.mtimeMs / 1000);
+      if (d.type !== 'file' || d.link_target || d.size !== file.size || !sameTime) {
+        throw stepError(
+          `${to.name}:${displayPath(file.rel)} already exists and differs from the source (${d.type}, ${d.size} bytes, modified ${d.last_modified}); not overwritten, nothing was submitted`,
+          'find out which copy is right; move or delete the wrong one by hand, then dispatch again',
+        );
+      }
+      out.push({ file, identical: true });
+    }
+  }
+  return out;
+}
+
+/** A nice_status that is not an error: the task is progressing or waiting its turn. */
+const healthy = (nice: string | null | undefined): boolean => nice === null || nice === undefined || nice === 'OK' || nice === 'Queued';
+
+export interface WaitOptions {
+  readonly ctx: StepContext;
+  readonly settings: GlobusSettings;
+  /**
+   * What to do with a task the step gives up on (INACTIVE, deadline): a transfer is left running (a later
+   * dispatch is safe), a delete is cancelled — a delete that resumes hours later could remove a new file
+   * written under the same name.
+   */
+  readonly onGiveUp: 'leave' | 'cancel';
+}
+
+/**
+ * Wait for a transfer or delete task with backoff until it SUCCEEDED; anything else fails the step. A task
+ * that keeps reporting an error (FILE_NOT_FOUND, PERMISSION_DENIED, ENDPOINT_ERROR, …) past the grace period
+ * is cancelled and reported with its most recent error event.
+ */
+export async function waitForTask(client: TransferClient, taskId: string, opts: WaitOptions, sleep: (ms: number) => Promise<void>): Promise<TaskDocument> {
   const { ctx, settings } = opts;
   const deadline = Date.now() + settings.waitTimeoutMinutes * 60_000;
-  // Polling starts quick (small scans finish in seconds) and backs off (by default to a minute) for long ones.
   let delay = settings.pollFirstSeconds * 1000;
   let lastNice: string | null | undefined;
-  let stuckSince: number | undefined;
+  let troubleSince: number | undefined;
+  const link = `https://app.globus.org/activity/${taskId}`;
   for (;;) {
     const task = await client.getTask(taskId);
     if (task.nice_status !== lastNice) {
@@ -125,33 +199,56 @@ export async function waitForTask(
     if (task.status === 'SUCCEEDED') return task;
     if (task.status === 'FAILED') {
       const why = task.fatal_error ? `${task.fatal_error.code}: ${task.fatal_error.description}` : await lastErrorEvent(client, taskId);
-      throw stepError(`Globus task ${taskId} FAILED — ${why}`, `see https://app.globus.org/activity/${taskId}; fix the cause and dispatch again`);
+      throw stepError(`Globus task ${taskId} FAILED — ${why}`, `see ${link}; fix the cause and dispatch again`);
     }
     if (task.status === 'INACTIVE') {
-      throw stepError(
-        `Globus task ${taskId} is INACTIVE (suspended: ${task.nice_status ?? 'needs attention'}); it was left as it is`,
-        `resume or cancel it at https://app.globus.org/activity/${taskId} (often an endpoint's credentials expired), then dispatch again`,
-      );
+      const what = `Globus task ${taskId} is INACTIVE (suspended: ${task.nice_status ?? 'needs attention'})`;
+      if (opts.onGiveUp === 'cancel') return cancelOrExplain(client, taskId, what, opts);
+      throw stepError(`${what}; it was left as it is`, `resume or cancel it at ${link} (often an endpoint's credentials expired), then dispatch again`);
     }
-    if (task.nice_status && STUCK.has(task.nice_status)) {
-      stuckSince ??= Date.now();
-      if (Date.now() - stuckSince >= settings.stuckGraceSeconds * 1000) {
-        const events = await lastErrorEvent(client, taskId);
-        await client.cancelTask(taskId);
-        throw stepError(`Globus task ${taskId} kept failing with ${task.nice_status} for ${settings.stuckGraceSeconds} s and was cancelled — ${events}`, 'check the paths and the permissions on both collections, then dispatch again');
-      }
+    if (healthy(task.nice_status)) {
+      troubleSince = undefined;
     } else {
-      stuckSince = undefined;
+      troubleSince ??= Date.now();
+      if (Date.now() - troubleSince >= settings.stuckGraceSeconds * 1000) {
+        const event = await lastErrorEvent(client, taskId);
+        return cancelOrExplain(client, taskId, `Globus task ${taskId} kept failing with ${task.nice_status ?? '?'} for ${settings.stuckGraceSeconds} s — ${event}`, opts);
+      }
     }
-    if (Date.now() + delay > deadline) {
-      throw stepError(
-        `Globus task ${taskId} is still running after ${settings.waitTimeoutMinutes} min; it was left running`,
-        `watch it at https://app.globus.org/activity/${taskId}; a later dispatch of the same files is safe (sync level checksum)`,
-      );
+    const now = Date.now();
+    if (now >= deadline) {
+      const what = `Globus task ${taskId} is still running after ${settings.waitTimeoutMinutes} min`;
+      if (opts.onGiveUp === 'cancel') return cancelOrExplain(client, taskId, what, opts);
+      throw stepError(`${what}; it was left running`, `watch it at ${link}; dispatching the same files again later is safe`);
     }
-    await sleep(delay);
+    await sleep(Math.min(delay, deadline - now));
     delay = Math.min(settings.pollMaxSeconds * 1000, Math.round(delay * 1.5));
   }
+}
+
+/**
+ * Cancel a task the step gives up on, and say exactly what state it is in: a cancel can fail, or come too
+ * late (the task finished meanwhile — then the result counts).
+ */
+async function cancelOrExplain(client: TransferClient, taskId: string, what: string, opts: WaitOptions): Promise<TaskDocument> {
+  let cancelError: string | undefined;
+  try {
+    await client.cancelTask(taskId);
+  } catch (err) {
+    cancelError = err instanceof Error ? err.message : String(err);
+  }
+  const after = await client.getTask(taskId).catch(() => undefined);
+  if (after?.status === 'SUCCEEDED') {
+    opts.ctx.warn(`${what}; it finished before the cancel took effect`);
+    return after;
+  }
+  if (cancelError !== undefined || (after && after.status !== 'FAILED')) {
+    throw stepError(
+      `${what}; it could not be cancelled (${cancelError ?? `status ${after?.status ?? 'unknown'}`}): it is still running`,
+      `cancel it at https://app.globus.org/activity/${taskId}, find the cause, then run the step again`,
+    );
+  }
+  throw stepError(`${what}; it was cancelled`, 'check the paths and the permissions on both collections, then run the step again');
 }
 
 /** The task's most recent error event (the event list is newest first). */
@@ -163,9 +260,6 @@ async function lastErrorEvent(client: TransferClient, taskId: string): Promise<s
 }
 
 function taskSeconds(task: TaskDocument): number {
-  if (!task.completion_time) return 0;
-  if (!task.request_time) return 0;
-  const start = parseGlobusTime(task.request_time);
-  const end = parseGlobusTime(task.completion_time);
-  return Math.max(0, (end.getTime() - start.getTime()) / 1000);
+  if (!task.completion_time || !task.request_time) return 0;
+  return Math.max(0, (parseGlobusTime(task.completion_time).getTime() - parseGlobusTime(task.request_time).getTime()) / 1000);
 }
