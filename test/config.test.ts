@@ -165,7 +165,7 @@ describe('error lines', () => {
 
   test('an unknown top-level key lists the accepted sections', () => {
     expect(parseError(`${MINIMAL}endpoint:\n  x: 1\n`).message).toBe(
-      'config.yml:14:1 endpoint: unknown key "endpoint"; expected one of endpoints, beamlines, globus, scicat, prefect, ' +
+      'config.yml:14:1 endpoint: unknown key "endpoint"; expected one of endpoints, beamlines, globus, scicat, github, prefect, ' +
         'hpss_<name>, harbor_images<suffix>, ghcr_images<suffix>',
     );
   });
@@ -246,7 +246,7 @@ describe('error lines', () => {
     expect(lines).toEqual([
       'config.yml has 4 errors:',
       'config.yml:3:44 endpoints.server.root_path: expected an absolute path (starting with /), got "data/server"',
-      'config.yml:8:5 beamlines.8.3.2.runner_label: unknown key "runner_label"; expected one of path_prefix, move, prune, runner_labels',
+      'config.yml:8:5 beamlines.8.3.2.runner_label: unknown key "runner_label"; expected one of path_prefix, move, prune, runner_labels, watch',
       'config.yml:11:29 beamlines.8.3.2.move[1].to: expected one of the defined endpoints (archive, beamline, server), got "archiv"',
       'config.yml:15:21 beamlines.8.3.2.prune[0].after_days: expected a number >= 0, got "ten"',
     ]);
@@ -472,5 +472,81 @@ beamlines:
     expect(lines[0]).toBe('config.yml has 2 errors:');
     expect(lines[1]).toMatch(/^config\.yml:54:13 globus\.globus_endpoints\.spot832\.uuid: expected a UUID like .*, got "spot"$/);
     expect(lines[2]).toMatch(/^config\.yml:61:7 globus\.globus_endpoints\.data832\.nme: unknown key "nme"; expected one of root_path, uri, uuid, name$/);
+  });
+});
+
+describe('github: and watch: (the file watcher and dispatch)', () => {
+  const github = (body: string): string => `${MINIMAL}github:\n${body}`;
+
+  test('github: repository and defaults; no section means undefined', () => {
+    expect(parse(MINIMAL).github).toBeUndefined();
+    expect(parse(github('  repository: als-computing/splash-flows-ts\n')).github).toEqual({
+      repository: 'als-computing/splash-flows-ts',
+      owner: 'als-computing',
+      repo: 'splash-flows-ts',
+      apiUrl: 'https://api.github.com',
+      tokenEnv: 'GITHUB_TOKEN',
+      app: undefined,
+      timeoutSeconds: 30,
+      retryFirstSeconds: 1,
+      retryMaxSeconds: 300,
+      maxRetries: 5,
+    });
+    const custom = parse(github('  repository: a/b\n  api_url: http://127.0.0.1:8080/\n  token_env: SPLASH_TOKEN\n  retry_max_seconds: 0.5\n'));
+    expect(custom.github).toMatchObject({ apiUrl: 'http://127.0.0.1:8080', tokenEnv: 'SPLASH_TOKEN', retryMaxSeconds: 0.5 });
+  });
+
+  test('github: mistakes are reported with their position', () => {
+    expect(parseError(github('  repository: just-a-name\n')).message).toMatch(/github\.repository: expected owner\/name of the repository/);
+    expect(parseError(github('  repository: a/b\n  tokn_env: X\n')).message).toMatch(/github\.tokn_env: unknown key "tokn_env"; expected one of repository, api_url, token_env, app/);
+    expect(parseError(github('  repository: a/b\n  token_env: not a name\n')).message).toMatch(/github\.token_env: expected an environment variable name/);
+    expect(parseError(github('  repository: a/b\n  app: { client_id: Iv23x }\n')).message).toMatch(
+      /github\.app: expected exactly one of private_key or private_key_path, got neither/,
+    );
+    expect(parseError(github('  repository: a/b\n  token_env: T\n  app: { client_id: Iv23x, private_key_path: /k.pem }\n')).message).toMatch(
+      /github\.token_env: expected either token_env or app, got both/,
+    );
+  });
+
+  test('github.app credentials are deferred until used; a numeric App ID is read as text', () => {
+    const text = github('  repository: a/b\n  app:\n    client_id: ${GH_APP_ID}\n    private_key: ${GH_APP_KEY}\n    installation_id: 42\n');
+    const deferred = parse(text, {}).github?.app;
+    expect(deferred?.client_id).toBeInstanceOf(MissingEnv);
+    expect(deferred?.private_key).toBeInstanceOf(MissingEnv);
+    expect(deferred?.installation_id).toBe(42);
+    const set = parse(text, { GH_APP_ID: 'Iv23abc', GH_APP_KEY: '-----BEGIN RSA PRIVATE KEY-----' }).github?.app;
+    expect(set?.client_id).toBe('Iv23abc');
+    expect(parse(github('  repository: a/b\n  app: { client_id: 123456, private_key_path: /etc/splash/app.pem }\n')).github?.app?.client_id).toBe('123456');
+  });
+
+  test('watch: defaults fill what is not written; absent means the beamline uses the defaults', () => {
+    expect(parse(MINIMAL).beamlines.get('8.3.2')?.watch).toBeUndefined();
+    const config = parse(MINIMAL.replace(/( {4}path_prefix: \/global[^\n]*\n)/, '$1    watch:\n      patterns: ["*.h5"]\n      stable_seconds: 5\n'));
+    expect(config.beamlines.get('8.3.2')?.watch).toEqual({
+      event_type: 'new_file_832',
+      patterns: ['*.h5'],
+      ignore: [],
+      stable_seconds: 5,
+      batch_seconds: 1,
+      rescan_seconds: 30,
+    });
+  });
+
+  test('watch: mistakes (bad glob, event type, windows) are config errors', () => {
+    const withWatch = (lines: string): string => MINIMAL.replace(/( {4}path_prefix: \/global[^\n]*\n)/, `$1    watch:\n${lines}`);
+    const err = parseError(withWatch('      patterns: ["[abc"]\n      event_type: "new file"\n      stable_seconds: 0\n      batch_seconds: -1\n      every: 3\n'));
+    const text = err.message;
+    expect(text).toMatch(/beamlines\.8\.3\.2\.watch\.patterns\[0\]: expected a valid glob pattern \(an unclosed "\[" at position 1\)/);
+    expect(text).toMatch(/watch\.event_type: expected an event type of up to 100 letters/);
+    expect(text).toMatch(/watch\.stable_seconds: expected a number of seconds > 0, got 0/);
+    expect(text).toMatch(/watch\.batch_seconds: expected a number of seconds >= 0, got -1/);
+    expect(text).toMatch(/watch\.every: unknown key "every"; expected one of event_type, patterns, ignore, stable_seconds, batch_seconds, rescan_seconds/);
+  });
+
+  test('the shipped config.yml has the github section and watch settings for 8.3.2 and 7.3.3', async () => {
+    const config = await loadConfig(fileURLToPath(new URL('../config.yml', import.meta.url)), {});
+    expect(config.github?.repository).toMatch(/^als-computing\//);
+    expect(config.beamlines.get('8.3.2')?.watch?.event_type).toBe('new_file_832');
+    expect(config.beamlines.get('7.3.3')?.watch?.event_type).toBe('new_file_733');
   });
 });

@@ -158,6 +158,47 @@ describe('Globus move', () => {
   });
 });
 
+describe('Globus preflight', () => {
+  it('a destination root that does not exist is a config error before anything is submitted (Globus would create it)', async () => {
+    const f = await facility();
+    await writeFile(f.config, readFileSync(f.config, 'utf8').replace('nersc832: { root_path: /global/cfs/als/8.3.2,', 'nersc832: { root_path: /global/cfs/als/8.3.3,'));
+    await writeFileAt(join(f.dirs.spot, 'raw/a.h5'), 'A');
+    const err = await runMove(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['/raw/a.h5'], exportControlled: false }).catch((e: unknown) => e);
+    expect((err as SplashError).kind).toBe('config');
+    expect((err as SplashError).message).toMatch(/endpoint nersc832: root_path \/global\/cfs\/als\/8\.3\.3 is not a folder/);
+    expect(existsSync(join(f.dirs.nersc, 'global/cfs/als/8.3.3'))).toBe(false);
+  });
+
+  it('missing Globus credentials stop a mixed chain before its filesystem hop copies anything', async () => {
+    const f = await facility();
+    const text = readFileSync(f.config, 'utf8')
+      .replace('globus:\n', `endpoints:\n  local: { type: filesystem, root_path: ${f.root}/local }\n  local2: { type: filesystem, root_path: ${f.root}/local2 }\nglobus:\n`)
+      .replace('      - { from: spot832, to: data832 }\n      - { from: data832, to: nersc832, skip_export_controlled: true }\n', '      - { from: local, to: local2 }\n      - { from: spot832, to: data832 }\n');
+    await writeFile(f.config, text);
+    await mkdir(join(f.root, 'local2'), { recursive: true });
+    await writeFileAt(join(f.root, 'local/raw/a.h5'), 'A');
+    delete process.env.GLOBUS_CLIENT_SECRET;
+    const err = await runMove(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['/raw/a.h5'], exportControlled: false }).catch((e: unknown) => e);
+    expect((err as SplashError).kind).toBe('config');
+    expect(existsSync(join(f.root, 'local2/raw/a.h5'))).toBe(false);
+  });
+
+  it('splash config check refuses Globus hops without credentials and verify: hash on Globus, and warns on mixed hops', async () => {
+    const f = await facility();
+    const noApps = readFileSync(f.config, 'utf8').replace(/ {2}globus_apps:\n.*\n/, '');
+    await writeFile(f.config, noApps);
+    const r1 = await runNode(dist('cli'), ['config', 'check', '--config', f.config]);
+    expect(r1.code).toBe(2);
+    expect(r1.stderr).toMatch(/uses Globus endpoints, but .* has no globus\.globus_apps/);
+    const hash = readFileSync(f.config, 'utf8').replace('globus:\n', 'globus:\n  globus_apps:\n    a: { client_id: x, client_secret: y }\n')
+      .replace('{ endpoint: spot832, after_days: 1, check: data832 }', '{ endpoint: spot832, after_days: 1, check: data832, verify: hash }');
+    await writeFile(f.config, hash);
+    const r2 = await runNode(dist('cli'), ['config', 'check', '--config', f.config]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/config\.yml:\d+:\d+ beamlines\.8\.3\.2\.prune\[0\]\.verify: hash is not available for Globus endpoints/);
+  });
+});
+
 describe('Globus prune', () => {
   it('deletes verified old files in one delete task, keeps young and unreplicated ones; dry run sends no delete', async () => {
     const f = await facility();

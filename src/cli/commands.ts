@@ -1,15 +1,28 @@
 import { parseNow, runDispatch, runMove, runPrune } from '../../beamlines/commands.js';
+import { openBeamline } from '../../beamlines/index.js';
+import { loadConfig } from '../config/index.js';
 import { usageError } from '../errors.js';
+import { parseBeamlineId, parsePathList } from '../run/inputs.js';
 import { createTerminalContext } from '../run/terminal.js';
 import { runStep } from '../run/step.js';
 import { parseCommandArgs as parseArgs } from './args.js';
 import { checkConfig } from './config-check.js';
 import { runDemo } from './demo.js';
+import { VERSION } from './help.js';
 
 const common = {
   config: { type: 'string', short: 'c', default: 'config.yml' },
   verbose: { type: 'boolean', short: 'v', default: false },
 } as const;
+
+/** Config and beamline for the GitHub-side commands (dispatch, watch, reconcile): exit 2 when either is wrong. */
+async function configAndBeamline(configFile: string, id: string) {
+  const beamlineId = parseBeamlineId(id, 'beamline');
+  const config = await loadConfig(configFile);
+  return { config, beamline: openBeamline(config, beamlineId).config };
+}
+
+const userAgent = `splash-flows/${VERSION}`;
 
 /** Runs one command; returns the exit code (errors propagate to main, which maps them to 1 or 2). */
 export async function runCommand(command: string, argv: string[]): Promise<number> {
@@ -67,6 +80,92 @@ export async function runCommand(command: string, argv: string[]): Promise<numbe
     case 'demo': {
       const { values } = parseArgs('demo', argv, { dir: { type: 'string' }, clean: { type: 'boolean', default: false }, verbose: common.verbose });
       return runDemo({ dir: values.dir, clean: values.clean, verbose: values.verbose });
+    }
+    case 'dispatch': {
+      const { values, positionals } = parseArgs('dispatch', argv, {
+        ...common,
+        beamline: { type: 'string', short: 'b' },
+        'file-paths': { type: 'string' },
+        'export-control': { type: 'boolean', default: false },
+      });
+      if (!values.beamline) throw usageError('dispatch: --beamline is required', 'e.g. splash dispatch --beamline 8.3.2 /global/raw/p1/scan.h5');
+      const fromOption = values['file-paths'];
+      if (fromOption !== undefined && positionals.length > 0) throw usageError('dispatch: give paths either as arguments or with --file-paths, not both');
+      const paths = fromOption !== undefined ? parsePathList(fromOption, 'file-paths') : positionals;
+      if (paths.length === 0) throw usageError('dispatch: no paths given', 'usage: splash dispatch --beamline <id> <path…>');
+      const beamlineId = values.beamline;
+      const ctx = createTerminalContext({ verbose: values.verbose });
+      const { dispatchCommand } = await import('../watch/commands.js');
+      await runStep(ctx, 'Dispatch', async (c) => {
+        const { config, beamline } = await configAndBeamline(values.config, beamlineId);
+        return dispatchCommand(c, { config, beamline, paths, exportControl: values['export-control'], userAgent });
+      });
+      return 0;
+    }
+    case 'watch': {
+      const { values, positionals } = parseArgs('watch', argv, {
+        ...common,
+        beamline: { type: 'string', short: 'b' },
+        spool: { type: 'string' },
+        'send-as': { type: 'string' },
+        'export-control': { type: 'boolean', default: false },
+        once: { type: 'boolean', default: false },
+        'retry-for': { type: 'string' },
+        'ignore-existing': { type: 'boolean', default: false },
+        status: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+      });
+      if (positionals.length > 1) throw usageError(`watch: one folder, got ${positionals.length}`, 'see: splash watch --help');
+      const dir = positionals[0];
+      const { watchCommand, watchStatus } = await import('../watch/commands.js');
+      const { parseDuration } = await import('../watch/duration.js');
+      if (values.status) return watchStatus({ dir, spool: values.spool, json: values.json }, process.stdout);
+      if (values.json) throw usageError('watch: --json goes with --status');
+      if (dir === undefined) throw usageError('watch: which folder?', 'usage: splash watch <folder> --beamline <id>');
+      if (!values.beamline) throw usageError('watch: --beamline is required', 'e.g. splash watch /data/raw --beamline 8.3.2');
+      if (values['retry-for'] !== undefined && !values.once) throw usageError('watch: --retry-for goes with --once (a running watcher never gives up)');
+      const retryForMs = values['retry-for'] === undefined ? undefined : parseDuration(values['retry-for'], '--retry-for');
+      const beamlineId = values.beamline;
+      const ctx = createTerminalContext({ verbose: values.verbose });
+      return runStep(ctx, 'Watch', async (c) => {
+        const { config, beamline } = await configAndBeamline(values.config, beamlineId);
+        return watchCommand(c, {
+          config,
+          beamline,
+          dir,
+          spool: values.spool,
+          sendAs: values['send-as'],
+          exportControl: values['export-control'],
+          once: values.once,
+          retryForMs,
+          ignoreExisting: values['ignore-existing'],
+          userAgent,
+        });
+      });
+    }
+    case 'reconcile': {
+      const { values, positionals } = parseArgs('reconcile', argv, {
+        ...common,
+        beamline: { type: 'string', short: 'b' },
+        'older-than': { type: 'string', default: '6h' },
+        'dry-run': { type: 'boolean', short: 'n', default: false },
+        'export-control': { type: 'boolean' },
+        'not-export-controlled': { type: 'boolean' },
+      });
+      if (positionals.length > 0) throw usageError(`reconcile: unexpected argument ${JSON.stringify(positionals[0])}`, 'see: splash reconcile --help');
+      if (!values.beamline) throw usageError('reconcile: --beamline is required', 'e.g. splash reconcile --beamline 8.3.2 --older-than 6h');
+      if (values['export-control'] && values['not-export-controlled']) throw usageError('reconcile: --export-control and --not-export-controlled contradict each other');
+      const exportControl = values['export-control'] ? true : values['not-export-controlled'] ? false : undefined;
+      const { reconcileCommand } = await import('../watch/commands.js');
+      const { parseDuration } = await import('../watch/duration.js');
+      const olderThanMs = parseDuration(values['older-than'], '--older-than');
+      const beamlineId = values.beamline;
+      const ctx = createTerminalContext({ verbose: values.verbose });
+      await runStep(ctx, 'Reconcile', async (c) => {
+        const { config, beamline } = await configAndBeamline(values.config, beamlineId);
+        return reconcileCommand(c, { config, beamline, olderThanMs, dryRun: values['dry-run'], exportControl, now: new Date(), userAgent });
+      });
+      return 0;
     }
     default:
       throw usageError(`unknown command ${JSON.stringify(command)}`, 'see: splash --help');

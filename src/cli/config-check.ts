@@ -2,6 +2,18 @@ import { existsSync } from 'node:fs';
 import { configuredBeamlines } from '../../beamlines/index.js';
 import { loadConfig } from '../config/index.js';
 import { describeEndpoint } from '../endpoints.js';
+import { configError, SplashError } from '../errors.js';
+import { pruneFor } from '../prune/index.js';
+import { transferFor } from '../transfer/index.js';
+
+function notConfigured(probe: () => unknown, what: string, warnings: string[]): void {
+  try {
+    probe();
+  } catch (err) {
+    if (!(err instanceof SplashError && err.kind === 'not-configured')) throw err;
+    warnings.push(`${what}: not configured — ${err.message}`);
+  }
+}
 
 /**
  * `splash config check`: load and validate, then resolve every beamline's hops and rules the way a step
@@ -19,15 +31,28 @@ export async function checkConfig(file: string, out: NodeJS.WritableStream): Pro
   lines.push('', `beamlines (${beamlines.length}):`);
   for (const { config: b } of beamlines) {
     const s = b.settings;
-    // Resolve every reference the way a step would; a bad one throws a config error here.
+    // Resolve every reference and controller the way a step would; a bad one throws a config error here,
+    // a kind of storage this build cannot serve yet is a warning.
+    const usesGlobus: string[] = [];
     s.move.forEach((h, i) => {
-      b.endpoint(h.from, `beamlines.${b.id}.move[${i}].from`);
-      b.endpoint(h.to, `beamlines.${b.id}.move[${i}].to`);
+      const from = b.endpoint(h.from, `beamlines.${b.id}.move[${i}].from`);
+      const to = b.endpoint(h.to, `beamlines.${b.id}.move[${i}].to`);
+      if (from.type === 'globus' || to.type === 'globus') usesGlobus.push(`beamlines.${b.id}.move[${i}]`);
+      notConfigured(() => transferFor(from, to), `beamline ${b.id} hop ${h.from} → ${h.to}`, warnings);
     });
     s.prune.forEach((r, i) => {
-      b.endpoint(r.endpoint, `beamlines.${b.id}.prune[${i}].endpoint`);
-      b.endpoint(r.check, `beamlines.${b.id}.prune[${i}].check`);
+      const field = `beamlines.${b.id}.prune[${i}]`;
+      const endpoint = b.endpoint(r.endpoint, `${field}.endpoint`);
+      const check = b.endpoint(r.check, `${field}.check`);
+      if (endpoint.type === 'globus') {
+        usesGlobus.push(field);
+        if (r.verify === 'hash') throw configError(`${config.locate(['beamlines', b.id, 'prune', i, 'verify'])} ${field}.verify: hash is not available for Globus endpoints`, 'use verify: size (see docs/globus.md)');
+      }
+      notConfigured(() => pruneFor(endpoint, check, r.verify), `beamline ${b.id} prune of ${r.endpoint}`, warnings);
     });
+    if (usesGlobus.length > 0 && config.globusApps.size === 0) {
+      throw configError(`${usesGlobus[0] ?? ''} uses Globus endpoints, but ${config.source} has no globus.globus_apps with credentials`, 'add globus: { globus_apps: { … } } (see docs/config.md)');
+    }
     const from = config.beamlines.has(b.id) ? '' : ' (derived from the legacy layout)';
     lines.push(`  ${b.id} ${b.title}${from}`);
     lines.push(`    prefix: ${s.path_prefix ?? '(none)'}`);

@@ -8,6 +8,9 @@ Commands:
   run <beamline> <path…>   run the beamline's chain (move → ingest → recon → hpss) on files
   move                     move files along the beamline's storage hops, verified
   prune                    delete old files that have a verified copy elsewhere
+  dispatch                 send a repository_dispatch for files (what the watcher sends)
+  watch <folder>           the beamline file watcher: wait for complete files, dispatch them, never lose one
+  reconcile                dispatch again files that never reached the beamline's first destination
   config check             validate config.yml and show what it configures
   demo                     build a throw-away facility in a temp folder and run the pipeline on it
 
@@ -57,6 +60,65 @@ Options:
   -n, --dry-run         change nothing; print the plan
       --now <date>      evaluate ages as of this date (ISO, e.g. 2026-12-01) — for rehearsals and demos
   -v, --verbose         debug output`,
+  dispatch: `Usage: splash dispatch --beamline <id> [--config config.yml] [--export-control] <path…>
+
+Sends a repository_dispatch to the repository in config.yml's github: section, with the beamline's event
+type (watch.event_type, default new_file_<digits>, e.g. new_file_832) and client_payload
+{file_paths: [...], is_export_control}. Every path goes through the path gate with the beamline's
+path_prefix first: one bad path and nothing is sent (exit 2). A long list is split into several dispatches
+within GitHub's limits (payload under 64 KB). Transient failures (5xx, 429, rate limits, no answer) are
+retried with backoff, honouring retry-after.
+
+The token comes from GITHUB_TOKEN (or github.token_env), or a GitHub App configured under github.app.
+
+Options:
+  -b, --beamline <id>       beamline id, e.g. 8.3.2 (required)
+  -c, --config <file>       config file (default: config.yml)
+      --file-paths <list>   paths, newline-separated or a JSON array (instead of arguments)
+      --export-control      the data is export controlled (is_export_control: true)
+  -v, --verbose             debug output`,
+  watch: `Usage: splash watch <folder> --beamline <id> [--config config.yml] [--send-as <path>] [--spool <folder>]
+                    [--once [--retry-for 2m]] [--ignore-existing] [--export-control]
+       splash watch --status [<folder> | --spool <folder>] [--json]
+
+Watches a folder (and its subfolders) for new data files. A file is complete when its size and mtime stay
+the same for watch.stable_seconds (default 30); hidden files and temporary names (.tmp, .part, ~, ...) are
+ignored, watch.patterns / watch.ignore narrow the rest. Files that complete within watch.batch_seconds
+(default 1) go out in one dispatch. Every batch is written to the spool before it is sent and removed only
+after GitHub accepted it: the watcher survives restarts, crashes, GitHub outages and rate limits without
+losing or repeating a file. Stop it with Ctrl-C or SIGTERM.
+
+Options:
+  -b, --beamline <id>       beamline id, e.g. 8.3.2 (required)
+  -c, --config <file>       config file (default: config.yml)
+      --send-as <path>      the folder as dispatched paths name it, e.g. /global/raw (default: its own
+                            absolute path; required on Windows)
+      --spool <folder>      where batches wait (default: <folder>/.splash-spool)
+      --once                scan, wait for those files to complete, send everything spooled, exit
+      --retry-for <time>    with --once: give up (exit 1, batches stay spooled) after sending failed this long (default 2m)
+      --ignore-existing     record the files already there as handled instead of dispatching them
+      --export-control      the data is export controlled (is_export_control: true)
+      --status              show the spool: pending batches, attempts, last error; --json for a script
+  -v, --verbose             debug output`,
+  reconcile: `Usage: splash reconcile --beamline <id> [--config config.yml] [--older-than 6h] [--dry-run]
+                        [--export-control | --not-export-controlled]
+
+Finds data files on the beamline's first move endpoint, older than --older-than, that the first hop's
+destination lacks or holds with another size (the dispatch never fired, a queued run was dropped, a step
+failed), and dispatches them again. File-system endpoints only (Globus collections: not supported yet).
+
+Whether a file is export controlled is not recorded on disk. For a beamline with hops marked
+skip_export_controlled, say it: --export-control keeps the files at the facility (safe), or
+--not-export-controlled confirms none of them is.
+
+Options:
+  -b, --beamline <id>         beamline id, e.g. 8.3.2 (required)
+  -c, --config <file>         config file (default: config.yml)
+      --older-than <time>     only files older than this (default 6h; e.g. 90m, 2d)
+  -n, --dry-run               report what is missing; send nothing
+      --export-control        dispatch them as export controlled
+      --not-export-controlled dispatch them as not export controlled
+  -v, --verbose               debug output`,
   config: `Usage: splash config check [--config config.yml]
 
 Loads and validates the config file (either layout: the new endpoints/beamlines one, or the original

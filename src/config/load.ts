@@ -21,7 +21,8 @@ import {
   type EndpointInput,
   type Sections,
 } from './schema.js';
-import type { BeamlineSettings, GlobusApp, SplashConfig } from './types.js';
+import type { BeamlineSettings, GitHubSettings, GlobusApp, SplashConfig } from './types.js';
+import { completeWatchSettings } from '../watch/settings.js';
 import { readYamlTree, type SourcePositions } from './yaml-tree.js';
 
 const ENV_HINT = 'set the environment variables named above before running (write $${ for a literal ${)';
@@ -124,6 +125,8 @@ function buildConfig(
         move: Object.freeze((b.move ?? []).map((hop) => freeze({ ...hop }))),
         prune: Object.freeze((b.prune ?? []).map((rule) => freeze({ ...rule }))),
         runner_labels: Object.freeze([...(b.runner_labels ?? [])]),
+        // Only when written: a beamline without it gets the same defaults from watchSettingsOf().
+        watch: b.watch ? completeWatchSettings(id, b.watch) : undefined,
       }),
     );
   }
@@ -138,11 +141,37 @@ function buildConfig(
     app: g?.app,
     authUrl: g?.auth_url ?? 'https://auth.globus.org',
     transferUrl: g?.transfer_url ?? 'https://transfer.api.globus.org',
-    waitTimeoutMinutes: g?.wait_timeout_minutes ?? 720,
+    waitTimeoutMinutes: g?.wait_timeout_minutes ?? 100,
     stuckGraceSeconds: g?.stuck_grace_seconds ?? 600,
     pollFirstSeconds: g?.poll_first_seconds ?? 2,
     pollMaxSeconds: g?.poll_max_seconds ?? 60,
   });
+
+  const gh = sections.github;
+  let github: GitHubSettings | undefined;
+  if (gh) {
+    const [owner = '', repo = ''] = gh.repository.split('/');
+    const app = gh.app;
+    github = freeze({
+      repository: gh.repository,
+      owner,
+      repo,
+      apiUrl: gh.api_url ?? 'https://api.github.com',
+      tokenEnv: gh.token_env ?? 'GITHUB_TOKEN',
+      app: app
+        ? freeze({
+            client_id: typeof app.client_id === 'number' ? String(app.client_id) : app.client_id,
+            private_key: app.private_key,
+            private_key_path: app.private_key_path,
+            installation_id: app.installation_id,
+          })
+        : undefined,
+      timeoutSeconds: gh.timeout_seconds ?? 30,
+      retryFirstSeconds: gh.retry_first_seconds ?? 1,
+      retryMaxSeconds: gh.retry_max_seconds ?? 300,
+      maxRetries: gh.max_retries ?? 5,
+    });
+  }
 
   return freeze({
     source,
@@ -152,6 +181,7 @@ function buildConfig(
     globus,
     images,
     scicat: sections.scicat ? freeze({ ...sections.scicat }) : undefined,
+    github,
     locate: (keyPath: readonly (string | number)[]) => positions.locate(keyPath),
   });
 }

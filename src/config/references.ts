@@ -66,6 +66,25 @@ export function checkReferences(data: Record<string, unknown>, positions: Source
     }
   }
 
+  // github.app: exactly one way to the private key; and an App replaces token_env, so both is ambiguous.
+  const github = data.github;
+  if (isRecord(github) && isRecord(github.app)) {
+    const app = github.app;
+    const keys = ['private_key', 'private_key_path'].filter((k) => app[k] !== undefined && app[k] !== null);
+    if (keys.length !== 1) {
+      issues.push({
+        path: ['github', 'app'],
+        text: `expected exactly one of private_key or private_key_path, got ${keys.length === 0 ? 'neither' : 'both'}`,
+      });
+    }
+    if (github.token_env !== undefined) {
+      issues.push({
+        path: ['github', 'token_env'],
+        text: 'expected either token_env or app, got both (with app set, dispatches authenticate as the GitHub App)',
+      });
+    }
+  }
+
   if (!isRecord(data.beamlines)) return issues;
   for (const [id, beamline] of Object.entries(data.beamlines)) {
     if (!isRecord(beamline)) continue;

@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { BEAMLINE_ID } from '../beamline-id.js';
 import { gateRootPath } from '../paths.js';
 import { MissingEnv } from './env.js';
+import { globProblem } from '../watch/glob.js';
 
 /**
  * Absolute and normalised: `//` collapsed, `.` dropped, trailing `/` stripped (the legacy file writes
@@ -113,12 +114,33 @@ export const PruneRuleSchema = strict('a prune rule', {
   verify: z.enum(['size', 'hash']).default('size'),
 });
 
+/** A glob for watch.patterns / watch.ignore (src/watch/glob.ts): refused at load when it cannot compile. */
+const Glob = z.string({ error: 'a glob pattern like "*.h5"' }).superRefine((glob, ctx) => {
+  const problem = globProblem(glob);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `a valid glob pattern (${problem})`, input: glob });
+});
+
+/** The file watcher of a beamline (`splash watch`): what it dispatches and when a file counts as complete. */
+export const WatchSchema = strict('watch settings', {
+  /** GitHub's limit: 100 characters; the dispatch workflow's `types:` must list it. */
+  event_type: z
+    .string({ error: 'an event type like new_file_832' })
+    .regex(/^[A-Za-z0-9_.-]{1,100}$/, { error: 'an event type of up to 100 letters, digits, "_", "." and "-", like new_file_832' })
+    .optional(),
+  patterns: z.array(Glob, { error: 'a list of glob patterns' }).nullish(),
+  ignore: z.array(Glob, { error: 'a list of glob patterns' }).nullish(),
+  stable_seconds: z.number({ error: 'a number of seconds > 0' }).positive({ error: 'a number of seconds > 0' }).optional(),
+  batch_seconds: z.number({ error: 'a number of seconds >= 0' }).min(0, { error: 'a number of seconds >= 0' }).optional(),
+  rescan_seconds: z.number({ error: 'a number of seconds > 0' }).positive({ error: 'a number of seconds > 0' }).optional(),
+});
+
 export const BeamlineSchema = strict('beamline settings', {
   /** Stripped from paths the watcher sends (`/global/raw/p1/scan.h5` → `raw/p1/scan.h5`). */
   path_prefix: absolutePath('an absolute path prefix').optional(),
   move: z.array(MoveHopSchema).nullish(),
   prune: z.array(PruneRuleSchema).nullish(),
   runner_labels: z.array(z.string().min(1)).nullish(),
+  watch: WatchSchema.nullish(),
 });
 
 // ----- legacy layout (the Python system's config.yml) -----
@@ -169,6 +191,43 @@ export const GlobusSectionSchema = strict('the globus section', {
   stuck_grace_seconds: z.number({ error: 'a number of seconds >= 0' }).min(0, { error: 'a number of seconds >= 0' }).optional(),
 });
 
+/** A GitHub App that sends the dispatches (instead of a token): credentials are deferred ${ENV} references. */
+export const GitHubAppSchema = strict('a GitHub App', {
+  /** The App's client ID (Iv23…) or its numeric App ID: either is accepted as the JWT issuer. */
+  client_id: z.union([z.string().min(1), z.number().int().positive(), z.instanceof(MissingEnv)], {
+    error: 'the App\'s client ID or App ID, usually ${ENV_VAR}',
+  }),
+  /** The PEM private key itself (usually ${GITHUB_APP_PRIVATE_KEY}), or private_key_path: a file holding it. */
+  private_key: EnvStringSchema.optional(),
+  private_key_path: EnvStringSchema.optional(),
+  /** Default: looked up from the repository (GET /repos/{owner}/{repo}/installation). */
+  installation_id: z.number({ error: 'a whole number > 0' }).int({ error: 'a whole number > 0' }).positive({ error: 'a whole number > 0' }).optional(),
+});
+
+const PositiveSeconds = z.number({ error: 'a number of seconds > 0' }).positive({ error: 'a number of seconds > 0' });
+
+/** Where `splash dispatch`, `watch` and `reconcile` send repository_dispatch events, and how they authenticate. */
+export const GitHubSectionSchema = strict('the github section', {
+  repository: z
+    .string({ error: 'owner/name of the repository, like als-computing/splash-flows-ts' })
+    .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'owner/name of the repository, like als-computing/splash-flows-ts' }),
+  /** https://api.github.com; GitHub Enterprise Server: https://<host>/api/v3; tests: the simulator. */
+  api_url: ServiceUrl.optional(),
+  /** The environment variable holding a token (default GITHUB_TOKEN); not used when `app` is set. */
+  token_env: z
+    .string({ error: 'an environment variable name like GITHUB_TOKEN' })
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'an environment variable name like GITHUB_TOKEN' })
+    .optional(),
+  app: GitHubAppSchema.optional(),
+  /** Per request (default 30). */
+  timeout_seconds: PositiveSeconds.optional(),
+  /** Backoff after a failure: the first wait, doubling up to the longest (defaults 1 and 300). */
+  retry_first_seconds: PositiveSeconds.optional(),
+  retry_max_seconds: PositiveSeconds.optional(),
+  /** Retries of `splash dispatch` / `reconcile` before they give up (default 5); the watcher never gives up. */
+  max_retries: z.number({ error: 'a whole number >= 0' }).int({ error: 'a whole number >= 0' }).min(0, { error: 'a whole number >= 0' }).optional(),
+});
+
 export const ImagesSchema = z.record(z.string(), z.string({ error: 'an image reference (a string)' }), {
   error: 'a mapping of image names to image references',
 });
@@ -184,9 +243,10 @@ export const SectionsSchema = z.object({
   beamlines: z.record(BeamlineId, BeamlineSchema).nullish(),
   globus: GlobusSectionSchema.nullish(),
   scicat: z.record(z.string(), z.unknown(), { error: 'a mapping of SciCat settings' }).nullish(),
+  github: GitHubSectionSchema.nullish(),
 });
 
-export const FIXED_SECTIONS = ['endpoints', 'beamlines', 'globus', 'scicat', 'prefect'] as const;
+export const FIXED_SECTIONS = ['endpoints', 'beamlines', 'globus', 'scicat', 'github', 'prefect'] as const;
 /** Legacy: `hpss_alsdev: { root_path, uri, name }` is an HPSS endpoint named by its key. */
 export const HPSS_SECTION = /^hpss_/;
 /** Legacy: `harbor_images832`, `ghcr_images832`: container images for one beamline's jobs. */

@@ -18,6 +18,21 @@ export interface PruneRule {
   readonly verify: 'size' | 'hash';
 }
 
+/** A beamline's file watcher (`watch:`), defaults applied. Absent: src/watch/settings.ts derives the defaults. */
+export interface WatchSettings {
+  /** repository_dispatch event type; default `new_file_<digits of the id>` (8.3.2 → new_file_832). */
+  readonly event_type: string;
+  /** Only files matching one of these globs are dispatched; empty = all (temporary and hidden never). */
+  readonly patterns: readonly string[];
+  readonly ignore: readonly string[];
+  /** A file is complete when its size and mtime stayed the same this long. */
+  readonly stable_seconds: number;
+  /** Files that become complete within this long of the first one go out in one dispatch. */
+  readonly batch_seconds: number;
+  /** Full rescans of the folder, besides file-system events (which can be missed). */
+  readonly rescan_seconds: number;
+}
+
 export interface BeamlineSettings {
   /** "8.3.2" */
   readonly id: string;
@@ -26,6 +41,8 @@ export interface BeamlineSettings {
   readonly move: readonly MoveHop[];
   readonly prune: readonly PruneRule[];
   readonly runner_labels: readonly string[];
+  /** Only when config.yml has a `watch:` section for the beamline. */
+  readonly watch?: WatchSettings | undefined;
 }
 
 export interface GlobusApp {
@@ -45,6 +62,30 @@ export interface GlobusSettings {
   readonly pollMaxSeconds: number;
 }
 
+export interface GitHubApp {
+  /** Client ID or App ID (the JWT issuer). */
+  readonly client_id: EnvString;
+  readonly private_key: EnvString | undefined;
+  readonly private_key_path: EnvString | undefined;
+  readonly installation_id: number | undefined;
+}
+
+/** The `github:` section: where dispatches go and how they authenticate. */
+export interface GitHubSettings {
+  /** "owner/name" */
+  readonly repository: string;
+  readonly owner: string;
+  readonly repo: string;
+  readonly apiUrl: string;
+  /** Environment variable holding the token when no App is configured. */
+  readonly tokenEnv: string;
+  readonly app: GitHubApp | undefined;
+  readonly timeoutSeconds: number;
+  readonly retryFirstSeconds: number;
+  readonly retryMaxSeconds: number;
+  readonly maxRetries: number;
+}
+
 export interface SplashConfig {
   /** The file path as given, for messages. */
   readonly source: string;
@@ -55,6 +96,8 @@ export interface SplashConfig {
   /** Legacy `harbor_images832` / `ghcr_images832` sections, keyed by the section name. */
   readonly images: ReadonlyMap<string, Readonly<Record<string, string>>>;
   readonly scicat: Readonly<Record<string, unknown>> | undefined;
+  /** Undefined when config.yml has no `github:` section (only dispatch, watch and reconcile need it). */
+  readonly github: GitHubSettings | undefined;
   /** "config.yml:14:21" for a key path, falling back to the nearest existing parent, or just the file name. */
   locate(keyPath: readonly (string | number)[]): string;
 }

@@ -1,9 +1,9 @@
 import type { GlobusSettings } from '../config/index.js';
 import type { GlobusEndpoint } from '../endpoints.js';
 import { configError, SplashError } from '../errors.js';
-import { deleteDocument, GlobusApiError, parseGlobusTime, safeLabel, type TransferClient } from '../globus/index.js';
+import { deleteDocument, parseGlobusTime, safeLabel, type TransferClient } from '../globus/index.js';
 import type { StepContext } from '../run/context.js';
-import { listFolder, waitForTask } from '../transfer/globus.js';
+import { listFolder, requireRoot, waitForTask } from '../transfer/globus.js';
 import type { PrunedFile, PruneReport } from './report.js';
 
 export interface GlobusPruneOptions {
@@ -48,17 +48,7 @@ export async function checkGlobusPruneRoots(endpoint: GlobusEndpoint, check: Glo
     );
   }
   const c = await client();
-  for (const e of [endpoint, check]) {
-    try {
-      const st = await c.stat(e.uuid, e.root_path);
-      if (st.type !== 'dir') throw configError(`endpoint ${e.name}: root_path ${e.root_path} is not a folder on collection ${e.uuid}`);
-    } catch (err) {
-      if (err instanceof GlobusApiError && err.status === 404) {
-        throw configError(`endpoint ${e.name}: root_path ${e.root_path} does not exist on collection ${e.uuid}`, 'check the root_path in config.yml');
-      }
-      throw err;
-    }
-  }
+  for (const e of [endpoint, check]) await requireRoot(c, e);
 }
 
 /**
@@ -127,7 +117,7 @@ export async function pruneGlobus(endpoint: GlobusEndpoint, check: GlobusEndpoin
       const doc = deleteDocument({
         collection: endpoint.uuid,
         paths: batch.map((f) => `${prefix}/${f.rel}`),
-        label: safeLabel(`splash prune ${endpoint.name} ${batch.length} file(s)`),
+        label: safeLabel(`splash prune ${endpoint.name} ${batch.length} files`),
         recursive: false,
         ignoreMissing: true,
         notify: false,

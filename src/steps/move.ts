@@ -72,6 +72,9 @@ export async function moveStep(ctx: StepContext, input: MoveInput): Promise<Move
     if (!skip) for (const e of [from, to]) await requireReachable(e);
   }
   await checkSources(beamline, paths);
+  // Credentials for a Globus hop are resolved now, not when the hop is reached: a missing secret must stop
+  // the move before an earlier hop has copied anything.
+  if (planned.some((h) => !h.skip && (h.from.type === 'globus' || h.to.type === 'globus'))) await input.services.globus();
 
   const result: MoveResult = { relPaths: paths, moved: 0, hops: [] };
   try {

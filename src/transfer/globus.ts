@@ -1,6 +1,6 @@
 import type { GlobusSettings } from '../config/index.js';
 import type { GlobusEndpoint } from '../endpoints.js';
-import { stepError } from '../errors.js';
+import { configError, stepError } from '../errors.js';
 import {
   type FileDocument, GlobusApiError, parseGlobusTime, safeLabel, type TaskDocument, type TransferClient, transferDocument,
 } from '../globus/index.js';
@@ -45,6 +45,8 @@ export async function transferWithGlobus(
 ): Promise<CopyReport> {
   const { ctx, client } = opts;
   const report: CopyReport = { files: [], skipped: [], task: undefined };
+  // Globus would create a missing destination folder, even a mistyped root: both roots must exist first.
+  for (const e of [from, to]) await requireRoot(client, e);
   const sources = await listSources(client, from, rels, report.skipped);
   const pending: SourceFile[] = [];
   for (const f of await compareDestinations(client, to, sources)) {
@@ -57,7 +59,8 @@ export async function transferWithGlobus(
   }
 
   const first = rels[0] ?? '';
-  const label = safeLabel(`${opts.label} ${first.split('/').pop() ?? ''}${rels.length > 1 ? ` +${rels.length - 1} more` : ''}`);
+  // Globus labels allow few characters (no '+', '(', …): plain words survive safeLabel unchanged.
+  const label = safeLabel(`${opts.label} ${first.split('/').pop() ?? ''}${rels.length > 1 ? ` and ${rels.length - 1} more` : ''}`);
   const doc = transferDocument({
     source: from.uuid, destination: to.uuid, label,
     items: pending.map((f) => ({ source_path: joinInside(from.root_path, f.rel as RelPath), destination_path: joinInside(to.root_path, f.rel as RelPath) })),
@@ -86,6 +89,17 @@ export async function transferWithGlobus(
     ...report,
     task: { id: taskId, files: task.files_transferred ?? 0, bytes: task.bytes_transferred ?? 0, bytesPerSecond: task.effective_bytes_per_second ?? 0, seconds },
   };
+}
+
+/** An endpoint's root must be an existing folder on its collection (a 404 is a config mistake). */
+export async function requireRoot(client: TransferClient, e: GlobusEndpoint): Promise<void> {
+  try {
+    const st = await client.stat(e.uuid, e.root_path);
+    if (st.type === 'dir') return;
+  } catch (err) {
+    if (!(err instanceof GlobusApiError && err.status === 404)) throw err;
+  }
+  throw configError(`endpoint ${e.name}: root_path ${e.root_path} is not a folder on collection ${e.uuid}`, 'check the root_path in config.yml');
 }
 
 const parentOf = (rel: string): string => (rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '');

@@ -6,39 +6,11 @@ const require = __splashCreateRequire(import.meta.url);
 const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
-  GlobusApiError,
-  deleteDocument,
-  parseGlobusTime,
-  safeLabel,
-  transferDocument
-} from "./chunk-3ABKQI7E.js";
-import {
-  HASH_ALGORITHM,
-  hashFile
-} from "./chunk-Q6JBKXMH.js";
-import {
-  SweepLocator,
-  codeOf,
-  displayName,
-  gatePath,
   gateRootPath,
-  isPartialName,
-  joinInside,
-  partialNameFor,
-  relPathUnder,
-  removeStalePartials,
-  replicaProblem,
-  resolveInside,
-  safeJson,
-  walkTree
-} from "./chunk-FHAM6TUK.js";
+  safeJson
+} from "./chunk-MP2Y354X.js";
 import {
-  SplashError,
-  configError,
-  describeError,
-  pathError,
-  stepError,
-  usageError
+  configError
 } from "./chunk-3YRBBQBJ.js";
 import {
   __commonJS,
@@ -7377,6 +7349,25 @@ var require_dist = __commonJS({
   }
 });
 
+// src/watch/settings.ts
+var WATCH_DEFAULTS = { stable_seconds: 30, batch_seconds: 1, rescan_seconds: 30 };
+function defaultEventType(beamlineId) {
+  return `new_file_${beamlineId.replace(/\D/g, "")}`;
+}
+function completeWatchSettings(beamlineId, input = {}) {
+  return Object.freeze({
+    event_type: input.event_type ?? defaultEventType(beamlineId),
+    patterns: Object.freeze([...input.patterns ?? []]),
+    ignore: Object.freeze([...input.ignore ?? []]),
+    stable_seconds: input.stable_seconds ?? WATCH_DEFAULTS.stable_seconds,
+    batch_seconds: input.batch_seconds ?? WATCH_DEFAULTS.batch_seconds,
+    rescan_seconds: input.rescan_seconds ?? WATCH_DEFAULTS.rescan_seconds
+  });
+}
+function watchSettingsOf(settings) {
+  return settings.watch ?? completeWatchSettings(settings.id);
+}
+
 // src/config/load.ts
 import { readFile } from "node:fs/promises";
 
@@ -10973,7 +10964,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve2) {
+function isRecursive(inst, stack, resolve) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -10983,7 +10974,7 @@ function isRecursive(inst, stack, resolve2) {
   let result = NONE;
   const check = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve2);
+      const answer = isRecursive(child, stack, resolve);
       if (answer > result)
         result = answer;
     }
@@ -10994,7 +10985,7 @@ function isRecursive(inst, stack, resolve2) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -11058,7 +11049,7 @@ function isRecursive(inst, stack, resolve2) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve2 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -13992,6 +13983,107 @@ function _instanceof(cls, params = {}) {
 // src/beamline-id.ts
 var BEAMLINE_ID = /^\d+(\.\d+)+$/;
 
+// src/watch/glob.ts
+function globToRegExp(glob, opts = {}) {
+  if (glob === "") throw new Error("an empty pattern matches nothing");
+  let out = "";
+  const braces = [];
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob.charAt(i);
+    switch (c) {
+      case "\\": {
+        const next = glob.charAt(i + 1);
+        if (next === "") throw new Error('a pattern ends with a lone "\\"');
+        out += escapeRegExp(next);
+        i++;
+        break;
+      }
+      case "*": {
+        if (glob.charAt(i + 1) === "*") {
+          const atStart = i === 0 || glob.charAt(i - 1) === "/";
+          const next = glob.charAt(i + 2);
+          if (atStart && next === "/") {
+            out += "(?:[^/]+/)*";
+            i += 2;
+          } else if (atStart && next === "") {
+            out += ".*";
+            i += 1;
+          } else {
+            out += "[^/]*";
+            i += 1;
+          }
+        } else {
+          out += "[^/]*";
+        }
+        break;
+      }
+      case "?":
+        out += "[^/]";
+        break;
+      case "[": {
+        const end = glob.indexOf("]", i + 2);
+        if (end < 0) throw new Error(`an unclosed "[" at position ${i + 1}`);
+        let body = glob.slice(i + 1, end);
+        const negate = body.startsWith("!") || body.startsWith("^");
+        if (negate) body = body.slice(1);
+        if (body === "") throw new Error(`an empty class "[]" at position ${i + 1}`);
+        const cls = body.replace(/[\\\]^]/g, (m) => `\\${m}`);
+        out += negate ? `[^/${cls}]` : `[${cls}]`;
+        i = end;
+        break;
+      }
+      case "{":
+        braces.push(0);
+        out += "(?:";
+        break;
+      case ",":
+        if (braces.length > 0) {
+          braces[braces.length - 1] = (braces.at(-1) ?? 0) + 1;
+          out += "|";
+        } else {
+          out += ",";
+        }
+        break;
+      case "}":
+        if (braces.length > 0) {
+          braces.pop();
+          out += ")";
+        } else {
+          out += "\\}";
+        }
+        break;
+      default:
+        out += escapeRegExp(c);
+    }
+  }
+  if (braces.length > 0) throw new Error('an unclosed "{"');
+  return new RegExp(`^${out}$`, opts.nocase ? "i" : "");
+}
+function escapeRegExp(c) {
+  return /[.*+?^${}()|[\]\\/]/.test(c) ? `\\${c}` : c;
+}
+function globProblem(glob) {
+  try {
+    globToRegExp(glob);
+    return void 0;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+function globMatcher(globs, opts = {}) {
+  const full = [];
+  const name = [];
+  for (const g of globs) {
+    const anchored = g.startsWith("/") ? g.slice(1) : g;
+    (g.includes("/") ? full : name).push(globToRegExp(anchored, opts));
+  }
+  if (full.length === 0 && name.length === 0) return () => false;
+  return (rel) => {
+    const base = rel.slice(rel.lastIndexOf("/") + 1);
+    return name.some((r) => r.test(base)) || full.some((r) => r.test(rel));
+  };
+}
+
 // src/config/schema.ts
 function normaliseAbsolutePath(raw) {
   if (/[\u0000-\u001f\u007f]/.test(raw)) return { expected: "an absolute path without control characters" };
@@ -14065,12 +14157,26 @@ var PruneRuleSchema = strict("a prune rule", {
   check: EndpointName,
   verify: _enum(["size", "hash"]).default("size")
 });
+var Glob = string2({ error: 'a glob pattern like "*.h5"' }).superRefine((glob, ctx) => {
+  const problem = globProblem(glob);
+  if (problem !== void 0) ctx.addIssue({ code: "custom", message: `a valid glob pattern (${problem})`, input: glob });
+});
+var WatchSchema = strict("watch settings", {
+  /** GitHub's limit: 100 characters; the dispatch workflow's `types:` must list it. */
+  event_type: string2({ error: "an event type like new_file_832" }).regex(/^[A-Za-z0-9_.-]{1,100}$/, { error: 'an event type of up to 100 letters, digits, "_", "." and "-", like new_file_832' }).optional(),
+  patterns: array(Glob, { error: "a list of glob patterns" }).nullish(),
+  ignore: array(Glob, { error: "a list of glob patterns" }).nullish(),
+  stable_seconds: number2({ error: "a number of seconds > 0" }).positive({ error: "a number of seconds > 0" }).optional(),
+  batch_seconds: number2({ error: "a number of seconds >= 0" }).min(0, { error: "a number of seconds >= 0" }).optional(),
+  rescan_seconds: number2({ error: "a number of seconds > 0" }).positive({ error: "a number of seconds > 0" }).optional()
+});
 var BeamlineSchema = strict("beamline settings", {
   /** Stripped from paths the watcher sends (`/global/raw/p1/scan.h5` → `raw/p1/scan.h5`). */
   path_prefix: absolutePath("an absolute path prefix").optional(),
   move: array(MoveHopSchema).nullish(),
   prune: array(PruneRuleSchema).nullish(),
-  runner_labels: array(string2().min(1)).nullish()
+  runner_labels: array(string2().min(1)).nullish(),
+  watch: WatchSchema.nullish()
 });
 var LegacyGlobusEndpointSchema = strict("a globus endpoint", {
   root_path: RootPath,
@@ -14107,6 +14213,33 @@ var GlobusSectionSchema = strict("the globus section", {
   /** How long a task may keep failing on FILE_NOT_FOUND / PERMISSION_DENIED before it is cancelled. */
   stuck_grace_seconds: number2({ error: "a number of seconds >= 0" }).min(0, { error: "a number of seconds >= 0" }).optional()
 });
+var GitHubAppSchema = strict("a GitHub App", {
+  /** The App's client ID (Iv23…) or its numeric App ID: either is accepted as the JWT issuer. */
+  client_id: union([string2().min(1), number2().int().positive(), _instanceof(MissingEnv)], {
+    error: "the App's client ID or App ID, usually ${ENV_VAR}"
+  }),
+  /** The PEM private key itself (usually ${GITHUB_APP_PRIVATE_KEY}), or private_key_path: a file holding it. */
+  private_key: EnvStringSchema.optional(),
+  private_key_path: EnvStringSchema.optional(),
+  /** Default: looked up from the repository (GET /repos/{owner}/{repo}/installation). */
+  installation_id: number2({ error: "a whole number > 0" }).int({ error: "a whole number > 0" }).positive({ error: "a whole number > 0" }).optional()
+});
+var PositiveSeconds = number2({ error: "a number of seconds > 0" }).positive({ error: "a number of seconds > 0" });
+var GitHubSectionSchema = strict("the github section", {
+  repository: string2({ error: "owner/name of the repository, like als-computing/splash-flows-ts" }).regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: "owner/name of the repository, like als-computing/splash-flows-ts" }),
+  /** https://api.github.com; GitHub Enterprise Server: https://<host>/api/v3; tests: the simulator. */
+  api_url: ServiceUrl.optional(),
+  /** The environment variable holding a token (default GITHUB_TOKEN); not used when `app` is set. */
+  token_env: string2({ error: "an environment variable name like GITHUB_TOKEN" }).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "an environment variable name like GITHUB_TOKEN" }).optional(),
+  app: GitHubAppSchema.optional(),
+  /** Per request (default 30). */
+  timeout_seconds: PositiveSeconds.optional(),
+  /** Backoff after a failure: the first wait, doubling up to the longest (defaults 1 and 300). */
+  retry_first_seconds: PositiveSeconds.optional(),
+  retry_max_seconds: PositiveSeconds.optional(),
+  /** Retries of `splash dispatch` / `reconcile` before they give up (default 5); the watcher never gives up. */
+  max_retries: number2({ error: "a whole number >= 0" }).int({ error: "a whole number >= 0" }).min(0, { error: "a whole number >= 0" }).optional()
+});
 var ImagesSchema = record(string2(), string2({ error: "an image reference (a string)" }), {
   error: "a mapping of image names to image references"
 });
@@ -14114,9 +14247,10 @@ var SectionsSchema = object({
   endpoints: record(EndpointName, EndpointSchema).nullish(),
   beamlines: record(BeamlineId, BeamlineSchema).nullish(),
   globus: GlobusSectionSchema.nullish(),
-  scicat: record(string2(), unknown(), { error: "a mapping of SciCat settings" }).nullish()
+  scicat: record(string2(), unknown(), { error: "a mapping of SciCat settings" }).nullish(),
+  github: GitHubSectionSchema.nullish()
 });
-var FIXED_SECTIONS = ["endpoints", "beamlines", "globus", "scicat", "prefect"];
+var FIXED_SECTIONS = ["endpoints", "beamlines", "globus", "scicat", "github", "prefect"];
 var HPSS_SECTION = /^hpss_/;
 var IMAGES_SECTION = /^(harbor|ghcr)_images/;
 var TOP_LEVEL_KEYS = `${FIXED_SECTIONS.join(", ")}, hpss_<name>, harbor_images<suffix>, ghcr_images<suffix>`;
@@ -14152,12 +14286,12 @@ function checkReferences(data, positions) {
     }
   }
   const names = [...defined.keys()].sort();
-  const known2 = names.length > 0 ? `one of the defined endpoints (${names.join(", ")})` : "a defined endpoint (none are defined)";
+  const known = names.length > 0 ? `one of the defined endpoints (${names.join(", ")})` : "a defined endpoint (none are defined)";
   const reference = (owner, key, path) => {
     const value = owner[key];
     if (typeof value !== "string") return void 0;
     if (!defined.has(value)) {
-      issues.push({ path: [...path, key], text: `expected ${known2}, got ${describeValue(value)}` });
+      issues.push({ path: [...path, key], text: `expected ${known}, got ${describeValue(value)}` });
       return void 0;
     }
     return value;
@@ -14169,6 +14303,23 @@ function checkReferences(data, positions) {
       issues.push({
         path: ["globus", "app"],
         text: `expected ${apps.length > 0 ? `one of the globus_apps (${apps.join(", ")})` : "a name from globus_apps (none are defined)"}, got ${describeValue(globus.app)}`
+      });
+    }
+  }
+  const github = data.github;
+  if (isRecord(github) && isRecord(github.app)) {
+    const app = github.app;
+    const keys = ["private_key", "private_key_path"].filter((k) => app[k] !== void 0 && app[k] !== null);
+    if (keys.length !== 1) {
+      issues.push({
+        path: ["github", "app"],
+        text: `expected exactly one of private_key or private_key_path, got ${keys.length === 0 ? "neither" : "both"}`
+      });
+    }
+    if (github.token_env !== void 0) {
+      issues.push({
+        path: ["github", "token_env"],
+        text: "expected either token_env or app, got both (with app set, dispatches authenticate as the GitHub App)"
       });
     }
   }
@@ -14404,7 +14555,9 @@ function buildConfig(source, sections, hpss, images, positions) {
         path_prefix: b.path_prefix,
         move: Object.freeze((b.move ?? []).map((hop) => freeze({ ...hop }))),
         prune: Object.freeze((b.prune ?? []).map((rule) => freeze({ ...rule }))),
-        runner_labels: Object.freeze([...b.runner_labels ?? []])
+        runner_labels: Object.freeze([...b.runner_labels ?? []]),
+        // Only when written: a beamline without it gets the same defaults from watchSettingsOf().
+        watch: b.watch ? completeWatchSettings(id, b.watch) : void 0
       })
     );
   }
@@ -14417,11 +14570,34 @@ function buildConfig(source, sections, hpss, images, positions) {
     app: g?.app,
     authUrl: g?.auth_url ?? "https://auth.globus.org",
     transferUrl: g?.transfer_url ?? "https://transfer.api.globus.org",
-    waitTimeoutMinutes: g?.wait_timeout_minutes ?? 720,
+    waitTimeoutMinutes: g?.wait_timeout_minutes ?? 100,
     stuckGraceSeconds: g?.stuck_grace_seconds ?? 600,
     pollFirstSeconds: g?.poll_first_seconds ?? 2,
     pollMaxSeconds: g?.poll_max_seconds ?? 60
   });
+  const gh = sections.github;
+  let github;
+  if (gh) {
+    const [owner = "", repo = ""] = gh.repository.split("/");
+    const app = gh.app;
+    github = freeze({
+      repository: gh.repository,
+      owner,
+      repo,
+      apiUrl: gh.api_url ?? "https://api.github.com",
+      tokenEnv: gh.token_env ?? "GITHUB_TOKEN",
+      app: app ? freeze({
+        client_id: typeof app.client_id === "number" ? String(app.client_id) : app.client_id,
+        private_key: app.private_key,
+        private_key_path: app.private_key_path,
+        installation_id: app.installation_id
+      }) : void 0,
+      timeoutSeconds: gh.timeout_seconds ?? 30,
+      retryFirstSeconds: gh.retry_first_seconds ?? 1,
+      retryMaxSeconds: gh.retry_max_seconds ?? 300,
+      maxRetries: gh.max_retries ?? 5
+    });
+  }
   return freeze({
     source,
     endpoints,
@@ -14430,6 +14606,7 @@ function buildConfig(source, sections, hpss, images, positions) {
     globus,
     images,
     scicat: sections.scicat ? freeze({ ...sections.scicat }) : void 0,
+    github,
     locate: (keyPath) => positions.locate(keyPath)
   });
 }
@@ -14459,177 +14636,6 @@ async function loadConfig(file, env = process.env) {
   return parseConfig(text, file, env);
 }
 
-// src/services.ts
-function createServices(config2, ctx) {
-  let globus;
-  return {
-    globusSettings: config2.globus,
-    globus: () => globus ??= connectGlobus(config2, ctx)
-  };
-}
-async function connectGlobus(config2, ctx) {
-  const names = [...config2.globusApps.keys()];
-  const name = config2.globus.app ?? names[0];
-  const app = name === void 0 ? void 0 : config2.globusApps.get(name);
-  if (!app || name === void 0) {
-    throw configError(
-      `a Globus transfer needs credentials, but ${config2.source} has no globus.globus_apps`,
-      "add globus: { globus_apps: { <name>: { client_id: ${GLOBUS_CLIENT_ID}, client_secret: ${GLOBUS_CLIENT_SECRET} } } } (see docs/config.md)"
-    );
-  }
-  const mask = (s) => {
-    ctx.mask(s);
-  };
-  const clientId = resolveEnv(app.client_id, { secret: true, mask });
-  const clientSecret = resolveEnv(app.client_secret, { secret: true, mask });
-  const { TransferClient } = await import("./globus-M2LQG32N.js");
-  return new TransferClient({ authUrl: config2.globus.authUrl, transferUrl: config2.globus.transferUrl, clientId, clientSecret, mask });
-}
-
-// src/run/inputs.ts
-function parsePathList(raw, field) {
-  const text = raw.trim();
-  if (text === "") throw usageError(`${field}: no paths given`, "pass one path per line or a JSON array of strings");
-  if (text.startsWith("[")) {
-    let parsed;
-    try {
-      parsed = JSON.parse(text);
-    } catch (err) {
-      throw usageError(`${field}: looks like a JSON array but does not parse (${describeError(err)})`, "pass one path per line or a valid JSON array of strings");
-    }
-    if (!Array.isArray(parsed) || parsed.length === 0) throw usageError(`${field}: expected a non-empty JSON array of strings`);
-    return parsed.map((p, i) => {
-      if (typeof p !== "string") throw usageError(`${field}[${i}]: expected a string, got ${JSON.stringify(p)}`);
-      return p;
-    });
-  }
-  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
-}
-function parseBeamlineId(raw, field) {
-  if (!BEAMLINE_ID.test(raw)) throw usageError(`${field}: expected a beamline id like 8.3.2, got ${JSON.stringify(raw)}`);
-  return raw;
-}
-
-// src/steps/chain.ts
-var unavailable = (name, why) => ({ kind: "unavailable", name, why });
-async function runChain(ctx, beamline, paths, steps, services) {
-  const units = beamline.dispatchShape === "list" ? [{ label: `${paths.length} file(s)`, paths }] : paths.map((p) => ({ label: p, paths: [p] }));
-  const outcomes = [];
-  let failed;
-  for (const unit of units) {
-    for (const step of steps) {
-      if (failed) {
-        outcomes.push({ unit: unit.label, step: step.name, status: "not run", detail: "an earlier step failed" });
-        continue;
-      }
-      if (step.kind === "unavailable") {
-        ctx.warn(`${step.name}: not configured — ${step.why}`);
-        outcomes.push({ unit: unit.label, step: step.name, status: "not configured", detail: step.why });
-        continue;
-      }
-      try {
-        const detail = await step.run(ctx, unit.paths, services);
-        outcomes.push({ unit: unit.label, step: step.name, status: "ok", detail });
-      } catch (err) {
-        failed = err instanceof Error ? err : new Error(String(err));
-        const status = err instanceof SplashError && err.kind === "not-configured" ? "not configured" : "failed";
-        ctx.error(`${step.name} ${status === "failed" ? "failed" : "is not configured"} for ${unit.label}: ${describeError(err)}`);
-        outcomes.push({ unit: unit.label, step: step.name, status, detail: describeError(err) });
-      }
-    }
-  }
-  ctx.summary.heading(`Dispatch · beamline ${beamline.id} (${beamline.title})`, 2);
-  ctx.summary.table(["file", "step", "status", "detail"], outcomes.map((o) => [o.unit, o.step, o.status, o.detail]));
-  if (failed) {
-    ctx.summary.text(`**The chain stopped at the first failure.** Fix the cause above, then run the dispatch again: finished copies are verified and kept, so a re-run only does what is missing.`);
-    if (failed instanceof SplashError) throw failed;
-    throw new SplashError("step", `dispatch for beamline ${beamline.id} failed: ${failed.message}`);
-  }
-  return { ok: true, outcomes };
-}
-
-// src/steps/move.ts
-import { stat as stat2 } from "node:fs/promises";
-
-// src/run/format.ts
-var UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-function scaled(n, suffix = "") {
-  if (!Number.isFinite(n)) return "n/a";
-  const sign = n < 0 ? "-" : "";
-  let value = Math.abs(n);
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  if (unit === 0) return `${sign}${String(Math.round(value))} B${suffix}`;
-  let text = value < 99.95 ? value.toFixed(1) : value.toFixed(0);
-  if (Number(text) >= 1024 && unit < UNITS.length - 1) {
-    unit++;
-    text = (value / 1024).toFixed(1);
-  }
-  return `${sign}${text} ${UNITS[unit] ?? "?"}${suffix}`;
-}
-function formatBytes(n) {
-  return scaled(n);
-}
-function formatRate(bytesPerSecond) {
-  return scaled(bytesPerSecond, "/s");
-}
-var pad2 = (n) => String(n).padStart(2, "0");
-function formatDuration(seconds) {
-  if (!Number.isFinite(seconds)) return "n/a";
-  if (seconds < 0) return `-${formatDuration(-seconds)}`;
-  const ms = Math.round(seconds * 1e3);
-  if (ms < 1e3) return `${String(ms)} ms`;
-  const tenths = Math.round(seconds * 10) / 10;
-  if (tenths < 60) return `${tenths.toFixed(1)} s`;
-  const whole = Math.round(seconds);
-  const s = whole % 60;
-  const m = Math.floor(whole / 60) % 60;
-  const h = Math.floor(whole / 3600) % 24;
-  const d = Math.floor(whole / 86400);
-  if (d > 0) return `${String(d)}d ${pad2(h)}h`;
-  if (h > 0) return `${String(h)}h ${pad2(m)}m ${pad2(s)}s`;
-  return `${String(m)}m ${pad2(s)}s`;
-}
-function percentOf(done, total) {
-  if (!(total > 0)) return void 0;
-  return Math.min(100, Math.max(0, done / total * 100));
-}
-function describeProgress(done, total, elapsedSeconds) {
-  const parts = [];
-  const pct = percentOf(done, total);
-  parts.push(pct === void 0 ? formatBytes(done) : `${formatBytes(done)} / ${formatBytes(total)} (${String(Math.floor(pct))}%)`);
-  if (elapsedSeconds > 0 && done > 0) {
-    const rate = done / elapsedSeconds;
-    parts.push(formatRate(rate));
-    if (pct !== void 0 && done < total) parts.push(`ETA ${formatDuration((total - done) / rate)}`);
-  }
-  return parts.join(", ");
-}
-function describeDone(done, total, elapsedSeconds) {
-  const amount = total > 0 && done < total ? `${formatBytes(done)} of ${formatBytes(total)}` : formatBytes(done);
-  const rate = elapsedSeconds > 0 && done > 0 ? ` (${formatRate(done / elapsedSeconds)})` : "";
-  return `${amount} in ${formatDuration(Math.max(0, elapsedSeconds))}${rate}`;
-}
-function addSecret(secrets, secret) {
-  const added = [];
-  const candidates = [secret, ...secret.includes("\n") ? secret.split(/\r?\n/).map((l) => l.trim()) : []];
-  for (const value of candidates) {
-    if (value === "" || secrets.has(value)) continue;
-    secrets.add(value);
-    added.push(value);
-  }
-  return added;
-}
-function maskSecrets(text, secrets) {
-  const list = [...secrets].filter((s) => s !== "").sort((a, b) => b.length - a.length);
-  let out = text;
-  for (const secret of list) out = out.split(secret).join("***");
-  return out;
-}
-
 // src/endpoints.ts
 function describeEndpoint(e) {
   switch (e.type) {
@@ -14642,1369 +14648,11 @@ function describeEndpoint(e) {
   }
 }
 
-// src/transfer/filesystem.ts
-import { copyFile, link, lstat, mkdir, open as open2, rename, rm, stat, unlink, utimes } from "node:fs/promises";
-import { basename, dirname } from "node:path";
-async function copyBetweenFilesystems(from, to, rel, opts) {
-  const srcAbs = await resolveInside(from.root_path, rel, { mustExist: true, field: `${from.name}:${rel}` });
-  const st = await stat(srcAbs);
-  const report = { files: [], skipped: [], task: void 0 };
-  if (st.isFile()) {
-    if (isPartialName(basename(rel))) throw stepError(`${from.name}:${rel} is an unfinished copy (.splash-partial), not data; not moved`);
-    report.files.push(await copyOneFile(from, to, rel, opts));
-    return report;
-  }
-  if (!st.isDirectory()) throw stepError(`${from.name}:${rel} is neither a file nor a folder; nothing copied`);
-  for (const entry of walkTree(from.root_path, rel)) {
-    if (entry.kind === "skipped") report.skipped.push({ rel: entry.rel, reason: entry.reason });
-    else if (entry.kind === "file" && isPartialName(basename(entry.rel))) {
-      report.skipped.push({ rel: entry.rel, reason: "an unfinished copy (.splash-partial), not data" });
-    } else if (entry.kind === "file") {
-      let fileRel;
-      try {
-        fileRel = relPathUnder(from.root_path, entry.abs);
-      } catch (err) {
-        report.skipped.push({ rel: entry.rel, reason: `name refused by the path gate: ${err instanceof Error ? err.message : String(err)}` });
-        continue;
-      }
-      report.files.push(await copyOneFile(from, to, fileRel, opts));
-    }
-  }
-  return report;
-}
-async function copyOneFile(from, to, rel, opts) {
-  const { ctx } = opts;
-  const src = await resolveInside(from.root_path, rel, { mustExist: true, field: `${from.name}:${rel}` });
-  const dst = await resolveInside(to.root_path, rel, { field: `${to.name}:${rel}` });
-  const before = await stat(src);
-  const existing = await lstatOrUndefined(dst);
-  if (existing) return compareExisting(src, dst, before, existing, rel, to);
-  await mkdir(dirname(dst), { recursive: true });
-  await resolveInside(to.root_path, rel, { field: `${to.name}:${rel}` });
-  await removeStalePartials(dst);
-  const tmp = partialNameFor(dst);
-  const progress = ctx.progress(`${from.name} → ${to.name}: ${rel}`, before.size);
-  const poll = setInterval(() => {
-    stat(tmp).then((s) => {
-      progress.update(s.size);
-    }, () => void 0);
-  }, 250);
-  let srcHash;
-  await (await open2(tmp, "wx")).close();
-  const { hashGrowingFile } = await import("./hash-growing-PVSKMBQJ.js");
-  const dstHasher = hashGrowingFile(tmp);
-  try {
-    [srcHash] = await Promise.all([hashFile(src), copyFile(src, tmp)]);
-  } catch (err) {
-    dstHasher.abort();
-    await rm(tmp, { force: true });
-    throw stepError(`copy of ${rel} from ${from.name} to ${to.name} failed: ${codeOf(err)}`);
-  } finally {
-    clearInterval(poll);
-  }
-  progress.update(before.size);
-  progress.done();
-  try {
-    const after = await stat(src);
-    if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || srcHash.bytes !== before.size) {
-      throw stepError(
-        `${from.name}:${rel} changed while it was being copied; not moved`,
-        "the beamline may still be writing it: run the move again once the file is complete"
-      );
-    }
-    await utimes(tmp, before.atime, before.mtime);
-    const [dstHash] = await Promise.all([dstHasher.finish(srcHash.bytes), opts.fsync === false ? void 0 : fsyncPath(tmp)]);
-    if (dstHash.bytes !== before.size || dstHash.digest !== srcHash.digest) {
-      throw stepError(`verification of ${rel} at ${to.name} failed: the copy does not match the source (size or content hash); nothing was renamed`);
-    }
-    if (!await publish(tmp, dst)) {
-      await rm(tmp, { force: true });
-      const now = await lstat(dst);
-      return await compareExisting(src, dst, before, now, rel, to);
-    }
-    if (opts.fsync !== false) await fsyncPath(dirname(dst));
-  } catch (err) {
-    dstHasher.abort();
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  return { rel, status: "copied", bytes: before.size, checksum: srcHash.digest };
-}
-async function compareExisting(src, dst, srcStat, dstStat, rel, to) {
-  if (!dstStat.isFile()) throw stepError(`${to.name}:${rel} exists and is not a regular file; not overwritten`);
-  if (dstStat.size !== srcStat.size) {
-    throw stepError(
-      `${to.name}:${rel} already exists with a different size (${dstStat.size} bytes, source ${srcStat.size}); not overwritten`,
-      "find out which copy is right; move or delete the wrong one by hand, then run the move again"
-    );
-  }
-  const [a, b] = await Promise.all([hashFile(src), hashFile(dst)]);
-  if (a.digest !== b.digest) {
-    throw stepError(
-      `${to.name}:${rel} already exists with different content (content hash differs); not overwritten`,
-      "find out which copy is right; move or delete the wrong one by hand, then run the move again"
-    );
-  }
-  return { rel, status: "identical", bytes: srcStat.size, checksum: a.digest };
-}
-async function publish(tmp, dst) {
-  try {
-    await link(tmp, dst);
-    await unlink(tmp);
-    return true;
-  } catch (err) {
-    const code = codeOf(err);
-    if (code === "EEXIST") return false;
-    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "EXDEV") throw err;
-  }
-  try {
-    await (await open2(dst, "wx")).close();
-  } catch (err) {
-    if (codeOf(err) === "EEXIST") return false;
-    throw err;
-  }
-  await rename(tmp, dst);
-  return true;
-}
-async function fsyncPath(path) {
-  const fh = await open2(path, "r");
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-async function lstatOrUndefined(path) {
-  try {
-    return await lstat(path);
-  } catch (err) {
-    if (codeOf(err) === "ENOENT") return void 0;
-    throw err;
-  }
-}
-
-// src/transfer/globus.ts
-var STUCK = /* @__PURE__ */ new Set(["FILE_NOT_FOUND", "PERMISSION_DENIED"]);
-async function transferWithGlobus(from, to, rels, opts) {
-  const { ctx, client } = opts;
-  const sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-  const kinds = await sourceKinds(client, from, rels);
-  const items = rels.map((rel) => ({
-    source_path: joinInside(from.root_path, rel),
-    destination_path: joinInside(to.root_path, rel),
-    recursive: kinds.get(rel)?.type === "dir" ? true : void 0
-  }));
-  const first = rels[0] ?? "";
-  const label = safeLabel(`${opts.label} ${first.split("/").pop() ?? ""}${rels.length > 1 ? ` +${rels.length - 1} more` : ""}`);
-  const doc = transferDocument({
-    source: from.uuid,
-    destination: to.uuid,
-    items,
-    label,
-    syncLevel: "checksum",
-    verifyChecksum: true,
-    preserveTimestamp: true,
-    notify: false
-  });
-  const submitted = await client.submitTransfer(doc);
-  const taskId = submitted.task_id;
-  ctx.info(`Globus task ${taskId} submitted: ${rels.length} path(s) ${from.name} → ${to.name}${submitted.code === "Duplicate" ? " (already submitted by an earlier attempt)" : ""}`);
-  const task = await waitForTask(client, taskId, opts, sleep);
-  const copied = /* @__PURE__ */ new Set();
-  const prefix = to.root_path === "/" ? "/" : `${to.root_path}/`;
-  for await (const t of client.successfulTransfers(taskId)) {
-    if (t.destination_path?.startsWith(prefix)) copied.add(t.destination_path.slice(prefix.length));
-  }
-  const files = rels.map((rel) => {
-    const k = kinds.get(rel);
-    const isCopied = k?.type === "dir" ? [...copied].some((c) => c.startsWith(`${rel}/`)) : copied.has(rel);
-    return { rel, status: isCopied ? "copied" : "identical", bytes: k?.size ?? 0, checksum: void 0 };
-  });
-  const seconds = taskSeconds(task);
-  ctx.info(
-    `Globus task ${taskId} SUCCEEDED: ${task.files_transferred ?? 0} file(s) transferred, ${task.files_skipped ?? 0} already in sync, ${formatBytes(task.bytes_transferred ?? 0)} in ${formatDuration(seconds)} (${formatRate(task.effective_bytes_per_second ?? 0)})`
-  );
-  return {
-    files,
-    skipped: [],
-    task: { id: taskId, files: task.files_transferred ?? 0, bytes: task.bytes_transferred ?? 0, bytesPerSecond: task.effective_bytes_per_second ?? 0, seconds }
-  };
-}
-async function sourceKinds(client, from, rels) {
-  const byParent = /* @__PURE__ */ new Map();
-  for (const rel of rels) {
-    const cut = rel.lastIndexOf("/");
-    const parent = cut < 0 ? "" : rel.slice(0, cut);
-    const list = byParent.get(parent) ?? [];
-    list.push(rel);
-    byParent.set(parent, list);
-  }
-  const kinds = /* @__PURE__ */ new Map();
-  for (const [parent, children] of byParent) {
-    const dir = parent === "" ? from.root_path : joinInside(from.root_path, parent);
-    const wanted = new Set(children.map((c) => c.slice(parent === "" ? 0 : parent.length + 1)));
-    try {
-      for await (const entry of client.ls(from.uuid, dir)) {
-        if (wanted.has(entry.name)) kinds.set(parent === "" ? entry.name : `${parent}/${entry.name}`, { type: entry.type, size: entry.size });
-      }
-    } catch (err) {
-      if (err instanceof GlobusApiError && err.status === 404) throw stepError(`${from.name}: folder ${dir} does not exist; nothing was submitted`);
-      throw err;
-    }
-    const missing = children.filter((c) => !kinds.has(c));
-    if (missing.length > 0) {
-      throw stepError(`${from.name}: ${missing.length} path(s) do not exist, e.g. ${missing[0] ?? ""}; nothing was submitted`, "check the paths the watcher sent, then dispatch again");
-    }
-  }
-  return kinds;
-}
-async function waitForTask(client, taskId, opts, sleep) {
-  const { ctx, settings } = opts;
-  const deadline = Date.now() + settings.waitTimeoutMinutes * 6e4;
-  let delay = settings.pollFirstSeconds * 1e3;
-  let lastNice;
-  let stuckSince;
-  for (; ; ) {
-    const task = await client.getTask(taskId);
-    if (task.nice_status !== lastNice) {
-      if (task.status === "ACTIVE") ctx.info(`Globus task ${taskId}: ${task.nice_status ?? "active"} (${task.files_transferred ?? 0}/${task.files ?? "?"} files, ${formatBytes(task.bytes_transferred ?? 0)})`);
-      lastNice = task.nice_status;
-    }
-    if (task.status === "SUCCEEDED") return task;
-    if (task.status === "FAILED") {
-      const why = task.fatal_error ? `${task.fatal_error.code}: ${task.fatal_error.description}` : await lastErrorEvent(client, taskId);
-      throw stepError(`Globus task ${taskId} FAILED — ${why}`, `see https://app.globus.org/activity/${taskId}; fix the cause and dispatch again`);
-    }
-    if (task.status === "INACTIVE") {
-      throw stepError(
-        `Globus task ${taskId} is INACTIVE (suspended: ${task.nice_status ?? "needs attention"}); it was left as it is`,
-        `resume or cancel it at https://app.globus.org/activity/${taskId} (often an endpoint's credentials expired), then dispatch again`
-      );
-    }
-    if (task.nice_status && STUCK.has(task.nice_status)) {
-      stuckSince ??= Date.now();
-      if (Date.now() - stuckSince >= settings.stuckGraceSeconds * 1e3) {
-        const events = await lastErrorEvent(client, taskId);
-        await client.cancelTask(taskId);
-        throw stepError(`Globus task ${taskId} kept failing with ${task.nice_status} for ${settings.stuckGraceSeconds} s and was cancelled — ${events}`, "check the paths and the permissions on both collections, then dispatch again");
-      }
-    } else {
-      stuckSince = void 0;
-    }
-    if (Date.now() + delay > deadline) {
-      throw stepError(
-        `Globus task ${taskId} is still running after ${settings.waitTimeoutMinutes} min; it was left running`,
-        `watch it at https://app.globus.org/activity/${taskId}; a later dispatch of the same files is safe (sync level checksum)`
-      );
-    }
-    await sleep(delay);
-    delay = Math.min(settings.pollMaxSeconds * 1e3, Math.round(delay * 1.5));
-  }
-}
-async function lastErrorEvent(client, taskId) {
-  for await (const e of client.taskEvents(taskId)) {
-    if (e.is_error) return `${e.code}: ${e.description}${e.details ? ` (${e.details.split("\n")[0] ?? ""})` : ""}`;
-  }
-  return "no error event recorded";
-}
-function taskSeconds(task) {
-  if (!task.completion_time) return 0;
-  if (!task.request_time) return 0;
-  const start = parseGlobusTime(task.request_time);
-  const end = parseGlobusTime(task.completion_time);
-  return Math.max(0, (end.getTime() - start.getTime()) / 1e3);
-}
-
-// src/transfer/index.ts
-function transferFor(from, to) {
-  if (from.type === "filesystem" && to.type === "filesystem") {
-    return async (rels, opts) => {
-      const report = { files: [], skipped: [], task: void 0 };
-      for (const rel of rels) {
-        const r = await copyBetweenFilesystems(from, to, rel, { ctx: opts.ctx });
-        for (const f of r.files) report.files.push(f);
-        for (const s of r.skipped) report.skipped.push(s);
-      }
-      return report;
-    };
-  }
-  if (from.type === "globus" && to.type === "globus") {
-    return async (rels, opts) => transferWithGlobus(from, to, rels, { ctx: opts.ctx, client: await opts.services.globus(), settings: opts.services.globusSettings, label: opts.label });
-  }
-  throw new SplashError(
-    "not-configured",
-    `no transfer controller for ${describeEndpoint(from)} → ${describeEndpoint(to)}: this build moves filesystem → filesystem and globus → globus`,
-    "HPSS transfers are not built yet; a hop between a folder and a Globus collection needs the folder shared as a collection"
-  );
-}
-
-// src/steps/move.ts
-async function moveStep(ctx, input) {
-  const { beamline, paths } = input;
-  const hops = beamline.settings.move.map((hop, i) => {
-    const from = beamline.endpoint(hop.from, `beamlines.${beamline.id}.move[${i}].from`);
-    const to = beamline.endpoint(hop.to, `beamlines.${beamline.id}.move[${i}].to`);
-    return { hop, from, to, transfer: transferFor(from, to) };
-  });
-  if (hops.length === 0) ctx.warn(`beamline ${beamline.id} has no move hops configured; nothing to do`);
-  const unreached = /* @__PURE__ */ new Set();
-  const planned = hops.map((h) => {
-    let skip = "";
-    if (input.exportControlled && h.hop.skip_export_controlled) skip = "export-controlled data does not take this hop";
-    else if (input.exportControlled && unreached.has(h.from.name)) skip = `${h.from.name} was not reached (export control)`;
-    if (skip) unreached.add(h.to.name);
-    else unreached.delete(h.to.name);
-    return { ...h, skip };
-  });
-  for (const { from, to, skip } of planned) {
-    if (!skip) for (const e of [from, to]) await requireReachable(e);
-  }
-  await checkSources(beamline, paths);
-  const result = { relPaths: paths, moved: 0, hops: [] };
-  try {
-    for (const { from, to, transfer, skip } of planned) {
-      const hopResult = { from: from.name, to: to.name, status: "skipped (export control)", note: skip, files: [], skipped: [], task: void 0 };
-      result.hops.push(hopResult);
-      if (skip) {
-        ctx.info(`${from.name} → ${to.name}: skipped — ${skip}`);
-        continue;
-      }
-      hopResult.status = "failed";
-      await ctx.group(`move ${from.name} → ${to.name} (${paths.length} path${paths.length === 1 ? "" : "s"})`, async () => {
-        const report = await transfer(paths, { ctx, services: input.services, label: `splash ${beamline.id}` });
-        for (const f of report.files) hopResult.files.push(f);
-        for (const sk of report.skipped) hopResult.skipped.push(sk);
-        hopResult.task = report.task;
-        for (const f of report.files) {
-          const sum = f.checksum === void 0 ? "" : `, ${HASH_ALGORITHM} ${f.checksum.slice(0, 12)}…`;
-          ctx.info(f.status === "copied" ? `copied ${f.rel} (${formatBytes(f.bytes)}${sum})` : `already there, identical: ${f.rel}`);
-        }
-        for (const sk of report.skipped) ctx.warn(`not copied: ${displayName(sk.rel)}: ${sk.reason}`);
-      });
-      hopResult.status = "done";
-      result.moved += hopResult.files.filter((f) => f.status === "copied").length;
-    }
-  } finally {
-    writeMoveSummary(ctx, beamline, result);
-  }
-  ctx.setOutput("relative-paths", JSON.stringify(paths));
-  ctx.setOutput("moved", result.moved);
-  return result;
-}
-function writeMoveSummary(ctx, beamline, result) {
-  const copied = result.hops.reduce((n, h) => n + h.files.filter((f) => f.status === "copied").length, 0);
-  const bytes = result.hops.reduce((n, h) => n + h.files.filter((f) => f.status === "copied").reduce((b, f) => b + f.bytes, 0), 0);
-  ctx.summary.heading(`Move · beamline ${beamline.id}`, 2);
-  ctx.summary.text(`${result.relPaths.length} path(s) over ${result.hops.length} hop(s): ${copied} file cop${copied === 1 ? "y" : "ies"} written (${formatBytes(bytes)}), each verified by size and ${HASH_ALGORITHM} content hash before taking its final name.`);
-  ctx.summary.table(
-    ["hop", "status", "file", "size", "result", HASH_ALGORITHM],
-    result.hops.flatMap(
-      (h) => h.files.length === 0 ? [[`${h.from} → ${h.to}`, h.note ? `${h.status}: ${h.note}` : h.status, "", "", "", ""]] : h.files.map((f) => [`${h.from} → ${h.to}`, h.status, f.rel, formatBytes(f.bytes), f.status, f.checksum === void 0 ? "verified by Globus" : `${f.checksum.slice(0, 16)}…`])
-    )
-  );
-  const tasks = result.hops.flatMap((h) => h.task ? [[`${h.from} → ${h.to}`, h.task.id, h.task.files, formatBytes(h.task.bytes), formatRate(h.task.bytesPerSecond), formatDuration(h.task.seconds)]] : []);
-  if (tasks.length > 0) ctx.summary.table(["hop", "Globus task", "files transferred", "bytes", "effective speed", "time"], tasks);
-  const skipped = result.hops.flatMap((h) => h.skipped.map((s) => `${h.from}: ${displayName(s.rel)} — ${s.reason}`));
-  if (skipped.length > 0) ctx.summary.details(`${skipped.length} entries not copied`, skipped.map((s) => `- ${s}`).join("\n"));
-}
-async function checkSources(beamline, paths) {
-  const hop = beamline.settings.move[0];
-  if (!hop) return;
-  const first = beamline.endpoint(hop.from, `beamlines.${beamline.id}.move[0].from`);
-  if (first.type !== "filesystem") return;
-  await requireReachable(first);
-  for (const rel of paths) {
-    const abs = await resolveInside(first.root_path, rel, { mustExist: true, field: `${first.name}:${rel}` });
-    const st = await stat2(abs);
-    if (!st.isFile() && !st.isDirectory()) throw pathError(`${first.name}:${rel}: neither a file nor a folder; nothing was moved`);
-  }
-}
-async function requireReachable(e) {
-  if (e.type !== "filesystem") return;
-  const st = await stat2(e.root_path).catch(() => void 0);
-  if (!st?.isDirectory()) {
-    throw configError(
-      `endpoint ${e.name}: root_path ${e.root_path} is not a folder on this runner`,
-      "is the storage mounted? check the runner, or the root_path in config.yml"
-    );
-  }
-}
-function moveLink(beamline, exportControlled) {
-  return {
-    kind: "step",
-    name: "move",
-    run: async (ctx, paths, services) => {
-      const r = await moveStep(ctx, { beamline, paths, exportControlled, services });
-      return `${r.moved} file(s) copied over ${r.hops.length} hop(s)`;
-    }
-  };
-}
-
-// src/prune/filesystem.ts
-import { lstatSync, rmdirSync, unlinkSync } from "node:fs";
-import { realpath } from "node:fs/promises";
-var DAY_MS = 864e5;
-async function pruneFilesystem(endpoint, check, opts) {
-  const { root, checkRoot } = await checkPruneRoots(endpoint, check);
-  const spec = { root, checkRoot, checkName: check.name, cutoffMs: opts.now.getTime() - opts.afterDays * DAY_MS };
-  const { planTree } = await import("./sweep-parallel-CURYYQ4J.js");
-  const started = performance.now();
-  const plan = await planTree(spec);
-  opts.ctx.debug(
-    `prune ${endpoint.name}: planned ${plan.files} files in ${Math.round(performance.now() - started)} ms${plan.workers > 0 ? ` with ${plan.workers} worker threads` : ""}: ${plan.candidates.length} candidates, ${plan.kept.length} young, ${plan.unsafe.length} unsafe`
-  );
-  const report = {
-    endpoint: endpoint.name,
-    check: check.name,
-    afterDays: opts.afterDays,
-    dryRun: opts.dryRun,
-    pruned: [],
-    kept: plan.kept.map(toPruned),
-    unsafe: plan.unsafe,
-    removedDirs: []
-  };
-  const locator = new SweepLocator(checkRoot);
-  const touched = /* @__PURE__ */ new Set();
-  for (const item of plan.candidates) {
-    const problem = opts.verify === "hash" ? await contentProblem(spec, item) : void 0;
-    if (problem) {
-      report.unsafe.push({ rel: item.rel, reason: problem });
-      continue;
-    }
-    if (!opts.dryRun) {
-      const changed = sourceChanged(`${root}/${item.rel}`, item) ?? replicaProblem(spec, locator, item);
-      if (changed) {
-        report.unsafe.push({ rel: item.rel, reason: `${changed}; left for the next run` });
-        continue;
-      }
-      try {
-        unlinkSync(`${root}/${item.rel}`);
-      } catch (err) {
-        report.unsafe.push({ rel: item.rel, reason: `could not delete (${codeOf(err)}); left for the next run` });
-        continue;
-      }
-      touched.add(parentOf(item.rel));
-    }
-    report.pruned.push(toPruned(item));
-  }
-  if (!opts.dryRun) for (const d of removeEmptiedDirs(root, touched)) report.removedDirs.push(d);
-  return report;
-}
-async function checkPruneRoots(endpoint, check) {
-  const root = await realpathOrFail(endpoint);
-  const checkRoot = await realpathOrFail(check);
-  if (root === checkRoot || isInside(root, checkRoot) || isInside(checkRoot, root)) {
-    throw configError(
-      `prune of ${endpoint.name} is checked against ${check.name}, but ${root === checkRoot ? "both are the same folder" : "one folder is inside the other"} (${root}, ${checkRoot})`,
-      "a check endpoint must be a separate copy of the data; fix the prune rule in config.yml"
-    );
-  }
-  return { root, checkRoot };
-}
-var toPruned = (i) => ({ rel: i.rel, size: i.size, mtimeMs: i.mtimeMs });
-function sourceChanged(abs, item) {
-  let now;
-  try {
-    now = lstatSync(abs, { throwIfNoEntry: false });
-  } catch (err) {
-    return `unreadable now (${codeOf(err)})`;
-  }
-  if (!now) return "gone since the plan";
-  if (now.ino !== item.ino || now.dev !== item.dev || now.size !== item.size || now.mtimeMs !== item.mtimeMs) return "changed during the sweep";
-  return void 0;
-}
-async function contentProblem(spec, item) {
-  try {
-    const [a, b] = await Promise.all([hashFile(`${spec.root}/${item.rel}`), hashFile(`${spec.checkRoot}/${item.rel}`)]);
-    return a.digest === b.digest ? void 0 : `content differs at ${spec.checkName} (${HASH_ALGORITHM})`;
-  } catch (err) {
-    return `could not read both copies to compare checksums (${codeOf(err)})`;
-  }
-}
-function removeEmptiedDirs(root, touched) {
-  const removed = [];
-  const byDepth = /* @__PURE__ */ new Map();
-  const add = (rel) => {
-    if (rel === "") return;
-    const depth = rel.split("/").length;
-    let bucket = byDepth.get(depth);
-    if (!bucket) byDepth.set(depth, bucket = /* @__PURE__ */ new Set());
-    bucket.add(rel);
-  };
-  for (const rel of touched) add(rel);
-  for (let depth = Math.max(0, ...byDepth.keys()); depth > 0; depth--) {
-    for (const rel of [...byDepth.get(depth) ?? []].sort()) {
-      try {
-        rmdirSync(`${root}/${rel}`);
-      } catch {
-        continue;
-      }
-      removed.push(rel);
-      add(parentOf(rel));
-    }
-  }
-  return removed;
-}
-var isInside = (outer, inner) => outer === "/" || inner.startsWith(`${outer}/`);
-function parentOf(rel) {
-  const i = rel.lastIndexOf("/");
-  return i < 0 ? "" : rel.slice(0, i);
-}
-async function realpathOrFail(e) {
-  try {
-    return await realpath(e.root_path);
-  } catch (err) {
-    throw configError(`endpoint ${e.name}: root_path ${e.root_path} is not reachable (${codeOf(err)})`, "check the mount and the root_path in config.yml");
-  }
-}
-
-// src/prune/globus.ts
-var DAY_MS2 = 864e5;
-var DELETE_BATCH = 1e4;
-function checkGlobusPruneRoots(endpoint, check, verify) {
-  if (verify === "hash") {
-    throw configError(
-      `prune of ${endpoint.name}: verify: hash is not available for Globus endpoints (the API offers no checksum of a stored file)`,
-      "use verify: size — Globus already verified checksums when it transferred the files (verify_checksum)"
-    );
-  }
-  const inside = (a, b) => a === b || a === "/" || b.startsWith(`${a}/`);
-  if (endpoint.uuid === check.uuid && (inside(endpoint.root_path, check.root_path) || inside(check.root_path, endpoint.root_path))) {
-    throw configError(
-      `prune of ${endpoint.name} is checked against ${check.name}: same collection, and one folder is the same as or inside the other`,
-      "a check endpoint must be a separate copy of the data; fix the prune rule in config.yml"
-    );
-  }
-}
-async function pruneGlobus(endpoint, check, opts) {
-  const { client, ctx } = opts;
-  const cutoff = opts.now.getTime() - opts.afterDays * DAY_MS2;
-  const report = { endpoint: endpoint.name, check: check.name, afterDays: opts.afterDays, dryRun: opts.dryRun, pruned: [], kept: [], unsafe: [], removedDirs: [] };
-  const candidatesByDir = /* @__PURE__ */ new Map();
-  const dirs = [""];
-  for (let dir = dirs.pop(); dir !== void 0; dir = dirs.pop()) {
-    const abs = dir === "" ? endpoint.root_path : `${endpoint.root_path === "/" ? "" : endpoint.root_path}/${dir}`;
-    for await (const e of client.ls(endpoint.uuid, abs)) {
-      const rel = dir === "" ? e.name : `${dir}/${e.name}`;
-      if (e.type === "dir") {
-        dirs.push(rel);
-        continue;
-      }
-      if (e.type !== "file") {
-        report.unsafe.push({ rel, reason: `${e.type}, not a regular file` });
-        continue;
-      }
-      const item = { rel, size: e.size, mtimeMs: parseGlobusTime(e.last_modified).getTime() };
-      if (item.mtimeMs > cutoff) {
-        report.kept.push(item);
-        continue;
-      }
-      const list = candidatesByDir.get(dir) ?? [];
-      list.push(item);
-      candidatesByDir.set(dir, list);
-    }
-  }
-  const verified = [];
-  for (const [dir, items] of candidatesByDir) {
-    const copies = await listCheckFolder(client, check, dir);
-    for (const item of items) {
-      const name = item.rel.slice(dir === "" ? 0 : dir.length + 1);
-      const copy = copies?.get(name);
-      if (!copy) report.unsafe.push({ rel: item.rel, reason: `not replicated: no copy at ${check.name}` });
-      else if (copy.type !== "file") report.unsafe.push({ rel: item.rel, reason: `copy at ${check.name} is not a regular file` });
-      else if (copy.size !== item.size) report.unsafe.push({ rel: item.rel, reason: `size differs at ${check.name} (${copy.size} bytes there, ${item.size} here)` });
-      else if (Math.floor(copy.mtimeMs / 1e3) < Math.floor(item.mtimeMs / 1e3)) {
-        report.unsafe.push({ rel: item.rel, reason: `copy at ${check.name} is older than this file (modified after it was copied?)` });
-      } else verified.push(item);
-    }
-  }
-  verified.sort((a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
-  if (!opts.dryRun) {
-    const sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    for (let i = 0; i < verified.length; i += DELETE_BATCH) {
-      const batch = verified.slice(i, i + DELETE_BATCH);
-      const doc = deleteDocument({
-        collection: endpoint.uuid,
-        notify: false,
-        paths: batch.map((f) => `${endpoint.root_path === "/" ? "" : endpoint.root_path}/${f.rel}`),
-        label: safeLabel(`splash prune ${endpoint.name} ${batch.length} file(s)`),
-        recursive: false,
-        ignoreMissing: true
-      });
-      const { task_id: taskId } = await client.submitDelete(doc);
-      ctx.info(`Globus delete task ${taskId}: ${batch.length} file(s) on ${endpoint.name}`);
-      await waitForTask(client, taskId, { ctx, settings: opts.settings }, sleep);
-      for (const f of batch) report.pruned.push(f);
-    }
-  } else {
-    for (const f of verified) report.pruned.push(f);
-  }
-  return report;
-}
-async function listCheckFolder(client, check, dir) {
-  const abs = dir === "" ? check.root_path : `${check.root_path === "/" ? "" : check.root_path}/${dir}`;
-  const found = /* @__PURE__ */ new Map();
-  try {
-    for await (const e of client.ls(check.uuid, abs)) found.set(e.name, { type: e.type, size: e.size, mtimeMs: parseGlobusTime(e.last_modified).getTime() });
-  } catch (err) {
-    if (err instanceof GlobusApiError && err.status === 404) return void 0;
-    throw err;
-  }
-  return found;
-}
-
-// src/prune/index.ts
-function pruneFor(endpoint, check, verify) {
-  if (endpoint.type === "filesystem" && check.type === "filesystem") {
-    return { check: async () => {
-      await checkPruneRoots(endpoint, check);
-    }, run: (opts) => pruneFilesystem(endpoint, check, opts) };
-  }
-  if (endpoint.type === "globus" && check.type === "globus") {
-    return {
-      check: () => {
-        checkGlobusPruneRoots(endpoint, check, verify);
-        return Promise.resolve();
-      },
-      run: async (opts) => pruneGlobus(endpoint, check, { ...opts, client: await opts.services.globus(), settings: opts.services.globusSettings })
-    };
-  }
-  throw new SplashError(
-    "not-configured",
-    `no prune controller for ${describeEndpoint(endpoint)} checked against ${describeEndpoint(check)}: this build prunes filesystem and Globus endpoints, each checked against one of its kind`,
-    "HPSS pruning is not built yet; remove this rule or point it at an endpoint of the same kind"
-  );
-}
-
-// src/prune/report.ts
-function bytesOf(files) {
-  let total = 0;
-  for (const f of files) total += f.size;
-  return total;
-}
-
-// src/steps/prune.ts
-var SUMMARY_LIMIT = 50;
-async function pruneStep(ctx, input) {
-  const plan = input.beamlines.flatMap(
-    (b) => b.settings.prune.map((rule, i) => {
-      const endpoint = b.endpoint(rule.endpoint, `beamlines.${b.id}.prune[${i}].endpoint`);
-      const check = b.endpoint(rule.check, `beamlines.${b.id}.prune[${i}].check`);
-      try {
-        return { beamline: b, rule, endpoint, check, run: pruneFor(endpoint, check, rule.verify), why: "" };
-      } catch (err) {
-        if (!(err instanceof SplashError) || err.kind !== "not-configured") throw err;
-        return { beamline: b, rule, endpoint, check, run: void 0, why: err.message };
-      }
-    })
-  );
-  if (plan.length === 0) ctx.warn("no prune rules configured for the chosen beamline(s); nothing to do");
-  const unavailable2 = plan.filter((p) => p.run === void 0);
-  for (const u of unavailable2) ctx.warn(`prune ${u.endpoint.name} (beamline ${u.beamline.id}): not configured — ${u.why}`);
-  for (const p of plan) if (p.run) await p.run.check();
-  const reports = [];
-  try {
-    for (const { beamline, rule, endpoint, check, run } of plan) {
-      if (!run) continue;
-      const title = `prune ${endpoint.name} (beamline ${beamline.id}): older than ${rule.after_days} day(s), checked against ${check.name}${input.dryRun ? " — dry run" : ""}`;
-      const report = await ctx.group(title, async () => {
-        const r = await run.run({ afterDays: rule.after_days, verify: rule.verify, now: input.now, dryRun: input.dryRun, ctx, services: input.services });
-        logReport(ctx, r);
-        return r;
-      });
-      reports.push(report);
-    }
-  } finally {
-    writePruneSummary(ctx, input, reports, unavailable2.map((u) => [u.endpoint.name, u.check.name, u.why]));
-  }
-  ctx.setOutput("pruned", reports.reduce((n, r) => n + r.pruned.length, 0));
-  ctx.setOutput("kept", reports.reduce((n, r) => n + r.kept.length, 0));
-  ctx.setOutput("unsafe", reports.reduce((n, r) => n + r.unsafe.length, 0));
-  if (reports.length === 0 && unavailable2.length > 0) {
-    throw new SplashError("not-configured", `none of the ${unavailable2.length} prune rule(s) can run: ${unavailable2[0]?.why ?? ""}`);
-  }
-  return reports;
-}
-var LOG_BATCH = 2e3;
-function logReport(ctx, r) {
-  const verb = r.dryRun ? "would prune" : "pruned";
-  for (let i = 0; i < r.pruned.length; i += LOG_BATCH) {
-    ctx.info(r.pruned.slice(i, i + LOG_BATCH).map((f) => `${verb} ${r.endpoint}:${displayName(f.rel)} (${formatBytes(f.size)})`).join("\n"));
-  }
-  r.unsafe.slice(0, 10).forEach((u) => {
-    ctx.warn(`kept, unsafe to delete: ${r.endpoint}:${displayName(u.rel)} — ${u.reason}`);
-  });
-  for (let i = 10; i < r.unsafe.length; i += LOG_BATCH) {
-    ctx.info(r.unsafe.slice(i, i + LOG_BATCH).map((u) => `kept, unsafe to delete: ${r.endpoint}:${displayName(u.rel)} — ${u.reason}`).join("\n"));
-  }
-  ctx.info(`${r.endpoint}: ${r.pruned.length} ${verb} (${formatBytes(bytesOf(r.pruned))}), ${r.kept.length} kept (younger than ${r.afterDays} day(s)), ${r.unsafe.length} unsafe`);
-}
-function writePruneSummary(ctx, input, reports, unavailable2) {
-  const s = ctx.summary;
-  s.heading(`Prune${input.dryRun ? " (dry run: nothing was deleted)" : ""}`, 2);
-  s.text(`Retention sweep as of ${input.now.toISOString()}. A file is deleted only when its check endpoint holds a verified copy.`);
-  s.table(
-    ["endpoint", "check", "older than", input.dryRun ? "would prune" : "pruned", "freed", "kept (young)", "unsafe", "folders removed"],
-    reports.map((r) => [r.endpoint, r.check, `${r.afterDays} d`, r.pruned.length, formatBytes(bytesOf(r.pruned)), r.kept.length, r.unsafe.length, r.removedDirs.length])
-  );
-  if (unavailable2.length > 0) {
-    s.heading(`Not configured (${unavailable2.length})`, 3);
-    s.table(["endpoint", "check", "why nothing was pruned"], unavailable2);
-  }
-  const unsafe = reports.flatMap((r) => r.unsafe.map((u) => [r.endpoint, displayName(u.rel), u.reason]));
-  if (unsafe.length > 0) {
-    s.heading(`Unsafe to delete (${unsafe.length})`, 3);
-    s.table(["endpoint", "file", "why it was kept"], unsafe.slice(0, SUMMARY_LIMIT));
-    if (unsafe.length > SUMMARY_LIMIT) s.text(`…and ${unsafe.length - SUMMARY_LIMIT} more; the run log lists them all.`);
-  }
-  const pruned = reports.flatMap((r) => r.pruned.map((f) => `${r.endpoint}:${displayName(f.rel)} (${formatBytes(f.size)})`));
-  if (pruned.length > 0) {
-    s.details(
-      `${input.dryRun ? "Would prune" : "Pruned"} (${pruned.length})`,
-      pruned.slice(0, SUMMARY_LIMIT).map((p) => `- ${p}`).join("\n") + (pruned.length > SUMMARY_LIMIT ? `
-- …and ${pruned.length - SUMMARY_LIMIT} more` : "")
-    );
-  }
-}
-
-// src/config/beamline.ts
-var BeamlineConfig = class {
-  dispatchShape = "per-file";
-  config;
-  constructor(config2) {
-    this.config = config2;
-  }
-  /** Settings from `beamlines."<id>"`, or the defaults a beamline derives from the legacy layout. */
-  get settings() {
-    const settings = this.config.beamlines.get(this.id) ?? this.legacyDefaults();
-    if (!settings) {
-      throw configError(
-        `beamline ${this.id} is not configured in ${this.config.source}`,
-        `add a beamlines."${this.id}" section (see docs/config.md)`
-      );
-    }
-    return settings;
-  }
-  /**
-   * The original system's config.yml has no `beamlines:` section; a beamline that knows its endpoint names
-   * there returns its settings from them. Undefined when the endpoints are not all present.
-   */
-  legacyDefaults() {
-    return void 0;
-  }
-  endpoint(name, field) {
-    const e = this.config.endpoints.get(name);
-    if (!e) {
-      const known2 = [...this.config.endpoints.keys()].join(", ") || "none";
-      throw configError(`${field}: endpoint "${name}" is not defined in ${this.config.source} (defined: ${known2})`);
-    }
-    return e;
-  }
-  /** Every outside path for this beamline passes here: relative to its endpoints, prefix stripped. */
-  gate(inputs, field = "file-paths") {
-    const prefix = this.settings.path_prefix;
-    return inputs.map((p, i) => gatePath(p, { prefix, field: `${field}[${i}]` }));
-  }
-};
-var ConfiguredBeamline = class extends BeamlineConfig {
-  id;
-  title;
-  constructor(config2, id) {
-    super(config2);
-    this.id = id;
-    this.title = `beamline ${id}`;
-  }
-};
-
-// beamlines/bl733/config.ts
-var Config733 = class extends BeamlineConfig {
-  id = "7.3.3";
-  title = "SAXS/WAXS";
-  dispatchShape = "list";
-};
-
-// beamlines/bl733/dispatcher.ts
-function chain733(beamline, opts) {
-  return [
-    moveLink(beamline, opts.exportControlled),
-    unavailable("ingest", "SciCat ingest is not built yet")
-  ];
-}
-
-// beamlines/bl7012/config.ts
-var Config7012 = class extends BeamlineConfig {
-  id = "7.0.1.2";
-  title = "COSMIC ptychography";
-};
-
-// beamlines/bl7012/dispatcher.ts
-function chain7012(beamline, opts) {
-  return [
-    moveLink(beamline, opts.exportControlled),
-    unavailable("ingest", "SciCat ingest is not built yet"),
-    unavailable("recon", "ptychography reconstruction is not built yet")
-  ];
-}
-
-// beamlines/bl832/config.ts
-var Config832 = class extends BeamlineConfig {
-  id = "8.3.2";
-  title = "microCT";
-  /**
-   * With the original system's config.yml (no `beamlines:` section) 8.3.2 moves spot832 → data832 → nersc832
-   * and keeps data 1 day on spot832 (checked on data832) and 35 days on data832 (checked on nersc832).
-   * NERSC is outside the facility, so export-controlled data stops before it.
-   */
-  legacyDefaults() {
-    const e = this.config.endpoints;
-    if (!e.has("spot832") || !e.has("data832") || !e.has("nersc832")) return void 0;
-    return {
-      id: this.id,
-      path_prefix: void 0,
-      move: [
-        { from: "spot832", to: "data832", skip_export_controlled: false },
-        { from: "data832", to: "nersc832", skip_export_controlled: true }
-      ],
-      prune: [
-        { endpoint: "spot832", after_days: 1, check: "data832", verify: "size" },
-        { endpoint: "data832", after_days: 35, check: "nersc832", verify: "size" }
-      ],
-      runner_labels: []
-    };
-  }
-};
-
-// beamlines/bl832/dispatcher.ts
-function chain832(beamline, opts) {
-  return [
-    moveLink(beamline, opts.exportControlled),
-    unavailable("ingest", "SciCat ingest is not built yet"),
-    unavailable("recon", "tomography reconstruction at NERSC/ALCF is not built yet"),
-    unavailable("hpss", "HPSS tape archiving is not built yet")
-  ];
-}
-
-// beamlines/index.ts
-var known = {
-  "8.3.2": (c) => {
-    const b = new Config832(c);
-    return { config: b, chain: (o) => chain832(b, o) };
-  },
-  "7.3.3": (c) => {
-    const b = new Config733(c);
-    return { config: b, chain: (o) => chain733(b, o) };
-  },
-  "7.0.1.2": (c) => {
-    const b = new Config7012(c);
-    return { config: b, chain: (o) => chain7012(b, o) };
-  }
-};
-var knownBeamlineIds = Object.keys(known);
-function openBeamline(config2, id) {
-  const make = known[id];
-  if (make) return make(config2);
-  if (config2.beamlines.has(id)) {
-    const b = new ConfiguredBeamline(config2, id);
-    return { config: b, chain: (o) => [moveLink(b, o.exportControlled), unavailable("ingest", "SciCat ingest is not built yet")] };
-  }
-  const ids = [.../* @__PURE__ */ new Set([...knownBeamlineIds, ...config2.beamlines.keys()])].join(", ");
-  throw usageError(`unknown beamline ${JSON.stringify(id)}`, `known beamlines: ${ids}`);
-}
-function configuredBeamlines(config2) {
-  const ids = new Set(config2.beamlines.keys());
-  for (const id of knownBeamlineIds) {
-    const b = openBeamline(config2, id);
-    try {
-      if (b.config.settings.id === id) ids.add(id);
-    } catch {
-    }
-  }
-  return [...ids].sort().map((id) => openBeamline(config2, id));
-}
-
-// beamlines/commands.ts
-async function runMove(ctx, args) {
-  const id = parseBeamlineId(args.beamline, "beamline");
-  const raw = typeof args.filePaths === "string" ? parsePathList(args.filePaths, "file-paths") : args.filePaths;
-  if (raw.length === 0) throw usageError("file-paths: no paths given");
-  const config2 = await loadConfig(args.config);
-  const beamline = openBeamline(config2, id).config;
-  const paths = beamline.gate(raw);
-  return moveStep(ctx, { beamline, paths, exportControlled: args.exportControlled, services: createServices(config2, ctx) });
-}
-async function runPrune(ctx, args) {
-  const config2 = await loadConfig(args.config);
-  const beamlines = args.beamline === "" ? configuredBeamlines(config2) : [openBeamline(config2, parseBeamlineId(args.beamline, "beamline"))];
-  return pruneStep(ctx, { beamlines: beamlines.map((b) => b.config), dryRun: args.dryRun, now: args.now, services: createServices(config2, ctx) });
-}
-async function runDispatch(ctx, args) {
-  const id = parseBeamlineId(args.beamline, "beamline");
-  if (args.filePaths.length === 0) throw usageError("no paths given", `usage: splash run ${id} <path…>`);
-  const config2 = await loadConfig(args.config);
-  const beamline = openBeamline(config2, id);
-  const paths = beamline.config.gate(args.filePaths);
-  await checkSources(beamline.config, paths);
-  const { outcomes } = await runChain(ctx, beamline.config, paths, beamline.chain({ exportControlled: args.exportControlled }), createServices(config2, ctx));
-  return outcomes;
-}
-function parseNow(raw, field) {
-  if (raw === "") return /* @__PURE__ */ new Date();
-  const d = new Date(raw);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(d.getTime())) {
-    throw usageError(`${field}: expected a date like 2026-12-01 or 2026-12-01T08:00:00Z, got ${JSON.stringify(raw)}`);
-  }
-  return d;
-}
-
-// src/run/terminal.ts
-import { AsyncLocalStorage } from "node:async_hooks";
-
-// src/run/summary.ts
-var oneLine = (s) => s.replace(/\r?\n/g, " ");
-function escapeCell(s) {
-  return s.trim().replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
-}
-function escapeHtml(s) {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-var graphemes = new Intl.Segmenter();
-var width = (s) => Array.from(graphemes.segment(s)).length;
-var SummaryBuilder = class _SummaryBuilder {
-  /** `mask` is read at render time, so a live set shared with the context keeps working as secrets are added. */
-  constructor(mask = []) {
-    this.mask = mask;
-  }
-  mask;
-  blocks = [];
-  /** True until something is added; a context skips writing an empty summary. */
-  get isEmpty() {
-    return this.blocks.length === 0;
-  }
-  clear() {
-    this.blocks.length = 0;
-  }
-  heading(text, level = 2) {
-    this.blocks.push({ kind: "heading", text, level });
-    return this;
-  }
-  text(markdown) {
-    this.blocks.push({ kind: "text", markdown });
-    return this;
-  }
-  table(header, rows) {
-    this.blocks.push({ kind: "table", header: [...header], rows: rows.map((r) => [...r]) });
-    return this;
-  }
-  list(items) {
-    this.blocks.push({ kind: "list", items: [...items] });
-    return this;
-  }
-  details(label, markdown) {
-    this.blocks.push({ kind: "details", label, markdown });
-    return this;
-  }
-  /** Mask raw input before escaping (escaping could split a secret), and the output again as a backstop. */
-  m(s) {
-    return maskSecrets(String(s), this.mask);
-  }
-  toMarkdown() {
-    const out = this.blocks.map((b) => {
-      switch (b.kind) {
-        case "heading":
-          return `${"#".repeat(b.level)} ${oneLine(this.m(b.text))}`;
-        case "text":
-          return this.m(b.markdown);
-        case "list":
-          return b.items.map((i) => `- ${this.m(i).replace(/\r?\n/g, "\n  ")}`).join("\n");
-        case "details":
-          return `<details><summary>${escapeHtml(oneLine(this.m(b.label)))}</summary>
-
-${this.m(b.markdown)}
-
-</details>`;
-        case "table":
-          return this.markdownTable(b.header, b.rows);
-      }
-    });
-    return out.length === 0 ? "" : `${maskSecrets(out.join("\n\n"), this.mask)}
-`;
-  }
-  toText() {
-    const out = this.blocks.map((b) => {
-      switch (b.kind) {
-        case "heading": {
-          const text = oneLine(this.m(b.text));
-          if (b.level === 3) return text.toUpperCase();
-          return `${text}
-${(b.level === 1 ? "=" : "-").repeat(width(text))}`;
-        }
-        case "text":
-          return this.m(b.markdown);
-        case "list":
-          return b.items.map((i) => `- ${this.m(i).replace(/\r?\n/g, "\n  ")}`).join("\n");
-        case "details": {
-          const body = this.m(b.markdown).split(/\r?\n/).map((l) => l === "" ? "" : `  ${l}`);
-          return [`${oneLine(this.m(b.label))}:`, ...body].join("\n");
-        }
-        case "table":
-          return this.textTable(b.header, b.rows);
-      }
-    });
-    return out.length === 0 ? "" : `${maskSecrets(out.join("\n\n"), this.mask)}
-`;
-  }
-  /** Numeric columns are right-aligned in both renderings; sizes and counts read better that way. */
-  static numericColumns(columns, rows) {
-    return Array.from({ length: columns }, (_, c) => rows.length > 0 && rows.every((r) => typeof r[c] === "number"));
-  }
-  markdownTable(header, rows) {
-    const columns = Math.max(header.length, ...rows.map((r) => r.length));
-    if (columns === 0) return "";
-    const numeric = _SummaryBuilder.numericColumns(columns, rows);
-    const line = (cells) => `| ${Array.from({ length: columns }, (_, c) => escapeCell(this.m(cells[c] ?? ""))).join(" | ")} |`;
-    const rule = `| ${numeric.map((n) => n ? "---:" : "---").join(" | ")} |`;
-    return [line(header), rule, ...rows.map(line)].join("\n");
-  }
-  textTable(header, rows) {
-    const columns = Math.max(header.length, ...rows.map((r) => r.length));
-    if (columns === 0) return "";
-    const numeric = _SummaryBuilder.numericColumns(columns, rows);
-    const cellsOf = (r) => Array.from({ length: columns }, (_, c) => oneLine(this.m(r[c] ?? "")).trim());
-    const head = cellsOf(header);
-    const body = rows.map(cellsOf);
-    const widths = head.map((h, c) => Math.max(width(h), ...body.map((r) => width(r[c] ?? ""))));
-    const fmt = (cells) => cells.map((cell, c) => {
-      const fill = " ".repeat((widths[c] ?? 0) - width(cell));
-      return numeric[c] ? fill + cell : cell + fill;
-    }).join("  ").trimEnd();
-    return [fmt(head), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(fmt)].join("\n");
-  }
-};
-
-// src/run/terminal.ts
-var TTY_INTERVAL_MS = 100;
-var PLAIN_INTERVAL_MS = 5e3;
-var ANSI = { red: "31", yellow: "33", dim: "2", bold: "1" };
-function createTerminalContext(opts = {}) {
-  const stream = opts.stream ?? process.stderr;
-  const isTTY = opts.isTTY ?? stream.isTTY === true;
-  const noColorEnv = (process.env.NO_COLOR ?? "") !== "";
-  const color = opts.color ?? (isTTY && !noColorEnv);
-  const verbose = opts.verbose ?? false;
-  const now = opts.now ?? Date.now;
-  const secrets = /* @__PURE__ */ new Set();
-  const outputs = /* @__PURE__ */ new Map();
-  const summary = new SummaryBuilder(secrets);
-  const depth = new AsyncLocalStorage();
-  const indentNow = () => "  ".repeat(depth.getStore() ?? 0);
-  const paint = (code, s) => color ? `\x1B[${code}m${s}\x1B[0m` : s;
-  let liveLine;
-  const clearLive = () => {
-    if (liveLine !== void 0) stream.write("\r\x1B[K");
-  };
-  const redrawLive = () => {
-    if (liveLine !== void 0) stream.write(liveLine);
-  };
-  const emit = (message, prefix = "", indent = indentNow()) => {
-    const lines = maskSecrets(message, secrets).split(/\r?\n/);
-    const text = lines.map((l, i) => `${indent}${i === 0 ? prefix : ""}${l}`.trimEnd()).join("\n");
-    clearLive();
-    stream.write(`${text}
-`);
-    redrawLive();
-  };
-  const progress = (label, totalBytes) => {
-    const indent = indentNow();
-    const start = now();
-    let doneBytes = 0;
-    let lastDraw = -Infinity;
-    let finished = false;
-    const elapsed = () => (now() - start) / 1e3;
-    const heading = () => `${indent}${maskSecrets(label, secrets)}: `;
-    return {
-      update(bytes) {
-        if (finished) return;
-        doneBytes = bytes;
-        const t = now();
-        if (isTTY) {
-          if (t - lastDraw < TTY_INTERVAL_MS) return;
-          lastDraw = t;
-          liveLine = heading() + maskSecrets(describeProgress(doneBytes, totalBytes, elapsed()), secrets);
-          stream.write(`\r\x1B[K${liveLine}`);
-        } else {
-          if (lastDraw === -Infinity) lastDraw = start;
-          if (t - lastDraw < PLAIN_INTERVAL_MS || totalBytes > 0 && bytes >= totalBytes) return;
-          lastDraw = t;
-          emit(describeProgress(doneBytes, totalBytes, elapsed()), `${maskSecrets(label, secrets)}: `, indent);
-        }
-      },
-      done() {
-        if (finished) return;
-        finished = true;
-        const bytes = doneBytes > 0 ? doneBytes : Math.max(0, totalBytes);
-        const line = describeDone(bytes, totalBytes, elapsed());
-        if (isTTY && liveLine !== void 0) {
-          stream.write("\r\x1B[K");
-          liveLine = void 0;
-        }
-        emit(line, `${maskSecrets(label, secrets)}: `, indent);
-      }
-    };
-  };
-  return {
-    kind: "terminal",
-    outputs,
-    summary,
-    info(message) {
-      emit(message);
-    },
-    warn(message) {
-      emit(message, `${paint(ANSI.yellow, "warning:")} `);
-    },
-    error(message) {
-      emit(message, `${paint(ANSI.red, "error:")} `);
-    },
-    debug(message) {
-      if (!verbose) return;
-      emit(message, `${paint(ANSI.dim, "debug:")} `);
-    },
-    async group(title, fn) {
-      emit(paint(ANSI.bold, title));
-      return depth.run((depth.getStore() ?? 0) + 1, fn);
-    },
-    setOutput(name, value) {
-      outputs.set(name, String(value));
-    },
-    mask(secret) {
-      addSecret(secrets, secret);
-    },
-    progress,
-    flushSummary() {
-      if (summary.isEmpty) return Promise.resolve();
-      const text = summary.toText();
-      summary.clear();
-      clearLive();
-      stream.write(`
-${text}`);
-      redrawLive();
-      return Promise.resolve();
-    }
-  };
-}
-
-// src/run/step.ts
-async function runStep(ctx, title, fn) {
-  try {
-    return await fn(ctx);
-  } catch (err) {
-    ctx.summary.text(`**${title} failed:** ${describeError(err).replace(/\n/g, " ")}`);
-    throw err;
-  } finally {
-    await ctx.flushSummary();
-  }
-}
-
-// src/cli/args.ts
-import { parseArgs } from "node:util";
-function parseCommandArgs(command, argv, options) {
-  try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    throw usageError(`${command}: ${message}`, `see: splash ${command} --help`);
-  }
-}
-
-// src/cli/config-check.ts
-import { existsSync } from "node:fs";
-async function checkConfig(file, out) {
-  const config2 = await loadConfig(file);
-  const lines = [`${file}: valid`, "", `endpoints (${config2.endpoints.size}):`];
-  const warnings = [];
-  for (const e of config2.endpoints.values()) {
-    lines.push(`  ${describeEndpoint(e)}`);
-    if (e.type === "filesystem" && !existsSync(e.root_path)) warnings.push(`endpoint ${e.name}: ${e.root_path} does not exist on this machine`);
-  }
-  const beamlines = configuredBeamlines(config2);
-  lines.push("", `beamlines (${beamlines.length}):`);
-  for (const { config: b } of beamlines) {
-    const s = b.settings;
-    s.move.forEach((h, i) => {
-      b.endpoint(h.from, `beamlines.${b.id}.move[${i}].from`);
-      b.endpoint(h.to, `beamlines.${b.id}.move[${i}].to`);
-    });
-    s.prune.forEach((r, i) => {
-      b.endpoint(r.endpoint, `beamlines.${b.id}.prune[${i}].endpoint`);
-      b.endpoint(r.check, `beamlines.${b.id}.prune[${i}].check`);
-    });
-    const from = config2.beamlines.has(b.id) ? "" : " (derived from the legacy layout)";
-    lines.push(`  ${b.id} ${b.title}${from}`);
-    lines.push(`    prefix: ${s.path_prefix ?? "(none)"}`);
-    lines.push(`    move:   ${s.move.map((h) => `${h.from} → ${h.to}${h.skip_export_controlled ? " (not for export-controlled data)" : ""}`).join(", ") || "(none)"}`);
-    for (const r of s.prune) lines.push(`    prune:  ${r.endpoint} after ${r.after_days} day(s), checked on ${r.check} by ${r.verify}`);
-  }
-  if (config2.globusApps.size > 0) lines.push("", `globus apps: ${[...config2.globusApps.keys()].join(", ")}`);
-  if (warnings.length > 0) lines.push("", ...warnings.map((w) => `warning: ${w}`));
-  out.write(`${lines.join("\n")}
-`);
-  return 0;
-}
-
-// src/cli/demo.ts
-import { randomBytes } from "node:crypto";
-import { existsSync as existsSync2, readdirSync } from "node:fs";
-import { mkdir as mkdir2, mkdtemp, readdir, rm as rm2, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-var DAY_MS3 = 864e5;
-var demoConfig = (root) => `# A throw-away facility made by "splash demo". Every endpoint is a local folder.
-endpoints:
-  beamline: { type: filesystem, root_path: ${root}/beamline }   # the acquisition computer's disk
-  server:   { type: filesystem, root_path: ${root}/server }     # the facility data server
-  archive:  { type: filesystem, root_path: ${root}/archive }    # long-term storage
-beamlines:
-  "8.3.2":
-    path_prefix: /global          # the watcher sends /global/raw/<proposal>/<scan>.h5
-    move:
-      - { from: beamline, to: server }
-      - { from: server, to: archive }
-    prune:
-      - { endpoint: beamline, after_days: 1, check: server, verify: hash }
-      - { endpoint: server, after_days: 35, check: archive }
-`;
-async function runDemo(opts) {
-  const root = opts.dir ? resolve(opts.dir) : await mkdtemp(join(tmpdir(), "splash-demo-"));
-  if (opts.dir && existsSync2(root) && readdirSync(root).length > 0) {
-    throw usageError(`--dir ${root} is not empty`, "give a new or empty folder, or leave --dir out to use a temp folder");
-  }
-  const out = process.stdout;
-  const say = (s = "") => out.write(`${s}
-`);
-  const config2 = join(root, "config.yml");
-  for (const d of ["beamline", "server", "archive"]) await mkdir2(join(root, d), { recursive: true });
-  await writeFile(config2, demoConfig(root));
-  const proposal = join(root, "beamline", "raw", "demo-proposal");
-  await mkdir2(proposal, { recursive: true });
-  const scans = [
-    ["scan_0001.h5", 12 * 1024 * 1024],
-    ["scan_0002.h5", 40 * 1024 * 1024]
-  ];
-  for (const [name, size] of scans) await writeFile(join(proposal, name), randomBytes(size));
-  say(`splash demo — a throw-away facility in ${root}`);
-  say(`  config:    ${config2}`);
-  say(`  endpoints: beamline/ → server/ → archive/ (local folders)`);
-  say();
-  say(`1. The file watcher dispatches two new scans to beamline 8.3.2:`);
-  const dispatched = scans.map(([name]) => `/global/raw/demo-proposal/${name}`);
-  for (const p of dispatched) say(`     ${p}`);
-  say();
-  const ctx = createTerminalContext({ verbose: opts.verbose });
-  await runStep(ctx, "Dispatch 8.3.2", (c) => runDispatch(c, { config: config2, beamline: "8.3.2", filePaths: dispatched, exportControlled: false }));
-  await writeFile(join(proposal, "scan_0003.h5"), randomBytes(4 * 1024 * 1024));
-  const later = new Date(Date.now() + 2 * DAY_MS3);
-  say();
-  say(`2. A third scan (scan_0003.h5) lands on the beamline disk, but its dispatch never fires.`);
-  say(`3. Two days later (--now ${later.toISOString().slice(0, 10)}) the scheduled prune runs:`);
-  say();
-  const pruneCtx = createTerminalContext({ verbose: opts.verbose });
-  const reports = await runStep(pruneCtx, "Prune", (c) => runPrune(c, { config: config2, beamline: "8.3.2", dryRun: false, now: later }));
-  say();
-  say("What happened:");
-  for (const r of reports) {
-    say(`  ${r.endpoint}: ${r.pruned.length} pruned, ${r.kept.length} kept (younger than ${r.afterDays} days), ${r.unsafe.length} unsafe`);
-    for (const u of r.unsafe) say(`    unsafe: ${u.rel} — ${u.reason}`);
-  }
-  say();
-  say("Where the data is now:");
-  for (const d of ["beamline", "server", "archive"]) {
-    const files = [...walkTree(join(root, d))].flatMap((e) => e.kind === "file" ? [`${e.rel} (${formatBytes(e.stat.size)})`] : []);
-    say(`  ${d}/: ${files.length === 0 ? "(empty)" : files.join(", ")}`);
-  }
-  say();
-  if (opts.clean) {
-    await rm2(root, { recursive: true, force: true });
-    say(`Removed ${root}.`);
-  } else {
-    say("Look around, or try it yourself:");
-    say(`  ls -R ${root}`);
-    say(`  node dist/cli/index.js prune --config ${config2} --dry-run --now ${new Date(Date.now() + 40 * DAY_MS3).toISOString().slice(0, 10)}`);
-    say(`  node dist/cli/index.js run 8.3.2 --config ${config2} /global/raw/demo-proposal/scan_0003.h5`);
-    say(`  rm -rf ${root}    # when done`);
-  }
-  const left = await readdir(proposal);
-  if (!left.includes("scan_0003.h5")) throw new Error("demo invariant broken: the unreplicated scan was deleted");
-  return 0;
-}
-
-// src/cli/commands.ts
-var common = {
-  config: { type: "string", short: "c", default: "config.yml" },
-  verbose: { type: "boolean", short: "v", default: false }
-};
-async function runCommand(command, argv) {
-  switch (command) {
-    case "run": {
-      const { values, positionals } = parseCommandArgs("run", argv, { ...common, "export-control": { type: "boolean", default: false } });
-      const [beamline, ...paths] = positionals;
-      if (beamline === void 0) throw usageError("run: which beamline?", "usage: splash run <beamline> <path…>");
-      const ctx = createTerminalContext({ verbose: values.verbose });
-      await runStep(
-        ctx,
-        `Dispatch ${beamline}`,
-        (c) => runDispatch(c, { config: values.config, beamline, filePaths: paths, exportControlled: values["export-control"] })
-      );
-      return 0;
-    }
-    case "move": {
-      const { values, positionals } = parseCommandArgs("move", argv, {
-        ...common,
-        beamline: { type: "string", short: "b" },
-        "file-paths": { type: "string" },
-        "export-control": { type: "boolean", default: false },
-        "is-export-control": { type: "boolean", default: false }
-      });
-      if (!values.beamline) throw usageError("move: --beamline is required", "e.g. splash move --beamline 8.3.2 /global/raw/p1/scan.h5");
-      const fromOption = values["file-paths"];
-      if (fromOption !== void 0 && positionals.length > 0) throw usageError("move: give paths either as arguments or with --file-paths, not both");
-      const ctx = createTerminalContext({ verbose: values.verbose });
-      await runStep(
-        ctx,
-        "Move",
-        (c) => runMove(c, {
-          config: values.config,
-          beamline: values.beamline ?? "",
-          filePaths: fromOption ?? positionals,
-          exportControlled: values["export-control"] || values["is-export-control"]
-        })
-      );
-      return 0;
-    }
-    case "prune": {
-      const { values, positionals } = parseCommandArgs("prune", argv, {
-        ...common,
-        beamline: { type: "string", short: "b", default: "" },
-        "dry-run": { type: "boolean", short: "n", default: false },
-        now: { type: "string", default: "" }
-      });
-      if (positionals.length > 0) throw usageError(`prune: unexpected argument ${JSON.stringify(positionals[0])}`, "see: splash prune --help");
-      const now = parseNow(values.now, "--now");
-      const ctx = createTerminalContext({ verbose: values.verbose });
-      await runStep(ctx, "Prune", (c) => runPrune(c, { config: values.config, beamline: values.beamline, dryRun: values["dry-run"], now }));
-      return 0;
-    }
-    case "config": {
-      const { values, positionals } = parseCommandArgs("config", argv, common);
-      if (positionals[0] !== "check" || positionals.length > 1) throw usageError('config: expected "config check"', "see: splash config --help");
-      return checkConfig(values.config, process.stdout);
-    }
-    case "demo": {
-      const { values } = parseCommandArgs("demo", argv, { dir: { type: "string" }, clean: { type: "boolean", default: false }, verbose: common.verbose });
-      return runDemo({ dir: values.dir, clean: values.clean, verbose: values.verbose });
-    }
-    default:
-      throw usageError(`unknown command ${JSON.stringify(command)}`, "see: splash --help");
-  }
-}
 export {
-  runCommand
+  resolveEnv,
+  BEAMLINE_ID,
+  globMatcher,
+  watchSettingsOf,
+  loadConfig,
+  describeEndpoint
 };

@@ -6,11 +6,11 @@ const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
   BEAMLINE_ID,
-  parseBeamlineId,
-  parsePathList
-} from "./chunk-PFP63QZ4.js";
+  parseBeamlineId
+} from "./chunk-DEFMRTL6.js";
 import {
   GlobusApiError,
+  deleteDocument,
   parseGlobusTime,
   safeLabel,
   transferDocument
@@ -20,6 +20,7 @@ import {
   hashFile
 } from "./chunk-SVJKMN5M.js";
 import {
+  SweepLocator,
   codeOf,
   displayName,
   gatePath,
@@ -29,10 +30,11 @@ import {
   partialNameFor,
   relPathUnder,
   removeStalePartials,
+  replicaProblem,
   resolveInside,
   safeJson,
   walkTree
-} from "./chunk-B7LUKAZC.js";
+} from "./chunk-GZ355W77.js";
 import {
   SplashError,
   configError,
@@ -33104,6 +33106,94 @@ function _instanceof(cls, params = {}) {
   return inst;
 }
 
+// src/watch/glob.ts
+function globToRegExp(glob, opts = {}) {
+  if (glob === "") throw new Error("an empty pattern matches nothing");
+  let out = "";
+  const braces = [];
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob.charAt(i);
+    switch (c) {
+      case "\\": {
+        const next = glob.charAt(i + 1);
+        if (next === "") throw new Error('a pattern ends with a lone "\\"');
+        out += escapeRegExp(next);
+        i++;
+        break;
+      }
+      case "*": {
+        if (glob.charAt(i + 1) === "*") {
+          const atStart = i === 0 || glob.charAt(i - 1) === "/";
+          const next = glob.charAt(i + 2);
+          if (atStart && next === "/") {
+            out += "(?:[^/]+/)*";
+            i += 2;
+          } else if (atStart && next === "") {
+            out += ".*";
+            i += 1;
+          } else {
+            out += "[^/]*";
+            i += 1;
+          }
+        } else {
+          out += "[^/]*";
+        }
+        break;
+      }
+      case "?":
+        out += "[^/]";
+        break;
+      case "[": {
+        const end = glob.indexOf("]", i + 2);
+        if (end < 0) throw new Error(`an unclosed "[" at position ${i + 1}`);
+        let body = glob.slice(i + 1, end);
+        const negate = body.startsWith("!") || body.startsWith("^");
+        if (negate) body = body.slice(1);
+        if (body === "") throw new Error(`an empty class "[]" at position ${i + 1}`);
+        const cls = body.replace(/[\\\]^]/g, (m) => `\\${m}`);
+        out += negate ? `[^/${cls}]` : `[${cls}]`;
+        i = end;
+        break;
+      }
+      case "{":
+        braces.push(0);
+        out += "(?:";
+        break;
+      case ",":
+        if (braces.length > 0) {
+          braces[braces.length - 1] = (braces.at(-1) ?? 0) + 1;
+          out += "|";
+        } else {
+          out += ",";
+        }
+        break;
+      case "}":
+        if (braces.length > 0) {
+          braces.pop();
+          out += ")";
+        } else {
+          out += "\\}";
+        }
+        break;
+      default:
+        out += escapeRegExp(c);
+    }
+  }
+  if (braces.length > 0) throw new Error('an unclosed "{"');
+  return new RegExp(`^${out}$`, opts.nocase ? "i" : "");
+}
+function escapeRegExp(c) {
+  return /[.*+?^${}()|[\]\\/]/.test(c) ? `\\${c}` : c;
+}
+function globProblem(glob) {
+  try {
+    globToRegExp(glob);
+    return void 0;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
 // src/config/schema.ts
 function normaliseAbsolutePath(raw) {
   if (/[\u0000-\u001f\u007f]/.test(raw)) return { expected: "an absolute path without control characters" };
@@ -33177,12 +33267,26 @@ var PruneRuleSchema = strict("a prune rule", {
   check: EndpointName,
   verify: _enum(["size", "hash"]).default("size")
 });
+var Glob = string2({ error: 'a glob pattern like "*.h5"' }).superRefine((glob, ctx) => {
+  const problem = globProblem(glob);
+  if (problem !== void 0) ctx.addIssue({ code: "custom", message: `a valid glob pattern (${problem})`, input: glob });
+});
+var WatchSchema = strict("watch settings", {
+  /** GitHub's limit: 100 characters; the dispatch workflow's `types:` must list it. */
+  event_type: string2({ error: "an event type like new_file_832" }).regex(/^[A-Za-z0-9_.-]{1,100}$/, { error: 'an event type of up to 100 letters, digits, "_", "." and "-", like new_file_832' }).optional(),
+  patterns: array(Glob, { error: "a list of glob patterns" }).nullish(),
+  ignore: array(Glob, { error: "a list of glob patterns" }).nullish(),
+  stable_seconds: number2({ error: "a number of seconds > 0" }).positive({ error: "a number of seconds > 0" }).optional(),
+  batch_seconds: number2({ error: "a number of seconds >= 0" }).min(0, { error: "a number of seconds >= 0" }).optional(),
+  rescan_seconds: number2({ error: "a number of seconds > 0" }).positive({ error: "a number of seconds > 0" }).optional()
+});
 var BeamlineSchema = strict("beamline settings", {
   /** Stripped from paths the watcher sends (`/global/raw/p1/scan.h5` → `raw/p1/scan.h5`). */
   path_prefix: absolutePath("an absolute path prefix").optional(),
   move: array(MoveHopSchema).nullish(),
   prune: array(PruneRuleSchema).nullish(),
-  runner_labels: array(string2().min(1)).nullish()
+  runner_labels: array(string2().min(1)).nullish(),
+  watch: WatchSchema.nullish()
 });
 var LegacyGlobusEndpointSchema = strict("a globus endpoint", {
   root_path: RootPath,
@@ -33219,6 +33323,33 @@ var GlobusSectionSchema = strict("the globus section", {
   /** How long a task may keep failing on FILE_NOT_FOUND / PERMISSION_DENIED before it is cancelled. */
   stuck_grace_seconds: number2({ error: "a number of seconds >= 0" }).min(0, { error: "a number of seconds >= 0" }).optional()
 });
+var GitHubAppSchema = strict("a GitHub App", {
+  /** The App's client ID (Iv23…) or its numeric App ID: either is accepted as the JWT issuer. */
+  client_id: union([string2().min(1), number2().int().positive(), _instanceof(MissingEnv)], {
+    error: "the App's client ID or App ID, usually ${ENV_VAR}"
+  }),
+  /** The PEM private key itself (usually ${GITHUB_APP_PRIVATE_KEY}), or private_key_path: a file holding it. */
+  private_key: EnvStringSchema.optional(),
+  private_key_path: EnvStringSchema.optional(),
+  /** Default: looked up from the repository (GET /repos/{owner}/{repo}/installation). */
+  installation_id: number2({ error: "a whole number > 0" }).int({ error: "a whole number > 0" }).positive({ error: "a whole number > 0" }).optional()
+});
+var PositiveSeconds = number2({ error: "a number of seconds > 0" }).positive({ error: "a number of seconds > 0" });
+var GitHubSectionSchema = strict("the github section", {
+  repository: string2({ error: "owner/name of the repository, like als-computing/splash-flows-ts" }).regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: "owner/name of the repository, like als-computing/splash-flows-ts" }),
+  /** https://api.github.com; GitHub Enterprise Server: https://<host>/api/v3; tests: the simulator. */
+  api_url: ServiceUrl.optional(),
+  /** The environment variable holding a token (default GITHUB_TOKEN); not used when `app` is set. */
+  token_env: string2({ error: "an environment variable name like GITHUB_TOKEN" }).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "an environment variable name like GITHUB_TOKEN" }).optional(),
+  app: GitHubAppSchema.optional(),
+  /** Per request (default 30). */
+  timeout_seconds: PositiveSeconds.optional(),
+  /** Backoff after a failure: the first wait, doubling up to the longest (defaults 1 and 300). */
+  retry_first_seconds: PositiveSeconds.optional(),
+  retry_max_seconds: PositiveSeconds.optional(),
+  /** Retries of `splash dispatch` / `reconcile` before they give up (default 5); the watcher never gives up. */
+  max_retries: number2({ error: "a whole number >= 0" }).int({ error: "a whole number >= 0" }).min(0, { error: "a whole number >= 0" }).optional()
+});
 var ImagesSchema = record(string2(), string2({ error: "an image reference (a string)" }), {
   error: "a mapping of image names to image references"
 });
@@ -33226,9 +33357,10 @@ var SectionsSchema = object({
   endpoints: record(EndpointName, EndpointSchema).nullish(),
   beamlines: record(BeamlineId, BeamlineSchema).nullish(),
   globus: GlobusSectionSchema.nullish(),
-  scicat: record(string2(), unknown(), { error: "a mapping of SciCat settings" }).nullish()
+  scicat: record(string2(), unknown(), { error: "a mapping of SciCat settings" }).nullish(),
+  github: GitHubSectionSchema.nullish()
 });
-var FIXED_SECTIONS = ["endpoints", "beamlines", "globus", "scicat", "prefect"];
+var FIXED_SECTIONS = ["endpoints", "beamlines", "globus", "scicat", "github", "prefect"];
 var HPSS_SECTION = /^hpss_/;
 var IMAGES_SECTION = /^(harbor|ghcr)_images/;
 var TOP_LEVEL_KEYS = `${FIXED_SECTIONS.join(", ")}, hpss_<name>, harbor_images<suffix>, ghcr_images<suffix>`;
@@ -33284,6 +33416,23 @@ function checkReferences(data, positions) {
       });
     }
   }
+  const github = data.github;
+  if (isRecord(github) && isRecord(github.app)) {
+    const app = github.app;
+    const keys = ["private_key", "private_key_path"].filter((k) => app[k] !== void 0 && app[k] !== null);
+    if (keys.length !== 1) {
+      issues.push({
+        path: ["github", "app"],
+        text: `expected exactly one of private_key or private_key_path, got ${keys.length === 0 ? "neither" : "both"}`
+      });
+    }
+    if (github.token_env !== void 0) {
+      issues.push({
+        path: ["github", "token_env"],
+        text: "expected either token_env or app, got both (with app set, dispatches authenticate as the GitHub App)"
+      });
+    }
+  }
   if (!isRecord(data.beamlines)) return issues;
   for (const [id, beamline] of Object.entries(data.beamlines)) {
     if (!isRecord(beamline)) continue;
@@ -33315,6 +33464,22 @@ function checkReferences(data, positions) {
     }
   }
   return issues;
+}
+
+// src/watch/settings.ts
+var WATCH_DEFAULTS = { stable_seconds: 30, batch_seconds: 1, rescan_seconds: 30 };
+function defaultEventType(beamlineId) {
+  return `new_file_${beamlineId.replace(/\D/g, "")}`;
+}
+function completeWatchSettings(beamlineId, input = {}) {
+  return Object.freeze({
+    event_type: input.event_type ?? defaultEventType(beamlineId),
+    patterns: Object.freeze([...input.patterns ?? []]),
+    ignore: Object.freeze([...input.ignore ?? []]),
+    stable_seconds: input.stable_seconds ?? WATCH_DEFAULTS.stable_seconds,
+    batch_seconds: input.batch_seconds ?? WATCH_DEFAULTS.batch_seconds,
+    rescan_seconds: input.rescan_seconds ?? WATCH_DEFAULTS.rescan_seconds
+  });
 }
 
 // src/config/yaml-tree.ts
@@ -33516,7 +33681,9 @@ function buildConfig(source, sections, hpss, images, positions) {
         path_prefix: b.path_prefix,
         move: Object.freeze((b.move ?? []).map((hop) => freeze({ ...hop }))),
         prune: Object.freeze((b.prune ?? []).map((rule) => freeze({ ...rule }))),
-        runner_labels: Object.freeze([...b.runner_labels ?? []])
+        runner_labels: Object.freeze([...b.runner_labels ?? []]),
+        // Only when written: a beamline without it gets the same defaults from watchSettingsOf().
+        watch: b.watch ? completeWatchSettings(id, b.watch) : void 0
       })
     );
   }
@@ -33529,11 +33696,34 @@ function buildConfig(source, sections, hpss, images, positions) {
     app: g?.app,
     authUrl: g?.auth_url ?? "https://auth.globus.org",
     transferUrl: g?.transfer_url ?? "https://transfer.api.globus.org",
-    waitTimeoutMinutes: g?.wait_timeout_minutes ?? 720,
+    waitTimeoutMinutes: g?.wait_timeout_minutes ?? 100,
     stuckGraceSeconds: g?.stuck_grace_seconds ?? 600,
     pollFirstSeconds: g?.poll_first_seconds ?? 2,
     pollMaxSeconds: g?.poll_max_seconds ?? 60
   });
+  const gh = sections.github;
+  let github;
+  if (gh) {
+    const [owner = "", repo = ""] = gh.repository.split("/");
+    const app = gh.app;
+    github = freeze({
+      repository: gh.repository,
+      owner,
+      repo,
+      apiUrl: gh.api_url ?? "https://api.github.com",
+      tokenEnv: gh.token_env ?? "GITHUB_TOKEN",
+      app: app ? freeze({
+        client_id: typeof app.client_id === "number" ? String(app.client_id) : app.client_id,
+        private_key: app.private_key,
+        private_key_path: app.private_key_path,
+        installation_id: app.installation_id
+      }) : void 0,
+      timeoutSeconds: gh.timeout_seconds ?? 30,
+      retryFirstSeconds: gh.retry_first_seconds ?? 1,
+      retryMaxSeconds: gh.retry_max_seconds ?? 300,
+      maxRetries: gh.max_retries ?? 5
+    });
+  }
   return freeze({
     source,
     endpoints,
@@ -33542,6 +33732,7 @@ function buildConfig(source, sections, hpss, images, positions) {
     globus,
     images,
     scicat: sections.scicat ? freeze({ ...sections.scicat }) : void 0,
+    github,
     locate: (keyPath) => positions.locate(keyPath)
   });
 }
@@ -33837,23 +34028,29 @@ async function lstatOrUndefined(path) {
 }
 
 // src/transfer/globus.ts
-var STUCK = /* @__PURE__ */ new Set(["FILE_NOT_FOUND", "PERMISSION_DENIED"]);
+var LS_LIMIT = 1e5;
+var defaultSleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function transferWithGlobus(from, to, rels, opts) {
   const { ctx, client } = opts;
-  const sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-  const kinds = await sourceKinds(client, from, rels);
-  const items = rels.map((rel) => ({
-    source_path: joinInside(from.root_path, rel),
-    destination_path: joinInside(to.root_path, rel),
-    recursive: kinds.get(rel)?.type === "dir" ? true : void 0
-  }));
+  const report = { files: [], skipped: [], task: void 0 };
+  for (const e of [from, to]) await requireRoot(client, e);
+  const sources = await listSources(client, from, rels, report.skipped);
+  const pending = [];
+  for (const f of await compareDestinations(client, to, sources)) {
+    if (f.identical) report.files.push({ rel: f.file.rel, status: "identical", bytes: f.file.size, checksum: void 0 });
+    else pending.push(f.file);
+  }
+  if (pending.length === 0) {
+    ctx.info(`${from.name} → ${to.name}: all ${sources.length} file(s) already there (same size and mtime); nothing submitted`);
+    return report;
+  }
   const first = rels[0] ?? "";
-  const label = safeLabel(`${opts.label} ${first.split("/").pop() ?? ""}${rels.length > 1 ? ` +${rels.length - 1} more` : ""}`);
+  const label = safeLabel(`${opts.label} ${first.split("/").pop() ?? ""}${rels.length > 1 ? ` and ${rels.length - 1} more` : ""}`);
   const doc = transferDocument({
     source: from.uuid,
     destination: to.uuid,
-    items,
     label,
+    items: pending.map((f) => ({ source_path: joinInside(from.root_path, f.rel), destination_path: joinInside(to.root_path, f.rel) })),
     syncLevel: "checksum",
     verifyChecksum: true,
     preserveTimestamp: true,
@@ -33861,62 +34058,107 @@ async function transferWithGlobus(from, to, rels, opts) {
   });
   const submitted = await client.submitTransfer(doc);
   const taskId = submitted.task_id;
-  ctx.info(`Globus task ${taskId} submitted: ${rels.length} path(s) ${from.name} → ${to.name}${submitted.code === "Duplicate" ? " (already submitted by an earlier attempt)" : ""}`);
-  const task = await waitForTask(client, taskId, opts, sleep);
+  ctx.info(`Globus task ${taskId} submitted: ${pending.length} file(s) ${from.name} → ${to.name}${submitted.code === "Duplicate" ? " (already submitted by an earlier attempt)" : ""}`);
+  const task = await waitForTask(client, taskId, { ctx, settings: opts.settings, onGiveUp: "leave" }, opts.sleep ?? defaultSleep);
   const copied = /* @__PURE__ */ new Set();
   const prefix = to.root_path === "/" ? "/" : `${to.root_path}/`;
   for await (const t of client.successfulTransfers(taskId)) {
     if (t.destination_path?.startsWith(prefix)) copied.add(t.destination_path.slice(prefix.length));
   }
-  const files = rels.map((rel) => {
-    const k = kinds.get(rel);
-    const isCopied = k?.type === "dir" ? [...copied].some((c) => c.startsWith(`${rel}/`)) : copied.has(rel);
-    return { rel, status: isCopied ? "copied" : "identical", bytes: k?.size ?? 0, checksum: void 0 };
-  });
+  for (const f of pending) {
+    report.files.push({ rel: f.rel, status: copied.has(f.rel) ? "copied" : "identical", bytes: f.size, checksum: void 0 });
+  }
   const seconds = taskSeconds(task);
   ctx.info(
     `Globus task ${taskId} SUCCEEDED: ${task.files_transferred ?? 0} file(s) transferred, ${task.files_skipped ?? 0} already in sync, ${formatBytes(task.bytes_transferred ?? 0)} in ${formatDuration(seconds)} (${formatRate(task.effective_bytes_per_second ?? 0)})`
   );
   return {
-    files,
-    skipped: [],
+    ...report,
     task: { id: taskId, files: task.files_transferred ?? 0, bytes: task.bytes_transferred ?? 0, bytesPerSecond: task.effective_bytes_per_second ?? 0, seconds }
   };
 }
-async function sourceKinds(client, from, rels) {
-  const byParent = /* @__PURE__ */ new Map();
-  for (const rel of rels) {
-    const cut = rel.lastIndexOf("/");
-    const parent = cut < 0 ? "" : rel.slice(0, cut);
-    const list = byParent.get(parent) ?? [];
-    list.push(rel);
-    byParent.set(parent, list);
+async function requireRoot(client, e) {
+  try {
+    const st = await client.stat(e.uuid, e.root_path);
+    if (st.type === "dir") return;
+  } catch (err) {
+    if (!(err instanceof GlobusApiError && err.status === 404)) throw err;
   }
-  const kinds = /* @__PURE__ */ new Map();
-  for (const [parent, children] of byParent) {
-    const dir = parent === "" ? from.root_path : joinInside(from.root_path, parent);
-    const wanted = new Set(children.map((c) => c.slice(parent === "" ? 0 : parent.length + 1)));
-    try {
-      for await (const entry of client.ls(from.uuid, dir)) {
-        if (wanted.has(entry.name)) kinds.set(parent === "" ? entry.name : `${parent}/${entry.name}`, { type: entry.type, size: entry.size });
-      }
-    } catch (err) {
-      if (err instanceof GlobusApiError && err.status === 404) throw stepError(`${from.name}: folder ${dir} does not exist; nothing was submitted`);
-      throw err;
-    }
-    const missing = children.filter((c) => !kinds.has(c));
-    if (missing.length > 0) {
-      throw stepError(`${from.name}: ${missing.length} path(s) do not exist, e.g. ${missing[0] ?? ""}; nothing was submitted`, "check the paths the watcher sent, then dispatch again");
-    }
-  }
-  return kinds;
+  throw configError(`endpoint ${e.name}: root_path ${e.root_path} is not a folder on collection ${e.uuid}`, "check the root_path in config.yml");
 }
+var parentOf = (rel) => rel.includes("/") ? rel.slice(0, rel.lastIndexOf("/")) : "";
+var baseOf = (rel) => rel.slice(rel.lastIndexOf("/") + 1);
+var absOf = (e, rel) => rel === "" ? e.root_path : joinInside(e.root_path, rel);
+async function listFolder(client, e, rel) {
+  const entries = /* @__PURE__ */ new Map();
+  try {
+    for await (const d of client.ls(e.uuid, absOf(e, rel), { limit: LS_LIMIT })) entries.set(d.name, d);
+  } catch (err) {
+    if (err instanceof GlobusApiError && err.status === 404) return void 0;
+    throw err;
+  }
+  return entries;
+}
+async function listSources(client, from, rels, skipped) {
+  const files = [];
+  const folders = [];
+  const byParent = /* @__PURE__ */ new Map();
+  for (const rel of rels) byParent.set(parentOf(rel), [...byParent.get(parentOf(rel)) ?? [], rel]);
+  for (const [parent, children] of byParent) {
+    const listing = await listFolder(client, from, parent);
+    for (const rel of children) {
+      const d = listing?.get(baseOf(rel));
+      if (!d) throw stepError(`${from.name}:${rel} does not exist; nothing was submitted`, "check the paths the watcher sent, then dispatch again");
+      if (d.link_target) throw stepError(`${from.name}:${rel} is a symlink (not followed); nothing was submitted`);
+      if (d.type === "dir") folders.push(rel);
+      else if (d.type === "file") files.push({ rel, size: d.size, mtimeMs: parseGlobusTime(d.last_modified).getTime() });
+      else throw stepError(`${from.name}:${rel} is neither a file nor a folder (${d.type}); nothing was submitted`);
+    }
+  }
+  for (let dir = folders.pop(); dir !== void 0; dir = folders.pop()) {
+    const listing = await listFolder(client, from, dir);
+    for (const [name, d] of listing ?? []) {
+      const rel = `${dir}/${name}`;
+      if (d.link_target) skipped.push({ rel, reason: "symlink (not followed)" });
+      else if (d.type === "dir") folders.push(rel);
+      else if (d.type === "file") files.push({ rel, size: d.size, mtimeMs: parseGlobusTime(d.last_modified).getTime() });
+      else skipped.push({ rel, reason: `not a regular file (${d.type})` });
+    }
+  }
+  return files;
+}
+async function compareDestinations(client, to, files) {
+  const byParent = /* @__PURE__ */ new Map();
+  for (const f of files) byParent.set(parentOf(f.rel), [...byParent.get(parentOf(f.rel)) ?? [], f]);
+  const out = [];
+  for (const [parent, group2] of byParent) {
+    const listing = await listFolder(client, to, parent);
+    for (const file of group2) {
+      const d = listing?.get(baseOf(file.rel));
+      if (!d) {
+        out.push({ file, identical: false });
+        continue;
+      }
+      const sameTime = Math.floor(parseGlobusTime(d.last_modified).getTime() / 1e3) === Math.floor(file.mtimeMs / 1e3);
+      if (d.type !== "file" || d.link_target || d.size !== file.size || !sameTime) {
+        throw stepError(
+          `${to.name}:${displayName(file.rel)} already exists and differs from the source (${d.type}, ${d.size} bytes, modified ${d.last_modified}); not overwritten, nothing was submitted`,
+          "find out which copy is right; move or delete the wrong one by hand, then dispatch again"
+        );
+      }
+      out.push({ file, identical: true });
+    }
+  }
+  return out;
+}
+var healthy = (nice) => nice === null || nice === void 0 || nice === "OK" || nice === "Queued";
 async function waitForTask(client, taskId, opts, sleep) {
   const { ctx, settings } = opts;
   const deadline = Date.now() + settings.waitTimeoutMinutes * 6e4;
   let delay = settings.pollFirstSeconds * 1e3;
   let lastNice;
-  let stuckSince;
+  let troubleSince;
+  const link2 = `https://app.globus.org/activity/${taskId}`;
   for (; ; ) {
     const task = await client.getTask(taskId);
     if (task.nice_status !== lastNice) {
@@ -33926,33 +34168,51 @@ async function waitForTask(client, taskId, opts, sleep) {
     if (task.status === "SUCCEEDED") return task;
     if (task.status === "FAILED") {
       const why = task.fatal_error ? `${task.fatal_error.code}: ${task.fatal_error.description}` : await lastErrorEvent(client, taskId);
-      throw stepError(`Globus task ${taskId} FAILED — ${why}`, `see https://app.globus.org/activity/${taskId}; fix the cause and dispatch again`);
+      throw stepError(`Globus task ${taskId} FAILED — ${why}`, `see ${link2}; fix the cause and dispatch again`);
     }
     if (task.status === "INACTIVE") {
-      throw stepError(
-        `Globus task ${taskId} is INACTIVE (suspended: ${task.nice_status ?? "needs attention"}); it was left as it is`,
-        `resume or cancel it at https://app.globus.org/activity/${taskId} (often an endpoint's credentials expired), then dispatch again`
-      );
+      const what = `Globus task ${taskId} is INACTIVE (suspended: ${task.nice_status ?? "needs attention"})`;
+      if (opts.onGiveUp === "cancel") return cancelOrExplain(client, taskId, what, opts);
+      throw stepError(`${what}; it was left as it is`, `resume or cancel it at ${link2} (often an endpoint's credentials expired), then dispatch again`);
     }
-    if (task.nice_status && STUCK.has(task.nice_status)) {
-      stuckSince ??= Date.now();
-      if (Date.now() - stuckSince >= settings.stuckGraceSeconds * 1e3) {
-        const events = await lastErrorEvent(client, taskId);
-        await client.cancelTask(taskId);
-        throw stepError(`Globus task ${taskId} kept failing with ${task.nice_status} for ${settings.stuckGraceSeconds} s and was cancelled — ${events}`, "check the paths and the permissions on both collections, then dispatch again");
-      }
+    if (healthy(task.nice_status)) {
+      troubleSince = void 0;
     } else {
-      stuckSince = void 0;
+      troubleSince ??= Date.now();
+      if (Date.now() - troubleSince >= settings.stuckGraceSeconds * 1e3) {
+        const event = await lastErrorEvent(client, taskId);
+        return cancelOrExplain(client, taskId, `Globus task ${taskId} kept failing with ${task.nice_status ?? "?"} for ${settings.stuckGraceSeconds} s — ${event}`, opts);
+      }
     }
-    if (Date.now() + delay > deadline) {
-      throw stepError(
-        `Globus task ${taskId} is still running after ${settings.waitTimeoutMinutes} min; it was left running`,
-        `watch it at https://app.globus.org/activity/${taskId}; a later dispatch of the same files is safe (sync level checksum)`
-      );
+    const now = Date.now();
+    if (now >= deadline) {
+      const what = `Globus task ${taskId} is still running after ${settings.waitTimeoutMinutes} min`;
+      if (opts.onGiveUp === "cancel") return cancelOrExplain(client, taskId, what, opts);
+      throw stepError(`${what}; it was left running`, `watch it at ${link2}; dispatching the same files again later is safe`);
     }
-    await sleep(delay);
+    await sleep(Math.min(delay, deadline - now));
     delay = Math.min(settings.pollMaxSeconds * 1e3, Math.round(delay * 1.5));
   }
+}
+async function cancelOrExplain(client, taskId, what, opts) {
+  let cancelError;
+  try {
+    await client.cancelTask(taskId);
+  } catch (err) {
+    cancelError = err instanceof Error ? err.message : String(err);
+  }
+  const after = await client.getTask(taskId).catch(() => void 0);
+  if (after?.status === "SUCCEEDED") {
+    opts.ctx.warn(`${what}; it finished before the cancel took effect`);
+    return after;
+  }
+  if (cancelError !== void 0 || after && after.status !== "FAILED") {
+    throw stepError(
+      `${what}; it could not be cancelled (${cancelError ?? `status ${after?.status ?? "unknown"}`}): it is still running`,
+      `cancel it at https://app.globus.org/activity/${taskId}, find the cause, then run the step again`
+    );
+  }
+  throw stepError(`${what}; it was cancelled`, "check the paths and the permissions on both collections, then run the step again");
 }
 async function lastErrorEvent(client, taskId) {
   for await (const e of client.taskEvents(taskId)) {
@@ -33961,11 +34221,8 @@ async function lastErrorEvent(client, taskId) {
   return "no error event recorded";
 }
 function taskSeconds(task) {
-  if (!task.completion_time) return 0;
-  if (!task.request_time) return 0;
-  const start = parseGlobusTime(task.request_time);
-  const end = parseGlobusTime(task.completion_time);
-  return Math.max(0, (end.getTime() - start.getTime()) / 1e3);
+  if (!task.completion_time || !task.request_time) return 0;
+  return Math.max(0, (parseGlobusTime(task.completion_time).getTime() - parseGlobusTime(task.request_time).getTime()) / 1e3);
 }
 
 // src/transfer/index.ts
@@ -34013,6 +34270,7 @@ async function moveStep(ctx, input) {
     if (!skip) for (const e of [from, to]) await requireReachable(e);
   }
   await checkSources(beamline, paths);
+  if (planned.some((h) => !h.skip && (h.from.type === "globus" || h.to.type === "globus"))) await input.services.globus();
   const result = { relPaths: paths, moved: 0, hops: [] };
   try {
     for (const { from, to, transfer, skip } of planned) {
@@ -34048,7 +34306,13 @@ function writeMoveSummary(ctx, beamline, result) {
   const copied = result.hops.reduce((n, h) => n + h.files.filter((f) => f.status === "copied").length, 0);
   const bytes = result.hops.reduce((n, h) => n + h.files.filter((f) => f.status === "copied").reduce((b, f) => b + f.bytes, 0), 0);
   ctx.summary.heading(`Move · beamline ${beamline.id}`, 2);
-  ctx.summary.text(`${result.relPaths.length} path(s) over ${result.hops.length} hop(s): ${copied} file cop${copied === 1 ? "y" : "ies"} written (${formatBytes(bytes)}), each verified by size and ${HASH_ALGORITHM} content hash before taking its final name.`);
+  const byGlobus = result.hops.some((h) => h.task !== void 0);
+  const byCopy = result.hops.some((h) => h.task === void 0 && h.files.some((f) => f.status === "copied"));
+  const how = [
+    byCopy ? `folder copies verified by size and ${HASH_ALGORITHM} content hash before taking their final name` : "",
+    byGlobus ? "Globus transfers verified by Globus (checksum sync, verify_checksum)" : ""
+  ].filter((x) => x !== "").join("; ");
+  ctx.summary.text(`${result.relPaths.length} path(s) over ${result.hops.length} hop(s): ${copied} file cop${copied === 1 ? "y" : "ies"} written (${formatBytes(bytes)})${how ? `; ${how}` : ""}.`);
   ctx.summary.table(
     ["hop", "status", "file", "size", "result", HASH_ALGORITHM],
     result.hops.flatMap(
@@ -34091,6 +34355,335 @@ function moveLink(beamline, exportControlled) {
       return `${r.moved} file(s) copied over ${r.hops.length} hop(s)`;
     }
   };
+}
+
+// src/prune/globus.ts
+var DAY_MS = 864e5;
+var DELETE_BATCH = 1e4;
+var PruneIncomplete = class extends SplashError {
+  report;
+  constructor(cause, report) {
+    super(cause.kind, cause.message, cause.hint);
+    this.report = report;
+  }
+};
+async function checkGlobusPruneRoots(endpoint, check, verify, client) {
+  if (verify === "hash") {
+    throw configError(
+      `prune of ${endpoint.name}: verify: hash is not available for Globus endpoints (the API offers no checksum of a stored file)`,
+      "use verify: size — Globus already verified checksums when it transferred the files (verify_checksum)"
+    );
+  }
+  const inside = (a, b) => a === b || a === "/" || b.startsWith(`${a}/`);
+  if (endpoint.uuid === check.uuid && (inside(endpoint.root_path, check.root_path) || inside(check.root_path, endpoint.root_path))) {
+    throw configError(
+      `prune of ${endpoint.name} is checked against ${check.name}: same collection, and one folder is the same as or inside the other`,
+      "a check endpoint must be a separate copy of the data; fix the prune rule in config.yml"
+    );
+  }
+  const c = await client();
+  for (const e of [endpoint, check]) await requireRoot(c, e);
+}
+async function pruneGlobus(endpoint, check, opts) {
+  const { client, ctx } = opts;
+  const cutoff = opts.now.getTime() - opts.afterDays * DAY_MS;
+  const report = { endpoint: endpoint.name, check: check.name, afterDays: opts.afterDays, dryRun: opts.dryRun, pruned: [], kept: [], unsafe: [], removedDirs: [] };
+  const candidatesByDir = /* @__PURE__ */ new Map();
+  const dirs = [""];
+  for (let dir = dirs.pop(); dir !== void 0; dir = dirs.pop()) {
+    const listing = await listFolder(client, endpoint, dir);
+    for (const [name, e] of listing ?? []) {
+      const rel = dir === "" ? name : `${dir}/${name}`;
+      if (e.link_target) {
+        report.unsafe.push({ rel, reason: "symlink (not followed)" });
+      } else if (e.type === "dir") {
+        dirs.push(rel);
+      } else if (e.type !== "file") {
+        report.unsafe.push({ rel, reason: `${e.type}, not a regular file` });
+      } else {
+        const item = { rel, size: e.size, mtimeMs: parseGlobusTime(e.last_modified).getTime() };
+        if (item.mtimeMs > cutoff) report.kept.push(item);
+        else candidatesByDir.set(dir, [...candidatesByDir.get(dir) ?? [], item]);
+      }
+    }
+  }
+  const verified = [];
+  for (const [dir, items] of candidatesByDir) {
+    const copies = await listFolder(client, check, dir);
+    for (const item of items) {
+      const copy = copies?.get(item.rel.slice(dir === "" ? 0 : dir.length + 1));
+      const problem = !copy ? `not replicated: no copy at ${check.name}` : copy.link_target ? `copy at ${check.name} is a symlink (not followed)` : copy.type !== "file" ? `copy at ${check.name} is not a regular file` : copy.size !== item.size ? `size differs at ${check.name} (${copy.size} bytes there, ${item.size} here)` : Math.floor(parseGlobusTime(copy.last_modified).getTime() / 1e3) < Math.floor(item.mtimeMs / 1e3) ? `copy at ${check.name} is older than this file (modified after it was copied?)` : void 0;
+      if (problem) report.unsafe.push({ rel: item.rel, reason: problem });
+      else verified.push(item);
+    }
+  }
+  verified.sort((a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
+  if (opts.dryRun) {
+    for (const f of verified) report.pruned.push(f);
+    return report;
+  }
+  const sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const prefix = endpoint.root_path === "/" ? "" : endpoint.root_path;
+  try {
+    for (let i = 0; i < verified.length; i += DELETE_BATCH) {
+      const batch = verified.slice(i, i + DELETE_BATCH);
+      const doc = deleteDocument({
+        collection: endpoint.uuid,
+        paths: batch.map((f) => `${prefix}/${f.rel}`),
+        label: safeLabel(`splash prune ${endpoint.name} ${batch.length} files`),
+        recursive: false,
+        ignoreMissing: true,
+        notify: false,
+        // The service itself stops the task when the step stops waiting for it.
+        deadline: new Date(Date.now() + opts.settings.waitTimeoutMinutes * 6e4)
+      });
+      const { task_id: taskId } = await client.submitDelete(doc);
+      ctx.info(`Globus delete task ${taskId}: ${batch.length} file(s) on ${endpoint.name}`);
+      await waitForTask(client, taskId, { ctx, settings: opts.settings, onGiveUp: "cancel" }, sleep);
+      for (const f of batch) report.pruned.push(f);
+    }
+  } catch (err) {
+    if (err instanceof SplashError) throw new PruneIncomplete(err, report);
+    throw err;
+  }
+  return report;
+}
+
+// src/prune/filesystem.ts
+import { lstatSync, rmdirSync, unlinkSync } from "node:fs";
+import { realpath } from "node:fs/promises";
+var DAY_MS2 = 864e5;
+async function pruneFilesystem(endpoint, check, opts) {
+  const { root, checkRoot } = await checkPruneRoots(endpoint, check);
+  const spec = { root, checkRoot, checkName: check.name, cutoffMs: opts.now.getTime() - opts.afterDays * DAY_MS2 };
+  const { planTree } = await import("./sweep-parallel-WY34BSTP.js");
+  const started = performance.now();
+  const plan = await planTree(spec);
+  opts.ctx.debug(
+    `prune ${endpoint.name}: planned ${plan.files} files in ${Math.round(performance.now() - started)} ms${plan.workers > 0 ? ` with ${plan.workers} worker threads` : ""}: ${plan.candidates.length} candidates, ${plan.kept.length} young, ${plan.unsafe.length} unsafe`
+  );
+  const report = {
+    endpoint: endpoint.name,
+    check: check.name,
+    afterDays: opts.afterDays,
+    dryRun: opts.dryRun,
+    pruned: [],
+    kept: plan.kept.map(toPruned),
+    unsafe: plan.unsafe,
+    removedDirs: []
+  };
+  const locator = new SweepLocator(checkRoot);
+  const touched = /* @__PURE__ */ new Set();
+  for (const item of plan.candidates) {
+    const problem = opts.verify === "hash" ? await contentProblem(spec, item) : void 0;
+    if (problem) {
+      report.unsafe.push({ rel: item.rel, reason: problem });
+      continue;
+    }
+    if (!opts.dryRun) {
+      const changed = sourceChanged(`${root}/${item.rel}`, item) ?? replicaProblem(spec, locator, item);
+      if (changed) {
+        report.unsafe.push({ rel: item.rel, reason: `${changed}; left for the next run` });
+        continue;
+      }
+      try {
+        unlinkSync(`${root}/${item.rel}`);
+      } catch (err) {
+        report.unsafe.push({ rel: item.rel, reason: `could not delete (${codeOf(err)}); left for the next run` });
+        continue;
+      }
+      touched.add(parentOf2(item.rel));
+    }
+    report.pruned.push(toPruned(item));
+  }
+  if (!opts.dryRun) for (const d of removeEmptiedDirs(root, touched)) report.removedDirs.push(d);
+  return report;
+}
+async function checkPruneRoots(endpoint, check) {
+  const root = await realpathOrFail(endpoint);
+  const checkRoot = await realpathOrFail(check);
+  if (root === checkRoot || isInside(root, checkRoot) || isInside(checkRoot, root)) {
+    throw configError(
+      `prune of ${endpoint.name} is checked against ${check.name}, but ${root === checkRoot ? "both are the same folder" : "one folder is inside the other"} (${root}, ${checkRoot})`,
+      "a check endpoint must be a separate copy of the data; fix the prune rule in config.yml"
+    );
+  }
+  return { root, checkRoot };
+}
+var toPruned = (i) => ({ rel: i.rel, size: i.size, mtimeMs: i.mtimeMs });
+function sourceChanged(abs, item) {
+  let now;
+  try {
+    now = lstatSync(abs, { throwIfNoEntry: false });
+  } catch (err) {
+    return `unreadable now (${codeOf(err)})`;
+  }
+  if (!now) return "gone since the plan";
+  if (now.ino !== item.ino || now.dev !== item.dev || now.size !== item.size || now.mtimeMs !== item.mtimeMs) return "changed during the sweep";
+  return void 0;
+}
+async function contentProblem(spec, item) {
+  try {
+    const [a, b] = await Promise.all([hashFile(`${spec.root}/${item.rel}`), hashFile(`${spec.checkRoot}/${item.rel}`)]);
+    return a.digest === b.digest ? void 0 : `content differs at ${spec.checkName} (${HASH_ALGORITHM})`;
+  } catch (err) {
+    return `could not read both copies to compare checksums (${codeOf(err)})`;
+  }
+}
+function removeEmptiedDirs(root, touched) {
+  const removed = [];
+  const byDepth = /* @__PURE__ */ new Map();
+  const add = (rel) => {
+    if (rel === "") return;
+    const depth = rel.split("/").length;
+    let bucket = byDepth.get(depth);
+    if (!bucket) byDepth.set(depth, bucket = /* @__PURE__ */ new Set());
+    bucket.add(rel);
+  };
+  for (const rel of touched) add(rel);
+  for (let depth = Math.max(0, ...byDepth.keys()); depth > 0; depth--) {
+    for (const rel of [...byDepth.get(depth) ?? []].sort()) {
+      try {
+        rmdirSync(`${root}/${rel}`);
+      } catch {
+        continue;
+      }
+      removed.push(rel);
+      add(parentOf2(rel));
+    }
+  }
+  return removed;
+}
+var isInside = (outer, inner) => outer === "/" || inner.startsWith(`${outer}/`);
+function parentOf2(rel) {
+  const i = rel.lastIndexOf("/");
+  return i < 0 ? "" : rel.slice(0, i);
+}
+async function realpathOrFail(e) {
+  try {
+    return await realpath(e.root_path);
+  } catch (err) {
+    throw configError(`endpoint ${e.name}: root_path ${e.root_path} is not reachable (${codeOf(err)})`, "check the mount and the root_path in config.yml");
+  }
+}
+
+// src/prune/index.ts
+function pruneFor(endpoint, check, verify) {
+  if (endpoint.type === "filesystem" && check.type === "filesystem") {
+    return { check: async () => {
+      await checkPruneRoots(endpoint, check);
+    }, run: (opts) => pruneFilesystem(endpoint, check, opts) };
+  }
+  if (endpoint.type === "globus" && check.type === "globus") {
+    return {
+      check: (services) => checkGlobusPruneRoots(endpoint, check, verify, () => services.globus()),
+      run: async (opts) => pruneGlobus(endpoint, check, { ...opts, client: await opts.services.globus(), settings: opts.services.globusSettings })
+    };
+  }
+  throw new SplashError(
+    "not-configured",
+    `no prune controller for ${describeEndpoint(endpoint)} checked against ${describeEndpoint(check)}: this build prunes filesystem and Globus endpoints, each checked against one of its kind`,
+    "HPSS pruning is not built yet; remove this rule or point it at an endpoint of the same kind"
+  );
+}
+
+// src/prune/report.ts
+function bytesOf(files) {
+  let total = 0;
+  for (const f of files) total += f.size;
+  return total;
+}
+
+// src/steps/prune.ts
+var SUMMARY_LIMIT = 50;
+async function pruneStep(ctx, input) {
+  const plan = input.beamlines.flatMap(
+    (b) => b.settings.prune.map((rule, i) => {
+      const endpoint = b.endpoint(rule.endpoint, `beamlines.${b.id}.prune[${i}].endpoint`);
+      const check = b.endpoint(rule.check, `beamlines.${b.id}.prune[${i}].check`);
+      try {
+        return { beamline: b, rule, endpoint, check, run: pruneFor(endpoint, check, rule.verify), why: "" };
+      } catch (err) {
+        if (!(err instanceof SplashError) || err.kind !== "not-configured") throw err;
+        return { beamline: b, rule, endpoint, check, run: void 0, why: err.message };
+      }
+    })
+  );
+  if (plan.length === 0) ctx.warn("no prune rules configured for the chosen beamline(s); nothing to do");
+  const unavailable2 = plan.filter((p) => p.run === void 0);
+  for (const u of unavailable2) ctx.warn(`prune ${u.endpoint.name} (beamline ${u.beamline.id}): not configured — ${u.why}`);
+  for (const p of plan) if (p.run) await p.run.check(input.services);
+  const reports = [];
+  try {
+    for (const { beamline, rule, endpoint, check, run } of plan) {
+      if (!run) continue;
+      const title = `prune ${endpoint.name} (beamline ${beamline.id}): older than ${rule.after_days} day(s), checked against ${check.name}${input.dryRun ? " — dry run" : ""}`;
+      const report = await ctx.group(title, async () => {
+        try {
+          const r = await run.run({ afterDays: rule.after_days, verify: rule.verify, now: input.now, dryRun: input.dryRun, ctx, services: input.services });
+          logReport(ctx, r);
+          return r;
+        } catch (err) {
+          if (err instanceof PruneIncomplete) {
+            logReport(ctx, err.report);
+            reports.push(err.report);
+          }
+          throw err;
+        }
+      });
+      reports.push(report);
+    }
+  } finally {
+    writePruneSummary(ctx, input, reports, unavailable2.map((u) => [u.endpoint.name, u.check.name, u.why]));
+  }
+  ctx.setOutput("pruned", reports.reduce((n, r) => n + r.pruned.length, 0));
+  ctx.setOutput("kept", reports.reduce((n, r) => n + r.kept.length, 0));
+  ctx.setOutput("unsafe", reports.reduce((n, r) => n + r.unsafe.length, 0));
+  if (reports.length === 0 && unavailable2.length > 0) {
+    throw new SplashError("not-configured", `none of the ${unavailable2.length} prune rule(s) can run: ${unavailable2[0]?.why ?? ""}`);
+  }
+  return reports;
+}
+var LOG_BATCH = 2e3;
+function logReport(ctx, r) {
+  const verb = r.dryRun ? "would prune" : "pruned";
+  for (let i = 0; i < r.pruned.length; i += LOG_BATCH) {
+    ctx.info(r.pruned.slice(i, i + LOG_BATCH).map((f) => `${verb} ${r.endpoint}:${displayName(f.rel)} (${formatBytes(f.size)})`).join("\n"));
+  }
+  r.unsafe.slice(0, 10).forEach((u) => {
+    ctx.warn(`kept, unsafe to delete: ${r.endpoint}:${displayName(u.rel)} — ${u.reason}`);
+  });
+  for (let i = 10; i < r.unsafe.length; i += LOG_BATCH) {
+    ctx.info(r.unsafe.slice(i, i + LOG_BATCH).map((u) => `kept, unsafe to delete: ${r.endpoint}:${displayName(u.rel)} — ${u.reason}`).join("\n"));
+  }
+  ctx.info(`${r.endpoint}: ${r.pruned.length} ${verb} (${formatBytes(bytesOf(r.pruned))}), ${r.kept.length} kept (younger than ${r.afterDays} day(s)), ${r.unsafe.length} unsafe`);
+}
+function writePruneSummary(ctx, input, reports, unavailable2) {
+  const s = ctx.summary;
+  s.heading(`Prune${input.dryRun ? " (dry run: nothing was deleted)" : ""}`, 2);
+  s.text(`Retention sweep as of ${input.now.toISOString()}. A file is deleted only when its check endpoint holds a verified copy.`);
+  s.table(
+    ["endpoint", "check", "older than", input.dryRun ? "would prune" : "pruned", "freed", "kept (young)", "unsafe", "folders removed"],
+    reports.map((r) => [r.endpoint, r.check, `${r.afterDays} d`, r.pruned.length, formatBytes(bytesOf(r.pruned)), r.kept.length, r.unsafe.length, r.removedDirs.length])
+  );
+  if (unavailable2.length > 0) {
+    s.heading(`Not configured (${unavailable2.length})`, 3);
+    s.table(["endpoint", "check", "why nothing was pruned"], unavailable2);
+  }
+  const unsafe = reports.flatMap((r) => r.unsafe.map((u) => [r.endpoint, displayName(u.rel), u.reason]));
+  if (unsafe.length > 0) {
+    s.heading(`Unsafe to delete (${unsafe.length})`, 3);
+    s.table(["endpoint", "file", "why it was kept"], unsafe.slice(0, SUMMARY_LIMIT));
+    if (unsafe.length > SUMMARY_LIMIT) s.text(`…and ${unsafe.length - SUMMARY_LIMIT} more; the run log lists them all.`);
+  }
+  const pruned = reports.flatMap((r) => r.pruned.map((f) => `${r.endpoint}:${displayName(f.rel)} (${formatBytes(f.size)})`));
+  if (pruned.length > 0) {
+    s.details(
+      `${input.dryRun ? "Would prune" : "Pruned"} (${pruned.length})`,
+      pruned.slice(0, SUMMARY_LIMIT).map((p) => `- ${p}`).join("\n") + (pruned.length > SUMMARY_LIMIT ? `
+- …and ${pruned.length - SUMMARY_LIMIT} more` : "")
+    );
+  }
 }
 
 // src/config/beamline.ts
@@ -34236,16 +34829,31 @@ function openBeamline(config2, id) {
   const ids = [.../* @__PURE__ */ new Set([...knownBeamlineIds, ...config2.beamlines.keys()])].join(", ");
   throw usageError(`unknown beamline ${JSON.stringify(id)}`, `known beamlines: ${ids}`);
 }
+function configuredBeamlines(config2) {
+  const ids = new Set(config2.beamlines.keys());
+  for (const id of knownBeamlineIds) {
+    const b = openBeamline(config2, id);
+    try {
+      if (b.config.settings.id === id) ids.add(id);
+    } catch {
+    }
+  }
+  return [...ids].sort().map((id) => openBeamline(config2, id));
+}
 
 // beamlines/commands.ts
-async function runMove(ctx, args) {
-  const id = parseBeamlineId(args.beamline, "beamline");
-  const raw = typeof args.filePaths === "string" ? parsePathList(args.filePaths, "file-paths") : args.filePaths;
-  if (raw.length === 0) throw usageError("file-paths: no paths given");
+async function runPrune(ctx, args) {
   const config2 = await loadConfig(args.config);
-  const beamline = openBeamline(config2, id).config;
-  const paths = beamline.gate(raw);
-  return moveStep(ctx, { beamline, paths, exportControlled: args.exportControlled, services: createServices(config2, ctx) });
+  const beamlines = args.beamline === "" ? configuredBeamlines(config2) : [openBeamline(config2, parseBeamlineId(args.beamline, "beamline"))];
+  return pruneStep(ctx, { beamlines: beamlines.map((b) => b.config), dryRun: args.dryRun, now: args.now, services: createServices(config2, ctx) });
+}
+function parseNow(raw, field) {
+  if (raw === "") return /* @__PURE__ */ new Date();
+  const d = new Date(raw);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(d.getTime())) {
+    throw usageError(`${field}: expected a date like 2026-12-01 or 2026-12-01T08:00:00Z, got ${JSON.stringify(raw)}`);
+  }
+  return d;
 }
 
 // src/run/github.ts
@@ -35003,10 +35611,11 @@ async function runStep(ctx, title, fn) {
   }
 }
 
-// actions/move/run.ts
-async function runMoveAction(args) {
-  await runStep(createGithubContext(), "Move", (ctx) => runMove(ctx, args));
+// actions/prune/run.ts
+async function runPruneAction(args) {
+  const now = parseNow(args.now, "now");
+  await runStep(createGithubContext(), args.dryRun ? "Prune (dry run)" : "Prune", (ctx) => runPrune(ctx, { ...args, now }));
 }
 export {
-  runMoveAction
+  runPruneAction
 };

@@ -6,9 +6,11 @@ const require = __splashCreateRequire(import.meta.url);
 const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
-  SweepLocator,
   planDirectory
-} from "./chunk-FHAM6TUK.js";
+} from "./chunk-4HNSIGPT.js";
+import {
+  SweepLocator
+} from "./chunk-MP2Y354X.js";
 import "./chunk-3YRBBQBJ.js";
 import "./chunk-CJW4YZWO.js";
 

@@ -1,0 +1,145 @@
+/**
+ * The GitHub REST calls the watcher needs, through @octokit/rest: create a repository_dispatch and, for a
+ * GitHub App, get an installation token. One call = one HTTP attempt (plus one token renewal for an App on
+ * 401); whether and when to try again is the caller's decision (retry.ts, the watcher's spool), because a
+ * one-shot CLI and a long-running watcher want different answers.
+ */
+import type { KeyObject } from 'node:crypto';
+import { Octokit } from '@octokit/rest';
+import { appJwt, appPrivateKey, type Credentials } from './auth.js';
+import { GitHubError, httpFailure, networkFailure } from './errors.js';
+import type { DispatchBody } from './payload.js';
+
+export interface GitHubClientOptions {
+  /** https://api.github.com, or a GitHub Enterprise Server / simulator base URL. */
+  readonly apiUrl: string;
+  readonly owner: string;
+  readonly repo: string;
+  readonly credentials: Credentials;
+  /** Per request (default 30 s): a hung connection must not hold the spool forever. */
+  readonly timeoutMs?: number;
+  readonly now?: () => number;
+  /** GitHub asks every client to name itself (default "splash-flows"). */
+  readonly userAgent?: string;
+}
+
+/** The response parts of an @octokit/request RequestError we read (duck-typed: it is a transitive dependency). */
+interface OctokitFailure {
+  status: number;
+  response?: { status: number; headers: Record<string, string | number | undefined>; data: unknown };
+}
+
+function isOctokitFailure(err: unknown): err is OctokitFailure {
+  return err instanceof Error && typeof (err as { status?: unknown }).status === 'number';
+}
+
+const QUIET = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Renew an installation token this long before it expires, so no request goes out with a dying one. */
+const RENEW_BEFORE_MS = 5 * 60_000;
+
+export class GitHubClient {
+  readonly repository: string;
+  readonly apiUrl: string;
+  /** HTTP requests sent (every attempt, token requests included): for statistics, tests and the bench. */
+  requestsSent = 0;
+
+  readonly #octokit: Octokit;
+  readonly #owner: string;
+  readonly #repo: string;
+  readonly #credentials: Credentials;
+  readonly #timeoutMs: number;
+  readonly #now: () => number;
+  #appKey: KeyObject | undefined;
+  #installationId: number | undefined;
+  #installationToken: { token: string; expiresAt: number } | undefined;
+
+  constructor(opts: GitHubClientOptions) {
+    this.#owner = opts.owner;
+    this.#repo = opts.repo;
+    this.repository = `${opts.owner}/${opts.repo}`;
+    this.apiUrl = opts.apiUrl.replace(/\/+$/, '');
+    this.#credentials = opts.credentials;
+    this.#timeoutMs = opts.timeoutMs ?? 30_000;
+    this.#now = opts.now ?? Date.now;
+    if (opts.credentials.kind === 'app') {
+      // Parsed now, so a bad key is a config error before anything is spooled or sent.
+      this.#appKey = appPrivateKey(opts.credentials.privateKey);
+      this.#installationId = opts.credentials.installationId;
+    }
+    this.#octokit = new Octokit({ baseUrl: this.apiUrl, userAgent: opts.userAgent ?? 'splash-flows', log: QUIET });
+  }
+
+  /** POST /repos/{owner}/{repo}/dispatches. Resolves on 204; rejects with GitHubError. */
+  async dispatch(body: DispatchBody): Promise<void> {
+    const what = `repository_dispatch ${body.event_type} to ${this.repository}`;
+    for (let renewed = false; ; renewed = true) {
+      const authorization = await this.#authorization();
+      try {
+        await this.#call(what, 'POST /repos/{owner}/{repo}/dispatches', {
+          owner: this.#owner,
+          repo: this.#repo,
+          event_type: body.event_type,
+          client_payload: body.client_payload,
+          headers: { authorization },
+        });
+        return;
+      } catch (err) {
+        // An installation token can be revoked early (App reinstalled): renew once, as with any expired token.
+        if (err instanceof GitHubError && err.kind === 'auth' && this.#credentials.kind === 'app' && !renewed) {
+          this.#installationToken = undefined;
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  async #authorization(): Promise<string> {
+    if (this.#credentials.kind === 'token') return `Bearer ${this.#credentials.token}`;
+    const cached = this.#installationToken;
+    if (cached && cached.expiresAt - RENEW_BEFORE_MS > this.#now()) return `Bearer ${cached.token}`;
+    const key = this.#appKey;
+    if (!key) throw new Error('GitHub App key missing');
+    const jwt = `Bearer ${appJwt(this.#credentials.clientId, key, this.#now())}`;
+    if (this.#installationId === undefined) {
+      const found = await this.#call(`finding the GitHub App installation on ${this.repository}`, 'GET /repos/{owner}/{repo}/installation', {
+        owner: this.#owner,
+        repo: this.#repo,
+        headers: { authorization: jwt },
+      });
+      const id = (found as { id?: unknown }).id;
+      if (typeof id !== 'number') throw new GitHubError({ kind: 'other', status: 200, message: 'GitHub answered the installation lookup without an id' });
+      this.#installationId = id;
+    }
+    const issued = await this.#call(`getting an installation token for ${this.repository}`, 'POST /app/installations/{installation_id}/access_tokens', {
+      installation_id: this.#installationId,
+      // Least privilege: this repository only, and only what a repository_dispatch needs.
+      repositories: [this.#repo],
+      permissions: { contents: 'write' },
+      headers: { authorization: jwt },
+    });
+    const { token, expires_at: expiresAt } = issued as { token?: unknown; expires_at?: unknown };
+    if (typeof token !== 'string' || typeof expiresAt !== 'string') {
+      throw new GitHubError({ kind: 'other', status: 201, message: 'GitHub answered the installation token request without a token' });
+    }
+    const expires = Date.parse(expiresAt);
+    this.#installationToken = { token, expiresAt: Number.isNaN(expires) ? this.#now() + 3_600_000 : expires };
+    return `Bearer ${token}`;
+  }
+
+  /** One request; any failure becomes a classified GitHubError. */
+  async #call(what: string, route: string, params: Record<string, unknown>): Promise<unknown> {
+    this.requestsSent++;
+    const headers = { 'x-github-api-version': '2022-11-28', ...(params.headers as Record<string, string>) };
+    try {
+      const response = await this.#octokit.request(route, { ...params, headers, request: { signal: AbortSignal.timeout(this.#timeoutMs) } });
+      return response.data;
+    } catch (err) {
+      if (isOctokitFailure(err) && err.response) {
+        throw httpFailure(err.response.status, err.response.headers, err.response.data, what, this.#now());
+      }
+      throw networkFailure(err, what);
+    }
+  }
+}
