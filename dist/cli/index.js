@@ -39,7 +39,7 @@ async function main(argv) {
 `);
     return 0;
   }
-  const { runCommand } = await import("./chunks/commands-6PG7E4U3.js");
+  const { runCommand } = await import("./chunks/commands-3EM4I6TV.js");
   return runCommand(command, rest);
 }
 main(process.argv.slice(2)).then(

@@ -98,8 +98,15 @@ async function copyOneFile(from: FileSystemEndpoint, to: FileSystemEndpoint, rel
   const tmp = partialNameFor(dst);
 
   const progress = ctx.progress(`${from.name} → ${to.name}: ${rel}`, before.size);
+  // Writeback starts while the copy runs (a datasync every poll), so the fsync before the rename finds
+  // little left to flush instead of the whole file.
+  let flushing = false;
   const poll = setInterval(() => {
     stat(tmp).then((s) => { progress.update(s.size); }, () => undefined);
+    if (opts.fsync !== false && !flushing) {
+      flushing = true;
+      datasyncPath(tmp).then(() => { flushing = false; }, () => { flushing = false; });
+    }
   }, 250);
   let srcHash: { digest: string; bytes: number };
   // The partial must exist (empty) before the destination hasher opens it; the copy then refills it.
@@ -190,6 +197,15 @@ async function publish(tmp: string, dst: string): Promise<boolean> {
   }
   await rename(tmp, dst);
   return true;
+}
+
+async function datasyncPath(path: string): Promise<void> {
+  const fh = await open(path, 'r');
+  try {
+    await fh.datasync();
+  } finally {
+    await fh.close();
+  }
 }
 
 async function fsyncPath(path: string): Promise<void> {

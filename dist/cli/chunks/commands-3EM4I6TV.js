@@ -264,10 +264,19 @@ async function copyOneFile(from, to, rel, opts) {
   await removeStalePartials(dst);
   const tmp = partialNameFor(dst);
   const progress = ctx.progress(`${from.name} → ${to.name}: ${rel}`, before.size);
+  let flushing = false;
   const poll = setInterval(() => {
     stat(tmp).then((s) => {
       progress.update(s.size);
     }, () => void 0);
+    if (opts.fsync !== false && !flushing) {
+      flushing = true;
+      datasyncPath(tmp).then(() => {
+        flushing = false;
+      }, () => {
+        flushing = false;
+      });
+    }
   }, 250);
   let srcHash;
   await (await open(tmp, "wx")).close();
@@ -345,6 +354,14 @@ async function publish(tmp, dst) {
   }
   await rename(tmp, dst);
   return true;
+}
+async function datasyncPath(path) {
+  const fh = await open(path, "r");
+  try {
+    await fh.datasync();
+  } finally {
+    await fh.close();
+  }
 }
 async function fsyncPath(path) {
   const fh = await open(path, "r");
