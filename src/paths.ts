@@ -15,7 +15,7 @@
 import { lstat, readlink, realpath } from 'node:fs/promises';
 import { lstatSync } from 'node:fs';
 
-import { pathError } from './errors.js';
+import { errorCode, pathError } from './errors.js';
 import { safeJson } from './text.js';
 
 /** A path relative to an endpoint root: '/'-separated, no leading '/', no '.', '..' or empty segments. */
@@ -237,10 +237,6 @@ export function relPathUnder(root: string, absolute: string): RelPath {
 
 /** Linux follows at most 40 symlinks in one lookup (ELOOP); so do we. */
 const MAX_SYMLINK_HOPS = 40;
-
-function errorCode(err: unknown): string | undefined {
-  return err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
-}
 
 /** Parent of a normalised absolute path. */
 function parentOf(p: string): string {

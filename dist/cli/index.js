@@ -14,7 +14,7 @@ import {
   describeError,
   exitCodeFor,
   usageError
-} from "./chunks/chunk-3YRBBQBJ.js";
+} from "./chunks/chunk-UOHAREYA.js";
 import "./chunks/chunk-CJW4YZWO.js";
 
 // src/cli/main.ts
@@ -39,7 +39,7 @@ async function main(argv) {
 `);
     return 0;
   }
-  const { runCommand } = await import("./chunks/commands-3EM4I6TV.js");
+  const { runCommand } = await import("./chunks/commands-Q5UMZDVK.js");
   return runCommand(command, rest);
 }
 main(process.argv.slice(2)).then(

@@ -10,8 +10,8 @@ import {
   parseBeamlineId,
   parseBoolean,
   parsePathList
-} from "./chunks/chunk-PFP63QZ4.js";
-import "./chunks/chunk-4BEH6TJP.js";
+} from "./chunks/chunk-DMI2ZWFE.js";
+import "./chunks/chunk-AH3DSS7N.js";
 import "./chunks/chunk-56GLMHBG.js";
 
 // actions/move/main.ts
@@ -20,6 +20,6 @@ await actionEntry(async () => {
   const filePaths = parsePathList(getInput("file-paths", { required: true }), "file-paths");
   const config = getInput("config", { fallback: "config.yml" });
   const exportControlled = parseBoolean(getInput("is-export-control"), "is-export-control", false);
-  const { runMoveAction } = await import("./chunks/run-M26JTXXC.js");
+  const { runMoveAction } = await import("./chunks/run-ZCBWRWRH.js");
   await runMoveAction({ config, beamline, filePaths, exportControlled });
 });

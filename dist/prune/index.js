@@ -9,8 +9,8 @@ import {
   getInput,
   parseBeamlineId,
   parseBoolean
-} from "./chunks/chunk-DEFMRTL6.js";
-import "./chunks/chunk-4BEH6TJP.js";
+} from "./chunks/chunk-6UXQZBYA.js";
+import "./chunks/chunk-AH3DSS7N.js";
 import "./chunks/chunk-56GLMHBG.js";
 
 // actions/prune/main.ts
@@ -20,6 +20,6 @@ await actionEntry(async () => {
   const config = getInput("config", { fallback: "config.yml" });
   const dryRun = parseBoolean(getInput("dry-run"), "dry-run", false);
   const now = getInput("now");
-  const { runPruneAction } = await import("./chunks/run-OZJYTL3U.js");
+  const { runPruneAction } = await import("./chunks/run-BYOJCP3A.js");
   await runPruneAction({ config, beamline, dryRun, now });
 });

@@ -1,5 +1,6 @@
 import { lstatSync, readdirSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
+import { errorCode } from '../errors.js';
 
 export type WalkEntry =
   | { readonly kind: 'file'; readonly rel: string; readonly abs: string; readonly stat: Stats }
@@ -58,7 +59,7 @@ export function* walkTree(rootAbs: string, startRel = ''): Generator<WalkEntry> 
   }
 }
 
+/** An error's errno code for a message (ENOENT, EACCES), or its text when it has none. */
 export function codeOf(err: unknown): string {
-  if (err && typeof err === 'object' && 'code' in err && typeof err.code === 'string') return err.code;
-  return err instanceof Error ? err.message : String(err);
+  return errorCode(err) ?? (err instanceof Error ? err.message : String(err));
 }

@@ -6,6 +6,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
 import { GlobusApiError, GlobusNetworkError, oneLine, type GlobusService } from './errors.js';
+import { errorCode } from '../errors.js';
 import type { GlobusErrorBody } from './types.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -100,14 +101,6 @@ const RETRIABLE_NETWORK = new Set([
   'UND_ERR_BODY_TIMEOUT',
   'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
 ]);
-
-function errorCode(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-  }
-  return undefined;
-}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -19,7 +19,7 @@ import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:f
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { configError } from '../errors.js';
+import { configError, errorCode } from '../errors.js';
 
 export interface SpoolEntry {
   /** The path as dispatched (what dispatch.yml receives). */
@@ -64,9 +64,6 @@ const LOCK = 'lock';
 
 export const keyOf = (size: number, mtimeMs: number): string => `${size}:${mtimeMs}`;
 
-function codeOf(err: unknown): string | undefined {
-  return err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
-}
 
 /** fsync a folder so a rename in it survives a power cut. Not possible on Windows (opening a folder fails): skipped there. */
 async function fsyncDir(dir: string): Promise<void> {
@@ -136,7 +133,7 @@ function processAlive(pid: number): boolean {
     return true;
   } catch (err) {
     // EPERM: it exists but belongs to someone else.
-    return codeOf(err) === 'EPERM';
+    return errorCode(err) === 'EPERM';
   }
 }
 
@@ -167,7 +164,7 @@ function acquireLock(dir: string): void {
       }
       return;
     } catch (err) {
-      if (codeOf(err) !== 'EEXIST') throw err;
+      if (errorCode(err) !== 'EEXIST') throw err;
     }
     const holder = readLock(dir);
     if (holder && holder.host !== info.host) {
@@ -229,7 +226,7 @@ export class Spool {
     try {
       text = await readFile(join(this.dir, LEDGER), 'utf8');
     } catch (err) {
-      if (codeOf(err) !== 'ENOENT') throw err;
+      if (errorCode(err) !== 'ENOENT') throw err;
     }
     for (const line of text.split('\n')) {
       if (line === '') continue;
@@ -420,7 +417,7 @@ export async function readSpoolStatus(dir: string): Promise<SpoolStatus> {
   try {
     names = (await readdir(join(dir, PENDING))).sort();
   } catch (err) {
-    if (codeOf(err) === 'ENOENT') return { dir, exists: false, watcher: undefined, pending: [], pendingFiles: 0, sentFiles: 0, unreadable: [] };
+    if (errorCode(err) === 'ENOENT') return { dir, exists: false, watcher: undefined, pending: [], pendingFiles: 0, sentFiles: 0, unreadable: [] };
     throw err;
   }
   const pending: SpoolRecord[] = [];
@@ -434,7 +431,7 @@ export async function readSpoolStatus(dir: string): Promise<SpoolStatus> {
       else unreadable.push(name);
     } catch (err) {
       // Sent and removed between readdir and read: not pending any more.
-      if (codeOf(err) !== 'ENOENT') unreadable.push(name);
+      if (errorCode(err) !== 'ENOENT') unreadable.push(name);
     }
   }
   const sent = new Map<string, string>();
@@ -444,7 +441,7 @@ export async function readSpoolStatus(dir: string): Promise<SpoolStatus> {
       if (e) sent.set(e.path, keyOf(e.size, e.mtime));
     }
   } catch (err) {
-    if (codeOf(err) !== 'ENOENT') throw err;
+    if (errorCode(err) !== 'ENOENT') throw err;
   }
   const lock = readLock(dir);
   const watcher = lock ? { ...lock, running: lock.host === hostname() ? processAlive(lock.pid) : true } : undefined;

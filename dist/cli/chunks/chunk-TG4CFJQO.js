@@ -7,7 +7,7 @@ const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
   codeOf
-} from "./chunk-MP2Y354X.js";
+} from "./chunk-7PDXL6IM.js";
 
 // src/prune/sweep-plan.ts
 import { lstatSync, readdirSync } from "node:fs";

@@ -14,7 +14,7 @@ import {
   parseGlobusTime,
   safeLabel,
   transferDocument
-} from "./chunk-3ABKQI7E.js";
+} from "./chunk-UTD7J6B4.js";
 import {
   HASH_ALGORITHM,
   hashFile
@@ -24,13 +24,13 @@ import {
   partialNameFor,
   removeStalePartials,
   replicaProblem
-} from "./chunk-4HNSIGPT.js";
+} from "./chunk-TG4CFJQO.js";
 import {
   BEAMLINE_ID,
   describeEndpoint,
   loadConfig,
   resolveEnv
-} from "./chunk-ULKX5VOD.js";
+} from "./chunk-U5F2LRNA.js";
 import {
   SweepLocator,
   codeOf,
@@ -40,7 +40,7 @@ import {
   relPathUnder,
   resolveInside,
   walkTree
-} from "./chunk-MP2Y354X.js";
+} from "./chunk-7PDXL6IM.js";
 import {
   SplashError,
   configError,
@@ -48,7 +48,7 @@ import {
   pathError,
   stepError,
   usageError
-} from "./chunk-3YRBBQBJ.js";
+} from "./chunk-UOHAREYA.js";
 import "./chunk-CJW4YZWO.js";
 
 // src/services.ts
@@ -74,7 +74,7 @@ async function connectGlobus(config, ctx) {
   };
   const clientId = resolveEnv(app.client_id, { secret: true, mask });
   const clientSecret = resolveEnv(app.client_secret, { secret: true, mask });
-  const { TransferClient } = await import("./globus-M2LQG32N.js");
+  const { TransferClient } = await import("./globus-6ND44ENI.js");
   return new TransferClient({ authUrl: config.globus.authUrl, transferUrl: config.globus.transferUrl, clientId, clientSecret, mask });
 }
 
@@ -809,7 +809,7 @@ var DAY_MS2 = 864e5;
 async function pruneFilesystem(endpoint, check, opts) {
   const { root, checkRoot } = await checkPruneRoots(endpoint, check);
   const spec = { root, checkRoot, checkName: check.name, cutoffMs: opts.now.getTime() - opts.afterDays * DAY_MS2 };
-  const { planTree } = await import("./sweep-parallel-S4JIAMVL.js");
+  const { planTree } = await import("./sweep-parallel-WCH6A7LS.js");
   const started = performance.now();
   const plan = await planTree(spec);
   opts.ctx.debug(
@@ -1713,7 +1713,7 @@ async function runCommand(command, argv) {
       if (paths.length === 0) throw usageError("dispatch: no paths given", "usage: splash dispatch --beamline <id> <path…>");
       const beamlineId = values.beamline;
       const ctx = createTerminalContext({ verbose: values.verbose });
-      const { dispatchCommand } = await import("./commands-LZS5UGFU.js");
+      const { dispatchCommand } = await import("./commands-A3GE2BMH.js");
       await runStep(ctx, "Dispatch", async (c) => {
         const { config, beamline } = await configAndBeamline(values.config, beamlineId);
         return dispatchCommand(c, { config, beamline, paths, exportControl: values["export-control"], userAgent });
@@ -1735,8 +1735,8 @@ async function runCommand(command, argv) {
       });
       if (positionals.length > 1) throw usageError(`watch: one folder, got ${positionals.length}`, "see: splash watch --help");
       const dir = positionals[0];
-      const { watchCommand, watchStatus } = await import("./commands-LZS5UGFU.js");
-      const { parseDuration } = await import("./duration-WZIADX4A.js");
+      const { watchCommand, watchStatus } = await import("./commands-A3GE2BMH.js");
+      const { parseDuration } = await import("./duration-PG52TPBA.js");
       if (values.status) return watchStatus({ dir, spool: values.spool, json: values.json }, process.stdout);
       if (values.json) throw usageError("watch: --json goes with --status");
       if (dir === void 0) throw usageError("watch: which folder?", "usage: splash watch <folder> --beamline <id>");
@@ -1774,8 +1774,8 @@ async function runCommand(command, argv) {
       if (!values.beamline) throw usageError("reconcile: --beamline is required", "e.g. splash reconcile --beamline 8.3.2 --older-than 6h");
       if (values["export-control"] && values["not-export-controlled"]) throw usageError("reconcile: --export-control and --not-export-controlled contradict each other");
       const exportControl = values["export-control"] ? true : values["not-export-controlled"] ? false : void 0;
-      const { reconcileCommand } = await import("./commands-LZS5UGFU.js");
-      const { parseDuration } = await import("./duration-WZIADX4A.js");
+      const { reconcileCommand } = await import("./commands-A3GE2BMH.js");
+      const { parseDuration } = await import("./duration-PG52TPBA.js");
       const olderThanMs = parseDuration(values["older-than"], "--older-than");
       const beamlineId = values.beamline;
       const ctx = createTerminalContext({ verbose: values.verbose });

@@ -27,6 +27,13 @@ function describeError(err) {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+function errorCode(err) {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = e.code;
+    if (typeof code === "string") return code;
+  }
+  return void 0;
+}
 
 export {
   SplashError,
@@ -34,5 +41,6 @@ export {
   configError,
   pathError,
   stepError,
-  describeError
+  describeError,
+  errorCode
 };

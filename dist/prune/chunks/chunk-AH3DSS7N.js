@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { createRequire as __splashCreateRequire } from 'node:module';
 import { fileURLToPath as __splashFileURLToPath } from 'node:url';
 import { dirname as __splashDirname } from 'node:path';
@@ -22,15 +21,18 @@ var usageError = (message, hint) => new SplashError("usage", message, hint);
 var configError = (message, hint) => new SplashError("config", message, hint);
 var pathError = (message, hint) => new SplashError("path", message, hint);
 var stepError = (message, hint) => new SplashError("step", message, hint);
-function exitCodeFor(err) {
-  if (err instanceof SplashError && (err.kind === "usage" || err.kind === "config" || err.kind === "path")) return 2;
-  return 1;
-}
 function describeError(err) {
   if (err instanceof SplashError) return err.hint ? `${err.message}
   hint: ${err.hint}` : err.message;
   if (err instanceof Error) return err.message;
   return String(err);
+}
+function errorCode(err) {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = e.code;
+    if (typeof code === "string") return code;
+  }
+  return void 0;
 }
 
 export {
@@ -39,6 +41,6 @@ export {
   configError,
   pathError,
   stepError,
-  exitCodeFor,
-  describeError
+  describeError,
+  errorCode
 };

@@ -7,8 +7,8 @@ const __dirname = __splashDirname(__filename);
 import {
   SweepLocator,
   planDirectory
-} from "./chunk-GZ355W77.js";
-import "./chunk-4BEH6TJP.js";
+} from "./chunk-XU57MOQJ.js";
+import "./chunk-AH3DSS7N.js";
 import "./chunk-56GLMHBG.js";
 
 // src/prune/sweep-parallel.ts

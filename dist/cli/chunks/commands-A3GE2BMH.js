@@ -7,25 +7,26 @@ const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
   formatDuration
-} from "./chunk-R6SWVENM.js";
+} from "./chunk-LYYNSFVZ.js";
 import {
   describeEndpoint,
   globMatcher,
   resolveEnv,
   watchSettingsOf
-} from "./chunk-ULKX5VOD.js";
+} from "./chunk-U5F2LRNA.js";
 import {
   SweepLocator,
   gatePath,
   gateRootPath,
   walkTree
-} from "./chunk-MP2Y354X.js";
+} from "./chunk-7PDXL6IM.js";
 import {
   configError,
   describeError,
+  errorCode,
   stepError,
   usageError
-} from "./chunk-3YRBBQBJ.js";
+} from "./chunk-UOHAREYA.js";
 import "./chunk-CJW4YZWO.js";
 
 // src/watch/commands.ts
@@ -4191,7 +4192,7 @@ function httpFailure(status, headers, data, what, nowMs = Date.now()) {
   return new GitHubError({ kind: "other", status, message: base });
 }
 function networkFailure(err, what) {
-  const code = errorCode(err);
+  const code = errorCode2(err);
   const detail = code ?? (err instanceof Error ? err.message : String(err));
   return new GitHubError({
     kind: "network",
@@ -4201,7 +4202,7 @@ function networkFailure(err, what) {
     cause: err
   });
 }
-function errorCode(err) {
+function errorCode2(err) {
   for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     const code = e.code;
     if (typeof code === "string") return code;
@@ -4542,9 +4543,6 @@ var PENDING = "pending";
 var LEDGER = "sent.jsonl";
 var LOCK = "lock";
 var keyOf = (size, mtimeMs) => `${size}:${mtimeMs}`;
-function codeOf(err) {
-  return err instanceof Error && "code" in err && typeof err.code === "string" ? err.code : void 0;
-}
 async function fsyncDir(dir) {
   let handle;
   try {
@@ -4597,7 +4595,7 @@ function processAlive(pid) {
     process.kill(pid, 0);
     return true;
   } catch (err) {
-    return codeOf(err) === "EPERM";
+    return errorCode(err) === "EPERM";
   }
 }
 function readLock(dir) {
@@ -4623,7 +4621,7 @@ function acquireLock(dir) {
       }
       return;
     } catch (err) {
-      if (codeOf(err) !== "EEXIST") throw err;
+      if (errorCode(err) !== "EEXIST") throw err;
     }
     const holder = readLock(dir);
     if (holder && holder.host !== info.host) {
@@ -4678,7 +4676,7 @@ var Spool = class _Spool {
     try {
       text = await readFile(join(this.dir, LEDGER), "utf8");
     } catch (err) {
-      if (codeOf(err) !== "ENOENT") throw err;
+      if (errorCode(err) !== "ENOENT") throw err;
     }
     for (const line of text.split("\n")) {
       if (line === "") continue;
@@ -4845,7 +4843,7 @@ async function readSpoolStatus(dir) {
   try {
     names = (await readdir(join(dir, PENDING))).sort();
   } catch (err) {
-    if (codeOf(err) === "ENOENT") return { dir, exists: false, watcher: void 0, pending: [], pendingFiles: 0, sentFiles: 0, unreadable: [] };
+    if (errorCode(err) === "ENOENT") return { dir, exists: false, watcher: void 0, pending: [], pendingFiles: 0, sentFiles: 0, unreadable: [] };
     throw err;
   }
   const pending = [];
@@ -4858,7 +4856,7 @@ async function readSpoolStatus(dir) {
       if (isRecord(record)) pending.push(record);
       else unreadable.push(name);
     } catch (err) {
-      if (codeOf(err) !== "ENOENT") unreadable.push(name);
+      if (errorCode(err) !== "ENOENT") unreadable.push(name);
     }
   }
   const sent = /* @__PURE__ */ new Map();
@@ -4868,7 +4866,7 @@ async function readSpoolStatus(dir) {
       if (e) sent.set(e.path, keyOf(e.size, e.mtime));
     }
   } catch (err) {
-    if (codeOf(err) !== "ENOENT") throw err;
+    if (errorCode(err) !== "ENOENT") throw err;
   }
   const lock = readLock(dir);
   const watcher = lock ? { ...lock, running: lock.host === hostname() ? processAlive(lock.pid) : true } : void 0;

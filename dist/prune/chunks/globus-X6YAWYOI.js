@@ -29,7 +29,8 @@ import {
   safeLabel,
   transferDocument,
   withoutUnset
-} from "./chunk-2YC476AG.js";
+} from "./chunk-BNLF4OOW.js";
+import "./chunk-AH3DSS7N.js";
 import "./chunk-56GLMHBG.js";
 export {
   ClientCredentialsAuth,

@@ -30,7 +30,8 @@ import {
   safeLabel,
   transferDocument,
   withoutUnset
-} from "./chunk-3ABKQI7E.js";
+} from "./chunk-UTD7J6B4.js";
+import "./chunk-UOHAREYA.js";
 import "./chunk-CJW4YZWO.js";
 export {
   ClientCredentialsAuth,

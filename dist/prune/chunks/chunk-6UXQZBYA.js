@@ -7,7 +7,7 @@ const __dirname = __splashDirname(__filename);
 import {
   describeError,
   usageError
-} from "./chunk-4BEH6TJP.js";
+} from "./chunk-AH3DSS7N.js";
 
 // src/beamline-id.ts
 var BEAMLINE_ID = /^\d+(\.\d+)+$/;
@@ -26,24 +26,6 @@ function parseBoolean(raw, field, fallback) {
   if (["true", "True", "TRUE"].includes(raw)) return true;
   if (["false", "False", "FALSE"].includes(raw)) return false;
   throw usageError(`${field}: expected true or false, got ${JSON.stringify(raw)}`);
-}
-function parsePathList(raw, field) {
-  const text = raw.trim();
-  if (text === "") throw usageError(`${field}: no paths given`, "pass one path per line or a JSON array of strings");
-  if (text.startsWith("[")) {
-    let parsed;
-    try {
-      parsed = JSON.parse(text);
-    } catch (err) {
-      throw usageError(`${field}: looks like a JSON array but does not parse (${describeError(err)})`, "pass one path per line or a valid JSON array of strings");
-    }
-    if (!Array.isArray(parsed) || parsed.length === 0) throw usageError(`${field}: expected a non-empty JSON array of strings`);
-    return parsed.map((p, i) => {
-      if (typeof p !== "string") throw usageError(`${field}[${i}]: expected a string, got ${JSON.stringify(p)}`);
-      return p;
-    });
-  }
-  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
 }
 function parseBeamlineId(raw, field) {
   if (!BEAMLINE_ID.test(raw)) throw usageError(`${field}: expected a beamline id like 8.3.2, got ${JSON.stringify(raw)}`);
@@ -66,7 +48,6 @@ export {
   BEAMLINE_ID,
   getInput,
   parseBoolean,
-  parsePathList,
   parseBeamlineId,
   actionEntry
 };

@@ -7,7 +7,7 @@ const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
   usageError
-} from "./chunk-3YRBBQBJ.js";
+} from "./chunk-UOHAREYA.js";
 
 // src/watch/duration.ts
 var UNITS = { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 };

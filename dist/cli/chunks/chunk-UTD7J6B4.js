@@ -6,6 +6,9 @@ const require = __splashCreateRequire(import.meta.url);
 const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
+  errorCode
+} from "./chunk-UOHAREYA.js";
+import {
   __commonJS,
   __require,
   __toESM
@@ -26741,13 +26744,6 @@ var RETRIABLE_NETWORK = /* @__PURE__ */ new Set([
   "UND_ERR_BODY_TIMEOUT",
   "UND_ERR_RES_CONTENT_LENGTH_MISMATCH"
 ]);
-function errorCode(err) {
-  for (let e = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
-    const code = e.code;
-    if (typeof code === "string") return code;
-  }
-  return void 0;
-}
 function isRecord(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -8,8 +8,8 @@ const __dirname = __splashDirname(__filename);
 import {
   formatDuration,
   parseDuration
-} from "./chunk-R6SWVENM.js";
-import "./chunk-3YRBBQBJ.js";
+} from "./chunk-LYYNSFVZ.js";
+import "./chunk-UOHAREYA.js";
 import "./chunk-CJW4YZWO.js";
 export {
   formatDuration,

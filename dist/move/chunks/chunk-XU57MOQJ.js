@@ -5,8 +5,9 @@ const require = __splashCreateRequire(import.meta.url);
 const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
+  errorCode,
   pathError
-} from "./chunk-4BEH6TJP.js";
+} from "./chunk-AH3DSS7N.js";
 
 // src/paths.ts
 import { lstat, readlink, realpath } from "node:fs/promises";
@@ -162,9 +163,6 @@ function relPathUnder(root, absolute) {
   return gatePath(a.slice(r === "/" ? 1 : r.length + 1));
 }
 var MAX_SYMLINK_HOPS = 40;
-function errorCode(err) {
-  return err instanceof Error && "code" in err && typeof err.code === "string" ? err.code : void 0;
-}
 function parentOf(p) {
   const i = p.lastIndexOf("/");
   return i <= 0 ? "/" : p.slice(0, i);
@@ -315,8 +313,7 @@ function* walkTree(rootAbs, startRel = "") {
   }
 }
 function codeOf(err) {
-  if (err && typeof err === "object" && "code" in err && typeof err.code === "string") return err.code;
-  return err instanceof Error ? err.message : String(err);
+  return errorCode(err) ?? (err instanceof Error ? err.message : String(err));
 }
 
 // src/transfer/partial.ts

@@ -8,10 +8,10 @@ const __dirname = __splashDirname(__filename);
 import {
   gateRootPath,
   safeJson
-} from "./chunk-MP2Y354X.js";
+} from "./chunk-7PDXL6IM.js";
 import {
   configError
-} from "./chunk-3YRBBQBJ.js";
+} from "./chunk-UOHAREYA.js";
 import {
   __commonJS,
   __export,
