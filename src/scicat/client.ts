@@ -1,0 +1,204 @@
+/**
+ * SciCat v3 client (CONTRACTS §3): login → bearer token (cached, renewed once on a 401), raw datasets,
+ * orig-datablocks, attachments and the lookup that makes ingest re-runs idempotent. pids contain '/', so every
+ * pid in a path is percent-encoded. Retries (network errors, 5xx) live in ScicatTransport.
+ */
+import type { Dispatcher } from 'undici';
+import {
+  normalizeSourceFolder,
+  validateAttachment,
+  validateOrigDatablock,
+  validateRawDataset,
+  type AttachmentInput,
+  type OrigDatablockInput,
+  type RawDatasetDocument,
+  type ScicatDataset,
+} from './documents.js';
+import { ScicatApiError, ScicatAuthError, ScicatValidationError } from './errors.js';
+import { ScicatTransport, type Authorizer, type RetryOptions, type TransportRequest } from './transport.js';
+
+export const API_PREFIX = '/api/v3';
+export const LOGIN_PATH = `${API_PREFIX}/auth/login`;
+export const DATASETS_PATH = `${API_PREFIX}/Datasets`;
+
+export interface ScicatClientOptions {
+  /** Backend root, e.g. `https://scicat.example.org` (no `/api/v3`). */
+  baseUrl: string;
+  username: string;
+  password: string;
+  /** Called with the password and every token obtained, so the run log can hide them. */
+  mask?: (secret: string) => void;
+  timeoutMs?: number;
+  retry?: RetryOptions;
+  /** Check documents locally before sending (default true); the backend checks again either way. */
+  validate?: boolean;
+  dispatcher?: Dispatcher;
+}
+
+export interface DatasetQuery {
+  sourceFolder: string;
+  datasetName: string;
+}
+
+export interface OrigDatablock extends OrigDatablockInput {
+  id?: string;
+  _id?: string;
+  datasetId?: string;
+  [field: string]: unknown;
+}
+
+export interface Attachment extends AttachmentInput {
+  id?: string;
+  _id?: string;
+  datasetId?: string;
+  [field: string]: unknown;
+}
+
+export interface EnsureResult {
+  dataset: ScicatDataset;
+  /** False when an existing dataset was found (a re-run). */
+  created: boolean;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `/api/v3/Datasets/<pid>` with the pid percent-encoded (its '/' becomes %2F). */
+export function datasetPath(pid: string, sub?: string): string {
+  return `${DATASETS_PATH}/${encodeURIComponent(pid)}${sub ? `/${sub}` : ''}`;
+}
+
+export class ScicatClient implements Authorizer {
+  readonly transport: ScicatTransport;
+  /** Logins performed so far. */
+  logins = 0;
+
+  readonly #username: string;
+  readonly #password: string;
+  readonly #mask: (secret: string) => void;
+  readonly #validate: boolean;
+  #token: string | undefined;
+  #pending: Promise<string> | undefined;
+
+  constructor(opts: ScicatClientOptions) {
+    this.#username = opts.username;
+    this.#password = opts.password;
+    this.#mask = opts.mask ?? (() => undefined);
+    this.#validate = opts.validate ?? true;
+    if (opts.password) this.#mask(opts.password);
+    this.transport = new ScicatTransport({ baseUrl: opts.baseUrl, timeoutMs: opts.timeoutMs, retry: opts.retry, dispatcher: opts.dispatcher });
+  }
+
+  /** The cached token, or a new one from a login (one login however many callers wait). */
+  accessToken(): Promise<string> {
+    if (this.#token !== undefined) return Promise.resolve(this.#token);
+    this.#pending ??= this.#login().finally(() => {
+      this.#pending = undefined;
+    });
+    return this.#pending;
+  }
+
+  invalidate(rejected?: string): void {
+    if (rejected === undefined || this.#token === rejected) this.#token = undefined;
+  }
+
+  async #login(): Promise<string> {
+    const { body } = await this.transport.request({
+      method: 'POST',
+      path: LOGIN_PATH,
+      json: { username: this.#username, password: this.#password },
+      errorClass: ScicatAuthError,
+      advice: (status) => (status === 401 || status === 403 ? 'check the SciCat username and password' : undefined),
+    });
+    const token = isRecord(body) ? (typeof body.access_token === 'string' && body.access_token !== '' ? body.access_token : body.id) : undefined;
+    if (typeof token !== 'string' || token === '') {
+      throw new ScicatAuthError({ method: 'POST', path: LOGIN_PATH, status: 201, apiMessage: 'login answer has neither access_token nor id', attempts: 1 });
+    }
+    this.#mask(token);
+    this.logins++;
+    this.#token = token;
+    return token;
+  }
+
+  async #call(req: Omit<TransportRequest, 'authorizer'>): Promise<unknown> {
+    const { body } = await this.transport.request({ ...req, authorizer: this });
+    return body;
+  }
+
+  #asDataset(body: unknown, req: { method: string; path: string }): ScicatDataset {
+    if (isRecord(body) && typeof body.pid === 'string' && body.pid !== '') return body as ScicatDataset;
+    throw new ScicatApiError({ ...req, status: 200, apiMessage: 'expected a dataset with a pid in the answer', attempts: 1, body });
+  }
+
+  #prepare(doc: RawDatasetDocument): RawDatasetDocument {
+    const prepared = { ...doc, sourceFolder: normalizeSourceFolder(doc.sourceFolder) };
+    if (this.#validate) {
+      const v = validateRawDataset(prepared);
+      if (!v.ok) throw new ScicatValidationError(`Dataset '${doc.datasetName}'`, v.issues);
+    }
+    return prepared;
+  }
+
+  /** POST /api/v3/Datasets (type raw) → the stored dataset with its pid. Not idempotent: see ensureRawDataset. */
+  async createRawDataset(doc: RawDatasetDocument): Promise<ScicatDataset> {
+    const body = await this.#call({ method: 'POST', path: DATASETS_PATH, json: this.#prepare(doc) });
+    return this.#asDataset(body, { method: 'POST', path: DATASETS_PATH });
+  }
+
+  /** The first dataset whose sourceFolder and datasetName match exactly, or undefined. */
+  async findDataset(q: DatasetQuery): Promise<ScicatDataset | undefined> {
+    const filter = { where: { sourceFolder: normalizeSourceFolder(q.sourceFolder), datasetName: q.datasetName }, limits: { limit: 1 } };
+    const body = await this.#call({ method: 'GET', path: DATASETS_PATH, query: new URLSearchParams({ filter: JSON.stringify(filter) }) });
+    if (!Array.isArray(body)) {
+      throw new ScicatApiError({ method: 'GET', path: DATASETS_PATH, status: 200, apiMessage: 'expected an array of datasets', attempts: 1, body });
+    }
+    const first: unknown = body[0];
+    return first === undefined ? undefined : this.#asDataset(first, { method: 'GET', path: DATASETS_PATH });
+  }
+
+  /** GET /api/v3/Datasets/<pid>; a 404 is an error (use findDataset to ask "does it exist"). */
+  async getDataset(pid: string): Promise<ScicatDataset> {
+    const path = datasetPath(pid);
+    return this.#asDataset(await this.#call({ method: 'GET', path }), { method: 'GET', path });
+  }
+
+  /**
+   * Finds the dataset by sourceFolder + datasetName and creates it only if absent, so re-running an ingest
+   * leaves one dataset. A create whose answer was lost (reset, 5xx after the write) is checked with the same
+   * lookup before it is retried.
+   */
+  async ensureRawDataset(doc: RawDatasetDocument): Promise<EnsureResult> {
+    const prepared = this.#prepare(doc);
+    const q = { sourceFolder: prepared.sourceFolder, datasetName: prepared.datasetName };
+    const existing = await this.findDataset(q);
+    if (existing) return { dataset: existing, created: false };
+    const res = await this.transport.request({ method: 'POST', path: DATASETS_PATH, json: prepared, authorizer: this, recover: () => this.findDataset(q) });
+    const dataset = this.#asDataset(res.body, { method: 'POST', path: DATASETS_PATH });
+    return { dataset, created: res.recovered !== true };
+  }
+
+  /** POST /api/v3/Datasets/<pid>/origdatablocks: the file list (every file with path, size and time). */
+  async addOrigDatablock(pid: string, block: OrigDatablockInput): Promise<OrigDatablock> {
+    if (this.#validate) {
+      const v = validateOrigDatablock(block);
+      if (!v.ok) throw new ScicatValidationError(`Orig-datablock for ${pid}`, v.issues);
+    }
+    const path = datasetPath(pid, 'origdatablocks');
+    const body = await this.#call({ method: 'POST', path, json: block });
+    if (!isRecord(body)) throw new ScicatApiError({ method: 'POST', path, status: 201, apiMessage: 'expected the created datablock', attempts: 1, body });
+    return body as OrigDatablock;
+  }
+
+  /** POST /api/v3/Datasets/<pid>/attachments: a thumbnail as a data URL. */
+  async addAttachment(pid: string, att: AttachmentInput): Promise<Attachment> {
+    if (this.#validate) {
+      const v = validateAttachment(att);
+      if (!v.ok) throw new ScicatValidationError(`Attachment for ${pid}`, v.issues);
+    }
+    const path = datasetPath(pid, 'attachments');
+    const body = await this.#call({ method: 'POST', path, json: att });
+    if (!isRecord(body)) throw new ScicatApiError({ method: 'POST', path, status: 201, apiMessage: 'expected the created attachment', attempts: 1, body });
+    return body as Attachment;
+  }
+}
