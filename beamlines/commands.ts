@@ -11,6 +11,7 @@ import type { StepContext } from '../src/run/context.js';
 import { parseBeamlineId, parsePathList } from '../src/run/inputs.js';
 import { type ChainOutcome, runChain } from '../src/steps/chain.js';
 import { checkSources, moveStep, type MoveResult } from '../src/steps/move.js';
+import { type IngestedDataset, ingestStep } from '../src/steps/ingest.js';
 import { pruneStep } from '../src/steps/prune.js';
 import { configuredBeamlines, openBeamline } from './index.js';
 
@@ -30,6 +31,22 @@ export async function runMove(ctx: StepContext, args: MoveArgs): Promise<MoveRes
   const beamline = openBeamline(config, id).config;
   const paths = beamline.gate(raw);
   return moveStep(ctx, { beamline, paths, exportControlled: args.exportControlled, services: createServices(config, ctx) });
+}
+
+export interface IngestArgs {
+  readonly config: string;
+  readonly beamline: string;
+  readonly filePaths: string | readonly string[];
+}
+
+export async function runIngest(ctx: StepContext, args: IngestArgs): Promise<IngestedDataset[]> {
+  const id = parseBeamlineId(args.beamline, 'beamline');
+  const raw = typeof args.filePaths === 'string' ? parsePathList(args.filePaths, 'file-paths') : args.filePaths;
+  if (raw.length === 0) throw usageError('file-paths: no paths given');
+  const config = await loadConfig(args.config);
+  const beamline = openBeamline(config, id);
+  const paths = beamline.config.gate(raw);
+  return ingestStep(ctx, { beamline: beamline.config, paths, ingestor: beamline.ingestor, services: createServices(config, ctx) });
 }
 
 export interface PruneArgs {

@@ -1,7 +1,9 @@
 import { BeamlineConfig, ConfiguredBeamline } from '../src/config/beamline.js';
 import type { SplashConfig } from '../src/config/index.js';
 import { usageError } from '../src/errors.js';
-import { type ChainOptions, type ChainStep, unavailable } from '../src/steps/chain.js';
+import { dataExchangeIngestor, genericIngestor, type Ingestor } from '../src/scicat/ingestors.js';
+import type { ChainOptions, ChainStep } from '../src/steps/chain.js';
+import { ingestLink } from '../src/steps/ingest.js';
 import { moveLink } from '../src/steps/move.js';
 import { Config733 } from './bl733/config.js';
 import { chain733 } from './bl733/dispatcher.js';
@@ -13,28 +15,30 @@ import { chain832 } from './bl832/dispatcher.js';
 /** A beamline as the front doors see it: its config and its dispatcher's chain. */
 export interface Beamline {
   readonly config: BeamlineConfig;
+  /** How this beamline's files are catalogued in SciCat. */
+  readonly ingestor: Ingestor;
   chain(opts: ChainOptions): ChainStep[];
 }
 
 /** Beamlines with a folder of their own. Adding one: a folder with config.ts + dispatcher.ts, and a line here. */
 const known: Record<string, (c: SplashConfig) => Beamline> = {
-  '8.3.2': (c) => { const b = new Config832(c); return { config: b, chain: (o) => chain832(b, o) }; },
-  '7.3.3': (c) => { const b = new Config733(c); return { config: b, chain: (o) => chain733(b, o) }; },
-  '7.0.1.2': (c) => { const b = new Config7012(c); return { config: b, chain: (o) => chain7012(b, o) }; },
+  '8.3.2': (c) => { const b = new Config832(c); return { config: b, ingestor: dataExchangeIngestor, chain: (o) => chain832(b, o) }; },
+  '7.3.3': (c) => { const b = new Config733(c); return { config: b, ingestor: genericIngestor, chain: (o) => chain733(b, o) }; },
+  '7.0.1.2': (c) => { const b = new Config7012(c); return { config: b, ingestor: genericIngestor, chain: (o) => chain7012(b, o) }; },
 };
 
 export const knownBeamlineIds = Object.keys(known);
 
 /**
  * The beamline for an id: one with its own folder, or one defined only in config.yml (which gets the
- * shared behaviour: move, then an ingest that is not configured).
+ * shared behaviour: move, then a generic ingest).
  */
 export function openBeamline(config: SplashConfig, id: string): Beamline {
   const make = known[id];
   if (make) return make(config);
   if (config.beamlines.has(id)) {
     const b = new ConfiguredBeamline(config, id);
-    return { config: b, chain: (o) => [moveLink(b, o.exportControlled), unavailable('ingest', 'SciCat ingest is not built yet')] };
+    return { config: b, ingestor: genericIngestor, chain: (o) => [moveLink(b, o.exportControlled), ingestLink(b, genericIngestor)] };
   }
   const ids = [...new Set([...knownBeamlineIds, ...config.beamlines.keys()])].join(', ');
   throw usageError(`unknown beamline ${JSON.stringify(id)}`, `known beamlines: ${ids}`);

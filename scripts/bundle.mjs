@@ -7,6 +7,7 @@ import { rm } from 'node:fs/promises';
 const entries = {
   move: 'actions/move/main.ts',
   prune: 'actions/prune/main.ts',
+  ingest: 'actions/ingest/main.ts',
   cli: 'src/cli/main.ts',
 };
 

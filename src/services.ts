@@ -1,6 +1,8 @@
 import { configError } from './errors.js';
-import { type GlobusSettings, resolveEnv, type SplashConfig } from './config/index.js';
+import { dirname, resolve } from 'node:path';
+import { type EnvString, type GlobusSettings, MissingEnv, resolveEnv, type SplashConfig } from './config/index.js';
 import type { TransferClient } from './globus/index.js';
+import type { ScicatClient } from './scicat/index.js';
 import type { StepContext } from './run/context.js';
 
 /**
@@ -10,14 +12,51 @@ import type { StepContext } from './run/context.js';
 export interface Services {
   readonly globusSettings: GlobusSettings;
   globus(): Promise<TransferClient>;
+  readonly scicatSettings: ScicatSettings;
+  /** The SciCat client, or undefined when config.yml names no SciCat (ingest then runs dry). */
+  scicat(): Promise<ScicatClient | undefined>;
+}
+
+export interface ScicatSettings {
+  /** Where a dry-run ingest writes the documents it would send. */
+  readonly dryRunDir: string;
+  /** Contact address when a file has none or a broken one (the backend rejects invalid e-mails). */
+  readonly fallbackEmail: string;
 }
 
 export function createServices(config: SplashConfig, ctx: StepContext): Services {
   let globus: Promise<TransferClient> | undefined;
+  let scicat: Promise<ScicatClient | undefined> | undefined;
+  const sc = config.scicat ?? {};
+  const text = (key: string): string | undefined => (typeof sc[key] === 'string' ? sc[key] : undefined);
   return {
     globusSettings: config.globus,
     globus: () => (globus ??= connectGlobus(config, ctx)),
+    scicatSettings: {
+      dryRunDir: resolve(dirname(config.source), text('dry_run_dir') ?? 'scicat-dry-run'),
+      fallbackEmail: text('fallback_email') ?? 'scicat-ingest@als.lbl.gov',
+    },
+    scicat: () => (scicat ??= connectScicat(config, ctx)),
   };
+}
+
+/** SciCat from the `scicat:` section (url, username, password as ${ENV}); none configured → undefined. */
+async function connectScicat(config: SplashConfig, ctx: StepContext): Promise<ScicatClient | undefined> {
+  const sc = config.scicat ?? {};
+  const url = sc.url;
+  if (url === undefined) return undefined;
+  const field = (key: string): EnvString => {
+    const v = sc[key];
+    if (typeof v === 'string' || v instanceof MissingEnv) return v;
+    throw configError(`${config.source}: scicat.${key} is required when scicat.url is set`, 'add it as an ${ENV} reference (see docs/config.md)');
+  };
+  if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw configError(`${config.source}: scicat.url must be an http(s) URL`);
+  const mask = (s: string): void => { ctx.mask(s); };
+  const username = resolveEnv(field('username'), { secret: false, mask });
+  const password = resolveEnv(field('password'), { secret: true, mask });
+  const { ScicatClient } = await import('./scicat/index.js');
+  const maxRetries = typeof sc.max_retries === 'number' ? sc.max_retries : undefined;
+  return new ScicatClient({ baseUrl: url.replace(/\/+$/, ''), username, password, mask, ...(maxRetries === undefined ? {} : { retry: { maxRetries } }) });
 }
 
 async function connectGlobus(config: SplashConfig, ctx: StepContext): Promise<TransferClient> {

@@ -36,8 +36,12 @@ describe('splash move / run', () => {
     const r = await splash(['run', '8.3.2', '--config', config, '/global/raw/p1/s1.h5']);
     expect(r.code).toBe(0);
     expect(readFileSync(join(root, 'archive/raw/p1/s1.h5'), 'utf8')).toBe('one');
-    expect(r.stderr).toMatch(/ingest: not configured/);
     expect(r.stderr).toMatch(/raw\/p1\/s1\.h5\s+move\s+ok/);
+    // No SciCat in this config: ingest runs dry; 'one' is no HDF5 file, so it is catalogued plainly, with a warning.
+    expect(r.stderr).toMatch(/raw\/p1\/s1\.h5\s+ingest\s+ok\s+1 dataset\(s\): dry-run:s1 \(dry-run\)/);
+    expect(r.stderr).toMatch(/metadata not read: .*not an HDF5 file/);
+    expect(r.stderr).toMatch(/recon: not configured/);
+    expect(JSON.parse(readFileSync(join(root, 'scicat-dry-run/s1.json'), 'utf8'))).toMatchObject({ dataset: { datasetName: 's1', size: 3, type: 'raw' } });
   });
 
   it('the first failure stops the chain and exits 1', async () => {

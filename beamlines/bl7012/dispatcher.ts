@@ -1,4 +1,6 @@
 import { type ChainOptions, type ChainStep, unavailable } from '../../src/steps/chain.js';
+import { genericIngestor } from '../../src/scicat/ingestors.js';
+import { ingestLink } from '../../src/steps/ingest.js';
 import { moveLink } from '../../src/steps/move.js';
 import type { Config7012 } from './config.js';
 
@@ -6,7 +8,7 @@ import type { Config7012 } from './config.js';
 export function chain7012(beamline: Config7012, opts: ChainOptions): ChainStep[] {
   return [
     moveLink(beamline, opts.exportControlled),
-    unavailable('ingest', 'SciCat ingest is not built yet'),
+    ingestLink(beamline, genericIngestor),
     unavailable('recon', 'ptychography reconstruction is not built yet'),
   ];
 }

@@ -1,4 +1,6 @@
-import { type ChainOptions, type ChainStep, unavailable } from '../../src/steps/chain.js';
+import type { ChainOptions, ChainStep } from '../../src/steps/chain.js';
+import { genericIngestor } from '../../src/scicat/ingestors.js';
+import { ingestLink } from '../../src/steps/ingest.js';
 import { moveLink } from '../../src/steps/move.js';
 import type { Config733 } from './config.js';
 
@@ -6,6 +8,6 @@ import type { Config733 } from './config.js';
 export function chain733(beamline: Config733, opts: ChainOptions): ChainStep[] {
   return [
     moveLink(beamline, opts.exportControlled),
-    unavailable('ingest', 'SciCat ingest is not built yet'),
+    ingestLink(beamline, genericIngestor),
   ];
 }

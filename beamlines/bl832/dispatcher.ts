@@ -1,4 +1,6 @@
 import { type ChainOptions, type ChainStep, unavailable } from '../../src/steps/chain.js';
+import { dataExchangeIngestor } from '../../src/scicat/ingestors.js';
+import { ingestLink } from '../../src/steps/ingest.js';
 import { moveLink } from '../../src/steps/move.js';
 import type { Config832 } from './config.js';
 
@@ -6,7 +8,7 @@ import type { Config832 } from './config.js';
 export function chain832(beamline: Config832, opts: ChainOptions): ChainStep[] {
   return [
     moveLink(beamline, opts.exportControlled),
-    unavailable('ingest', 'SciCat ingest is not built yet'),
+    ingestLink(beamline, dataExchangeIngestor),
     unavailable('recon', 'tomography reconstruction at NERSC/ALCF is not built yet'),
     unavailable('hpss', 'HPSS tape archiving is not built yet'),
   ];

@@ -9,7 +9,7 @@ import {
   HELP,
   MAIN_HELP,
   VERSION
-} from "./chunks/chunk-DHMAEJB2.js";
+} from "./chunks/chunk-YVESHI2O.js";
 import {
   describeError,
   exitCodeFor,
@@ -39,7 +39,7 @@ async function main(argv) {
 `);
     return 0;
   }
-  const { runCommand } = await import("./chunks/commands-Q5UMZDVK.js");
+  const { runCommand } = await import("./chunks/commands-FONYDGM3.js");
   return runCommand(command, rest);
 }
 main(process.argv.slice(2)).then(

@@ -1,4 +1,4 @@
-import { parseNow, runDispatch, runMove, runPrune } from '../../beamlines/commands.js';
+import { parseNow, runDispatch, runIngest, runMove, runPrune } from '../../beamlines/commands.js';
 import { openBeamline } from '../../beamlines/index.js';
 import { loadConfig } from '../config/index.js';
 import { usageError } from '../errors.js';
@@ -35,6 +35,15 @@ export async function runCommand(command: string, argv: string[]): Promise<numbe
       await runStep(ctx, `Dispatch ${beamline}`, (c) =>
         runDispatch(c, { config: values.config, beamline, filePaths: paths, exportControlled: values['export-control'] }),
       );
+      return 0;
+    }
+    case 'ingest': {
+      const { values, positionals } = parseArgs('ingest', argv, { ...common, beamline: { type: 'string', short: 'b' }, 'file-paths': { type: 'string' } });
+      if (!values.beamline) throw usageError('ingest: --beamline is required', 'e.g. splash ingest --beamline 8.3.2 /global/raw/p1/scan.h5');
+      const fromOption = values['file-paths'];
+      if (fromOption !== undefined && positionals.length > 0) throw usageError('ingest: give paths either as arguments or with --file-paths, not both');
+      const ctx = createTerminalContext({ verbose: values.verbose });
+      await runStep(ctx, 'Ingest', (c) => runIngest(c, { config: values.config, beamline: values.beamline ?? '', filePaths: fromOption ?? positionals }));
       return 0;
     }
     case 'move': {

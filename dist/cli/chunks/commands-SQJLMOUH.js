@@ -6,20 +6,21 @@ const require = __splashCreateRequire(import.meta.url);
 const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
-  formatDuration
-} from "./chunk-LYYNSFVZ.js";
-import {
   describeEndpoint,
   globMatcher,
   resolveEnv,
   watchSettingsOf
-} from "./chunk-U5F2LRNA.js";
+} from "./chunk-FXGP7PXB.js";
+import "./chunk-RGYBIYOZ.js";
 import {
   SweepLocator,
   gatePath,
   gateRootPath,
   walkTree
 } from "./chunk-7PDXL6IM.js";
+import {
+  formatDuration
+} from "./chunk-LYYNSFVZ.js";
 import {
   configError,
   describeError,

@@ -15,6 +15,7 @@ Usage: splash <command> [options]
 Commands:
   run <beamline> <path…>   run the beamline's chain (move → ingest → recon → hpss) on files
   move                     move files along the beamline's storage hops, verified
+  ingest                   register files in SciCat (dry run without SciCat in config.yml)
   prune                    delete old files that have a verified copy elsewhere
   dispatch                 send a repository_dispatch for files (what the watcher sends)
   watch <folder>           the beamline file watcher: wait for complete files, dispatch them, never lose one
@@ -39,6 +40,18 @@ Options:
   -c, --config <file>    config file (default: config.yml)
       --export-control   the data is export controlled (hops marked skip_export_controlled are skipped)
   -v, --verbose          debug output`,
+  ingest: `Usage: splash ingest --beamline <id> [--config config.yml] <path…>
+
+Registers each file as a raw dataset in SciCat: metadata from the file (8.3.2: Data Exchange HDF5 with a
+thumbnail of the first projection; other beamlines: name, size, time, checksum), looked up first so a re-run
+never creates a second dataset. Files are read at the beamline's first endpoint. Without scicat.url in the
+config it runs dry and writes the documents it would send to scicat.dry_run_dir (default scicat-dry-run/).
+
+Options:
+  -b, --beamline <id>       beamline id, e.g. 8.3.2 (required)
+  -c, --config <file>       config file (default: config.yml)
+      --file-paths <list>   paths, newline-separated or a JSON array
+  -v, --verbose             debug output`,
   move: `Usage: splash move --beamline <id> [--config config.yml] [--export-control] <path…>
 
 Copies each path (file or folder) along the beamline's move hops. Each file is written under a temporary

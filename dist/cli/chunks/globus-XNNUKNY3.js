@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { createRequire as __splashCreateRequire } from 'node:module';
 import { fileURLToPath as __splashFileURLToPath } from 'node:url';
 import { dirname as __splashDirname } from 'node:path';
@@ -29,9 +30,10 @@ import {
   safeLabel,
   transferDocument,
   withoutUnset
-} from "./chunk-BNLF4OOW.js";
-import "./chunk-AH3DSS7N.js";
-import "./chunk-56GLMHBG.js";
+} from "./chunk-4ZY44YUT.js";
+import "./chunk-54CSFL5C.js";
+import "./chunk-UOHAREYA.js";
+import "./chunk-CJW4YZWO.js";
 export {
   ClientCredentialsAuth,
   DEFAULT_PAGE_SIZE,

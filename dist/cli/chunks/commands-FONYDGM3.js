@@ -6,15 +6,28 @@ const require = __splashCreateRequire(import.meta.url);
 const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
+  BEAMLINE_ID,
+  MissingEnv,
+  describeEndpoint,
+  loadConfig,
+  resolveEnv
+} from "./chunk-FXGP7PXB.js";
+import {
   VERSION
-} from "./chunk-DHMAEJB2.js";
+} from "./chunk-YVESHI2O.js";
+import {
+  isEmail,
+  validateRawDataset
+} from "./chunk-VA7TOS7D.js";
+import "./chunk-RGYBIYOZ.js";
 import {
   GlobusApiError,
   deleteDocument,
   parseGlobusTime,
   safeLabel,
   transferDocument
-} from "./chunk-UTD7J6B4.js";
+} from "./chunk-4ZY44YUT.js";
+import "./chunk-54CSFL5C.js";
 import {
   HASH_ALGORITHM,
   hashFile
@@ -25,12 +38,6 @@ import {
   removeStalePartials,
   replicaProblem
 } from "./chunk-TG4CFJQO.js";
-import {
-  BEAMLINE_ID,
-  describeEndpoint,
-  loadConfig,
-  resolveEnv
-} from "./chunk-U5F2LRNA.js";
 import {
   SweepLocator,
   codeOf,
@@ -52,12 +59,40 @@ import {
 import "./chunk-CJW4YZWO.js";
 
 // src/services.ts
+import { dirname, resolve } from "node:path";
 function createServices(config, ctx) {
   let globus;
+  let scicat;
+  const sc = config.scicat ?? {};
+  const text = (key) => typeof sc[key] === "string" ? sc[key] : void 0;
   return {
     globusSettings: config.globus,
-    globus: () => globus ??= connectGlobus(config, ctx)
+    globus: () => globus ??= connectGlobus(config, ctx),
+    scicatSettings: {
+      dryRunDir: resolve(dirname(config.source), text("dry_run_dir") ?? "scicat-dry-run"),
+      fallbackEmail: text("fallback_email") ?? "scicat-ingest@als.lbl.gov"
+    },
+    scicat: () => scicat ??= connectScicat(config, ctx)
   };
+}
+async function connectScicat(config, ctx) {
+  const sc = config.scicat ?? {};
+  const url = sc.url;
+  if (url === void 0) return void 0;
+  const field = (key) => {
+    const v = sc[key];
+    if (typeof v === "string" || v instanceof MissingEnv) return v;
+    throw configError(`${config.source}: scicat.${key} is required when scicat.url is set`, "add it as an ${ENV} reference (see docs/config.md)");
+  };
+  if (typeof url !== "string" || !/^https?:\/\//.test(url)) throw configError(`${config.source}: scicat.url must be an http(s) URL`);
+  const mask = (s) => {
+    ctx.mask(s);
+  };
+  const username = resolveEnv(field("username"), { secret: false, mask });
+  const password = resolveEnv(field("password"), { secret: true, mask });
+  const { ScicatClient } = await import("./scicat-E3XCUASY.js");
+  const maxRetries = typeof sc.max_retries === "number" ? sc.max_retries : void 0;
+  return new ScicatClient({ baseUrl: url.replace(/\/+$/, ""), username, password, mask, ...maxRetries === void 0 ? {} : { retry: { maxRetries } } });
 }
 async function connectGlobus(config, ctx) {
   const names = [...config.globusApps.keys()];
@@ -74,7 +109,7 @@ async function connectGlobus(config, ctx) {
   };
   const clientId = resolveEnv(app.client_id, { secret: true, mask });
   const clientSecret = resolveEnv(app.client_secret, { secret: true, mask });
-  const { TransferClient } = await import("./globus-6ND44ENI.js");
+  const { TransferClient } = await import("./globus-XNNUKNY3.js");
   return new TransferClient({ authUrl: config.globus.authUrl, transferUrl: config.globus.transferUrl, clientId, clientSecret, mask });
 }
 
@@ -224,7 +259,7 @@ function maskSecrets(text, secrets) {
 
 // src/transfer/filesystem.ts
 import { copyFile, link, lstat, mkdir, open, rename, rm, stat, unlink, utimes } from "node:fs/promises";
-import { basename, dirname } from "node:path";
+import { basename, dirname as dirname2 } from "node:path";
 async function copyBetweenFilesystems(from, to, rel, opts) {
   const srcAbs = await resolveInside(from.root_path, rel, { mustExist: true, field: `${from.name}:${rel}` });
   const st = await stat(srcAbs);
@@ -259,7 +294,7 @@ async function copyOneFile(from, to, rel, opts) {
   const before = await stat(src);
   const existing = await lstatOrUndefined(dst);
   if (existing) return compareExisting(src, dst, before, existing, rel, to);
-  await mkdir(dirname(dst), { recursive: true });
+  await mkdir(dirname2(dst), { recursive: true });
   await resolveInside(to.root_path, rel, { field: `${to.name}:${rel}` });
   await removeStalePartials(dst);
   const tmp = partialNameFor(dst);
@@ -311,7 +346,7 @@ async function copyOneFile(from, to, rel, opts) {
       const now = await lstat(dst);
       return await compareExisting(src, dst, before, now, rel, to);
     }
-    if (opts.fsync !== false) await fsyncPath(dirname(dst));
+    if (opts.fsync !== false) await fsyncPath(dirname2(dst));
   } catch (err) {
     dstHasher.abort();
     await rm(tmp, { force: true });
@@ -710,6 +745,176 @@ function moveLink(beamline, exportControlled) {
   };
 }
 
+// src/steps/ingest.ts
+import { mkdir as mkdir2, rename as rename2, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+// src/scicat/ingestors.ts
+import { stat as stat3 } from "node:fs/promises";
+import { basename as basename2, dirname as dirname3, extname } from "node:path";
+var groupOf = (beamline) => `bl${beamline.replace(/\./g, "")}`;
+function cleanEmail(raw, fallback) {
+  const candidate = (raw ?? "").split(/[\s,;<>()"']+/).map((t) => t.trim().toLowerCase()).find((t) => t.includes("@") && isEmail(t));
+  if (candidate) return { email: candidate };
+  return { email: fallback, warning: raw ? `contact e-mail ${JSON.stringify(raw)} is not valid; used ${fallback}` : `no contact e-mail in the file; used ${fallback}` };
+}
+async function basics(file) {
+  const st = await stat3(file.abs);
+  return { size: st.size, time: st.mtime.toISOString(), name: basename2(file.abs, extname(file.abs)) };
+}
+var genericIngestor = async (file) => {
+  const { size, time, name } = await basics(file);
+  const { digest } = await hashFile(file.abs);
+  const group = groupOf(file.beamline);
+  return {
+    dataset: {
+      type: "raw",
+      owner: `beamline ${file.beamline}`,
+      contactEmail: file.fallbackEmail,
+      sourceFolder: file.sourceFolder,
+      creationTime: time,
+      ownerGroup: group,
+      accessGroups: [group],
+      principalInvestigator: `beamline ${file.beamline}`,
+      creationLocation: `/ALS/${file.beamline}`,
+      datasetName: name,
+      size,
+      numberOfFiles: 1,
+      scientificMetadata: { file_name: basename2(file.abs) },
+      dataFormat: extname(file.abs).slice(1) || "unknown"
+    },
+    datafile: { path: basename2(file.abs), size, time, chk: digest },
+    thumbnail: void 0,
+    warnings: []
+  };
+};
+var dataExchangeIngestor = async (file) => {
+  const { readDataExchangeMetadata } = await import("./hdf5-SJVFUNNE.js");
+  const { thumbnailFromDataExchange } = await import("./thumbnail-LVVEQKVC.js");
+  let meta;
+  try {
+    meta = await readDataExchangeMetadata(file.abs);
+  } catch (err) {
+    const plan = await genericIngestor(file);
+    return { ...plan, warnings: [`metadata not read: ${err instanceof Error ? err.message : String(err)}`] };
+  }
+  const { size, time, name } = await basics(file);
+  const c = meta.catalogue;
+  const warnings = [...meta.warnings];
+  const contact = cleanEmail(c.email, file.fallbackEmail);
+  if (contact.warning) warnings.push(contact.warning);
+  const owner = c.experimenterName ?? c.experimentLead ?? `beamline ${file.beamline}`;
+  const group = groupOf(file.beamline);
+  let thumbnail;
+  try {
+    thumbnail = await thumbnailFromDataExchange(file.abs, { maxSize: 256 });
+    if (!thumbnail) warnings.push("no /exchange/data: no thumbnail");
+  } catch (err) {
+    warnings.push(`thumbnail not made: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return {
+    dataset: {
+      type: "raw",
+      owner,
+      contactEmail: contact.email,
+      ...contact.warning ? {} : { ownerEmail: contact.email },
+      sourceFolder: file.sourceFolder,
+      creationTime: time,
+      ownerGroup: c.proposal ?? group,
+      accessGroups: [group, file.beamline],
+      principalInvestigator: c.pi ?? owner,
+      creationLocation: `/ALS/${file.beamline}`,
+      datasetName: c.fileName ? basename2(c.fileName, extname(c.fileName)) : name,
+      size,
+      numberOfFiles: 1,
+      scientificMetadata: { ...meta.scientific, ...Object.keys(meta.samples).length > 0 ? { samples: meta.samples } : {} },
+      ...c.proposal ? { proposalId: c.proposal } : {},
+      ...c.instrumentName ? { instrumentGroup: c.instrumentName } : {},
+      dataFormat: "DataExchange HDF5"
+    },
+    datafile: { path: basename2(file.abs), size, time },
+    thumbnail,
+    warnings
+  };
+};
+var sourceFolderOf = (root, rel) => {
+  const dir = dirname3(rel);
+  return dir === "." ? root : `${root === "/" ? "" : root}/${dir}`;
+};
+
+// src/steps/ingest.ts
+async function ingestStep(ctx, input) {
+  const { beamline } = input;
+  const hop = beamline.settings.move[0];
+  const source = hop ? beamline.endpoint(hop.from, `beamlines.${beamline.id}.move[0].from`) : void 0;
+  if (source?.type !== "filesystem") {
+    throw new SplashError("not-configured", `ingest reads files from the beamline's first endpoint, and for ${beamline.id} that is ${source ? `a ${source.type} endpoint` : "not configured"}`, "give the beamline a filesystem endpoint as the source of its first move hop");
+  }
+  const plans = [];
+  for (const rel of input.paths) {
+    const abs = await resolveInside(source.root_path, rel, { mustExist: true, field: `${source.name}:${rel}` });
+    const plan = await input.ingestor({ abs, sourceFolder: sourceFolderOf(source.root_path, rel), beamline: beamline.id, fallbackEmail: input.services.scicatSettings.fallbackEmail });
+    const checked = validateRawDataset(plan.dataset);
+    if (!checked.ok) throw stepError(`the SciCat dataset for ${rel} would be rejected: ${checked.issues.join("; ")}; nothing was sent`);
+    for (const w of plan.warnings) ctx.warn(`${rel}: ${w}`);
+    plans.push({ rel, plan });
+  }
+  const client = await input.services.scicat();
+  const results = [];
+  try {
+    for (const { rel, plan } of plans) {
+      const base = { rel, name: plan.dataset.datasetName, proposal: plan.dataset.proposalId ?? "", size: plan.dataset.size, warnings: plan.warnings };
+      if (!client) {
+        await writeDryRun(input.services.scicatSettings.dryRunDir, plan);
+        results.push({ ...base, pid: `dry-run:${plan.dataset.datasetName}`, outcome: "dry-run" });
+        continue;
+      }
+      const { dataset, created } = await client.ensureRawDataset(plan.dataset);
+      if (created) {
+        await client.addOrigDatablock(dataset.pid, { size: plan.datafile.size, dataFileList: [plan.datafile], ...plan.datafile.chk ? { chkAlg: "xxh128" } : {} });
+        if (plan.thumbnail) {
+          const { toDataUrl } = await import("./thumbnail-LVVEQKVC.js");
+          await client.addAttachment(dataset.pid, { thumbnail: toDataUrl(plan.thumbnail), caption: `first projection of ${plan.dataset.datasetName}` });
+        }
+      }
+      ctx.info(`${created ? "registered" : "already registered"} ${rel} as ${dataset.pid}`);
+      results.push({ ...base, pid: dataset.pid, outcome: created ? "created" : "existing" });
+    }
+  } finally {
+    writeSummary(ctx, beamline, results, client === void 0 ? input.services.scicatSettings.dryRunDir : void 0);
+  }
+  ctx.setOutput("dataset-pids", JSON.stringify(results.map((r) => r.pid)));
+  return results;
+}
+async function writeDryRun(dir, plan) {
+  await mkdir2(dir, { recursive: true });
+  const doc = {
+    dataset: plan.dataset,
+    origDatablock: { size: plan.datafile.size, dataFileList: [plan.datafile] },
+    attachment: plan.thumbnail ? { caption: `first projection of ${plan.dataset.datasetName}`, pngBytes: plan.thumbnail.length } : null,
+    warnings: plan.warnings
+  };
+  const file = join(dir, `${plan.dataset.datasetName}.json`);
+  await writeFile(`${file}.tmp`, `${JSON.stringify(doc, null, 2)}
+`);
+  await rename2(`${file}.tmp`, file);
+}
+function writeSummary(ctx, beamline, results, dryRunDir) {
+  ctx.summary.heading(`Ingest · beamline ${beamline.id}`, 2);
+  if (dryRunDir) ctx.summary.text(`SciCat is not configured: dry run, the documents are in ${dryRunDir}.`);
+  ctx.summary.table(["file", "pid", "dataset", "proposal", "size", "result", "warnings"], results.map((r) => [r.rel, r.pid, r.name, r.proposal, formatBytes(r.size), r.outcome, r.warnings.join("; ")]));
+}
+function ingestLink(beamline, ingestor) {
+  return {
+    kind: "step",
+    name: "ingest",
+    run: async (ctx, paths, services) => {
+      const r = await ingestStep(ctx, { beamline, paths, ingestor, services });
+      return `${r.length} dataset(s): ${r.map((d) => `${d.pid} (${d.outcome})`).join(", ")}`;
+    }
+  };
+}
+
 // src/prune/globus.ts
 var DAY_MS = 864e5;
 var DELETE_BATCH = 1e4;
@@ -1099,7 +1304,7 @@ var Config733 = class extends BeamlineConfig {
 function chain733(beamline, opts) {
   return [
     moveLink(beamline, opts.exportControlled),
-    unavailable("ingest", "SciCat ingest is not built yet")
+    ingestLink(beamline, genericIngestor)
   ];
 }
 
@@ -1113,7 +1318,7 @@ var Config7012 = class extends BeamlineConfig {
 function chain7012(beamline, opts) {
   return [
     moveLink(beamline, opts.exportControlled),
-    unavailable("ingest", "SciCat ingest is not built yet"),
+    ingestLink(beamline, genericIngestor),
     unavailable("recon", "ptychography reconstruction is not built yet")
   ];
 }
@@ -1150,7 +1355,7 @@ var Config832 = class extends BeamlineConfig {
 function chain832(beamline, opts) {
   return [
     moveLink(beamline, opts.exportControlled),
-    unavailable("ingest", "SciCat ingest is not built yet"),
+    ingestLink(beamline, dataExchangeIngestor),
     unavailable("recon", "tomography reconstruction at NERSC/ALCF is not built yet"),
     unavailable("hpss", "HPSS tape archiving is not built yet")
   ];
@@ -1160,15 +1365,15 @@ function chain832(beamline, opts) {
 var known = {
   "8.3.2": (c) => {
     const b = new Config832(c);
-    return { config: b, chain: (o) => chain832(b, o) };
+    return { config: b, ingestor: dataExchangeIngestor, chain: (o) => chain832(b, o) };
   },
   "7.3.3": (c) => {
     const b = new Config733(c);
-    return { config: b, chain: (o) => chain733(b, o) };
+    return { config: b, ingestor: genericIngestor, chain: (o) => chain733(b, o) };
   },
   "7.0.1.2": (c) => {
     const b = new Config7012(c);
-    return { config: b, chain: (o) => chain7012(b, o) };
+    return { config: b, ingestor: genericIngestor, chain: (o) => chain7012(b, o) };
   }
 };
 var knownBeamlineIds = Object.keys(known);
@@ -1177,7 +1382,7 @@ function openBeamline(config, id) {
   if (make) return make(config);
   if (config.beamlines.has(id)) {
     const b = new ConfiguredBeamline(config, id);
-    return { config: b, chain: (o) => [moveLink(b, o.exportControlled), unavailable("ingest", "SciCat ingest is not built yet")] };
+    return { config: b, ingestor: genericIngestor, chain: (o) => [moveLink(b, o.exportControlled), ingestLink(b, genericIngestor)] };
   }
   const ids = [.../* @__PURE__ */ new Set([...knownBeamlineIds, ...config.beamlines.keys()])].join(", ");
   throw usageError(`unknown beamline ${JSON.stringify(id)}`, `known beamlines: ${ids}`);
@@ -1203,6 +1408,15 @@ async function runMove(ctx, args) {
   const beamline = openBeamline(config, id).config;
   const paths = beamline.gate(raw);
   return moveStep(ctx, { beamline, paths, exportControlled: args.exportControlled, services: createServices(config, ctx) });
+}
+async function runIngest(ctx, args) {
+  const id = parseBeamlineId(args.beamline, "beamline");
+  const raw = typeof args.filePaths === "string" ? parsePathList(args.filePaths, "file-paths") : args.filePaths;
+  if (raw.length === 0) throw usageError("file-paths: no paths given");
+  const config = await loadConfig(args.config);
+  const beamline = openBeamline(config, id);
+  const paths = beamline.config.gate(raw);
+  return ingestStep(ctx, { beamline: beamline.config, paths, ingestor: beamline.ingestor, services: createServices(config, ctx) });
 }
 async function runPrune(ctx, args) {
   const config = await loadConfig(args.config);
@@ -1545,9 +1759,9 @@ async function checkConfig(file, out) {
 // src/cli/demo.ts
 import { randomBytes } from "node:crypto";
 import { existsSync as existsSync2, readdirSync } from "node:fs";
-import { mkdir as mkdir2, mkdtemp, readdir, rm as rm2, writeFile } from "node:fs/promises";
+import { mkdir as mkdir3, mkdtemp, readdir, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join as join2, resolve as resolve2 } from "node:path";
 var DAY_MS3 = 864e5;
 var demoConfig = (root) => `# A throw-away facility made by "splash demo". Every endpoint is a local folder.
 endpoints:
@@ -1565,23 +1779,23 @@ beamlines:
       - { endpoint: server, after_days: 35, check: archive }
 `;
 async function runDemo(opts) {
-  const root = opts.dir ? resolve(opts.dir) : await mkdtemp(join(tmpdir(), "splash-demo-"));
+  const root = opts.dir ? resolve2(opts.dir) : await mkdtemp(join2(tmpdir(), "splash-demo-"));
   if (opts.dir && existsSync2(root) && readdirSync(root).length > 0) {
     throw usageError(`--dir ${root} is not empty`, "give a new or empty folder, or leave --dir out to use a temp folder");
   }
   const out = process.stdout;
   const say = (s = "") => out.write(`${s}
 `);
-  const config = join(root, "config.yml");
-  for (const d of ["beamline", "server", "archive"]) await mkdir2(join(root, d), { recursive: true });
-  await writeFile(config, demoConfig(root));
-  const proposal = join(root, "beamline", "raw", "demo-proposal");
-  await mkdir2(proposal, { recursive: true });
+  const config = join2(root, "config.yml");
+  for (const d of ["beamline", "server", "archive"]) await mkdir3(join2(root, d), { recursive: true });
+  await writeFile2(config, demoConfig(root));
+  const proposal = join2(root, "beamline", "raw", "demo-proposal");
+  await mkdir3(proposal, { recursive: true });
   const scans = [
     ["scan_0001.h5", 12 * 1024 * 1024],
     ["scan_0002.h5", 40 * 1024 * 1024]
   ];
-  for (const [name, size] of scans) await writeFile(join(proposal, name), randomBytes(size));
+  for (const [name, size] of scans) await writeFile2(join2(proposal, name), randomBytes(size));
   say(`splash demo — a throw-away facility in ${root}`);
   say(`  config:    ${config}`);
   say(`  endpoints: beamline/ → server/ → archive/ (local folders)`);
@@ -1592,7 +1806,7 @@ async function runDemo(opts) {
   say();
   const ctx = createTerminalContext({ verbose: opts.verbose });
   await runStep(ctx, "Dispatch 8.3.2", (c) => runDispatch(c, { config, beamline: "8.3.2", filePaths: dispatched, exportControlled: false }));
-  await writeFile(join(proposal, "scan_0003.h5"), randomBytes(4 * 1024 * 1024));
+  await writeFile2(join2(proposal, "scan_0003.h5"), randomBytes(4 * 1024 * 1024));
   const later = new Date(Date.now() + 2 * DAY_MS3);
   say();
   say(`2. A third scan (scan_0003.h5) lands on the beamline disk, but its dispatch never fires.`);
@@ -1609,7 +1823,7 @@ async function runDemo(opts) {
   say();
   say("Where the data is now:");
   for (const d of ["beamline", "server", "archive"]) {
-    const files = [...walkTree(join(root, d))].flatMap((e) => e.kind === "file" ? [`${e.rel} (${formatBytes(e.stat.size)})`] : []);
+    const files = [...walkTree(join2(root, d))].flatMap((e) => e.kind === "file" ? [`${e.rel} (${formatBytes(e.stat.size)})`] : []);
     say(`  ${d}/: ${files.length === 0 ? "(empty)" : files.join(", ")}`);
   }
   say();
@@ -1651,6 +1865,15 @@ async function runCommand(command, argv) {
         `Dispatch ${beamline}`,
         (c) => runDispatch(c, { config: values.config, beamline, filePaths: paths, exportControlled: values["export-control"] })
       );
+      return 0;
+    }
+    case "ingest": {
+      const { values, positionals } = parseCommandArgs("ingest", argv, { ...common, beamline: { type: "string", short: "b" }, "file-paths": { type: "string" } });
+      if (!values.beamline) throw usageError("ingest: --beamline is required", "e.g. splash ingest --beamline 8.3.2 /global/raw/p1/scan.h5");
+      const fromOption = values["file-paths"];
+      if (fromOption !== void 0 && positionals.length > 0) throw usageError("ingest: give paths either as arguments or with --file-paths, not both");
+      const ctx = createTerminalContext({ verbose: values.verbose });
+      await runStep(ctx, "Ingest", (c) => runIngest(c, { config: values.config, beamline: values.beamline ?? "", filePaths: fromOption ?? positionals }));
       return 0;
     }
     case "move": {
@@ -1713,7 +1936,7 @@ async function runCommand(command, argv) {
       if (paths.length === 0) throw usageError("dispatch: no paths given", "usage: splash dispatch --beamline <id> <path…>");
       const beamlineId = values.beamline;
       const ctx = createTerminalContext({ verbose: values.verbose });
-      const { dispatchCommand } = await import("./commands-A3GE2BMH.js");
+      const { dispatchCommand } = await import("./commands-SQJLMOUH.js");
       await runStep(ctx, "Dispatch", async (c) => {
         const { config, beamline } = await configAndBeamline(values.config, beamlineId);
         return dispatchCommand(c, { config, beamline, paths, exportControl: values["export-control"], userAgent });
@@ -1735,7 +1958,7 @@ async function runCommand(command, argv) {
       });
       if (positionals.length > 1) throw usageError(`watch: one folder, got ${positionals.length}`, "see: splash watch --help");
       const dir = positionals[0];
-      const { watchCommand, watchStatus } = await import("./commands-A3GE2BMH.js");
+      const { watchCommand, watchStatus } = await import("./commands-SQJLMOUH.js");
       const { parseDuration } = await import("./duration-PG52TPBA.js");
       if (values.status) return watchStatus({ dir, spool: values.spool, json: values.json }, process.stdout);
       if (values.json) throw usageError("watch: --json goes with --status");
@@ -1774,7 +1997,7 @@ async function runCommand(command, argv) {
       if (!values.beamline) throw usageError("reconcile: --beamline is required", "e.g. splash reconcile --beamline 8.3.2 --older-than 6h");
       if (values["export-control"] && values["not-export-controlled"]) throw usageError("reconcile: --export-control and --not-export-controlled contradict each other");
       const exportControl = values["export-control"] ? true : values["not-export-controlled"] ? false : void 0;
-      const { reconcileCommand } = await import("./commands-A3GE2BMH.js");
+      const { reconcileCommand } = await import("./commands-SQJLMOUH.js");
       const { parseDuration } = await import("./duration-PG52TPBA.js");
       const olderThanMs = parseDuration(values["older-than"], "--older-than");
       const beamlineId = values.beamline;

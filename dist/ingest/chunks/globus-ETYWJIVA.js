@@ -29,7 +29,8 @@ import {
   safeLabel,
   transferDocument,
   withoutUnset
-} from "./chunk-BNLF4OOW.js";
+} from "./chunk-L4NDVZHX.js";
+import "./chunk-JDNDXCZS.js";
 import "./chunk-AH3DSS7N.js";
 import "./chunk-56GLMHBG.js";
 export {

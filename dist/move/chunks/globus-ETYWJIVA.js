@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { createRequire as __splashCreateRequire } from 'node:module';
 import { fileURLToPath as __splashFileURLToPath } from 'node:url';
 import { dirname as __splashDirname } from 'node:path';
@@ -30,9 +29,10 @@ import {
   safeLabel,
   transferDocument,
   withoutUnset
-} from "./chunk-UTD7J6B4.js";
-import "./chunk-UOHAREYA.js";
-import "./chunk-CJW4YZWO.js";
+} from "./chunk-L4NDVZHX.js";
+import "./chunk-JDNDXCZS.js";
+import "./chunk-AH3DSS7N.js";
+import "./chunk-56GLMHBG.js";
 export {
   ClientCredentialsAuth,
   DEFAULT_PAGE_SIZE,

@@ -1,0 +1,23 @@
+import { createRequire as __splashCreateRequire } from 'node:module';
+import { fileURLToPath as __splashFileURLToPath } from 'node:url';
+import { dirname as __splashDirname } from 'node:path';
+const require = __splashCreateRequire(import.meta.url);
+const __filename = __splashFileURLToPath(import.meta.url);
+const __dirname = __splashDirname(__filename);
+import {
+  actionEntry,
+  getInput,
+  parseBeamlineId,
+  parsePathList
+} from "./chunks/chunk-5PZESYQX.js";
+import "./chunks/chunk-AH3DSS7N.js";
+import "./chunks/chunk-56GLMHBG.js";
+
+// actions/ingest/main.ts
+await actionEntry(async () => {
+  const beamline = parseBeamlineId(getInput("beamline", { required: true }), "beamline");
+  const filePaths = parsePathList(getInput("file-paths", { required: true }), "file-paths");
+  const config = getInput("config", { fallback: "config.yml" });
+  const { runIngestAction } = await import("./chunks/run-ZQLEK4PM.js");
+  await runIngestAction({ config, beamline, filePaths });
+});

@@ -1,0 +1,142 @@
+// The ingest step against the SciCat simulator over real HTTP, on real Data Exchange files.
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runDispatch, runIngest } from '../beamlines/commands.js';
+import { SplashError } from '../src/errors.js';
+import { createTerminalContext, type TerminalContext } from '../src/run/terminal.js';
+import { writeDataExchange } from './fixtures/h5/data-exchange.js';
+import { type ScicatSim, startScicatSim } from './sim/scicat/index.js';
+import { dist, makeFacility, runNode, snapshotTree, tempDir, writeFileAt } from './helpers.js';
+
+const sims: ScicatSim[] = [];
+afterEach(async () => {
+  await Promise.all(sims.splice(0).map((s) => s.close()));
+});
+
+const capture = (): { ctx: TerminalContext; text: () => string } => {
+  let out = '';
+  const ctx = createTerminalContext({ stream: { write: (c: string) => { out += c; return true; } } as unknown as NodeJS.WritableStream, isTTY: false });
+  return { ctx, text: () => out };
+};
+
+/** A file-system facility whose config names the SciCat simulator. */
+async function withScicat() {
+  const sim = await startScicatSim({ users: { ingestor: 'pw-secret' } });
+  sims.push(sim);
+  // One retry keeps the failure tests short; the default is five.
+  const f = await makeFacility(`scicat:\n  url: ${sim.url}\n  username: \${SCICAT_USER}\n  password: \${SCICAT_PASSWORD}\n  max_retries: 1\n`);
+  process.env.SCICAT_USER = 'ingestor';
+  process.env.SCICAT_PASSWORD = 'pw-secret';
+  return { ...f, sim };
+}
+
+describe('ingest with SciCat', () => {
+  it('registers a Data Exchange scan with its metadata, datablock and thumbnail — once, however often it runs', async () => {
+    const f = await withScicat();
+    await mkdir(join(f.root, 'beamline/raw/p1'), { recursive: true });
+    await writeDataExchange(join(f.root, 'beamline/raw/p1/scan_a.h5'), { projections: [3, 40, 60] });
+    const { ctx, text } = capture();
+    const first = await runIngest(ctx, { config: f.config, beamline: '8.3.2', filePaths: ['/global/raw/p1/scan_a.h5'] });
+    await ctx.flushSummary();
+    expect(first).toHaveLength(1);
+    expect(first[0]?.outcome).toBe('created');
+    const again = await runIngest(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['/global/raw/p1/scan_a.h5'] });
+    expect(again[0]?.outcome).toBe('existing');
+    expect(again[0]?.pid).toBe(first[0]?.pid);
+    const datasets = f.sim.datasets();
+    expect(datasets).toHaveLength(1);
+    expect(datasets[0]).toMatchObject({
+      datasetName: '20241201_120000_sample_a', proposalId: 'ALS-12345', ownerGroup: 'ALS-12345', principalInvestigator: 'Ada Lovelace',
+      contactEmail: 'ada@example.org', sourceFolder: `${f.root}/beamline/raw/p1`, accessGroups: ['bl832', '8.3.2'], creationLocation: '/ALS/8.3.2',
+    });
+    expect(f.sim.origDatablocks(first[0]?.pid)).toHaveLength(1);
+    expect(f.sim.attachments(first[0]?.pid)).toHaveLength(1);
+    expect(text()).toMatch(/Ingest · beamline 8\.3\.2/);
+    expect(text()).not.toContain('pw-secret');
+  });
+
+  it('SciCat failing: the step fails clearly, the moved data is untouched, and a re-run completes', async () => {
+    const f = await withScicat();
+    await mkdir(join(f.root, 'beamline/raw'), { recursive: true });
+    await writeDataExchange(join(f.root, 'beamline/raw/scan_b.h5'), { projections: [2, 20, 20] });
+    f.sim.inject('*', /Datasets/i, { kind: 'status', status: 503, times: 10 });
+    const before = snapshotTree(join(f.root, 'beamline'));
+    const err = await runIngest(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/scan_b.h5'] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/SciCat .*503/);
+    expect(snapshotTree(join(f.root, 'beamline'))).toEqual(before);
+    expect(f.sim.datasets()).toHaveLength(0);
+    // SciCat is back (a healthy instance at a new address).
+    const sim2 = await startScicatSim({ users: { ingestor: 'pw-secret' } });
+    sims.push(sim2);
+    await writeFile(f.config, readFileSync(f.config, 'utf8').replace(f.sim.url, sim2.url));
+    const ok = await runIngest(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/scan_b.h5'] });
+    expect(ok[0]?.outcome).toBe('created');
+    expect(sim2.datasets()).toHaveLength(1);
+  }, 60_000);
+
+  it('a file that is not HDF5 (or truncated) is catalogued plainly with the reason, not crashed on', async () => {
+    const f = await withScicat();
+    await writeFileAt(join(f.root, 'beamline/raw/not-hdf5.h5'), 'just bytes');
+    await mkdir(join(f.root, 'beamline/raw'), { recursive: true });
+    await writeDataExchange(join(f.root, 'beamline/raw/full.h5'), { projections: [2, 20, 20] });
+    const whole = readFileSync(join(f.root, 'beamline/raw/full.h5'));
+    await writeFile(join(f.root, 'beamline/raw/truncated.h5'), whole.subarray(0, Math.floor(whole.length / 3)));
+    for (const name of ['not-hdf5.h5', 'truncated.h5']) {
+      const r = await runIngest(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: [`raw/${name}`] });
+      expect(r[0]?.warnings.join(' ')).toMatch(/metadata not read/);
+    }
+    expect(f.sim.datasets()).toHaveLength(2);
+  });
+
+  it('a contact e-mail that is garbage is replaced by the fallback, with a warning', async () => {
+    const f = await withScicat();
+    await mkdir(join(f.root, 'beamline/raw'), { recursive: true });
+    await writeDataExchange(join(f.root, 'beamline/raw/c.h5'), { omit: ['/measurement/sample/experimenter/email'], projections: null });
+    const r = await runIngest(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/c.h5'] });
+    expect(r[0]?.warnings.join(' ')).toMatch(/no contact e-mail in the file; used scicat-ingest@als\.lbl\.gov/);
+    expect(f.sim.datasets()[0]).toMatchObject({ contactEmail: 'scicat-ingest@als.lbl.gov' });
+  });
+});
+
+describe('ingest without SciCat (dry run)', () => {
+  it('the chain moves, then writes the documents it would send, validated', async () => {
+    const f = await makeFacility();
+    await mkdir(join(f.root, 'beamline/raw'), { recursive: true });
+    await writeDataExchange(join(f.root, 'beamline/raw/d.h5'), { projections: [2, 30, 30] });
+    const outcomes = await runDispatch(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/d.h5'], exportControlled: false });
+    expect(outcomes.map((o) => [o.step, o.status])).toEqual([['move', 'ok'], ['ingest', 'ok'], ['recon', 'not configured'], ['hpss', 'not configured']]);
+    const doc = JSON.parse(readFileSync(join(f.root, 'scicat-dry-run/20241201_120000_sample_a.json'), 'utf8')) as { dataset: { proposalId: string }; attachment: { pngBytes: number } | null };
+    expect(doc.dataset.proposalId).toBe('ALS-12345');
+    expect(doc.attachment?.pngBytes).toBeGreaterThan(0);
+  });
+
+  it('the bundled ingest action sets dataset-pids and refuses hostile paths before reading anything', async () => {
+    const f = await makeFacility();
+    await writeFileAt(join(f.root, 'beamline/raw/x.h5'), 'x');
+    const io = await tempDir('splash-runner-');
+    await writeFile(join(io, 'out'), '');
+    await writeFile(join(io, 'sum'), '');
+    const env = { GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: join(io, 'out'), GITHUB_STEP_SUMMARY: join(io, 'sum'), INPUT_BEAMLINE: '7.3.3', 'INPUT_FILE-PATHS': 'raw/x.h5', INPUT_CONFIG: f.config };
+    await writeFile(f.config, readFileSync(f.config, 'utf8').replace('"8.3.2":', '"7.3.3":'));
+    const r = await runNode(dist('ingest'), [], { env });
+    expect(r.stdout).not.toContain('::error::');
+    expect(readFileSync(join(io, 'out'), 'utf8')).toMatch(/dataset-pids<<.*\n\["dry-run:x"\]/);
+    const bad = await runNode(dist('ingest'), [], { env: { ...env, 'INPUT_FILE-PATHS': '../../etc/passwd' } });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/::error::file-paths\[0\]/);
+    expect(existsSync(join(f.root, 'scicat-dry-run/passwd.json'))).toBe(false);
+  });
+
+  it('a beamline without SciCat credentials set fails with a config error naming the variable, before reading files', async () => {
+    const f = await withScicat();
+    delete process.env.SCICAT_PASSWORD;
+    await writeFileAt(join(f.root, 'beamline/raw/x.h5'), 'x');
+    const err = await runIngest(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/x.h5'] }).catch((e: unknown) => e);
+    expect((err as SplashError).kind).toBe('config');
+    expect((err as SplashError).message).toMatch(/SCICAT_PASSWORD is not set/);
+    expect(f.sim.datasets()).toHaveLength(0);
+  });
+});
