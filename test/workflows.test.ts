@@ -156,7 +156,7 @@ describe('the real workflows', () => {
     expect([...used].sort()).toEqual([...FACILITY_RUNNER_LABELS].sort());
   });
 
-  it.each(DISPATCH)('beamline workflow for $type: inputs, runner, move step', ({ beamline, workflow: file, label }) => {
+  it.each(DISPATCH)('beamline workflow for $type: inputs, runner, move then ingest', ({ beamline, workflow: file, label }) => {
     expect(knownBeamlineIds).toContain(beamline);
     const wf = workflow(path.basename(file));
     const call = record(triggersOf(wf).workflow_call, 'on.workflow_call');
@@ -169,11 +169,20 @@ describe('the real workflows', () => {
     expect(call.secrets).toEqual({
       GLOBUS_CLIENT_ID: expect.objectContaining({ required: false }) as unknown,
       GLOBUS_CLIENT_SECRET: expect.objectContaining({ required: false }) as unknown,
+      SCICAT_USER: expect.objectContaining({ required: false }) as unknown,
+      SCICAT_PASSWORD: expect.objectContaining({ required: false }) as unknown,
     });
     expect(wf.doc.permissions).toEqual({ contents: 'read' });
     expect(wf.doc.concurrency).toBeUndefined();
     const jobs = jobsOf(wf);
-    expect(jobs.map((j) => j.id)).toEqual(['move']);
+    expect(jobs.map((j) => j.id)).toEqual(['move', 'ingest']);
+    const ingest = jobs[1];
+    expect(ingest?.body.needs).toBe('move');
+    expect(ingest?.body['runs-on']).toEqual(['self-hosted', label]);
+    expect(ingest?.steps.map((s) => s.body.uses)).toEqual([CHECKOUT.split(' ')[0], './actions/ingest']);
+    expect(ingest?.steps[1]?.body.with).toEqual({ beamline, 'file-paths': '${{ inputs.file-paths }}', config: '${{ inputs.config }}' });
+    // Each step gets only its own service's credentials.
+    expect(Object.keys(record(ingest?.steps[1]?.body.env, 'env'))).toEqual(['SCICAT_USER', 'SCICAT_PASSWORD']);
     const move = jobs[0];
     expect(move?.body['runs-on']).toEqual(['self-hosted', label]);
     expect(move?.body.permissions).toEqual({ contents: 'read' });
@@ -211,6 +220,8 @@ describe('the real workflows', () => {
       expect(callers[0]?.body.secrets).toEqual({
         GLOBUS_CLIENT_ID: '${{ secrets.GLOBUS_CLIENT_ID }}',
         GLOBUS_CLIENT_SECRET: '${{ secrets.GLOBUS_CLIENT_SECRET }}',
+        SCICAT_USER: '${{ secrets.SCICAT_USER }}',
+        SCICAT_PASSWORD: '${{ secrets.SCICAT_PASSWORD }}',
       });
     }
     expect(jobs).toHaveLength(1 + DISPATCH.length);

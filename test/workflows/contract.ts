@@ -708,15 +708,26 @@ export function configVariables(config: unknown): string[] {
  * env (the step's, the job's or the workflow's), or it fails on the first hop that needs one.
  */
 export function checkConfigEnv(repo: Repo, config: unknown): Finding[] {
-  const wanted = configVariables(config);
   const out: Finding[] = [];
+  // Credentials are resolved only by the step that talks to their service, so a step needs the variables
+  // of its own services' sections (and of every non-service section), and no others: least privilege.
+  const SERVICE_SECTIONS = ['globus', 'scicat', 'github'];
+  const servicesOf = (dir: string): string[] | undefined =>
+    dir.endsWith('ingest') ? ['scicat'] : dir.endsWith('move') || dir.endsWith('prune') ? ['globus'] : undefined;
+  const wantedFor = (dir: string): string[] => {
+    const services = servicesOf(dir);
+    if (!isRecord(config) || services === undefined) return configVariables(config);
+    const kept = Object.fromEntries(Object.entries(config).filter(([k]) => !SERVICE_SECTIONS.includes(k) || services.includes(k)));
+    return configVariables(kept);
+  };
   for (const wf of repo.workflows.values()) {
     for (const job of jobsOf(wf)) {
       for (const step of job.steps) {
         const uses = strOf(step.body.uses);
         const dir = uses === undefined ? undefined : localAction(uses);
         const meta = dir === undefined ? undefined : repo.actions.get(dir);
-        if (!meta?.inputs.has('config')) continue;
+        if (dir === undefined || !meta?.inputs.has('config')) continue;
+        const wanted = wantedFor(dir);
         const env = new Set([wf.doc.env, job.body.env, step.body.env].flatMap((e) => (isRecord(e) ? Object.keys(e) : [])));
         const missing = wanted.filter((name) => !env.has(name));
         if (missing.length > 0) {
