@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import h5wasm from 'h5wasm/node';
 import { readDataExchangeMetadata } from '../src/scicat/hdf5.js';
-import { writeDataExchange } from '../test/fixtures/h5/data-exchange.js';
+import { writeDataExchange } from '../src/scicat/sample-scan.js';
 
 const FRAME = 1024; // 1024 x 1024 uint16 = 2 MiB per projection
 const RUNS = 15;

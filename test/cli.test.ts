@@ -175,5 +175,8 @@ describe('splash demo', () => {
     expect(r.stdout).toMatch(/unsafe: raw\/demo-proposal\/scan_0003\.h5 — not replicated/);
     expect(readdirSync(join(dir, 'beamline/raw/demo-proposal'))).toEqual(['scan_0003.h5']);
     expect(readdirSync(join(dir, 'archive/raw/demo-proposal')).sort()).toEqual(['scan_0001.h5', 'scan_0002.h5']);
+    // The scans were catalogued (dry run: no SciCat configured) with their metadata.
+    expect(readdirSync(join(dir, 'scicat-dry-run')).sort()).toEqual(['scan_0001.json', 'scan_0002.json']);
+    expect(r.stdout).toMatch(/SciCat \(dry run, none configured\): 2 dataset document/);
   });
 });

@@ -7,7 +7,7 @@ import { Hdf5ReadError, readDataExchangeMetadata, SAMPLE_SIZE } from '../src/sci
 import { sampleIndices } from '../src/scicat/hdf5-values.js';
 import { crc32, PNG_SIGNATURE } from '../src/scicat/png.js';
 import { thumbnailFromDataExchange, toDataUrl } from '../src/scicat/thumbnail.js';
-import { current, FIXTURE_VALUES, writeDataExchange } from './fixtures/h5/data-exchange.js';
+import { current, FIXTURE_VALUES, writeDataExchange } from '../src/scicat/sample-scan.js';
 
 let dir: string;
 const at = (name: string): string => join(dir, name);

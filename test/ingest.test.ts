@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runDispatch, runIngest } from '../beamlines/commands.js';
 import { SplashError } from '../src/errors.js';
 import { createTerminalContext, type TerminalContext } from '../src/run/terminal.js';
-import { writeDataExchange } from './fixtures/h5/data-exchange.js';
+import { writeDataExchange } from '../src/scicat/sample-scan.js';
 import { type ScicatSim, startScicatSim } from './sim/scicat/index.js';
 import { dist, makeFacility, runNode, snapshotTree, tempDir, writeFileAt } from './helpers.js';
 
@@ -48,7 +48,7 @@ describe('ingest with SciCat', () => {
     const datasets = f.sim.datasets();
     expect(datasets).toHaveLength(1);
     expect(datasets[0]).toMatchObject({
-      datasetName: '20241201_120000_sample_a', proposalId: 'ALS-12345', ownerGroup: 'ALS-12345', principalInvestigator: 'Ada Lovelace',
+      datasetName: 'scan_a', proposalId: 'ALS-12345', ownerGroup: 'ALS-12345', principalInvestigator: 'Ada Lovelace',
       contactEmail: 'ada@example.org', sourceFolder: `${f.root}/beamline/raw/p1`, accessGroups: ['bl832', '8.3.2'], creationLocation: '/ALS/8.3.2',
     });
     expect(f.sim.origDatablocks(first[0]?.pid)).toHaveLength(1);
@@ -108,7 +108,7 @@ describe('ingest without SciCat (dry run)', () => {
     await writeDataExchange(join(f.root, 'beamline/raw/d.h5'), { projections: [2, 30, 30] });
     const outcomes = await runDispatch(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/d.h5'], exportControlled: false });
     expect(outcomes.map((o) => [o.step, o.status])).toEqual([['move', 'ok'], ['ingest', 'ok'], ['recon', 'not configured'], ['hpss', 'not configured']]);
-    const doc = JSON.parse(readFileSync(join(f.root, 'scicat-dry-run/20241201_120000_sample_a.json'), 'utf8')) as { dataset: { proposalId: string }; attachment: { pngBytes: number } | null };
+    const doc = JSON.parse(readFileSync(join(f.root, 'scicat-dry-run/d.json'), 'utf8')) as { dataset: { proposalId: string }; attachment: { pngBytes: number } | null };
     expect(doc.dataset.proposalId).toBe('ALS-12345');
     expect(doc.attachment?.pngBytes).toBeGreaterThan(0);
   });

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -46,11 +45,13 @@ export async function runDemo(opts: { dir: string | undefined; clean: boolean; v
 
   const proposal = join(root, 'beamline', 'raw', 'demo-proposal');
   await mkdir(proposal, { recursive: true });
+  // Real (small) Data Exchange scans, so the ingest step has metadata and a projection to show.
+  const { writeDataExchange } = await import('../scicat/sample-scan.js');
   const scans = [
-    ['scan_0001.h5', 12 * 1024 * 1024],
-    ['scan_0002.h5', 40 * 1024 * 1024],
+    ['scan_0001.h5', 48],
+    ['scan_0002.h5', 160],
   ] as const;
-  for (const [name, size] of scans) await writeFile(join(proposal, name), randomBytes(size));
+  for (const [name, projections] of scans) await writeDataExchange(join(proposal, name), { projections: [projections, 256, 256] });
 
   say(`splash demo — a throw-away facility in ${root}`);
   say(`  config:    ${config}`);
@@ -63,7 +64,7 @@ export async function runDemo(opts: { dir: string | undefined; clean: boolean; v
   const ctx = createTerminalContext({ verbose: opts.verbose });
   await runStep(ctx, 'Dispatch 8.3.2', (c) => runDispatch(c, { config, beamline: '8.3.2', filePaths: dispatched, exportControlled: false }));
 
-  await writeFile(join(proposal, 'scan_0003.h5'), randomBytes(4 * 1024 * 1024));
+  await writeDataExchange(join(proposal, 'scan_0003.h5'), { projections: [16, 256, 256] });
   const later = new Date(Date.now() + 2 * DAY_MS);
   say();
   say(`2. A third scan (scan_0003.h5) lands on the beamline disk, but its dispatch never fires.`);
@@ -84,6 +85,8 @@ export async function runDemo(opts: { dir: string | undefined; clean: boolean; v
     const files = [...walkTree(join(root, d))].flatMap((e) => (e.kind === 'file' ? [`${e.rel} (${formatBytes(e.stat.size)})`] : []));
     say(`  ${d}/: ${files.length === 0 ? '(empty)' : files.join(', ')}`);
   }
+  const catalogued = await readdir(join(root, 'scicat-dry-run')).catch(() => [] as string[]);
+  say(`  SciCat (dry run, none configured): ${catalogued.length} dataset document(s) in ${join(root, 'scicat-dry-run')}`);
   say();
   if (opts.clean) {
     await rm(root, { recursive: true, force: true });

@@ -92,8 +92,9 @@ export const dataExchangeIngestor: Ingestor = async (file) => {
       sourceFolder: file.sourceFolder, creationTime: time,
       ownerGroup: c.proposal ?? group, accessGroups: [group, file.beamline],
       principalInvestigator: c.pi ?? owner, creationLocation: `/ALS/${file.beamline}`,
-      datasetName: c.fileName ? basename(c.fileName, extname(c.fileName)) : name, size, numberOfFiles: 1,
-      scientificMetadata: { ...meta.scientific, ...(Object.keys(meta.samples).length > 0 ? { samples: meta.samples } : {}) },
+      // Named after the file, not the name recorded inside it: two scans must never share a dataset.
+      datasetName: name, size, numberOfFiles: 1,
+      scientificMetadata: { ...(c.fileName ? { file_name: c.fileName } : {}), ...meta.scientific, ...(Object.keys(meta.samples).length > 0 ? { samples: meta.samples } : {}) },
       ...(c.proposal ? { proposalId: c.proposal } : {}), ...(c.instrumentName ? { instrumentGroup: c.instrumentName } : {}),
       dataFormat: 'DataExchange HDF5',
     },

@@ -6,6 +6,9 @@ const require = __splashCreateRequire(import.meta.url);
 const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
+  formatDuration
+} from "./chunk-LYYNSFVZ.js";
+import {
   describeEndpoint,
   globMatcher,
   resolveEnv,
@@ -18,9 +21,6 @@ import {
   gateRootPath,
   walkTree
 } from "./chunk-7PDXL6IM.js";
-import {
-  formatDuration
-} from "./chunk-LYYNSFVZ.js";
 import {
   configError,
   describeError,

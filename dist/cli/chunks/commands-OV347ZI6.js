@@ -789,8 +789,8 @@ var genericIngestor = async (file) => {
   };
 };
 var dataExchangeIngestor = async (file) => {
-  const { readDataExchangeMetadata } = await import("./hdf5-SJVFUNNE.js");
-  const { thumbnailFromDataExchange } = await import("./thumbnail-LVVEQKVC.js");
+  const { readDataExchangeMetadata } = await import("./hdf5-EDHBB76K.js");
+  const { thumbnailFromDataExchange } = await import("./thumbnail-5Y7XFLGN.js");
   let meta;
   try {
     meta = await readDataExchangeMetadata(file.abs);
@@ -824,10 +824,11 @@ var dataExchangeIngestor = async (file) => {
       accessGroups: [group, file.beamline],
       principalInvestigator: c.pi ?? owner,
       creationLocation: `/ALS/${file.beamline}`,
-      datasetName: c.fileName ? basename2(c.fileName, extname(c.fileName)) : name,
+      // Named after the file, not the name recorded inside it: two scans must never share a dataset.
+      datasetName: name,
       size,
       numberOfFiles: 1,
-      scientificMetadata: { ...meta.scientific, ...Object.keys(meta.samples).length > 0 ? { samples: meta.samples } : {} },
+      scientificMetadata: { ...c.fileName ? { file_name: c.fileName } : {}, ...meta.scientific, ...Object.keys(meta.samples).length > 0 ? { samples: meta.samples } : {} },
       ...c.proposal ? { proposalId: c.proposal } : {},
       ...c.instrumentName ? { instrumentGroup: c.instrumentName } : {},
       dataFormat: "DataExchange HDF5"
@@ -873,7 +874,7 @@ async function ingestStep(ctx, input) {
       if (created) {
         await client.addOrigDatablock(dataset.pid, { size: plan.datafile.size, dataFileList: [plan.datafile], ...plan.datafile.chk ? { chkAlg: "xxh128" } : {} });
         if (plan.thumbnail) {
-          const { toDataUrl } = await import("./thumbnail-LVVEQKVC.js");
+          const { toDataUrl } = await import("./thumbnail-5Y7XFLGN.js");
           await client.addAttachment(dataset.pid, { thumbnail: toDataUrl(plan.thumbnail), caption: `first projection of ${plan.dataset.datasetName}` });
         }
       }
@@ -1757,7 +1758,6 @@ async function checkConfig(file, out) {
 }
 
 // src/cli/demo.ts
-import { randomBytes } from "node:crypto";
 import { existsSync as existsSync2, readdirSync } from "node:fs";
 import { mkdir as mkdir3, mkdtemp, readdir, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -1791,11 +1791,12 @@ async function runDemo(opts) {
   await writeFile2(config, demoConfig(root));
   const proposal = join2(root, "beamline", "raw", "demo-proposal");
   await mkdir3(proposal, { recursive: true });
+  const { writeDataExchange } = await import("./sample-scan-JH6NG3IN.js");
   const scans = [
-    ["scan_0001.h5", 12 * 1024 * 1024],
-    ["scan_0002.h5", 40 * 1024 * 1024]
+    ["scan_0001.h5", 48],
+    ["scan_0002.h5", 160]
   ];
-  for (const [name, size] of scans) await writeFile2(join2(proposal, name), randomBytes(size));
+  for (const [name, projections] of scans) await writeDataExchange(join2(proposal, name), { projections: [projections, 256, 256] });
   say(`splash demo — a throw-away facility in ${root}`);
   say(`  config:    ${config}`);
   say(`  endpoints: beamline/ → server/ → archive/ (local folders)`);
@@ -1806,7 +1807,7 @@ async function runDemo(opts) {
   say();
   const ctx = createTerminalContext({ verbose: opts.verbose });
   await runStep(ctx, "Dispatch 8.3.2", (c) => runDispatch(c, { config, beamline: "8.3.2", filePaths: dispatched, exportControlled: false }));
-  await writeFile2(join2(proposal, "scan_0003.h5"), randomBytes(4 * 1024 * 1024));
+  await writeDataExchange(join2(proposal, "scan_0003.h5"), { projections: [16, 256, 256] });
   const later = new Date(Date.now() + 2 * DAY_MS3);
   say();
   say(`2. A third scan (scan_0003.h5) lands on the beamline disk, but its dispatch never fires.`);
@@ -1826,6 +1827,8 @@ async function runDemo(opts) {
     const files = [...walkTree(join2(root, d))].flatMap((e) => e.kind === "file" ? [`${e.rel} (${formatBytes(e.stat.size)})`] : []);
     say(`  ${d}/: ${files.length === 0 ? "(empty)" : files.join(", ")}`);
   }
+  const catalogued = await readdir(join2(root, "scicat-dry-run")).catch(() => []);
+  say(`  SciCat (dry run, none configured): ${catalogued.length} dataset document(s) in ${join2(root, "scicat-dry-run")}`);
   say();
   if (opts.clean) {
     await rm2(root, { recursive: true, force: true });
@@ -1936,7 +1939,7 @@ async function runCommand(command, argv) {
       if (paths.length === 0) throw usageError("dispatch: no paths given", "usage: splash dispatch --beamline <id> <path…>");
       const beamlineId = values.beamline;
       const ctx = createTerminalContext({ verbose: values.verbose });
-      const { dispatchCommand } = await import("./commands-SQJLMOUH.js");
+      const { dispatchCommand } = await import("./commands-F2B65Z47.js");
       await runStep(ctx, "Dispatch", async (c) => {
         const { config, beamline } = await configAndBeamline(values.config, beamlineId);
         return dispatchCommand(c, { config, beamline, paths, exportControl: values["export-control"], userAgent });
@@ -1958,7 +1961,7 @@ async function runCommand(command, argv) {
       });
       if (positionals.length > 1) throw usageError(`watch: one folder, got ${positionals.length}`, "see: splash watch --help");
       const dir = positionals[0];
-      const { watchCommand, watchStatus } = await import("./commands-SQJLMOUH.js");
+      const { watchCommand, watchStatus } = await import("./commands-F2B65Z47.js");
       const { parseDuration } = await import("./duration-PG52TPBA.js");
       if (values.status) return watchStatus({ dir, spool: values.spool, json: values.json }, process.stdout);
       if (values.json) throw usageError("watch: --json goes with --status");
@@ -1997,7 +2000,7 @@ async function runCommand(command, argv) {
       if (!values.beamline) throw usageError("reconcile: --beamline is required", "e.g. splash reconcile --beamline 8.3.2 --older-than 6h");
       if (values["export-control"] && values["not-export-controlled"]) throw usageError("reconcile: --export-control and --not-export-controlled contradict each other");
       const exportControl = values["export-control"] ? true : values["not-export-controlled"] ? false : void 0;
-      const { reconcileCommand } = await import("./commands-SQJLMOUH.js");
+      const { reconcileCommand } = await import("./commands-F2B65Z47.js");
       const { parseDuration } = await import("./duration-PG52TPBA.js");
       const olderThanMs = parseDuration(values["older-than"], "--older-than");
       const beamlineId = values.beamline;

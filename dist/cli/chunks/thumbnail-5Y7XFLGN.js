@@ -10,8 +10,9 @@ import {
   getEntity,
   isDataset,
   withHdf5File
-} from "./chunk-PXICHBDN.js";
+} from "./chunk-PPJ3JIAU.js";
 import "./chunk-UOHAREYA.js";
+import "./chunk-UWJMCAUU.js";
 import "./chunk-CJW4YZWO.js";
 
 // src/scicat/png.ts

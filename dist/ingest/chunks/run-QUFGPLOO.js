@@ -8,7 +8,7 @@ import {
   BEAMLINE_ID,
   parseBeamlineId,
   parsePathList
-} from "./chunk-DMI2ZWFE.js";
+} from "./chunk-5PZESYQX.js";
 import {
   NEVER,
   _enum,
@@ -28117,10 +28117,11 @@ var dataExchangeIngestor = async (file) => {
       accessGroups: [group2, file.beamline],
       principalInvestigator: c.pi ?? owner,
       creationLocation: `/ALS/${file.beamline}`,
-      datasetName: c.fileName ? basename2(c.fileName, extname(c.fileName)) : name,
+      // Named after the file, not the name recorded inside it: two scans must never share a dataset.
+      datasetName: name,
       size,
       numberOfFiles: 1,
-      scientificMetadata: { ...meta.scientific, ...Object.keys(meta.samples).length > 0 ? { samples: meta.samples } : {} },
+      scientificMetadata: { ...c.fileName ? { file_name: c.fileName } : {}, ...meta.scientific, ...Object.keys(meta.samples).length > 0 ? { samples: meta.samples } : {} },
       ...c.proposal ? { proposalId: c.proposal } : {},
       ...c.instrumentName ? { instrumentGroup: c.instrumentName } : {},
       dataFormat: "DataExchange HDF5"
@@ -28353,14 +28354,14 @@ function openBeamline(config, id) {
 }
 
 // beamlines/commands.ts
-async function runMove(ctx, args) {
+async function runIngest(ctx, args) {
   const id = parseBeamlineId(args.beamline, "beamline");
   const raw = typeof args.filePaths === "string" ? parsePathList(args.filePaths, "file-paths") : args.filePaths;
   if (raw.length === 0) throw usageError("file-paths: no paths given");
   const config = await loadConfig(args.config);
-  const beamline = openBeamline(config, id).config;
-  const paths = beamline.gate(raw);
-  return moveStep(ctx, { beamline, paths, exportControlled: args.exportControlled, services: createServices(config, ctx) });
+  const beamline = openBeamline(config, id);
+  const paths = beamline.config.gate(raw);
+  return ingestStep(ctx, { beamline: beamline.config, paths, ingestor: beamline.ingestor, services: createServices(config, ctx) });
 }
 
 // src/run/github.ts
@@ -29118,10 +29119,10 @@ async function runStep(ctx, title, fn) {
   }
 }
 
-// actions/move/run.ts
-async function runMoveAction(args) {
-  await runStep(createGithubContext(), "Move", (ctx) => runMove(ctx, args));
+// actions/ingest/run.ts
+async function runIngestAction(args) {
+  await runStep(createGithubContext(), "Ingest", (ctx) => runIngest(ctx, args));
 }
 export {
-  runMoveAction
+  runIngestAction
 };
