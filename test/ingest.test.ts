@@ -77,6 +77,26 @@ describe('ingest with SciCat', () => {
     expect(sim2.datasets()).toHaveLength(1);
   }, 60_000);
 
+  it('a run that failed after creating the dataset is completed by the re-run (datablock and thumbnail added once)', async () => {
+    const f = await withScicat();
+    await mkdir(join(f.root, 'beamline/raw'), { recursive: true });
+    await writeDataExchange(join(f.root, 'beamline/raw/e.h5'), { projections: [2, 20, 20] });
+    // max_retries 1: both attempts of the first run's datablock POST fail, after the dataset was created.
+    f.sim.inject('POST', /origdatablocks/i, { kind: 'status', status: 500, times: 2 });
+    await expect(runIngest(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/e.h5'] })).rejects.toThrow(/500/);
+    expect(f.sim.datasets()).toHaveLength(1);
+    expect(f.sim.origDatablocks()).toHaveLength(0);
+    const r = await runIngest(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/e.h5'] });
+    expect(r[0]?.outcome).toBe('existing');
+    expect(f.sim.datasets()).toHaveLength(1);
+    expect(f.sim.origDatablocks()).toHaveLength(1);
+    expect(f.sim.attachments()).toHaveLength(1);
+    // A third run adds nothing.
+    await runIngest(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/e.h5'] });
+    expect(f.sim.origDatablocks()).toHaveLength(1);
+    expect(f.sim.attachments()).toHaveLength(1);
+  }, 60_000);
+
   it('a file that is not HDF5 (or truncated) is catalogued plainly with the reason, not crashed on', async () => {
     const f = await withScicat();
     await writeFileAt(join(f.root, 'beamline/raw/not-hdf5.h5'), 'just bytes');

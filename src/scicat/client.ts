@@ -190,6 +190,14 @@ export class ScicatClient implements Authorizer {
     return body as OrigDatablock;
   }
 
+  /** GET /api/v3/Datasets/<pid>/origdatablocks and …/attachments: how many a dataset has (a re-run checks). */
+  async countRelated(pid: string, sub: 'origdatablocks' | 'attachments'): Promise<number> {
+    const path = datasetPath(pid, sub);
+    const body = await this.#call({ method: 'GET', path });
+    if (!Array.isArray(body)) throw new ScicatApiError({ method: 'GET', path, status: 200, apiMessage: `expected a list of ${sub}`, attempts: 1, body });
+    return body.length;
+  }
+
   /** POST /api/v3/Datasets/<pid>/attachments: a thumbnail as a data URL. */
   async addAttachment(pid: string, att: AttachmentInput): Promise<Attachment> {
     if (this.#validate) {

@@ -63,12 +63,13 @@ export async function ingestStep(ctx: StepContext, input: IngestInput): Promise<
         continue;
       }
       const { dataset, created } = await client.ensureRawDataset(plan.dataset);
-      if (created) {
+      // A dataset found on a re-run may lack what a failed run did not get to add: add only what is missing.
+      if (created || (await client.countRelated(dataset.pid, 'origdatablocks')) === 0) {
         await client.addOrigDatablock(dataset.pid, { size: plan.datafile.size, dataFileList: [plan.datafile], ...(plan.datafile.chk ? { chkAlg: 'xxh128' } : {}) });
-        if (plan.thumbnail) {
-          const { toDataUrl } = await import('../scicat/thumbnail.js');
-          await client.addAttachment(dataset.pid, { thumbnail: toDataUrl(plan.thumbnail), caption: `first projection of ${plan.dataset.datasetName}` });
-        }
+      }
+      if (plan.thumbnail && (created || (await client.countRelated(dataset.pid, 'attachments')) === 0)) {
+        const { toDataUrl } = await import('../scicat/thumbnail.js');
+        await client.addAttachment(dataset.pid, { thumbnail: toDataUrl(plan.thumbnail), caption: `first projection of ${plan.dataset.datasetName}` });
       }
       ctx.info(`${created ? 'registered' : 'already registered'} ${rel} as ${dataset.pid}`);
       results.push({ ...base, pid: dataset.pid, outcome: created ? 'created' : 'existing' });

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { createRequire as __splashCreateRequire } from 'node:module';
 import { fileURLToPath as __splashFileURLToPath } from 'node:url';
 import { dirname as __splashDirname } from 'node:path';
@@ -18,14 +17,13 @@ import {
   validateAttachment,
   validateOrigDatablock,
   validateRawDataset
-} from "./chunk-VA7TOS7D.js";
-import "./chunk-RGYBIYOZ.js";
+} from "./chunk-HW2LJUQL.js";
 import {
   require_undici
-} from "./chunk-54CSFL5C.js";
+} from "./chunk-JDNDXCZS.js";
 import {
   __toESM
-} from "./chunk-CJW4YZWO.js";
+} from "./chunk-56GLMHBG.js";
 
 // src/scicat/errors.ts
 function oneLine(text, max = 400) {
@@ -393,6 +391,13 @@ var ScicatClient = class {
     const body = await this.#call({ method: "POST", path, json: block });
     if (!isRecord2(body)) throw new ScicatApiError({ method: "POST", path, status: 201, apiMessage: "expected the created datablock", attempts: 1, body });
     return body;
+  }
+  /** GET /api/v3/Datasets/<pid>/origdatablocks and …/attachments: how many a dataset has (a re-run checks). */
+  async countRelated(pid, sub) {
+    const path = datasetPath(pid, sub);
+    const body = await this.#call({ method: "GET", path });
+    if (!Array.isArray(body)) throw new ScicatApiError({ method: "GET", path, status: 200, apiMessage: `expected a list of ${sub}`, attempts: 1, body });
+    return body.length;
   }
   /** POST /api/v3/Datasets/<pid>/attachments: a thumbnail as a data URL. */
   async addAttachment(pid, att) {

@@ -392,6 +392,13 @@ var ScicatClient = class {
     if (!isRecord2(body)) throw new ScicatApiError({ method: "POST", path, status: 201, apiMessage: "expected the created datablock", attempts: 1, body });
     return body;
   }
+  /** GET /api/v3/Datasets/<pid>/origdatablocks and …/attachments: how many a dataset has (a re-run checks). */
+  async countRelated(pid, sub) {
+    const path = datasetPath(pid, sub);
+    const body = await this.#call({ method: "GET", path });
+    if (!Array.isArray(body)) throw new ScicatApiError({ method: "GET", path, status: 200, apiMessage: `expected a list of ${sub}`, attempts: 1, body });
+    return body.length;
+  }
   /** POST /api/v3/Datasets/<pid>/attachments: a thumbnail as a data URL. */
   async addAttachment(pid, att) {
     if (this.#validate) {

@@ -27432,7 +27432,7 @@ async function connectScicat(config, ctx) {
   };
   const username = resolveEnv(field("username"), { secret: false, mask });
   const password = resolveEnv(field("password"), { secret: true, mask });
-  const { ScicatClient } = await import("./scicat-HZ23RPBL.js");
+  const { ScicatClient } = await import("./scicat-OOLDZIRA.js");
   const maxRetries = typeof sc.max_retries === "number" ? sc.max_retries : void 0;
   return new ScicatClient({ baseUrl: url.replace(/\/+$/, ""), username, password, mask, ...maxRetries === void 0 ? {} : { retry: { maxRetries } } });
 }
@@ -28166,12 +28166,12 @@ async function ingestStep(ctx, input) {
         continue;
       }
       const { dataset, created } = await client.ensureRawDataset(plan.dataset);
-      if (created) {
+      if (created || await client.countRelated(dataset.pid, "origdatablocks") === 0) {
         await client.addOrigDatablock(dataset.pid, { size: plan.datafile.size, dataFileList: [plan.datafile], ...plan.datafile.chk ? { chkAlg: "xxh128" } : {} });
-        if (plan.thumbnail) {
-          const { toDataUrl } = await import("./thumbnail-4VDTW7EB.js");
-          await client.addAttachment(dataset.pid, { thumbnail: toDataUrl(plan.thumbnail), caption: `first projection of ${plan.dataset.datasetName}` });
-        }
+      }
+      if (plan.thumbnail && (created || await client.countRelated(dataset.pid, "attachments") === 0)) {
+        const { toDataUrl } = await import("./thumbnail-4VDTW7EB.js");
+        await client.addAttachment(dataset.pid, { thumbnail: toDataUrl(plan.thumbnail), caption: `first projection of ${plan.dataset.datasetName}` });
       }
       ctx.info(`${created ? "registered" : "already registered"} ${rel} as ${dataset.pid}`);
       results.push({ ...base, pid: dataset.pid, outcome: created ? "created" : "existing" });

@@ -8,7 +8,7 @@ import {
   BEAMLINE_ID,
   parseBeamlineId,
   parsePathList
-} from "./chunk-5PZESYQX.js";
+} from "./chunk-DMI2ZWFE.js";
 import {
   NEVER,
   _enum,
@@ -27430,7 +27430,7 @@ async function connectScicat(config, ctx) {
   };
   const username = resolveEnv(field("username"), { secret: false, mask });
   const password = resolveEnv(field("password"), { secret: true, mask });
-  const { ScicatClient } = await import("./scicat-HZ23RPBL.js");
+  const { ScicatClient } = await import("./scicat-OOLDZIRA.js");
   const maxRetries = typeof sc.max_retries === "number" ? sc.max_retries : void 0;
   return new ScicatClient({ baseUrl: url.replace(/\/+$/, ""), username, password, mask, ...maxRetries === void 0 ? {} : { retry: { maxRetries } } });
 }
@@ -28164,12 +28164,12 @@ async function ingestStep(ctx, input) {
         continue;
       }
       const { dataset, created } = await client.ensureRawDataset(plan.dataset);
-      if (created) {
+      if (created || await client.countRelated(dataset.pid, "origdatablocks") === 0) {
         await client.addOrigDatablock(dataset.pid, { size: plan.datafile.size, dataFileList: [plan.datafile], ...plan.datafile.chk ? { chkAlg: "xxh128" } : {} });
-        if (plan.thumbnail) {
-          const { toDataUrl } = await import("./thumbnail-4VDTW7EB.js");
-          await client.addAttachment(dataset.pid, { thumbnail: toDataUrl(plan.thumbnail), caption: `first projection of ${plan.dataset.datasetName}` });
-        }
+      }
+      if (plan.thumbnail && (created || await client.countRelated(dataset.pid, "attachments") === 0)) {
+        const { toDataUrl } = await import("./thumbnail-4VDTW7EB.js");
+        await client.addAttachment(dataset.pid, { thumbnail: toDataUrl(plan.thumbnail), caption: `first projection of ${plan.dataset.datasetName}` });
       }
       ctx.info(`${created ? "registered" : "already registered"} ${rel} as ${dataset.pid}`);
       results.push({ ...base, pid: dataset.pid, outcome: created ? "created" : "existing" });
@@ -28354,14 +28354,14 @@ function openBeamline(config, id) {
 }
 
 // beamlines/commands.ts
-async function runIngest(ctx, args) {
+async function runMove(ctx, args) {
   const id = parseBeamlineId(args.beamline, "beamline");
   const raw = typeof args.filePaths === "string" ? parsePathList(args.filePaths, "file-paths") : args.filePaths;
   if (raw.length === 0) throw usageError("file-paths: no paths given");
   const config = await loadConfig(args.config);
-  const beamline = openBeamline(config, id);
-  const paths = beamline.config.gate(raw);
-  return ingestStep(ctx, { beamline: beamline.config, paths, ingestor: beamline.ingestor, services: createServices(config, ctx) });
+  const beamline = openBeamline(config, id).config;
+  const paths = beamline.gate(raw);
+  return moveStep(ctx, { beamline, paths, exportControlled: args.exportControlled, services: createServices(config, ctx) });
 }
 
 // src/run/github.ts
@@ -29119,10 +29119,10 @@ async function runStep(ctx, title, fn) {
   }
 }
 
-// actions/ingest/run.ts
-async function runIngestAction(args) {
-  await runStep(createGithubContext(), "Ingest", (ctx) => runIngest(ctx, args));
+// actions/move/run.ts
+async function runMoveAction(args) {
+  await runStep(createGithubContext(), "Move", (ctx) => runMove(ctx, args));
 }
 export {
-  runIngestAction
+  runMoveAction
 };
