@@ -34,6 +34,19 @@ export const knownBeamlineIds = Object.keys(known);
  * shared behaviour: move, then a generic ingest).
  */
 export function openBeamline(config: SplashConfig, id: string): Beamline {
+  const beamline = openUnconfigured(config, id);
+  // `beamlines."<id>".ingest.format` in config.yml overrides the beamline's own choice of ingestor.
+  const format = config.beamlines.get(id)?.ingest_format;
+  if (format === undefined) return beamline;
+  const ingestor = format === 'data-exchange' ? dataExchangeIngestor : genericIngestor;
+  return {
+    config: beamline.config,
+    ingestor,
+    chain: (o) => beamline.chain(o).map((step) => (step.name === 'ingest' ? ingestLink(beamline.config, ingestor) : step)),
+  };
+}
+
+function openUnconfigured(config: SplashConfig, id: string): Beamline {
   const make = known[id];
   if (make) return make(config);
   if (config.beamlines.has(id)) {

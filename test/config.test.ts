@@ -246,7 +246,7 @@ describe('error lines', () => {
     expect(lines).toEqual([
       'config.yml has 4 errors:',
       'config.yml:3:44 endpoints.server.root_path: expected an absolute path (starting with /), got "data/server"',
-      'config.yml:8:5 beamlines.8.3.2.runner_label: unknown key "runner_label"; expected one of path_prefix, move, prune, runner_labels, watch',
+      'config.yml:8:5 beamlines.8.3.2.runner_label: unknown key "runner_label"; expected one of path_prefix, move, prune, runner_labels, watch, ingest',
       'config.yml:11:29 beamlines.8.3.2.move[1].to: expected one of the defined endpoints (archive, beamline, server), got "archiv"',
       'config.yml:15:21 beamlines.8.3.2.prune[0].after_days: expected a number >= 0, got "ten"',
     ]);

@@ -133,6 +133,22 @@ describe('ingest without SciCat (dry run)', () => {
     expect(doc.attachment?.pngBytes).toBeGreaterThan(0);
   });
 
+  it('config.yml chooses the ingestor per beamline (ingest.format), and refuses an unknown one', async () => {
+    const f = await makeFacility();
+    await writeFile(f.config, readFileSync(f.config, 'utf8').replace('    path_prefix: /global\n', '    path_prefix: /global\n    ingest: { format: generic }\n'));
+    await mkdir(join(f.root, 'beamline/raw'), { recursive: true });
+    await writeDataExchange(join(f.root, 'beamline/raw/g.h5'), { projections: [2, 20, 20] });
+    const r = await runDispatch(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/g.h5'], exportControlled: false });
+    expect(r.find((o) => o.step === 'ingest')?.status).toBe('ok');
+    const doc = JSON.parse(readFileSync(join(f.root, 'scicat-dry-run/g.json'), 'utf8')) as { dataset: { dataFormat: string; proposalId?: string }; origDatablock: { dataFileList: { chk?: string }[] } };
+    expect(doc.dataset.dataFormat).toBe('h5');
+    expect(doc.dataset.proposalId).toBeUndefined();
+    expect(doc.origDatablock.dataFileList[0]?.chk).toMatch(/^[0-9a-f]{32}$/);
+    await writeFile(f.config, readFileSync(f.config, 'utf8').replace('format: generic', 'format: tiff'));
+    const err = await runIngest(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/g.h5'] }).catch((e: unknown) => e);
+    expect((err as SplashError).message).toMatch(/beamlines\.8\.3\.2\.ingest\.format: expected data-exchange or generic, got "tiff"/);
+  });
+
   it('the bundled ingest action sets dataset-pids and refuses hostile paths before reading anything', async () => {
     const f = await makeFacility();
     await writeFileAt(join(f.root, 'beamline/raw/x.h5'), 'x');

@@ -127,6 +127,7 @@ function buildConfig(
         runner_labels: Object.freeze([...(b.runner_labels ?? [])]),
         // Only when written: a beamline without it gets the same defaults from watchSettingsOf().
         watch: b.watch ? completeWatchSettings(id, b.watch) : undefined,
+        ingest_format: b.ingest?.format,
       }),
     );
   }

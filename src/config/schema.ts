@@ -141,6 +141,8 @@ export const BeamlineSchema = strict('beamline settings', {
   prune: z.array(PruneRuleSchema).nullish(),
   runner_labels: z.array(z.string().min(1)).nullish(),
   watch: WatchSchema.nullish(),
+  /** How ingest reads this beamline's files: Data Exchange HDF5 metadata, or generic (name, size, time, checksum). */
+  ingest: strict('ingest settings', { format: z.enum(['data-exchange', 'generic'], { error: 'data-exchange or generic' }) }).nullish(),
 });
 
 // ----- legacy layout (the Python system's config.yml) -----

@@ -43,6 +43,8 @@ export interface BeamlineSettings {
   readonly runner_labels: readonly string[];
   /** Only when config.yml has a `watch:` section for the beamline. */
   readonly watch?: WatchSettings | undefined;
+  /** Overrides the beamline's own choice of ingestor (beamlines/<id>/): how its files are catalogued. */
+  readonly ingest_format?: 'data-exchange' | 'generic' | undefined;
 }
 
 export interface GlobusApp {

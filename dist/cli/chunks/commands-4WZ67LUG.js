@@ -13,7 +13,7 @@ import {
   globMatcher,
   resolveEnv,
   watchSettingsOf
-} from "./chunk-FXGP7PXB.js";
+} from "./chunk-MRMBFFDZ.js";
 import "./chunk-RGYBIYOZ.js";
 import {
   SweepLocator,

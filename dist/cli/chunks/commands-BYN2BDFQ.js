@@ -11,7 +11,7 @@ import {
   describeEndpoint,
   loadConfig,
   resolveEnv
-} from "./chunk-FXGP7PXB.js";
+} from "./chunk-MRMBFFDZ.js";
 import {
   VERSION
 } from "./chunk-YVESHI2O.js";
@@ -1379,6 +1379,17 @@ var known = {
 };
 var knownBeamlineIds = Object.keys(known);
 function openBeamline(config, id) {
+  const beamline = openUnconfigured(config, id);
+  const format = config.beamlines.get(id)?.ingest_format;
+  if (format === void 0) return beamline;
+  const ingestor = format === "data-exchange" ? dataExchangeIngestor : genericIngestor;
+  return {
+    config: beamline.config,
+    ingestor,
+    chain: (o) => beamline.chain(o).map((step) => step.name === "ingest" ? ingestLink(beamline.config, ingestor) : step)
+  };
+}
+function openUnconfigured(config, id) {
   const make = known[id];
   if (make) return make(config);
   if (config.beamlines.has(id)) {
@@ -1939,7 +1950,7 @@ async function runCommand(command, argv) {
       if (paths.length === 0) throw usageError("dispatch: no paths given", "usage: splash dispatch --beamline <id> <path…>");
       const beamlineId = values.beamline;
       const ctx = createTerminalContext({ verbose: values.verbose });
-      const { dispatchCommand } = await import("./commands-F2B65Z47.js");
+      const { dispatchCommand } = await import("./commands-4WZ67LUG.js");
       await runStep(ctx, "Dispatch", async (c) => {
         const { config, beamline } = await configAndBeamline(values.config, beamlineId);
         return dispatchCommand(c, { config, beamline, paths, exportControl: values["export-control"], userAgent });
@@ -1961,7 +1972,7 @@ async function runCommand(command, argv) {
       });
       if (positionals.length > 1) throw usageError(`watch: one folder, got ${positionals.length}`, "see: splash watch --help");
       const dir = positionals[0];
-      const { watchCommand, watchStatus } = await import("./commands-F2B65Z47.js");
+      const { watchCommand, watchStatus } = await import("./commands-4WZ67LUG.js");
       const { parseDuration } = await import("./duration-PG52TPBA.js");
       if (values.status) return watchStatus({ dir, spool: values.spool, json: values.json }, process.stdout);
       if (values.json) throw usageError("watch: --json goes with --status");
@@ -2000,7 +2011,7 @@ async function runCommand(command, argv) {
       if (!values.beamline) throw usageError("reconcile: --beamline is required", "e.g. splash reconcile --beamline 8.3.2 --older-than 6h");
       if (values["export-control"] && values["not-export-controlled"]) throw usageError("reconcile: --export-control and --not-export-controlled contradict each other");
       const exportControl = values["export-control"] ? true : values["not-export-controlled"] ? false : void 0;
-      const { reconcileCommand } = await import("./commands-F2B65Z47.js");
+      const { reconcileCommand } = await import("./commands-4WZ67LUG.js");
       const { parseDuration } = await import("./duration-PG52TPBA.js");
       const olderThanMs = parseDuration(values["older-than"], "--older-than");
       const beamlineId = values.beamline;

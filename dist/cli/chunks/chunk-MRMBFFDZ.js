@@ -7811,7 +7811,9 @@ var BeamlineSchema = strict("beamline settings", {
   move: array(MoveHopSchema).nullish(),
   prune: array(PruneRuleSchema).nullish(),
   runner_labels: array(string().min(1)).nullish(),
-  watch: WatchSchema.nullish()
+  watch: WatchSchema.nullish(),
+  /** How ingest reads this beamline's files: Data Exchange HDF5 metadata, or generic (name, size, time, checksum). */
+  ingest: strict("ingest settings", { format: _enum(["data-exchange", "generic"], { error: "data-exchange or generic" }) }).nullish()
 });
 var LegacyGlobusEndpointSchema = strict("a globus endpoint", {
   root_path: RootPath,
@@ -8192,7 +8194,8 @@ function buildConfig(source, sections, hpss, images, positions) {
         prune: Object.freeze((b.prune ?? []).map((rule) => freeze({ ...rule }))),
         runner_labels: Object.freeze([...b.runner_labels ?? []]),
         // Only when written: a beamline without it gets the same defaults from watchSettingsOf().
-        watch: b.watch ? completeWatchSettings(id, b.watch) : void 0
+        watch: b.watch ? completeWatchSettings(id, b.watch) : void 0,
+        ingest_format: b.ingest?.format
       })
     );
   }

@@ -26924,7 +26924,9 @@ var BeamlineSchema = strict("beamline settings", {
   move: array(MoveHopSchema).nullish(),
   prune: array(PruneRuleSchema).nullish(),
   runner_labels: array(string().min(1)).nullish(),
-  watch: WatchSchema.nullish()
+  watch: WatchSchema.nullish(),
+  /** How ingest reads this beamline's files: Data Exchange HDF5 metadata, or generic (name, size, time, checksum). */
+  ingest: strict("ingest settings", { format: _enum(["data-exchange", "generic"], { error: "data-exchange or generic" }) }).nullish()
 });
 var LegacyGlobusEndpointSchema = strict("a globus endpoint", {
   root_path: RootPath,
@@ -27321,7 +27323,8 @@ function buildConfig(source, sections, hpss, images, positions) {
         prune: Object.freeze((b.prune ?? []).map((rule) => freeze({ ...rule }))),
         runner_labels: Object.freeze([...b.runner_labels ?? []]),
         // Only when written: a beamline without it gets the same defaults from watchSettingsOf().
-        watch: b.watch ? completeWatchSettings(id, b.watch) : void 0
+        watch: b.watch ? completeWatchSettings(id, b.watch) : void 0,
+        ingest_format: b.ingest?.format
       })
     );
   }
@@ -28674,6 +28677,17 @@ var known = {
 };
 var knownBeamlineIds = Object.keys(known);
 function openBeamline(config, id) {
+  const beamline = openUnconfigured(config, id);
+  const format = config.beamlines.get(id)?.ingest_format;
+  if (format === void 0) return beamline;
+  const ingestor = format === "data-exchange" ? dataExchangeIngestor : genericIngestor;
+  return {
+    config: beamline.config,
+    ingestor,
+    chain: (o) => beamline.chain(o).map((step) => step.name === "ingest" ? ingestLink(beamline.config, ingestor) : step)
+  };
+}
+function openUnconfigured(config, id) {
   const make = known[id];
   if (make) return make(config);
   if (config.beamlines.has(id)) {
