@@ -3,28 +3,16 @@
  * timeouts, body encoding, the retry policy and the one-time token renewal on 401, and knows nothing of
  * any API call. Retry rules are the reference SDK's (CONTRACTS.md §1.11).
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
 import { GlobusApiError, GlobusNetworkError, oneLine, type GlobusService } from './errors.js';
 import { errorCode } from '../errors.js';
+import { type Authorizer, backoffMs, type RetryOptions as HttpRetryOptions, type RetryPolicy, retryPolicy } from '../http/retry.js';
 import type { GlobusErrorBody } from './types.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
-export interface RetryOptions {
-  /** Retries after the first attempt (default 5). */
-  maxRetries?: number;
-  /** Backoff for retry n (0-based) is `(base + 2·base·rand) · 2^n` s: with the default 0.25, `(0.25 + 0.5·rand) · 2^n`. */
-  baseSeconds?: number;
-  /** No wait is longer than this, Retry-After included (default 10). */
-  capSeconds?: number;
-  /** Injectable so tests neither wait nor guess: receives the wait in milliseconds. */
-  sleep?: (ms: number) => Promise<void>;
-  /** Injectable jitter source, [0, 1). */
-  random?: () => number;
-  /** Told about every retry before its wait, e.g. to log it. */
-  onRetry?: (event: RetryEvent) => void;
-}
+/** The shared policy (src/http/retry.ts); Globus defaults: base 0.25 s, cap 10 s, Retry-After included in the cap. */
+export type RetryOptions = HttpRetryOptions<RetryEvent>;
 
 export interface RetryEvent {
   service: GlobusService;
@@ -37,12 +25,7 @@ export interface RetryEvent {
   reason: string;
 }
 
-/** Supplies the bearer token for a resource server and drops it when the server rejects it. */
-export interface Authorizer {
-  accessToken(): Promise<string>;
-  /** Forget `rejected` (only if it is still the cached token, so parallel 401s renew once). */
-  invalidate(rejected?: string): void;
-}
+export type { Authorizer };
 
 export interface TransportOptions {
   service: GlobusService;
@@ -117,7 +100,7 @@ export class GlobusTransport {
   /** Retries taken so far (waits slept, plus renew-on-401 repeats). */
   retriesTaken = 0;
 
-  readonly #retry: Required<Omit<RetryOptions, 'onRetry'>> & Pick<RetryOptions, 'onRetry'>;
+  readonly #retry: RetryPolicy<RetryEvent>;
   readonly #authorizer: Authorizer | undefined;
   readonly #dispatcher: Dispatcher | undefined;
 
@@ -125,24 +108,14 @@ export class GlobusTransport {
     this.service = opts.service;
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const r = opts.retry ?? {};
-    this.#retry = {
-      maxRetries: r.maxRetries ?? 5,
-      baseSeconds: r.baseSeconds ?? 0.25,
-      capSeconds: r.capSeconds ?? 10,
-      sleep: r.sleep ?? ((ms) => delay(ms)),
-      random: r.random ?? Math.random,
-      onRetry: r.onRetry,
-    };
+    this.#retry = retryPolicy(opts.retry, { baseSeconds: 0.25, capSeconds: 10 });
     this.#authorizer = opts.authorizer;
     this.#dispatcher = opts.dispatcher;
   }
 
   /** Computed wait before retry `n` (0-based), in ms. */
   backoffMs(n: number): number {
-    const { baseSeconds, capSeconds, random } = this.#retry;
-    const seconds = (baseSeconds + 2 * baseSeconds * random()) * 2 ** n;
-    return Math.round(Math.min(seconds, capSeconds) * 1000);
+    return backoffMs(this.#retry, n);
   }
 
   /**

@@ -3,26 +3,15 @@
  * encoding, the retry policy (network errors and 5xx, jittered exponential backoff; never 4xx) and the
  * one-time token renewal on 401, and knows nothing of any API call.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
+import { errorCode } from '../errors.js';
+import { type Authorizer, backoffMs, type RetryOptions as HttpRetryOptions, type RetryPolicy, retryPolicy } from '../http/retry.js';
 import { backendMessage, oneLine, ScicatApiError, ScicatNetworkError } from './errors.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
-export interface RetryOptions {
-  /** Retries after the first attempt (default 5). */
-  maxRetries?: number;
-  /** Backoff for retry n (0-based) is `(base + 2·base·rand) · 2^n` s (default base 0.5). */
-  baseSeconds?: number;
-  /** No wait is longer than this (default 15). */
-  capSeconds?: number;
-  /** Injectable so tests neither wait nor guess: receives the wait in milliseconds. */
-  sleep?: (ms: number) => Promise<void>;
-  /** Injectable jitter source, [0, 1). */
-  random?: () => number;
-  /** Told about every retry before its wait, e.g. to log it. */
-  onRetry?: (event: RetryEvent) => void;
-}
+/** The shared policy (src/http/retry.ts); SciCat defaults: base 0.5 s, cap 15 s. */
+export type RetryOptions = HttpRetryOptions<RetryEvent>;
 
 export interface RetryEvent {
   method: string;
@@ -34,12 +23,7 @@ export interface RetryEvent {
   reason: string;
 }
 
-/** Supplies the bearer token and drops it when the server rejects it. */
-export interface Authorizer {
-  accessToken(): Promise<string>;
-  /** Forget `rejected` (only if it is still the cached token, so parallel 401s renew once). */
-  invalidate(rejected?: string): void;
-}
+export type { Authorizer };
 
 export interface TransportOptions {
   /** Backend root, e.g. `https://scicat.als.lbl.gov` (the `/api/v3` prefix belongs to the paths). */
@@ -97,14 +81,6 @@ const RETRIABLE_NETWORK = new Set([
   'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
 ]);
 
-function errorCode(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-  }
-  return undefined;
-}
-
 export class ScicatTransport {
   readonly baseUrl: string;
   readonly timeoutMs: number;
@@ -113,29 +89,19 @@ export class ScicatTransport {
   /** Retries taken so far (waits slept, plus renew-on-401 repeats). */
   retriesTaken = 0;
 
-  readonly #retry: Required<Omit<RetryOptions, 'onRetry'>> & Pick<RetryOptions, 'onRetry'>;
+  readonly #retry: RetryPolicy<RetryEvent>;
   readonly #dispatcher: Dispatcher | undefined;
 
   constructor(opts: TransportOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const r = opts.retry ?? {};
-    this.#retry = {
-      maxRetries: r.maxRetries ?? 5,
-      baseSeconds: r.baseSeconds ?? 0.5,
-      capSeconds: r.capSeconds ?? 15,
-      sleep: r.sleep ?? ((ms) => delay(ms)),
-      random: r.random ?? Math.random,
-      onRetry: r.onRetry,
-    };
+    this.#retry = retryPolicy(opts.retry, { baseSeconds: 0.5, capSeconds: 15 });
     this.#dispatcher = opts.dispatcher;
   }
 
   /** Computed wait before retry `n` (0-based), in ms. */
   backoffMs(n: number): number {
-    const { baseSeconds, capSeconds, random } = this.#retry;
-    const seconds = (baseSeconds + 2 * baseSeconds * random()) * 2 ** n;
-    return Math.round(Math.min(seconds, capSeconds) * 1000);
+    return backoffMs(this.#retry, n);
   }
 
   /** Sends the request, retrying per policy. Resolves with a 2xx body; rejects with ScicatApiError / ScicatNetworkError. */

@@ -19,8 +19,13 @@ import {
   validateRawDataset
 } from "./chunk-HW2LJUQL.js";
 import {
-  require_undici
-} from "./chunk-JDNDXCZS.js";
+  backoffMs,
+  require_undici,
+  retryPolicy
+} from "./chunk-NDBSVCRI.js";
+import {
+  errorCode
+} from "./chunk-AH3DSS7N.js";
 import {
   __toESM
 } from "./chunk-56GLMHBG.js";
@@ -128,7 +133,6 @@ function backendMessage(body) {
 
 // src/scicat/transport.ts
 var import_undici = __toESM(require_undici(), 1);
-import { setTimeout as delay } from "node:timers/promises";
 var DEFAULT_TIMEOUT_MS = 6e4;
 var RETRIABLE_NETWORK = /* @__PURE__ */ new Set([
   "ECONNREFUSED",
@@ -147,13 +151,6 @@ var RETRIABLE_NETWORK = /* @__PURE__ */ new Set([
   "UND_ERR_BODY_TIMEOUT",
   "UND_ERR_RES_CONTENT_LENGTH_MISMATCH"
 ]);
-function errorCode(err) {
-  for (let e = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
-    const code = e.code;
-    if (typeof code === "string") return code;
-  }
-  return void 0;
-}
 var ScicatTransport = class {
   baseUrl;
   timeoutMs;
@@ -166,22 +163,12 @@ var ScicatTransport = class {
   constructor(opts) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, "");
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const r = opts.retry ?? {};
-    this.#retry = {
-      maxRetries: r.maxRetries ?? 5,
-      baseSeconds: r.baseSeconds ?? 0.5,
-      capSeconds: r.capSeconds ?? 15,
-      sleep: r.sleep ?? ((ms) => delay(ms)),
-      random: r.random ?? Math.random,
-      onRetry: r.onRetry
-    };
+    this.#retry = retryPolicy(opts.retry, { baseSeconds: 0.5, capSeconds: 15 });
     this.#dispatcher = opts.dispatcher;
   }
   /** Computed wait before retry `n` (0-based), in ms. */
   backoffMs(n) {
-    const { baseSeconds, capSeconds, random } = this.#retry;
-    const seconds = (baseSeconds + 2 * baseSeconds * random()) * 2 ** n;
-    return Math.round(Math.min(seconds, capSeconds) * 1e3);
+    return backoffMs(this.#retry, n);
   }
   /** Sends the request, retrying per policy. Resolves with a 2xx body; rejects with ScicatApiError / ScicatNetworkError. */
   async request(req) {

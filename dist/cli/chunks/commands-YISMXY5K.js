@@ -26,8 +26,8 @@ import {
   parseGlobusTime,
   safeLabel,
   transferDocument
-} from "./chunk-4ZY44YUT.js";
-import "./chunk-54CSFL5C.js";
+} from "./chunk-URVJ265Q.js";
+import "./chunk-FORFTEBF.js";
 import {
   HASH_ALGORITHM,
   hashFile
@@ -90,7 +90,7 @@ async function connectScicat(config, ctx) {
   };
   const username = resolveEnv(field("username"), { secret: false, mask });
   const password = resolveEnv(field("password"), { secret: true, mask });
-  const { ScicatClient } = await import("./scicat-7JSDCDGX.js");
+  const { ScicatClient } = await import("./scicat-MJWLOXC7.js");
   const maxRetries = typeof sc.max_retries === "number" ? sc.max_retries : void 0;
   return new ScicatClient({ baseUrl: url.replace(/\/+$/, ""), username, password, mask, ...maxRetries === void 0 ? {} : { retry: { maxRetries } } });
 }
@@ -109,7 +109,7 @@ async function connectGlobus(config, ctx) {
   };
   const clientId = resolveEnv(app.client_id, { secret: true, mask });
   const clientSecret = resolveEnv(app.client_secret, { secret: true, mask });
-  const { TransferClient } = await import("./globus-XNNUKNY3.js");
+  const { TransferClient } = await import("./globus-RJWVHR5Z.js");
   return new TransferClient({ authUrl: config.globus.authUrl, transferUrl: config.globus.transferUrl, clientId, clientSecret, mask });
 }
 

@@ -33,8 +33,8 @@ import {
   parseGlobusTime,
   safeLabel,
   transferDocument
-} from "./chunk-L4NDVZHX.js";
-import "./chunk-JDNDXCZS.js";
+} from "./chunk-LTQG5BSV.js";
+import "./chunk-NDBSVCRI.js";
 import {
   HASH_ALGORITHM,
   hashFile
@@ -27433,7 +27433,7 @@ async function connectScicat(config, ctx) {
   };
   const username = resolveEnv(field("username"), { secret: false, mask });
   const password = resolveEnv(field("password"), { secret: true, mask });
-  const { ScicatClient } = await import("./scicat-OOLDZIRA.js");
+  const { ScicatClient } = await import("./scicat-DRIOE5ZN.js");
   const maxRetries = typeof sc.max_retries === "number" ? sc.max_retries : void 0;
   return new ScicatClient({ baseUrl: url.replace(/\/+$/, ""), username, password, mask, ...maxRetries === void 0 ? {} : { retry: { maxRetries } } });
 }
@@ -27452,7 +27452,7 @@ async function connectGlobus(config, ctx) {
   };
   const clientId = resolveEnv(app.client_id, { secret: true, mask });
   const clientSecret = resolveEnv(app.client_secret, { secret: true, mask });
-  const { TransferClient } = await import("./globus-ETYWJIVA.js");
+  const { TransferClient } = await import("./globus-F2SUWQRQ.js");
   return new TransferClient({ authUrl: config.globus.authUrl, transferUrl: config.globus.transferUrl, clientId, clientSecret, mask });
 }
 

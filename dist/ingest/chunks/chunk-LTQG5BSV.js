@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { createRequire as __splashCreateRequire } from 'node:module';
 import { fileURLToPath as __splashFileURLToPath } from 'node:url';
 import { dirname as __splashDirname } from 'node:path';
@@ -6,14 +5,16 @@ const require = __splashCreateRequire(import.meta.url);
 const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
-  require_undici
-} from "./chunk-54CSFL5C.js";
+  backoffMs,
+  require_undici,
+  retryPolicy
+} from "./chunk-NDBSVCRI.js";
 import {
   errorCode
-} from "./chunk-UOHAREYA.js";
+} from "./chunk-AH3DSS7N.js";
 import {
   __toESM
-} from "./chunk-CJW4YZWO.js";
+} from "./chunk-56GLMHBG.js";
 
 // src/globus/errors.ts
 function oneLine(text, max = 300) {
@@ -91,7 +92,6 @@ function isNotFound(err) {
 
 // src/globus/transport.ts
 var import_undici = __toESM(require_undici(), 1);
-import { setTimeout as delay } from "node:timers/promises";
 var DEFAULT_TIMEOUT_MS = 6e4;
 var TRANSIENT = /* @__PURE__ */ new Set([429, 500, 502, 503, 504]);
 var HONOURS_RETRY_AFTER = /* @__PURE__ */ new Set([429, 503]);
@@ -131,23 +131,13 @@ var GlobusTransport = class {
     this.service = opts.service;
     this.baseUrl = opts.baseUrl.replace(/\/+$/, "");
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const r = opts.retry ?? {};
-    this.#retry = {
-      maxRetries: r.maxRetries ?? 5,
-      baseSeconds: r.baseSeconds ?? 0.25,
-      capSeconds: r.capSeconds ?? 10,
-      sleep: r.sleep ?? ((ms) => delay(ms)),
-      random: r.random ?? Math.random,
-      onRetry: r.onRetry
-    };
+    this.#retry = retryPolicy(opts.retry, { baseSeconds: 0.25, capSeconds: 10 });
     this.#authorizer = opts.authorizer;
     this.#dispatcher = opts.dispatcher;
   }
   /** Computed wait before retry `n` (0-based), in ms. */
   backoffMs(n) {
-    const { baseSeconds, capSeconds, random } = this.#retry;
-    const seconds = (baseSeconds + 2 * baseSeconds * random()) * 2 ** n;
-    return Math.round(Math.min(seconds, capSeconds) * 1e3);
+    return backoffMs(this.#retry, n);
   }
   /**
    * Sends the request, retrying per policy. Resolves with any 2xx whose body is JSON; rejects with

@@ -30,8 +30,8 @@ import {
   safeLabel,
   transferDocument,
   withoutUnset
-} from "./chunk-4ZY44YUT.js";
-import "./chunk-54CSFL5C.js";
+} from "./chunk-URVJ265Q.js";
+import "./chunk-FORFTEBF.js";
 import "./chunk-UOHAREYA.js";
 import "./chunk-CJW4YZWO.js";
 export {

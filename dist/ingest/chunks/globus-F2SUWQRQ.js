@@ -29,8 +29,8 @@ import {
   safeLabel,
   transferDocument,
   withoutUnset
-} from "./chunk-L4NDVZHX.js";
-import "./chunk-JDNDXCZS.js";
+} from "./chunk-LTQG5BSV.js";
+import "./chunk-NDBSVCRI.js";
 import "./chunk-AH3DSS7N.js";
 import "./chunk-56GLMHBG.js";
 export {
