@@ -219,7 +219,7 @@ export function joinInside(root: string, rel: RelPath): string {
 }
 
 /** `p` is `root` or below it. Both must be normalised absolute paths. */
-function isInside(root: string, p: string): boolean {
+export function isInside(root: string, p: string): boolean {
   return root === '/' || p === root || p.startsWith(`${root}/`);
 }
 

@@ -39,7 +39,7 @@ async function main(argv) {
 `);
     return 0;
   }
-  const { runCommand } = await import("./chunks/commands-YISMXY5K.js");
+  const { runCommand } = await import("./chunks/commands-A4HJVI7W.js");
   return runCommand(command, rest);
 }
 main(process.argv.slice(2)).then(

@@ -4,29 +4,17 @@ import { errorCode } from '../errors.js';
 
 export type WalkEntry =
   | { readonly kind: 'file'; readonly rel: string; readonly abs: string; readonly stat: Stats }
-  | { readonly kind: 'skipped'; readonly rel: string; readonly abs: string; readonly reason: string }
-  | { readonly kind: 'dir-end'; readonly rel: string; readonly abs: string };
+  | { readonly kind: 'skipped'; readonly rel: string; readonly abs: string; readonly reason: string };
 
 /**
  * Depth-first walk of a real directory tree below `rootAbs/startRel`, never following symlinks (a symlink is
  * reported as skipped, so nothing outside the tree is reached through one). Synchronous on purpose:
  * readdirSync + lstatSync are several times cheaper per entry than their promise versions, which decides
- * the speed of a sweep over hundreds of thousands of files. `dir-end` is yielded after a directory's
- * children so callers can remove emptied folders bottom-up. Relative paths use '/'.
+ * the speed of a walk over hundreds of thousands of files. Relative paths use '/'.
  */
 export function* walkTree(rootAbs: string, startRel = ''): Generator<WalkEntry> {
-  const stack: { rel: string; abs: string; entered: boolean }[] = [
-    { rel: startRel, abs: startRel ? join(rootAbs, startRel) : rootAbs, entered: false },
-  ];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    if (top === undefined) break;
-    if (top.entered) {
-      stack.pop();
-      if (top.rel !== startRel) yield { kind: 'dir-end', rel: top.rel, abs: top.abs };
-      continue;
-    }
-    top.entered = true;
+  const stack: { rel: string; abs: string }[] = [{ rel: startRel, abs: startRel ? join(rootAbs, startRel) : rootAbs }];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
     let names: string[];
     try {
       names = readdirSync(top.abs);
@@ -36,7 +24,7 @@ export function* walkTree(rootAbs: string, startRel = ''): Generator<WalkEntry> 
     }
     names.sort();
     // Push sub-folders in reverse so they are visited in name order.
-    const dirs: { rel: string; abs: string; entered: boolean }[] = [];
+    const dirs: { rel: string; abs: string }[] = [];
     for (const name of names) {
       const rel = top.rel ? `${top.rel}/${name}` : name;
       const abs = join(top.abs, name);
@@ -48,7 +36,7 @@ export function* walkTree(rootAbs: string, startRel = ''): Generator<WalkEntry> 
         continue;
       }
       if (st.isFile()) yield { kind: 'file', rel, abs, stat: st };
-      else if (st.isDirectory()) dirs.push({ rel, abs, entered: false });
+      else if (st.isDirectory()) dirs.push({ rel, abs });
       else if (st.isSymbolicLink()) yield { kind: 'skipped', rel, abs, reason: 'symlink (not followed)' };
       else yield { kind: 'skipped', rel, abs, reason: 'not a regular file' };
     }

@@ -4,7 +4,7 @@ import type { FileSystemEndpoint } from '../endpoints.js';
 import { configError } from '../errors.js';
 import { HASH_ALGORITHM, hashFile } from '../fs/hash.js';
 import { codeOf } from '../fs/walk.js';
-import { SweepLocator } from '../paths.js';
+import { isInside, SweepLocator } from '../paths.js';
 import type { StepContext } from '../run/context.js';
 import type { PrunedFile, PruneReport } from './report.js';
 import { type PlanItem, replicaProblem, type SweepSpec } from './sweep-plan.js';
@@ -83,7 +83,7 @@ export async function pruneFilesystem(
 export async function checkPruneRoots(endpoint: FileSystemEndpoint, check: FileSystemEndpoint): Promise<{ root: string; checkRoot: string }> {
   const root = await realpathOrFail(endpoint);
   const checkRoot = await realpathOrFail(check);
-  if (root === checkRoot || isInside(root, checkRoot) || isInside(checkRoot, root)) {
+  if (isInside(root, checkRoot) || isInside(checkRoot, root)) {
     throw configError(
       `prune of ${endpoint.name} is checked against ${check.name}, but ${root === checkRoot ? 'both are the same folder' : 'one folder is inside the other'} (${root}, ${checkRoot})`,
       'a check endpoint must be a separate copy of the data; fix the prune rule in config.yml',
@@ -144,8 +144,6 @@ function removeEmptiedDirs(root: string, touched: Set<string>): string[] {
   }
   return removed;
 }
-
-const isInside = (outer: string, inner: string): boolean => outer === '/' || inner.startsWith(`${outer}/`);
 
 function parentOf(rel: string): string {
   const i = rel.lastIndexOf('/');

@@ -2,6 +2,7 @@ import type { GlobusSettings } from '../config/index.js';
 import type { GlobusEndpoint } from '../endpoints.js';
 import { configError, SplashError } from '../errors.js';
 import { deleteDocument, parseGlobusTime, safeLabel, type TransferClient } from '../globus/index.js';
+import { isInside } from '../paths.js';
 import type { StepContext } from '../run/context.js';
 import { listFolder, requireRoot, waitForTask } from '../transfer/globus.js';
 import type { PrunedFile, PruneReport } from './report.js';
@@ -40,8 +41,7 @@ export async function checkGlobusPruneRoots(endpoint: GlobusEndpoint, check: Glo
       'use verify: size — Globus already verified checksums when it transferred the files (verify_checksum)',
     );
   }
-  const inside = (a: string, b: string): boolean => a === b || a === '/' || b.startsWith(`${a}/`);
-  if (endpoint.uuid === check.uuid && (inside(endpoint.root_path, check.root_path) || inside(check.root_path, endpoint.root_path))) {
+  if (endpoint.uuid === check.uuid && (isInside(endpoint.root_path, check.root_path) || isInside(check.root_path, endpoint.root_path))) {
     throw configError(
       `prune of ${endpoint.name} is checked against ${check.name}: same collection, and one folder is the same as or inside the other`,
       'a check endpoint must be a separate copy of the data; fix the prune rule in config.yml',

@@ -108,6 +108,3 @@ export function maskSecrets(text: string, secrets: Iterable<string>): string {
   for (const secret of list) out = out.split(secret).join('***');
   return out;
 }
-
-/** A path found on disk, made safe for a log line (see text.ts: names may hold newlines or bidi controls). */
-export { displayName as displayPath } from '../text.js';

@@ -6,7 +6,8 @@ import { resolveInside, type RelPath } from '../paths.js';
 import type { ChainStep } from './chain.js';
 import type { StepContext } from '../run/context.js';
 import { HASH_ALGORITHM } from '../fs/hash.js';
-import { displayPath, formatBytes, formatDuration, formatRate } from '../run/format.js';
+import { formatBytes, formatDuration, formatRate } from '../run/format.js';
+import { displayName } from '../text.js';
 import type { Services } from '../services.js';
 import type { TransferTask } from '../transfer/filesystem.js';
 import { type FileCopy, transferFor } from '../transfer/index.js';
@@ -95,7 +96,7 @@ export async function moveStep(ctx: StepContext, input: MoveInput): Promise<Move
           const sum = f.checksum === undefined ? '' : `, ${HASH_ALGORITHM} ${f.checksum.slice(0, 12)}…`;
           ctx.info(f.status === 'copied' ? `copied ${f.rel} (${formatBytes(f.bytes)}${sum})` : `already there, identical: ${f.rel}`);
         }
-        for (const sk of report.skipped) ctx.warn(`not copied: ${displayPath(sk.rel)}: ${sk.reason}`);
+        for (const sk of report.skipped) ctx.warn(`not copied: ${displayName(sk.rel)}: ${sk.reason}`);
       });
       hopResult.status = 'done';
       result.moved += hopResult.files.filter((f) => f.status === 'copied').length;
@@ -129,7 +130,7 @@ function writeMoveSummary(ctx: StepContext, beamline: BeamlineConfig, result: Mo
   );
   const tasks = result.hops.flatMap((h) => (h.task ? [[`${h.from} → ${h.to}`, h.task.id, h.task.files, formatBytes(h.task.bytes), formatRate(h.task.bytesPerSecond), formatDuration(h.task.seconds)]] : []));
   if (tasks.length > 0) ctx.summary.table(['hop', 'Globus task', 'files transferred', 'bytes', 'effective speed', 'time'], tasks);
-  const skipped = result.hops.flatMap((h) => h.skipped.map((s) => `${h.from}: ${displayPath(s.rel)} — ${s.reason}`));
+  const skipped = result.hops.flatMap((h) => h.skipped.map((s) => `${h.from}: ${displayName(s.rel)} — ${s.reason}`));
   if (skipped.length > 0) ctx.summary.details(`${skipped.length} entries not copied`, skipped.map((s) => `- ${s}`).join('\n'));
 }
 

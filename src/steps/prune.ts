@@ -5,7 +5,8 @@ import { type PruneReport, pruneFor } from '../prune/index.js';
 import { bytesOf } from '../prune/report.js';
 import type { StepContext } from '../run/context.js';
 import type { Services } from '../services.js';
-import { displayPath, formatBytes } from '../run/format.js';
+import { formatBytes } from '../run/format.js';
+import { displayName } from '../text.js';
 
 export interface PruneInput {
   readonly beamlines: readonly BeamlineConfig[];
@@ -80,12 +81,12 @@ const LOG_BATCH = 2000;
 function logReport(ctx: StepContext, r: PruneReport): void {
   const verb = r.dryRun ? 'would prune' : 'pruned';
   for (let i = 0; i < r.pruned.length; i += LOG_BATCH) {
-    ctx.info(r.pruned.slice(i, i + LOG_BATCH).map((f) => `${verb} ${r.endpoint}:${displayPath(f.rel)} (${formatBytes(f.size)})`).join('\n'));
+    ctx.info(r.pruned.slice(i, i + LOG_BATCH).map((f) => `${verb} ${r.endpoint}:${displayName(f.rel)} (${formatBytes(f.size)})`).join('\n'));
   }
   // One annotation per unsafe file would flood the run page; the first few are annotations, the rest log lines.
-  r.unsafe.slice(0, 10).forEach((u) => { ctx.warn(`kept, unsafe to delete: ${r.endpoint}:${displayPath(u.rel)} — ${u.reason}`); });
+  r.unsafe.slice(0, 10).forEach((u) => { ctx.warn(`kept, unsafe to delete: ${r.endpoint}:${displayName(u.rel)} — ${u.reason}`); });
   for (let i = 10; i < r.unsafe.length; i += LOG_BATCH) {
-    ctx.info(r.unsafe.slice(i, i + LOG_BATCH).map((u) => `kept, unsafe to delete: ${r.endpoint}:${displayPath(u.rel)} — ${u.reason}`).join('\n'));
+    ctx.info(r.unsafe.slice(i, i + LOG_BATCH).map((u) => `kept, unsafe to delete: ${r.endpoint}:${displayName(u.rel)} — ${u.reason}`).join('\n'));
   }
   ctx.info(`${r.endpoint}: ${r.pruned.length} ${verb} (${formatBytes(bytesOf(r.pruned))}), ${r.kept.length} kept (younger than ${r.afterDays} day(s)), ${r.unsafe.length} unsafe`);
 }
@@ -102,13 +103,13 @@ function writePruneSummary(ctx: StepContext, input: PruneInput, reports: readonl
     s.heading(`Not configured (${unavailable.length})`, 3);
     s.table(['endpoint', 'check', 'why nothing was pruned'], unavailable);
   }
-  const unsafe = reports.flatMap((r) => r.unsafe.map((u) => [r.endpoint, displayPath(u.rel), u.reason] as const));
+  const unsafe = reports.flatMap((r) => r.unsafe.map((u) => [r.endpoint, displayName(u.rel), u.reason] as const));
   if (unsafe.length > 0) {
     s.heading(`Unsafe to delete (${unsafe.length})`, 3);
     s.table(['endpoint', 'file', 'why it was kept'], unsafe.slice(0, SUMMARY_LIMIT));
     if (unsafe.length > SUMMARY_LIMIT) s.text(`…and ${unsafe.length - SUMMARY_LIMIT} more; the run log lists them all.`);
   }
-  const pruned = reports.flatMap((r) => r.pruned.map((f) => `${r.endpoint}:${displayPath(f.rel)} (${formatBytes(f.size)})`));
+  const pruned = reports.flatMap((r) => r.pruned.map((f) => `${r.endpoint}:${displayName(f.rel)} (${formatBytes(f.size)})`));
   if (pruned.length > 0) {
     s.details(
       `${input.dryRun ? 'Would prune' : 'Pruned'} (${pruned.length})`,

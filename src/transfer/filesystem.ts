@@ -64,9 +64,9 @@ export async function copyBetweenFilesystems(
   if (!st.isDirectory()) throw stepError(`${from.name}:${rel} is neither a file nor a folder; nothing copied`);
   for (const entry of walkTree(from.root_path, rel)) {
     if (entry.kind === 'skipped') report.skipped.push({ rel: entry.rel, reason: entry.reason });
-    else if (entry.kind === 'file' && isPartialName(basename(entry.rel))) {
+    else if (isPartialName(basename(entry.rel))) {
       report.skipped.push({ rel: entry.rel, reason: 'an unfinished copy (.splash-partial), not data' });
-    } else if (entry.kind === 'file') {
+    } else {
       let fileRel: RelPath;
       try {
         fileRel = relPathUnder(from.root_path, entry.abs);

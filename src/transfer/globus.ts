@@ -6,7 +6,8 @@ import {
 } from '../globus/index.js';
 import { joinInside, type RelPath } from '../paths.js';
 import type { StepContext } from '../run/context.js';
-import { displayPath, formatBytes, formatDuration, formatRate } from '../run/format.js';
+import { formatBytes, formatDuration, formatRate } from '../run/format.js';
+import { displayName } from '../text.js';
 import type { CopyReport } from './filesystem.js';
 
 export interface GlobusTransferOptions {
@@ -168,7 +169,7 @@ async function compareDestinations(client: TransferClient, to: GlobusEndpoint, f
       const sameTime = Math.floor(parseGlobusTime(d.last_modified).getTime() / 1000) === Math.floor(file.mtimeMs / 1000);
       if (d.type !== 'file' || d.link_target || d.size !== file.size || !sameTime) {
         throw stepError(
-          `${to.name}:${displayPath(file.rel)} already exists and differs from the source (${d.type}, ${d.size} bytes, modified ${d.last_modified}); not overwritten, nothing was submitted`,
+          `${to.name}:${displayName(file.rel)} already exists and differs from the source (${d.type}, ${d.size} bytes, modified ${d.last_modified}); not overwritten, nothing was submitted`,
           'find out which copy is right; move or delete the wrong one by hand, then dispatch again',
         );
       }

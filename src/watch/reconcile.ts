@@ -58,7 +58,6 @@ export function planReconcile(beamline: BeamlineConfig, opts: { olderThanMs: num
   const skipped: { rel: string; why: string }[] = [];
 
   for (const entry of walkTree(from.root_path)) {
-    if (entry.kind === 'dir-end') continue;
     if (entry.rel.split('/').some((s) => s.startsWith('.'))) continue; // hidden: partial copies, spools
     if (entry.kind === 'skipped') {
       skipped.push({ rel: entry.rel, why: entry.reason });

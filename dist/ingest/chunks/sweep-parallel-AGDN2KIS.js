@@ -7,7 +7,7 @@ const __dirname = __splashDirname(__filename);
 import {
   SweepLocator,
   planDirectory
-} from "./chunk-XU57MOQJ.js";
+} from "./chunk-WDO5HVFT.js";
 import "./chunk-AH3DSS7N.js";
 import "./chunk-56GLMHBG.js";
 

@@ -25,7 +25,7 @@ import {
 import {
   gateRootPath,
   safeJson
-} from "./chunk-7PDXL6IM.js";
+} from "./chunk-AZLKS3UZ.js";
 import {
   configError
 } from "./chunk-UOHAREYA.js";

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { createRequire as __splashCreateRequire } from 'node:module';
 import { fileURLToPath as __splashFileURLToPath } from 'node:url';
 import { dirname as __splashDirname } from 'node:path';
@@ -6,13 +5,11 @@ const require = __splashCreateRequire(import.meta.url);
 const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
+  SweepLocator,
   planDirectory
-} from "./chunk-TG4CFJQO.js";
-import {
-  SweepLocator
-} from "./chunk-7PDXL6IM.js";
-import "./chunk-UOHAREYA.js";
-import "./chunk-CJW4YZWO.js";
+} from "./chunk-VC6KKUD5.js";
+import "./chunk-AH3DSS7N.js";
+import "./chunk-56GLMHBG.js";
 
 // src/prune/sweep-parallel.ts
 import { availableParallelism } from "node:os";

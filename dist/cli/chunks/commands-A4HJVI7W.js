@@ -11,7 +11,7 @@ import {
   describeEndpoint,
   loadConfig,
   resolveEnv
-} from "./chunk-MRMBFFDZ.js";
+} from "./chunk-A6N4E7D5.js";
 import {
   VERSION
 } from "./chunk-YVESHI2O.js";
@@ -37,17 +37,18 @@ import {
   partialNameFor,
   removeStalePartials,
   replicaProblem
-} from "./chunk-TG4CFJQO.js";
+} from "./chunk-RCBNU3KF.js";
 import {
   SweepLocator,
   codeOf,
   displayName,
   gatePath,
+  isInside,
   joinInside,
   relPathUnder,
   resolveInside,
   walkTree
-} from "./chunk-7PDXL6IM.js";
+} from "./chunk-AZLKS3UZ.js";
 import {
   SplashError,
   configError,
@@ -272,9 +273,9 @@ async function copyBetweenFilesystems(from, to, rel, opts) {
   if (!st.isDirectory()) throw stepError(`${from.name}:${rel} is neither a file nor a folder; nothing copied`);
   for (const entry of walkTree(from.root_path, rel)) {
     if (entry.kind === "skipped") report.skipped.push({ rel: entry.rel, reason: entry.reason });
-    else if (entry.kind === "file" && isPartialName(basename(entry.rel))) {
+    else if (isPartialName(basename(entry.rel))) {
       report.skipped.push({ rel: entry.rel, reason: "an unfinished copy (.splash-partial), not data" });
-    } else if (entry.kind === "file") {
+    } else {
       let fileRel;
       try {
         fileRel = relPathUnder(from.root_path, entry.abs);
@@ -933,8 +934,7 @@ async function checkGlobusPruneRoots(endpoint, check, verify, client) {
       "use verify: size — Globus already verified checksums when it transferred the files (verify_checksum)"
     );
   }
-  const inside = (a, b) => a === b || a === "/" || b.startsWith(`${a}/`);
-  if (endpoint.uuid === check.uuid && (inside(endpoint.root_path, check.root_path) || inside(check.root_path, endpoint.root_path))) {
+  if (endpoint.uuid === check.uuid && (isInside(endpoint.root_path, check.root_path) || isInside(check.root_path, endpoint.root_path))) {
     throw configError(
       `prune of ${endpoint.name} is checked against ${check.name}: same collection, and one folder is the same as or inside the other`,
       "a check endpoint must be a separate copy of the data; fix the prune rule in config.yml"
@@ -1015,7 +1015,7 @@ var DAY_MS2 = 864e5;
 async function pruneFilesystem(endpoint, check, opts) {
   const { root, checkRoot } = await checkPruneRoots(endpoint, check);
   const spec = { root, checkRoot, checkName: check.name, cutoffMs: opts.now.getTime() - opts.afterDays * DAY_MS2 };
-  const { planTree } = await import("./sweep-parallel-WCH6A7LS.js");
+  const { planTree } = await import("./sweep-parallel-KKNEX4OJ.js");
   const started = performance.now();
   const plan = await planTree(spec);
   opts.ctx.debug(
@@ -1061,7 +1061,7 @@ async function pruneFilesystem(endpoint, check, opts) {
 async function checkPruneRoots(endpoint, check) {
   const root = await realpathOrFail(endpoint);
   const checkRoot = await realpathOrFail(check);
-  if (root === checkRoot || isInside(root, checkRoot) || isInside(checkRoot, root)) {
+  if (isInside(root, checkRoot) || isInside(checkRoot, root)) {
     throw configError(
       `prune of ${endpoint.name} is checked against ${check.name}, but ${root === checkRoot ? "both are the same folder" : "one folder is inside the other"} (${root}, ${checkRoot})`,
       "a check endpoint must be a separate copy of the data; fix the prune rule in config.yml"
@@ -1113,7 +1113,6 @@ function removeEmptiedDirs(root, touched) {
   }
   return removed;
 }
-var isInside = (outer, inner) => outer === "/" || inner.startsWith(`${outer}/`);
 function parentOf2(rel) {
   const i = rel.lastIndexOf("/");
   return i < 0 ? "" : rel.slice(0, i);
@@ -1950,7 +1949,7 @@ async function runCommand(command, argv) {
       if (paths.length === 0) throw usageError("dispatch: no paths given", "usage: splash dispatch --beamline <id> <path…>");
       const beamlineId = values.beamline;
       const ctx = createTerminalContext({ verbose: values.verbose });
-      const { dispatchCommand } = await import("./commands-4WZ67LUG.js");
+      const { dispatchCommand } = await import("./commands-ACXSUGDK.js");
       await runStep(ctx, "Dispatch", async (c) => {
         const { config, beamline } = await configAndBeamline(values.config, beamlineId);
         return dispatchCommand(c, { config, beamline, paths, exportControl: values["export-control"], userAgent });
@@ -1972,7 +1971,7 @@ async function runCommand(command, argv) {
       });
       if (positionals.length > 1) throw usageError(`watch: one folder, got ${positionals.length}`, "see: splash watch --help");
       const dir = positionals[0];
-      const { watchCommand, watchStatus } = await import("./commands-4WZ67LUG.js");
+      const { watchCommand, watchStatus } = await import("./commands-ACXSUGDK.js");
       const { parseDuration } = await import("./duration-PG52TPBA.js");
       if (values.status) return watchStatus({ dir, spool: values.spool, json: values.json }, process.stdout);
       if (values.json) throw usageError("watch: --json goes with --status");
@@ -2011,7 +2010,7 @@ async function runCommand(command, argv) {
       if (!values.beamline) throw usageError("reconcile: --beamline is required", "e.g. splash reconcile --beamline 8.3.2 --older-than 6h");
       if (values["export-control"] && values["not-export-controlled"]) throw usageError("reconcile: --export-control and --not-export-controlled contradict each other");
       const exportControl = values["export-control"] ? true : values["not-export-controlled"] ? false : void 0;
-      const { reconcileCommand } = await import("./commands-4WZ67LUG.js");
+      const { reconcileCommand } = await import("./commands-ACXSUGDK.js");
       const { parseDuration } = await import("./duration-PG52TPBA.js");
       const olderThanMs = parseDuration(values["older-than"], "--older-than");
       const beamlineId = values.beamline;

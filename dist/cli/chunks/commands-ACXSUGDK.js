@@ -13,14 +13,14 @@ import {
   globMatcher,
   resolveEnv,
   watchSettingsOf
-} from "./chunk-MRMBFFDZ.js";
+} from "./chunk-A6N4E7D5.js";
 import "./chunk-RGYBIYOZ.js";
 import {
   SweepLocator,
   gatePath,
   gateRootPath,
   walkTree
-} from "./chunk-7PDXL6IM.js";
+} from "./chunk-AZLKS3UZ.js";
 import {
   configError,
   describeError,
@@ -4501,7 +4501,6 @@ function planReconcile(beamline, opts) {
   const missing = [];
   const skipped = [];
   for (const entry of walkTree(from.root_path)) {
-    if (entry.kind === "dir-end") continue;
     if (entry.rel.split("/").some((s) => s.startsWith("."))) continue;
     if (entry.kind === "skipped") {
       skipped.push({ rel: entry.rel, why: entry.reason });

@@ -268,18 +268,8 @@ var SweepLocator = class {
 import { lstatSync as lstatSync2, readdirSync } from "node:fs";
 import { join } from "node:path";
 function* walkTree(rootAbs, startRel = "") {
-  const stack = [
-    { rel: startRel, abs: startRel ? join(rootAbs, startRel) : rootAbs, entered: false }
-  ];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    if (top === void 0) break;
-    if (top.entered) {
-      stack.pop();
-      if (top.rel !== startRel) yield { kind: "dir-end", rel: top.rel, abs: top.abs };
-      continue;
-    }
-    top.entered = true;
+  const stack = [{ rel: startRel, abs: startRel ? join(rootAbs, startRel) : rootAbs }];
+  for (let top = stack.pop(); top !== void 0; top = stack.pop()) {
     let names;
     try {
       names = readdirSync(top.abs);
@@ -300,7 +290,7 @@ function* walkTree(rootAbs, startRel = "") {
         continue;
       }
       if (st.isFile()) yield { kind: "file", rel, abs, stat: st };
-      else if (st.isDirectory()) dirs.push({ rel, abs, entered: false });
+      else if (st.isDirectory()) dirs.push({ rel, abs });
       else if (st.isSymbolicLink()) yield { kind: "skipped", rel, abs, reason: "symlink (not followed)" };
       else yield { kind: "skipped", rel, abs, reason: "not a regular file" };
     }
@@ -320,6 +310,7 @@ export {
   gatePath,
   gateRootPath,
   joinInside,
+  isInside,
   relPathUnder,
   resolveInside,
   SweepLocator,

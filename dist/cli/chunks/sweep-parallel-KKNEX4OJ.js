@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { createRequire as __splashCreateRequire } from 'node:module';
 import { fileURLToPath as __splashFileURLToPath } from 'node:url';
 import { dirname as __splashDirname } from 'node:path';
@@ -5,11 +6,13 @@ const require = __splashCreateRequire(import.meta.url);
 const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
-  SweepLocator,
   planDirectory
-} from "./chunk-QQQRTXUJ.js";
-import "./chunk-AH3DSS7N.js";
-import "./chunk-56GLMHBG.js";
+} from "./chunk-RCBNU3KF.js";
+import {
+  SweepLocator
+} from "./chunk-AZLKS3UZ.js";
+import "./chunk-UOHAREYA.js";
+import "./chunk-CJW4YZWO.js";
 
 // src/prune/sweep-parallel.ts
 import { availableParallelism } from "node:os";

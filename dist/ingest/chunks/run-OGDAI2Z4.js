@@ -52,7 +52,7 @@ import {
   resolveInside,
   safeJson,
   walkTree
-} from "./chunk-XU57MOQJ.js";
+} from "./chunk-WDO5HVFT.js";
 import {
   SplashError,
   configError,
@@ -27568,9 +27568,9 @@ async function copyBetweenFilesystems(from, to, rel, opts) {
   if (!st.isDirectory()) throw stepError(`${from.name}:${rel} is neither a file nor a folder; nothing copied`);
   for (const entry of walkTree(from.root_path, rel)) {
     if (entry.kind === "skipped") report.skipped.push({ rel: entry.rel, reason: entry.reason });
-    else if (entry.kind === "file" && isPartialName(basename(entry.rel))) {
+    else if (isPartialName(basename(entry.rel))) {
       report.skipped.push({ rel: entry.rel, reason: "an unfinished copy (.splash-partial), not data" });
-    } else if (entry.kind === "file") {
+    } else {
       let fileRel;
       try {
         fileRel = relPathUnder(from.root_path, entry.abs);

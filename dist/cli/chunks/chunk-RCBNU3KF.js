@@ -7,7 +7,7 @@ const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
   codeOf
-} from "./chunk-7PDXL6IM.js";
+} from "./chunk-AZLKS3UZ.js";
 
 // src/prune/sweep-plan.ts
 import { lstatSync, readdirSync } from "node:fs";
