@@ -8,6 +8,7 @@ const entries = {
   move: 'actions/move/main.ts',
   prune: 'actions/prune/main.ts',
   ingest: 'actions/ingest/main.ts',
+  hpss: 'actions/hpss/main.ts',
   cli: 'src/cli/main.ts',
 };
 

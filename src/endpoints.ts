@@ -1,3 +1,5 @@
+import type { EnvString } from './config/env.js';
+
 /**
  * Where data lives. The endpoint's `type` selects its transfer and prune controllers, so adding a kind
  * of storage means adding a member here and the compiler lists every switch that must handle it.
@@ -21,11 +23,26 @@ export interface GlobusEndpoint {
   readonly display_name: string | undefined;
 }
 
+/** How the runner reaches the host that runs hsi/htar. */
+export interface SshSettings {
+  readonly host: string;
+  readonly user: string | undefined;
+  readonly port: number;
+  /** Resolved (and the `${VAR}` checked) only when an archive runs. */
+  readonly key_path: EnvString;
+  readonly known_hosts: string | undefined;
+  readonly connect_timeout_seconds: number;
+}
+
 export interface HPSSEndpoint {
   readonly type: 'hpss';
   readonly name: string;
   readonly root_path: string;
   readonly uri: string | undefined;
+  /** Undefined: hsi and htar run on the runner itself (a runner on a NERSC data transfer node). */
+  readonly ssh: SshSettings | undefined;
+  readonly hsi: string;
+  readonly htar: string;
 }
 
 export type TransferEndpoint = FileSystemEndpoint | GlobusEndpoint | HPSSEndpoint;

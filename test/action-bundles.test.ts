@@ -4,31 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DAY, dist, makeFacility, runNode, snapshotTree, tempDir, writeFileAt } from './helpers.js';
-
-/** Parse the runner's GITHUB_OUTPUT heredoc format: name<<delimiter\nvalue\ndelimiter. */
-function readOutputs(file: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n') : [];
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<]+)<<(.+)$/.exec(lines[i] ?? '');
-    if (!m?.[1] || !m[2]) continue;
-    const value: string[] = [];
-    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i] ?? '');
-    out[m[1]] = value.join('\n');
-  }
-  return out;
-}
-
-async function runAction(action: 'move' | 'prune', inputs: Record<string, string>) {
-  const io = await tempDir('splash-runner-');
-  const env: NodeJS.ProcessEnv = { GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: join(io, 'output'), GITHUB_STEP_SUMMARY: join(io, 'summary') };
-  await writeFile(join(io, 'output'), '');
-  await writeFile(join(io, 'summary'), '');
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  const r = await runNode(dist(action), [], { env });
-  return { ...r, outputs: readOutputs(join(io, 'output')), summary: readFileSync(join(io, 'summary'), 'utf8') };
-}
+import { DAY, makeFacility, runAction, snapshotTree, writeFileAt } from './helpers.js';
 
 describe('move action (bundled)', () => {
   it('moves files along the hops, sets outputs and writes a job summary', async () => {

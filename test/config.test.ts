@@ -92,7 +92,7 @@ describe('new layout', () => {
       uri: 'nersc.gov',
       display_name: 'NERSC DTN',
     });
-    expect(config.endpoints.get('tape')).toEqual({ type: 'hpss', name: 'tape', root_path: '/home/a/alsdev', uri: 'nersc.gov' });
+    expect(config.endpoints.get('tape')).toEqual({ type: 'hpss', name: 'tape', root_path: '/home/a/alsdev', uri: 'nersc.gov', hsi: 'hsi', htar: 'htar' });
   });
 
   test('root_path is normalised: doubled and trailing slashes, "." segments', () => {
@@ -246,7 +246,7 @@ describe('error lines', () => {
     expect(lines).toEqual([
       'config.yml has 4 errors:',
       'config.yml:3:44 endpoints.server.root_path: expected an absolute path (starting with /), got "data/server"',
-      'config.yml:8:5 beamlines.8.3.2.runner_label: unknown key "runner_label"; expected one of path_prefix, move, prune, runner_labels, watch, ingest',
+      'config.yml:8:5 beamlines.8.3.2.runner_label: unknown key "runner_label"; expected one of path_prefix, move, prune, runner_labels, watch, ingest, archive',
       'config.yml:11:29 beamlines.8.3.2.move[1].to: expected one of the defined endpoints (archive, beamline, server), got "archiv"',
       'config.yml:15:21 beamlines.8.3.2.prune[0].after_days: expected a number >= 0, got "ten"',
     ]);
@@ -408,6 +408,8 @@ describe('legacy layout (the original config.yml)', () => {
       name: 'hpss_alsdev',
       root_path: '/home/a/alsdev/data_mover',
       uri: 'nersc.gov',
+      hsi: 'hsi',
+      htar: 'htar',
     });
     expect([...config.images.keys()]).toEqual(['harbor_images832', 'ghcr_images832']);
     expect(config.images.get('ghcr_images832')).toEqual({
@@ -548,5 +550,63 @@ describe('github: and watch: (the file watcher and dispatch)', () => {
     expect(config.github?.repository).toMatch(/^als-computing\//);
     expect(config.beamlines.get('8.3.2')?.watch?.event_type).toBe('new_file_832');
     expect(config.beamlines.get('7.3.3')?.watch?.event_type).toBe('new_file_733');
+  });
+});
+
+describe('archive settings (splash hpss)', () => {
+  const withTape = (archive: string, tape = '  tape: { type: hpss, root_path: /home/a/alsdev/data_mover, ssh: { host: dtn01.nersc.gov, user: alsdev, key_path: "${HPSS_KEY}" } }\n') =>
+    `endpoints:
+  cfs: { type: filesystem, root_path: /global/cfs/cdirs/als/data_mover/8.3.2 }
+${tape}beamlines:
+  "8.3.2":
+    archive: ${archive}
+`;
+
+  test('defaults: proposals under raw, cycles in California time, 2 TiB bundles; the key stays deferred', () => {
+    const config = parse(withTape('{ from: cfs, to: tape }'));
+    expect(config.beamlines.get('8.3.2')?.archive).toEqual({
+      from: 'cfs',
+      to: 'tape',
+      proposals: 'raw',
+      time_zone: 'America/Los_Angeles',
+      bundle_max_bytes: 2 * 1024 ** 4,
+    });
+    const tape = config.endpoints.get('tape');
+    expect(tape).toMatchObject({ type: 'hpss', hsi: 'hsi', htar: 'htar', ssh: { host: 'dtn01.nersc.gov', user: 'alsdev', port: 22, connect_timeout_seconds: 30 } });
+    expect(tape?.type === 'hpss' && tape.ssh?.key_path).toBeInstanceOf(MissingEnv);
+    expect(parse(withTape('{ from: cfs, to: tape }'), { HPSS_KEY: '/home/runner/.ssh/nersc' }).endpoints.get('tape')).toMatchObject({
+      ssh: { key_path: '/home/runner/.ssh/nersc' },
+    });
+  });
+
+  test('names what is wrong: a non-hpss target, a made-up time zone, a hostile host or command', () => {
+    const err = parseError(
+      withTape(
+        '{ from: cfs, to: cfs, time_zone: Mars/Olympus, proposals: ../x, bundle_max_gib: 0 }',
+        '  tape: { type: hpss, root_path: /h, hsi: "hsi; rm -rf /", ssh: { host: "-oProxyCommand=x", key_path: relative } }\n',
+      ),
+    );
+    expect(err.message.split('\n').slice(1)).toEqual([
+      'config.yml:3:43 endpoints.tape.hsi: expected a command name like hsi, or an absolute path (letters, digits, ".", "_", "+", "-", "/"), got "hsi; rm -rf /"',
+      'config.yml:3:73 endpoints.tape.ssh.host: expected a host name or address like dtn01.nersc.gov, got "-oProxyCommand=x"',
+      'config.yml:3:103 endpoints.tape.ssh.key_path: expected an absolute path to the private key file, or ${ENV_VAR}, got "relative"',
+      'config.yml:6:31 beamlines.8.3.2.archive.to: expected an hpss endpoint other than from ("cfs"), got "cfs"',
+      'config.yml:6:47 beamlines.8.3.2.archive.time_zone: expected a time zone like America/Los_Angeles (an IANA name), got "Mars/Olympus"',
+      'config.yml:6:72 beamlines.8.3.2.archive.proposals: expected a relative folder without "." or ".." segments, got "../x"',
+      'config.yml:6:94 beamlines.8.3.2.archive.bundle_max_gib: expected a number of GiB > 0, got 0',
+    ]);
+    const notHpss = parseError(withTape('{ from: tape, to: cfs }'));
+    expect(notHpss.message).toMatch(/archive\.to: expected an hpss endpoint \(type: hpss, or a hpss_<name> section\), got "cfs"/);
+  });
+
+  test('the legacy hpss_<name> section takes the same transport settings', () => {
+    const config = parse(`hpss_alsdev:
+  root_path: /home/a/alsdev/data_mover
+  uri: nersc.gov
+  name: hpss_alsdev
+  hsi: /usr/common/mss/bin/hsi
+  ssh: { host: dtn01.nersc.gov, key_path: /etc/splash/nersc_key, known_hosts: /etc/splash/known_hosts }
+`);
+    expect(config.endpoints.get('hpss_alsdev')).toMatchObject({ hsi: '/usr/common/mss/bin/hsi', htar: 'htar', ssh: { known_hosts: '/etc/splash/known_hosts', user: undefined } });
   });
 });

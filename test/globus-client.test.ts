@@ -4,7 +4,6 @@
  * every request, retry, fault and renewal below crosses a real socket. What the client sent is read from an
  * undici interceptor on the client's dispatcher (it records, then passes the request on unchanged).
  */
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Agent, type Dispatcher } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,7 +22,7 @@ import {
   type TaskDocument,
   type TransferClientOptions,
 } from '../src/globus/index.js';
-import { tempDir, writeFileAt } from './helpers.js';
+import { freePort, tempDir, writeFileAt } from './helpers.js';
 import { startGlobusSim } from './sim/globus/index.js';
 
 const SRC = '3b6c1a1e-5a0c-4f6e-9d3b-2f0a1c9e7b11';
@@ -618,17 +617,3 @@ describe('secrets', () => {
     }
   });
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,3 +97,43 @@ export async function makeFacility(extra = ''): Promise<{ root: string; config: 
 }
 
 export const DAY = 86_400_000;
+
+/** Parse the runner's GITHUB_OUTPUT heredoc format: name<<delimiter\nvalue\ndelimiter. */
+export function readOutputs(file: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n') : [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<]+)<<(.+)$/.exec(lines[i] ?? '');
+    if (!m?.[1] || !m[2]) continue;
+    const value: string[] = [];
+    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i] ?? '');
+    out[m[1]] = value.join('\n');
+  }
+  return out;
+}
+
+/** Run a bundled action as the runner does: INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files. */
+export async function runAction(action: string, inputs: Record<string, string>, extraEnv: NodeJS.ProcessEnv = {}) {
+  const io = await tempDir('splash-runner-');
+  const env: NodeJS.ProcessEnv = { ...extraEnv, GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: join(io, 'output'), GITHUB_STEP_SUMMARY: join(io, 'summary') };
+  await writeFile(join(io, 'output'), '');
+  await writeFile(join(io, 'summary'), '');
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  const r = await runNode(dist(action), [], { env });
+  return { ...r, outputs: readOutputs(join(io, 'output')), summary: readFileSync(join(io, 'summary'), 'utf8') };
+}
+
+/** A TCP port nothing listens on right now (for a server a test starts, or one that must refuse). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}

@@ -127,7 +127,7 @@ describe('ingest without SciCat (dry run)', () => {
     await mkdir(join(f.root, 'beamline/raw'), { recursive: true });
     await writeDataExchange(join(f.root, 'beamline/raw/d.h5'), { projections: [2, 30, 30] });
     const outcomes = await runDispatch(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/d.h5'], exportControlled: false });
-    expect(outcomes.map((o) => [o.step, o.status])).toEqual([['move', 'ok'], ['ingest', 'ok'], ['recon', 'not configured'], ['hpss', 'not configured']]);
+    expect(outcomes.map((o) => [o.step, o.status])).toEqual([['move', 'ok'], ['ingest', 'ok'], ['recon', 'not configured']]);
     const doc = JSON.parse(readFileSync(join(f.root, 'scicat-dry-run/d.json'), 'utf8')) as { dataset: { proposalId: string }; attachment: { pngBytes: number } | null };
     expect(doc.dataset.proposalId).toBe('ALS-12345');
     expect(doc.attachment?.pngBytes).toBeGreaterThan(0);

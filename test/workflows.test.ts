@@ -40,7 +40,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const repo = loadRepo(ROOT);
 
 /** The custom labels of the facility's self-hosted runners: the only actionlint findings accepted. */
-const FACILITY_RUNNER_LABELS = ['bl832', 'bl733', 'bl7012', 'prune'];
+const FACILITY_RUNNER_LABELS = ['bl832', 'bl733', 'bl7012', 'prune', 'hpss'];
 
 /** repository_dispatch event type → beamline id → reusable workflow. */
 const DISPATCH = [
@@ -112,6 +112,7 @@ jobs:
 describe('the real workflows', () => {
   it('are the expected files, and the actions they use are read', () => {
     expect([...repo.workflows.keys()].map((f) => path.basename(f)).sort()).toEqual([
+      'archive.yml',
       'beamline-7012.yml',
       'beamline-733.yml',
       'beamline-832.yml',
@@ -242,6 +243,23 @@ describe('the real workflows', () => {
       'dry-run': "${{ github.event_name == 'workflow_dispatch' && inputs.dry-run || 'false' }}",
       beamline: '${{ inputs.beamline }}',
     });
+  });
+
+  it('archive runs after each beam cycle ends and archives; by hand it is a dry run unless told otherwise', () => {
+    const wf = workflow('archive.yml');
+    const on = triggersOf(wf);
+    // Two days after July 15 and December 31.
+    expect(on.schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ 17 7 \*$/) as unknown }, { cron: expect.stringMatching(/^\d+ \d+ 2 1 \*$/) as unknown }]);
+    const inputs = record(record(on.workflow_dispatch, 'workflow_dispatch').inputs, 'inputs');
+    expect(inputs['dry-run']).toMatchObject({ type: 'choice', options: ['true', 'false'], default: 'true' });
+    const [job] = jobsOf(wf);
+    expect(job?.body['runs-on']).toEqual(['self-hosted', 'hpss']);
+    expect(job?.body.permissions).toEqual({ contents: 'read' });
+    const step = job?.steps.find((s) => s.body.uses === './actions/hpss');
+    expect(step?.body.with).toMatchObject({ 'dry-run': "${{ github.event_name == 'workflow_dispatch' && inputs.dry-run || 'false' }}" });
+    // The tape host's key path reaches the step, and no other step gets it.
+    expect(step?.body.env).toEqual({ NERSC_SSH_KEY_PATH: '${{ vars.NERSC_SSH_KEY_PATH }}' });
+    expect(wf.doc.concurrency).toBeUndefined();
   });
 
   it('ci checks pushes and pull requests with lint, type-check, bundle check, tests and actionlint', () => {

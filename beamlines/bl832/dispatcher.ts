@@ -4,12 +4,14 @@ import { ingestLink } from '../../src/steps/ingest.js';
 import { moveLink } from '../../src/steps/move.js';
 import type { Config832 } from './config.js';
 
-/** 8.3.2: move the scan, catalogue it, reconstruct it at NERSC, archive it to tape. */
+/**
+ * 8.3.2: move the scan, catalogue it, reconstruct it at NERSC. Tape is not a per-scan step: the scheduled
+ * archive workflow (`splash hpss`) bundles each proposal per beam cycle once the cycle has ended.
+ */
 export function chain832(beamline: Config832, opts: ChainOptions): ChainStep[] {
   return [
     moveLink(beamline, opts.exportControlled),
     ingestLink(beamline, dataExchangeIngestor),
     unavailable('recon', 'tomography reconstruction at NERSC/ALCF is not built yet'),
-    unavailable('hpss', 'HPSS tape archiving is not built yet'),
   ];
 }

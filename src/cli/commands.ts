@@ -1,4 +1,4 @@
-import { parseNow, runDispatch, runIngest, runMove, runPrune } from '../../beamlines/commands.js';
+import { parseNow, runDispatch, runHpss, runIngest, runMove, runPrune } from '../../beamlines/commands.js';
 import { openBeamline } from '../../beamlines/index.js';
 import { loadConfig } from '../config/index.js';
 import { usageError } from '../errors.js';
@@ -79,6 +79,21 @@ export async function runCommand(command: string, argv: string[]): Promise<numbe
       const now = parseNow(values.now, '--now');
       const ctx = createTerminalContext({ verbose: values.verbose });
       await runStep(ctx, 'Prune', (c) => runPrune(c, { config: values.config, beamline: values.beamline, dryRun: values['dry-run'], now }));
+      return 0;
+    }
+    case 'hpss': {
+      const { values, positionals } = parseArgs('hpss', argv, {
+        ...common,
+        beamline: { type: 'string', short: 'b', default: '' },
+        cycle: { type: 'string', default: '' },
+        'dry-run': { type: 'boolean', short: 'n', default: false },
+        now: { type: 'string', default: '' },
+      });
+      const now = parseNow(values.now, '--now');
+      const ctx = createTerminalContext({ verbose: values.verbose });
+      await runStep(ctx, 'HPSS archive', (c) =>
+        runHpss(c, { config: values.config, beamline: values.beamline, proposals: positionals, cycle: values.cycle, now, dryRun: values['dry-run'] }),
+      );
       return 0;
     }
     case 'config': {

@@ -4,6 +4,9 @@ import { loadConfig } from '../config/index.js';
 import { describeEndpoint } from '../endpoints.js';
 import { configError, SplashError } from '../errors.js';
 import { pruneFor } from '../prune/index.js';
+import { hostLabel } from '../hpss/host.js';
+import { formatBytes } from '../run/format.js';
+import { archiveTargetOf } from '../steps/hpss.js';
 import { transferFor } from '../transfer/index.js';
 
 function notConfigured(probe: () => unknown, what: string, warnings: string[]): void {
@@ -58,6 +61,14 @@ export async function checkConfig(file: string, out: NodeJS.WritableStream): Pro
     lines.push(`    prefix: ${s.path_prefix ?? '(none)'}`);
     lines.push(`    move:   ${s.move.map((h) => `${h.from} → ${h.to}${h.skip_export_controlled ? ' (not for export-controlled data)' : ''}`).join(', ') || '(none)'}`);
     for (const r of s.prune) lines.push(`    prune:  ${r.endpoint} after ${r.after_days} day(s), checked on ${r.check} by ${r.verify}`);
+    if (s.archive) {
+      const { target } = archiveTargetOf(b);
+      const a = s.archive;
+      lines.push(
+        `    tape:   ${a.from}/${a.proposals}/<proposal> → ${a.to} ${target.to.root_path}/${b.id}/… via ${hostLabel(target.to)}, ` +
+          `bundles ≤ ${formatBytes(a.bundle_max_bytes)} per beam cycle (${a.time_zone})`,
+      );
+    }
   }
   if (config.globusApps.size > 0) lines.push('', `globus apps: ${[...config.globusApps.keys()].join(', ')}`);
   if (warnings.length > 0) lines.push('', ...warnings.map((w) => `warning: ${w}`));

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type * as z from 'zod';
-import type { TransferEndpoint } from '../endpoints.js';
+import type { HPSSEndpoint, TransferEndpoint } from '../endpoints.js';
 import { configError } from '../errors.js';
 import { expandTree } from './env.js';
 import { CONFIG_HINT, describeValue, expectedPhrase, fromZodIssues, isRecord, issuesError, type Issue } from './issues.js';
@@ -112,7 +112,7 @@ function buildConfig(
     endpoints.set(name, freeze({ type: 'globus', name, root_path: e.root_path, uuid: e.uuid, uri: e.uri, display_name: e.name }));
   }
   for (const [name, e] of hpss) {
-    if (e) endpoints.set(name, freeze({ type: 'hpss', name, root_path: e.root_path, uri: e.uri }));
+    if (e) endpoints.set(name, hpssEndpoint(name, e));
   }
 
   const beamlines = new Map<string, BeamlineSettings>();
@@ -128,6 +128,15 @@ function buildConfig(
         // Only when written: a beamline without it gets the same defaults from watchSettingsOf().
         watch: b.watch ? completeWatchSettings(id, b.watch) : undefined,
         ingest_format: b.ingest?.format,
+        archive: b.archive
+          ? freeze({
+              from: b.archive.from,
+              to: b.archive.to,
+              proposals: b.archive.proposals,
+              time_zone: b.archive.time_zone,
+              bundle_max_bytes: Math.floor(b.archive.bundle_max_gib * 1024 ** 3),
+            })
+          : undefined,
       }),
     );
   }
@@ -194,8 +203,12 @@ function toEndpoint(name: string, e: EndpointInput): TransferEndpoint {
     case 'globus':
       return freeze({ type: 'globus', name, root_path: e.root_path, uuid: e.uuid, uri: e.uri, display_name: e.name });
     case 'hpss':
-      return freeze({ type: 'hpss', name, root_path: e.root_path, uri: e.uri });
+      return hpssEndpoint(name, e);
   }
+}
+
+function hpssEndpoint(name: string, e: z.output<typeof LegacyHpssEndpointSchema>): HPSSEndpoint {
+  return freeze({ type: 'hpss', name, root_path: e.root_path, uri: e.uri, ssh: e.ssh ? freeze({ ...e.ssh, user: e.ssh.user, known_hosts: e.ssh.known_hosts }) : undefined, hsi: e.hsi, htar: e.htar });
 }
 
 const freeze = <T extends object>(value: T): Readonly<T> => Object.freeze(value);

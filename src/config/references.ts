@@ -100,6 +100,16 @@ export function checkReferences(data: Record<string, unknown>, positions: Source
         }
       });
     }
+    if (isRecord(beamline.archive)) {
+      const path = [...base, 'archive'];
+      const from = reference(beamline.archive, 'from', path);
+      const to = reference(beamline.archive, 'to', path);
+      if (from !== undefined && from === to) {
+        issues.push({ path: [...path, 'to'], text: `expected an hpss endpoint other than from (${JSON.stringify(from)}), got ${describeValue(to)}` });
+      } else if (to !== undefined && !isHpss(data, defined.get(to) ?? [])) {
+        issues.push({ path: [...path, 'to'], text: `expected an hpss endpoint (type: hpss, or a hpss_<name> section), got ${describeValue(to)}` });
+      }
+    }
     if (Array.isArray(beamline.prune)) {
       beamline.prune.forEach((rule: unknown, index) => {
         if (!isRecord(rule)) return;
@@ -117,4 +127,13 @@ export function checkReferences(data: Record<string, unknown>, positions: Source
     }
   }
   return issues;
+}
+
+/** Whether the endpoint defined at `path` is an HPSS one: a legacy `hpss_<name>` section or `type: hpss`. */
+function isHpss(data: Record<string, unknown>, path: KeyPath): boolean {
+  if (path.length === 1) return true;
+  const endpoints = data.endpoints;
+  if (path[0] !== 'endpoints' || !isRecord(endpoints)) return false;
+  const e = endpoints[String(path[1])];
+  return isRecord(e) && e.type === 'hpss';
 }

@@ -84,10 +84,44 @@ export const GlobusEndpointSchema = strict('a globus endpoint', {
   name: OptionalText,
 });
 
-export const HpssEndpointSchema = strict('an hpss endpoint', {
-  type: z.literal('hpss'),
+/** A command run on the HPSS host (hsi, htar): a bare name looked up on its PATH, or an absolute path. */
+const HostCommand = z
+  .string({ error: 'a command name like hsi, or an absolute path' })
+  .regex(/^(\/[A-Za-z0-9._+/-]+|[A-Za-z0-9._+-]+)$/, { error: 'a command name like hsi, or an absolute path (letters, digits, ".", "_", "+", "-", "/")' });
+
+/**
+ * How the runner reaches the host that runs hsi/htar (a NERSC data transfer node): OpenSSH with a key file,
+ * e.g. the one sshproxy renews daily. Absent: hsi/htar run on the runner itself.
+ */
+export const SshSchema = strict('ssh settings', {
+  host: z
+    .string({ error: 'a host name like dtn01.nersc.gov' })
+    .regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, { error: 'a host name or address like dtn01.nersc.gov' }),
+  user: z
+    .string({ error: 'a user name like alsdev' })
+    .regex(/^[A-Za-z_][A-Za-z0-9._-]*$/, { error: 'a user name like alsdev' })
+    .optional(),
+  port: z.number({ error: 'a port number' }).int({ error: 'a port number' }).min(1, { error: 'a port number' }).max(65535, { error: 'a port number' }).default(22),
+  /** The private key file; `${ENV}` allowed and resolved only when an archive runs. */
+  key_path: z.union([absolutePath('an absolute path to the private key file'), z.instanceof(MissingEnv)], {
+    error: 'an absolute path to the private key file, or ${ENV_VAR}',
+  }),
+  /** A known_hosts file holding the host's key; default: the runner user's ~/.ssh/known_hosts. */
+  known_hosts: absolutePath('an absolute path to a known_hosts file').optional(),
+  connect_timeout_seconds: z.number({ error: 'a number of seconds > 0' }).positive({ error: 'a number of seconds > 0' }).default(30),
+});
+
+const hpssShape = {
   root_path: RootPath,
   uri: OptionalText,
+  ssh: SshSchema.optional(),
+  hsi: HostCommand.default('hsi'),
+  htar: HostCommand.default('htar'),
+};
+
+export const HpssEndpointSchema = strict('an hpss endpoint', {
+  type: z.literal('hpss'),
+  ...hpssShape,
 });
 
 /** `type` selects the transfer and prune controllers, so it is the discriminator. */
@@ -134,6 +168,37 @@ export const WatchSchema = strict('watch settings', {
   rescan_seconds: z.number({ error: 'a number of seconds > 0' }).positive({ error: 'a number of seconds > 0' }).optional(),
 });
 
+/** An IANA time zone name, checked against the runtime's zone database. */
+const TimeZone = z.string({ error: 'a time zone like America/Los_Angeles' }).refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'a time zone like America/Los_Angeles (an IANA name)' },
+);
+
+/** Tape archiving (`splash hpss`): proposal folders on `from`, bundled per beam cycle into htar archives on `to`. */
+export const ArchiveSchema = strict('archive settings', {
+  /** Where the data is, as the HPSS host sees it: its root_path is a folder on that host. */
+  from: EndpointName,
+  /** An hpss endpoint; archives land under <root_path>/<beamline id>/<proposal path>. */
+  to: EndpointName,
+  /** The folder (relative to from's root) whose sub-folders are proposals, for scheduled runs. */
+  proposals: z
+    .string({ error: 'a relative folder like raw' })
+    .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, { error: 'a relative folder like raw (letters, digits, ".", "_", "-")' })
+    .refine((p) => !p.split('/').some((s) => s === '.' || s === '..'), { error: 'a relative folder without "." or ".." segments' })
+    .default('raw'),
+  /** Beam cycles (Jan 1 – Jul 15, Jul 16 – Dec 31) are reckoned in the facility's local time. */
+  time_zone: TimeZone.default('America/Los_Angeles'),
+  /** Largest htar bundle; NERSC recommends 100 GB – 2 TB. */
+  bundle_max_gib: z.number({ error: 'a number of GiB > 0' }).positive({ error: 'a number of GiB > 0' }).default(2048),
+});
+
 export const BeamlineSchema = strict('beamline settings', {
   /** Stripped from paths the watcher sends (`/global/raw/p1/scan.h5` → `raw/p1/scan.h5`). */
   path_prefix: absolutePath('an absolute path prefix').optional(),
@@ -143,6 +208,7 @@ export const BeamlineSchema = strict('beamline settings', {
   watch: WatchSchema.nullish(),
   /** How ingest reads this beamline's files: Data Exchange HDF5 metadata, or generic (name, size, time, checksum). */
   ingest: strict('ingest settings', { format: z.enum(['data-exchange', 'generic'], { error: 'data-exchange or generic' }) }).nullish(),
+  archive: ArchiveSchema.nullish(),
 });
 
 // ----- legacy layout (the Python system's config.yml) -----
@@ -155,8 +221,7 @@ export const LegacyGlobusEndpointSchema = strict('a globus endpoint', {
 });
 
 export const LegacyHpssEndpointSchema = strict('an hpss endpoint', {
-  root_path: RootPath,
-  uri: OptionalText,
+  ...hpssShape,
   /** Accepted for the legacy file; the endpoint's name is its key. */
   name: OptionalText,
 });

@@ -45,6 +45,21 @@ export interface BeamlineSettings {
   readonly watch?: WatchSettings | undefined;
   /** Overrides the beamline's own choice of ingestor (beamlines/<id>/): how its files are catalogued. */
   readonly ingest_format?: 'data-exchange' | 'generic' | undefined;
+  /** Tape archiving; undefined when the beamline has no `archive:` section. */
+  readonly archive?: ArchiveSettings | undefined;
+}
+
+/** `beamlines.<id>.archive`: what `splash hpss` bundles to tape and where. */
+export interface ArchiveSettings {
+  /** Endpoint holding the data; its root_path is a folder on the HPSS host. */
+  readonly from: string;
+  /** The hpss endpoint. */
+  readonly to: string;
+  /** Folder under from's root whose sub-folders are proposals (scheduled runs pick among them). */
+  readonly proposals: string;
+  /** IANA zone the beam cycles are reckoned in. */
+  readonly time_zone: string;
+  readonly bundle_max_bytes: number;
 }
 
 export interface GlobusApp {

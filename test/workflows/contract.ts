@@ -711,13 +711,19 @@ export function checkConfigEnv(repo: Repo, config: unknown): Finding[] {
   const out: Finding[] = [];
   // Credentials are resolved only by the step that talks to their service, so a step needs the variables
   // of its own services' sections (and of every non-service section), and no others: least privilege.
-  const SERVICE_SECTIONS = ['globus', 'scicat', 'github'];
+  // HPSS endpoints (`hpss_<name>` sections) hold the SSH key of the tape host: only the hpss step reads them.
+  const serviceOf = (key: string): string | undefined => (['globus', 'scicat', 'github'].includes(key) ? key : key.startsWith('hpss_') ? 'hpss' : undefined);
   const servicesOf = (dir: string): string[] | undefined =>
-    dir.endsWith('ingest') ? ['scicat'] : dir.endsWith('move') || dir.endsWith('prune') ? ['globus'] : undefined;
+    dir.endsWith('ingest') ? ['scicat'] : dir.endsWith('move') || dir.endsWith('prune') ? ['globus'] : dir.endsWith('hpss') ? ['hpss'] : undefined;
   const wantedFor = (dir: string): string[] => {
     const services = servicesOf(dir);
     if (!isRecord(config) || services === undefined) return configVariables(config);
-    const kept = Object.fromEntries(Object.entries(config).filter(([k]) => !SERVICE_SECTIONS.includes(k) || services.includes(k)));
+    const kept = Object.fromEntries(
+      Object.entries(config).filter(([k]) => {
+        const service = serviceOf(k);
+        return service === undefined || services.includes(service);
+      }),
+    );
     return configVariables(kept);
   };
   for (const wf of repo.workflows.values()) {

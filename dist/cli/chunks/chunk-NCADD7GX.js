@@ -13,9 +13,10 @@ var MAIN_HELP = `splash — move, catalogue, reconstruct, archive and prune beam
 Usage: splash <command> [options]
 
 Commands:
-  run <beamline> <path…>   run the beamline's chain (move → ingest → recon → hpss) on files
+  run <beamline> <path…>   run the beamline's chain (move → ingest → recon) on files
   move                     move files along the beamline's storage hops, verified
   ingest                   register files in SciCat (dry run without SciCat in config.yml)
+  hpss                     archive proposal folders to HPSS tape in htar bundles per beam cycle
   prune                    delete old files that have a verified copy elsewhere
   dispatch                 send a repository_dispatch for files (what the watcher sends)
   watch <folder>           the beamline file watcher: wait for complete files, dispatch them, never lose one
@@ -79,6 +80,25 @@ Options:
   -c, --config <file>   config file (default: config.yml)
   -n, --dry-run         change nothing; print the plan
       --now <date>      evaluate ages as of this date (ISO, e.g. 2026-12-01) — for rehearsals and demos
+  -v, --verbose         debug output`,
+  hpss: `Usage: splash hpss [--beamline <id>] [--cycle last|YYYY-1|YYYY-2] [--dry-run] [--config config.yml] [<proposal>…]
+
+Archives proposal folders to HPSS tape (config: beamlines.<id>.archive, docs/hpss.md). Files are grouped by the
+beam cycle of their modification time (cycle 1: Jan 1 – Jul 15, cycle 2: Jul 16 – Dec 31, in archive.time_zone)
+and packed in path order into htar archives of up to archive.bundle_max_gib: <proposal>_<YYYY>-<cycle>.tar, then
+_part1.tar, … under <hpss root_path>/<beamline>/<proposal path>. Files above htar's member limit (68.7 GB) or
+with paths too long for a tar header go with hsi cput on their own. Every archive is verified against HPSS's
+listing (each member with its size). An archive whose index is already on HPSS is verified, never rewritten.
+
+Without proposals: every folder under archive.proposals last modified in the cycle (default: the last
+completed one) — what the scheduled workflow runs. hsi and htar run on the hpss endpoint's ssh host.
+
+Options:
+  -b, --beamline <id>   beamline id (default with no proposals: every beamline with archive settings)
+  -c, --config <file>   config file (default: config.yml)
+      --cycle <cycle>   last (default), or e.g. 2026-1; only without proposals
+  -n, --dry-run         list and plan, write nothing
+      --now <date>      what "last" is reckoned from (ISO, e.g. 2026-07-20)
   -v, --verbose         debug output`,
   dispatch: `Usage: splash dispatch --beamline <id> [--config config.yml] [--export-control] <path…>
 

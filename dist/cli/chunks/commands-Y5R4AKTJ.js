@@ -11,10 +11,10 @@ import {
   describeEndpoint,
   loadConfig,
   resolveEnv
-} from "./chunk-A6N4E7D5.js";
+} from "./chunk-225LQJ5I.js";
 import {
   VERSION
-} from "./chunk-YVESHI2O.js";
+} from "./chunk-NCADD7GX.js";
 import {
   isEmail,
   validateRawDataset
@@ -1244,6 +1244,574 @@ function writePruneSummary(ctx, input, reports, unavailable2) {
   }
 }
 
+// src/hpss/cycle.ts
+function cycleKey(c) {
+  return `${String(c.year)}-${String(c.cycle)}`;
+}
+var formatters = /* @__PURE__ */ new Map();
+function localDate(ms, timeZone) {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "numeric", day: "numeric" });
+    formatters.set(timeZone, f);
+  }
+  const parts = f.formatToParts(new Date(ms));
+  const part = (type) => Number(parts.find((p) => p.type === type)?.value);
+  return { year: part("year"), month: part("month"), day: part("day") };
+}
+function cycleOf(ms, timeZone) {
+  const { year, month, day } = localDate(ms, timeZone);
+  return { year, cycle: month < 7 || month === 7 && day <= 15 ? 1 : 2 };
+}
+function lastCompletedCycle(now, timeZone) {
+  const current = cycleOf(now.getTime(), timeZone);
+  return current.cycle === 2 ? { year: current.year, cycle: 1 } : { year: current.year - 1, cycle: 2 };
+}
+function sameCycle(a, b) {
+  return a.year === b.year && a.cycle === b.cycle;
+}
+function compareCycles(a, b) {
+  return a.year - b.year || a.cycle - b.cycle;
+}
+function parseCycle(raw, field, now, timeZone) {
+  const text = raw.trim();
+  if (text === "" || text === "last") return lastCompletedCycle(now, timeZone);
+  const m = /^(\d{4})-([12])$/.exec(text);
+  if (!m) throw usageError(`${field}: expected "last" or a beam cycle like 2026-1 (Jan 1 – Jul 15) or 2026-2 (Jul 16 – Dec 31), got ${JSON.stringify(raw)}`);
+  return { year: Number(m[1]), cycle: m[2] === "1" ? 1 : 2 };
+}
+
+// src/hpss/host.ts
+import { spawn } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+var SshFailed = class extends SplashError {
+  constructor(message, hint) {
+    super("step", message, hint);
+  }
+};
+function hostLabel(e) {
+  if (!e.ssh) return "this runner";
+  return `${e.ssh.user === void 0 ? "" : `${e.ssh.user}@`}${e.ssh.host}${e.ssh.port === 22 ? "" : `:${String(e.ssh.port)}`}`;
+}
+function sshArgs(e) {
+  const ssh = e.ssh;
+  if (!ssh) return void 0;
+  const key = resolveEnv(ssh.key_path, { secret: false, mask: () => void 0 });
+  try {
+    accessSync(key, constants.R_OK);
+  } catch {
+    throw configError(
+      `${e.name}.ssh.key_path: cannot read the private key ${key}`,
+      "check the path and that the runner user can read it (sshproxy writes a new key every 24 h)"
+    );
+  }
+  const args = [
+    "-o",
+    "BatchMode=yes",
+    // never prompt: a scheduled run has nobody to answer
+    "-o",
+    "StrictHostKeyChecking=yes",
+    // an unknown host key is an error, not a question
+    "-o",
+    "IdentitiesOnly=yes",
+    "-o",
+    `ConnectTimeout=${String(ssh.connect_timeout_seconds)}`,
+    "-o",
+    "ServerAliveInterval=30",
+    "-o",
+    "ServerAliveCountMax=6",
+    "-i",
+    key,
+    "-p",
+    String(ssh.port)
+  ];
+  if (ssh.known_hosts !== void 0) args.push("-o", `UserKnownHostsFile=${ssh.known_hosts}`);
+  if (ssh.user !== void 0) args.push("-l", ssh.user);
+  args.push("--", ssh.host, "bash -s");
+  return args;
+}
+function runOnHost(e, script, opts = {}) {
+  const args = sshArgs(e);
+  const child = args ? spawn("ssh", args, { stdio: ["pipe", "pipe", "pipe"] }) : spawn("bash", ["-s"], { stdio: ["pipe", "pipe", "pipe"] });
+  const out = [];
+  const err = [];
+  const lines = (sink) => {
+    let pending = "";
+    return (chunk) => {
+      if (!sink) return;
+      pending += chunk.toString("utf8");
+      const parts = pending.split("\n");
+      pending = parts.pop() ?? "";
+      for (const line of parts) sink(line);
+    };
+  };
+  const onOut = lines(opts.onLine);
+  const onErr = lines(opts.onErrorLine);
+  child.stdout.on("data", (c) => {
+    out.push(c);
+    onOut(c);
+  });
+  child.stderr.on("data", (c) => {
+    err.push(c);
+    onErr(c);
+  });
+  child.stdin.on("error", () => void 0);
+  child.stdin.end(script);
+  return new Promise((resolve3, reject) => {
+    const timer = opts.timeoutMs === void 0 ? void 0 : setTimeout(() => {
+      child.kill("SIGTERM");
+    }, opts.timeoutMs);
+    child.on("error", (error) => {
+      if (timer) clearTimeout(timer);
+      const what = args ? "ssh" : "bash";
+      reject(stepError(`cannot start ${what}: ${error.message}`, `install the OpenSSH client (${what}) on the runner`));
+    });
+    child.on("close", (code, signal) => {
+      if (timer) clearTimeout(timer);
+      const stdout = Buffer.concat(out).toString("utf8");
+      const stderr = Buffer.concat(err).toString("utf8");
+      if (signal !== null) {
+        reject(stepError(`the script on ${hostLabel(e)} was stopped (${signal})${opts.timeoutMs === void 0 ? "" : ` after ${String(Math.round(opts.timeoutMs / 1e3))} s`}`));
+        return;
+      }
+      if (args && code === 255) {
+        reject(
+          new SshFailed(
+            `ssh to ${hostLabel(e)} failed: ${lastLines(stderr) || "no message"}`,
+            "check ssh.host, ssh.user and ssh.key_path in config.yml, that the key is current (sshproxy keys last 24 h) and that the host key is in known_hosts"
+          )
+        );
+        return;
+      }
+      resolve3({ code: code ?? 1, stdout, stderr });
+    });
+  });
+}
+function lastLines(text, n = 3) {
+  return text.split("\n").map((l) => l.trim()).filter((l) => l !== "").slice(-n).join(" | ").slice(0, 600);
+}
+
+// src/hpss/plan.ts
+var HTAR_MEMBER_LIMIT = 68719476735;
+var USTAR_NAME = 99;
+var USTAR_PREFIX = 154;
+var HSI_SAFE_SEGMENT = /^[A-Za-z0-9._,+=@%-]+$/;
+function isHsiSafe(path) {
+  return path.split("/").every((s) => s === "" || HSI_SAFE_SEGMENT.test(s));
+}
+function fitsUstar(rel) {
+  const bytes = Buffer.byteLength(rel);
+  if (bytes <= USTAR_NAME) return true;
+  for (let i = rel.indexOf("/"); i !== -1; i = rel.indexOf("/", i + 1)) {
+    if (Buffer.byteLength(rel.slice(0, i)) <= USTAR_PREFIX && Buffer.byteLength(rel.slice(i + 1)) <= USTAR_NAME) return true;
+  }
+  return false;
+}
+var byPath = (a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0;
+function planArchive(files, opts) {
+  const singles = [];
+  const refused = [];
+  const byCycle = /* @__PURE__ */ new Map();
+  for (const f of [...files].sort(byPath)) {
+    const tooBig = f.size > HTAR_MEMBER_LIMIT;
+    if (tooBig || !fitsUstar(f.rel)) {
+      const why = tooBig ? "larger than the htar member limit (68.7 GB)" : "path too long for a tar header";
+      if (isHsiSafe(f.rel)) singles.push({ file: f, why });
+      else refused.push({ rel: f.rel, why: `${why}, and its name has characters hsi cannot take (use letters, digits and . _ , + = @ % -)` });
+      continue;
+    }
+    const cycle = cycleOf(f.mtimeMs, opts.timeZone);
+    const key = cycleKey(cycle);
+    let group = byCycle.get(key);
+    if (!group) byCycle.set(key, group = { cycle, files: [] });
+    group.files.push(f);
+  }
+  const bundles = [];
+  for (const { cycle, files: group } of [...byCycle.values()].sort((a, b) => compareCycles(a.cycle, b.cycle))) {
+    let current = [];
+    let bytes = 0;
+    let part = 0;
+    const close = () => {
+      const suffix = part === 0 ? "" : `_part${String(part)}`;
+      bundles.push({ name: `${opts.proposal}_${cycleKey(cycle)}${suffix}.tar`, cycle, members: current, bytes });
+      part++;
+      current = [];
+      bytes = 0;
+    };
+    for (const f of group) {
+      if (current.length > 0 && bytes + f.size > opts.bundleMaxBytes) close();
+      current.push(f);
+      bytes += f.size;
+    }
+    if (current.length > 0) close();
+  }
+  const total = files.reduce((n, f) => n + f.size, 0);
+  return { bundles, singles, refused, files: files.length, bytes: total };
+}
+
+// src/hpss/script.ts
+import { randomBytes } from "node:crypto";
+function shq(value) {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+var MARK = "@@splash";
+var EXIT_NO_FOLDER = 3;
+var EXIT_NO_DEST = 4;
+function prologue(hsi, htar) {
+  return [
+    "set -u -f",
+    // no globbing: paths are data
+    `HSI=${shq(hsi)}`,
+    `HTAR=${shq(htar)}`,
+    `say() { printf '${MARK} %s\\n' "$*"; }`,
+    'hsi_() { "$HSI" -q "$@" </dev/null; }',
+    'htar_() { "$HTAR" "$@" </dev/null; }'
+  ];
+}
+function enter(dir) {
+  return `cd -- ${shq(dir)} 2>/dev/null || { echo "no such folder: "${shq(dir)} >&2; exit ${String(EXIT_NO_FOLDER)}; }`;
+}
+function proposalsScript(dir) {
+  return [...prologue("hsi", "htar"), enter(dir), "find . -mindepth 1 -maxdepth 1 -type d -printf '%T@\\t%P\\0'"].join("\n") + "\n";
+}
+function inventoryScript(dir) {
+  return [
+    ...prologue("hsi", "htar"),
+    enter(dir),
+    "find . -mindepth 1 \\( -type f -printf 'f\\t%s\\t%T@\\t%P\\0' \\) -o \\( ! -type d -printf 'o\\t%y\\t0\\t%P\\0' \\)"
+  ].join("\n") + "\n";
+}
+function parseInventory(stdout) {
+  const entries = [];
+  for (const record of stdout.split("\0")) {
+    if (record === "") continue;
+    const [kind, a = "", b = "", ...rest] = record.split("	");
+    const rel = rest.join("	");
+    if (kind === "f") entries.push({ kind: "file", rel, size: Number(a), mtimeMs: Math.round(Number(b) * 1e3), type: "f" });
+    else if (kind === "o") entries.push({ kind: "other", rel, size: 0, mtimeMs: 0, type: a });
+  }
+  return entries;
+}
+function parseProposals(stdout) {
+  const out = [];
+  for (const record of stdout.split("\0")) {
+    if (record === "") continue;
+    const tab = record.indexOf("	");
+    out.push({ name: record.slice(tab + 1), mtimeMs: Math.round(Number(record.slice(0, tab)) * 1e3) });
+  }
+  return out;
+}
+function delimiter(members) {
+  for (; ; ) {
+    const d = `SPLASH_MEMBERS_${randomBytes(6).toString("hex")}`;
+    if (!members.some((m) => m.rel === d)) return d;
+  }
+}
+function archiveScript(input) {
+  const lines = [
+    ...prologue(input.hsi, input.htar),
+    `DEST=${shq(input.dest)}`,
+    "ensure_dir() {",
+    '  local sofar="" part IFS=/',
+    "  for part in $1; do",
+    '    [ -z "$part" ] && continue',
+    '    sofar="$sofar/$part"',
+    '    hsi_ ls "$sofar" >/dev/null 2>&1 && continue',
+    '    hsi_ mkdir "$sofar" || { say mkdir-failed; return 1; }',
+    "  done",
+    "}",
+    'list() { say list-begin "$1"; htar_ -tvf "$2" 2>&1; say list-end "$1" "$?"; }',
+    'lsl() { say list-begin "$1"; hsi_ ls -l "$2" 2>&1; say list-end "$1" "$?"; }',
+    enter(input.source),
+    `ensure_dir "$DEST" || exit ${String(EXIT_NO_DEST)}`
+  ];
+  input.bundles.forEach((b, i) => {
+    const id = `b${String(i)}`;
+    const d = delimiter(b.members);
+    lines.push(
+      `a="$DEST"/${shq(b.name)}`,
+      `if hsi_ ls "$a.idx" >/dev/null 2>&1; then say present ${id}; else`,
+      `  l=$(mktemp "\${TMPDIR:-/tmp}/splash-htar.XXXXXX") || { say failed ${id} mktemp; l=; }`,
+      '  if [ -n "$l" ]; then',
+      `    cat >"$l" <<'${d}'`,
+      ...b.members.map((m) => m.rel),
+      d,
+      '    htar_ -cf "$a" -L "$l"; rc=$?; rm -f -- "$l"',
+      `    if [ "$rc" -eq 0 ]; then say written ${id}; else say failed ${id} "htar exit $rc"; fi`,
+      "  fi",
+      "fi",
+      `list ${id} "$a"`
+    );
+  });
+  input.singles.forEach((s, i) => {
+    const id = `s${String(i)}`;
+    const slash = s.file.rel.lastIndexOf("/");
+    const dir = slash === -1 ? "" : `/${s.file.rel.slice(0, slash)}`;
+    lines.push(
+      `t="$DEST"/${shq(s.file.rel)}`,
+      `if ensure_dir "$DEST"${shq(dir)}; then`,
+      // cput skips a file HPSS already holds (unless the local one is newer): report which case it was.
+      '  if hsi_ ls "$t" >/dev/null 2>&1; then done=present; else done=written; fi',
+      // ` : ` separates local from HPSS name; without it hsi reads two files (CONTRACTS.md §4.5).
+      `  if hsi_ cput ${shq(s.file.rel)} : "$t"; then say "$done" ${id}; else say failed ${id} "hsi cput exit $?"; fi`,
+      `else say failed ${id} mkdir; fi`,
+      `lsl ${id} "$t"`
+    );
+  });
+  return lines.join("\n") + "\n";
+}
+function parseArchiveOutput(stdout) {
+  const items = /* @__PURE__ */ new Map();
+  const item = (id) => {
+    let r = items.get(id);
+    if (!r) items.set(id, r = { status: "unknown", reason: "", listing: [], listingExit: void 0 });
+    return r;
+  };
+  let listing;
+  for (const line of stdout.split("\n")) {
+    if (!line.startsWith(`${MARK} `)) {
+      listing?.listing.push(line);
+      continue;
+    }
+    const [verb = "", id = "", ...rest] = line.slice(MARK.length + 1).split(" ");
+    if (verb === "list-begin") listing = item(id);
+    else if (verb === "list-end") {
+      item(id).listingExit = Number(rest[0]);
+      listing = void 0;
+    } else if (verb === "written" || verb === "present" || verb === "failed") {
+      const r = item(id);
+      r.status = verb;
+      r.reason = rest.join(" ");
+    }
+  }
+  return items;
+}
+function verifyBundleListing(listing, members) {
+  const seen = /* @__PURE__ */ new Map();
+  let successful = false;
+  for (const line of listing) {
+    if (/^HTAR: HTAR SUCCESSFUL\s*$/.test(line)) successful = true;
+    const m = /^HTAR: [-dlcbps][-rwxsStT]{9}\S*\s+\S+\s+(\d+)\s+\S+\s+\S+\s+(.+)$/.exec(line);
+    if (m?.[1] !== void 0 && m[2] !== void 0) seen.set(m[2].replace(/^\.\//, ""), Number(m[1]));
+  }
+  const problems = [];
+  if (!successful) problems.push("the listing did not end with HTAR SUCCESSFUL");
+  for (const f of members) {
+    const size = seen.get(f.rel);
+    if (size === void 0) problems.push(`${f.rel} is not in the archive`);
+    else if (size !== f.size) problems.push(`${f.rel} has ${String(size)} bytes in the archive, ${String(f.size)} on disk`);
+  }
+  return problems;
+}
+function verifySingleListing(listing, file) {
+  const base = file.rel.slice(file.rel.lastIndexOf("/") + 1);
+  const ok = listing.some((line) => {
+    const words = line.trim().split(/\s+/);
+    return words.at(-1)?.endsWith(base) === true && words.includes(String(file.size));
+  });
+  return ok ? [] : [`hsi ls -l does not show ${file.rel} with ${String(file.size)} bytes`];
+}
+
+// src/hpss/archive.ts
+function destinationOf(target, proposal) {
+  const dest = joinInside(target.to.root_path, gatePath(`${target.beamlineId}/${proposal}`, { field: "proposal" }));
+  if (!isHsiSafe(dest)) {
+    throw pathError(
+      `proposal ${displayName(proposal)}: the HPSS path ${displayName(dest)} has characters hsi cannot take safely`,
+      "HPSS folder and proposal names may hold letters, digits and . _ , + = @ % -"
+    );
+  }
+  return dest;
+}
+async function archiveProposal(ctx, target, proposal, opts) {
+  const dest = destinationOf(target, proposal);
+  const source = joinInside(target.from.root_path, proposal);
+  const result = { proposal, dest, items: [], notArchived: [], ignored: [], plan: void 0, error: "" };
+  const where = hostLabel(target.to);
+  const listed = await runOnHost(target.to, inventoryScript(source));
+  if (listed.code === EXIT_NO_FOLDER) throw pathError(`proposal ${displayName(proposal)}: no folder ${source} on ${where}`, `check the path; it is relative to ${target.from.name} (${target.from.root_path})`);
+  if (listed.code !== 0) {
+    throw stepError(`listing ${source} on ${where} failed (exit ${String(listed.code)}): ${lastLines(listed.stderr) || "no message"}`, "fix the permissions or the folder, then run again");
+  }
+  const files = [];
+  for (const entry of parseInventory(listed.stdout)) {
+    if (entry.kind === "other") {
+      result.ignored.push({ rel: entry.rel, why: entry.type === "l" ? "symbolic link (not followed)" : `not a regular file (find type ${entry.type})` });
+      continue;
+    }
+    try {
+      files.push({ rel: gatePath(entry.rel, { field: "file" }), size: entry.size, mtimeMs: entry.mtimeMs });
+    } catch (err) {
+      result.notArchived.push({ rel: entry.rel, why: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  const name = proposal.slice(proposal.lastIndexOf("/") + 1);
+  const plan = planArchive(files, { proposal: name, timeZone: target.timeZone, bundleMaxBytes: target.bundleMaxBytes });
+  result.plan = plan;
+  for (const r of plan.refused) result.notArchived.push(r);
+  for (const b of plan.bundles) result.items.push({ path: `${dest}/${b.name}`, cycle: cycleKey(b.cycle), files: b.members.length, bytes: b.bytes, status: "planned", problem: "" });
+  for (const s of plan.singles) result.items.push({ path: `${dest}/${s.file.rel}`, cycle: "", files: 1, bytes: s.file.size, status: "planned", problem: "" });
+  ctx.info(
+    `${displayName(proposal)}: ${String(plan.files)} file(s), ${formatBytes(plan.bytes)} → ${String(plan.bundles.length)} htar archive(s)` + (plan.singles.length > 0 ? ` + ${String(plan.singles.length)} single file(s)` : "") + ` in ${dest}`
+  );
+  for (const s of plan.singles) ctx.info(`  on its own: ${displayName(s.file.rel)} (${s.why})`);
+  for (const n of result.ignored) ctx.info(`  ignored: ${displayName(n.rel)}: ${n.why}`);
+  for (const n of result.notArchived) ctx.warn(`not archived: ${displayName(`${proposal}/${n.rel}`)}: ${n.why}`);
+  if (opts.dryRun || result.items.length === 0) return result;
+  const script = archiveScript({ hsi: target.to.hsi, htar: target.to.htar, source, dest, bundles: plan.bundles, singles: plan.singles });
+  const ran = await runOnHost(target.to, script, {
+    onErrorLine: (line) => {
+      if (line.trim() !== "") ctx.info(`  ${line}`);
+    }
+  });
+  if (ran.code === EXIT_NO_FOLDER) throw pathError(`proposal ${displayName(proposal)}: ${source} disappeared on ${where}`);
+  if (ran.code === EXIT_NO_DEST) {
+    result.error = `cannot create ${dest} on HPSS: ${lastLines(ran.stderr) || "no message"}`;
+    for (const item of result.items) {
+      item.status = "failed";
+      item.problem = "destination folder missing";
+    }
+    return result;
+  }
+  const reports = parseArchiveOutput(ran.stdout);
+  const verify = (id, item, check) => {
+    const r = reports.get(id);
+    if (!r || r.status === "unknown") {
+      item.status = "failed";
+      item.problem = `the script stopped before it (exit ${String(ran.code)}): ${lastLines(ran.stderr) || "no message"}`;
+      return;
+    }
+    if (r.status === "failed") {
+      item.status = "failed";
+      item.problem = `${r.reason}${ran.stderr ? `: ${lastLines(ran.stderr, 2)}` : ""}`;
+      return;
+    }
+    const problems = check(r.listing);
+    if (problems.length > 0) {
+      item.status = "failed";
+      item.problem = `verification: ${problems.slice(0, 3).join("; ")}${problems.length > 3 ? ` (+${String(problems.length - 3)} more)` : ""}`;
+      return;
+    }
+    item.status = r.status === "present" ? "already on HPSS" : "written";
+  };
+  plan.bundles.forEach((b, i) => {
+    const item = result.items[i];
+    if (item) verify(`b${String(i)}`, item, (listing) => verifyBundleListing(listing, b.members));
+  });
+  plan.singles.forEach((s, i) => {
+    const item = result.items[plan.bundles.length + i];
+    if (item) verify(`s${String(i)}`, item, (listing) => verifySingleListing(listing, s.file));
+  });
+  for (const item of result.items) {
+    const what = `${item.path} (${String(item.files)} file(s), ${formatBytes(item.bytes)})`;
+    if (item.status === "failed") ctx.error(`${what}: ${item.problem}`);
+    else ctx.info(`${item.status === "written" ? "archived and verified" : "already on HPSS, verified"}: ${what}`);
+  }
+  return result;
+}
+
+// src/steps/hpss.ts
+var SUMMARY_LIMIT2 = 50;
+function archiveTargetOf(beamline) {
+  const settings = beamline.settings.archive;
+  if (!settings) {
+    throw configError(
+      `beamline ${beamline.id} has no archive settings in ${beamline.config.source}`,
+      `add beamlines."${beamline.id}".archive with from: <endpoint holding the data> and to: <hpss endpoint> (docs/hpss.md)`
+    );
+  }
+  const field = `beamlines.${beamline.id}.archive`;
+  const from = beamline.endpoint(settings.from, `${field}.from`);
+  const to = beamline.endpoint(settings.to, `${field}.to`);
+  if (to.type !== "hpss") throw configError(`${field}.to: ${to.name} is a ${to.type} endpoint, not hpss`, "name an endpoint with type: hpss (or a hpss_<name> section)");
+  if (from.type === "hpss") throw configError(`${field}.from: ${from.name} is an hpss endpoint`, "name the endpoint holding the data on disk (e.g. the NERSC CFS collection)");
+  const hpss = to;
+  return { settings, target: { from, to: hpss, beamlineId: beamline.id, timeZone: settings.time_zone, bundleMaxBytes: settings.bundle_max_bytes } };
+}
+async function selectProposals(ctx, settings, target, cycle) {
+  const parent = gatePath(settings.proposals, { field: "archive.proposals" });
+  const dir = joinInside(target.from.root_path, parent);
+  const listed = await runOnHost(target.to, proposalsScript(dir));
+  if (listed.code === EXIT_NO_FOLDER) throw configError(`archive.proposals: no folder ${dir} on ${hostLabel(target.to)}`, "check archive.from and archive.proposals in config.yml");
+  if (listed.code !== 0) throw stepError(`listing ${dir} on ${hostLabel(target.to)} failed (exit ${String(listed.code)}): ${lastLines(listed.stderr) || "no message"}`);
+  const chosen = [];
+  const all = parseProposals(listed.stdout).sort((a, b) => a.name < b.name ? -1 : 1);
+  for (const p of all) {
+    if (!sameCycle(cycleOf(p.mtimeMs, target.timeZone), cycle)) continue;
+    try {
+      chosen.push(gatePath(`${parent}/${p.name}`, { field: "proposal" }));
+    } catch (err) {
+      ctx.warn(`skipping proposal folder ${displayName(p.name)}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  ctx.info(`${String(all.length)} proposal folder(s) in ${dir}; ${String(chosen.length)} last modified in beam cycle ${cycleKey(cycle)}`);
+  return chosen;
+}
+async function hpssStep(ctx, input) {
+  const { beamline } = input;
+  const { settings, target } = archiveTargetOf(beamline);
+  sshArgs(target.to);
+  const selecting = input.proposals.length === 0;
+  const result = { beamline: beamline.id, cycle: selecting ? cycleKey(input.cycle) : void 0, proposals: [] };
+  ctx.info(`archiving from ${target.from.name} to ${target.to.name} (${target.to.root_path}) via ${hostLabel(target.to)}${input.dryRun ? " — dry run, nothing is written" : ""}`);
+  try {
+    const proposals = selecting ? await selectProposals(ctx, settings, target, input.cycle) : input.proposals;
+    for (const proposal of proposals) {
+      await ctx.group(`archive ${proposal}`, async () => {
+        try {
+          result.proposals.push(await archiveProposal(ctx, target, proposal, { dryRun: input.dryRun }));
+        } catch (err) {
+          if (err instanceof SshFailed || err instanceof SplashError && err.kind === "config") throw err;
+          const message = err instanceof Error ? err.message : String(err);
+          ctx.error(message);
+          result.proposals.push({ proposal, dest: "", items: [], notArchived: [], ignored: [], plan: void 0, error: message });
+        }
+      });
+    }
+  } finally {
+    writeSummary2(ctx, input, result);
+  }
+  const items = result.proposals.flatMap((p) => p.items);
+  ctx.setOutput("archived", items.filter((i) => i.status === "written").length);
+  ctx.setOutput("archives", JSON.stringify(items.filter((i) => i.status === "written" || i.status === "already on HPSS").map((i) => i.path)));
+  const failedItems = items.filter((i) => i.status === "failed");
+  const failedProposals = result.proposals.filter((p) => p.error !== "");
+  const notArchived = result.proposals.reduce((n, p) => n + p.notArchived.length, 0);
+  if (failedItems.length > 0 || failedProposals.length > 0 || notArchived > 0) {
+    const parts = [
+      failedProposals.length > 0 ? `${String(failedProposals.length)} proposal(s) could not be archived` : "",
+      failedItems.length > 0 ? `${String(failedItems.length)} archive(s) failed` : "",
+      notArchived > 0 ? `${String(notArchived)} file(s) are not on tape (see "not archived" in the log)` : ""
+    ].filter((s) => s !== "");
+    const err = stepError(
+      `hpss: ${parts.join("; ")}`,
+      "fix what the log names and run again: archives already on HPSS are verified, not written twice"
+    );
+    if (!selecting && failedProposals.length === result.proposals.length && failedItems.length === 0 && failedProposals.every((p) => /^proposal .*: no folder/.test(p.error))) {
+      throw pathError(failedProposals.map((p) => p.error).join("; "));
+    }
+    throw err;
+  }
+  return result;
+}
+function writeSummary2(ctx, input, result) {
+  const s = ctx.summary;
+  s.heading(`HPSS archive · beamline ${result.beamline}${input.dryRun ? " (dry run)" : ""}`, 2);
+  if (result.cycle !== void 0) s.text(`Proposals last modified in beam cycle **${result.cycle}**: ${String(result.proposals.length)}.`);
+  const items = result.proposals.flatMap((p) => p.items.map((i) => ({ ...i, proposal: p.proposal })));
+  if (items.length > 0) {
+    const rows = items.slice(0, SUMMARY_LIMIT2).map((i) => [i.path, i.cycle || "single file", i.files, formatBytes(i.bytes), i.status === "failed" ? `failed: ${i.problem}` : i.status]);
+    s.table(["archive on HPSS", "cycle", "files", "size", "status"], rows);
+    if (items.length > SUMMARY_LIMIT2) s.text(`…and ${String(items.length - SUMMARY_LIMIT2)} more in the run log.`);
+  } else if (result.proposals.length === 0) {
+    s.text("Nothing to archive.");
+  }
+  const failed = result.proposals.filter((p) => p.error !== "");
+  if (failed.length > 0) s.list(failed.map((p) => `${p.proposal}: ${p.error}`));
+  const missing = result.proposals.flatMap((p) => p.notArchived.map((n) => `${p.proposal}/${n.rel}: ${n.why}`));
+  if (missing.length > 0) s.details(`Not archived (${String(missing.length)})`, missing.slice(0, SUMMARY_LIMIT2).map((m) => `- ${m}`).join("\n"));
+}
+
 // src/config/beamline.ts
 var BeamlineConfig = class {
   dispatchShape = "per-file";
@@ -1356,8 +1924,7 @@ function chain832(beamline, opts) {
   return [
     moveLink(beamline, opts.exportControlled),
     ingestLink(beamline, dataExchangeIngestor),
-    unavailable("recon", "tomography reconstruction at NERSC/ALCF is not built yet"),
-    unavailable("hpss", "HPSS tape archiving is not built yet")
+    unavailable("recon", "tomography reconstruction at NERSC/ALCF is not built yet")
   ];
 }
 
@@ -1433,6 +2000,37 @@ async function runPrune(ctx, args) {
   const config = await loadConfig(args.config);
   const beamlines = args.beamline === "" ? configuredBeamlines(config) : [openBeamline(config, parseBeamlineId(args.beamline, "beamline"))];
   return pruneStep(ctx, { beamlines: beamlines.map((b) => b.config), dryRun: args.dryRun, now: args.now, services: createServices(config, ctx) });
+}
+async function runHpss(ctx, args) {
+  const raw = typeof args.proposals === "string" ? args.proposals.trim() === "" ? [] : parsePathList(args.proposals, "proposals") : args.proposals;
+  if (raw.length > 0 && args.beamline === "") throw usageError("proposals: given without a beamline", "name the beamline the proposals belong to (--beamline 8.3.2)");
+  if (raw.length > 0 && args.cycle.trim() !== "" && args.cycle.trim() !== "last") {
+    throw usageError("cycle: goes with a run that selects proposals, not with proposals given by name", "leave out either the proposals or the cycle");
+  }
+  const config = await loadConfig(args.config);
+  const beamlines = args.beamline === "" ? configuredBeamlines(config).filter((b) => b.config.settings.archive !== void 0) : [openBeamline(config, parseBeamlineId(args.beamline, "beamline"))];
+  if (beamlines.length === 0) ctx.warn(`no beamline in ${config.source} has archive settings; nothing to do`);
+  const runs = beamlines.map((b) => {
+    const tz = b.config.settings.archive?.time_zone ?? "UTC";
+    return {
+      beamline: b.config,
+      proposals: raw.map((p, i) => gatePath(p, { field: `proposals[${String(i)}]` })),
+      cycle: parseCycle(args.cycle, "cycle", args.now, tz)
+    };
+  });
+  const results = [];
+  let firstError;
+  for (const r of runs) {
+    try {
+      results.push(await hpssStep(ctx, { ...r, dryRun: args.dryRun }));
+    } catch (err) {
+      if (runs.length === 1) throw err;
+      ctx.error(`beamline ${r.beamline.id}: ${err instanceof Error ? err.message : String(err)}`);
+      firstError ??= err instanceof Error ? err : new Error(String(err));
+    }
+  }
+  if (firstError !== void 0) throw firstError;
+  return results;
 }
 async function runDispatch(ctx, args) {
   const id = parseBeamlineId(args.beamline, "beamline");
@@ -1759,6 +2357,13 @@ async function checkConfig(file, out) {
     lines.push(`    prefix: ${s.path_prefix ?? "(none)"}`);
     lines.push(`    move:   ${s.move.map((h) => `${h.from} → ${h.to}${h.skip_export_controlled ? " (not for export-controlled data)" : ""}`).join(", ") || "(none)"}`);
     for (const r of s.prune) lines.push(`    prune:  ${r.endpoint} after ${r.after_days} day(s), checked on ${r.check} by ${r.verify}`);
+    if (s.archive) {
+      const { target } = archiveTargetOf(b);
+      const a = s.archive;
+      lines.push(
+        `    tape:   ${a.from}/${a.proposals}/<proposal> → ${a.to} ${target.to.root_path}/${b.id}/… via ${hostLabel(target.to)}, bundles ≤ ${formatBytes(a.bundle_max_bytes)} per beam cycle (${a.time_zone})`
+      );
+    }
   }
   if (config.globusApps.size > 0) lines.push("", `globus apps: ${[...config.globusApps.keys()].join(", ")}`);
   if (warnings.length > 0) lines.push("", ...warnings.map((w) => `warning: ${w}`));
@@ -1926,6 +2531,23 @@ async function runCommand(command, argv) {
       await runStep(ctx, "Prune", (c) => runPrune(c, { config: values.config, beamline: values.beamline, dryRun: values["dry-run"], now }));
       return 0;
     }
+    case "hpss": {
+      const { values, positionals } = parseCommandArgs("hpss", argv, {
+        ...common,
+        beamline: { type: "string", short: "b", default: "" },
+        cycle: { type: "string", default: "" },
+        "dry-run": { type: "boolean", short: "n", default: false },
+        now: { type: "string", default: "" }
+      });
+      const now = parseNow(values.now, "--now");
+      const ctx = createTerminalContext({ verbose: values.verbose });
+      await runStep(
+        ctx,
+        "HPSS archive",
+        (c) => runHpss(c, { config: values.config, beamline: values.beamline, proposals: positionals, cycle: values.cycle, now, dryRun: values["dry-run"] })
+      );
+      return 0;
+    }
     case "config": {
       const { values, positionals } = parseCommandArgs("config", argv, common);
       if (positionals[0] !== "check" || positionals.length > 1) throw usageError('config: expected "config check"', "see: splash config --help");
@@ -1949,7 +2571,7 @@ async function runCommand(command, argv) {
       if (paths.length === 0) throw usageError("dispatch: no paths given", "usage: splash dispatch --beamline <id> <path…>");
       const beamlineId = values.beamline;
       const ctx = createTerminalContext({ verbose: values.verbose });
-      const { dispatchCommand } = await import("./commands-ACXSUGDK.js");
+      const { dispatchCommand } = await import("./commands-AHCGHE7O.js");
       await runStep(ctx, "Dispatch", async (c) => {
         const { config, beamline } = await configAndBeamline(values.config, beamlineId);
         return dispatchCommand(c, { config, beamline, paths, exportControl: values["export-control"], userAgent });
@@ -1971,7 +2593,7 @@ async function runCommand(command, argv) {
       });
       if (positionals.length > 1) throw usageError(`watch: one folder, got ${positionals.length}`, "see: splash watch --help");
       const dir = positionals[0];
-      const { watchCommand, watchStatus } = await import("./commands-ACXSUGDK.js");
+      const { watchCommand, watchStatus } = await import("./commands-AHCGHE7O.js");
       const { parseDuration } = await import("./duration-PG52TPBA.js");
       if (values.status) return watchStatus({ dir, spool: values.spool, json: values.json }, process.stdout);
       if (values.json) throw usageError("watch: --json goes with --status");
@@ -2010,7 +2632,7 @@ async function runCommand(command, argv) {
       if (!values.beamline) throw usageError("reconcile: --beamline is required", "e.g. splash reconcile --beamline 8.3.2 --older-than 6h");
       if (values["export-control"] && values["not-export-controlled"]) throw usageError("reconcile: --export-control and --not-export-controlled contradict each other");
       const exportControl = values["export-control"] ? true : values["not-export-controlled"] ? false : void 0;
-      const { reconcileCommand } = await import("./commands-ACXSUGDK.js");
+      const { reconcileCommand } = await import("./commands-AHCGHE7O.js");
       const { parseDuration } = await import("./duration-PG52TPBA.js");
       const olderThanMs = parseDuration(values["older-than"], "--older-than");
       const beamlineId = values.beamline;

@@ -13,7 +13,7 @@ import {
   globMatcher,
   resolveEnv,
   watchSettingsOf
-} from "./chunk-A6N4E7D5.js";
+} from "./chunk-225LQJ5I.js";
 import "./chunk-RGYBIYOZ.js";
 import {
   SweepLocator,

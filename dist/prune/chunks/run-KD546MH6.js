@@ -26881,10 +26881,29 @@ var GlobusEndpointSchema = strict("a globus endpoint", {
   /** Display name (the legacy `name:` field); the endpoint's name is its key. */
   name: OptionalText
 });
+var HostCommand = string({ error: "a command name like hsi, or an absolute path" }).regex(/^(\/[A-Za-z0-9._+/-]+|[A-Za-z0-9._+-]+)$/, { error: 'a command name like hsi, or an absolute path (letters, digits, ".", "_", "+", "-", "/")' });
+var SshSchema = strict("ssh settings", {
+  host: string({ error: "a host name like dtn01.nersc.gov" }).regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, { error: "a host name or address like dtn01.nersc.gov" }),
+  user: string({ error: "a user name like alsdev" }).regex(/^[A-Za-z_][A-Za-z0-9._-]*$/, { error: "a user name like alsdev" }).optional(),
+  port: number({ error: "a port number" }).int({ error: "a port number" }).min(1, { error: "a port number" }).max(65535, { error: "a port number" }).default(22),
+  /** The private key file; `${ENV}` allowed and resolved only when an archive runs. */
+  key_path: union([absolutePath("an absolute path to the private key file"), _instanceof(MissingEnv)], {
+    error: "an absolute path to the private key file, or ${ENV_VAR}"
+  }),
+  /** A known_hosts file holding the host's key; default: the runner user's ~/.ssh/known_hosts. */
+  known_hosts: absolutePath("an absolute path to a known_hosts file").optional(),
+  connect_timeout_seconds: number({ error: "a number of seconds > 0" }).positive({ error: "a number of seconds > 0" }).default(30)
+});
+var hpssShape = {
+  root_path: RootPath,
+  uri: OptionalText,
+  ssh: SshSchema.optional(),
+  hsi: HostCommand.default("hsi"),
+  htar: HostCommand.default("htar")
+};
 var HpssEndpointSchema = strict("an hpss endpoint", {
   type: literal("hpss"),
-  root_path: RootPath,
-  uri: OptionalText
+  ...hpssShape
 });
 var EndpointSchema = discriminatedUnion("type", [FileSystemEndpointSchema, GlobusEndpointSchema, HpssEndpointSchema], {
   // zod types this as union issues only, but a non-mapping input arrives here as invalid_type.
@@ -26919,6 +26938,29 @@ var WatchSchema = strict("watch settings", {
   batch_seconds: number({ error: "a number of seconds >= 0" }).min(0, { error: "a number of seconds >= 0" }).optional(),
   rescan_seconds: number({ error: "a number of seconds > 0" }).positive({ error: "a number of seconds > 0" }).optional()
 });
+var TimeZone = string({ error: "a time zone like America/Los_Angeles" }).refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: "a time zone like America/Los_Angeles (an IANA name)" }
+);
+var ArchiveSchema = strict("archive settings", {
+  /** Where the data is, as the HPSS host sees it: its root_path is a folder on that host. */
+  from: EndpointName,
+  /** An hpss endpoint; archives land under <root_path>/<beamline id>/<proposal path>. */
+  to: EndpointName,
+  /** The folder (relative to from's root) whose sub-folders are proposals, for scheduled runs. */
+  proposals: string({ error: "a relative folder like raw" }).regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, { error: 'a relative folder like raw (letters, digits, ".", "_", "-")' }).refine((p) => !p.split("/").some((s) => s === "." || s === ".."), { error: 'a relative folder without "." or ".." segments' }).default("raw"),
+  /** Beam cycles (Jan 1 – Jul 15, Jul 16 – Dec 31) are reckoned in the facility's local time. */
+  time_zone: TimeZone.default("America/Los_Angeles"),
+  /** Largest htar bundle; NERSC recommends 100 GB – 2 TB. */
+  bundle_max_gib: number({ error: "a number of GiB > 0" }).positive({ error: "a number of GiB > 0" }).default(2048)
+});
 var BeamlineSchema = strict("beamline settings", {
   /** Stripped from paths the watcher sends (`/global/raw/p1/scan.h5` → `raw/p1/scan.h5`). */
   path_prefix: absolutePath("an absolute path prefix").optional(),
@@ -26927,7 +26969,8 @@ var BeamlineSchema = strict("beamline settings", {
   runner_labels: array(string().min(1)).nullish(),
   watch: WatchSchema.nullish(),
   /** How ingest reads this beamline's files: Data Exchange HDF5 metadata, or generic (name, size, time, checksum). */
-  ingest: strict("ingest settings", { format: _enum(["data-exchange", "generic"], { error: "data-exchange or generic" }) }).nullish()
+  ingest: strict("ingest settings", { format: _enum(["data-exchange", "generic"], { error: "data-exchange or generic" }) }).nullish(),
+  archive: ArchiveSchema.nullish()
 });
 var LegacyGlobusEndpointSchema = strict("a globus endpoint", {
   root_path: RootPath,
@@ -26936,8 +26979,7 @@ var LegacyGlobusEndpointSchema = strict("a globus endpoint", {
   name: OptionalText
 });
 var LegacyHpssEndpointSchema = strict("an hpss endpoint", {
-  root_path: RootPath,
-  uri: OptionalText,
+  ...hpssShape,
   /** Accepted for the legacy file; the endpoint's name is its key. */
   name: OptionalText
 });
@@ -27089,6 +27131,16 @@ function checkReferences(data, positions) {
         }
       });
     }
+    if (isRecord(beamline.archive)) {
+      const path = [...base, "archive"];
+      const from = reference(beamline.archive, "from", path);
+      const to = reference(beamline.archive, "to", path);
+      if (from !== void 0 && from === to) {
+        issues.push({ path: [...path, "to"], text: `expected an hpss endpoint other than from (${JSON.stringify(from)}), got ${describeValue(to)}` });
+      } else if (to !== void 0 && !isHpss(data, defined.get(to) ?? [])) {
+        issues.push({ path: [...path, "to"], text: `expected an hpss endpoint (type: hpss, or a hpss_<name> section), got ${describeValue(to)}` });
+      }
+    }
     if (Array.isArray(beamline.prune)) {
       beamline.prune.forEach((rule, index) => {
         if (!isRecord(rule)) return;
@@ -27105,6 +27157,13 @@ function checkReferences(data, positions) {
     }
   }
   return issues;
+}
+function isHpss(data, path) {
+  if (path.length === 1) return true;
+  const endpoints = data.endpoints;
+  if (path[0] !== "endpoints" || !isRecord(endpoints)) return false;
+  const e = endpoints[String(path[1])];
+  return isRecord(e) && e.type === "hpss";
 }
 
 // src/watch/settings.ts
@@ -27311,7 +27370,7 @@ function buildConfig(source, sections, hpss, images, positions) {
     endpoints.set(name, freeze({ type: "globus", name, root_path: e.root_path, uuid: e.uuid, uri: e.uri, display_name: e.name }));
   }
   for (const [name, e] of hpss) {
-    if (e) endpoints.set(name, freeze({ type: "hpss", name, root_path: e.root_path, uri: e.uri }));
+    if (e) endpoints.set(name, hpssEndpoint(name, e));
   }
   const beamlines = /* @__PURE__ */ new Map();
   for (const [id, b] of Object.entries(sections.beamlines ?? {})) {
@@ -27325,7 +27384,14 @@ function buildConfig(source, sections, hpss, images, positions) {
         runner_labels: Object.freeze([...b.runner_labels ?? []]),
         // Only when written: a beamline without it gets the same defaults from watchSettingsOf().
         watch: b.watch ? completeWatchSettings(id, b.watch) : void 0,
-        ingest_format: b.ingest?.format
+        ingest_format: b.ingest?.format,
+        archive: b.archive ? freeze({
+          from: b.archive.from,
+          to: b.archive.to,
+          proposals: b.archive.proposals,
+          time_zone: b.archive.time_zone,
+          bundle_max_bytes: Math.floor(b.archive.bundle_max_gib * 1024 ** 3)
+        }) : void 0
       })
     );
   }
@@ -27385,8 +27451,11 @@ function toEndpoint(name, e) {
     case "globus":
       return freeze({ type: "globus", name, root_path: e.root_path, uuid: e.uuid, uri: e.uri, display_name: e.name });
     case "hpss":
-      return freeze({ type: "hpss", name, root_path: e.root_path, uri: e.uri });
+      return hpssEndpoint(name, e);
   }
+}
+function hpssEndpoint(name, e) {
+  return freeze({ type: "hpss", name, root_path: e.root_path, uri: e.uri, ssh: e.ssh ? freeze({ ...e.ssh, user: e.ssh.user, known_hosts: e.ssh.known_hosts }) : void 0, hsi: e.hsi, htar: e.htar });
 }
 var freeze = (value) => Object.freeze(value);
 async function loadConfig(file, env = process.env) {
@@ -28654,8 +28723,7 @@ function chain832(beamline, opts) {
   return [
     moveLink(beamline, opts.exportControlled),
     ingestLink(beamline, dataExchangeIngestor),
-    unavailable("recon", "tomography reconstruction at NERSC/ALCF is not built yet"),
-    unavailable("hpss", "HPSS tape archiving is not built yet")
+    unavailable("recon", "tomography reconstruction at NERSC/ALCF is not built yet")
   ];
 }
 

@@ -1,0 +1,7 @@
+import { runHpss } from '../../beamlines/commands.js';
+import { createGithubContext } from '../../src/run/github.js';
+import { runStep } from '../../src/run/step.js';
+
+export async function runHpssAction(args: { config: string; beamline: string; proposals: string; cycle: string; dryRun: boolean }): Promise<void> {
+  await runStep(createGithubContext(), args.dryRun ? 'HPSS archive (dry run)' : 'HPSS archive', (ctx) => runHpss(ctx, { ...args, now: new Date() }));
+}

@@ -1,0 +1,26 @@
+import { createRequire as __splashCreateRequire } from 'node:module';
+import { fileURLToPath as __splashFileURLToPath } from 'node:url';
+import { dirname as __splashDirname } from 'node:path';
+const require = __splashCreateRequire(import.meta.url);
+const __filename = __splashFileURLToPath(import.meta.url);
+const __dirname = __splashDirname(__filename);
+import {
+  actionEntry,
+  getInput,
+  parseBeamlineId,
+  parseBoolean
+} from "./chunks/chunk-DMI2ZWFE.js";
+import "./chunks/chunk-AH3DSS7N.js";
+import "./chunks/chunk-56GLMHBG.js";
+
+// actions/hpss/main.ts
+await actionEntry(async () => {
+  const raw = getInput("beamline");
+  const beamline = raw === "" ? "" : parseBeamlineId(raw, "beamline");
+  const proposals = getInput("proposals");
+  const cycle = getInput("cycle", { fallback: "last" });
+  const dryRun = parseBoolean(getInput("dry-run"), "dry-run", false);
+  const config = getInput("config", { fallback: "config.yml" });
+  const { runHpssAction } = await import("./chunks/run-FYILLGXO.js");
+  await runHpssAction({ config, beamline, proposals, cycle, dryRun });
+});

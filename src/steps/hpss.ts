@@ -1,0 +1,144 @@
+/**
+ * The hpss step: bundle proposal folders to HPSS tape. Either the proposals given (a staff member archiving
+ * one by hand), or — the scheduled run — every proposal folder under `archive.proposals` last modified in
+ * the chosen beam cycle (default: the last completed one), as the original system selects them. Proposals
+ * are archived one after the other: HPSS allows few sessions per user, and tape drives prefer it.
+ */
+import type { BeamlineConfig } from '../config/beamline.js';
+import type { ArchiveSettings } from '../config/index.js';
+import type { HPSSEndpoint, TransferEndpoint } from '../endpoints.js';
+import { configError, pathError, SplashError, stepError } from '../errors.js';
+import { type ArchivedItem, type ArchiveTarget, archiveProposal, type ProposalResult } from '../hpss/archive.js';
+import { type BeamCycle, cycleKey, cycleOf, sameCycle } from '../hpss/cycle.js';
+import { hostLabel, lastLines, runOnHost, SshFailed, sshArgs } from '../hpss/host.js';
+import { EXIT_NO_FOLDER, parseProposals, proposalsScript } from '../hpss/script.js';
+import { gatePath, joinInside, type RelPath } from '../paths.js';
+import type { StepContext } from '../run/context.js';
+import { formatBytes } from '../run/format.js';
+import { displayName } from '../text.js';
+
+export interface HpssInput {
+  readonly beamline: BeamlineConfig;
+  /** Proposal folders relative to archive.from, through the path gate; empty: select by cycle. */
+  readonly proposals: readonly RelPath[];
+  /** Which cycle's proposals a selecting run archives. */
+  readonly cycle: BeamCycle;
+  readonly dryRun: boolean;
+}
+
+export interface HpssResult {
+  readonly beamline: string;
+  readonly cycle: string | undefined;
+  readonly proposals: ProposalResult[];
+}
+
+const SUMMARY_LIMIT = 50;
+
+/** archive settings and endpoints of a beamline, checked; a gap is a config error before anything runs. */
+export function archiveTargetOf(beamline: BeamlineConfig): { settings: ArchiveSettings; target: ArchiveTarget } {
+  const settings = beamline.settings.archive;
+  if (!settings) {
+    throw configError(
+      `beamline ${beamline.id} has no archive settings in ${beamline.config.source}`,
+      `add beamlines."${beamline.id}".archive with from: <endpoint holding the data> and to: <hpss endpoint> (docs/hpss.md)`,
+    );
+  }
+  const field = `beamlines.${beamline.id}.archive`;
+  const from: TransferEndpoint = beamline.endpoint(settings.from, `${field}.from`);
+  const to = beamline.endpoint(settings.to, `${field}.to`);
+  if (to.type !== 'hpss') throw configError(`${field}.to: ${to.name} is a ${to.type} endpoint, not hpss`, 'name an endpoint with type: hpss (or a hpss_<name> section)');
+  if (from.type === 'hpss') throw configError(`${field}.from: ${from.name} is an hpss endpoint`, 'name the endpoint holding the data on disk (e.g. the NERSC CFS collection)');
+  const hpss: HPSSEndpoint = to;
+  return { settings, target: { from, to: hpss, beamlineId: beamline.id, timeZone: settings.time_zone, bundleMaxBytes: settings.bundle_max_bytes } };
+}
+
+/** Proposal folders under archive.proposals last modified in the cycle (their own mtime, as the original). */
+async function selectProposals(ctx: StepContext, settings: ArchiveSettings, target: ArchiveTarget, cycle: BeamCycle): Promise<RelPath[]> {
+  const parent = gatePath(settings.proposals, { field: 'archive.proposals' });
+  const dir = joinInside(target.from.root_path, parent);
+  const listed = await runOnHost(target.to, proposalsScript(dir));
+  if (listed.code === EXIT_NO_FOLDER) throw configError(`archive.proposals: no folder ${dir} on ${hostLabel(target.to)}`, 'check archive.from and archive.proposals in config.yml');
+  if (listed.code !== 0) throw stepError(`listing ${dir} on ${hostLabel(target.to)} failed (exit ${String(listed.code)}): ${lastLines(listed.stderr) || 'no message'}`);
+  const chosen: RelPath[] = [];
+  const all = parseProposals(listed.stdout).sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const p of all) {
+    if (!sameCycle(cycleOf(p.mtimeMs, target.timeZone), cycle)) continue;
+    try {
+      chosen.push(gatePath(`${parent}/${p.name}`, { field: 'proposal' }));
+    } catch (err) {
+      ctx.warn(`skipping proposal folder ${displayName(p.name)}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  ctx.info(`${String(all.length)} proposal folder(s) in ${dir}; ${String(chosen.length)} last modified in beam cycle ${cycleKey(cycle)}`);
+  return chosen;
+}
+
+export async function hpssStep(ctx: StepContext, input: HpssInput): Promise<HpssResult> {
+  const { beamline } = input;
+  const { settings, target } = archiveTargetOf(beamline);
+  sshArgs(target.to); // the key is there and readable, before anything runs
+  const selecting = input.proposals.length === 0;
+  const result: HpssResult = { beamline: beamline.id, cycle: selecting ? cycleKey(input.cycle) : undefined, proposals: [] };
+  ctx.info(`archiving from ${target.from.name} to ${target.to.name} (${target.to.root_path}) via ${hostLabel(target.to)}${input.dryRun ? ' — dry run, nothing is written' : ''}`);
+  try {
+    const proposals = selecting ? await selectProposals(ctx, settings, target, input.cycle) : input.proposals;
+    for (const proposal of proposals) {
+      await ctx.group(`archive ${proposal}`, async () => {
+        try {
+          result.proposals.push(await archiveProposal(ctx, target, proposal, { dryRun: input.dryRun }));
+        } catch (err) {
+          // The host or the config failing fails every proposal the same way: stop now.
+          if (err instanceof SshFailed || (err instanceof SplashError && err.kind === 'config')) throw err;
+          // A proposal that cannot be listed stops nothing else; the step fails at the end.
+          const message = err instanceof Error ? err.message : String(err);
+          ctx.error(message);
+          result.proposals.push({ proposal, dest: '', items: [], notArchived: [], ignored: [], plan: undefined, error: message });
+        }
+      });
+    }
+  } finally {
+    writeSummary(ctx, input, result);
+  }
+  const items = result.proposals.flatMap((p) => p.items);
+  ctx.setOutput('archived', items.filter((i) => i.status === 'written').length);
+  ctx.setOutput('archives', JSON.stringify(items.filter((i) => i.status === 'written' || i.status === 'already on HPSS').map((i) => i.path)));
+
+  const failedItems = items.filter((i) => i.status === 'failed');
+  const failedProposals = result.proposals.filter((p) => p.error !== '');
+  const notArchived = result.proposals.reduce((n, p) => n + p.notArchived.length, 0);
+  if (failedItems.length > 0 || failedProposals.length > 0 || notArchived > 0) {
+    const parts = [
+      failedProposals.length > 0 ? `${String(failedProposals.length)} proposal(s) could not be archived` : '',
+      failedItems.length > 0 ? `${String(failedItems.length)} archive(s) failed` : '',
+      notArchived > 0 ? `${String(notArchived)} file(s) are not on tape (see "not archived" in the log)` : '',
+    ].filter((s) => s !== '');
+    const err = stepError(
+      `hpss: ${parts.join('; ')}`,
+      'fix what the log names and run again: archives already on HPSS are verified, not written twice',
+    );
+    // A single proposal given by hand that does not exist is the caller's mistake: exit 2 like any bad path.
+    if (!selecting && failedProposals.length === result.proposals.length && failedItems.length === 0 && failedProposals.every((p) => /^proposal .*: no folder/.test(p.error))) {
+      throw pathError(failedProposals.map((p) => p.error).join('; '));
+    }
+    throw err;
+  }
+  return result;
+}
+
+function writeSummary(ctx: StepContext, input: HpssInput, result: HpssResult): void {
+  const s = ctx.summary;
+  s.heading(`HPSS archive · beamline ${result.beamline}${input.dryRun ? ' (dry run)' : ''}`, 2);
+  if (result.cycle !== undefined) s.text(`Proposals last modified in beam cycle **${result.cycle}**: ${String(result.proposals.length)}.`);
+  const items: (ArchivedItem & { proposal: string })[] = result.proposals.flatMap((p) => p.items.map((i) => ({ ...i, proposal: p.proposal })));
+  if (items.length > 0) {
+    const rows = items.slice(0, SUMMARY_LIMIT).map((i) => [i.path, i.cycle || 'single file', i.files, formatBytes(i.bytes), i.status === 'failed' ? `failed: ${i.problem}` : i.status]);
+    s.table(['archive on HPSS', 'cycle', 'files', 'size', 'status'], rows);
+    if (items.length > SUMMARY_LIMIT) s.text(`…and ${String(items.length - SUMMARY_LIMIT)} more in the run log.`);
+  } else if (result.proposals.length === 0) {
+    s.text('Nothing to archive.');
+  }
+  const failed = result.proposals.filter((p) => p.error !== '');
+  if (failed.length > 0) s.list(failed.map((p) => `${p.proposal}: ${p.error}`));
+  const missing = result.proposals.flatMap((p) => p.notArchived.map((n) => `${p.proposal}/${n.rel}: ${n.why}`));
+  if (missing.length > 0) s.details(`Not archived (${String(missing.length)})`, missing.slice(0, SUMMARY_LIMIT).map((m) => `- ${m}`).join('\n'));
+}

@@ -1,0 +1,140 @@
+// The archive planner, beam cycles and the script pieces that need no HPSS host.
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { cycleKey, cycleOf, lastCompletedCycle, parseCycle } from '../src/hpss/cycle.js';
+import { fitsUstar, HTAR_MEMBER_LIMIT, type InventoryFile, isHsiSafe, planArchive } from '../src/hpss/plan.js';
+import { parseArchiveOutput, parseInventory, shq, verifyBundleListing, verifySingleListing } from '../src/hpss/script.js';
+
+const LA = 'America/Los_Angeles';
+const at = (iso: string): number => new Date(iso).getTime();
+const file = (rel: string, size: number, iso = '2026-03-01T12:00:00Z'): InventoryFile => ({ rel, size, mtimeMs: at(iso) });
+
+describe('beam cycles', () => {
+  it('splits the year at July 15/16 in the facility time zone, not the runner’s', () => {
+    // 2026-07-15 23:30 in California is already July 16 in UTC.
+    expect(cycleOf(at('2026-07-16T06:30:00Z'), LA)).toEqual({ year: 2026, cycle: 1 });
+    expect(cycleOf(at('2026-07-16T06:30:00Z'), 'UTC')).toEqual({ year: 2026, cycle: 2 });
+    expect(cycleOf(at('2026-07-16T07:00:00Z'), LA)).toEqual({ year: 2026, cycle: 2 });
+    expect(cycleOf(at('2027-01-01T07:59:00Z'), LA)).toEqual({ year: 2026, cycle: 2 });
+    expect(cycleOf(at('2027-01-01T08:00:00Z'), LA)).toEqual({ year: 2027, cycle: 1 });
+  });
+
+  it('the last completed cycle: cycle 1 from July 16, else the previous year’s cycle 2', () => {
+    expect(cycleKey(lastCompletedCycle(new Date('2026-07-20T12:00:00Z'), LA))).toBe('2026-1');
+    expect(cycleKey(lastCompletedCycle(new Date('2026-07-15T12:00:00Z'), LA))).toBe('2025-2');
+    expect(cycleKey(lastCompletedCycle(new Date('2026-01-02T12:00:00Z'), LA))).toBe('2025-2');
+    expect(cycleKey(lastCompletedCycle(new Date('2026-12-31T12:00:00Z'), LA))).toBe('2026-1');
+  });
+
+  it('parses --cycle and names the accepted forms when it cannot', () => {
+    const now = new Date('2026-12-02T00:00:00Z');
+    expect(parseCycle('last', 'cycle', now, LA)).toEqual({ year: 2026, cycle: 1 });
+    expect(parseCycle('', 'cycle', now, LA)).toEqual({ year: 2026, cycle: 1 });
+    expect(parseCycle('2025-2', 'cycle', now, LA)).toEqual({ year: 2025, cycle: 2 });
+    for (const bad of ['2025-3', '25-1', 'spring', '2025-1; rm -rf /']) {
+      expect(() => parseCycle(bad, 'cycle', now, LA)).toThrow(/cycle: expected "last" or a beam cycle like 2026-1/);
+    }
+  });
+});
+
+describe('planArchive', () => {
+  const opts = { proposal: 'BLS-00564', timeZone: LA, bundleMaxBytes: 1000 };
+
+  it('groups by cycle and packs greedily in path order, naming parts as the original does', () => {
+    const plan = planArchive(
+      [
+        file('c.h5', 400),
+        file('a.h5', 400),
+        file('b.h5', 400),
+        file('late/x.h5', 10, '2026-08-01T00:00:00Z'),
+        file('early/y.h5', 10, '2025-12-01T00:00:00Z'),
+      ],
+      opts,
+    );
+    expect(plan.bundles.map((b) => [b.name, b.members.map((m) => m.rel), b.bytes])).toEqual([
+      ['BLS-00564_2025-2.tar', ['early/y.h5'], 10],
+      ['BLS-00564_2026-1.tar', ['a.h5', 'b.h5'], 800],
+      ['BLS-00564_2026-1_part1.tar', ['c.h5'], 400],
+      ['BLS-00564_2026-2.tar', ['late/x.h5'], 10],
+    ]);
+    expect(plan.files).toBe(5);
+    expect(plan.bytes).toBe(1220);
+    expect(plan.singles).toEqual([]);
+  });
+
+  it('plans the same bundles whatever order the listing came in', () => {
+    const files = Array.from({ length: 50 }, (_, i) => file(`s/${String(i).padStart(3, '0')}.h5`, 97 + i));
+    const a = planArchive(files, opts);
+    const b = planArchive([...files].reverse(), opts);
+    expect(b.bundles.map((x) => x.members.map((m) => m.rel))).toEqual(a.bundles.map((x) => x.members.map((m) => m.rel)));
+  });
+
+  it('a file bigger than a bundle gets a bundle of its own; one above the htar member limit goes alone with cput', () => {
+    const plan = planArchive([file('big.h5', 5000), file('huge.h5', HTAR_MEMBER_LIMIT + 1), file('edge.h5', HTAR_MEMBER_LIMIT)], { ...opts, bundleMaxBytes: 2 * HTAR_MEMBER_LIMIT });
+    expect(plan.singles.map((s) => [s.file.rel, s.why])).toEqual([['huge.h5', 'larger than the htar member limit (68.7 GB)']]);
+    expect(plan.bundles.map((b) => b.members.map((m) => m.rel))).toEqual([['big.h5', 'edge.h5']]);
+    expect(planArchive([file('big.h5', 5000)], opts).bundles[0]?.bytes).toBe(5000);
+  });
+
+  it('paths a tar header cannot hold go alone; names hsi cannot take are refused, never dropped silently', () => {
+    const long = `${'d'.repeat(60)}/${'n'.repeat(120)}.h5`;
+    const longOdd = `${'n'.repeat(120)} (copy).h5`;
+    const plan = planArchive([file(long, 1), file(longOdd, 1), file('fine name.h5', 1)], opts);
+    expect(plan.singles.map((s) => s.file.rel)).toEqual([long]);
+    expect(plan.refused.map((r) => r.rel)).toEqual([longOdd]);
+    expect(plan.refused[0]?.why).toMatch(/path too long for a tar header, and its name has characters hsi cannot take/);
+    expect(plan.bundles[0]?.members.map((m) => m.rel)).toEqual(['fine name.h5']); // any name is fine inside a bundle
+  });
+
+  it('knows the ustar limits: 99-byte names, split at a / from a prefix of up to 154', () => {
+    expect(fitsUstar('a'.repeat(99))).toBe(true);
+    expect(fitsUstar('a'.repeat(100))).toBe(false);
+    expect(fitsUstar(`${'p'.repeat(154)}/${'n'.repeat(99)}`)).toBe(true);
+    expect(fitsUstar(`${'p'.repeat(155)}/${'n'.repeat(99)}`)).toBe(false);
+    expect(fitsUstar('é'.repeat(50))).toBe(false); // bytes, not characters
+    expect(isHsiSafe('/home/a/alsdev/data_mover/8.3.2/raw/BLS-00564')).toBe(true);
+    for (const bad of ['a b', 'a;b', 'a*b', "a'b", 'a:b', 'ü']) expect(isHsiSafe(bad)).toBe(false);
+  });
+});
+
+describe('script pieces', () => {
+  it('shq quotes anything so bash reads back exactly the value', () => {
+    for (const v of ["it's", 'a b', '$(touch /tmp/x)', '`id`', '"q"', '\\', '-rf', "'", "''", '*', 'é ü']) {
+      expect(execFileSync('bash', ['-c', `printf %s ${shq(v)}`], { encoding: 'utf8' })).toBe(v);
+    }
+  });
+
+  it('reads find’s NUL-separated inventory, names with tabs and spaces intact', () => {
+    const out = 'f\t12\t1767225600.5\ta b.h5\0f\t0\t1767225600\tsub/t\tab.h5\0o\tl\t0\tlink\0';
+    expect(parseInventory(out)).toEqual([
+      { kind: 'file', rel: 'a b.h5', size: 12, mtimeMs: 1767225600500, type: 'f' },
+      { kind: 'file', rel: 'sub/t\tab.h5', size: 0, mtimeMs: 1767225600000, type: 'f' },
+      { kind: 'other', rel: 'link', size: 0, mtimeMs: 0, type: 'l' },
+    ]);
+  });
+
+  it('verifies an htar listing member by member, by size, and requires HTAR SUCCESSFUL', () => {
+    const members = [file('a b.h5', 10), file('sub/c.h5', 2048)];
+    const listing = [
+      'HTAR: -rw-r--r--  alsdev/als           10 2026-03-01 12:00  a b.h5',
+      'HTAR: -rw-r--r--  alsdev/als         2048 2026-03-01 12:00  sub/c.h5',
+      'HTAR: HTAR SUCCESSFUL',
+    ];
+    expect(verifyBundleListing(listing, members)).toEqual([]);
+    expect(verifyBundleListing(listing.slice(1), members)).toEqual(['a b.h5 is not in the archive']);
+    expect(verifyBundleListing([listing[0] ?? '', listing[1]?.replace('2048', '2047') ?? ''], members)).toEqual([
+      'the listing did not end with HTAR SUCCESSFUL',
+      'sub/c.h5 has 2047 bytes in the archive, 2048 on disk',
+    ]);
+    expect(verifySingleListing(['-rw-r--r--    1 alsdev    als   77 2026-03-01 12:00 /x/big.h5'], file('d/big.h5', 77))).toEqual([]);
+    expect(verifySingleListing(['-rw-r--r--    1 alsdev    als   76 2026-03-01 12:00 /x/big.h5'], file('d/big.h5', 77))).toHaveLength(1);
+  });
+
+  it('reads the marker lines; text between list-begin and list-end is the listing', () => {
+    const out = ['@@splash written b0', '@@splash list-begin b0', 'HTAR: x', '@@splash list-end b0 0', '@@splash failed s0 hsi cput exit 72', 'noise'].join('\n');
+    const r = parseArchiveOutput(out);
+    expect(r.get('b0')).toEqual({ status: 'written', reason: '', listing: ['HTAR: x'], listingExit: 0 });
+    expect(r.get('s0')?.status).toBe('failed');
+    expect(r.get('s0')?.reason).toBe('hsi cput exit 72');
+  });
+});

@@ -1,0 +1,304 @@
+// The hpss step end to end: the bundled CLI and action, OpenSSH to a real sshd on 127.0.0.1, and hsi/htar
+// stand-ins (test/sim/hpss) that write real tar archives into a folder playing HPSS.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdir, readdir, utimes } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dist, repoRoot, runAction, runNode, tempDir, writeFileAt } from './helpers.js';
+import { type Sshd, startSshd } from './sim/sshd.js';
+
+const HPSS_ROOT = '/home/a/alsdev/data_mover';
+const TOOLS = join(repoRoot, 'test/sim/hpss/tools.mjs');
+
+let sshd: Sshd;
+beforeAll(async () => {
+  sshd = await startSshd(await tempDir('splash-sshd-'));
+});
+afterAll(async () => {
+  await (sshd as Sshd | undefined)?.stop(); // undefined when sshd failed to start: that error is the one to see
+});
+
+interface Site {
+  root: string;
+  config: string;
+  /** The folder playing HPSS (HPSS paths map below it). */
+  tape: string;
+  /** Every hsi/htar invocation, one JSON array per line. */
+  calls: () => string[][];
+  tools: (opts?: { fail?: string }) => void;
+  writeConfig: (opts?: { ssh?: boolean; archive?: string; port?: number }) => void;
+}
+
+async function makeSite(): Promise<Site> {
+  const root = await tempDir('splash-hpss-');
+  const tape = join(root, 'tape');
+  const bin = join(root, 'bin');
+  const log = join(root, 'calls.log');
+  await mkdir(join(tape, HPSS_ROOT), { recursive: true });
+  await mkdir(bin, { recursive: true });
+  await mkdir(join(root, 'cfs/raw'), { recursive: true });
+  writeFileSync(log, '');
+  const tools = (opts: { fail?: string } = {}): void => {
+    for (const tool of ['hsi', 'htar']) {
+      const extra = opts.fail ? ` --fail '${opts.fail}'` : '';
+      writeFileSync(join(bin, tool), `#!/bin/sh\nexec '${process.execPath}' '${TOOLS}' ${tool} --root '${tape}' --log '${log}'${extra} -- "$@"\n`);
+      chmodSync(join(bin, tool), 0o755);
+    }
+  };
+  tools();
+  const config = join(root, 'config.yml');
+  const writeConfig = (opts: { ssh?: boolean; archive?: string; port?: number } = {}): void => {
+    const ssh =
+      opts.ssh === false
+        ? ''
+        : `    ssh: { host: 127.0.0.1, port: ${String(opts.port ?? sshd.port)}, user: ${sshd.user}, key_path: ${sshd.keyPath}, known_hosts: ${sshd.knownHosts} }\n`;
+    writeFileSync(
+      config,
+      `endpoints:
+  cfs832: { type: filesystem, root_path: ${root}/cfs }
+  hpss_alsdev:
+    type: hpss
+    root_path: ${HPSS_ROOT}
+${ssh}    hsi: ${bin}/hsi
+    htar: ${bin}/htar
+beamlines:
+  "8.3.2":
+    archive: ${opts.archive ?? '{ from: cfs832, to: hpss_alsdev, time_zone: America/Los_Angeles, bundle_max_gib: 0.000001 }'}
+`,
+    );
+  };
+  writeConfig();
+  const calls = (): string[][] =>
+    readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as string[]);
+  return { root, config, tape, calls, tools, writeConfig };
+}
+
+/** The CLI as a user runs it; the terminal context writes its log to stderr, so `out` is what they read. */
+async function splash(site: Site, ...args: string[]) {
+  const r = await runNode(dist('cli'), ['hpss', '--config', site.config, ...args]);
+  return { ...r, out: r.stdout + r.stderr };
+}
+
+/** Extract a tar from the simulated HPSS and read one member. */
+function member(tar: string, rel: string): string {
+  return execFileSync('tar', ['-xOf', tar, '--', rel], { encoding: 'utf8' });
+}
+
+const LONG = `${'n'.repeat(120)}.h5`;
+
+/** A proposal with files in two beam cycles, a sub-folder, a name with a space, an over-long name and a symlink. */
+async function fillProposal(site: Site, name = 'BLS-00564'): Promise<string> {
+  const dir = join(site.root, 'cfs/raw', name);
+  const spring = new Date('2026-03-02T17:00:00Z');
+  await writeFileAt(join(dir, 'scan_001.h5'), 'A'.repeat(600), spring);
+  await writeFileAt(join(dir, 'scan_002.h5'), 'B'.repeat(600), spring);
+  await writeFileAt(join(dir, 'sub/with space.h5'), 'C'.repeat(100), spring);
+  // 23:30 on July 15 in California: still cycle 1 there, already July 16 in UTC.
+  await writeFileAt(join(dir, 'evening.h5'), 'D'.repeat(50), new Date('2026-07-16T06:30:00Z'));
+  await writeFileAt(join(dir, 'autumn/scan_900.h5'), 'E'.repeat(70), new Date('2026-09-10T12:00:00Z'));
+  await writeFileAt(join(dir, LONG), 'L'.repeat(30), spring);
+  symlinkSync('/etc/passwd', join(dir, 'link.h5'));
+  return dir;
+}
+
+describe('splash hpss over ssh', () => {
+  it('bundles a proposal per beam cycle, puts what htar cannot take with cput, verifies every archive', async () => {
+    const site = await makeSite();
+    await fillProposal(site);
+    const r = await splash(site, '--beamline', '8.3.2', 'raw/BLS-00564');
+    expect(r.code).toBe(0);
+
+    const dest = join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-00564');
+    expect((await readdir(dest)).sort()).toEqual([
+      'BLS-00564_2026-1.tar',
+      'BLS-00564_2026-1.tar.idx',
+      'BLS-00564_2026-1_part1.tar',
+      'BLS-00564_2026-1_part1.tar.idx',
+      'BLS-00564_2026-2.tar',
+      'BLS-00564_2026-2.tar.idx',
+      LONG,
+    ]);
+    // 1 KiB bundles: evening (50) + scan_001 (600) fill the first; scan_002 + the sub-folder file the next.
+    const first = join(dest, 'BLS-00564_2026-1.tar');
+    expect(execFileSync('tar', ['-tf', first], { encoding: 'utf8' }).split('\n').filter(Boolean)).toEqual(['evening.h5', 'scan_001.h5']);
+    expect(member(first, 'scan_001.h5')).toBe('A'.repeat(600));
+    expect(member(join(dest, 'BLS-00564_2026-1_part1.tar'), 'sub/with space.h5')).toBe('C'.repeat(100));
+    expect(member(join(dest, 'BLS-00564_2026-2.tar'), 'autumn/scan_900.h5')).toBe('E'.repeat(70));
+    expect(readFileSync(join(dest, LONG), 'utf8')).toBe('L'.repeat(30));
+
+    expect(r.out).toMatch(/7 file\(s\)|6 file\(s\)/);
+    expect(r.out).toContain('ignored: link.h5: symbolic link (not followed)');
+    expect(r.out).toMatch(/archived and verified: \/home\/a\/alsdev\/data_mover\/8\.3\.2\/raw\/BLS-00564\/BLS-00564_2026-2\.tar \(1 file\(s\), 70 B\)/);
+    expect(r.out).toContain(`on its own: ${LONG} (path too long for a tar header)`);
+    // The single file went with "local : hpss" (CONTRACTS.md §4.5: without the colon hsi stores two files).
+    expect(site.calls().some((c) => c[0] === 'hsi' && c.join(' ').includes(`cput ${LONG} : ${HPSS_ROOT}/8.3.2/raw/BLS-00564/${LONG}`))).toBe(true);
+  });
+
+  it('a re-run writes nothing again and verifies what is on HPSS', async () => {
+    const site = await makeSite();
+    await fillProposal(site);
+    expect((await splash(site, '-b', '8.3.2', 'raw/BLS-00564')).code).toBe(0);
+    const before = site.calls().length;
+    const again = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
+    expect(again.code).toBe(0);
+    const second = site.calls().slice(before);
+    expect(second.filter((c) => c[0] === 'htar' && c[1] === '-cf')).toEqual([]);
+    expect(second.filter((c) => c[0] === 'htar' && c[1] === '-tvf')).toHaveLength(3);
+    expect(again.out.match(/already on HPSS, verified/g)).toHaveLength(4);
+  });
+
+  it('an htar failure fails the step, leaves no index, and the next run completes the archive', async () => {
+    const site = await makeSite();
+    await fillProposal(site);
+    site.tools({ fail: 'htar-idx' }); // the tar is written but htar fails before its index
+    const r = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/hpss: 3 archive\(s\) failed/);
+    expect(r.out).toMatch(/BLS-00564_2026-1\.tar \(2 file\(s\), 650 B\): htar exit 72/);
+    const dest = join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-00564');
+    expect(existsSync(join(dest, 'BLS-00564_2026-1.tar.idx'))).toBe(false);
+
+    site.tools();
+    const again = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
+    expect(again.code).toBe(0);
+    expect(again.out.match(/archived and verified: .*\.tar /g)).toHaveLength(3);
+    expect(existsSync(join(dest, 'BLS-00564_2026-1.tar.idx'))).toBe(true);
+  });
+
+  it('verification catches an archive on HPSS that lacks a planned file', async () => {
+    const site = await makeSite();
+    await fillProposal(site);
+    expect((await splash(site, '-b', '8.3.2', 'raw/BLS-00564')).code).toBe(0);
+    // A scan of that cycle appears after it was archived (restored with its old mtime).
+    await writeFileAt(join(site.root, 'cfs/raw/BLS-00564/autumn/late.h5'), 'F', new Date('2026-09-11T12:00:00Z'));
+    const r = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/BLS-00564_2026-2\.tar .*verification: autumn\/late\.h5 is not in the archive/);
+  });
+
+  it('refuses what hsi cannot take and fails the step naming it, archiving everything else', async () => {
+    const site = await makeSite();
+    const dir = await fillProposal(site);
+    await writeFileAt(join(dir, `${'q'.repeat(110)} (1).h5`), 'Q');
+    const r = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/not archived: raw\/BLS-00564\/q+ \(1\)\.h5: path too long for a tar header, and its name has characters hsi cannot take/);
+    expect(r.stderr).toMatch(/1 file\(s\) are not on tape/);
+    expect(existsSync(join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-00564/BLS-00564_2026-2.tar.idx'))).toBe(true);
+  });
+
+  it('a scheduled run archives the proposals last modified in the last completed cycle', async () => {
+    const site = await makeSite();
+    for (const [name, when] of [
+      ['BLS-00001', '2026-02-01T12:00:00Z'],
+      ['BLS-00002', '2026-07-01T12:00:00Z'],
+      ['BLS-00003', '2026-08-01T12:00:00Z'],
+      ['BLS-00004', '2025-12-01T12:00:00Z'],
+    ] as const) {
+      const dir = join(site.root, 'cfs/raw', name);
+      await writeFileAt(join(dir, 'scan.h5'), name, new Date(when));
+      await utimes(dir, new Date(when), new Date(when));
+    }
+    const r = await splash(site, '--now', '2026-07-20T12:00:00Z');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('4 proposal folder(s) in');
+    expect(r.out).toContain('2 last modified in beam cycle 2026-1');
+    const beamline = join(site.tape, HPSS_ROOT, '8.3.2/raw');
+    expect((await readdir(beamline)).sort()).toEqual(['BLS-00001', 'BLS-00002']);
+
+    const dry = await splash(site, '--cycle', '2026-2', '--dry-run', '--now', '2026-12-01');
+    expect(dry.code).toBe(0);
+    expect(dry.out).toContain('1 last modified in beam cycle 2026-2');
+    expect(dry.out).toContain('BLS-00003_2026-2.tar');
+    expect(existsSync(join(beamline, 'BLS-00003'))).toBe(false);
+  });
+
+  it('runs hsi and htar on the runner itself when the endpoint has no ssh settings', async () => {
+    const site = await makeSite();
+    await fillProposal(site);
+    site.writeConfig({ ssh: false });
+    const r = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('via this runner');
+    expect(existsSync(join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-00564/BLS-00564_2026-2.tar.idx'))).toBe(true);
+  });
+});
+
+describe('splash hpss: bad input changes nothing', () => {
+  it('usage and config errors exit 2 before any hsi or htar call', async () => {
+    const site = await makeSite();
+    await fillProposal(site);
+    const cases: [string[], RegExp][] = [
+      [['-b', '8.3.2', 'raw/NOPE'], /proposal raw\/NOPE: no folder .*cfs\/raw\/NOPE on root@127\.0\.0\.1/],
+      [['-b', '8.3.2', '../etc'], /proposals\[0\]/],
+      [['-b', '8.3.2', '--cycle', '2026-3'], /cycle: expected "last" or a beam cycle like 2026-1/],
+      [['raw/BLS-00564'], /proposals: given without a beamline/],
+      [['-b', '8.3.2', '--cycle', '2026-1', 'raw/BLS-00564'], /cycle: goes with a run that selects proposals/],
+      [['-b', '7.3.3'], /beamline 7\.3\.3 is not configured|no archive settings/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await splash(site, ...args);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+      expect(r.code, args.join(' ')).toBe(2);
+    }
+    expect(site.calls().filter((c) => c[0] === 'htar')).toEqual([]);
+
+    site.writeConfig({ archive: '{ from: cfs832, to: cfs832 }' });
+    const self = await splash(site, '-b', '8.3.2');
+    expect(self.code).toBe(2);
+    expect(self.stderr).toMatch(/archive\.to: expected an hpss endpoint other than from/);
+
+    site.writeConfig();
+    writeFileSync(site.config, readFileSync(site.config, 'utf8').replace(/key_path: [^,]+,/, 'key_path: "${NO_SUCH_KEY_VAR}",'));
+    const key = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
+    expect(key.code).toBe(2);
+    expect(key.stderr).toMatch(/key_path: .*NO_SUCH_KEY_VAR.* not set/);
+    expect(site.calls()).toEqual(expect.not.arrayContaining([expect.arrayContaining(['htar'])]));
+  });
+
+  it('an unreachable host is a step failure that says what to check', async () => {
+    const site = await makeSite();
+    await fillProposal(site);
+    const other = await startSshd(await tempDir('splash-sshd-down-'));
+    const port = other.port;
+    await other.stop();
+    site.writeConfig({ port });
+    const r = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/ssh to root@127\.0\.0\.1:\d+ failed: .*Connection refused/);
+    expect(r.stderr).toMatch(/sshproxy keys last 24 h/);
+  });
+
+  it('an unknown host key is refused, never accepted on first use', async () => {
+    const site = await makeSite();
+    await fillProposal(site);
+    writeFileSync(sshd.knownHosts + '.empty', '');
+    writeFileSync(site.config, readFileSync(site.config, 'utf8').replace(`known_hosts: ${sshd.knownHosts}`, `known_hosts: ${sshd.knownHosts}.empty`));
+    const r = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Host key verification failed/);
+    expect(readFileSync(sshd.knownHosts + '.empty', 'utf8')).toBe('');
+    rmSync(sshd.knownHosts + '.empty');
+  });
+});
+
+describe('hpss action (bundled)', () => {
+  it('archives as the runner runs it, with outputs and a job summary', async () => {
+    const site = await makeSite();
+    await fillProposal(site);
+    const r = await runAction('hpss', { beamline: '8.3.2', proposals: '["raw/BLS-00564"]', config: site.config });
+    expect(r.code).toBe(0);
+    expect(r.outputs.archived).toBe('4');
+    expect(JSON.parse(r.outputs.archives ?? '[]')).toHaveLength(4);
+    expect(r.summary).toContain('HPSS archive · beamline 8.3.2');
+    expect(r.summary).toMatch(/BLS-00564_2026-1_part1\.tar.*2026-1.*written/);
+
+    const bad = await runAction('hpss', { beamline: '8.3.2', cycle: 'spring', config: site.config });
+    expect(bad.code).toBe(1); // the runner only tells zero from non-zero
+    expect(bad.stdout).toMatch(/::error::.*cycle: expected "last"/);
+  });
+});
