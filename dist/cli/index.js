@@ -9,7 +9,7 @@ import {
   HELP,
   MAIN_HELP,
   VERSION
-} from "./chunks/chunk-YVESHI2O.js";
+} from "./chunks/chunk-CJJFRBXN.js";
 import {
   describeError,
   exitCodeFor,
@@ -39,7 +39,7 @@ async function main(argv) {
 `);
     return 0;
   }
-  const { runCommand } = await import("./chunks/commands-A4HJVI7W.js");
+  const { runCommand } = await import("./chunks/commands-HH4XKLNN.js");
   return runCommand(command, rest);
 }
 main(process.argv.slice(2)).then(

@@ -20,6 +20,6 @@ await actionEntry(async () => {
   const config = getInput("config", { fallback: "config.yml" });
   const dryRun = parseBoolean(getInput("dry-run"), "dry-run", false);
   const now = getInput("now");
-  const { runPruneAction } = await import("./chunks/run-HA7IYU6W.js");
+  const { runPruneAction } = await import("./chunks/run-VIMA4YU2.js");
   await runPruneAction({ config, beamline, dryRun, now });
 });

@@ -1,0 +1,167 @@
+#!/usr/bin/env node
+import { createRequire as __splashCreateRequire } from 'node:module';
+import { fileURLToPath as __splashFileURLToPath } from 'node:url';
+import { dirname as __splashDirname } from 'node:path';
+const require = __splashCreateRequire(import.meta.url);
+const __filename = __splashFileURLToPath(import.meta.url);
+const __dirname = __splashDirname(__filename);
+
+// src/cli/help.ts
+var VERSION = "0.1.0";
+var MAIN_HELP = `splash — move, catalogue, reconstruct, archive and prune beamline data
+
+Usage: splash <command> [options]
+
+Commands:
+  run <beamline> <path…>   run the beamline's chain (move → ingest → recon → hpss) on files
+  move                     move files along the beamline's storage hops, verified
+  ingest                   register files in SciCat (dry run without SciCat in config.yml)
+  prune                    delete old files that have a verified copy elsewhere
+  dispatch                 send a repository_dispatch for files (what the watcher sends)
+  watch <folder>           the beamline file watcher: wait for complete files, dispatch them, never lose one
+  reconcile                dispatch again files that never reached the beamline's first destination
+  config check             validate config.yml and show what it configures
+  demo                     build a throw-away facility in a temp folder and run the pipeline on it
+
+Options:
+  -h, --help      help for splash or a command (splash move --help)
+  -V, --version   print the version
+
+Exit codes: 0 ok, 1 a step failed, 2 usage or config error (nothing was changed).
+Docs: README.md and docs/ in the repository.`;
+var HELP = {
+  run: `Usage: splash run <beamline> <path…> [--config config.yml] [--export-control]
+
+Runs the beamline's dispatcher: its chain of steps in order, stopping at the first failure. Steps that are
+not built or configured yet are reported as "not configured", never faked. Beamlines that take one file per
+dispatch (8.3.2, 7.0.1.2) run the chain once per path; 7.3.3 runs it once for the whole list.
+
+Options:
+  -c, --config <file>    config file (default: config.yml)
+      --export-control   the data is export controlled (hops marked skip_export_controlled are skipped)
+  -v, --verbose          debug output`,
+  ingest: `Usage: splash ingest --beamline <id> [--config config.yml] <path…>
+
+Registers each file as a raw dataset in SciCat: metadata from the file (8.3.2: Data Exchange HDF5 with a
+thumbnail of the first projection; other beamlines: name, size, time, checksum), looked up first so a re-run
+never creates a second dataset. Files are read at the beamline's first endpoint. Without scicat.url in the
+config it runs dry and writes the documents it would send to scicat.dry_run_dir (default scicat-dry-run/).
+
+Options:
+  -b, --beamline <id>       beamline id, e.g. 8.3.2 (required)
+  -c, --config <file>       config file (default: config.yml)
+      --file-paths <list>   paths, newline-separated or a JSON array
+  -v, --verbose             debug output`,
+  move: `Usage: splash move --beamline <id> [--config config.yml] [--export-control] <path…>
+
+Copies each path (file or folder) along the beamline's move hops. Each file is written under a temporary
+name, verified by size and content hash (XXH128), given the source's mtime and only then its final name. An identical file
+already at the destination is accepted (re-runs are safe); a different one is an error, never overwritten.
+
+Paths are what the file watcher sends: absolute under the beamline's path_prefix, or relative to the
+endpoint roots. Instead of arguments, --file-paths takes one path per line or a JSON array (as the action).
+
+Options:
+  -b, --beamline <id>       beamline id, e.g. 8.3.2 (required)
+  -c, --config <file>       config file (default: config.yml)
+      --file-paths <list>   paths, newline-separated or a JSON array
+      --export-control      the data is export controlled (also: --is-export-control)
+  -v, --verbose             debug output`,
+  prune: `Usage: splash prune [--beamline <id>] [--config config.yml] [--dry-run] [--now <date>]
+
+Applies every prune rule of the beamline (or of all configured beamlines): a file older than after_days is
+deleted only when the rule's check endpoint holds a regular file at the same path with the same size (and
+an XXH128 content hash with verify: hash). Reports pruned, kept (too young) and unsafe (not provably replicated) files and
+removes folders the sweep emptied. Never follows symlinks, never leaves the endpoint root.
+
+Options:
+  -b, --beamline <id>   only this beamline (default: all)
+  -c, --config <file>   config file (default: config.yml)
+  -n, --dry-run         change nothing; print the plan
+      --now <date>      evaluate ages as of this date (ISO, e.g. 2026-12-01) — for rehearsals and demos
+  -v, --verbose         debug output`,
+  dispatch: `Usage: splash dispatch --beamline <id> [--config config.yml] [--export-control] <path…>
+
+Sends a repository_dispatch to the repository in config.yml's github: section, with the beamline's event
+type (watch.event_type, default new_file_<digits>, e.g. new_file_832) and client_payload
+{file_paths: [...], is_export_control}. Every path goes through the path gate with the beamline's
+path_prefix first: one bad path and nothing is sent (exit 2). A long list is split into several dispatches
+within GitHub's limits (payload under 64 KB). Transient failures (5xx, 429, rate limits, no answer) are
+retried with backoff, honouring retry-after.
+
+The token comes from GITHUB_TOKEN (or github.token_env), or a GitHub App configured under github.app.
+
+Options:
+  -b, --beamline <id>       beamline id, e.g. 8.3.2 (required)
+  -c, --config <file>       config file (default: config.yml)
+      --file-paths <list>   paths, newline-separated or a JSON array (instead of arguments)
+      --export-control      the data is export controlled (is_export_control: true)
+  -v, --verbose             debug output`,
+  watch: `Usage: splash watch <folder> --beamline <id> [--config config.yml] [--send-as <path>] [--spool <folder>]
+                    [--once [--retry-for 2m]] [--ignore-existing] [--export-control]
+       splash watch --status [<folder> | --spool <folder>] [--json]
+
+Watches a folder (and its subfolders) for new data files. A file is complete when its size and mtime stay
+the same for watch.stable_seconds (default 30); hidden files and temporary names (.tmp, .part, ~, ...) are
+ignored, watch.patterns / watch.ignore narrow the rest. Files that complete within watch.batch_seconds
+(default 1) go out in one dispatch. Every batch is written to the spool before it is sent and removed only
+after GitHub accepted it: the watcher survives restarts, crashes, GitHub outages and rate limits without
+losing or repeating a file. Stop it with Ctrl-C or SIGTERM.
+
+Options:
+  -b, --beamline <id>       beamline id, e.g. 8.3.2 (required)
+  -c, --config <file>       config file (default: config.yml)
+      --send-as <path>      the folder as dispatched paths name it, e.g. /global/raw (default: its own
+                            absolute path; required on Windows)
+      --spool <folder>      where batches wait (default: <folder>/.splash-spool)
+      --once                scan, wait for those files to complete, send everything spooled, exit
+      --retry-for <time>    with --once: give up (exit 1, batches stay spooled) after sending failed this long (default 2m)
+      --ignore-existing     record the files already there as handled instead of dispatching them
+      --export-control      the data is export controlled (is_export_control: true)
+      --status              show the spool: pending batches, attempts, last error; --json for a script
+  -v, --verbose             debug output`,
+  reconcile: `Usage: splash reconcile --beamline <id> [--config config.yml] [--older-than 6h] [--dry-run]
+                        [--export-control | --not-export-controlled]
+
+Finds data files on the beamline's first move endpoint, older than --older-than, that the first hop's
+destination lacks or holds with another size (the dispatch never fired, a queued run was dropped, a step
+failed), and dispatches them again. Either end may be a mounted folder or a Globus collection (listed with
+the Globus app of config.yml: one listing per folder).
+
+Whether a file is export controlled is not recorded on disk. For a beamline with hops marked
+skip_export_controlled, say it: --export-control keeps the files at the facility (safe), or
+--not-export-controlled confirms none of them is.
+
+Options:
+  -b, --beamline <id>         beamline id, e.g. 8.3.2 (required)
+  -c, --config <file>         config file (default: config.yml)
+      --older-than <time>     only files older than this (default 6h; e.g. 90m, 2d)
+  -n, --dry-run               report what is missing; send nothing
+      --export-control        dispatch them as export controlled
+      --not-export-controlled dispatch them as not export controlled
+  -v, --verbose               debug output`,
+  config: `Usage: splash config check [--config config.yml]
+
+Loads and validates the config file (either layout: the new endpoints/beamlines one, or the original
+system's globus/hpss/images one), resolves every beamline's hops and prune rules, and prints what it found.
+Errors name file:line:column and the key. Exit 0 when valid, 2 otherwise.
+
+Options:
+  -c, --config <file>   config file (default: config.yml)`,
+  demo: `Usage: splash demo [--dir <folder>] [--clean]
+
+Builds a throw-away facility in a temporary folder — beamline, server and archive folders as file-system
+endpoints — writes sample scans, runs "splash run 8.3.2" on them, then prunes with time shifted forward:
+the replicated scans are pruned from the beamline, one scan that never left it is kept and reported unsafe.
+Needs no credentials and no network.
+
+Options:
+      --dir <folder>   build the facility here instead of a new temp folder (must be empty or absent)
+      --clean          delete the folder at the end (by default it is kept so you can look around)`
+};
+
+export {
+  VERSION,
+  MAIN_HELP,
+  HELP
+};

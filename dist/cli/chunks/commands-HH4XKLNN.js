@@ -1,0 +1,1695 @@
+#!/usr/bin/env node
+import { createRequire as __splashCreateRequire } from 'node:module';
+import { fileURLToPath as __splashFileURLToPath } from 'node:url';
+import { dirname as __splashDirname } from 'node:path';
+const require = __splashCreateRequire(import.meta.url);
+const __filename = __splashFileURLToPath(import.meta.url);
+const __dirname = __splashDirname(__filename);
+import {
+  BEAMLINE_ID,
+  createServices,
+  describeEndpoint,
+  loadConfig
+} from "./chunk-5WWXSOWZ.js";
+import {
+  VERSION
+} from "./chunk-CJJFRBXN.js";
+import {
+  isEmail,
+  validateRawDataset
+} from "./chunk-7L46DYAU.js";
+import "./chunk-QYQMQ4ZJ.js";
+import {
+  HASH_ALGORITHM,
+  hashFile
+} from "./chunk-BLLQHEYL.js";
+import {
+  addSecret,
+  describeDone,
+  describeProgress,
+  formatBytes,
+  formatDuration,
+  formatRate,
+  lookupByFolder,
+  maskSecrets,
+  requireRoot,
+  transferWithGlobus,
+  waitForTask,
+  walkCollection
+} from "./chunk-KX4DNTFQ.js";
+import {
+  deleteDocument,
+  parseGlobusTime,
+  safeLabel
+} from "./chunk-M55NM4EF.js";
+import "./chunk-5JI4DNZL.js";
+import {
+  isPartialName,
+  partialNameFor,
+  removeStalePartials,
+  replicaProblem
+} from "./chunk-PUUJ5OKS.js";
+import {
+  codeOf,
+  walkTree
+} from "./chunk-G5OPJ76Q.js";
+import {
+  SweepLocator,
+  displayName,
+  gatePath,
+  isInside,
+  relPathUnder,
+  resolveInside
+} from "./chunk-UMPJOE7R.js";
+import {
+  SplashError,
+  configError,
+  describeError,
+  pathError,
+  stepError,
+  usageError
+} from "./chunk-UOHAREYA.js";
+import "./chunk-CJW4YZWO.js";
+
+// src/run/inputs.ts
+function parsePathList(raw, field) {
+  const text = raw.trim();
+  if (text === "") throw usageError(`${field}: no paths given`, "pass one path per line or a JSON array of strings");
+  if (text.startsWith("[")) {
+    let parsed;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      throw usageError(`${field}: looks like a JSON array but does not parse (${describeError(err)})`, "pass one path per line or a valid JSON array of strings");
+    }
+    if (!Array.isArray(parsed) || parsed.length === 0) throw usageError(`${field}: expected a non-empty JSON array of strings`);
+    return parsed.map((p, i) => {
+      if (typeof p !== "string") throw usageError(`${field}[${i}]: expected a string, got ${JSON.stringify(p)}`);
+      return p;
+    });
+  }
+  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
+}
+function parseBeamlineId(raw, field) {
+  if (!BEAMLINE_ID.test(raw)) throw usageError(`${field}: expected a beamline id like 8.3.2, got ${JSON.stringify(raw)}`);
+  return raw;
+}
+
+// src/steps/chain.ts
+var unavailable = (name, why) => ({ kind: "unavailable", name, why });
+async function runChain(ctx, beamline, paths, steps, services) {
+  const units = beamline.dispatchShape === "list" ? [{ label: `${paths.length} file(s)`, paths }] : paths.map((p) => ({ label: p, paths: [p] }));
+  const outcomes = [];
+  let failed;
+  for (const unit of units) {
+    for (const step of steps) {
+      if (failed) {
+        outcomes.push({ unit: unit.label, step: step.name, status: "not run", detail: "an earlier step failed" });
+        continue;
+      }
+      if (step.kind === "unavailable") {
+        ctx.warn(`${step.name}: not configured — ${step.why}`);
+        outcomes.push({ unit: unit.label, step: step.name, status: "not configured", detail: step.why });
+        continue;
+      }
+      try {
+        const detail = await step.run(ctx, unit.paths, services);
+        outcomes.push({ unit: unit.label, step: step.name, status: "ok", detail });
+      } catch (err) {
+        failed = err instanceof Error ? err : new Error(String(err));
+        const status = err instanceof SplashError && err.kind === "not-configured" ? "not configured" : "failed";
+        ctx.error(`${step.name} ${status === "failed" ? "failed" : "is not configured"} for ${unit.label}: ${describeError(err)}`);
+        outcomes.push({ unit: unit.label, step: step.name, status, detail: describeError(err) });
+      }
+    }
+  }
+  ctx.summary.heading(`Dispatch · beamline ${beamline.id} (${beamline.title})`, 2);
+  ctx.summary.table(["file", "step", "status", "detail"], outcomes.map((o) => [o.unit, o.step, o.status, o.detail]));
+  if (failed) {
+    ctx.summary.text(`**The chain stopped at the first failure.** Fix the cause above, then run the dispatch again: finished copies are verified and kept, so a re-run only does what is missing.`);
+    if (failed instanceof SplashError) throw failed;
+    throw new SplashError("step", `dispatch for beamline ${beamline.id} failed: ${failed.message}`);
+  }
+  return { ok: true, outcomes };
+}
+
+// src/steps/move.ts
+import { stat as stat2 } from "node:fs/promises";
+
+// src/transfer/filesystem.ts
+import { copyFile, link, lstat, mkdir, open, rename, rm, stat, unlink, utimes } from "node:fs/promises";
+import { basename, dirname } from "node:path";
+async function copyBetweenFilesystems(from, to, rel, opts) {
+  const srcAbs = await resolveInside(from.root_path, rel, { mustExist: true, field: `${from.name}:${rel}` });
+  const st = await stat(srcAbs);
+  const report = { files: [], skipped: [], task: void 0 };
+  if (st.isFile()) {
+    if (isPartialName(basename(rel))) throw stepError(`${from.name}:${rel} is an unfinished copy (.splash-partial), not data; not moved`);
+    report.files.push(await copyOneFile(from, to, rel, opts));
+    return report;
+  }
+  if (!st.isDirectory()) throw stepError(`${from.name}:${rel} is neither a file nor a folder; nothing copied`);
+  for (const entry of walkTree(from.root_path, rel)) {
+    if (entry.kind === "skipped") report.skipped.push({ rel: entry.rel, reason: entry.reason });
+    else if (isPartialName(basename(entry.rel))) {
+      report.skipped.push({ rel: entry.rel, reason: "an unfinished copy (.splash-partial), not data" });
+    } else {
+      let fileRel;
+      try {
+        fileRel = relPathUnder(from.root_path, entry.abs);
+      } catch (err) {
+        report.skipped.push({ rel: entry.rel, reason: `name refused by the path gate: ${err instanceof Error ? err.message : String(err)}` });
+        continue;
+      }
+      report.files.push(await copyOneFile(from, to, fileRel, opts));
+    }
+  }
+  return report;
+}
+async function copyOneFile(from, to, rel, opts) {
+  const { ctx } = opts;
+  const src = await resolveInside(from.root_path, rel, { mustExist: true, field: `${from.name}:${rel}` });
+  const dst = await resolveInside(to.root_path, rel, { field: `${to.name}:${rel}` });
+  const before = await stat(src);
+  const existing = await lstatOrUndefined(dst);
+  if (existing) return compareExisting(src, dst, before, existing, rel, to);
+  await mkdir(dirname(dst), { recursive: true });
+  await resolveInside(to.root_path, rel, { field: `${to.name}:${rel}` });
+  await removeStalePartials(dst);
+  const tmp = partialNameFor(dst);
+  const progress = ctx.progress(`${from.name} → ${to.name}: ${rel}`, before.size);
+  let flushing = false;
+  const poll = setInterval(() => {
+    stat(tmp).then((s) => {
+      progress.update(s.size);
+    }, () => void 0);
+    if (opts.fsync !== false && !flushing) {
+      flushing = true;
+      datasyncPath(tmp).then(() => {
+        flushing = false;
+      }, () => {
+        flushing = false;
+      });
+    }
+  }, 250);
+  let srcHash;
+  await (await open(tmp, "wx")).close();
+  const { hashGrowingFile } = await import("./hash-growing-4AJRY7WN.js");
+  const dstHasher = hashGrowingFile(tmp);
+  try {
+    [srcHash] = await Promise.all([hashFile(src), copyFile(src, tmp)]);
+  } catch (err) {
+    dstHasher.abort();
+    await rm(tmp, { force: true });
+    throw stepError(`copy of ${rel} from ${from.name} to ${to.name} failed: ${codeOf(err)}`);
+  } finally {
+    clearInterval(poll);
+  }
+  progress.update(before.size);
+  progress.done();
+  try {
+    const after = await stat(src);
+    if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || srcHash.bytes !== before.size) {
+      throw stepError(
+        `${from.name}:${rel} changed while it was being copied; not moved`,
+        "the beamline may still be writing it: run the move again once the file is complete"
+      );
+    }
+    await utimes(tmp, before.atime, before.mtime);
+    const [dstHash] = await Promise.all([dstHasher.finish(srcHash.bytes), opts.fsync === false ? void 0 : fsyncPath(tmp)]);
+    if (dstHash.bytes !== before.size || dstHash.digest !== srcHash.digest) {
+      throw stepError(`verification of ${rel} at ${to.name} failed: the copy does not match the source (size or content hash); nothing was renamed`);
+    }
+    if (!await publish(tmp, dst)) {
+      await rm(tmp, { force: true });
+      const now = await lstat(dst);
+      return await compareExisting(src, dst, before, now, rel, to);
+    }
+    if (opts.fsync !== false) await fsyncPath(dirname(dst));
+  } catch (err) {
+    dstHasher.abort();
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  return { rel, status: "copied", bytes: before.size, checksum: srcHash.digest };
+}
+async function compareExisting(src, dst, srcStat, dstStat, rel, to) {
+  if (!dstStat.isFile()) throw stepError(`${to.name}:${rel} exists and is not a regular file; not overwritten`);
+  if (dstStat.size !== srcStat.size) {
+    throw stepError(
+      `${to.name}:${rel} already exists with a different size (${dstStat.size} bytes, source ${srcStat.size}); not overwritten`,
+      "find out which copy is right; move or delete the wrong one by hand, then run the move again"
+    );
+  }
+  const [a, b] = await Promise.all([hashFile(src), hashFile(dst)]);
+  if (a.digest !== b.digest) {
+    throw stepError(
+      `${to.name}:${rel} already exists with different content (content hash differs); not overwritten`,
+      "find out which copy is right; move or delete the wrong one by hand, then run the move again"
+    );
+  }
+  return { rel, status: "identical", bytes: srcStat.size, checksum: a.digest };
+}
+async function publish(tmp, dst) {
+  try {
+    await link(tmp, dst);
+    await unlink(tmp);
+    return true;
+  } catch (err) {
+    const code = codeOf(err);
+    if (code === "EEXIST") return false;
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "EXDEV") throw err;
+  }
+  try {
+    await (await open(dst, "wx")).close();
+  } catch (err) {
+    if (codeOf(err) === "EEXIST") return false;
+    throw err;
+  }
+  await rename(tmp, dst);
+  return true;
+}
+async function datasyncPath(path) {
+  const fh = await open(path, "r");
+  try {
+    await fh.datasync();
+  } finally {
+    await fh.close();
+  }
+}
+async function fsyncPath(path) {
+  const fh = await open(path, "r");
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+async function lstatOrUndefined(path) {
+  try {
+    return await lstat(path);
+  } catch (err) {
+    if (codeOf(err) === "ENOENT") return void 0;
+    throw err;
+  }
+}
+
+// src/transfer/index.ts
+function transferFor(from, to) {
+  if (from.type === "filesystem" && to.type === "filesystem") {
+    return async (rels, opts) => {
+      const report = { files: [], skipped: [], task: void 0 };
+      for (const rel of rels) {
+        const r = await copyBetweenFilesystems(from, to, rel, { ctx: opts.ctx });
+        for (const f of r.files) report.files.push(f);
+        for (const s of r.skipped) report.skipped.push(s);
+      }
+      return report;
+    };
+  }
+  if (from.type === "globus" && to.type === "globus") {
+    return async (rels, opts) => transferWithGlobus(from, to, rels, { ctx: opts.ctx, client: await opts.services.globus(), settings: opts.services.globusSettings, label: opts.label });
+  }
+  throw new SplashError(
+    "not-configured",
+    `no transfer controller for ${describeEndpoint(from)} → ${describeEndpoint(to)}: this build moves filesystem → filesystem and globus → globus`,
+    "HPSS transfers are not built yet; a hop between a folder and a Globus collection needs the folder shared as a collection"
+  );
+}
+
+// src/steps/move.ts
+async function moveStep(ctx, input) {
+  const { beamline, paths } = input;
+  const hops = beamline.settings.move.map((hop, i) => {
+    const from = beamline.endpoint(hop.from, `beamlines.${beamline.id}.move[${i}].from`);
+    const to = beamline.endpoint(hop.to, `beamlines.${beamline.id}.move[${i}].to`);
+    return { hop, from, to, transfer: transferFor(from, to) };
+  });
+  if (hops.length === 0) ctx.warn(`beamline ${beamline.id} has no move hops configured; nothing to do`);
+  const unreached = /* @__PURE__ */ new Set();
+  const planned = hops.map((h) => {
+    let skip = "";
+    if (input.exportControlled && h.hop.skip_export_controlled) skip = "export-controlled data does not take this hop";
+    else if (input.exportControlled && unreached.has(h.from.name)) skip = `${h.from.name} was not reached (export control)`;
+    if (skip) unreached.add(h.to.name);
+    else unreached.delete(h.to.name);
+    return { ...h, skip };
+  });
+  for (const { from, to, skip } of planned) {
+    if (!skip) for (const e of [from, to]) await requireReachable(e);
+  }
+  await checkSources(beamline, paths);
+  if (planned.some((h) => !h.skip && (h.from.type === "globus" || h.to.type === "globus"))) await input.services.globus();
+  const result = { relPaths: paths, moved: 0, hops: [] };
+  try {
+    for (const { from, to, transfer, skip } of planned) {
+      const hopResult = { from: from.name, to: to.name, status: "skipped (export control)", note: skip, files: [], skipped: [], task: void 0 };
+      result.hops.push(hopResult);
+      if (skip) {
+        ctx.info(`${from.name} → ${to.name}: skipped — ${skip}`);
+        continue;
+      }
+      hopResult.status = "failed";
+      await ctx.group(`move ${from.name} → ${to.name} (${paths.length} path${paths.length === 1 ? "" : "s"})`, async () => {
+        const report = await transfer(paths, { ctx, services: input.services, label: `splash ${beamline.id}` });
+        for (const f of report.files) hopResult.files.push(f);
+        for (const sk of report.skipped) hopResult.skipped.push(sk);
+        hopResult.task = report.task;
+        for (const f of report.files) {
+          const sum = f.checksum === void 0 ? "" : `, ${HASH_ALGORITHM} ${f.checksum.slice(0, 12)}…`;
+          ctx.info(f.status === "copied" ? `copied ${f.rel} (${formatBytes(f.bytes)}${sum})` : `already there, identical: ${f.rel}`);
+        }
+        for (const sk of report.skipped) ctx.warn(`not copied: ${displayName(sk.rel)}: ${sk.reason}`);
+      });
+      hopResult.status = "done";
+      result.moved += hopResult.files.filter((f) => f.status === "copied").length;
+    }
+  } finally {
+    writeMoveSummary(ctx, beamline, result);
+  }
+  ctx.setOutput("relative-paths", JSON.stringify(paths));
+  ctx.setOutput("moved", result.moved);
+  return result;
+}
+function writeMoveSummary(ctx, beamline, result) {
+  const copied = result.hops.reduce((n, h) => n + h.files.filter((f) => f.status === "copied").length, 0);
+  const bytes = result.hops.reduce((n, h) => n + h.files.filter((f) => f.status === "copied").reduce((b, f) => b + f.bytes, 0), 0);
+  ctx.summary.heading(`Move · beamline ${beamline.id}`, 2);
+  const byGlobus = result.hops.some((h) => h.task !== void 0);
+  const byCopy = result.hops.some((h) => h.task === void 0 && h.files.some((f) => f.status === "copied"));
+  const how = [
+    byCopy ? `folder copies verified by size and ${HASH_ALGORITHM} content hash before taking their final name` : "",
+    byGlobus ? "Globus transfers verified by Globus (checksum sync, verify_checksum)" : ""
+  ].filter((x) => x !== "").join("; ");
+  ctx.summary.text(`${result.relPaths.length} path(s) over ${result.hops.length} hop(s): ${copied} file cop${copied === 1 ? "y" : "ies"} written (${formatBytes(bytes)})${how ? `; ${how}` : ""}.`);
+  ctx.summary.table(
+    ["hop", "status", "file", "size", "result", HASH_ALGORITHM],
+    result.hops.flatMap(
+      (h) => h.files.length === 0 ? [[`${h.from} → ${h.to}`, h.note ? `${h.status}: ${h.note}` : h.status, "", "", "", ""]] : h.files.map((f) => [`${h.from} → ${h.to}`, h.status, f.rel, formatBytes(f.bytes), f.status, f.checksum === void 0 ? "verified by Globus" : `${f.checksum.slice(0, 16)}…`])
+    )
+  );
+  const tasks = result.hops.flatMap((h) => h.task ? [[`${h.from} → ${h.to}`, h.task.id, h.task.files, formatBytes(h.task.bytes), formatRate(h.task.bytesPerSecond), formatDuration(h.task.seconds)]] : []);
+  if (tasks.length > 0) ctx.summary.table(["hop", "Globus task", "files transferred", "bytes", "effective speed", "time"], tasks);
+  const skipped = result.hops.flatMap((h) => h.skipped.map((s) => `${h.from}: ${displayName(s.rel)} — ${s.reason}`));
+  if (skipped.length > 0) ctx.summary.details(`${skipped.length} entries not copied`, skipped.map((s) => `- ${s}`).join("\n"));
+}
+async function checkSources(beamline, paths) {
+  const hop = beamline.settings.move[0];
+  if (!hop) return;
+  const first = beamline.endpoint(hop.from, `beamlines.${beamline.id}.move[0].from`);
+  if (first.type !== "filesystem") return;
+  await requireReachable(first);
+  for (const rel of paths) {
+    const abs = await resolveInside(first.root_path, rel, { mustExist: true, field: `${first.name}:${rel}` });
+    const st = await stat2(abs);
+    if (!st.isFile() && !st.isDirectory()) throw pathError(`${first.name}:${rel}: neither a file nor a folder; nothing was moved`);
+  }
+}
+async function requireReachable(e) {
+  if (e.type !== "filesystem") return;
+  const st = await stat2(e.root_path).catch(() => void 0);
+  if (!st?.isDirectory()) {
+    throw configError(
+      `endpoint ${e.name}: root_path ${e.root_path} is not a folder on this runner`,
+      "is the storage mounted? check the runner, or the root_path in config.yml"
+    );
+  }
+}
+function moveLink(beamline, exportControlled) {
+  return {
+    kind: "step",
+    name: "move",
+    run: async (ctx, paths, services) => {
+      const r = await moveStep(ctx, { beamline, paths, exportControlled, services });
+      return `${r.moved} file(s) copied over ${r.hops.length} hop(s)`;
+    }
+  };
+}
+
+// src/steps/ingest.ts
+import { mkdir as mkdir2, rename as rename2, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+// src/scicat/ingestors.ts
+import { stat as stat3 } from "node:fs/promises";
+import { basename as basename2, dirname as dirname2, extname } from "node:path";
+var groupOf = (beamline) => `bl${beamline.replace(/\./g, "")}`;
+function cleanEmail(raw, fallback) {
+  const candidate = (raw ?? "").split(/[\s,;<>()"']+/).map((t) => t.trim().toLowerCase()).find((t) => t.includes("@") && isEmail(t));
+  if (candidate) return { email: candidate };
+  return { email: fallback, warning: raw ? `contact e-mail ${JSON.stringify(raw)} is not valid; used ${fallback}` : `no contact e-mail in the file; used ${fallback}` };
+}
+async function basics(file) {
+  const st = await stat3(file.abs);
+  return { size: st.size, time: st.mtime.toISOString(), name: basename2(file.abs, extname(file.abs)) };
+}
+var genericIngestor = async (file) => {
+  const { size, time, name } = await basics(file);
+  const { digest } = await hashFile(file.abs);
+  const group = groupOf(file.beamline);
+  return {
+    dataset: {
+      type: "raw",
+      owner: `beamline ${file.beamline}`,
+      contactEmail: file.fallbackEmail,
+      sourceFolder: file.sourceFolder,
+      creationTime: time,
+      ownerGroup: group,
+      accessGroups: [group],
+      principalInvestigator: `beamline ${file.beamline}`,
+      creationLocation: `/ALS/${file.beamline}`,
+      datasetName: name,
+      size,
+      numberOfFiles: 1,
+      scientificMetadata: { file_name: basename2(file.abs) },
+      dataFormat: extname(file.abs).slice(1) || "unknown"
+    },
+    datafile: { path: basename2(file.abs), size, time, chk: digest },
+    thumbnail: void 0,
+    warnings: []
+  };
+};
+var dataExchangeIngestor = async (file) => {
+  const { readDataExchangeMetadata } = await import("./hdf5-EV6VP3UV.js");
+  const { thumbnailFromDataExchange } = await import("./thumbnail-VLGUTBRU.js");
+  let meta;
+  try {
+    meta = await readDataExchangeMetadata(file.abs);
+  } catch (err) {
+    const plan = await genericIngestor(file);
+    return { ...plan, warnings: [`metadata not read: ${err instanceof Error ? err.message : String(err)}`] };
+  }
+  const { size, time, name } = await basics(file);
+  const c = meta.catalogue;
+  const warnings = [...meta.warnings];
+  const contact = cleanEmail(c.email, file.fallbackEmail);
+  if (contact.warning) warnings.push(contact.warning);
+  const owner = c.experimenterName ?? c.experimentLead ?? `beamline ${file.beamline}`;
+  const group = groupOf(file.beamline);
+  let thumbnail;
+  try {
+    thumbnail = await thumbnailFromDataExchange(file.abs, { maxSize: 256 });
+    if (!thumbnail) warnings.push("no /exchange/data: no thumbnail");
+  } catch (err) {
+    warnings.push(`thumbnail not made: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return {
+    dataset: {
+      type: "raw",
+      owner,
+      contactEmail: contact.email,
+      ...contact.warning ? {} : { ownerEmail: contact.email },
+      sourceFolder: file.sourceFolder,
+      creationTime: time,
+      ownerGroup: c.proposal ?? group,
+      accessGroups: [group, file.beamline],
+      principalInvestigator: c.pi ?? owner,
+      creationLocation: `/ALS/${file.beamline}`,
+      // Named after the file, not the name recorded inside it: two scans must never share a dataset.
+      datasetName: name,
+      size,
+      numberOfFiles: 1,
+      scientificMetadata: { ...c.fileName ? { file_name: c.fileName } : {}, ...meta.scientific, ...Object.keys(meta.samples).length > 0 ? { samples: meta.samples } : {} },
+      ...c.proposal ? { proposalId: c.proposal } : {},
+      ...c.instrumentName ? { instrumentGroup: c.instrumentName } : {},
+      dataFormat: "DataExchange HDF5"
+    },
+    datafile: { path: basename2(file.abs), size, time },
+    thumbnail,
+    warnings
+  };
+};
+var sourceFolderOf = (root, rel) => {
+  const dir = dirname2(rel);
+  return dir === "." ? root : `${root === "/" ? "" : root}/${dir}`;
+};
+
+// src/steps/ingest.ts
+async function ingestStep(ctx, input) {
+  const { beamline } = input;
+  const hop = beamline.settings.move[0];
+  const source = hop ? beamline.endpoint(hop.from, `beamlines.${beamline.id}.move[0].from`) : void 0;
+  if (source?.type !== "filesystem") {
+    throw new SplashError("not-configured", `ingest reads files from the beamline's first endpoint, and for ${beamline.id} that is ${source ? `a ${source.type} endpoint` : "not configured"}`, "give the beamline a filesystem endpoint as the source of its first move hop");
+  }
+  const plans = [];
+  for (const rel of input.paths) {
+    const abs = await resolveInside(source.root_path, rel, { mustExist: true, field: `${source.name}:${rel}` });
+    const plan = await input.ingestor({ abs, sourceFolder: sourceFolderOf(source.root_path, rel), beamline: beamline.id, fallbackEmail: input.services.scicatSettings.fallbackEmail });
+    const checked = validateRawDataset(plan.dataset);
+    if (!checked.ok) throw stepError(`the SciCat dataset for ${rel} would be rejected: ${checked.issues.join("; ")}; nothing was sent`);
+    for (const w of plan.warnings) ctx.warn(`${rel}: ${w}`);
+    plans.push({ rel, plan });
+  }
+  const client = await input.services.scicat();
+  const results = [];
+  try {
+    for (const { rel, plan } of plans) {
+      const base = { rel, name: plan.dataset.datasetName, proposal: plan.dataset.proposalId ?? "", size: plan.dataset.size, warnings: plan.warnings };
+      if (!client) {
+        await writeDryRun(input.services.scicatSettings.dryRunDir, plan);
+        results.push({ ...base, pid: `dry-run:${plan.dataset.datasetName}`, outcome: "dry-run" });
+        continue;
+      }
+      const { dataset, created } = await client.ensureRawDataset(plan.dataset);
+      if (created || await client.countRelated(dataset.pid, "origdatablocks") === 0) {
+        await client.addOrigDatablock(dataset.pid, { size: plan.datafile.size, dataFileList: [plan.datafile], ...plan.datafile.chk ? { chkAlg: "xxh128" } : {} });
+      }
+      if (plan.thumbnail && (created || await client.countRelated(dataset.pid, "attachments") === 0)) {
+        const { toDataUrl } = await import("./thumbnail-VLGUTBRU.js");
+        await client.addAttachment(dataset.pid, { thumbnail: toDataUrl(plan.thumbnail), caption: `first projection of ${plan.dataset.datasetName}` });
+      }
+      ctx.info(`${created ? "registered" : "already registered"} ${rel} as ${dataset.pid}`);
+      results.push({ ...base, pid: dataset.pid, outcome: created ? "created" : "existing" });
+    }
+  } finally {
+    writeSummary(ctx, beamline, results, client === void 0 ? input.services.scicatSettings.dryRunDir : void 0);
+  }
+  ctx.setOutput("dataset-pids", JSON.stringify(results.map((r) => r.pid)));
+  return results;
+}
+async function writeDryRun(dir, plan) {
+  await mkdir2(dir, { recursive: true });
+  const doc = {
+    dataset: plan.dataset,
+    origDatablock: { size: plan.datafile.size, dataFileList: [plan.datafile] },
+    attachment: plan.thumbnail ? { caption: `first projection of ${plan.dataset.datasetName}`, pngBytes: plan.thumbnail.length } : null,
+    warnings: plan.warnings
+  };
+  const file = join(dir, `${plan.dataset.datasetName}.json`);
+  await writeFile(`${file}.tmp`, `${JSON.stringify(doc, null, 2)}
+`);
+  await rename2(`${file}.tmp`, file);
+}
+function writeSummary(ctx, beamline, results, dryRunDir) {
+  ctx.summary.heading(`Ingest · beamline ${beamline.id}`, 2);
+  if (dryRunDir) ctx.summary.text(`SciCat is not configured: dry run, the documents are in ${dryRunDir}.`);
+  ctx.summary.table(["file", "pid", "dataset", "proposal", "size", "result", "warnings"], results.map((r) => [r.rel, r.pid, r.name, r.proposal, formatBytes(r.size), r.outcome, r.warnings.join("; ")]));
+}
+function ingestLink(beamline, ingestor) {
+  return {
+    kind: "step",
+    name: "ingest",
+    run: async (ctx, paths, services) => {
+      const r = await ingestStep(ctx, { beamline, paths, ingestor, services });
+      return `${r.length} dataset(s): ${r.map((d) => `${d.pid} (${d.outcome})`).join(", ")}`;
+    }
+  };
+}
+
+// src/prune/globus.ts
+var DAY_MS = 864e5;
+var DELETE_BATCH = 1e4;
+var PruneIncomplete = class extends SplashError {
+  report;
+  constructor(cause, report) {
+    super(cause.kind, cause.message, cause.hint);
+    this.report = report;
+  }
+};
+async function checkGlobusPruneRoots(endpoint, check, verify, client) {
+  if (verify === "hash") {
+    throw configError(
+      `prune of ${endpoint.name}: verify: hash is not available for Globus endpoints (the API offers no checksum of a stored file)`,
+      "use verify: size — Globus already verified checksums when it transferred the files (verify_checksum)"
+    );
+  }
+  if (endpoint.uuid === check.uuid && (isInside(endpoint.root_path, check.root_path) || isInside(check.root_path, endpoint.root_path))) {
+    throw configError(
+      `prune of ${endpoint.name} is checked against ${check.name}: same collection, and one folder is the same as or inside the other`,
+      "a check endpoint must be a separate copy of the data; fix the prune rule in config.yml"
+    );
+  }
+  const c = await client();
+  for (const e of [endpoint, check]) await requireRoot(c, e);
+}
+async function pruneGlobus(endpoint, check, opts) {
+  const { client, ctx } = opts;
+  const cutoff = opts.now.getTime() - opts.afterDays * DAY_MS;
+  const report = { endpoint: endpoint.name, check: check.name, afterDays: opts.afterDays, dryRun: opts.dryRun, pruned: [], kept: [], unsafe: [], removedDirs: [] };
+  const candidates = [];
+  for await (const e of walkCollection(client, endpoint)) {
+    if (e.kind === "skipped") report.unsafe.push({ rel: e.rel, reason: e.reason });
+    else if (e.mtimeMs > cutoff) report.kept.push({ rel: e.rel, size: e.size, mtimeMs: e.mtimeMs });
+    else candidates.push({ rel: e.rel, size: e.size, mtimeMs: e.mtimeMs });
+  }
+  const verified = [];
+  const copies = await lookupByFolder(client, check, candidates.map((c) => c.rel));
+  for (const item of candidates) {
+    const copy = copies.get(item.rel);
+    const problem = !copy ? `not replicated: no copy at ${check.name}` : copy.link_target ? `copy at ${check.name} is a symlink (not followed)` : copy.type !== "file" ? `copy at ${check.name} is not a regular file` : copy.size !== item.size ? `size differs at ${check.name} (${copy.size} bytes there, ${item.size} here)` : Math.floor(parseGlobusTime(copy.last_modified).getTime() / 1e3) < Math.floor(item.mtimeMs / 1e3) ? `copy at ${check.name} is older than this file (modified after it was copied?)` : void 0;
+    if (problem) report.unsafe.push({ rel: item.rel, reason: problem });
+    else verified.push(item);
+  }
+  verified.sort((a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
+  if (opts.dryRun) {
+    for (const f of verified) report.pruned.push(f);
+    return report;
+  }
+  const sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const prefix = endpoint.root_path === "/" ? "" : endpoint.root_path;
+  try {
+    for (let i = 0; i < verified.length; i += DELETE_BATCH) {
+      const batch = verified.slice(i, i + DELETE_BATCH);
+      const doc = deleteDocument({
+        collection: endpoint.uuid,
+        paths: batch.map((f) => `${prefix}/${f.rel}`),
+        label: safeLabel(`splash prune ${endpoint.name} ${batch.length} files`),
+        recursive: false,
+        ignoreMissing: true,
+        notify: false,
+        // The service itself stops the task when the step stops waiting for it.
+        deadline: new Date(Date.now() + opts.settings.waitTimeoutMinutes * 6e4)
+      });
+      const { task_id: taskId } = await client.submitDelete(doc);
+      ctx.info(`Globus delete task ${taskId}: ${batch.length} file(s) on ${endpoint.name}`);
+      await waitForTask(client, taskId, { ctx, settings: opts.settings, onGiveUp: "cancel" }, sleep);
+      for (const f of batch) report.pruned.push(f);
+    }
+  } catch (err) {
+    if (err instanceof SplashError) throw new PruneIncomplete(err, report);
+    throw err;
+  }
+  return report;
+}
+
+// src/prune/filesystem.ts
+import { lstatSync, rmdirSync, unlinkSync } from "node:fs";
+import { realpath } from "node:fs/promises";
+var DAY_MS2 = 864e5;
+async function pruneFilesystem(endpoint, check, opts) {
+  const { root, checkRoot } = await checkPruneRoots(endpoint, check);
+  const spec = { root, checkRoot, checkName: check.name, cutoffMs: opts.now.getTime() - opts.afterDays * DAY_MS2 };
+  const { planTree } = await import("./sweep-parallel-JCD7UBSO.js");
+  const started = performance.now();
+  const plan = await planTree(spec);
+  opts.ctx.debug(
+    `prune ${endpoint.name}: planned ${plan.files} files in ${Math.round(performance.now() - started)} ms${plan.workers > 0 ? ` with ${plan.workers} worker threads` : ""}: ${plan.candidates.length} candidates, ${plan.kept.length} young, ${plan.unsafe.length} unsafe`
+  );
+  const report = {
+    endpoint: endpoint.name,
+    check: check.name,
+    afterDays: opts.afterDays,
+    dryRun: opts.dryRun,
+    pruned: [],
+    kept: plan.kept.map(toPruned),
+    unsafe: plan.unsafe,
+    removedDirs: []
+  };
+  const locator = new SweepLocator(checkRoot);
+  const touched = /* @__PURE__ */ new Set();
+  for (const item of plan.candidates) {
+    const problem = opts.verify === "hash" ? await contentProblem(spec, item) : void 0;
+    if (problem) {
+      report.unsafe.push({ rel: item.rel, reason: problem });
+      continue;
+    }
+    if (!opts.dryRun) {
+      const changed = sourceChanged(`${root}/${item.rel}`, item) ?? replicaProblem(spec, locator, item);
+      if (changed) {
+        report.unsafe.push({ rel: item.rel, reason: `${changed}; left for the next run` });
+        continue;
+      }
+      try {
+        unlinkSync(`${root}/${item.rel}`);
+      } catch (err) {
+        report.unsafe.push({ rel: item.rel, reason: `could not delete (${codeOf(err)}); left for the next run` });
+        continue;
+      }
+      touched.add(parentOf(item.rel));
+    }
+    report.pruned.push(toPruned(item));
+  }
+  if (!opts.dryRun) for (const d of removeEmptiedDirs(root, touched)) report.removedDirs.push(d);
+  return report;
+}
+async function checkPruneRoots(endpoint, check) {
+  const root = await realpathOrFail(endpoint);
+  const checkRoot = await realpathOrFail(check);
+  if (isInside(root, checkRoot) || isInside(checkRoot, root)) {
+    throw configError(
+      `prune of ${endpoint.name} is checked against ${check.name}, but ${root === checkRoot ? "both are the same folder" : "one folder is inside the other"} (${root}, ${checkRoot})`,
+      "a check endpoint must be a separate copy of the data; fix the prune rule in config.yml"
+    );
+  }
+  return { root, checkRoot };
+}
+var toPruned = (i) => ({ rel: i.rel, size: i.size, mtimeMs: i.mtimeMs });
+function sourceChanged(abs, item) {
+  let now;
+  try {
+    now = lstatSync(abs, { throwIfNoEntry: false });
+  } catch (err) {
+    return `unreadable now (${codeOf(err)})`;
+  }
+  if (!now) return "gone since the plan";
+  if (now.ino !== item.ino || now.dev !== item.dev || now.size !== item.size || now.mtimeMs !== item.mtimeMs) return "changed during the sweep";
+  return void 0;
+}
+async function contentProblem(spec, item) {
+  try {
+    const [a, b] = await Promise.all([hashFile(`${spec.root}/${item.rel}`), hashFile(`${spec.checkRoot}/${item.rel}`)]);
+    return a.digest === b.digest ? void 0 : `content differs at ${spec.checkName} (${HASH_ALGORITHM})`;
+  } catch (err) {
+    return `could not read both copies to compare checksums (${codeOf(err)})`;
+  }
+}
+function removeEmptiedDirs(root, touched) {
+  const removed = [];
+  const byDepth = /* @__PURE__ */ new Map();
+  const add = (rel) => {
+    if (rel === "") return;
+    const depth = rel.split("/").length;
+    let bucket = byDepth.get(depth);
+    if (!bucket) byDepth.set(depth, bucket = /* @__PURE__ */ new Set());
+    bucket.add(rel);
+  };
+  for (const rel of touched) add(rel);
+  for (let depth = Math.max(0, ...byDepth.keys()); depth > 0; depth--) {
+    for (const rel of [...byDepth.get(depth) ?? []].sort()) {
+      try {
+        rmdirSync(`${root}/${rel}`);
+      } catch {
+        continue;
+      }
+      removed.push(rel);
+      add(parentOf(rel));
+    }
+  }
+  return removed;
+}
+function parentOf(rel) {
+  const i = rel.lastIndexOf("/");
+  return i < 0 ? "" : rel.slice(0, i);
+}
+async function realpathOrFail(e) {
+  try {
+    return await realpath(e.root_path);
+  } catch (err) {
+    throw configError(`endpoint ${e.name}: root_path ${e.root_path} is not reachable (${codeOf(err)})`, "check the mount and the root_path in config.yml");
+  }
+}
+
+// src/prune/index.ts
+function pruneFor(endpoint, check, verify) {
+  if (endpoint.type === "filesystem" && check.type === "filesystem") {
+    return { check: async () => {
+      await checkPruneRoots(endpoint, check);
+    }, run: (opts) => pruneFilesystem(endpoint, check, opts) };
+  }
+  if (endpoint.type === "globus" && check.type === "globus") {
+    return {
+      check: (services) => checkGlobusPruneRoots(endpoint, check, verify, () => services.globus()),
+      run: async (opts) => pruneGlobus(endpoint, check, { ...opts, client: await opts.services.globus(), settings: opts.services.globusSettings })
+    };
+  }
+  throw new SplashError(
+    "not-configured",
+    `no prune controller for ${describeEndpoint(endpoint)} checked against ${describeEndpoint(check)}: this build prunes filesystem and Globus endpoints, each checked against one of its kind`,
+    "HPSS pruning is not built yet; remove this rule or point it at an endpoint of the same kind"
+  );
+}
+
+// src/prune/report.ts
+function bytesOf(files) {
+  let total = 0;
+  for (const f of files) total += f.size;
+  return total;
+}
+
+// src/steps/prune.ts
+var SUMMARY_LIMIT = 50;
+async function pruneStep(ctx, input) {
+  const plan = input.beamlines.flatMap(
+    (b) => b.settings.prune.map((rule, i) => {
+      const endpoint = b.endpoint(rule.endpoint, `beamlines.${b.id}.prune[${i}].endpoint`);
+      const check = b.endpoint(rule.check, `beamlines.${b.id}.prune[${i}].check`);
+      try {
+        return { beamline: b, rule, endpoint, check, run: pruneFor(endpoint, check, rule.verify), why: "" };
+      } catch (err) {
+        if (!(err instanceof SplashError) || err.kind !== "not-configured") throw err;
+        return { beamline: b, rule, endpoint, check, run: void 0, why: err.message };
+      }
+    })
+  );
+  if (plan.length === 0) ctx.warn("no prune rules configured for the chosen beamline(s); nothing to do");
+  const unavailable2 = plan.filter((p) => p.run === void 0);
+  for (const u of unavailable2) ctx.warn(`prune ${u.endpoint.name} (beamline ${u.beamline.id}): not configured — ${u.why}`);
+  for (const p of plan) if (p.run) await p.run.check(input.services);
+  const reports = [];
+  try {
+    for (const { beamline, rule, endpoint, check, run } of plan) {
+      if (!run) continue;
+      const title = `prune ${endpoint.name} (beamline ${beamline.id}): older than ${rule.after_days} day(s), checked against ${check.name}${input.dryRun ? " — dry run" : ""}`;
+      const report = await ctx.group(title, async () => {
+        try {
+          const r = await run.run({ afterDays: rule.after_days, verify: rule.verify, now: input.now, dryRun: input.dryRun, ctx, services: input.services });
+          logReport(ctx, r);
+          return r;
+        } catch (err) {
+          if (err instanceof PruneIncomplete) {
+            logReport(ctx, err.report);
+            reports.push(err.report);
+          }
+          throw err;
+        }
+      });
+      reports.push(report);
+    }
+  } finally {
+    writePruneSummary(ctx, input, reports, unavailable2.map((u) => [u.endpoint.name, u.check.name, u.why]));
+  }
+  ctx.setOutput("pruned", reports.reduce((n, r) => n + r.pruned.length, 0));
+  ctx.setOutput("kept", reports.reduce((n, r) => n + r.kept.length, 0));
+  ctx.setOutput("unsafe", reports.reduce((n, r) => n + r.unsafe.length, 0));
+  if (reports.length === 0 && unavailable2.length > 0) {
+    throw new SplashError("not-configured", `none of the ${unavailable2.length} prune rule(s) can run: ${unavailable2[0]?.why ?? ""}`);
+  }
+  return reports;
+}
+var LOG_BATCH = 2e3;
+function logReport(ctx, r) {
+  const verb = r.dryRun ? "would prune" : "pruned";
+  for (let i = 0; i < r.pruned.length; i += LOG_BATCH) {
+    ctx.info(r.pruned.slice(i, i + LOG_BATCH).map((f) => `${verb} ${r.endpoint}:${displayName(f.rel)} (${formatBytes(f.size)})`).join("\n"));
+  }
+  r.unsafe.slice(0, 10).forEach((u) => {
+    ctx.warn(`kept, unsafe to delete: ${r.endpoint}:${displayName(u.rel)} — ${u.reason}`);
+  });
+  for (let i = 10; i < r.unsafe.length; i += LOG_BATCH) {
+    ctx.info(r.unsafe.slice(i, i + LOG_BATCH).map((u) => `kept, unsafe to delete: ${r.endpoint}:${displayName(u.rel)} — ${u.reason}`).join("\n"));
+  }
+  ctx.info(`${r.endpoint}: ${r.pruned.length} ${verb} (${formatBytes(bytesOf(r.pruned))}), ${r.kept.length} kept (younger than ${r.afterDays} day(s)), ${r.unsafe.length} unsafe`);
+}
+function writePruneSummary(ctx, input, reports, unavailable2) {
+  const s = ctx.summary;
+  s.heading(`Prune${input.dryRun ? " (dry run: nothing was deleted)" : ""}`, 2);
+  s.text(`Retention sweep as of ${input.now.toISOString()}. A file is deleted only when its check endpoint holds a verified copy.`);
+  s.table(
+    ["endpoint", "check", "older than", input.dryRun ? "would prune" : "pruned", "freed", "kept (young)", "unsafe", "folders removed"],
+    reports.map((r) => [r.endpoint, r.check, `${r.afterDays} d`, r.pruned.length, formatBytes(bytesOf(r.pruned)), r.kept.length, r.unsafe.length, r.removedDirs.length])
+  );
+  if (unavailable2.length > 0) {
+    s.heading(`Not configured (${unavailable2.length})`, 3);
+    s.table(["endpoint", "check", "why nothing was pruned"], unavailable2);
+  }
+  const unsafe = reports.flatMap((r) => r.unsafe.map((u) => [r.endpoint, displayName(u.rel), u.reason]));
+  if (unsafe.length > 0) {
+    s.heading(`Unsafe to delete (${unsafe.length})`, 3);
+    s.table(["endpoint", "file", "why it was kept"], unsafe.slice(0, SUMMARY_LIMIT));
+    if (unsafe.length > SUMMARY_LIMIT) s.text(`…and ${unsafe.length - SUMMARY_LIMIT} more; the run log lists them all.`);
+  }
+  const pruned = reports.flatMap((r) => r.pruned.map((f) => `${r.endpoint}:${displayName(f.rel)} (${formatBytes(f.size)})`));
+  if (pruned.length > 0) {
+    s.details(
+      `${input.dryRun ? "Would prune" : "Pruned"} (${pruned.length})`,
+      pruned.slice(0, SUMMARY_LIMIT).map((p) => `- ${p}`).join("\n") + (pruned.length > SUMMARY_LIMIT ? `
+- …and ${pruned.length - SUMMARY_LIMIT} more` : "")
+    );
+  }
+}
+
+// src/config/beamline.ts
+var BeamlineConfig = class {
+  dispatchShape = "per-file";
+  config;
+  constructor(config) {
+    this.config = config;
+  }
+  /** Settings from `beamlines."<id>"`, or the defaults a beamline derives from the legacy layout. */
+  get settings() {
+    const settings = this.config.beamlines.get(this.id) ?? this.legacyDefaults();
+    if (!settings) {
+      throw configError(
+        `beamline ${this.id} is not configured in ${this.config.source}`,
+        `add a beamlines."${this.id}" section (see docs/config.md)`
+      );
+    }
+    return settings;
+  }
+  /**
+   * The original system's config.yml has no `beamlines:` section; a beamline that knows its endpoint names
+   * there returns its settings from them. Undefined when the endpoints are not all present.
+   */
+  legacyDefaults() {
+    return void 0;
+  }
+  endpoint(name, field) {
+    const e = this.config.endpoints.get(name);
+    if (!e) {
+      const known2 = [...this.config.endpoints.keys()].join(", ") || "none";
+      throw configError(`${field}: endpoint "${name}" is not defined in ${this.config.source} (defined: ${known2})`);
+    }
+    return e;
+  }
+  /** Every outside path for this beamline passes here: relative to its endpoints, prefix stripped. */
+  gate(inputs, field = "file-paths") {
+    const prefix = this.settings.path_prefix;
+    return inputs.map((p, i) => gatePath(p, { prefix, field: `${field}[${i}]` }));
+  }
+};
+var ConfiguredBeamline = class extends BeamlineConfig {
+  id;
+  title;
+  constructor(config, id) {
+    super(config);
+    this.id = id;
+    this.title = `beamline ${id}`;
+  }
+};
+
+// beamlines/bl733/config.ts
+var Config733 = class extends BeamlineConfig {
+  id = "7.3.3";
+  title = "SAXS/WAXS";
+  dispatchShape = "list";
+};
+
+// beamlines/bl733/dispatcher.ts
+function chain733(beamline, opts) {
+  return [
+    moveLink(beamline, opts.exportControlled),
+    ingestLink(beamline, genericIngestor)
+  ];
+}
+
+// beamlines/bl7012/config.ts
+var Config7012 = class extends BeamlineConfig {
+  id = "7.0.1.2";
+  title = "COSMIC ptychography";
+};
+
+// beamlines/bl7012/dispatcher.ts
+function chain7012(beamline, opts) {
+  return [
+    moveLink(beamline, opts.exportControlled),
+    ingestLink(beamline, genericIngestor),
+    unavailable("recon", "ptychography reconstruction is not built yet")
+  ];
+}
+
+// beamlines/bl832/config.ts
+var Config832 = class extends BeamlineConfig {
+  id = "8.3.2";
+  title = "microCT";
+  /**
+   * With the original system's config.yml (no `beamlines:` section) 8.3.2 moves spot832 → data832 → nersc832
+   * and keeps data 1 day on spot832 (checked on data832) and 35 days on data832 (checked on nersc832).
+   * NERSC is outside the facility, so export-controlled data stops before it.
+   */
+  legacyDefaults() {
+    const e = this.config.endpoints;
+    if (!e.has("spot832") || !e.has("data832") || !e.has("nersc832")) return void 0;
+    return {
+      id: this.id,
+      path_prefix: void 0,
+      move: [
+        { from: "spot832", to: "data832", skip_export_controlled: false },
+        { from: "data832", to: "nersc832", skip_export_controlled: true }
+      ],
+      prune: [
+        { endpoint: "spot832", after_days: 1, check: "data832", verify: "size" },
+        { endpoint: "data832", after_days: 35, check: "nersc832", verify: "size" }
+      ],
+      runner_labels: []
+    };
+  }
+};
+
+// beamlines/bl832/dispatcher.ts
+function chain832(beamline, opts) {
+  return [
+    moveLink(beamline, opts.exportControlled),
+    ingestLink(beamline, dataExchangeIngestor),
+    unavailable("recon", "tomography reconstruction at NERSC/ALCF is not built yet"),
+    unavailable("hpss", "HPSS tape archiving is not built yet")
+  ];
+}
+
+// beamlines/index.ts
+var known = {
+  "8.3.2": (c) => {
+    const b = new Config832(c);
+    return { config: b, ingestor: dataExchangeIngestor, chain: (o) => chain832(b, o) };
+  },
+  "7.3.3": (c) => {
+    const b = new Config733(c);
+    return { config: b, ingestor: genericIngestor, chain: (o) => chain733(b, o) };
+  },
+  "7.0.1.2": (c) => {
+    const b = new Config7012(c);
+    return { config: b, ingestor: genericIngestor, chain: (o) => chain7012(b, o) };
+  }
+};
+var knownBeamlineIds = Object.keys(known);
+function openBeamline(config, id) {
+  const beamline = openUnconfigured(config, id);
+  const format = config.beamlines.get(id)?.ingest_format;
+  if (format === void 0) return beamline;
+  const ingestor = format === "data-exchange" ? dataExchangeIngestor : genericIngestor;
+  return {
+    config: beamline.config,
+    ingestor,
+    chain: (o) => beamline.chain(o).map((step) => step.name === "ingest" ? ingestLink(beamline.config, ingestor) : step)
+  };
+}
+function openUnconfigured(config, id) {
+  const make = known[id];
+  if (make) return make(config);
+  if (config.beamlines.has(id)) {
+    const b = new ConfiguredBeamline(config, id);
+    return { config: b, ingestor: genericIngestor, chain: (o) => [moveLink(b, o.exportControlled), ingestLink(b, genericIngestor)] };
+  }
+  const ids = [.../* @__PURE__ */ new Set([...knownBeamlineIds, ...config.beamlines.keys()])].join(", ");
+  throw usageError(`unknown beamline ${JSON.stringify(id)}`, `known beamlines: ${ids}`);
+}
+function configuredBeamlines(config) {
+  const ids = new Set(config.beamlines.keys());
+  for (const id of knownBeamlineIds) {
+    const b = openBeamline(config, id);
+    try {
+      if (b.config.settings.id === id) ids.add(id);
+    } catch {
+    }
+  }
+  return [...ids].sort().map((id) => openBeamline(config, id));
+}
+
+// beamlines/commands.ts
+async function runMove(ctx, args) {
+  const id = parseBeamlineId(args.beamline, "beamline");
+  const raw = typeof args.filePaths === "string" ? parsePathList(args.filePaths, "file-paths") : args.filePaths;
+  if (raw.length === 0) throw usageError("file-paths: no paths given");
+  const config = await loadConfig(args.config);
+  const beamline = openBeamline(config, id).config;
+  const paths = beamline.gate(raw);
+  return moveStep(ctx, { beamline, paths, exportControlled: args.exportControlled, services: createServices(config, ctx) });
+}
+async function runIngest(ctx, args) {
+  const id = parseBeamlineId(args.beamline, "beamline");
+  const raw = typeof args.filePaths === "string" ? parsePathList(args.filePaths, "file-paths") : args.filePaths;
+  if (raw.length === 0) throw usageError("file-paths: no paths given");
+  const config = await loadConfig(args.config);
+  const beamline = openBeamline(config, id);
+  const paths = beamline.config.gate(raw);
+  return ingestStep(ctx, { beamline: beamline.config, paths, ingestor: beamline.ingestor, services: createServices(config, ctx) });
+}
+async function runPrune(ctx, args) {
+  const config = await loadConfig(args.config);
+  const beamlines = args.beamline === "" ? configuredBeamlines(config) : [openBeamline(config, parseBeamlineId(args.beamline, "beamline"))];
+  return pruneStep(ctx, { beamlines: beamlines.map((b) => b.config), dryRun: args.dryRun, now: args.now, services: createServices(config, ctx) });
+}
+async function runDispatch(ctx, args) {
+  const id = parseBeamlineId(args.beamline, "beamline");
+  if (args.filePaths.length === 0) throw usageError("no paths given", `usage: splash run ${id} <path…>`);
+  const config = await loadConfig(args.config);
+  const beamline = openBeamline(config, id);
+  const paths = beamline.config.gate(args.filePaths);
+  await checkSources(beamline.config, paths);
+  const { outcomes } = await runChain(ctx, beamline.config, paths, beamline.chain({ exportControlled: args.exportControlled }), createServices(config, ctx));
+  return outcomes;
+}
+function parseNow(raw, field) {
+  if (raw === "") return /* @__PURE__ */ new Date();
+  const d = new Date(raw);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(d.getTime())) {
+    throw usageError(`${field}: expected a date like 2026-12-01 or 2026-12-01T08:00:00Z, got ${JSON.stringify(raw)}`);
+  }
+  return d;
+}
+
+// src/run/terminal.ts
+import { AsyncLocalStorage } from "node:async_hooks";
+
+// src/run/summary.ts
+var oneLine = (s) => s.replace(/\r?\n/g, " ");
+function escapeCell(s) {
+  return s.trim().replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+}
+function escapeHtml(s) {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+var graphemes = new Intl.Segmenter();
+var width = (s) => Array.from(graphemes.segment(s)).length;
+var SummaryBuilder = class _SummaryBuilder {
+  /** `mask` is read at render time, so a live set shared with the context keeps working as secrets are added. */
+  constructor(mask = []) {
+    this.mask = mask;
+  }
+  mask;
+  blocks = [];
+  /** True until something is added; a context skips writing an empty summary. */
+  get isEmpty() {
+    return this.blocks.length === 0;
+  }
+  clear() {
+    this.blocks.length = 0;
+  }
+  heading(text, level = 2) {
+    this.blocks.push({ kind: "heading", text, level });
+    return this;
+  }
+  text(markdown) {
+    this.blocks.push({ kind: "text", markdown });
+    return this;
+  }
+  table(header, rows) {
+    this.blocks.push({ kind: "table", header: [...header], rows: rows.map((r) => [...r]) });
+    return this;
+  }
+  list(items) {
+    this.blocks.push({ kind: "list", items: [...items] });
+    return this;
+  }
+  details(label, markdown) {
+    this.blocks.push({ kind: "details", label, markdown });
+    return this;
+  }
+  /** Mask raw input before escaping (escaping could split a secret), and the output again as a backstop. */
+  m(s) {
+    return maskSecrets(String(s), this.mask);
+  }
+  toMarkdown() {
+    const out = this.blocks.map((b) => {
+      switch (b.kind) {
+        case "heading":
+          return `${"#".repeat(b.level)} ${oneLine(this.m(b.text))}`;
+        case "text":
+          return this.m(b.markdown);
+        case "list":
+          return b.items.map((i) => `- ${this.m(i).replace(/\r?\n/g, "\n  ")}`).join("\n");
+        case "details":
+          return `<details><summary>${escapeHtml(oneLine(this.m(b.label)))}</summary>
+
+${this.m(b.markdown)}
+
+</details>`;
+        case "table":
+          return this.markdownTable(b.header, b.rows);
+      }
+    });
+    return out.length === 0 ? "" : `${maskSecrets(out.join("\n\n"), this.mask)}
+`;
+  }
+  toText() {
+    const out = this.blocks.map((b) => {
+      switch (b.kind) {
+        case "heading": {
+          const text = oneLine(this.m(b.text));
+          if (b.level === 3) return text.toUpperCase();
+          return `${text}
+${(b.level === 1 ? "=" : "-").repeat(width(text))}`;
+        }
+        case "text":
+          return this.m(b.markdown);
+        case "list":
+          return b.items.map((i) => `- ${this.m(i).replace(/\r?\n/g, "\n  ")}`).join("\n");
+        case "details": {
+          const body = this.m(b.markdown).split(/\r?\n/).map((l) => l === "" ? "" : `  ${l}`);
+          return [`${oneLine(this.m(b.label))}:`, ...body].join("\n");
+        }
+        case "table":
+          return this.textTable(b.header, b.rows);
+      }
+    });
+    return out.length === 0 ? "" : `${maskSecrets(out.join("\n\n"), this.mask)}
+`;
+  }
+  /** Numeric columns are right-aligned in both renderings; sizes and counts read better that way. */
+  static numericColumns(columns, rows) {
+    return Array.from({ length: columns }, (_, c) => rows.length > 0 && rows.every((r) => typeof r[c] === "number"));
+  }
+  markdownTable(header, rows) {
+    const columns = Math.max(header.length, ...rows.map((r) => r.length));
+    if (columns === 0) return "";
+    const numeric = _SummaryBuilder.numericColumns(columns, rows);
+    const line = (cells) => `| ${Array.from({ length: columns }, (_, c) => escapeCell(this.m(cells[c] ?? ""))).join(" | ")} |`;
+    const rule = `| ${numeric.map((n) => n ? "---:" : "---").join(" | ")} |`;
+    return [line(header), rule, ...rows.map(line)].join("\n");
+  }
+  textTable(header, rows) {
+    const columns = Math.max(header.length, ...rows.map((r) => r.length));
+    if (columns === 0) return "";
+    const numeric = _SummaryBuilder.numericColumns(columns, rows);
+    const cellsOf = (r) => Array.from({ length: columns }, (_, c) => oneLine(this.m(r[c] ?? "")).trim());
+    const head = cellsOf(header);
+    const body = rows.map(cellsOf);
+    const widths = head.map((h, c) => Math.max(width(h), ...body.map((r) => width(r[c] ?? ""))));
+    const fmt = (cells) => cells.map((cell, c) => {
+      const fill = " ".repeat((widths[c] ?? 0) - width(cell));
+      return numeric[c] ? fill + cell : cell + fill;
+    }).join("  ").trimEnd();
+    return [fmt(head), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(fmt)].join("\n");
+  }
+};
+
+// src/run/terminal.ts
+var TTY_INTERVAL_MS = 100;
+var PLAIN_INTERVAL_MS = 5e3;
+var ANSI = { red: "31", yellow: "33", dim: "2", bold: "1" };
+function createTerminalContext(opts = {}) {
+  const stream = opts.stream ?? process.stderr;
+  const isTTY = opts.isTTY ?? stream.isTTY === true;
+  const noColorEnv = (process.env.NO_COLOR ?? "") !== "";
+  const color = opts.color ?? (isTTY && !noColorEnv);
+  const verbose = opts.verbose ?? false;
+  const now = opts.now ?? Date.now;
+  const secrets = /* @__PURE__ */ new Set();
+  const outputs = /* @__PURE__ */ new Map();
+  const summary = new SummaryBuilder(secrets);
+  const depth = new AsyncLocalStorage();
+  const indentNow = () => "  ".repeat(depth.getStore() ?? 0);
+  const paint = (code, s) => color ? `\x1B[${code}m${s}\x1B[0m` : s;
+  let liveLine;
+  const clearLive = () => {
+    if (liveLine !== void 0) stream.write("\r\x1B[K");
+  };
+  const redrawLive = () => {
+    if (liveLine !== void 0) stream.write(liveLine);
+  };
+  const emit = (message, prefix = "", indent = indentNow()) => {
+    const lines = maskSecrets(message, secrets).split(/\r?\n/);
+    const text = lines.map((l, i) => `${indent}${i === 0 ? prefix : ""}${l}`.trimEnd()).join("\n");
+    clearLive();
+    stream.write(`${text}
+`);
+    redrawLive();
+  };
+  const progress = (label, totalBytes) => {
+    const indent = indentNow();
+    const start = now();
+    let doneBytes = 0;
+    let lastDraw = -Infinity;
+    let finished = false;
+    const elapsed = () => (now() - start) / 1e3;
+    const heading = () => `${indent}${maskSecrets(label, secrets)}: `;
+    return {
+      update(bytes) {
+        if (finished) return;
+        doneBytes = bytes;
+        const t = now();
+        if (isTTY) {
+          if (t - lastDraw < TTY_INTERVAL_MS) return;
+          lastDraw = t;
+          liveLine = heading() + maskSecrets(describeProgress(doneBytes, totalBytes, elapsed()), secrets);
+          stream.write(`\r\x1B[K${liveLine}`);
+        } else {
+          if (lastDraw === -Infinity) lastDraw = start;
+          if (t - lastDraw < PLAIN_INTERVAL_MS || totalBytes > 0 && bytes >= totalBytes) return;
+          lastDraw = t;
+          emit(describeProgress(doneBytes, totalBytes, elapsed()), `${maskSecrets(label, secrets)}: `, indent);
+        }
+      },
+      done() {
+        if (finished) return;
+        finished = true;
+        const bytes = doneBytes > 0 ? doneBytes : Math.max(0, totalBytes);
+        const line = describeDone(bytes, totalBytes, elapsed());
+        if (isTTY && liveLine !== void 0) {
+          stream.write("\r\x1B[K");
+          liveLine = void 0;
+        }
+        emit(line, `${maskSecrets(label, secrets)}: `, indent);
+      }
+    };
+  };
+  return {
+    kind: "terminal",
+    outputs,
+    summary,
+    info(message) {
+      emit(message);
+    },
+    warn(message) {
+      emit(message, `${paint(ANSI.yellow, "warning:")} `);
+    },
+    error(message) {
+      emit(message, `${paint(ANSI.red, "error:")} `);
+    },
+    debug(message) {
+      if (!verbose) return;
+      emit(message, `${paint(ANSI.dim, "debug:")} `);
+    },
+    async group(title, fn) {
+      emit(paint(ANSI.bold, title));
+      return depth.run((depth.getStore() ?? 0) + 1, fn);
+    },
+    setOutput(name, value) {
+      outputs.set(name, String(value));
+    },
+    mask(secret) {
+      addSecret(secrets, secret);
+    },
+    progress,
+    flushSummary() {
+      if (summary.isEmpty) return Promise.resolve();
+      const text = summary.toText();
+      summary.clear();
+      clearLive();
+      stream.write(`
+${text}`);
+      redrawLive();
+      return Promise.resolve();
+    }
+  };
+}
+
+// src/run/step.ts
+async function runStep(ctx, title, fn) {
+  try {
+    return await fn(ctx);
+  } catch (err) {
+    ctx.summary.text(`**${title} failed:** ${describeError(err).replace(/\n/g, " ")}`);
+    throw err;
+  } finally {
+    await ctx.flushSummary();
+  }
+}
+
+// src/cli/args.ts
+import { parseArgs } from "node:util";
+function parseCommandArgs(command, argv, options) {
+  try {
+    return parseArgs({ args: argv, options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw usageError(`${command}: ${message}`, `see: splash ${command} --help`);
+  }
+}
+
+// src/cli/config-check.ts
+import { existsSync } from "node:fs";
+function notConfigured(probe, what, warnings) {
+  try {
+    probe();
+  } catch (err) {
+    if (!(err instanceof SplashError && err.kind === "not-configured")) throw err;
+    warnings.push(`${what}: not configured — ${err.message}`);
+  }
+}
+async function checkConfig(file, out) {
+  const config = await loadConfig(file);
+  const lines = [`${file}: valid`, "", `endpoints (${config.endpoints.size}):`];
+  const warnings = [];
+  for (const e of config.endpoints.values()) {
+    lines.push(`  ${describeEndpoint(e)}`);
+    if (e.type === "filesystem" && !existsSync(e.root_path)) warnings.push(`endpoint ${e.name}: ${e.root_path} does not exist on this machine`);
+  }
+  const beamlines = configuredBeamlines(config);
+  lines.push("", `beamlines (${beamlines.length}):`);
+  for (const { config: b } of beamlines) {
+    const s = b.settings;
+    const usesGlobus = [];
+    s.move.forEach((h, i) => {
+      const from2 = b.endpoint(h.from, `beamlines.${b.id}.move[${i}].from`);
+      const to = b.endpoint(h.to, `beamlines.${b.id}.move[${i}].to`);
+      if (from2.type === "globus" || to.type === "globus") usesGlobus.push(`beamlines.${b.id}.move[${i}]`);
+      notConfigured(() => transferFor(from2, to), `beamline ${b.id} hop ${h.from} → ${h.to}`, warnings);
+    });
+    s.prune.forEach((r, i) => {
+      const field = `beamlines.${b.id}.prune[${i}]`;
+      const endpoint = b.endpoint(r.endpoint, `${field}.endpoint`);
+      const check = b.endpoint(r.check, `${field}.check`);
+      if (endpoint.type === "globus") {
+        usesGlobus.push(field);
+        if (r.verify === "hash") throw configError(`${config.locate(["beamlines", b.id, "prune", i, "verify"])} ${field}.verify: hash is not available for Globus endpoints`, "use verify: size (see docs/globus.md)");
+      }
+      notConfigured(() => pruneFor(endpoint, check, r.verify), `beamline ${b.id} prune of ${r.endpoint}`, warnings);
+    });
+    if (usesGlobus.length > 0 && config.globusApps.size === 0) {
+      throw configError(`${usesGlobus[0] ?? ""} uses Globus endpoints, but ${config.source} has no globus.globus_apps with credentials`, "add globus: { globus_apps: { … } } (see docs/config.md)");
+    }
+    const from = config.beamlines.has(b.id) ? "" : " (derived from the legacy layout)";
+    lines.push(`  ${b.id} ${b.title}${from}`);
+    lines.push(`    prefix: ${s.path_prefix ?? "(none)"}`);
+    lines.push(`    move:   ${s.move.map((h) => `${h.from} → ${h.to}${h.skip_export_controlled ? " (not for export-controlled data)" : ""}`).join(", ") || "(none)"}`);
+    for (const r of s.prune) lines.push(`    prune:  ${r.endpoint} after ${r.after_days} day(s), checked on ${r.check} by ${r.verify}`);
+  }
+  if (config.globusApps.size > 0) lines.push("", `globus apps: ${[...config.globusApps.keys()].join(", ")}`);
+  if (warnings.length > 0) lines.push("", ...warnings.map((w) => `warning: ${w}`));
+  out.write(`${lines.join("\n")}
+`);
+  return 0;
+}
+
+// src/cli/demo.ts
+import { existsSync as existsSync2, readdirSync } from "node:fs";
+import { mkdir as mkdir3, mkdtemp, readdir, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join2, resolve } from "node:path";
+var DAY_MS3 = 864e5;
+var demoConfig = (root) => `# A throw-away facility made by "splash demo". Every endpoint is a local folder.
+endpoints:
+  beamline: { type: filesystem, root_path: ${root}/beamline }   # the acquisition computer's disk
+  server:   { type: filesystem, root_path: ${root}/server }     # the facility data server
+  archive:  { type: filesystem, root_path: ${root}/archive }    # long-term storage
+beamlines:
+  "8.3.2":
+    path_prefix: /global          # the watcher sends /global/raw/<proposal>/<scan>.h5
+    move:
+      - { from: beamline, to: server }
+      - { from: server, to: archive }
+    prune:
+      - { endpoint: beamline, after_days: 1, check: server, verify: hash }
+      - { endpoint: server, after_days: 35, check: archive }
+`;
+async function runDemo(opts) {
+  const root = opts.dir ? resolve(opts.dir) : await mkdtemp(join2(tmpdir(), "splash-demo-"));
+  if (opts.dir && existsSync2(root) && readdirSync(root).length > 0) {
+    throw usageError(`--dir ${root} is not empty`, "give a new or empty folder, or leave --dir out to use a temp folder");
+  }
+  const out = process.stdout;
+  const say = (s = "") => out.write(`${s}
+`);
+  const config = join2(root, "config.yml");
+  for (const d of ["beamline", "server", "archive"]) await mkdir3(join2(root, d), { recursive: true });
+  await writeFile2(config, demoConfig(root));
+  const proposal = join2(root, "beamline", "raw", "demo-proposal");
+  await mkdir3(proposal, { recursive: true });
+  const { writeDataExchange } = await import("./sample-scan-ZVLCY67E.js");
+  const scans = [
+    ["scan_0001.h5", 48],
+    ["scan_0002.h5", 160]
+  ];
+  for (const [name, projections] of scans) await writeDataExchange(join2(proposal, name), { projections: [projections, 256, 256] });
+  say(`splash demo — a throw-away facility in ${root}`);
+  say(`  config:    ${config}`);
+  say(`  endpoints: beamline/ → server/ → archive/ (local folders)`);
+  say();
+  say(`1. The file watcher dispatches two new scans to beamline 8.3.2:`);
+  const dispatched = scans.map(([name]) => `/global/raw/demo-proposal/${name}`);
+  for (const p of dispatched) say(`     ${p}`);
+  say();
+  const ctx = createTerminalContext({ verbose: opts.verbose });
+  await runStep(ctx, "Dispatch 8.3.2", (c) => runDispatch(c, { config, beamline: "8.3.2", filePaths: dispatched, exportControlled: false }));
+  await writeDataExchange(join2(proposal, "scan_0003.h5"), { projections: [16, 256, 256] });
+  const later = new Date(Date.now() + 2 * DAY_MS3);
+  say();
+  say(`2. A third scan (scan_0003.h5) lands on the beamline disk, but its dispatch never fires.`);
+  say(`3. Two days later (--now ${later.toISOString().slice(0, 10)}) the scheduled prune runs:`);
+  say();
+  const pruneCtx = createTerminalContext({ verbose: opts.verbose });
+  const reports = await runStep(pruneCtx, "Prune", (c) => runPrune(c, { config, beamline: "8.3.2", dryRun: false, now: later }));
+  say();
+  say("What happened:");
+  for (const r of reports) {
+    say(`  ${r.endpoint}: ${r.pruned.length} pruned, ${r.kept.length} kept (younger than ${r.afterDays} days), ${r.unsafe.length} unsafe`);
+    for (const u of r.unsafe) say(`    unsafe: ${u.rel} — ${u.reason}`);
+  }
+  say();
+  say("Where the data is now:");
+  for (const d of ["beamline", "server", "archive"]) {
+    const files = [...walkTree(join2(root, d))].flatMap((e) => e.kind === "file" ? [`${e.rel} (${formatBytes(e.stat.size)})`] : []);
+    say(`  ${d}/: ${files.length === 0 ? "(empty)" : files.join(", ")}`);
+  }
+  const catalogued = await readdir(join2(root, "scicat-dry-run")).catch(() => []);
+  say(`  SciCat (dry run, none configured): ${catalogued.length} dataset document(s) in ${join2(root, "scicat-dry-run")}`);
+  say();
+  if (opts.clean) {
+    await rm2(root, { recursive: true, force: true });
+    say(`Removed ${root}.`);
+  } else {
+    say("Look around, or try it yourself:");
+    say(`  ls -R ${root}`);
+    say(`  node dist/cli/index.js prune --config ${config} --dry-run --now ${new Date(Date.now() + 40 * DAY_MS3).toISOString().slice(0, 10)}`);
+    say(`  node dist/cli/index.js run 8.3.2 --config ${config} /global/raw/demo-proposal/scan_0003.h5`);
+    say(`  rm -rf ${root}    # when done`);
+  }
+  const left = await readdir(proposal);
+  if (!left.includes("scan_0003.h5")) throw new Error("demo invariant broken: the unreplicated scan was deleted");
+  return 0;
+}
+
+// src/cli/commands.ts
+var common = {
+  config: { type: "string", short: "c", default: "config.yml" },
+  verbose: { type: "boolean", short: "v", default: false }
+};
+async function configAndBeamline(configFile, id) {
+  const beamlineId = parseBeamlineId(id, "beamline");
+  const config = await loadConfig(configFile);
+  return { config, beamline: openBeamline(config, beamlineId).config };
+}
+var userAgent = `splash-flows/${VERSION}`;
+async function runCommand(command, argv) {
+  switch (command) {
+    case "run": {
+      const { values, positionals } = parseCommandArgs("run", argv, { ...common, "export-control": { type: "boolean", default: false } });
+      const [beamline, ...paths] = positionals;
+      if (beamline === void 0) throw usageError("run: which beamline?", "usage: splash run <beamline> <path…>");
+      const ctx = createTerminalContext({ verbose: values.verbose });
+      await runStep(
+        ctx,
+        `Dispatch ${beamline}`,
+        (c) => runDispatch(c, { config: values.config, beamline, filePaths: paths, exportControlled: values["export-control"] })
+      );
+      return 0;
+    }
+    case "ingest": {
+      const { values, positionals } = parseCommandArgs("ingest", argv, { ...common, beamline: { type: "string", short: "b" }, "file-paths": { type: "string" } });
+      if (!values.beamline) throw usageError("ingest: --beamline is required", "e.g. splash ingest --beamline 8.3.2 /global/raw/p1/scan.h5");
+      const fromOption = values["file-paths"];
+      if (fromOption !== void 0 && positionals.length > 0) throw usageError("ingest: give paths either as arguments or with --file-paths, not both");
+      const ctx = createTerminalContext({ verbose: values.verbose });
+      await runStep(ctx, "Ingest", (c) => runIngest(c, { config: values.config, beamline: values.beamline ?? "", filePaths: fromOption ?? positionals }));
+      return 0;
+    }
+    case "move": {
+      const { values, positionals } = parseCommandArgs("move", argv, {
+        ...common,
+        beamline: { type: "string", short: "b" },
+        "file-paths": { type: "string" },
+        "export-control": { type: "boolean", default: false },
+        "is-export-control": { type: "boolean", default: false }
+      });
+      if (!values.beamline) throw usageError("move: --beamline is required", "e.g. splash move --beamline 8.3.2 /global/raw/p1/scan.h5");
+      const fromOption = values["file-paths"];
+      if (fromOption !== void 0 && positionals.length > 0) throw usageError("move: give paths either as arguments or with --file-paths, not both");
+      const ctx = createTerminalContext({ verbose: values.verbose });
+      await runStep(
+        ctx,
+        "Move",
+        (c) => runMove(c, {
+          config: values.config,
+          beamline: values.beamline ?? "",
+          filePaths: fromOption ?? positionals,
+          exportControlled: values["export-control"] || values["is-export-control"]
+        })
+      );
+      return 0;
+    }
+    case "prune": {
+      const { values, positionals } = parseCommandArgs("prune", argv, {
+        ...common,
+        beamline: { type: "string", short: "b", default: "" },
+        "dry-run": { type: "boolean", short: "n", default: false },
+        now: { type: "string", default: "" }
+      });
+      if (positionals.length > 0) throw usageError(`prune: unexpected argument ${JSON.stringify(positionals[0])}`, "see: splash prune --help");
+      const now = parseNow(values.now, "--now");
+      const ctx = createTerminalContext({ verbose: values.verbose });
+      await runStep(ctx, "Prune", (c) => runPrune(c, { config: values.config, beamline: values.beamline, dryRun: values["dry-run"], now }));
+      return 0;
+    }
+    case "config": {
+      const { values, positionals } = parseCommandArgs("config", argv, common);
+      if (positionals[0] !== "check" || positionals.length > 1) throw usageError('config: expected "config check"', "see: splash config --help");
+      return checkConfig(values.config, process.stdout);
+    }
+    case "demo": {
+      const { values } = parseCommandArgs("demo", argv, { dir: { type: "string" }, clean: { type: "boolean", default: false }, verbose: common.verbose });
+      return runDemo({ dir: values.dir, clean: values.clean, verbose: values.verbose });
+    }
+    case "dispatch": {
+      const { values, positionals } = parseCommandArgs("dispatch", argv, {
+        ...common,
+        beamline: { type: "string", short: "b" },
+        "file-paths": { type: "string" },
+        "export-control": { type: "boolean", default: false }
+      });
+      if (!values.beamline) throw usageError("dispatch: --beamline is required", "e.g. splash dispatch --beamline 8.3.2 /global/raw/p1/scan.h5");
+      const fromOption = values["file-paths"];
+      if (fromOption !== void 0 && positionals.length > 0) throw usageError("dispatch: give paths either as arguments or with --file-paths, not both");
+      const paths = fromOption !== void 0 ? parsePathList(fromOption, "file-paths") : positionals;
+      if (paths.length === 0) throw usageError("dispatch: no paths given", "usage: splash dispatch --beamline <id> <path…>");
+      const beamlineId = values.beamline;
+      const ctx = createTerminalContext({ verbose: values.verbose });
+      const { dispatchCommand } = await import("./commands-GDFXMA34.js");
+      await runStep(ctx, "Dispatch", async (c) => {
+        const { config, beamline } = await configAndBeamline(values.config, beamlineId);
+        return dispatchCommand(c, { config, beamline, paths, exportControl: values["export-control"], userAgent });
+      });
+      return 0;
+    }
+    case "watch": {
+      const { values, positionals } = parseCommandArgs("watch", argv, {
+        ...common,
+        beamline: { type: "string", short: "b" },
+        spool: { type: "string" },
+        "send-as": { type: "string" },
+        "export-control": { type: "boolean", default: false },
+        once: { type: "boolean", default: false },
+        "retry-for": { type: "string" },
+        "ignore-existing": { type: "boolean", default: false },
+        status: { type: "boolean", default: false },
+        json: { type: "boolean", default: false }
+      });
+      if (positionals.length > 1) throw usageError(`watch: one folder, got ${positionals.length}`, "see: splash watch --help");
+      const dir = positionals[0];
+      const { watchCommand, watchStatus } = await import("./commands-GDFXMA34.js");
+      const { parseDuration } = await import("./duration-PG52TPBA.js");
+      if (values.status) return watchStatus({ dir, spool: values.spool, json: values.json }, process.stdout);
+      if (values.json) throw usageError("watch: --json goes with --status");
+      if (dir === void 0) throw usageError("watch: which folder?", "usage: splash watch <folder> --beamline <id>");
+      if (!values.beamline) throw usageError("watch: --beamline is required", "e.g. splash watch /data/raw --beamline 8.3.2");
+      if (values["retry-for"] !== void 0 && !values.once) throw usageError("watch: --retry-for goes with --once (a running watcher never gives up)");
+      const retryForMs = values["retry-for"] === void 0 ? void 0 : parseDuration(values["retry-for"], "--retry-for");
+      const beamlineId = values.beamline;
+      const ctx = createTerminalContext({ verbose: values.verbose });
+      return runStep(ctx, "Watch", async (c) => {
+        const { config, beamline } = await configAndBeamline(values.config, beamlineId);
+        return watchCommand(c, {
+          config,
+          beamline,
+          dir,
+          spool: values.spool,
+          sendAs: values["send-as"],
+          exportControl: values["export-control"],
+          once: values.once,
+          retryForMs,
+          ignoreExisting: values["ignore-existing"],
+          userAgent
+        });
+      });
+    }
+    case "reconcile": {
+      const { values, positionals } = parseCommandArgs("reconcile", argv, {
+        ...common,
+        beamline: { type: "string", short: "b" },
+        "older-than": { type: "string", default: "6h" },
+        "dry-run": { type: "boolean", short: "n", default: false },
+        "export-control": { type: "boolean" },
+        "not-export-controlled": { type: "boolean" }
+      });
+      if (positionals.length > 0) throw usageError(`reconcile: unexpected argument ${JSON.stringify(positionals[0])}`, "see: splash reconcile --help");
+      if (!values.beamline) throw usageError("reconcile: --beamline is required", "e.g. splash reconcile --beamline 8.3.2 --older-than 6h");
+      if (values["export-control"] && values["not-export-controlled"]) throw usageError("reconcile: --export-control and --not-export-controlled contradict each other");
+      const exportControl = values["export-control"] ? true : values["not-export-controlled"] ? false : void 0;
+      const { reconcileCommand } = await import("./commands-GDFXMA34.js");
+      const { parseDuration } = await import("./duration-PG52TPBA.js");
+      const olderThanMs = parseDuration(values["older-than"], "--older-than");
+      const beamlineId = values.beamline;
+      const ctx = createTerminalContext({ verbose: values.verbose });
+      await runStep(ctx, "Reconcile", async (c) => {
+        const { config, beamline } = await configAndBeamline(values.config, beamlineId);
+        return reconcileCommand(c, { config, beamline, olderThanMs, dryRun: values["dry-run"], exportControl, now: /* @__PURE__ */ new Date(), userAgent });
+      });
+      return 0;
+    }
+    default:
+      throw usageError(`unknown command ${JSON.stringify(command)}`, "see: splash --help");
+  }
+}
+export {
+  runCommand
+};
