@@ -109,7 +109,7 @@ describe('splash reconcile', () => {
     expect(r.stderr).toMatch(/GitHub answered 500.*nothing was dispatched; 2 path\(s\) were not/);
   });
 
-  it('Globus endpoints are reported as not supported yet (exit 2); bad arguments exit 2', async () => {
+  it('a Globus end without Globus credentials in the config is exit 2 naming the fix; bad arguments exit 2', async () => {
     const { f } = await facility();
     const text = readFileSync(f.config, 'utf8').replace(
       /beamline: \{ type: filesystem, root_path: ([^ ]+) \}/,
@@ -118,7 +118,7 @@ describe('splash reconcile', () => {
     await writeFile(f.config, text);
     const r = await splash(['reconcile', '-b', '8.3.2', '-c', f.config]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/not a file-system endpoint.*Globus collections are not supported yet/);
+    expect(r.stderr).toMatch(/has no globus\.globus_apps\n {2}hint: add globus: \{ globus_apps:/);
     expect((await splash(['reconcile', '-c', f.config])).code).toBe(2);
     expect((await splash(['reconcile', '-b', '8.3.2', '-c', f.config, '--older-than', 'soon'])).stderr).toMatch(/expected a duration/);
     expect((await splash(['reconcile', '--help'])).stdout).toContain('Usage: splash reconcile');

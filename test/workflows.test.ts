@@ -40,7 +40,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const repo = loadRepo(ROOT);
 
 /** The custom labels of the facility's self-hosted runners: the only actionlint findings accepted. */
-const FACILITY_RUNNER_LABELS = ['bl832', 'bl733', 'bl7012', 'prune', 'hpss'];
+const FACILITY_RUNNER_LABELS = ['bl832', 'bl733', 'bl7012', 'prune', 'hpss', 'reconcile'];
 
 /** repository_dispatch event type → beamline id → reusable workflow. */
 const DISPATCH = [
@@ -119,6 +119,7 @@ describe('the real workflows', () => {
       'ci.yml',
       'dispatch.yml',
       'prune.yml',
+      'reconcile.yml',
       'release.yml',
     ]);
     expect([...(repo.actions.get('actions/move')?.inputs.keys() ?? [])]).toEqual(['beamline', 'file-paths', 'config', 'is-export-control']);
@@ -260,6 +261,94 @@ describe('the real workflows', () => {
     // The tape host's key path reaches the step, and no other step gets it.
     expect(step?.body.env).toEqual({ NERSC_SSH_KEY_PATH: '${{ vars.NERSC_SSH_KEY_PATH }}' });
     expect(wf.doc.concurrency).toBeUndefined();
+  });
+
+  describe('reconcile', () => {
+    const wf = workflow('reconcile.yml');
+    const [job] = jobsOf(wf);
+    const step = job?.steps.find((s) => scriptOf(s.body).includes('dist/cli/index.js reconcile'));
+    const env = record(step?.body.env, 'env');
+    const config: unknown = parse(readFileSync(path.join(ROOT, 'config.yml'), 'utf8'));
+    const beamlines = Object.keys(record(record(config, 'config.yml').beamlines, 'beamlines'));
+
+    it('runs every 6 hours off the full hour, and by hand for one beamline or all', () => {
+      const on = triggersOf(wf);
+      expect(on.schedule).toEqual([{ cron: expect.stringMatching(/^([1-9]|[1-5]\d) \*\/6 \* \* \*$/) as unknown }]);
+      const inputs = record(record(on.workflow_dispatch, 'workflow_dispatch').inputs, 'inputs');
+      expect(inputs.beamline).toMatchObject({ type: 'choice', options: ['all', ...beamlines], default: 'all' });
+      expect(inputs['older-than']).toMatchObject({ type: 'string', default: '6h' });
+      expect(inputs['export-control']).toMatchObject({ type: 'choice', options: ['true', 'false'], default: 'true' });
+      // A workflow cannot read config.yml: the list the script walks is written here and must match it.
+      expect(String(env.ALL_BEAMLINES).split(' ')).toEqual(beamlines);
+    });
+
+    it('runs on the reconcile runner with a read-only job token; dispatches with a token secret, lists Globus with the app of config.yml', () => {
+      expect(wf.doc.permissions).toEqual({});
+      expect(job?.body['runs-on']).toEqual(['self-hosted', 'reconcile']);
+      expect(job?.body.permissions).toEqual({ contents: 'read' });
+      expect(record(wf.doc.concurrency, 'concurrency')['cancel-in-progress']).toBe(false);
+      expect(job?.steps[0]?.body).toEqual({ uses: CHECKOUT.split(' ')[0], with: { 'persist-credentials': false } });
+      const ci = jobsOf(workflow('ci.yml')).flatMap((j) => j.steps).find((s) => String(s.body.uses).startsWith('actions/setup-node@'));
+      expect(job?.steps[1]?.body.uses).toBe(ci?.body.uses);
+      // Every credential config.yml names, except the HPSS host's key (only the archive step reads hpss_*).
+      const notTape = Object.fromEntries(Object.entries(record(config, 'config.yml')).filter(([k]) => !k.startsWith('hpss_')));
+      for (const name of configVariables(notTape)) expect(env[name], name).toBe(`\${{ secrets.${name} }}`);
+      expect(env.NERSC_SSH_KEY_PATH).toBeUndefined();
+      const github = record(record(config, 'config.yml').github, 'github');
+      expect(env[typeof github.token_env === 'string' ? github.token_env : 'GITHUB_TOKEN']).toBe('${{ secrets.SPLASH_DISPATCH_TOKEN }}');
+    });
+
+    // The script as the runner runs it (bash -eo pipefail), with a `node` on PATH that records its arguments.
+    const hasBash = spawnSync('bash', ['--version']).status === 0;
+    const runScript = (vars: Record<string, string>, exitCodes: Record<string, number> = {}) => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'splash-reconcile-wf-'));
+      try {
+        const log = path.join(dir, 'calls');
+        const codes = Object.entries(exitCodes).map(([b, c]) => `[[ "$4" == ${JSON.stringify(b)} ]] && exit ${c}`).join('\n');
+        writeFileSync(path.join(dir, 'node'), `#!/bin/bash\n{ printf '[%s]' "$@"; echo; } >> ${JSON.stringify(log)}\n${codes}\nexit 0\n`, { mode: 0o755 });
+        const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', scriptOf(step?.body)], {
+          env: { PATH: `${dir}:${process.env.PATH ?? ''}`, ALL_BEAMLINES: String(env.ALL_BEAMLINES), ...vars },
+          encoding: 'utf8',
+        });
+        let calls: string[] = [];
+        try {
+          calls = readFileSync(log, 'utf8').trim().split('\n');
+        } catch {
+          // no call
+        }
+        return { status: r.status, calls };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    const scheduled = { BEAMLINE: 'all', OLDER_THAN: '6h', EXPORT_CONTROL: 'true', DRY_RUN: 'false' };
+
+    it('the schedule reconciles every beamline as export controlled (the safe guess); inputs arrive only through env', () => {
+      expect(env).toMatchObject({
+        BEAMLINE: "${{ inputs.beamline || 'all' }}",
+        OLDER_THAN: "${{ inputs.older-than || '6h' }}",
+        EXPORT_CONTROL: "${{ github.event_name == 'workflow_dispatch' && inputs.export-control || 'true' }}",
+        DRY_RUN: "${{ github.event_name == 'workflow_dispatch' && inputs.dry-run || 'false' }}",
+      });
+      if (!hasBash) return;
+      expect(runScript(scheduled)).toEqual({
+        status: 0,
+        calls: beamlines.map((b) => `[dist/cli/index.js][reconcile][--beamline][${b}][--older-than][6h][--export-control]`),
+      });
+    });
+
+    it.skipIf(!hasBash)('by hand: one beamline, a dry run, not export controlled; an odd value stays one argument', () => {
+      expect(runScript({ BEAMLINE: '7.3.3', OLDER_THAN: '2d; touch /tmp/x', EXPORT_CONTROL: 'false', DRY_RUN: 'true' })).toEqual({
+        status: 0,
+        calls: ['[dist/cli/index.js][reconcile][--beamline][7.3.3][--older-than][2d; touch /tmp/x][--not-export-controlled][--dry-run]'],
+      });
+    });
+
+    it.skipIf(!hasBash)('a beamline that fails does not stop the others; the job fails at the end', () => {
+      const r = runScript(scheduled, { [beamlines[0] ?? '']: 2 });
+      expect(r.calls).toHaveLength(beamlines.length);
+      expect(r.status).toBe(2);
+    });
   });
 
   it('ci checks pushes and pull requests with lint, type-check, bundle check, tests and actionlint', () => {

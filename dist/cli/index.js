@@ -9,7 +9,7 @@ import {
   HELP,
   MAIN_HELP,
   VERSION
-} from "./chunks/chunk-NCADD7GX.js";
+} from "./chunks/chunk-OZWOSSWM.js";
 import {
   describeError,
   exitCodeFor,
@@ -39,7 +39,7 @@ async function main(argv) {
 `);
     return 0;
   }
-  const { runCommand } = await import("./chunks/commands-Y5R4AKTJ.js");
+  const { runCommand } = await import("./chunks/commands-WUAUXEOS.js");
   return runCommand(command, rest);
 }
 main(process.argv.slice(2)).then(

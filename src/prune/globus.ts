@@ -4,7 +4,7 @@ import { configError, SplashError } from '../errors.js';
 import { deleteDocument, parseGlobusTime, safeLabel, type TransferClient } from '../globus/index.js';
 import { isInside } from '../paths.js';
 import type { StepContext } from '../run/context.js';
-import { listFolder, requireRoot, waitForTask } from '../transfer/globus.js';
+import { lookupByFolder, requireRoot, waitForTask, walkCollection } from '../transfer/globus.js';
 import type { PrunedFile, PruneReport } from './report.js';
 
 export interface GlobusPruneOptions {
@@ -62,46 +62,30 @@ export async function pruneGlobus(endpoint: GlobusEndpoint, check: GlobusEndpoin
   const { client, ctx } = opts;
   const cutoff = opts.now.getTime() - opts.afterDays * DAY_MS;
   const report: PruneReport = { endpoint: endpoint.name, check: check.name, afterDays: opts.afterDays, dryRun: opts.dryRun, pruned: [], kept: [], unsafe: [], removedDirs: [] };
-  const candidatesByDir = new Map<string, PrunedFile[]>();
-
-  const dirs: string[] = [''];
-  for (let dir = dirs.pop(); dir !== undefined; dir = dirs.pop()) {
-    const listing = await listFolder(client, endpoint, dir);
-    for (const [name, e] of listing ?? []) {
-      const rel = dir === '' ? name : `${dir}/${name}`;
-      if (e.link_target) {
-        report.unsafe.push({ rel, reason: 'symlink (not followed)' });
-      } else if (e.type === 'dir') {
-        dirs.push(rel);
-      } else if (e.type !== 'file') {
-        report.unsafe.push({ rel, reason: `${e.type}, not a regular file` });
-      } else {
-        const item: PrunedFile = { rel, size: e.size, mtimeMs: parseGlobusTime(e.last_modified).getTime() };
-        if (item.mtimeMs > cutoff) report.kept.push(item);
-        else candidatesByDir.set(dir, [...(candidatesByDir.get(dir) ?? []), item]);
-      }
-    }
+  const candidates: PrunedFile[] = [];
+  for await (const e of walkCollection(client, endpoint)) {
+    if (e.kind === 'skipped') report.unsafe.push({ rel: e.rel, reason: e.reason });
+    else if (e.mtimeMs > cutoff) report.kept.push({ rel: e.rel, size: e.size, mtimeMs: e.mtimeMs });
+    else candidates.push({ rel: e.rel, size: e.size, mtimeMs: e.mtimeMs });
   }
 
   const verified: PrunedFile[] = [];
-  for (const [dir, items] of candidatesByDir) {
-    const copies = await listFolder(client, check, dir);
-    for (const item of items) {
-      const copy = copies?.get(item.rel.slice(dir === '' ? 0 : dir.length + 1));
-      const problem = !copy
-        ? `not replicated: no copy at ${check.name}`
-        : copy.link_target
-          ? `copy at ${check.name} is a symlink (not followed)`
-          : copy.type !== 'file'
-            ? `copy at ${check.name} is not a regular file`
-            : copy.size !== item.size
-              ? `size differs at ${check.name} (${copy.size} bytes there, ${item.size} here)`
-              : Math.floor(parseGlobusTime(copy.last_modified).getTime() / 1000) < Math.floor(item.mtimeMs / 1000)
-                ? `copy at ${check.name} is older than this file (modified after it was copied?)`
-                : undefined;
-      if (problem) report.unsafe.push({ rel: item.rel, reason: problem });
-      else verified.push(item);
-    }
+  const copies = await lookupByFolder(client, check, candidates.map((c) => c.rel));
+  for (const item of candidates) {
+    const copy = copies.get(item.rel);
+    const problem = !copy
+      ? `not replicated: no copy at ${check.name}`
+      : copy.link_target
+        ? `copy at ${check.name} is a symlink (not followed)`
+        : copy.type !== 'file'
+          ? `copy at ${check.name} is not a regular file`
+          : copy.size !== item.size
+            ? `size differs at ${check.name} (${copy.size} bytes there, ${item.size} here)`
+            : Math.floor(parseGlobusTime(copy.last_modified).getTime() / 1000) < Math.floor(item.mtimeMs / 1000)
+              ? `copy at ${check.name} is older than this file (modified after it was copied?)`
+              : undefined;
+    if (problem) report.unsafe.push({ rel: item.rel, reason: problem });
+    else verified.push(item);
   }
   verified.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
 

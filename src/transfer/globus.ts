@@ -2,7 +2,7 @@ import type { GlobusSettings } from '../config/index.js';
 import type { GlobusEndpoint } from '../endpoints.js';
 import { configError, stepError } from '../errors.js';
 import {
-  type FileDocument, GlobusApiError, parseGlobusTime, safeLabel, type TaskDocument, type TransferClient, transferDocument,
+  type FileDocument, GlobusApiError, hasGlobusCode, parseGlobusTime, safeLabel, type TaskDocument, type TransferClient, transferDocument,
 } from '../globus/index.js';
 import { joinInside, type RelPath } from '../paths.js';
 import type { StepContext } from '../run/context.js';
@@ -22,8 +22,8 @@ export interface GlobusTransferOptions {
 /** One listing page holds a whole folder (Globus re-lists the folder for every page, so pages are costly). */
 export const LS_LIMIT = 100_000;
 
-/** A file to move, as the source listing described it. */
-interface SourceFile {
+/** A regular file as a listing described it (`last_modified` read as milliseconds). */
+export interface ListedFile {
   readonly rel: string;
   readonly size: number;
   readonly mtimeMs: number;
@@ -49,7 +49,7 @@ export async function transferWithGlobus(
   // Globus would create a missing destination folder, even a mistyped root: both roots must exist first.
   for (const e of [from, to]) await requireRoot(client, e);
   const sources = await listSources(client, from, rels, report.skipped);
-  const pending: SourceFile[] = [];
+  const pending: ListedFile[] = [];
   for (const f of await compareDestinations(client, to, sources)) {
     if (f.identical) report.files.push({ rel: f.file.rel as RelPath, status: 'identical', bytes: f.file.size, checksum: undefined });
     else pending.push(f.file);
@@ -92,13 +92,26 @@ export async function transferWithGlobus(
   };
 }
 
-/** An endpoint's root must be an existing folder on its collection (a 404 is a config mistake). */
+/**
+ * An endpoint's root must be an existing folder on its collection. Being the first call that touches an
+ * endpoint, it also turns an unknown collection or a refused one into a config error naming the endpoint.
+ */
 export async function requireRoot(client: TransferClient, e: GlobusEndpoint): Promise<void> {
   try {
     const st = await client.stat(e.uuid, e.root_path);
     if (st.type === 'dir') return;
   } catch (err) {
-    if (!(err instanceof GlobusApiError && err.status === 404)) throw err;
+    if (!(err instanceof GlobusApiError)) throw err;
+    if (hasGlobusCode(err, 'EndpointNotFound') || hasGlobusCode(err, 'EndpointDeleted')) {
+      throw configError(`endpoint ${e.name}: Globus knows no collection ${e.uuid} (${err.code})`, `check the uuid of ${e.name} in config.yml against the collection's page on app.globus.org`);
+    }
+    if (err.status === 403) {
+      throw configError(
+        `endpoint ${e.name}: Globus refused access to ${e.root_path} on collection ${e.uuid} (${err.code}: ${err.apiMessage.split('\n')[0] ?? ''})`,
+        'give the Globus app of config.yml (globus.globus_apps) access to the collection (a permission on the collection or its guest collection), then run again',
+      );
+    }
+    if (err.status !== 404) throw err;
   }
   throw configError(`endpoint ${e.name}: root_path ${e.root_path} is not a folder on collection ${e.uuid}`, 'check the root_path in config.yml');
 }
@@ -120,63 +133,97 @@ export async function listFolder(client: TransferClient, e: GlobusEndpoint, rel:
 }
 
 /**
+ * Look up many paths with one listing per parent folder, not one stat per file. The map holds what
+ * exists (by rel); a path that is absent, or whose folder is, is not in it.
+ */
+export async function lookupByFolder(client: TransferClient, e: GlobusEndpoint, rels: readonly string[]): Promise<Map<string, FileDocument>> {
+  const byParent = new Map<string, string[]>();
+  for (const rel of rels) byParent.set(parentOf(rel), [...(byParent.get(parentOf(rel)) ?? []), rel]);
+  const found = new Map<string, FileDocument>();
+  for (const [parent, children] of byParent) {
+    const listing = await listFolder(client, e, parent);
+    for (const rel of children) {
+      const d = listing?.get(baseOf(rel));
+      if (d) found.set(rel, d);
+    }
+  }
+  return found;
+}
+
+export type CollectionEntry =
+  | ({ readonly kind: 'file' } & ListedFile)
+  | { readonly kind: 'skipped'; readonly rel: string; readonly reason: string };
+
+/**
+ * Every regular file below `startRel` of a collection, one listing per folder, folders in name order.
+ * Like the file-system walk (src/fs/walk.ts) it never follows a symlink — a symlinked folder could lead
+ * out of the endpoint root — and reports symlinks and special files as skipped. `descend` spares the
+ * listing of folders whose files the caller would ignore anyway; a folder that vanished yields nothing.
+ */
+export async function* walkCollection(
+  client: TransferClient,
+  e: GlobusEndpoint,
+  startRel = '',
+  opts: { descend?: (rel: string) => boolean } = {},
+): AsyncGenerator<CollectionEntry> {
+  const stack = [startRel];
+  for (let dir = stack.pop(); dir !== undefined; dir = stack.pop()) {
+    const listing = [...((await listFolder(client, e, dir)) ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const dirs: string[] = [];
+    for (const [name, d] of listing) {
+      const rel = dir === '' ? name : `${dir}/${name}`;
+      if (d.link_target) yield { kind: 'skipped', rel, reason: 'symlink (not followed)' };
+      else if (d.type === 'dir') {
+        if (opts.descend?.(rel) ?? true) dirs.push(rel);
+      } else if (d.type === 'file') yield { kind: 'file', rel, size: d.size, mtimeMs: parseGlobusTime(d.last_modified).getTime() };
+      else yield { kind: 'skipped', rel, reason: `not a regular file (${d.type})` };
+    }
+    // Pushed in reverse so they are listed in name order.
+    for (let i = dirs.length - 1; i >= 0; i--) stack.push(dirs[i] ?? '');
+  }
+}
+
+/**
  * Every file to move: each path's parent folder is listed once (it proves the path exists and says what it
  * is); folders are expanded to the files in them. A path that is missing, a symlink, or neither a file nor
  * a folder stops the hop before anything is submitted; symlinks found inside a folder are reported skipped.
  */
-async function listSources(client: TransferClient, from: GlobusEndpoint, rels: readonly RelPath[], skipped: { rel: string; reason: string }[]): Promise<SourceFile[]> {
-  const files: SourceFile[] = [];
+async function listSources(client: TransferClient, from: GlobusEndpoint, rels: readonly RelPath[], skipped: { rel: string; reason: string }[]): Promise<ListedFile[]> {
+  const files: ListedFile[] = [];
   const folders: string[] = [];
-  const byParent = new Map<string, string[]>();
-  for (const rel of rels) byParent.set(parentOf(rel), [...(byParent.get(parentOf(rel)) ?? []), rel]);
-  for (const [parent, children] of byParent) {
-    const listing = await listFolder(client, from, parent);
-    for (const rel of children) {
-      const d = listing?.get(baseOf(rel));
-      if (!d) throw stepError(`${from.name}:${rel} does not exist; nothing was submitted`, 'check the paths the watcher sent, then dispatch again');
-      if (d.link_target) throw stepError(`${from.name}:${rel} is a symlink (not followed); nothing was submitted`);
-      if (d.type === 'dir') folders.push(rel);
-      else if (d.type === 'file') files.push({ rel, size: d.size, mtimeMs: parseGlobusTime(d.last_modified).getTime() });
-      else throw stepError(`${from.name}:${rel} is neither a file nor a folder (${d.type}); nothing was submitted`);
-    }
+  const found = await lookupByFolder(client, from, rels);
+  for (const rel of rels) {
+    const d = found.get(rel);
+    if (!d) throw stepError(`${from.name}:${rel} does not exist; nothing was submitted`, 'check the paths the watcher sent, then dispatch again');
+    if (d.link_target) throw stepError(`${from.name}:${rel} is a symlink (not followed); nothing was submitted`);
+    if (d.type === 'dir') folders.push(rel);
+    else if (d.type === 'file') files.push({ rel, size: d.size, mtimeMs: parseGlobusTime(d.last_modified).getTime() });
+    else throw stepError(`${from.name}:${rel} is neither a file nor a folder (${d.type}); nothing was submitted`);
   }
-  for (let dir = folders.pop(); dir !== undefined; dir = folders.pop()) {
-    const listing = await listFolder(client, from, dir);
-    for (const [name, d] of listing ?? []) {
-      const rel = `${dir}/${name}`;
-      if (d.link_target) skipped.push({ rel, reason: 'symlink (not followed)' });
-      else if (d.type === 'dir') folders.push(rel);
-      else if (d.type === 'file') files.push({ rel, size: d.size, mtimeMs: parseGlobusTime(d.last_modified).getTime() });
-      else skipped.push({ rel, reason: `not a regular file (${d.type})` });
+  for (const folder of folders) {
+    for await (const entry of walkCollection(client, from, folder)) {
+      if (entry.kind === 'file') files.push({ rel: entry.rel, size: entry.size, mtimeMs: entry.mtimeMs });
+      else skipped.push({ rel: entry.rel, reason: entry.reason });
     }
   }
   return files;
 }
 
 /** Each destination folder is listed once: same size and mtime → already there; anything else existing → refused. */
-async function compareDestinations(client: TransferClient, to: GlobusEndpoint, files: readonly SourceFile[]): Promise<{ file: SourceFile; identical: boolean }[]> {
-  const byParent = new Map<string, SourceFile[]>();
-  for (const f of files) byParent.set(parentOf(f.rel), [...(byParent.get(parentOf(f.rel)) ?? []), f]);
-  const out: { file: SourceFile; identical: boolean }[] = [];
-  for (const [parent, group] of byParent) {
-    const listing = await listFolder(client, to, parent);
-    for (const file of group) {
-      const d = listing?.get(baseOf(file.rel));
-      if (!d) {
-        out.push({ file, identical: false });
-        continue;
-      }
-      const sameTime = Math.floor(parseGlobusTime(d.last_modified).getTime() / 1000) === Math.floor(file.mtimeMs / 1000);
-      if (d.type !== 'file' || d.link_target || d.size !== file.size || !sameTime) {
-        throw stepError(
-          `${to.name}:${displayName(file.rel)} already exists and differs from the source (${d.type}, ${d.size} bytes, modified ${d.last_modified}); not overwritten, nothing was submitted`,
-          'find out which copy is right; move or delete the wrong one by hand, then dispatch again',
-        );
-      }
-      out.push({ file, identical: true });
+async function compareDestinations(client: TransferClient, to: GlobusEndpoint, files: readonly ListedFile[]): Promise<{ file: ListedFile; identical: boolean }[]> {
+  const found = await lookupByFolder(client, to, files.map((f) => f.rel));
+  return files.map((file) => {
+    const d = found.get(file.rel);
+    if (!d) return { file, identical: false };
+    const sameTime = Math.floor(parseGlobusTime(d.last_modified).getTime() / 1000) === Math.floor(file.mtimeMs / 1000);
+    if (d.type !== 'file' || d.link_target || d.size !== file.size || !sameTime) {
+      throw stepError(
+        `${to.name}:${displayName(file.rel)} already exists and differs from the source (${d.type}, ${d.size} bytes, modified ${d.last_modified}); not overwritten, nothing was submitted`,
+        'find out which copy is right; move or delete the wrong one by hand, then dispatch again',
+      );
     }
-  }
-  return out;
+    return { file, identical: true };
+  });
 }
 
 /** A nice_status that is not an error: the task is progressing or waiting its turn. */

@@ -15,6 +15,7 @@ import { planDispatches } from '../github/payload.js';
 import { dispatchWithRetry, type RetryPolicy } from '../github/retry.js';
 import { gateRootPath } from '../paths.js';
 import type { StepContext } from '../run/context.js';
+import { createServices } from '../services.js';
 import { formatDuration } from './duration.js';
 import { planReconcile, prefixed, type ReconcilePlan } from './reconcile.js';
 import { watchSettingsOf } from './settings.js';
@@ -279,7 +280,8 @@ export interface ReconcileOutcome {
 
 export async function reconcileCommand(ctx: StepContext, args: ReconcileCommand): Promise<ReconcileOutcome> {
   const { beamline } = args;
-  const plan = planReconcile(beamline, { olderThanMs: args.olderThanMs, now: args.now });
+  const services = createServices(args.config, ctx);
+  const plan = await planReconcile(beamline, { olderThanMs: args.olderThanMs, now: args.now, globus: () => services.globus() });
   const paths = plan.missing.map((m) => prefixed(beamline, m.rel));
   // The export-control flag of a file is not on disk. Guessing "no" could send controlled data off site.
   const guarded = beamline.settings.move.some((hop) => hop.skip_export_controlled);

@@ -6,8 +6,9 @@ const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
   BEAMLINE_ID,
-  parseBeamlineId
-} from "./chunk-6UXQZBYA.js";
+  parseBeamlineId,
+  parsePathList
+} from "./chunk-DMI2ZWFE.js";
 import {
   NEVER,
   _enum,
@@ -29,7 +30,7 @@ import {
 } from "./chunk-HW2LJUQL.js";
 import {
   GlobusApiError,
-  deleteDocument,
+  hasGlobusCode,
   parseGlobusTime,
   safeLabel,
   transferDocument
@@ -40,22 +41,19 @@ import {
   hashFile
 } from "./chunk-SVJKMN5M.js";
 import {
-  SweepLocator,
   codeOf,
   displayName,
   gatePath,
   gateRootPath,
-  isInside,
   isPartialName,
   joinInside,
   partialNameFor,
   relPathUnder,
   removeStalePartials,
-  replicaProblem,
   resolveInside,
   safeJson,
   walkTree
-} from "./chunk-VC6KKUD5.js";
+} from "./chunk-WDO5HVFT.js";
 import {
   SplashError,
   configError,
@@ -9525,9 +9523,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve2(data);
+              return err ? reject(err) : resolve(data);
             });
           });
         }
@@ -9565,12 +9563,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve2(data);
+              ) : resolve(data);
             });
           });
         }
@@ -11837,8 +11835,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve2, reject) => {
-        res = resolve2;
+      const promise = new Promise((resolve, reject) => {
+        res = resolve;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -13150,7 +13148,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants3 = require_constants2();
+    var constants4 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -13225,7 +13223,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -13320,11 +13318,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants3.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants3.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -13347,10 +13345,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants3.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -13367,7 +13365,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message, constants4.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -13547,7 +13545,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -13569,7 +13567,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -13605,13 +13603,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -14089,12 +14087,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -14764,12 +14762,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -15248,16 +15246,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve2) => {
+        return new Promise((resolve) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve2;
+            this[kClosedResolve] = resolve;
           } else {
-            resolve2(null);
+            resolve(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve2) => {
+        return new Promise((resolve) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -15268,7 +15266,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve2(null);
+            resolve(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -15319,7 +15317,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve2, reject) => {
+        const socket = await new Promise((resolve, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -15331,7 +15329,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve2(socket2);
+              resolve(socket2);
             }
           });
         });
@@ -15667,8 +15665,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve2) => {
-            this[kClosedResolve] = resolve2;
+          await new Promise((resolve) => {
+            this[kClosedResolve] = resolve;
           });
         }
       }
@@ -16937,7 +16935,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve2, reject) => {
+        return await new Promise((resolve, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -16950,7 +16948,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve2(null);
+              resolve(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -16969,7 +16967,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -16986,7 +16984,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve2,
+              resolve,
               reject,
               length: 0,
               body: []
@@ -17056,18 +17054,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve2, stream, length } = consume2;
+      const { type, body, resolve, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve2(chunksDecode(body, length));
+          resolve(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve2(JSON.parse(chunksDecode(body, length)));
+          resolve(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve2(chunksConcat(body, length).buffer);
+          resolve(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve2(new Blob(body, { type: stream[kContentType] }));
+          resolve(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve2(chunksConcat(body, length));
+          resolve(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -17324,9 +17322,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve(data);
           });
         });
       }
@@ -17549,9 +17547,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve(data);
           });
         });
       }
@@ -17836,9 +17834,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve(data);
           });
         });
       }
@@ -17930,9 +17928,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve(data);
           });
         });
       }
@@ -19401,10 +19399,10 @@ var require_headers = __commonJS({
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         const exists2 = this[kHeadersMap].get(lowercaseName);
         if (exists2) {
-          const delimiter = lowercaseName === "cookie" ? "; " : ", ";
+          const delimiter2 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
             name: exists2.name,
-            value: `${exists2.value}${delimiter}${value}`
+            value: `${exists2.value}${delimiter2}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -21795,7 +21793,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve2, reject) => agent.dispatch(
+        return new Promise((resolve, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -21871,7 +21869,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve2({
+              resolve({
                 status,
                 statusText,
                 headersList,
@@ -21914,7 +21912,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve2({
+              resolve({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -25655,8 +25653,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve2) => {
-        setTimeout(resolve2, ms).unref();
+      return new Promise((resolve) => {
+        setTimeout(resolve, ms).unref();
       });
     }
     module.exports = {
@@ -27473,61 +27471,6 @@ async function loadConfig(file, env = process.env) {
   return parseConfig(text, file, env);
 }
 
-// src/services.ts
-import { dirname, resolve } from "node:path";
-function createServices(config, ctx) {
-  let globus;
-  let scicat;
-  const sc = config.scicat ?? {};
-  const text = (key) => typeof sc[key] === "string" ? sc[key] : void 0;
-  return {
-    globusSettings: config.globus,
-    globus: () => globus ??= connectGlobus(config, ctx),
-    scicatSettings: {
-      dryRunDir: resolve(dirname(config.source), text("dry_run_dir") ?? "scicat-dry-run"),
-      fallbackEmail: text("fallback_email") ?? "scicat-ingest@als.lbl.gov"
-    },
-    scicat: () => scicat ??= connectScicat(config, ctx)
-  };
-}
-async function connectScicat(config, ctx) {
-  const sc = config.scicat ?? {};
-  const url = sc.url;
-  if (url === void 0) return void 0;
-  const field = (key) => {
-    const v = sc[key];
-    if (typeof v === "string" || v instanceof MissingEnv) return v;
-    throw configError(`${config.source}: scicat.${key} is required when scicat.url is set`, "add it as an ${ENV} reference (see docs/config.md)");
-  };
-  if (typeof url !== "string" || !/^https?:\/\//.test(url)) throw configError(`${config.source}: scicat.url must be an http(s) URL`);
-  const mask = (s) => {
-    ctx.mask(s);
-  };
-  const username = resolveEnv(field("username"), { secret: false, mask });
-  const password = resolveEnv(field("password"), { secret: true, mask });
-  const { ScicatClient } = await import("./scicat-DRIOE5ZN.js");
-  const maxRetries = typeof sc.max_retries === "number" ? sc.max_retries : void 0;
-  return new ScicatClient({ baseUrl: url.replace(/\/+$/, ""), username, password, mask, ...maxRetries === void 0 ? {} : { retry: { maxRetries } } });
-}
-async function connectGlobus(config, ctx) {
-  const names = [...config.globusApps.keys()];
-  const name = config.globus.app ?? names[0];
-  const app = name === void 0 ? void 0 : config.globusApps.get(name);
-  if (!app || name === void 0) {
-    throw configError(
-      `a Globus transfer needs credentials, but ${config.source} has no globus.globus_apps`,
-      "add globus: { globus_apps: { <name>: { client_id: ${GLOBUS_CLIENT_ID}, client_secret: ${GLOBUS_CLIENT_SECRET} } } } (see docs/config.md)"
-    );
-  }
-  const mask = (s) => {
-    ctx.mask(s);
-  };
-  const clientId = resolveEnv(app.client_id, { secret: true, mask });
-  const clientSecret = resolveEnv(app.client_secret, { secret: true, mask });
-  const { TransferClient } = await import("./globus-F2SUWQRQ.js");
-  return new TransferClient({ authUrl: config.globus.authUrl, transferUrl: config.globus.transferUrl, clientId, clientSecret, mask });
-}
-
 // src/steps/chain.ts
 var unavailable = (name, why) => ({ kind: "unavailable", name, why });
 
@@ -27627,7 +27570,7 @@ function describeEndpoint(e) {
 
 // src/transfer/filesystem.ts
 import { copyFile, link, lstat, mkdir, open, rename, rm, stat, unlink, utimes } from "node:fs/promises";
-import { basename, dirname as dirname2 } from "node:path";
+import { basename, dirname } from "node:path";
 async function copyBetweenFilesystems(from, to, rel, opts) {
   const srcAbs = await resolveInside(from.root_path, rel, { mustExist: true, field: `${from.name}:${rel}` });
   const st = await stat(srcAbs);
@@ -27662,7 +27605,7 @@ async function copyOneFile(from, to, rel, opts) {
   const before = await stat(src);
   const existing = await lstatOrUndefined(dst);
   if (existing) return compareExisting(src, dst, before, existing, rel, to);
-  await mkdir(dirname2(dst), { recursive: true });
+  await mkdir(dirname(dst), { recursive: true });
   await resolveInside(to.root_path, rel, { field: `${to.name}:${rel}` });
   await removeStalePartials(dst);
   const tmp = partialNameFor(dst);
@@ -27714,7 +27657,7 @@ async function copyOneFile(from, to, rel, opts) {
       const now = await lstat(dst);
       return await compareExisting(src, dst, before, now, rel, to);
     }
-    if (opts.fsync !== false) await fsyncPath(dirname2(dst));
+    if (opts.fsync !== false) await fsyncPath(dirname(dst));
   } catch (err) {
     dstHasher.abort();
     await rm(tmp, { force: true });
@@ -27838,7 +27781,17 @@ async function requireRoot(client, e) {
     const st = await client.stat(e.uuid, e.root_path);
     if (st.type === "dir") return;
   } catch (err) {
-    if (!(err instanceof GlobusApiError && err.status === 404)) throw err;
+    if (!(err instanceof GlobusApiError)) throw err;
+    if (hasGlobusCode(err, "EndpointNotFound") || hasGlobusCode(err, "EndpointDeleted")) {
+      throw configError(`endpoint ${e.name}: Globus knows no collection ${e.uuid} (${err.code})`, `check the uuid of ${e.name} in config.yml against the collection's page on app.globus.org`);
+    }
+    if (err.status === 403) {
+      throw configError(
+        `endpoint ${e.name}: Globus refused access to ${e.root_path} on collection ${e.uuid} (${err.code}: ${err.apiMessage.split("\n")[0] ?? ""})`,
+        "give the Globus app of config.yml (globus.globus_apps) access to the collection (a permission on the collection or its guest collection), then run again"
+      );
+    }
+    if (err.status !== 404) throw err;
   }
   throw configError(`endpoint ${e.name}: root_path ${e.root_path} is not a folder on collection ${e.uuid}`, "check the root_path in config.yml");
 }
@@ -27855,57 +27808,69 @@ async function listFolder(client, e, rel) {
   }
   return entries;
 }
+async function lookupByFolder(client, e, rels) {
+  const byParent = /* @__PURE__ */ new Map();
+  for (const rel of rels) byParent.set(parentOf(rel), [...byParent.get(parentOf(rel)) ?? [], rel]);
+  const found = /* @__PURE__ */ new Map();
+  for (const [parent, children] of byParent) {
+    const listing = await listFolder(client, e, parent);
+    for (const rel of children) {
+      const d = listing?.get(baseOf(rel));
+      if (d) found.set(rel, d);
+    }
+  }
+  return found;
+}
+async function* walkCollection(client, e, startRel = "", opts = {}) {
+  const stack = [startRel];
+  for (let dir = stack.pop(); dir !== void 0; dir = stack.pop()) {
+    const listing = [...await listFolder(client, e, dir) ?? []].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+    const dirs = [];
+    for (const [name, d] of listing) {
+      const rel = dir === "" ? name : `${dir}/${name}`;
+      if (d.link_target) yield { kind: "skipped", rel, reason: "symlink (not followed)" };
+      else if (d.type === "dir") {
+        if (opts.descend?.(rel) ?? true) dirs.push(rel);
+      } else if (d.type === "file") yield { kind: "file", rel, size: d.size, mtimeMs: parseGlobusTime(d.last_modified).getTime() };
+      else yield { kind: "skipped", rel, reason: `not a regular file (${d.type})` };
+    }
+    for (let i = dirs.length - 1; i >= 0; i--) stack.push(dirs[i] ?? "");
+  }
+}
 async function listSources(client, from, rels, skipped) {
   const files = [];
   const folders = [];
-  const byParent = /* @__PURE__ */ new Map();
-  for (const rel of rels) byParent.set(parentOf(rel), [...byParent.get(parentOf(rel)) ?? [], rel]);
-  for (const [parent, children] of byParent) {
-    const listing = await listFolder(client, from, parent);
-    for (const rel of children) {
-      const d = listing?.get(baseOf(rel));
-      if (!d) throw stepError(`${from.name}:${rel} does not exist; nothing was submitted`, "check the paths the watcher sent, then dispatch again");
-      if (d.link_target) throw stepError(`${from.name}:${rel} is a symlink (not followed); nothing was submitted`);
-      if (d.type === "dir") folders.push(rel);
-      else if (d.type === "file") files.push({ rel, size: d.size, mtimeMs: parseGlobusTime(d.last_modified).getTime() });
-      else throw stepError(`${from.name}:${rel} is neither a file nor a folder (${d.type}); nothing was submitted`);
-    }
+  const found = await lookupByFolder(client, from, rels);
+  for (const rel of rels) {
+    const d = found.get(rel);
+    if (!d) throw stepError(`${from.name}:${rel} does not exist; nothing was submitted`, "check the paths the watcher sent, then dispatch again");
+    if (d.link_target) throw stepError(`${from.name}:${rel} is a symlink (not followed); nothing was submitted`);
+    if (d.type === "dir") folders.push(rel);
+    else if (d.type === "file") files.push({ rel, size: d.size, mtimeMs: parseGlobusTime(d.last_modified).getTime() });
+    else throw stepError(`${from.name}:${rel} is neither a file nor a folder (${d.type}); nothing was submitted`);
   }
-  for (let dir = folders.pop(); dir !== void 0; dir = folders.pop()) {
-    const listing = await listFolder(client, from, dir);
-    for (const [name, d] of listing ?? []) {
-      const rel = `${dir}/${name}`;
-      if (d.link_target) skipped.push({ rel, reason: "symlink (not followed)" });
-      else if (d.type === "dir") folders.push(rel);
-      else if (d.type === "file") files.push({ rel, size: d.size, mtimeMs: parseGlobusTime(d.last_modified).getTime() });
-      else skipped.push({ rel, reason: `not a regular file (${d.type})` });
+  for (const folder of folders) {
+    for await (const entry of walkCollection(client, from, folder)) {
+      if (entry.kind === "file") files.push({ rel: entry.rel, size: entry.size, mtimeMs: entry.mtimeMs });
+      else skipped.push({ rel: entry.rel, reason: entry.reason });
     }
   }
   return files;
 }
 async function compareDestinations(client, to, files) {
-  const byParent = /* @__PURE__ */ new Map();
-  for (const f of files) byParent.set(parentOf(f.rel), [...byParent.get(parentOf(f.rel)) ?? [], f]);
-  const out = [];
-  for (const [parent, group2] of byParent) {
-    const listing = await listFolder(client, to, parent);
-    for (const file of group2) {
-      const d = listing?.get(baseOf(file.rel));
-      if (!d) {
-        out.push({ file, identical: false });
-        continue;
-      }
-      const sameTime = Math.floor(parseGlobusTime(d.last_modified).getTime() / 1e3) === Math.floor(file.mtimeMs / 1e3);
-      if (d.type !== "file" || d.link_target || d.size !== file.size || !sameTime) {
-        throw stepError(
-          `${to.name}:${displayName(file.rel)} already exists and differs from the source (${d.type}, ${d.size} bytes, modified ${d.last_modified}); not overwritten, nothing was submitted`,
-          "find out which copy is right; move or delete the wrong one by hand, then dispatch again"
-        );
-      }
-      out.push({ file, identical: true });
+  const found = await lookupByFolder(client, to, files.map((f) => f.rel));
+  return files.map((file) => {
+    const d = found.get(file.rel);
+    if (!d) return { file, identical: false };
+    const sameTime = Math.floor(parseGlobusTime(d.last_modified).getTime() / 1e3) === Math.floor(file.mtimeMs / 1e3);
+    if (d.type !== "file" || d.link_target || d.size !== file.size || !sameTime) {
+      throw stepError(
+        `${to.name}:${displayName(file.rel)} already exists and differs from the source (${d.type}, ${d.size} bytes, modified ${d.last_modified}); not overwritten, nothing was submitted`,
+        "find out which copy is right; move or delete the wrong one by hand, then dispatch again"
+      );
     }
-  }
-  return out;
+    return { file, identical: true };
+  });
 }
 var healthy = (nice) => nice === null || nice === void 0 || nice === "OK" || nice === "Queued";
 async function waitForTask(client, taskId, opts, sleep) {
@@ -28119,7 +28084,7 @@ import { join } from "node:path";
 
 // src/scicat/ingestors.ts
 import { stat as stat3 } from "node:fs/promises";
-import { basename as basename2, dirname as dirname3, extname } from "node:path";
+import { basename as basename2, dirname as dirname2, extname } from "node:path";
 var groupOf = (beamline) => `bl${beamline.replace(/\./g, "")}`;
 function cleanEmail(raw, fallback) {
   const candidate = (raw ?? "").split(/[\s,;<>()"']+/).map((t) => t.trim().toLowerCase()).find((t) => t.includes("@") && isEmail(t));
@@ -28207,7 +28172,7 @@ var dataExchangeIngestor = async (file) => {
   };
 };
 var sourceFolderOf = (root, rel) => {
-  const dir = dirname3(rel);
+  const dir = dirname2(rel);
   return dir === "." ? root : `${root === "/" ? "" : root}/${dir}`;
 };
 
@@ -28284,331 +28249,572 @@ function ingestLink(beamline, ingestor) {
   };
 }
 
-// src/prune/globus.ts
-var DAY_MS = 864e5;
-var DELETE_BATCH = 1e4;
-var PruneIncomplete = class extends SplashError {
-  report;
-  constructor(cause, report) {
-    super(cause.kind, cause.message, cause.hint);
-    this.report = report;
+// src/hpss/cycle.ts
+function cycleKey(c) {
+  return `${String(c.year)}-${String(c.cycle)}`;
+}
+var formatters = /* @__PURE__ */ new Map();
+function localDate(ms, timeZone) {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "numeric", day: "numeric" });
+    formatters.set(timeZone, f);
+  }
+  const parts = f.formatToParts(new Date(ms));
+  const part = (type) => Number(parts.find((p) => p.type === type)?.value);
+  return { year: part("year"), month: part("month"), day: part("day") };
+}
+function cycleOf(ms, timeZone) {
+  const { year, month, day } = localDate(ms, timeZone);
+  return { year, cycle: month < 7 || month === 7 && day <= 15 ? 1 : 2 };
+}
+function lastCompletedCycle(now, timeZone) {
+  const current = cycleOf(now.getTime(), timeZone);
+  return current.cycle === 2 ? { year: current.year, cycle: 1 } : { year: current.year - 1, cycle: 2 };
+}
+function sameCycle(a, b) {
+  return a.year === b.year && a.cycle === b.cycle;
+}
+function compareCycles(a, b) {
+  return a.year - b.year || a.cycle - b.cycle;
+}
+function parseCycle(raw, field, now, timeZone) {
+  const text = raw.trim();
+  if (text === "" || text === "last") return lastCompletedCycle(now, timeZone);
+  const m = /^(\d{4})-([12])$/.exec(text);
+  if (!m) throw usageError(`${field}: expected "last" or a beam cycle like 2026-1 (Jan 1 – Jul 15) or 2026-2 (Jul 16 – Dec 31), got ${JSON.stringify(raw)}`);
+  return { year: Number(m[1]), cycle: m[2] === "1" ? 1 : 2 };
+}
+
+// src/hpss/host.ts
+import { spawn } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+var SshFailed = class extends SplashError {
+  constructor(message, hint) {
+    super("step", message, hint);
   }
 };
-async function checkGlobusPruneRoots(endpoint, check, verify, client) {
-  if (verify === "hash") {
-    throw configError(
-      `prune of ${endpoint.name}: verify: hash is not available for Globus endpoints (the API offers no checksum of a stored file)`,
-      "use verify: size — Globus already verified checksums when it transferred the files (verify_checksum)"
-    );
-  }
-  if (endpoint.uuid === check.uuid && (isInside(endpoint.root_path, check.root_path) || isInside(check.root_path, endpoint.root_path))) {
-    throw configError(
-      `prune of ${endpoint.name} is checked against ${check.name}: same collection, and one folder is the same as or inside the other`,
-      "a check endpoint must be a separate copy of the data; fix the prune rule in config.yml"
-    );
-  }
-  const c = await client();
-  for (const e of [endpoint, check]) await requireRoot(c, e);
+function hostLabel(e) {
+  if (!e.ssh) return "this runner";
+  return `${e.ssh.user === void 0 ? "" : `${e.ssh.user}@`}${e.ssh.host}${e.ssh.port === 22 ? "" : `:${String(e.ssh.port)}`}`;
 }
-async function pruneGlobus(endpoint, check, opts) {
-  const { client, ctx } = opts;
-  const cutoff = opts.now.getTime() - opts.afterDays * DAY_MS;
-  const report = { endpoint: endpoint.name, check: check.name, afterDays: opts.afterDays, dryRun: opts.dryRun, pruned: [], kept: [], unsafe: [], removedDirs: [] };
-  const candidatesByDir = /* @__PURE__ */ new Map();
-  const dirs = [""];
-  for (let dir = dirs.pop(); dir !== void 0; dir = dirs.pop()) {
-    const listing = await listFolder(client, endpoint, dir);
-    for (const [name, e] of listing ?? []) {
-      const rel = dir === "" ? name : `${dir}/${name}`;
-      if (e.link_target) {
-        report.unsafe.push({ rel, reason: "symlink (not followed)" });
-      } else if (e.type === "dir") {
-        dirs.push(rel);
-      } else if (e.type !== "file") {
-        report.unsafe.push({ rel, reason: `${e.type}, not a regular file` });
-      } else {
-        const item = { rel, size: e.size, mtimeMs: parseGlobusTime(e.last_modified).getTime() };
-        if (item.mtimeMs > cutoff) report.kept.push(item);
-        else candidatesByDir.set(dir, [...candidatesByDir.get(dir) ?? [], item]);
-      }
-    }
-  }
-  const verified = [];
-  for (const [dir, items] of candidatesByDir) {
-    const copies = await listFolder(client, check, dir);
-    for (const item of items) {
-      const copy = copies?.get(item.rel.slice(dir === "" ? 0 : dir.length + 1));
-      const problem = !copy ? `not replicated: no copy at ${check.name}` : copy.link_target ? `copy at ${check.name} is a symlink (not followed)` : copy.type !== "file" ? `copy at ${check.name} is not a regular file` : copy.size !== item.size ? `size differs at ${check.name} (${copy.size} bytes there, ${item.size} here)` : Math.floor(parseGlobusTime(copy.last_modified).getTime() / 1e3) < Math.floor(item.mtimeMs / 1e3) ? `copy at ${check.name} is older than this file (modified after it was copied?)` : void 0;
-      if (problem) report.unsafe.push({ rel: item.rel, reason: problem });
-      else verified.push(item);
-    }
-  }
-  verified.sort((a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
-  if (opts.dryRun) {
-    for (const f of verified) report.pruned.push(f);
-    return report;
-  }
-  const sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-  const prefix = endpoint.root_path === "/" ? "" : endpoint.root_path;
+function sshArgs(e) {
+  const ssh = e.ssh;
+  if (!ssh) return void 0;
+  const key = resolveEnv(ssh.key_path, { secret: false, mask: () => void 0 });
   try {
-    for (let i = 0; i < verified.length; i += DELETE_BATCH) {
-      const batch = verified.slice(i, i + DELETE_BATCH);
-      const doc = deleteDocument({
-        collection: endpoint.uuid,
-        paths: batch.map((f) => `${prefix}/${f.rel}`),
-        label: safeLabel(`splash prune ${endpoint.name} ${batch.length} files`),
-        recursive: false,
-        ignoreMissing: true,
-        notify: false,
-        // The service itself stops the task when the step stops waiting for it.
-        deadline: new Date(Date.now() + opts.settings.waitTimeoutMinutes * 6e4)
-      });
-      const { task_id: taskId } = await client.submitDelete(doc);
-      ctx.info(`Globus delete task ${taskId}: ${batch.length} file(s) on ${endpoint.name}`);
-      await waitForTask(client, taskId, { ctx, settings: opts.settings, onGiveUp: "cancel" }, sleep);
-      for (const f of batch) report.pruned.push(f);
-    }
-  } catch (err) {
-    if (err instanceof SplashError) throw new PruneIncomplete(err, report);
-    throw err;
+    accessSync(key, constants.R_OK);
+  } catch {
+    throw configError(
+      `${e.name}.ssh.key_path: cannot read the private key ${key}`,
+      "check the path and that the runner user can read it (sshproxy writes a new key every 24 h)"
+    );
   }
-  return report;
+  const args = [
+    "-o",
+    "BatchMode=yes",
+    // never prompt: a scheduled run has nobody to answer
+    "-o",
+    "StrictHostKeyChecking=yes",
+    // an unknown host key is an error, not a question
+    "-o",
+    "IdentitiesOnly=yes",
+    "-o",
+    `ConnectTimeout=${String(ssh.connect_timeout_seconds)}`,
+    "-o",
+    "ServerAliveInterval=30",
+    "-o",
+    "ServerAliveCountMax=6",
+    "-i",
+    key,
+    "-p",
+    String(ssh.port)
+  ];
+  if (ssh.known_hosts !== void 0) args.push("-o", `UserKnownHostsFile=${ssh.known_hosts}`);
+  if (ssh.user !== void 0) args.push("-l", ssh.user);
+  args.push("--", ssh.host, "bash -s");
+  return args;
+}
+function runOnHost(e, script, opts = {}) {
+  const args = sshArgs(e);
+  const child = args ? spawn("ssh", args, { stdio: ["pipe", "pipe", "pipe"] }) : spawn("bash", ["-s"], { stdio: ["pipe", "pipe", "pipe"] });
+  const out = [];
+  const err = [];
+  const lines = (sink) => {
+    let pending = "";
+    return (chunk) => {
+      if (!sink) return;
+      pending += chunk.toString("utf8");
+      const parts = pending.split("\n");
+      pending = parts.pop() ?? "";
+      for (const line of parts) sink(line);
+    };
+  };
+  const onOut = lines(opts.onLine);
+  const onErr = lines(opts.onErrorLine);
+  child.stdout.on("data", (c) => {
+    out.push(c);
+    onOut(c);
+  });
+  child.stderr.on("data", (c) => {
+    err.push(c);
+    onErr(c);
+  });
+  child.stdin.on("error", () => void 0);
+  child.stdin.end(script);
+  return new Promise((resolve, reject) => {
+    const timer = opts.timeoutMs === void 0 ? void 0 : setTimeout(() => {
+      child.kill("SIGTERM");
+    }, opts.timeoutMs);
+    child.on("error", (error2) => {
+      if (timer) clearTimeout(timer);
+      const what = args ? "ssh" : "bash";
+      reject(stepError(`cannot start ${what}: ${error2.message}`, `install the OpenSSH client (${what}) on the runner`));
+    });
+    child.on("close", (code, signal) => {
+      if (timer) clearTimeout(timer);
+      const stdout = Buffer.concat(out).toString("utf8");
+      const stderr = Buffer.concat(err).toString("utf8");
+      if (signal !== null) {
+        reject(stepError(`the script on ${hostLabel(e)} was stopped (${signal})${opts.timeoutMs === void 0 ? "" : ` after ${String(Math.round(opts.timeoutMs / 1e3))} s`}`));
+        return;
+      }
+      if (args && code === 255) {
+        reject(
+          new SshFailed(
+            `ssh to ${hostLabel(e)} failed: ${lastLines(stderr) || "no message"}`,
+            "check ssh.host, ssh.user and ssh.key_path in config.yml, that the key is current (sshproxy keys last 24 h) and that the host key is in known_hosts"
+          )
+        );
+        return;
+      }
+      resolve({ code: code ?? 1, stdout, stderr });
+    });
+  });
+}
+function lastLines(text, n = 3) {
+  return text.split("\n").map((l) => l.trim()).filter((l) => l !== "").slice(-n).join(" | ").slice(0, 600);
 }
 
-// src/prune/filesystem.ts
-import { lstatSync, rmdirSync, unlinkSync } from "node:fs";
-import { realpath } from "node:fs/promises";
-var DAY_MS2 = 864e5;
-async function pruneFilesystem(endpoint, check, opts) {
-  const { root, checkRoot } = await checkPruneRoots(endpoint, check);
-  const spec = { root, checkRoot, checkName: check.name, cutoffMs: opts.now.getTime() - opts.afterDays * DAY_MS2 };
-  const { planTree } = await import("./sweep-parallel-ZZSUXD3H.js");
-  const started = performance.now();
-  const plan = await planTree(spec);
-  opts.ctx.debug(
-    `prune ${endpoint.name}: planned ${plan.files} files in ${Math.round(performance.now() - started)} ms${plan.workers > 0 ? ` with ${plan.workers} worker threads` : ""}: ${plan.candidates.length} candidates, ${plan.kept.length} young, ${plan.unsafe.length} unsafe`
-  );
-  const report = {
-    endpoint: endpoint.name,
-    check: check.name,
-    afterDays: opts.afterDays,
-    dryRun: opts.dryRun,
-    pruned: [],
-    kept: plan.kept.map(toPruned),
-    unsafe: plan.unsafe,
-    removedDirs: []
-  };
-  const locator = new SweepLocator(checkRoot);
-  const touched = /* @__PURE__ */ new Set();
-  for (const item of plan.candidates) {
-    const problem = opts.verify === "hash" ? await contentProblem(spec, item) : void 0;
-    if (problem) {
-      report.unsafe.push({ rel: item.rel, reason: problem });
+// src/hpss/plan.ts
+var HTAR_MEMBER_LIMIT = 68719476735;
+var USTAR_NAME = 99;
+var USTAR_PREFIX = 154;
+var HSI_SAFE_SEGMENT = /^[A-Za-z0-9._,+=@%-]+$/;
+function isHsiSafe(path) {
+  return path.split("/").every((s) => s === "" || HSI_SAFE_SEGMENT.test(s));
+}
+function fitsUstar(rel) {
+  const bytes = Buffer.byteLength(rel);
+  if (bytes <= USTAR_NAME) return true;
+  for (let i = rel.indexOf("/"); i !== -1; i = rel.indexOf("/", i + 1)) {
+    if (Buffer.byteLength(rel.slice(0, i)) <= USTAR_PREFIX && Buffer.byteLength(rel.slice(i + 1)) <= USTAR_NAME) return true;
+  }
+  return false;
+}
+var byPath = (a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0;
+function planArchive(files, opts) {
+  const singles = [];
+  const refused = [];
+  const byCycle = /* @__PURE__ */ new Map();
+  for (const f of [...files].sort(byPath)) {
+    const tooBig = f.size > HTAR_MEMBER_LIMIT;
+    if (tooBig || !fitsUstar(f.rel)) {
+      const why = tooBig ? "larger than the htar member limit (68.7 GB)" : "path too long for a tar header";
+      if (isHsiSafe(f.rel)) singles.push({ file: f, why });
+      else refused.push({ rel: f.rel, why: `${why}, and its name has characters hsi cannot take (use letters, digits and . _ , + = @ % -)` });
       continue;
     }
-    if (!opts.dryRun) {
-      const changed = sourceChanged(`${root}/${item.rel}`, item) ?? replicaProblem(spec, locator, item);
-      if (changed) {
-        report.unsafe.push({ rel: item.rel, reason: `${changed}; left for the next run` });
-        continue;
-      }
-      try {
-        unlinkSync(`${root}/${item.rel}`);
-      } catch (err) {
-        report.unsafe.push({ rel: item.rel, reason: `could not delete (${codeOf(err)}); left for the next run` });
-        continue;
-      }
-      touched.add(parentOf2(item.rel));
-    }
-    report.pruned.push(toPruned(item));
+    const cycle = cycleOf(f.mtimeMs, opts.timeZone);
+    const key = cycleKey(cycle);
+    let group2 = byCycle.get(key);
+    if (!group2) byCycle.set(key, group2 = { cycle, files: [] });
+    group2.files.push(f);
   }
-  if (!opts.dryRun) for (const d of removeEmptiedDirs(root, touched)) report.removedDirs.push(d);
-  return report;
+  const bundles = [];
+  for (const { cycle, files: group2 } of [...byCycle.values()].sort((a, b) => compareCycles(a.cycle, b.cycle))) {
+    let current = [];
+    let bytes = 0;
+    let part = 0;
+    const close = () => {
+      const suffix = part === 0 ? "" : `_part${String(part)}`;
+      bundles.push({ name: `${opts.proposal}_${cycleKey(cycle)}${suffix}.tar`, cycle, members: current, bytes });
+      part++;
+      current = [];
+      bytes = 0;
+    };
+    for (const f of group2) {
+      if (current.length > 0 && bytes + f.size > opts.bundleMaxBytes) close();
+      current.push(f);
+      bytes += f.size;
+    }
+    if (current.length > 0) close();
+  }
+  const total = files.reduce((n, f) => n + f.size, 0);
+  return { bundles, singles, refused, files: files.length, bytes: total };
 }
-async function checkPruneRoots(endpoint, check) {
-  const root = await realpathOrFail(endpoint);
-  const checkRoot = await realpathOrFail(check);
-  if (isInside(root, checkRoot) || isInside(checkRoot, root)) {
-    throw configError(
-      `prune of ${endpoint.name} is checked against ${check.name}, but ${root === checkRoot ? "both are the same folder" : "one folder is inside the other"} (${root}, ${checkRoot})`,
-      "a check endpoint must be a separate copy of the data; fix the prune rule in config.yml"
+
+// src/hpss/script.ts
+import { randomBytes } from "node:crypto";
+function shq(value) {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+var MARK = "@@splash";
+var EXIT_NO_FOLDER = 3;
+var EXIT_NO_DEST = 4;
+function prologue(hsi, htar) {
+  return [
+    "set -u -f",
+    // no globbing: paths are data
+    `HSI=${shq(hsi)}`,
+    `HTAR=${shq(htar)}`,
+    `say() { printf '${MARK} %s\\n' "$*"; }`,
+    'hsi_() { "$HSI" -q "$@" </dev/null; }',
+    'htar_() { "$HTAR" "$@" </dev/null; }'
+  ];
+}
+function enter(dir) {
+  return `cd -- ${shq(dir)} 2>/dev/null || { echo "no such folder: "${shq(dir)} >&2; exit ${String(EXIT_NO_FOLDER)}; }`;
+}
+function proposalsScript(dir) {
+  return [...prologue("hsi", "htar"), enter(dir), "find . -mindepth 1 -maxdepth 1 -type d -printf '%T@\\t%P\\0'"].join("\n") + "\n";
+}
+function inventoryScript(dir) {
+  return [
+    ...prologue("hsi", "htar"),
+    enter(dir),
+    "find . -mindepth 1 \\( -type f -printf 'f\\t%s\\t%T@\\t%P\\0' \\) -o \\( ! -type d -printf 'o\\t%y\\t0\\t%P\\0' \\)"
+  ].join("\n") + "\n";
+}
+function parseInventory(stdout) {
+  const entries = [];
+  for (const record2 of stdout.split("\0")) {
+    if (record2 === "") continue;
+    const [kind, a = "", b = "", ...rest] = record2.split("	");
+    const rel = rest.join("	");
+    if (kind === "f") entries.push({ kind: "file", rel, size: Number(a), mtimeMs: Math.round(Number(b) * 1e3), type: "f" });
+    else if (kind === "o") entries.push({ kind: "other", rel, size: 0, mtimeMs: 0, type: a });
+  }
+  return entries;
+}
+function parseProposals(stdout) {
+  const out = [];
+  for (const record2 of stdout.split("\0")) {
+    if (record2 === "") continue;
+    const tab = record2.indexOf("	");
+    out.push({ name: record2.slice(tab + 1), mtimeMs: Math.round(Number(record2.slice(0, tab)) * 1e3) });
+  }
+  return out;
+}
+function delimiter(members) {
+  for (; ; ) {
+    const d = `SPLASH_MEMBERS_${randomBytes(6).toString("hex")}`;
+    if (!members.some((m) => m.rel === d)) return d;
+  }
+}
+function archiveScript(input) {
+  const lines = [
+    ...prologue(input.hsi, input.htar),
+    `DEST=${shq(input.dest)}`,
+    "ensure_dir() {",
+    '  local sofar="" part IFS=/',
+    "  for part in $1; do",
+    '    [ -z "$part" ] && continue',
+    '    sofar="$sofar/$part"',
+    '    hsi_ ls "$sofar" >/dev/null 2>&1 && continue',
+    '    hsi_ mkdir "$sofar" || { say mkdir-failed; return 1; }',
+    "  done",
+    "}",
+    'list() { say list-begin "$1"; htar_ -tvf "$2" 2>&1; say list-end "$1" "$?"; }',
+    'lsl() { say list-begin "$1"; hsi_ ls -l "$2" 2>&1; say list-end "$1" "$?"; }',
+    enter(input.source),
+    `ensure_dir "$DEST" || exit ${String(EXIT_NO_DEST)}`
+  ];
+  input.bundles.forEach((b, i) => {
+    const id = `b${String(i)}`;
+    const d = delimiter(b.members);
+    lines.push(
+      `a="$DEST"/${shq(b.name)}`,
+      `if hsi_ ls "$a.idx" >/dev/null 2>&1; then say present ${id}; else`,
+      `  l=$(mktemp "\${TMPDIR:-/tmp}/splash-htar.XXXXXX") || { say failed ${id} mktemp; l=; }`,
+      '  if [ -n "$l" ]; then',
+      `    cat >"$l" <<'${d}'`,
+      ...b.members.map((m) => m.rel),
+      d,
+      '    htar_ -cf "$a" -L "$l"; rc=$?; rm -f -- "$l"',
+      `    if [ "$rc" -eq 0 ]; then say written ${id}; else say failed ${id} "htar exit $rc"; fi`,
+      "  fi",
+      "fi",
+      `list ${id} "$a"`
+    );
+  });
+  input.singles.forEach((s, i) => {
+    const id = `s${String(i)}`;
+    const slash = s.file.rel.lastIndexOf("/");
+    const dir = slash === -1 ? "" : `/${s.file.rel.slice(0, slash)}`;
+    lines.push(
+      `t="$DEST"/${shq(s.file.rel)}`,
+      `if ensure_dir "$DEST"${shq(dir)}; then`,
+      // cput skips a file HPSS already holds (unless the local one is newer): report which case it was.
+      '  if hsi_ ls "$t" >/dev/null 2>&1; then done=present; else done=written; fi',
+      // ` : ` separates local from HPSS name; without it hsi reads two files (CONTRACTS.md §4.5).
+      `  if hsi_ cput ${shq(s.file.rel)} : "$t"; then say "$done" ${id}; else say failed ${id} "hsi cput exit $?"; fi`,
+      `else say failed ${id} mkdir; fi`,
+      `lsl ${id} "$t"`
+    );
+  });
+  return lines.join("\n") + "\n";
+}
+function parseArchiveOutput(stdout) {
+  const items = /* @__PURE__ */ new Map();
+  const item = (id) => {
+    let r = items.get(id);
+    if (!r) items.set(id, r = { status: "unknown", reason: "", listing: [], listingExit: void 0 });
+    return r;
+  };
+  let listing;
+  for (const line of stdout.split("\n")) {
+    if (!line.startsWith(`${MARK} `)) {
+      listing?.listing.push(line);
+      continue;
+    }
+    const [verb = "", id = "", ...rest] = line.slice(MARK.length + 1).split(" ");
+    if (verb === "list-begin") listing = item(id);
+    else if (verb === "list-end") {
+      item(id).listingExit = Number(rest[0]);
+      listing = void 0;
+    } else if (verb === "written" || verb === "present" || verb === "failed") {
+      const r = item(id);
+      r.status = verb;
+      r.reason = rest.join(" ");
+    }
+  }
+  return items;
+}
+function verifyBundleListing(listing, members) {
+  const seen = /* @__PURE__ */ new Map();
+  let successful = false;
+  for (const line of listing) {
+    if (/^HTAR: HTAR SUCCESSFUL\s*$/.test(line)) successful = true;
+    const m = /^HTAR: [-dlcbps][-rwxsStT]{9}\S*\s+\S+\s+(\d+)\s+\S+\s+\S+\s+(.+)$/.exec(line);
+    if (m?.[1] !== void 0 && m[2] !== void 0) seen.set(m[2].replace(/^\.\//, ""), Number(m[1]));
+  }
+  const problems = [];
+  if (!successful) problems.push("the listing did not end with HTAR SUCCESSFUL");
+  for (const f of members) {
+    const size = seen.get(f.rel);
+    if (size === void 0) problems.push(`${f.rel} is not in the archive`);
+    else if (size !== f.size) problems.push(`${f.rel} has ${String(size)} bytes in the archive, ${String(f.size)} on disk`);
+  }
+  return problems;
+}
+function verifySingleListing(listing, file) {
+  const base = file.rel.slice(file.rel.lastIndexOf("/") + 1);
+  const ok = listing.some((line) => {
+    const words = line.trim().split(/\s+/);
+    return words.at(-1)?.endsWith(base) === true && words.includes(String(file.size));
+  });
+  return ok ? [] : [`hsi ls -l does not show ${file.rel} with ${String(file.size)} bytes`];
+}
+
+// src/hpss/archive.ts
+function destinationOf(target, proposal) {
+  const dest = joinInside(target.to.root_path, gatePath(`${target.beamlineId}/${proposal}`, { field: "proposal" }));
+  if (!isHsiSafe(dest)) {
+    throw pathError(
+      `proposal ${displayName(proposal)}: the HPSS path ${displayName(dest)} has characters hsi cannot take safely`,
+      "HPSS folder and proposal names may hold letters, digits and . _ , + = @ % -"
     );
   }
-  return { root, checkRoot };
+  return dest;
 }
-var toPruned = (i) => ({ rel: i.rel, size: i.size, mtimeMs: i.mtimeMs });
-function sourceChanged(abs, item) {
-  let now;
-  try {
-    now = lstatSync(abs, { throwIfNoEntry: false });
-  } catch (err) {
-    return `unreadable now (${codeOf(err)})`;
+async function archiveProposal(ctx, target, proposal, opts) {
+  const dest = destinationOf(target, proposal);
+  const source = joinInside(target.from.root_path, proposal);
+  const result = { proposal, dest, items: [], notArchived: [], ignored: [], plan: void 0, error: "" };
+  const where = hostLabel(target.to);
+  const listed = await runOnHost(target.to, inventoryScript(source));
+  if (listed.code === EXIT_NO_FOLDER) throw pathError(`proposal ${displayName(proposal)}: no folder ${source} on ${where}`, `check the path; it is relative to ${target.from.name} (${target.from.root_path})`);
+  if (listed.code !== 0) {
+    throw stepError(`listing ${source} on ${where} failed (exit ${String(listed.code)}): ${lastLines(listed.stderr) || "no message"}`, "fix the permissions or the folder, then run again");
   }
-  if (!now) return "gone since the plan";
-  if (now.ino !== item.ino || now.dev !== item.dev || now.size !== item.size || now.mtimeMs !== item.mtimeMs) return "changed during the sweep";
-  return void 0;
-}
-async function contentProblem(spec, item) {
-  try {
-    const [a, b] = await Promise.all([hashFile(`${spec.root}/${item.rel}`), hashFile(`${spec.checkRoot}/${item.rel}`)]);
-    return a.digest === b.digest ? void 0 : `content differs at ${spec.checkName} (${HASH_ALGORITHM})`;
-  } catch (err) {
-    return `could not read both copies to compare checksums (${codeOf(err)})`;
-  }
-}
-function removeEmptiedDirs(root, touched) {
-  const removed = [];
-  const byDepth = /* @__PURE__ */ new Map();
-  const add = (rel) => {
-    if (rel === "") return;
-    const depth = rel.split("/").length;
-    let bucket = byDepth.get(depth);
-    if (!bucket) byDepth.set(depth, bucket = /* @__PURE__ */ new Set());
-    bucket.add(rel);
-  };
-  for (const rel of touched) add(rel);
-  for (let depth = Math.max(0, ...byDepth.keys()); depth > 0; depth--) {
-    for (const rel of [...byDepth.get(depth) ?? []].sort()) {
-      try {
-        rmdirSync(`${root}/${rel}`);
-      } catch {
-        continue;
-      }
-      removed.push(rel);
-      add(parentOf2(rel));
+  const files = [];
+  for (const entry of parseInventory(listed.stdout)) {
+    if (entry.kind === "other") {
+      result.ignored.push({ rel: entry.rel, why: entry.type === "l" ? "symbolic link (not followed)" : `not a regular file (find type ${entry.type})` });
+      continue;
+    }
+    try {
+      files.push({ rel: gatePath(entry.rel, { field: "file" }), size: entry.size, mtimeMs: entry.mtimeMs });
+    } catch (err) {
+      result.notArchived.push({ rel: entry.rel, why: err instanceof Error ? err.message : String(err) });
     }
   }
-  return removed;
-}
-function parentOf2(rel) {
-  const i = rel.lastIndexOf("/");
-  return i < 0 ? "" : rel.slice(0, i);
-}
-async function realpathOrFail(e) {
-  try {
-    return await realpath(e.root_path);
-  } catch (err) {
-    throw configError(`endpoint ${e.name}: root_path ${e.root_path} is not reachable (${codeOf(err)})`, "check the mount and the root_path in config.yml");
-  }
-}
-
-// src/prune/index.ts
-function pruneFor(endpoint, check, verify) {
-  if (endpoint.type === "filesystem" && check.type === "filesystem") {
-    return { check: async () => {
-      await checkPruneRoots(endpoint, check);
-    }, run: (opts) => pruneFilesystem(endpoint, check, opts) };
-  }
-  if (endpoint.type === "globus" && check.type === "globus") {
-    return {
-      check: (services) => checkGlobusPruneRoots(endpoint, check, verify, () => services.globus()),
-      run: async (opts) => pruneGlobus(endpoint, check, { ...opts, client: await opts.services.globus(), settings: opts.services.globusSettings })
-    };
-  }
-  throw new SplashError(
-    "not-configured",
-    `no prune controller for ${describeEndpoint(endpoint)} checked against ${describeEndpoint(check)}: this build prunes filesystem and Globus endpoints, each checked against one of its kind`,
-    "HPSS pruning is not built yet; remove this rule or point it at an endpoint of the same kind"
+  const name = proposal.slice(proposal.lastIndexOf("/") + 1);
+  const plan = planArchive(files, { proposal: name, timeZone: target.timeZone, bundleMaxBytes: target.bundleMaxBytes });
+  result.plan = plan;
+  for (const r of plan.refused) result.notArchived.push(r);
+  for (const b of plan.bundles) result.items.push({ path: `${dest}/${b.name}`, cycle: cycleKey(b.cycle), files: b.members.length, bytes: b.bytes, status: "planned", problem: "" });
+  for (const s of plan.singles) result.items.push({ path: `${dest}/${s.file.rel}`, cycle: "", files: 1, bytes: s.file.size, status: "planned", problem: "" });
+  ctx.info(
+    `${displayName(proposal)}: ${String(plan.files)} file(s), ${formatBytes(plan.bytes)} → ${String(plan.bundles.length)} htar archive(s)` + (plan.singles.length > 0 ? ` + ${String(plan.singles.length)} single file(s)` : "") + ` in ${dest}`
   );
+  for (const s of plan.singles) ctx.info(`  on its own: ${displayName(s.file.rel)} (${s.why})`);
+  for (const n of result.ignored) ctx.info(`  ignored: ${displayName(n.rel)}: ${n.why}`);
+  for (const n of result.notArchived) ctx.warn(`not archived: ${displayName(`${proposal}/${n.rel}`)}: ${n.why}`);
+  if (opts.dryRun || result.items.length === 0) return result;
+  const script = archiveScript({ hsi: target.to.hsi, htar: target.to.htar, source, dest, bundles: plan.bundles, singles: plan.singles });
+  const ran = await runOnHost(target.to, script, {
+    onErrorLine: (line) => {
+      if (line.trim() !== "") ctx.info(`  ${line}`);
+    }
+  });
+  if (ran.code === EXIT_NO_FOLDER) throw pathError(`proposal ${displayName(proposal)}: ${source} disappeared on ${where}`);
+  if (ran.code === EXIT_NO_DEST) {
+    result.error = `cannot create ${dest} on HPSS: ${lastLines(ran.stderr) || "no message"}`;
+    for (const item of result.items) {
+      item.status = "failed";
+      item.problem = "destination folder missing";
+    }
+    return result;
+  }
+  const reports = parseArchiveOutput(ran.stdout);
+  const verify = (id, item, check) => {
+    const r = reports.get(id);
+    if (!r || r.status === "unknown") {
+      item.status = "failed";
+      item.problem = `the script stopped before it (exit ${String(ran.code)}): ${lastLines(ran.stderr) || "no message"}`;
+      return;
+    }
+    if (r.status === "failed") {
+      item.status = "failed";
+      item.problem = `${r.reason}${ran.stderr ? `: ${lastLines(ran.stderr, 2)}` : ""}`;
+      return;
+    }
+    const problems = check(r.listing);
+    if (problems.length > 0) {
+      item.status = "failed";
+      item.problem = `verification: ${problems.slice(0, 3).join("; ")}${problems.length > 3 ? ` (+${String(problems.length - 3)} more)` : ""}`;
+      return;
+    }
+    item.status = r.status === "present" ? "already on HPSS" : "written";
+  };
+  plan.bundles.forEach((b, i) => {
+    const item = result.items[i];
+    if (item) verify(`b${String(i)}`, item, (listing) => verifyBundleListing(listing, b.members));
+  });
+  plan.singles.forEach((s, i) => {
+    const item = result.items[plan.bundles.length + i];
+    if (item) verify(`s${String(i)}`, item, (listing) => verifySingleListing(listing, s.file));
+  });
+  for (const item of result.items) {
+    const what = `${item.path} (${String(item.files)} file(s), ${formatBytes(item.bytes)})`;
+    if (item.status === "failed") ctx.error(`${what}: ${item.problem}`);
+    else ctx.info(`${item.status === "written" ? "archived and verified" : "already on HPSS, verified"}: ${what}`);
+  }
+  return result;
 }
 
-// src/prune/report.ts
-function bytesOf(files) {
-  let total = 0;
-  for (const f of files) total += f.size;
-  return total;
-}
-
-// src/steps/prune.ts
+// src/steps/hpss.ts
 var SUMMARY_LIMIT = 50;
-async function pruneStep(ctx, input) {
-  const plan = input.beamlines.flatMap(
-    (b) => b.settings.prune.map((rule, i) => {
-      const endpoint = b.endpoint(rule.endpoint, `beamlines.${b.id}.prune[${i}].endpoint`);
-      const check = b.endpoint(rule.check, `beamlines.${b.id}.prune[${i}].check`);
-      try {
-        return { beamline: b, rule, endpoint, check, run: pruneFor(endpoint, check, rule.verify), why: "" };
-      } catch (err) {
-        if (!(err instanceof SplashError) || err.kind !== "not-configured") throw err;
-        return { beamline: b, rule, endpoint, check, run: void 0, why: err.message };
-      }
-    })
-  );
-  if (plan.length === 0) ctx.warn("no prune rules configured for the chosen beamline(s); nothing to do");
-  const unavailable2 = plan.filter((p) => p.run === void 0);
-  for (const u of unavailable2) ctx.warn(`prune ${u.endpoint.name} (beamline ${u.beamline.id}): not configured — ${u.why}`);
-  for (const p of plan) if (p.run) await p.run.check(input.services);
-  const reports = [];
+function archiveTargetOf(beamline) {
+  const settings = beamline.settings.archive;
+  if (!settings) {
+    throw configError(
+      `beamline ${beamline.id} has no archive settings in ${beamline.config.source}`,
+      `add beamlines."${beamline.id}".archive with from: <endpoint holding the data> and to: <hpss endpoint> (docs/hpss.md)`
+    );
+  }
+  const field = `beamlines.${beamline.id}.archive`;
+  const from = beamline.endpoint(settings.from, `${field}.from`);
+  const to = beamline.endpoint(settings.to, `${field}.to`);
+  if (to.type !== "hpss") throw configError(`${field}.to: ${to.name} is a ${to.type} endpoint, not hpss`, "name an endpoint with type: hpss (or a hpss_<name> section)");
+  if (from.type === "hpss") throw configError(`${field}.from: ${from.name} is an hpss endpoint`, "name the endpoint holding the data on disk (e.g. the NERSC CFS collection)");
+  const hpss = to;
+  return { settings, target: { from, to: hpss, beamlineId: beamline.id, timeZone: settings.time_zone, bundleMaxBytes: settings.bundle_max_bytes } };
+}
+async function selectProposals(ctx, settings, target, cycle) {
+  const parent = gatePath(settings.proposals, { field: "archive.proposals" });
+  const dir = joinInside(target.from.root_path, parent);
+  const listed = await runOnHost(target.to, proposalsScript(dir));
+  if (listed.code === EXIT_NO_FOLDER) throw configError(`archive.proposals: no folder ${dir} on ${hostLabel(target.to)}`, "check archive.from and archive.proposals in config.yml");
+  if (listed.code !== 0) throw stepError(`listing ${dir} on ${hostLabel(target.to)} failed (exit ${String(listed.code)}): ${lastLines(listed.stderr) || "no message"}`);
+  const chosen = [];
+  const all = parseProposals(listed.stdout).sort((a, b) => a.name < b.name ? -1 : 1);
+  for (const p of all) {
+    if (!sameCycle(cycleOf(p.mtimeMs, target.timeZone), cycle)) continue;
+    try {
+      chosen.push(gatePath(`${parent}/${p.name}`, { field: "proposal" }));
+    } catch (err) {
+      ctx.warn(`skipping proposal folder ${displayName(p.name)}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  ctx.info(`${String(all.length)} proposal folder(s) in ${dir}; ${String(chosen.length)} last modified in beam cycle ${cycleKey(cycle)}`);
+  return chosen;
+}
+async function hpssStep(ctx, input) {
+  const { beamline } = input;
+  const { settings, target } = archiveTargetOf(beamline);
+  sshArgs(target.to);
+  const selecting = input.proposals.length === 0;
+  const result = { beamline: beamline.id, cycle: selecting ? cycleKey(input.cycle) : void 0, proposals: [] };
+  ctx.info(`archiving from ${target.from.name} to ${target.to.name} (${target.to.root_path}) via ${hostLabel(target.to)}${input.dryRun ? " — dry run, nothing is written" : ""}`);
   try {
-    for (const { beamline, rule, endpoint, check, run } of plan) {
-      if (!run) continue;
-      const title = `prune ${endpoint.name} (beamline ${beamline.id}): older than ${rule.after_days} day(s), checked against ${check.name}${input.dryRun ? " — dry run" : ""}`;
-      const report = await ctx.group(title, async () => {
+    const proposals = selecting ? await selectProposals(ctx, settings, target, input.cycle) : input.proposals;
+    for (const proposal of proposals) {
+      await ctx.group(`archive ${proposal}`, async () => {
         try {
-          const r = await run.run({ afterDays: rule.after_days, verify: rule.verify, now: input.now, dryRun: input.dryRun, ctx, services: input.services });
-          logReport(ctx, r);
-          return r;
+          result.proposals.push(await archiveProposal(ctx, target, proposal, { dryRun: input.dryRun }));
         } catch (err) {
-          if (err instanceof PruneIncomplete) {
-            logReport(ctx, err.report);
-            reports.push(err.report);
-          }
-          throw err;
+          if (err instanceof SshFailed || err instanceof SplashError && err.kind === "config") throw err;
+          const message = err instanceof Error ? err.message : String(err);
+          ctx.error(message);
+          result.proposals.push({ proposal, dest: "", items: [], notArchived: [], ignored: [], plan: void 0, error: message });
         }
       });
-      reports.push(report);
     }
   } finally {
-    writePruneSummary(ctx, input, reports, unavailable2.map((u) => [u.endpoint.name, u.check.name, u.why]));
+    writeSummary2(ctx, input, result);
   }
-  ctx.setOutput("pruned", reports.reduce((n, r) => n + r.pruned.length, 0));
-  ctx.setOutput("kept", reports.reduce((n, r) => n + r.kept.length, 0));
-  ctx.setOutput("unsafe", reports.reduce((n, r) => n + r.unsafe.length, 0));
-  if (reports.length === 0 && unavailable2.length > 0) {
-    throw new SplashError("not-configured", `none of the ${unavailable2.length} prune rule(s) can run: ${unavailable2[0]?.why ?? ""}`);
-  }
-  return reports;
-}
-var LOG_BATCH = 2e3;
-function logReport(ctx, r) {
-  const verb = r.dryRun ? "would prune" : "pruned";
-  for (let i = 0; i < r.pruned.length; i += LOG_BATCH) {
-    ctx.info(r.pruned.slice(i, i + LOG_BATCH).map((f) => `${verb} ${r.endpoint}:${displayName(f.rel)} (${formatBytes(f.size)})`).join("\n"));
-  }
-  r.unsafe.slice(0, 10).forEach((u) => {
-    ctx.warn(`kept, unsafe to delete: ${r.endpoint}:${displayName(u.rel)} — ${u.reason}`);
-  });
-  for (let i = 10; i < r.unsafe.length; i += LOG_BATCH) {
-    ctx.info(r.unsafe.slice(i, i + LOG_BATCH).map((u) => `kept, unsafe to delete: ${r.endpoint}:${displayName(u.rel)} — ${u.reason}`).join("\n"));
-  }
-  ctx.info(`${r.endpoint}: ${r.pruned.length} ${verb} (${formatBytes(bytesOf(r.pruned))}), ${r.kept.length} kept (younger than ${r.afterDays} day(s)), ${r.unsafe.length} unsafe`);
-}
-function writePruneSummary(ctx, input, reports, unavailable2) {
-  const s = ctx.summary;
-  s.heading(`Prune${input.dryRun ? " (dry run: nothing was deleted)" : ""}`, 2);
-  s.text(`Retention sweep as of ${input.now.toISOString()}. A file is deleted only when its check endpoint holds a verified copy.`);
-  s.table(
-    ["endpoint", "check", "older than", input.dryRun ? "would prune" : "pruned", "freed", "kept (young)", "unsafe", "folders removed"],
-    reports.map((r) => [r.endpoint, r.check, `${r.afterDays} d`, r.pruned.length, formatBytes(bytesOf(r.pruned)), r.kept.length, r.unsafe.length, r.removedDirs.length])
-  );
-  if (unavailable2.length > 0) {
-    s.heading(`Not configured (${unavailable2.length})`, 3);
-    s.table(["endpoint", "check", "why nothing was pruned"], unavailable2);
-  }
-  const unsafe = reports.flatMap((r) => r.unsafe.map((u) => [r.endpoint, displayName(u.rel), u.reason]));
-  if (unsafe.length > 0) {
-    s.heading(`Unsafe to delete (${unsafe.length})`, 3);
-    s.table(["endpoint", "file", "why it was kept"], unsafe.slice(0, SUMMARY_LIMIT));
-    if (unsafe.length > SUMMARY_LIMIT) s.text(`…and ${unsafe.length - SUMMARY_LIMIT} more; the run log lists them all.`);
-  }
-  const pruned = reports.flatMap((r) => r.pruned.map((f) => `${r.endpoint}:${displayName(f.rel)} (${formatBytes(f.size)})`));
-  if (pruned.length > 0) {
-    s.details(
-      `${input.dryRun ? "Would prune" : "Pruned"} (${pruned.length})`,
-      pruned.slice(0, SUMMARY_LIMIT).map((p) => `- ${p}`).join("\n") + (pruned.length > SUMMARY_LIMIT ? `
-- …and ${pruned.length - SUMMARY_LIMIT} more` : "")
+  const items = result.proposals.flatMap((p) => p.items);
+  ctx.setOutput("archived", items.filter((i) => i.status === "written").length);
+  ctx.setOutput("archives", JSON.stringify(items.filter((i) => i.status === "written" || i.status === "already on HPSS").map((i) => i.path)));
+  const failedItems = items.filter((i) => i.status === "failed");
+  const failedProposals = result.proposals.filter((p) => p.error !== "");
+  const notArchived = result.proposals.reduce((n, p) => n + p.notArchived.length, 0);
+  if (failedItems.length > 0 || failedProposals.length > 0 || notArchived > 0) {
+    const parts = [
+      failedProposals.length > 0 ? `${String(failedProposals.length)} proposal(s) could not be archived` : "",
+      failedItems.length > 0 ? `${String(failedItems.length)} archive(s) failed` : "",
+      notArchived > 0 ? `${String(notArchived)} file(s) are not on tape (see "not archived" in the log)` : ""
+    ].filter((s) => s !== "");
+    const err = stepError(
+      `hpss: ${parts.join("; ")}`,
+      "fix what the log names and run again: archives already on HPSS are verified, not written twice"
     );
+    if (!selecting && failedProposals.length === result.proposals.length && failedItems.length === 0 && failedProposals.every((p) => /^proposal .*: no folder/.test(p.error))) {
+      throw pathError(failedProposals.map((p) => p.error).join("; "));
+    }
+    throw err;
   }
+  return result;
+}
+function writeSummary2(ctx, input, result) {
+  const s = ctx.summary;
+  s.heading(`HPSS archive · beamline ${result.beamline}${input.dryRun ? " (dry run)" : ""}`, 2);
+  if (result.cycle !== void 0) s.text(`Proposals last modified in beam cycle **${result.cycle}**: ${String(result.proposals.length)}.`);
+  const items = result.proposals.flatMap((p) => p.items.map((i) => ({ ...i, proposal: p.proposal })));
+  if (items.length > 0) {
+    const rows = items.slice(0, SUMMARY_LIMIT).map((i) => [i.path, i.cycle || "single file", i.files, formatBytes(i.bytes), i.status === "failed" ? `failed: ${i.problem}` : i.status]);
+    s.table(["archive on HPSS", "cycle", "files", "size", "status"], rows);
+    if (items.length > SUMMARY_LIMIT) s.text(`…and ${String(items.length - SUMMARY_LIMIT)} more in the run log.`);
+  } else if (result.proposals.length === 0) {
+    s.text("Nothing to archive.");
+  }
+  const failed = result.proposals.filter((p) => p.error !== "");
+  if (failed.length > 0) s.list(failed.map((p) => `${p.proposal}: ${p.error}`));
+  const missing = result.proposals.flatMap((p) => p.notArchived.map((n) => `${p.proposal}/${n.rel}: ${n.why}`));
+  if (missing.length > 0) s.details(`Not archived (${String(missing.length)})`, missing.slice(0, SUMMARY_LIMIT).map((m) => `- ${m}`).join("\n"));
 }
 
 // src/config/beamline.ts
@@ -28777,18 +28983,36 @@ function configuredBeamlines(config) {
 }
 
 // beamlines/commands.ts
-async function runPrune(ctx, args) {
-  const config = await loadConfig(args.config);
-  const beamlines = args.beamline === "" ? configuredBeamlines(config) : [openBeamline(config, parseBeamlineId(args.beamline, "beamline"))];
-  return pruneStep(ctx, { beamlines: beamlines.map((b) => b.config), dryRun: args.dryRun, now: args.now, services: createServices(config, ctx) });
-}
-function parseNow(raw, field) {
-  if (raw === "") return /* @__PURE__ */ new Date();
-  const d = new Date(raw);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(d.getTime())) {
-    throw usageError(`${field}: expected a date like 2026-12-01 or 2026-12-01T08:00:00Z, got ${JSON.stringify(raw)}`);
+async function runHpss(ctx, args) {
+  const raw = typeof args.proposals === "string" ? args.proposals.trim() === "" ? [] : parsePathList(args.proposals, "proposals") : args.proposals;
+  if (raw.length > 0 && args.beamline === "") throw usageError("proposals: given without a beamline", "name the beamline the proposals belong to (--beamline 8.3.2)");
+  if (raw.length > 0 && args.cycle.trim() !== "" && args.cycle.trim() !== "last") {
+    throw usageError("cycle: goes with a run that selects proposals, not with proposals given by name", "leave out either the proposals or the cycle");
   }
-  return d;
+  const config = await loadConfig(args.config);
+  const beamlines = args.beamline === "" ? configuredBeamlines(config).filter((b) => b.config.settings.archive !== void 0) : [openBeamline(config, parseBeamlineId(args.beamline, "beamline"))];
+  if (beamlines.length === 0) ctx.warn(`no beamline in ${config.source} has archive settings; nothing to do`);
+  const runs = beamlines.map((b) => {
+    const tz = b.config.settings.archive?.time_zone ?? "UTC";
+    return {
+      beamline: b.config,
+      proposals: raw.map((p, i) => gatePath(p, { field: `proposals[${String(i)}]` })),
+      cycle: parseCycle(args.cycle, "cycle", args.now, tz)
+    };
+  });
+  const results = [];
+  let firstError;
+  for (const r of runs) {
+    try {
+      results.push(await hpssStep(ctx, { ...r, dryRun: args.dryRun }));
+    } catch (err) {
+      if (runs.length === 1) throw err;
+      ctx.error(`beamline ${r.beamline.id}: ${err instanceof Error ? err.message : String(err)}`);
+      firstError ??= err instanceof Error ? err : new Error(String(err));
+    }
+  }
+  if (firstError !== void 0) throw firstError;
+  return results;
 }
 
 // src/run/github.ts
@@ -28885,15 +29109,15 @@ function issueFileCommand(command, message) {
   });
 }
 function prepareKeyValueMessage(key, value) {
-  const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
+  const delimiter2 = `ghadelimiter_${crypto.randomUUID()}`;
   const convertedValue = toCommandValue(value);
-  if (key.includes(delimiter)) {
-    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+  if (key.includes(delimiter2)) {
+    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter2}"`);
   }
-  if (convertedValue.includes(delimiter)) {
-    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+  if (convertedValue.includes(delimiter2)) {
+    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter2}"`);
   }
-  return `${key}<<${delimiter}${os2.EOL}${convertedValue}${os2.EOL}${delimiter}`;
+  return `${key}<<${delimiter2}${os2.EOL}${convertedValue}${os2.EOL}${delimiter2}`;
 }
 
 // node_modules/@actions/core/lib/core.js
@@ -28956,14 +29180,14 @@ var HttpResponseRetryCodes = [
 
 // node_modules/@actions/core/lib/summary.js
 import { EOL as EOL3 } from "os";
-import { constants, promises } from "fs";
+import { constants as constants2, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve) {
+      resolve(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -28979,7 +29203,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29006,7 +29230,7 @@ var Summary = class {
         throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
       }
       try {
-        yield access(pathFromEnv, constants.R_OK | constants.W_OK);
+        yield access(pathFromEnv, constants2.R_OK | constants2.W_OK);
       } catch (_a) {
         throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
       }
@@ -29258,11 +29482,11 @@ var arch = os3.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve) {
+      resolve(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29278,7 +29502,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29546,11 +29770,10 @@ async function runStep(ctx, title, fn) {
   }
 }
 
-// actions/prune/run.ts
-async function runPruneAction(args) {
-  const now = parseNow(args.now, "now");
-  await runStep(createGithubContext(), args.dryRun ? "Prune (dry run)" : "Prune", (ctx) => runPrune(ctx, { ...args, now }));
+// actions/hpss/run.ts
+async function runHpssAction(args) {
+  await runStep(createGithubContext(), args.dryRun ? "HPSS archive (dry run)" : "HPSS archive", (ctx) => runHpss(ctx, { ...args, now: /* @__PURE__ */ new Date() }));
 }
 export {
-  runPruneAction
+  runHpssAction
 };

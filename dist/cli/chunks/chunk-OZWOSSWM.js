@@ -145,7 +145,8 @@ Options:
 
 Finds data files on the beamline's first move endpoint, older than --older-than, that the first hop's
 destination lacks or holds with another size (the dispatch never fired, a queued run was dropped, a step
-failed), and dispatches them again. File-system endpoints only (Globus collections: not supported yet).
+failed), and dispatches them again. Either end may be a mounted folder or a Globus collection (listed with
+the Globus app of config.yml: one listing per folder).
 
 Whether a file is export controlled is not recorded on disk. For a beamline with hops marked
 skip_export_controlled, say it: --export-control keeps the files at the facility (safe), or

@@ -7,10 +7,11 @@ const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
   planDirectory
-} from "./chunk-RCBNU3KF.js";
+} from "./chunk-PUUJ5OKS.js";
+import "./chunk-G5OPJ76Q.js";
 import {
   SweepLocator
-} from "./chunk-AZLKS3UZ.js";
+} from "./chunk-UMPJOE7R.js";
 import "./chunk-UOHAREYA.js";
 import "./chunk-CJW4YZWO.js";
 

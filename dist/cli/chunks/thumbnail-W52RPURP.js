@@ -10,9 +10,9 @@ import {
   getEntity,
   isDataset,
   withHdf5File
-} from "./chunk-PPJ3JIAU.js";
-import "./chunk-UOHAREYA.js";
+} from "./chunk-NDEIFXIO.js";
 import "./chunk-UWJMCAUU.js";
+import "./chunk-UOHAREYA.js";
 import "./chunk-CJW4YZWO.js";
 
 // src/scicat/png.ts

@@ -10,10 +10,6 @@ import {
   pathError
 } from "./chunk-UOHAREYA.js";
 
-// src/paths.ts
-import { lstat, readlink, realpath } from "node:fs/promises";
-import { lstatSync } from "node:fs";
-
 // src/text.ts
 var INVISIBLE = /[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
 var NEEDS_QUOTING = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]/;
@@ -26,6 +22,8 @@ function displayName(name) {
 }
 
 // src/paths.ts
+import { lstat, readlink, realpath } from "node:fs/promises";
+import { lstatSync } from "node:fs";
 var MAX_PATH_BYTES = 4096;
 var MAX_SEGMENT_BYTES = 255;
 var SHOWN_CHARS = 80;
@@ -264,46 +262,6 @@ var SweepLocator = class {
   }
 };
 
-// src/fs/walk.ts
-import { lstatSync as lstatSync2, readdirSync } from "node:fs";
-import { join } from "node:path";
-function* walkTree(rootAbs, startRel = "") {
-  const stack = [{ rel: startRel, abs: startRel ? join(rootAbs, startRel) : rootAbs }];
-  for (let top = stack.pop(); top !== void 0; top = stack.pop()) {
-    let names;
-    try {
-      names = readdirSync(top.abs);
-    } catch (err) {
-      yield { kind: "skipped", rel: top.rel, abs: top.abs, reason: `unreadable folder (${codeOf(err)})` };
-      continue;
-    }
-    names.sort();
-    const dirs = [];
-    for (const name of names) {
-      const rel = top.rel ? `${top.rel}/${name}` : name;
-      const abs = join(top.abs, name);
-      let st;
-      try {
-        st = lstatSync2(abs);
-      } catch (err) {
-        yield { kind: "skipped", rel, abs, reason: `unreadable (${codeOf(err)})` };
-        continue;
-      }
-      if (st.isFile()) yield { kind: "file", rel, abs, stat: st };
-      else if (st.isDirectory()) dirs.push({ rel, abs });
-      else if (st.isSymbolicLink()) yield { kind: "skipped", rel, abs, reason: "symlink (not followed)" };
-      else yield { kind: "skipped", rel, abs, reason: "not a regular file" };
-    }
-    for (let i = dirs.length - 1; i >= 0; i--) {
-      const d = dirs[i];
-      if (d) stack.push(d);
-    }
-  }
-}
-function codeOf(err) {
-  return errorCode(err) ?? (err instanceof Error ? err.message : String(err));
-}
-
 export {
   safeJson,
   displayName,
@@ -313,7 +271,5 @@ export {
   isInside,
   relPathUnder,
   resolveInside,
-  SweepLocator,
-  walkTree,
-  codeOf
+  SweepLocator
 };

@@ -7,7 +7,7 @@ const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
   codeOf
-} from "./chunk-AZLKS3UZ.js";
+} from "./chunk-G5OPJ76Q.js";
 
 // src/prune/sweep-plan.ts
 import { lstatSync, readdirSync } from "node:fs";

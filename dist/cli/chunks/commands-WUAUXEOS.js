@@ -7,48 +7,62 @@ const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
   BEAMLINE_ID,
-  MissingEnv,
+  createServices,
   describeEndpoint,
   loadConfig,
   resolveEnv
-} from "./chunk-225LQJ5I.js";
+} from "./chunk-QVTSMLQC.js";
 import {
   VERSION
-} from "./chunk-NCADD7GX.js";
+} from "./chunk-OZWOSSWM.js";
 import {
   isEmail,
   validateRawDataset
 } from "./chunk-VA7TOS7D.js";
 import "./chunk-RGYBIYOZ.js";
 import {
-  GlobusApiError,
-  deleteDocument,
-  parseGlobusTime,
-  safeLabel,
-  transferDocument
-} from "./chunk-URVJ265Q.js";
-import "./chunk-FORFTEBF.js";
-import {
   HASH_ALGORITHM,
   hashFile
 } from "./chunk-Q6JBKXMH.js";
+import {
+  addSecret,
+  describeDone,
+  describeProgress,
+  formatBytes,
+  formatDuration,
+  formatRate,
+  lookupByFolder,
+  maskSecrets,
+  requireRoot,
+  transferWithGlobus,
+  waitForTask,
+  walkCollection
+} from "./chunk-WAU6UWI7.js";
+import {
+  deleteDocument,
+  parseGlobusTime,
+  safeLabel
+} from "./chunk-URVJ265Q.js";
+import "./chunk-FORFTEBF.js";
 import {
   isPartialName,
   partialNameFor,
   removeStalePartials,
   replicaProblem
-} from "./chunk-RCBNU3KF.js";
+} from "./chunk-PUUJ5OKS.js";
+import {
+  codeOf,
+  walkTree
+} from "./chunk-G5OPJ76Q.js";
 import {
   SweepLocator,
-  codeOf,
   displayName,
   gatePath,
   isInside,
   joinInside,
   relPathUnder,
-  resolveInside,
-  walkTree
-} from "./chunk-AZLKS3UZ.js";
+  resolveInside
+} from "./chunk-UMPJOE7R.js";
 import {
   SplashError,
   configError,
@@ -58,61 +72,6 @@ import {
   usageError
 } from "./chunk-UOHAREYA.js";
 import "./chunk-CJW4YZWO.js";
-
-// src/services.ts
-import { dirname, resolve } from "node:path";
-function createServices(config, ctx) {
-  let globus;
-  let scicat;
-  const sc = config.scicat ?? {};
-  const text = (key) => typeof sc[key] === "string" ? sc[key] : void 0;
-  return {
-    globusSettings: config.globus,
-    globus: () => globus ??= connectGlobus(config, ctx),
-    scicatSettings: {
-      dryRunDir: resolve(dirname(config.source), text("dry_run_dir") ?? "scicat-dry-run"),
-      fallbackEmail: text("fallback_email") ?? "scicat-ingest@als.lbl.gov"
-    },
-    scicat: () => scicat ??= connectScicat(config, ctx)
-  };
-}
-async function connectScicat(config, ctx) {
-  const sc = config.scicat ?? {};
-  const url = sc.url;
-  if (url === void 0) return void 0;
-  const field = (key) => {
-    const v = sc[key];
-    if (typeof v === "string" || v instanceof MissingEnv) return v;
-    throw configError(`${config.source}: scicat.${key} is required when scicat.url is set`, "add it as an ${ENV} reference (see docs/config.md)");
-  };
-  if (typeof url !== "string" || !/^https?:\/\//.test(url)) throw configError(`${config.source}: scicat.url must be an http(s) URL`);
-  const mask = (s) => {
-    ctx.mask(s);
-  };
-  const username = resolveEnv(field("username"), { secret: false, mask });
-  const password = resolveEnv(field("password"), { secret: true, mask });
-  const { ScicatClient } = await import("./scicat-MJWLOXC7.js");
-  const maxRetries = typeof sc.max_retries === "number" ? sc.max_retries : void 0;
-  return new ScicatClient({ baseUrl: url.replace(/\/+$/, ""), username, password, mask, ...maxRetries === void 0 ? {} : { retry: { maxRetries } } });
-}
-async function connectGlobus(config, ctx) {
-  const names = [...config.globusApps.keys()];
-  const name = config.globus.app ?? names[0];
-  const app = name === void 0 ? void 0 : config.globusApps.get(name);
-  if (!app || name === void 0) {
-    throw configError(
-      `a Globus transfer needs credentials, but ${config.source} has no globus.globus_apps`,
-      "add globus: { globus_apps: { <name>: { client_id: ${GLOBUS_CLIENT_ID}, client_secret: ${GLOBUS_CLIENT_SECRET} } } } (see docs/config.md)"
-    );
-  }
-  const mask = (s) => {
-    ctx.mask(s);
-  };
-  const clientId = resolveEnv(app.client_id, { secret: true, mask });
-  const clientSecret = resolveEnv(app.client_secret, { secret: true, mask });
-  const { TransferClient } = await import("./globus-RJWVHR5Z.js");
-  return new TransferClient({ authUrl: config.globus.authUrl, transferUrl: config.globus.transferUrl, clientId, clientSecret, mask });
-}
 
 // src/run/inputs.ts
 function parsePathList(raw, field) {
@@ -179,88 +138,9 @@ async function runChain(ctx, beamline, paths, steps, services) {
 // src/steps/move.ts
 import { stat as stat2 } from "node:fs/promises";
 
-// src/run/format.ts
-var UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-function scaled(n, suffix = "") {
-  if (!Number.isFinite(n)) return "n/a";
-  const sign = n < 0 ? "-" : "";
-  let value = Math.abs(n);
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  if (unit === 0) return `${sign}${String(Math.round(value))} B${suffix}`;
-  let text = value < 99.95 ? value.toFixed(1) : value.toFixed(0);
-  if (Number(text) >= 1024 && unit < UNITS.length - 1) {
-    unit++;
-    text = (value / 1024).toFixed(1);
-  }
-  return `${sign}${text} ${UNITS[unit] ?? "?"}${suffix}`;
-}
-function formatBytes(n) {
-  return scaled(n);
-}
-function formatRate(bytesPerSecond) {
-  return scaled(bytesPerSecond, "/s");
-}
-var pad2 = (n) => String(n).padStart(2, "0");
-function formatDuration(seconds) {
-  if (!Number.isFinite(seconds)) return "n/a";
-  if (seconds < 0) return `-${formatDuration(-seconds)}`;
-  const ms = Math.round(seconds * 1e3);
-  if (ms < 1e3) return `${String(ms)} ms`;
-  const tenths = Math.round(seconds * 10) / 10;
-  if (tenths < 60) return `${tenths.toFixed(1)} s`;
-  const whole = Math.round(seconds);
-  const s = whole % 60;
-  const m = Math.floor(whole / 60) % 60;
-  const h = Math.floor(whole / 3600) % 24;
-  const d = Math.floor(whole / 86400);
-  if (d > 0) return `${String(d)}d ${pad2(h)}h`;
-  if (h > 0) return `${String(h)}h ${pad2(m)}m ${pad2(s)}s`;
-  return `${String(m)}m ${pad2(s)}s`;
-}
-function percentOf(done, total) {
-  if (!(total > 0)) return void 0;
-  return Math.min(100, Math.max(0, done / total * 100));
-}
-function describeProgress(done, total, elapsedSeconds) {
-  const parts = [];
-  const pct = percentOf(done, total);
-  parts.push(pct === void 0 ? formatBytes(done) : `${formatBytes(done)} / ${formatBytes(total)} (${String(Math.floor(pct))}%)`);
-  if (elapsedSeconds > 0 && done > 0) {
-    const rate = done / elapsedSeconds;
-    parts.push(formatRate(rate));
-    if (pct !== void 0 && done < total) parts.push(`ETA ${formatDuration((total - done) / rate)}`);
-  }
-  return parts.join(", ");
-}
-function describeDone(done, total, elapsedSeconds) {
-  const amount = total > 0 && done < total ? `${formatBytes(done)} of ${formatBytes(total)}` : formatBytes(done);
-  const rate = elapsedSeconds > 0 && done > 0 ? ` (${formatRate(done / elapsedSeconds)})` : "";
-  return `${amount} in ${formatDuration(Math.max(0, elapsedSeconds))}${rate}`;
-}
-function addSecret(secrets, secret) {
-  const added = [];
-  const candidates = [secret, ...secret.includes("\n") ? secret.split(/\r?\n/).map((l) => l.trim()) : []];
-  for (const value of candidates) {
-    if (value === "" || secrets.has(value)) continue;
-    secrets.add(value);
-    added.push(value);
-  }
-  return added;
-}
-function maskSecrets(text, secrets) {
-  const list = [...secrets].filter((s) => s !== "").sort((a, b) => b.length - a.length);
-  let out = text;
-  for (const secret of list) out = out.split(secret).join("***");
-  return out;
-}
-
 // src/transfer/filesystem.ts
 import { copyFile, link, lstat, mkdir, open, rename, rm, stat, unlink, utimes } from "node:fs/promises";
-import { basename, dirname as dirname2 } from "node:path";
+import { basename, dirname } from "node:path";
 async function copyBetweenFilesystems(from, to, rel, opts) {
   const srcAbs = await resolveInside(from.root_path, rel, { mustExist: true, field: `${from.name}:${rel}` });
   const st = await stat(srcAbs);
@@ -295,7 +175,7 @@ async function copyOneFile(from, to, rel, opts) {
   const before = await stat(src);
   const existing = await lstatOrUndefined(dst);
   if (existing) return compareExisting(src, dst, before, existing, rel, to);
-  await mkdir(dirname2(dst), { recursive: true });
+  await mkdir(dirname(dst), { recursive: true });
   await resolveInside(to.root_path, rel, { field: `${to.name}:${rel}` });
   await removeStalePartials(dst);
   const tmp = partialNameFor(dst);
@@ -347,7 +227,7 @@ async function copyOneFile(from, to, rel, opts) {
       const now = await lstat(dst);
       return await compareExisting(src, dst, before, now, rel, to);
     }
-    if (opts.fsync !== false) await fsyncPath(dirname2(dst));
+    if (opts.fsync !== false) await fsyncPath(dirname(dst));
   } catch (err) {
     dstHasher.abort();
     await rm(tmp, { force: true });
@@ -414,204 +294,6 @@ async function lstatOrUndefined(path) {
     if (codeOf(err) === "ENOENT") return void 0;
     throw err;
   }
-}
-
-// src/transfer/globus.ts
-var LS_LIMIT = 1e5;
-var defaultSleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function transferWithGlobus(from, to, rels, opts) {
-  const { ctx, client } = opts;
-  const report = { files: [], skipped: [], task: void 0 };
-  for (const e of [from, to]) await requireRoot(client, e);
-  const sources = await listSources(client, from, rels, report.skipped);
-  const pending = [];
-  for (const f of await compareDestinations(client, to, sources)) {
-    if (f.identical) report.files.push({ rel: f.file.rel, status: "identical", bytes: f.file.size, checksum: void 0 });
-    else pending.push(f.file);
-  }
-  if (pending.length === 0) {
-    ctx.info(`${from.name} → ${to.name}: all ${sources.length} file(s) already there (same size and mtime); nothing submitted`);
-    return report;
-  }
-  const first = rels[0] ?? "";
-  const label = safeLabel(`${opts.label} ${first.split("/").pop() ?? ""}${rels.length > 1 ? ` and ${rels.length - 1} more` : ""}`);
-  const doc = transferDocument({
-    source: from.uuid,
-    destination: to.uuid,
-    label,
-    items: pending.map((f) => ({ source_path: joinInside(from.root_path, f.rel), destination_path: joinInside(to.root_path, f.rel) })),
-    syncLevel: "checksum",
-    verifyChecksum: true,
-    preserveTimestamp: true,
-    notify: false
-  });
-  const submitted = await client.submitTransfer(doc);
-  const taskId = submitted.task_id;
-  ctx.info(`Globus task ${taskId} submitted: ${pending.length} file(s) ${from.name} → ${to.name}${submitted.code === "Duplicate" ? " (already submitted by an earlier attempt)" : ""}`);
-  const task = await waitForTask(client, taskId, { ctx, settings: opts.settings, onGiveUp: "leave" }, opts.sleep ?? defaultSleep);
-  const copied = /* @__PURE__ */ new Set();
-  const prefix = to.root_path === "/" ? "/" : `${to.root_path}/`;
-  for await (const t of client.successfulTransfers(taskId)) {
-    if (t.destination_path?.startsWith(prefix)) copied.add(t.destination_path.slice(prefix.length));
-  }
-  for (const f of pending) {
-    report.files.push({ rel: f.rel, status: copied.has(f.rel) ? "copied" : "identical", bytes: f.size, checksum: void 0 });
-  }
-  const seconds = taskSeconds(task);
-  ctx.info(
-    `Globus task ${taskId} SUCCEEDED: ${task.files_transferred ?? 0} file(s) transferred, ${task.files_skipped ?? 0} already in sync, ${formatBytes(task.bytes_transferred ?? 0)} in ${formatDuration(seconds)} (${formatRate(task.effective_bytes_per_second ?? 0)})`
-  );
-  return {
-    ...report,
-    task: { id: taskId, files: task.files_transferred ?? 0, bytes: task.bytes_transferred ?? 0, bytesPerSecond: task.effective_bytes_per_second ?? 0, seconds }
-  };
-}
-async function requireRoot(client, e) {
-  try {
-    const st = await client.stat(e.uuid, e.root_path);
-    if (st.type === "dir") return;
-  } catch (err) {
-    if (!(err instanceof GlobusApiError && err.status === 404)) throw err;
-  }
-  throw configError(`endpoint ${e.name}: root_path ${e.root_path} is not a folder on collection ${e.uuid}`, "check the root_path in config.yml");
-}
-var parentOf = (rel) => rel.includes("/") ? rel.slice(0, rel.lastIndexOf("/")) : "";
-var baseOf = (rel) => rel.slice(rel.lastIndexOf("/") + 1);
-var absOf = (e, rel) => rel === "" ? e.root_path : joinInside(e.root_path, rel);
-async function listFolder(client, e, rel) {
-  const entries = /* @__PURE__ */ new Map();
-  try {
-    for await (const d of client.ls(e.uuid, absOf(e, rel), { limit: LS_LIMIT })) entries.set(d.name, d);
-  } catch (err) {
-    if (err instanceof GlobusApiError && err.status === 404) return void 0;
-    throw err;
-  }
-  return entries;
-}
-async function listSources(client, from, rels, skipped) {
-  const files = [];
-  const folders = [];
-  const byParent = /* @__PURE__ */ new Map();
-  for (const rel of rels) byParent.set(parentOf(rel), [...byParent.get(parentOf(rel)) ?? [], rel]);
-  for (const [parent, children] of byParent) {
-    const listing = await listFolder(client, from, parent);
-    for (const rel of children) {
-      const d = listing?.get(baseOf(rel));
-      if (!d) throw stepError(`${from.name}:${rel} does not exist; nothing was submitted`, "check the paths the watcher sent, then dispatch again");
-      if (d.link_target) throw stepError(`${from.name}:${rel} is a symlink (not followed); nothing was submitted`);
-      if (d.type === "dir") folders.push(rel);
-      else if (d.type === "file") files.push({ rel, size: d.size, mtimeMs: parseGlobusTime(d.last_modified).getTime() });
-      else throw stepError(`${from.name}:${rel} is neither a file nor a folder (${d.type}); nothing was submitted`);
-    }
-  }
-  for (let dir = folders.pop(); dir !== void 0; dir = folders.pop()) {
-    const listing = await listFolder(client, from, dir);
-    for (const [name, d] of listing ?? []) {
-      const rel = `${dir}/${name}`;
-      if (d.link_target) skipped.push({ rel, reason: "symlink (not followed)" });
-      else if (d.type === "dir") folders.push(rel);
-      else if (d.type === "file") files.push({ rel, size: d.size, mtimeMs: parseGlobusTime(d.last_modified).getTime() });
-      else skipped.push({ rel, reason: `not a regular file (${d.type})` });
-    }
-  }
-  return files;
-}
-async function compareDestinations(client, to, files) {
-  const byParent = /* @__PURE__ */ new Map();
-  for (const f of files) byParent.set(parentOf(f.rel), [...byParent.get(parentOf(f.rel)) ?? [], f]);
-  const out = [];
-  for (const [parent, group] of byParent) {
-    const listing = await listFolder(client, to, parent);
-    for (const file of group) {
-      const d = listing?.get(baseOf(file.rel));
-      if (!d) {
-        out.push({ file, identical: false });
-        continue;
-      }
-      const sameTime = Math.floor(parseGlobusTime(d.last_modified).getTime() / 1e3) === Math.floor(file.mtimeMs / 1e3);
-      if (d.type !== "file" || d.link_target || d.size !== file.size || !sameTime) {
-        throw stepError(
-          `${to.name}:${displayName(file.rel)} already exists and differs from the source (${d.type}, ${d.size} bytes, modified ${d.last_modified}); not overwritten, nothing was submitted`,
-          "find out which copy is right; move or delete the wrong one by hand, then dispatch again"
-        );
-      }
-      out.push({ file, identical: true });
-    }
-  }
-  return out;
-}
-var healthy = (nice) => nice === null || nice === void 0 || nice === "OK" || nice === "Queued";
-async function waitForTask(client, taskId, opts, sleep) {
-  const { ctx, settings } = opts;
-  const deadline = Date.now() + settings.waitTimeoutMinutes * 6e4;
-  let delay = settings.pollFirstSeconds * 1e3;
-  let lastNice;
-  let troubleSince;
-  const link2 = `https://app.globus.org/activity/${taskId}`;
-  for (; ; ) {
-    const task = await client.getTask(taskId);
-    if (task.nice_status !== lastNice) {
-      if (task.status === "ACTIVE") ctx.info(`Globus task ${taskId}: ${task.nice_status ?? "active"} (${task.files_transferred ?? 0}/${task.files ?? "?"} files, ${formatBytes(task.bytes_transferred ?? 0)})`);
-      lastNice = task.nice_status;
-    }
-    if (task.status === "SUCCEEDED") return task;
-    if (task.status === "FAILED") {
-      const why = task.fatal_error ? `${task.fatal_error.code}: ${task.fatal_error.description}` : await lastErrorEvent(client, taskId);
-      throw stepError(`Globus task ${taskId} FAILED — ${why}`, `see ${link2}; fix the cause and dispatch again`);
-    }
-    if (task.status === "INACTIVE") {
-      const what = `Globus task ${taskId} is INACTIVE (suspended: ${task.nice_status ?? "needs attention"})`;
-      if (opts.onGiveUp === "cancel") return cancelOrExplain(client, taskId, what, opts);
-      throw stepError(`${what}; it was left as it is`, `resume or cancel it at ${link2} (often an endpoint's credentials expired), then dispatch again`);
-    }
-    if (healthy(task.nice_status)) {
-      troubleSince = void 0;
-    } else {
-      troubleSince ??= Date.now();
-      if (Date.now() - troubleSince >= settings.stuckGraceSeconds * 1e3) {
-        const event = await lastErrorEvent(client, taskId);
-        return cancelOrExplain(client, taskId, `Globus task ${taskId} kept failing with ${task.nice_status ?? "?"} for ${settings.stuckGraceSeconds} s — ${event}`, opts);
-      }
-    }
-    const now = Date.now();
-    if (now >= deadline) {
-      const what = `Globus task ${taskId} is still running after ${settings.waitTimeoutMinutes} min`;
-      if (opts.onGiveUp === "cancel") return cancelOrExplain(client, taskId, what, opts);
-      throw stepError(`${what}; it was left running`, `watch it at ${link2}; dispatching the same files again later is safe`);
-    }
-    await sleep(Math.min(delay, deadline - now));
-    delay = Math.min(settings.pollMaxSeconds * 1e3, Math.round(delay * 1.5));
-  }
-}
-async function cancelOrExplain(client, taskId, what, opts) {
-  let cancelError;
-  try {
-    await client.cancelTask(taskId);
-  } catch (err) {
-    cancelError = err instanceof Error ? err.message : String(err);
-  }
-  const after = await client.getTask(taskId).catch(() => void 0);
-  if (after?.status === "SUCCEEDED") {
-    opts.ctx.warn(`${what}; it finished before the cancel took effect`);
-    return after;
-  }
-  if (cancelError !== void 0 || after && after.status !== "FAILED") {
-    throw stepError(
-      `${what}; it could not be cancelled (${cancelError ?? `status ${after?.status ?? "unknown"}`}): it is still running`,
-      `cancel it at https://app.globus.org/activity/${taskId}, find the cause, then run the step again`
-    );
-  }
-  throw stepError(`${what}; it was cancelled`, "check the paths and the permissions on both collections, then run the step again");
-}
-async function lastErrorEvent(client, taskId) {
-  for await (const e of client.taskEvents(taskId)) {
-    if (e.is_error) return `${e.code}: ${e.description}${e.details ? ` (${e.details.split("\n")[0] ?? ""})` : ""}`;
-  }
-  return "no error event recorded";
-}
-function taskSeconds(task) {
-  if (!task.completion_time || !task.request_time) return 0;
-  return Math.max(0, (parseGlobusTime(task.completion_time).getTime() - parseGlobusTime(task.request_time).getTime()) / 1e3);
 }
 
 // src/transfer/index.ts
@@ -752,7 +434,7 @@ import { join } from "node:path";
 
 // src/scicat/ingestors.ts
 import { stat as stat3 } from "node:fs/promises";
-import { basename as basename2, dirname as dirname3, extname } from "node:path";
+import { basename as basename2, dirname as dirname2, extname } from "node:path";
 var groupOf = (beamline) => `bl${beamline.replace(/\./g, "")}`;
 function cleanEmail(raw, fallback) {
   const candidate = (raw ?? "").split(/[\s,;<>()"']+/).map((t) => t.trim().toLowerCase()).find((t) => t.includes("@") && isEmail(t));
@@ -790,8 +472,8 @@ var genericIngestor = async (file) => {
   };
 };
 var dataExchangeIngestor = async (file) => {
-  const { readDataExchangeMetadata } = await import("./hdf5-EDHBB76K.js");
-  const { thumbnailFromDataExchange } = await import("./thumbnail-5Y7XFLGN.js");
+  const { readDataExchangeMetadata } = await import("./hdf5-CQTNLVO6.js");
+  const { thumbnailFromDataExchange } = await import("./thumbnail-W52RPURP.js");
   let meta;
   try {
     meta = await readDataExchangeMetadata(file.abs);
@@ -840,7 +522,7 @@ var dataExchangeIngestor = async (file) => {
   };
 };
 var sourceFolderOf = (root, rel) => {
-  const dir = dirname3(rel);
+  const dir = dirname2(rel);
   return dir === "." ? root : `${root === "/" ? "" : root}/${dir}`;
 };
 
@@ -876,7 +558,7 @@ async function ingestStep(ctx, input) {
         await client.addOrigDatablock(dataset.pid, { size: plan.datafile.size, dataFileList: [plan.datafile], ...plan.datafile.chk ? { chkAlg: "xxh128" } : {} });
       }
       if (plan.thumbnail && (created || await client.countRelated(dataset.pid, "attachments") === 0)) {
-        const { toDataUrl } = await import("./thumbnail-5Y7XFLGN.js");
+        const { toDataUrl } = await import("./thumbnail-W52RPURP.js");
         await client.addAttachment(dataset.pid, { thumbnail: toDataUrl(plan.thumbnail), caption: `first projection of ${plan.dataset.datasetName}` });
       }
       ctx.info(`${created ? "registered" : "already registered"} ${rel} as ${dataset.pid}`);
@@ -947,34 +629,19 @@ async function pruneGlobus(endpoint, check, opts) {
   const { client, ctx } = opts;
   const cutoff = opts.now.getTime() - opts.afterDays * DAY_MS;
   const report = { endpoint: endpoint.name, check: check.name, afterDays: opts.afterDays, dryRun: opts.dryRun, pruned: [], kept: [], unsafe: [], removedDirs: [] };
-  const candidatesByDir = /* @__PURE__ */ new Map();
-  const dirs = [""];
-  for (let dir = dirs.pop(); dir !== void 0; dir = dirs.pop()) {
-    const listing = await listFolder(client, endpoint, dir);
-    for (const [name, e] of listing ?? []) {
-      const rel = dir === "" ? name : `${dir}/${name}`;
-      if (e.link_target) {
-        report.unsafe.push({ rel, reason: "symlink (not followed)" });
-      } else if (e.type === "dir") {
-        dirs.push(rel);
-      } else if (e.type !== "file") {
-        report.unsafe.push({ rel, reason: `${e.type}, not a regular file` });
-      } else {
-        const item = { rel, size: e.size, mtimeMs: parseGlobusTime(e.last_modified).getTime() };
-        if (item.mtimeMs > cutoff) report.kept.push(item);
-        else candidatesByDir.set(dir, [...candidatesByDir.get(dir) ?? [], item]);
-      }
-    }
+  const candidates = [];
+  for await (const e of walkCollection(client, endpoint)) {
+    if (e.kind === "skipped") report.unsafe.push({ rel: e.rel, reason: e.reason });
+    else if (e.mtimeMs > cutoff) report.kept.push({ rel: e.rel, size: e.size, mtimeMs: e.mtimeMs });
+    else candidates.push({ rel: e.rel, size: e.size, mtimeMs: e.mtimeMs });
   }
   const verified = [];
-  for (const [dir, items] of candidatesByDir) {
-    const copies = await listFolder(client, check, dir);
-    for (const item of items) {
-      const copy = copies?.get(item.rel.slice(dir === "" ? 0 : dir.length + 1));
-      const problem = !copy ? `not replicated: no copy at ${check.name}` : copy.link_target ? `copy at ${check.name} is a symlink (not followed)` : copy.type !== "file" ? `copy at ${check.name} is not a regular file` : copy.size !== item.size ? `size differs at ${check.name} (${copy.size} bytes there, ${item.size} here)` : Math.floor(parseGlobusTime(copy.last_modified).getTime() / 1e3) < Math.floor(item.mtimeMs / 1e3) ? `copy at ${check.name} is older than this file (modified after it was copied?)` : void 0;
-      if (problem) report.unsafe.push({ rel: item.rel, reason: problem });
-      else verified.push(item);
-    }
+  const copies = await lookupByFolder(client, check, candidates.map((c) => c.rel));
+  for (const item of candidates) {
+    const copy = copies.get(item.rel);
+    const problem = !copy ? `not replicated: no copy at ${check.name}` : copy.link_target ? `copy at ${check.name} is a symlink (not followed)` : copy.type !== "file" ? `copy at ${check.name} is not a regular file` : copy.size !== item.size ? `size differs at ${check.name} (${copy.size} bytes there, ${item.size} here)` : Math.floor(parseGlobusTime(copy.last_modified).getTime() / 1e3) < Math.floor(item.mtimeMs / 1e3) ? `copy at ${check.name} is older than this file (modified after it was copied?)` : void 0;
+    if (problem) report.unsafe.push({ rel: item.rel, reason: problem });
+    else verified.push(item);
   }
   verified.sort((a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
   if (opts.dryRun) {
@@ -1015,7 +682,7 @@ var DAY_MS2 = 864e5;
 async function pruneFilesystem(endpoint, check, opts) {
   const { root, checkRoot } = await checkPruneRoots(endpoint, check);
   const spec = { root, checkRoot, checkName: check.name, cutoffMs: opts.now.getTime() - opts.afterDays * DAY_MS2 };
-  const { planTree } = await import("./sweep-parallel-KKNEX4OJ.js");
+  const { planTree } = await import("./sweep-parallel-JCD7UBSO.js");
   const started = performance.now();
   const plan = await planTree(spec);
   opts.ctx.debug(
@@ -1051,7 +718,7 @@ async function pruneFilesystem(endpoint, check, opts) {
         report.unsafe.push({ rel: item.rel, reason: `could not delete (${codeOf(err)}); left for the next run` });
         continue;
       }
-      touched.add(parentOf2(item.rel));
+      touched.add(parentOf(item.rel));
     }
     report.pruned.push(toPruned(item));
   }
@@ -1108,12 +775,12 @@ function removeEmptiedDirs(root, touched) {
         continue;
       }
       removed.push(rel);
-      add(parentOf2(rel));
+      add(parentOf(rel));
     }
   }
   return removed;
 }
-function parentOf2(rel) {
+function parentOf(rel) {
   const i = rel.lastIndexOf("/");
   return i < 0 ? "" : rel.slice(0, i);
 }
@@ -1357,7 +1024,7 @@ function runOnHost(e, script, opts = {}) {
   });
   child.stdin.on("error", () => void 0);
   child.stdin.end(script);
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve2, reject) => {
     const timer = opts.timeoutMs === void 0 ? void 0 : setTimeout(() => {
       child.kill("SIGTERM");
     }, opts.timeoutMs);
@@ -1383,7 +1050,7 @@ function runOnHost(e, script, opts = {}) {
         );
         return;
       }
-      resolve3({ code: code ?? 1, stdout, stderr });
+      resolve2({ code: code ?? 1, stdout, stderr });
     });
   });
 }
@@ -2376,7 +2043,7 @@ async function checkConfig(file, out) {
 import { existsSync as existsSync2, readdirSync } from "node:fs";
 import { mkdir as mkdir3, mkdtemp, readdir, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join2, resolve as resolve2 } from "node:path";
+import { join as join2, resolve } from "node:path";
 var DAY_MS3 = 864e5;
 var demoConfig = (root) => `# A throw-away facility made by "splash demo". Every endpoint is a local folder.
 endpoints:
@@ -2394,7 +2061,7 @@ beamlines:
       - { endpoint: server, after_days: 35, check: archive }
 `;
 async function runDemo(opts) {
-  const root = opts.dir ? resolve2(opts.dir) : await mkdtemp(join2(tmpdir(), "splash-demo-"));
+  const root = opts.dir ? resolve(opts.dir) : await mkdtemp(join2(tmpdir(), "splash-demo-"));
   if (opts.dir && existsSync2(root) && readdirSync(root).length > 0) {
     throw usageError(`--dir ${root} is not empty`, "give a new or empty folder, or leave --dir out to use a temp folder");
   }
@@ -2571,7 +2238,7 @@ async function runCommand(command, argv) {
       if (paths.length === 0) throw usageError("dispatch: no paths given", "usage: splash dispatch --beamline <id> <path…>");
       const beamlineId = values.beamline;
       const ctx = createTerminalContext({ verbose: values.verbose });
-      const { dispatchCommand } = await import("./commands-AHCGHE7O.js");
+      const { dispatchCommand } = await import("./commands-TGYNN4YN.js");
       await runStep(ctx, "Dispatch", async (c) => {
         const { config, beamline } = await configAndBeamline(values.config, beamlineId);
         return dispatchCommand(c, { config, beamline, paths, exportControl: values["export-control"], userAgent });
@@ -2593,7 +2260,7 @@ async function runCommand(command, argv) {
       });
       if (positionals.length > 1) throw usageError(`watch: one folder, got ${positionals.length}`, "see: splash watch --help");
       const dir = positionals[0];
-      const { watchCommand, watchStatus } = await import("./commands-AHCGHE7O.js");
+      const { watchCommand, watchStatus } = await import("./commands-TGYNN4YN.js");
       const { parseDuration } = await import("./duration-PG52TPBA.js");
       if (values.status) return watchStatus({ dir, spool: values.spool, json: values.json }, process.stdout);
       if (values.json) throw usageError("watch: --json goes with --status");
@@ -2632,7 +2299,7 @@ async function runCommand(command, argv) {
       if (!values.beamline) throw usageError("reconcile: --beamline is required", "e.g. splash reconcile --beamline 8.3.2 --older-than 6h");
       if (values["export-control"] && values["not-export-controlled"]) throw usageError("reconcile: --export-control and --not-export-controlled contradict each other");
       const exportControl = values["export-control"] ? true : values["not-export-controlled"] ? false : void 0;
-      const { reconcileCommand } = await import("./commands-AHCGHE7O.js");
+      const { reconcileCommand } = await import("./commands-TGYNN4YN.js");
       const { parseDuration } = await import("./duration-PG52TPBA.js");
       const olderThanMs = parseDuration(values["older-than"], "--older-than");
       const beamlineId = values.beamline;

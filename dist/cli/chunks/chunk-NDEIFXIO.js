@@ -6,11 +6,11 @@ const require = __splashCreateRequire(import.meta.url);
 const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
-  SplashError
-} from "./chunk-UOHAREYA.js";
-import {
   hdf5_hl_default
 } from "./chunk-UWJMCAUU.js";
+import {
+  SplashError
+} from "./chunk-UOHAREYA.js";
 
 // src/scicat/hdf5-open.ts
 import { closeSync, openSync, readSync, statSync } from "node:fs";

@@ -30,6 +30,7 @@ import {
 } from "./chunk-HW2LJUQL.js";
 import {
   GlobusApiError,
+  hasGlobusCode,
   parseGlobusTime,
   safeLabel,
   transferDocument
@@ -27835,7 +27836,17 @@ async function requireRoot(client, e) {
     const st = await client.stat(e.uuid, e.root_path);
     if (st.type === "dir") return;
   } catch (err) {
-    if (!(err instanceof GlobusApiError && err.status === 404)) throw err;
+    if (!(err instanceof GlobusApiError)) throw err;
+    if (hasGlobusCode(err, "EndpointNotFound") || hasGlobusCode(err, "EndpointDeleted")) {
+      throw configError(`endpoint ${e.name}: Globus knows no collection ${e.uuid} (${err.code})`, `check the uuid of ${e.name} in config.yml against the collection's page on app.globus.org`);
+    }
+    if (err.status === 403) {
+      throw configError(
+        `endpoint ${e.name}: Globus refused access to ${e.root_path} on collection ${e.uuid} (${err.code}: ${err.apiMessage.split("\n")[0] ?? ""})`,
+        "give the Globus app of config.yml (globus.globus_apps) access to the collection (a permission on the collection or its guest collection), then run again"
+      );
+    }
+    if (err.status !== 404) throw err;
   }
   throw configError(`endpoint ${e.name}: root_path ${e.root_path} is not a folder on collection ${e.uuid}`, "check the root_path in config.yml");
 }
@@ -27852,57 +27863,69 @@ async function listFolder(client, e, rel) {
   }
   return entries;
 }
+async function lookupByFolder(client, e, rels) {
+  const byParent = /* @__PURE__ */ new Map();
+  for (const rel of rels) byParent.set(parentOf(rel), [...byParent.get(parentOf(rel)) ?? [], rel]);
+  const found = /* @__PURE__ */ new Map();
+  for (const [parent, children] of byParent) {
+    const listing = await listFolder(client, e, parent);
+    for (const rel of children) {
+      const d = listing?.get(baseOf(rel));
+      if (d) found.set(rel, d);
+    }
+  }
+  return found;
+}
+async function* walkCollection(client, e, startRel = "", opts = {}) {
+  const stack = [startRel];
+  for (let dir = stack.pop(); dir !== void 0; dir = stack.pop()) {
+    const listing = [...await listFolder(client, e, dir) ?? []].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+    const dirs = [];
+    for (const [name, d] of listing) {
+      const rel = dir === "" ? name : `${dir}/${name}`;
+      if (d.link_target) yield { kind: "skipped", rel, reason: "symlink (not followed)" };
+      else if (d.type === "dir") {
+        if (opts.descend?.(rel) ?? true) dirs.push(rel);
+      } else if (d.type === "file") yield { kind: "file", rel, size: d.size, mtimeMs: parseGlobusTime(d.last_modified).getTime() };
+      else yield { kind: "skipped", rel, reason: `not a regular file (${d.type})` };
+    }
+    for (let i = dirs.length - 1; i >= 0; i--) stack.push(dirs[i] ?? "");
+  }
+}
 async function listSources(client, from, rels, skipped) {
   const files = [];
   const folders = [];
-  const byParent = /* @__PURE__ */ new Map();
-  for (const rel of rels) byParent.set(parentOf(rel), [...byParent.get(parentOf(rel)) ?? [], rel]);
-  for (const [parent, children] of byParent) {
-    const listing = await listFolder(client, from, parent);
-    for (const rel of children) {
-      const d = listing?.get(baseOf(rel));
-      if (!d) throw stepError(`${from.name}:${rel} does not exist; nothing was submitted`, "check the paths the watcher sent, then dispatch again");
-      if (d.link_target) throw stepError(`${from.name}:${rel} is a symlink (not followed); nothing was submitted`);
-      if (d.type === "dir") folders.push(rel);
-      else if (d.type === "file") files.push({ rel, size: d.size, mtimeMs: parseGlobusTime(d.last_modified).getTime() });
-      else throw stepError(`${from.name}:${rel} is neither a file nor a folder (${d.type}); nothing was submitted`);
-    }
+  const found = await lookupByFolder(client, from, rels);
+  for (const rel of rels) {
+    const d = found.get(rel);
+    if (!d) throw stepError(`${from.name}:${rel} does not exist; nothing was submitted`, "check the paths the watcher sent, then dispatch again");
+    if (d.link_target) throw stepError(`${from.name}:${rel} is a symlink (not followed); nothing was submitted`);
+    if (d.type === "dir") folders.push(rel);
+    else if (d.type === "file") files.push({ rel, size: d.size, mtimeMs: parseGlobusTime(d.last_modified).getTime() });
+    else throw stepError(`${from.name}:${rel} is neither a file nor a folder (${d.type}); nothing was submitted`);
   }
-  for (let dir = folders.pop(); dir !== void 0; dir = folders.pop()) {
-    const listing = await listFolder(client, from, dir);
-    for (const [name, d] of listing ?? []) {
-      const rel = `${dir}/${name}`;
-      if (d.link_target) skipped.push({ rel, reason: "symlink (not followed)" });
-      else if (d.type === "dir") folders.push(rel);
-      else if (d.type === "file") files.push({ rel, size: d.size, mtimeMs: parseGlobusTime(d.last_modified).getTime() });
-      else skipped.push({ rel, reason: `not a regular file (${d.type})` });
+  for (const folder of folders) {
+    for await (const entry of walkCollection(client, from, folder)) {
+      if (entry.kind === "file") files.push({ rel: entry.rel, size: entry.size, mtimeMs: entry.mtimeMs });
+      else skipped.push({ rel: entry.rel, reason: entry.reason });
     }
   }
   return files;
 }
 async function compareDestinations(client, to, files) {
-  const byParent = /* @__PURE__ */ new Map();
-  for (const f of files) byParent.set(parentOf(f.rel), [...byParent.get(parentOf(f.rel)) ?? [], f]);
-  const out = [];
-  for (const [parent, group2] of byParent) {
-    const listing = await listFolder(client, to, parent);
-    for (const file of group2) {
-      const d = listing?.get(baseOf(file.rel));
-      if (!d) {
-        out.push({ file, identical: false });
-        continue;
-      }
-      const sameTime = Math.floor(parseGlobusTime(d.last_modified).getTime() / 1e3) === Math.floor(file.mtimeMs / 1e3);
-      if (d.type !== "file" || d.link_target || d.size !== file.size || !sameTime) {
-        throw stepError(
-          `${to.name}:${displayName(file.rel)} already exists and differs from the source (${d.type}, ${d.size} bytes, modified ${d.last_modified}); not overwritten, nothing was submitted`,
-          "find out which copy is right; move or delete the wrong one by hand, then dispatch again"
-        );
-      }
-      out.push({ file, identical: true });
+  const found = await lookupByFolder(client, to, files.map((f) => f.rel));
+  return files.map((file) => {
+    const d = found.get(file.rel);
+    if (!d) return { file, identical: false };
+    const sameTime = Math.floor(parseGlobusTime(d.last_modified).getTime() / 1e3) === Math.floor(file.mtimeMs / 1e3);
+    if (d.type !== "file" || d.link_target || d.size !== file.size || !sameTime) {
+      throw stepError(
+        `${to.name}:${displayName(file.rel)} already exists and differs from the source (${d.type}, ${d.size} bytes, modified ${d.last_modified}); not overwritten, nothing was submitted`,
+        "find out which copy is right; move or delete the wrong one by hand, then dispatch again"
+      );
     }
-  }
-  return out;
+    return { file, identical: true };
+  });
 }
 var healthy = (nice) => nice === null || nice === void 0 || nice === "OK" || nice === "Queued";
 async function waitForTask(client, taskId, opts, sleep) {

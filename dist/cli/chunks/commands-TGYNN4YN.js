@@ -9,18 +9,21 @@ import {
   formatDuration
 } from "./chunk-LYYNSFVZ.js";
 import {
+  createServices,
   describeEndpoint,
   globMatcher,
   resolveEnv,
   watchSettingsOf
-} from "./chunk-225LQJ5I.js";
+} from "./chunk-QVTSMLQC.js";
 import "./chunk-RGYBIYOZ.js";
+import {
+  walkTree
+} from "./chunk-G5OPJ76Q.js";
 import {
   SweepLocator,
   gatePath,
-  gateRootPath,
-  walkTree
-} from "./chunk-AZLKS3UZ.js";
+  gateRootPath
+} from "./chunk-UMPJOE7R.js";
 import {
   configError,
   describeError,
@@ -4477,30 +4480,27 @@ function makeFilter(opts) {
 }
 
 // src/watch/reconcile.ts
-function planReconcile(beamline, opts) {
+async function planReconcile(beamline, opts) {
   const hop = beamline.settings.move[0];
   if (!hop) throw configError(`reconcile: beamline ${beamline.id} has no move hops`, `add a move: list to beamlines."${beamline.id}" in ${beamline.config.source}`);
-  const from = beamline.endpoint(hop.from, `beamlines.${beamline.id}.move[0].from`);
-  const to = beamline.endpoint(hop.to, `beamlines.${beamline.id}.move[0].to`);
+  const field = `beamlines.${beamline.id}.move[0]`;
+  const from = reconcilable(beamline.endpoint(hop.from, `${field}.from`), `${field}.from`);
+  const to = reconcilable(beamline.endpoint(hop.to, `${field}.to`), `${field}.to`);
+  let loaded;
+  const globus = () => loaded ??= (async () => ({ client: await opts.globus(), lib: await import("./globus-NM7IK7LC.js") }))();
   for (const e of [from, to]) {
-    if (e.type !== "filesystem") {
-      throw configError(
-        `reconcile: ${describeEndpoint(e)} is not a file-system endpoint; reconcile compares file-system endpoints only (Globus collections are not supported yet)`,
-        "run it where both ends of the first hop are mounted as file-system endpoints, or re-dispatch by hand with splash dispatch"
-      );
-    }
+    if (e.type !== "globus") continue;
+    const { client, lib } = await globus();
+    await lib.requireRoot(client, e);
   }
-  if (from.type !== "filesystem" || to.type !== "filesystem") throw new Error("unreachable");
   const watch2 = watchSettingsOf(beamline.settings);
   const filter = makeFilter({ patterns: watch2.patterns, ignore: watch2.ignore, nocase: false });
   const cutoff = opts.now.getTime() - opts.olderThanMs;
-  const locator = new SweepLocator(to.root_path);
   let scanned = 0;
   let young = 0;
-  let present = 0;
-  const missing = [];
+  const candidates = [];
   const skipped = [];
-  for (const entry of walkTree(from.root_path)) {
+  for await (const entry of sourceEntries(from, globus, filter)) {
     if (entry.rel.split("/").some((s) => s.startsWith("."))) continue;
     if (entry.kind === "skipped") {
       skipped.push({ rel: entry.rel, why: entry.reason });
@@ -4508,7 +4508,7 @@ function planReconcile(beamline, opts) {
     }
     if (!filter.accepts(entry.rel)) continue;
     scanned++;
-    if (entry.stat.mtimeMs > cutoff) {
+    if (entry.mtimeMs > cutoff) {
       young++;
       continue;
     }
@@ -4518,14 +4518,48 @@ function planReconcile(beamline, opts) {
       skipped.push({ rel: entry.rel, why: err instanceof Error ? err.message : String(err) });
       continue;
     }
-    const where = locator.locate(entry.rel);
-    const st = where.problem === null ? lstatSync(where.abs, { throwIfNoEntry: false }) : void 0;
-    if (!st) missing.push({ rel: entry.rel, why: "missing" });
-    else if (!st.isFile()) missing.push({ rel: entry.rel, why: "not a regular file" });
-    else if (st.size !== entry.stat.size) missing.push({ rel: entry.rel, why: "size differs" });
-    else present++;
+    candidates.push(entry);
   }
-  return { from, to, scanned, young, present, missing, skipped };
+  const missing = await notAtDestination(to, globus, candidates);
+  return { from, to, scanned, young, present: candidates.length - missing.length, missing, skipped };
+}
+function reconcilable(e, field) {
+  if (e.type === "filesystem" || e.type === "globus") return e;
+  throw configError(
+    `reconcile: ${field} is ${describeEndpoint(e)}; reconcile lists file-system endpoints and Globus collections only`,
+    "reconcile compares the first move hop; make it a filesystem or globus endpoint, or re-dispatch by hand with splash dispatch"
+  );
+}
+async function* sourceEntries(from, globus, filter) {
+  if (from.type === "filesystem") {
+    for (const e of walkTree(from.root_path)) yield e.kind === "file" ? { kind: "file", rel: e.rel, size: e.stat.size, mtimeMs: e.stat.mtimeMs } : e;
+    return;
+  }
+  const { client, lib } = await globus();
+  yield* lib.walkCollection(client, from, "", { descend: (rel) => !filter.skipsDir(rel) });
+}
+async function notAtDestination(to, globus, files) {
+  const judge = (f, copy) => !copy ? "missing" : !copy.isFile ? "not a regular file" : copy.size !== f.size ? "size differs" : void 0;
+  let whys;
+  if (to.type === "filesystem") {
+    const locator = new SweepLocator(to.root_path);
+    whys = files.map((f) => {
+      const where = locator.locate(f.rel);
+      const st = where.problem === null ? lstatSync(where.abs, { throwIfNoEntry: false }) : void 0;
+      return judge(f, st && { isFile: st.isFile(), size: st.size });
+    });
+  } else {
+    const { client, lib } = await globus();
+    const found = await lib.lookupByFolder(client, to, files.map((f) => f.rel));
+    whys = files.map((f) => {
+      const d = found.get(f.rel);
+      return judge(f, d && { isFile: d.type === "file" && !d.link_target, size: d.size });
+    });
+  }
+  return files.flatMap((f, i) => {
+    const why = whys[i];
+    return why === void 0 ? [] : [{ rel: f.rel, why }];
+  });
 }
 function prefixed(beamline, rel) {
   const prefix = beamline.settings.path_prefix;
@@ -5478,7 +5512,8 @@ async function watchStatus(args, out) {
 }
 async function reconcileCommand(ctx, args) {
   const { beamline } = args;
-  const plan = planReconcile(beamline, { olderThanMs: args.olderThanMs, now: args.now });
+  const services = createServices(args.config, ctx);
+  const plan = await planReconcile(beamline, { olderThanMs: args.olderThanMs, now: args.now, globus: () => services.globus() });
   const paths = plan.missing.map((m) => prefixed(beamline, m.rel));
   const guarded = beamline.settings.move.some((hop) => hop.skip_export_controlled);
   if (guarded && args.exportControl === void 0 && !args.dryRun && paths.length > 0) {

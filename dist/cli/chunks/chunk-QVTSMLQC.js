@@ -25,7 +25,7 @@ import {
 import {
   gateRootPath,
   safeJson
-} from "./chunk-AZLKS3UZ.js";
+} from "./chunk-UMPJOE7R.js";
 import {
   configError
 } from "./chunk-UOHAREYA.js";
@@ -8343,6 +8343,61 @@ async function loadConfig(file, env = process.env) {
   return parseConfig(text, file, env);
 }
 
+// src/services.ts
+import { dirname, resolve } from "node:path";
+function createServices(config, ctx) {
+  let globus;
+  let scicat;
+  const sc = config.scicat ?? {};
+  const text = (key) => typeof sc[key] === "string" ? sc[key] : void 0;
+  return {
+    globusSettings: config.globus,
+    globus: () => globus ??= connectGlobus(config, ctx),
+    scicatSettings: {
+      dryRunDir: resolve(dirname(config.source), text("dry_run_dir") ?? "scicat-dry-run"),
+      fallbackEmail: text("fallback_email") ?? "scicat-ingest@als.lbl.gov"
+    },
+    scicat: () => scicat ??= connectScicat(config, ctx)
+  };
+}
+async function connectScicat(config, ctx) {
+  const sc = config.scicat ?? {};
+  const url = sc.url;
+  if (url === void 0) return void 0;
+  const field = (key) => {
+    const v = sc[key];
+    if (typeof v === "string" || v instanceof MissingEnv) return v;
+    throw configError(`${config.source}: scicat.${key} is required when scicat.url is set`, "add it as an ${ENV} reference (see docs/config.md)");
+  };
+  if (typeof url !== "string" || !/^https?:\/\//.test(url)) throw configError(`${config.source}: scicat.url must be an http(s) URL`);
+  const mask = (s) => {
+    ctx.mask(s);
+  };
+  const username = resolveEnv(field("username"), { secret: false, mask });
+  const password = resolveEnv(field("password"), { secret: true, mask });
+  const { ScicatClient } = await import("./scicat-MJWLOXC7.js");
+  const maxRetries = typeof sc.max_retries === "number" ? sc.max_retries : void 0;
+  return new ScicatClient({ baseUrl: url.replace(/\/+$/, ""), username, password, mask, ...maxRetries === void 0 ? {} : { retry: { maxRetries } } });
+}
+async function connectGlobus(config, ctx) {
+  const names = [...config.globusApps.keys()];
+  const name = config.globus.app ?? names[0];
+  const app = name === void 0 ? void 0 : config.globusApps.get(name);
+  if (!app || name === void 0) {
+    throw configError(
+      `a Globus transfer needs credentials, but ${config.source} has no globus.globus_apps`,
+      "add globus: { globus_apps: { <name>: { client_id: ${GLOBUS_CLIENT_ID}, client_secret: ${GLOBUS_CLIENT_SECRET} } } } (see docs/config.md)"
+    );
+  }
+  const mask = (s) => {
+    ctx.mask(s);
+  };
+  const clientId = resolveEnv(app.client_id, { secret: true, mask });
+  const clientSecret = resolveEnv(app.client_secret, { secret: true, mask });
+  const { TransferClient } = await import("./globus-RJWVHR5Z.js");
+  return new TransferClient({ authUrl: config.globus.authUrl, transferUrl: config.globus.transferUrl, clientId, clientSecret, mask });
+}
+
 // src/endpoints.ts
 function describeEndpoint(e) {
   switch (e.type) {
@@ -8356,11 +8411,11 @@ function describeEndpoint(e) {
 }
 
 export {
-  MissingEnv,
   resolveEnv,
   BEAMLINE_ID,
   globMatcher,
   watchSettingsOf,
   loadConfig,
+  createServices,
   describeEndpoint
 };

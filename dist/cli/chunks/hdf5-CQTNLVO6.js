@@ -18,9 +18,9 @@ import {
   plainValue,
   sampleIndices,
   withHdf5File
-} from "./chunk-PPJ3JIAU.js";
-import "./chunk-UOHAREYA.js";
+} from "./chunk-NDEIFXIO.js";
 import "./chunk-UWJMCAUU.js";
+import "./chunk-UOHAREYA.js";
 import "./chunk-CJW4YZWO.js";
 
 // src/scicat/hdf5.ts
