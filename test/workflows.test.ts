@@ -351,11 +351,12 @@ describe('the real workflows', () => {
     });
   });
 
-  it('ci checks pushes and pull requests with lint, type-check, bundle check, tests and actionlint', () => {
+  it('ci checks pushes and pull requests with lint, type-check, bundle check, tests, actionlint and the docs build', () => {
     const wf = workflow('ci.yml');
     expect(Object.keys(triggersOf(wf)).sort()).toEqual(['pull_request', 'push']);
+    expect(jobsOf(wf).map((j) => j.id)).toEqual(['check', 'docs']);
     const runs = jobsOf(wf).flatMap((j) => j.steps.map((s) => scriptOf(s.body)));
-    for (const cmd of ['npm ci', 'npm run -s lint', 'npm run -s typecheck', 'npm run -s bundle', 'git status --porcelain -- dist', 'npm test', '-t actionlint']) {
+    for (const cmd of ['npm ci', 'npm run -s lint', 'npm run -s typecheck', 'npm run -s bundle', 'git status --porcelain -- dist', 'npm test', '-t actionlint', 'npm run docs:build']) {
       expect(runs.some((r) => r.includes(cmd)), cmd).toBe(true);
     }
   });
