@@ -149,6 +149,36 @@ describe('ingest without SciCat (dry run)', () => {
     expect((err as SplashError).message).toMatch(/beamlines\.8\.3\.2\.ingest\.format: expected data-exchange or generic, got "tiff"/);
   });
 
+  it('ingest.read_from: a beamline whose hops are Globus collections reads the files where the runner mounts them', async () => {
+    const f = await makeFacility();
+    // The first hop's source is a Globus collection; the runner sees the moved files in the server folder.
+    await writeFile(
+      f.config,
+      readFileSync(f.config, 'utf8')
+        .replace('endpoints:\n', 'endpoints:\n  spot: { type: globus, root_path: /, uuid: 44ae904c-ab64-4145-a8f0-7287de38324d }\n')
+        .replace('      - { from: beamline, to: server }\n', '      - { from: spot, to: server }\n')
+        .replace('    path_prefix: /global\n', '    path_prefix: /global\n    ingest: { read_from: server }\n'),
+    );
+    await mkdir(join(f.root, 'server/raw'), { recursive: true });
+    await writeDataExchange(join(f.root, 'server/raw/m.h5'), { projections: [2, 20, 20] });
+    const r = await runIngest(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/m.h5'] });
+    expect(r.map((d) => d.outcome)).toEqual(['dry-run']);
+    const doc = JSON.parse(readFileSync(join(f.root, 'scicat-dry-run/m.json'), 'utf8')) as { dataset: { sourceFolder: string } };
+    expect(doc.dataset.sourceFolder).toBe(join(f.root, 'server/raw'));
+
+    // Without read_from, the Globus source cannot be read: not configured, with the fix.
+    await writeFile(f.config, readFileSync(f.config, 'utf8').replace('    ingest: { read_from: server }\n', ''));
+    const nc = await runIngest(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/m.h5'] }).catch((e: unknown) => e);
+    expect((nc as SplashError).hint).toMatch(/set beamlines\."8\.3\.2"\.ingest\.read_from to a filesystem endpoint/);
+    // read_from must be a folder on the runner, and must exist.
+    await writeFile(f.config, readFileSync(f.config, 'utf8').replace('    path_prefix: /global\n', '    path_prefix: /global\n    ingest: { read_from: spot }\n'));
+    const globus = await runIngest(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/m.h5'] }).catch((e: unknown) => e);
+    expect((globus as SplashError).message).toMatch(/ingest\.read_from: spot is a globus endpoint/);
+    await writeFile(f.config, readFileSync(f.config, 'utf8').replace('read_from: spot', 'read_from: nowhere'));
+    const missing = await runIngest(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/m.h5'] }).catch((e: unknown) => e);
+    expect((missing as SplashError).message).toMatch(/beamlines\.8\.3\.2\.ingest\.read_from: expected one of the defined endpoints/);
+  });
+
   it('the bundled ingest action sets dataset-pids and refuses hostile paths before reading anything', async () => {
     const f = await makeFacility();
     await writeFileAt(join(f.root, 'beamline/raw/x.h5'), 'x');

@@ -87,16 +87,22 @@ describe('splash reconcile', () => {
     expect(sim.dispatchedPaths()).toEqual(['/global/raw/p1/never_dispatched.h5']);
   });
 
-  it('a beamline with export-control hops: the flag must be given; --export-control keeps the files at the facility', async () => {
+  it('a beamline with export-control hops: the flag must be given; as export controlled, files missing from a skipped first hop are not sent', async () => {
     const { sim, f } = await facility({ guardedFirstHop: true });
     const r = await splash(['reconcile', '-b', '8.3.2', '-c', f.config, '--older-than', '1h']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/whether these 2 file\(s\) are export controlled is not known/);
     expect(r.stderr).toMatch(/--export-control/);
     expect(sim.requests).toHaveLength(0);
+    // As export controlled they would skip the very hop they are missing from: nothing is sent (it would
+    // move nothing, and every later reconcile would send them again), and the log says what to decide.
     const ok = await splash(['reconcile', '-b', '8.3.2', '-c', f.config, '--older-than', '1h', '--export-control']);
     expect(ok.code).toBe(0);
-    expect(sim.dispatches[0]?.client_payload.is_export_control).toBe(true);
+    expect(ok.stderr).toMatch(/not dispatched: 2 file\(s\) are not at server, but beamline → server is skipped for export-controlled data/);
+    expect(sim.requests).toHaveLength(0);
+    const checked = await splash(['reconcile', '-b', '8.3.2', '-c', f.config, '--older-than', '1h', '--not-export-controlled']);
+    expect(checked.code).toBe(0);
+    expect(sim.dispatches[0]?.client_payload.is_export_control).toBe(false);
     const both = await splash(['reconcile', '-b', '8.3.2', '-c', f.config, '--export-control', '--not-export-controlled']);
     expect(both.code).toBe(2);
   });

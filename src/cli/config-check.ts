@@ -61,6 +61,7 @@ export async function checkConfig(file: string, out: NodeJS.WritableStream): Pro
     lines.push(`    prefix: ${s.path_prefix ?? '(none)'}`);
     lines.push(`    move:   ${s.move.map((h) => `${h.from} → ${h.to}${h.skip_export_controlled ? ' (not for export-controlled data)' : ''}`).join(', ') || '(none)'}`);
     for (const r of s.prune) lines.push(`    prune:  ${r.endpoint} after ${r.after_days} day(s), checked on ${r.check} by ${r.verify}`);
+    if (s.ingest_read_from !== undefined) lines.push(`    ingest: reads files from ${s.ingest_read_from}`);
     if (s.archive) {
       const { target } = archiveTargetOf(b);
       const a = s.archive;

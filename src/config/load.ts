@@ -128,6 +128,7 @@ function buildConfig(
         // Only when written: a beamline without it gets the same defaults from watchSettingsOf().
         watch: b.watch ? completeWatchSettings(id, b.watch) : undefined,
         ingest_format: b.ingest?.format,
+        ingest_read_from: b.ingest?.read_from,
         archive: b.archive
           ? freeze({
               from: b.archive.from,

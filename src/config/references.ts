@@ -100,6 +100,7 @@ export function checkReferences(data: Record<string, unknown>, positions: Source
         }
       });
     }
+    if (isRecord(beamline.ingest)) reference(beamline.ingest, 'read_from', [...base, 'ingest']);
     if (isRecord(beamline.archive)) {
       const path = [...base, 'archive'];
       const from = reference(beamline.archive, 'from', path);

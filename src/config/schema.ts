@@ -207,7 +207,11 @@ export const BeamlineSchema = strict('beamline settings', {
   runner_labels: z.array(z.string().min(1)).nullish(),
   watch: WatchSchema.nullish(),
   /** How ingest reads this beamline's files: Data Exchange HDF5 metadata, or generic (name, size, time, checksum). */
-  ingest: strict('ingest settings', { format: z.enum(['data-exchange', 'generic'], { error: 'data-exchange or generic' }) }).nullish(),
+  ingest: strict('ingest settings', {
+    format: z.enum(['data-exchange', 'generic'], { error: 'data-exchange or generic' }).optional(),
+    /** A filesystem endpoint the runner reads the files from (default: the first move hop's source). */
+    read_from: EndpointName.optional(),
+  }).nullish(),
   archive: ArchiveSchema.nullish(),
 });
 

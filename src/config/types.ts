@@ -45,6 +45,11 @@ export interface BeamlineSettings {
   readonly watch?: WatchSettings | undefined;
   /** Overrides the beamline's own choice of ingestor (beamlines/<id>/): how its files are catalogued. */
   readonly ingest_format?: 'data-exchange' | 'generic' | undefined;
+  /**
+   * The filesystem endpoint ingest reads files from; default the first move hop's source. For a beamline
+   * whose hops are Globus collections, a folder the runner mounts where the move put the files.
+   */
+  readonly ingest_read_from?: string | undefined;
   /** Tape archiving; undefined when the beamline has no `archive:` section. */
   readonly archive?: ArchiveSettings | undefined;
 }

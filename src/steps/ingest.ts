@@ -1,7 +1,8 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BeamlineConfig } from '../config/beamline.js';
-import { SplashError, stepError } from '../errors.js';
+import type { FileSystemEndpoint } from '../endpoints.js';
+import { configError, SplashError, stepError } from '../errors.js';
 import { resolveInside, type RelPath } from '../paths.js';
 import type { StepContext } from '../run/context.js';
 import { formatBytes } from '../run/format.js';
@@ -30,6 +31,34 @@ export interface IngestedDataset {
 }
 
 /**
+ * Where ingest reads the files: `ingest.read_from` when set (it must be a folder the runner mounts), else
+ * the first move hop's source when that is one. A Globus-only beamline without read_from is not configured.
+ */
+export function ingestSource(beamline: BeamlineConfig): FileSystemEndpoint {
+  const readFrom = beamline.settings.ingest_read_from;
+  if (readFrom !== undefined) {
+    const e = beamline.endpoint(readFrom, `beamlines.${beamline.id}.ingest.read_from`);
+    if (e.type !== 'filesystem') {
+      throw configError(
+        `beamlines.${beamline.id}.ingest.read_from: ${e.name} is a ${e.type} endpoint; ingest reads files on the runner`,
+        'name a filesystem endpoint: the folder where the runner sees the moved files',
+      );
+    }
+    return e;
+  }
+  const hop = beamline.settings.move[0];
+  const source = hop ? beamline.endpoint(hop.from, `beamlines.${beamline.id}.move[0].from`) : undefined;
+  if (source?.type !== 'filesystem') {
+    throw new SplashError(
+      'not-configured',
+      `ingest reads files from the beamline's first endpoint, and for ${beamline.id} that is ${source ? `a ${source.type} endpoint` : 'not configured'}`,
+      `set beamlines."${beamline.id}".ingest.read_from to a filesystem endpoint the runner mounts (where the move put the files)`,
+    );
+  }
+  return source;
+}
+
+/**
  * The ingest step: read each file where it first landed (the beamline's first file-system endpoint), build
  * its SciCat documents, validate them as the backend would, then register them — looking each dataset up
  * first, so a re-run finds it instead of creating a second one. Without SciCat in config.yml it runs dry
@@ -37,11 +66,7 @@ export interface IngestedDataset {
  */
 export async function ingestStep(ctx: StepContext, input: IngestInput): Promise<IngestedDataset[]> {
   const { beamline } = input;
-  const hop = beamline.settings.move[0];
-  const source = hop ? beamline.endpoint(hop.from, `beamlines.${beamline.id}.move[0].from`) : undefined;
-  if (source?.type !== 'filesystem') {
-    throw new SplashError('not-configured', `ingest reads files from the beamline's first endpoint, and for ${beamline.id} that is ${source ? `a ${source.type} endpoint` : 'not configured'}`, 'give the beamline a filesystem endpoint as the source of its first move hop');
-  }
+  const source = ingestSource(beamline);
   const plans: { rel: RelPath; plan: IngestPlan }[] = [];
   for (const rel of input.paths) {
     const abs = await resolveInside(source.root_path, rel, { mustExist: true, field: `${source.name}:${rel}` });

@@ -304,7 +304,16 @@ export async function reconcileCommand(ctx: StepContext, args: ReconcileCommand)
 
   let dispatched = 0;
   let requests = 0;
-  if (paths.length > 0 && !args.dryRun) {
+  // Export-controlled data skips a first hop marked so: dispatching these files as export controlled would
+  // move nothing, and the next reconcile would find and send them again, for ever. A person must decide.
+  const futile = exportControl && beamline.settings.move[0]?.skip_export_controlled === true && paths.length > 0;
+  if (futile) {
+    ctx.warn(
+      `not dispatched: ${String(paths.length)} file(s) are not at ${plan.to.name}, but ${plan.from.name} → ${plan.to.name} is skipped for export-controlled data, ` +
+        'so sending them as export controlled would move nothing. If they are export controlled, that is where they belong; ' +
+        'if you checked that they are not, run splash reconcile --not-export-controlled',
+    );
+  } else if (paths.length > 0 && !args.dryRun) {
     const eventType = watchSettingsOf(beamline.settings).event_type;
     const { client, policy } = openClient(args.config, ctx, args.userAgent);
     const sent = await sendPaths(ctx, client, policy, { eventType, paths, exportControl });
@@ -316,7 +325,7 @@ export async function reconcileCommand(ctx: StepContext, args: ReconcileCommand)
 
   ctx.summary.heading(`Reconcile ${beamline.id}: ${plan.from.name} → ${plan.to.name}`, 3).table(
     ['on source', `younger than ${age}`, 'at destination', 'missing or different', 'skipped', args.dryRun ? 'would dispatch' : 'dispatched'],
-    [[plan.scanned, plan.young, plan.present, plan.missing.length, plan.skipped.length, args.dryRun ? paths.length : dispatched]],
+    [[plan.scanned, plan.young, plan.present, plan.missing.length, plan.skipped.length, futile ? 0 : args.dryRun ? paths.length : dispatched]],
   );
   if (plan.missing.length > 0) {
     ctx.summary.details(

@@ -14,7 +14,7 @@ import {
   globMatcher,
   resolveEnv,
   watchSettingsOf
-} from "./chunk-QVTSMLQC.js";
+} from "./chunk-OKTECKNW.js";
 import "./chunk-RGYBIYOZ.js";
 import {
   walkTree
@@ -5532,7 +5532,12 @@ async function reconcileCommand(ctx, args) {
   for (const s of plan.skipped.slice(0, 20)) ctx.warn(`skipped ${s.rel}: ${s.why}`);
   let dispatched = 0;
   let requests = 0;
-  if (paths.length > 0 && !args.dryRun) {
+  const futile = exportControl && beamline.settings.move[0]?.skip_export_controlled === true && paths.length > 0;
+  if (futile) {
+    ctx.warn(
+      `not dispatched: ${String(paths.length)} file(s) are not at ${plan.to.name}, but ${plan.from.name} → ${plan.to.name} is skipped for export-controlled data, so sending them as export controlled would move nothing. If they are export controlled, that is where they belong; if you checked that they are not, run splash reconcile --not-export-controlled`
+    );
+  } else if (paths.length > 0 && !args.dryRun) {
     const eventType = watchSettingsOf(beamline.settings).event_type;
     const { client, policy } = openClient(args.config, ctx, args.userAgent);
     const sent = await sendPaths(ctx, client, policy, { eventType, paths, exportControl });
@@ -5543,7 +5548,7 @@ async function reconcileCommand(ctx, args) {
   }
   ctx.summary.heading(`Reconcile ${beamline.id}: ${plan.from.name} → ${plan.to.name}`, 3).table(
     ["on source", `younger than ${age}`, "at destination", "missing or different", "skipped", args.dryRun ? "would dispatch" : "dispatched"],
-    [[plan.scanned, plan.young, plan.present, plan.missing.length, plan.skipped.length, args.dryRun ? paths.length : dispatched]]
+    [[plan.scanned, plan.young, plan.present, plan.missing.length, plan.skipped.length, futile ? 0 : args.dryRun ? paths.length : dispatched]]
   );
   if (plan.missing.length > 0) {
     ctx.summary.details(

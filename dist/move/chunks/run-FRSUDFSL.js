@@ -6,8 +6,9 @@ const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
   BEAMLINE_ID,
-  parseBeamlineId
-} from "./chunk-6UXQZBYA.js";
+  parseBeamlineId,
+  parsePathList
+} from "./chunk-DMI2ZWFE.js";
 import {
   NEVER,
   _enum,
@@ -29,7 +30,6 @@ import {
 } from "./chunk-HW2LJUQL.js";
 import {
   GlobusApiError,
-  deleteDocument,
   hasGlobusCode,
   parseGlobusTime,
   safeLabel,
@@ -41,22 +41,19 @@ import {
   hashFile
 } from "./chunk-SVJKMN5M.js";
 import {
-  SweepLocator,
   codeOf,
   displayName,
   gatePath,
   gateRootPath,
-  isInside,
   isPartialName,
   joinInside,
   partialNameFor,
   relPathUnder,
   removeStalePartials,
-  replicaProblem,
   resolveInside,
   safeJson,
   walkTree
-} from "./chunk-VC6KKUD5.js";
+} from "./chunk-WDO5HVFT.js";
 import {
   SplashError,
   configError,
@@ -26970,7 +26967,11 @@ var BeamlineSchema = strict("beamline settings", {
   runner_labels: array(string().min(1)).nullish(),
   watch: WatchSchema.nullish(),
   /** How ingest reads this beamline's files: Data Exchange HDF5 metadata, or generic (name, size, time, checksum). */
-  ingest: strict("ingest settings", { format: _enum(["data-exchange", "generic"], { error: "data-exchange or generic" }) }).nullish(),
+  ingest: strict("ingest settings", {
+    format: _enum(["data-exchange", "generic"], { error: "data-exchange or generic" }).optional(),
+    /** A filesystem endpoint the runner reads the files from (default: the first move hop's source). */
+    read_from: EndpointName.optional()
+  }).nullish(),
   archive: ArchiveSchema.nullish()
 });
 var LegacyGlobusEndpointSchema = strict("a globus endpoint", {
@@ -27132,6 +27133,7 @@ function checkReferences(data, positions) {
         }
       });
     }
+    if (isRecord(beamline.ingest)) reference(beamline.ingest, "read_from", [...base, "ingest"]);
     if (isRecord(beamline.archive)) {
       const path = [...base, "archive"];
       const from = reference(beamline.archive, "from", path);
@@ -27386,6 +27388,7 @@ function buildConfig(source, sections, hpss, images, positions) {
         // Only when written: a beamline without it gets the same defaults from watchSettingsOf().
         watch: b.watch ? completeWatchSettings(id, b.watch) : void 0,
         ingest_format: b.ingest?.format,
+        ingest_read_from: b.ingest?.read_from,
         archive: b.archive ? freeze({
           from: b.archive.from,
           to: b.archive.to,
@@ -28235,13 +28238,32 @@ var sourceFolderOf = (root, rel) => {
 };
 
 // src/steps/ingest.ts
-async function ingestStep(ctx, input) {
-  const { beamline } = input;
+function ingestSource(beamline) {
+  const readFrom = beamline.settings.ingest_read_from;
+  if (readFrom !== void 0) {
+    const e = beamline.endpoint(readFrom, `beamlines.${beamline.id}.ingest.read_from`);
+    if (e.type !== "filesystem") {
+      throw configError(
+        `beamlines.${beamline.id}.ingest.read_from: ${e.name} is a ${e.type} endpoint; ingest reads files on the runner`,
+        "name a filesystem endpoint: the folder where the runner sees the moved files"
+      );
+    }
+    return e;
+  }
   const hop = beamline.settings.move[0];
   const source = hop ? beamline.endpoint(hop.from, `beamlines.${beamline.id}.move[0].from`) : void 0;
   if (source?.type !== "filesystem") {
-    throw new SplashError("not-configured", `ingest reads files from the beamline's first endpoint, and for ${beamline.id} that is ${source ? `a ${source.type} endpoint` : "not configured"}`, "give the beamline a filesystem endpoint as the source of its first move hop");
+    throw new SplashError(
+      "not-configured",
+      `ingest reads files from the beamline's first endpoint, and for ${beamline.id} that is ${source ? `a ${source.type} endpoint` : "not configured"}`,
+      `set beamlines."${beamline.id}".ingest.read_from to a filesystem endpoint the runner mounts (where the move put the files)`
+    );
   }
+  return source;
+}
+async function ingestStep(ctx, input) {
+  const { beamline } = input;
+  const source = ingestSource(beamline);
   const plans = [];
   for (const rel of input.paths) {
     const abs = await resolveInside(source.root_path, rel, { mustExist: true, field: `${source.name}:${rel}` });
@@ -28305,318 +28327,6 @@ function ingestLink(beamline, ingestor) {
       return `${r.length} dataset(s): ${r.map((d) => `${d.pid} (${d.outcome})`).join(", ")}`;
     }
   };
-}
-
-// src/prune/globus.ts
-var DAY_MS = 864e5;
-var DELETE_BATCH = 1e4;
-var PruneIncomplete = class extends SplashError {
-  report;
-  constructor(cause, report) {
-    super(cause.kind, cause.message, cause.hint);
-    this.report = report;
-  }
-};
-async function checkGlobusPruneRoots(endpoint, check, verify, client) {
-  if (verify === "hash") {
-    throw configError(
-      `prune of ${endpoint.name}: verify: hash is not available for Globus endpoints (the API offers no checksum of a stored file)`,
-      "use verify: size — Globus already verified checksums when it transferred the files (verify_checksum)"
-    );
-  }
-  if (endpoint.uuid === check.uuid && (isInside(endpoint.root_path, check.root_path) || isInside(check.root_path, endpoint.root_path))) {
-    throw configError(
-      `prune of ${endpoint.name} is checked against ${check.name}: same collection, and one folder is the same as or inside the other`,
-      "a check endpoint must be a separate copy of the data; fix the prune rule in config.yml"
-    );
-  }
-  const c = await client();
-  for (const e of [endpoint, check]) await requireRoot(c, e);
-}
-async function pruneGlobus(endpoint, check, opts) {
-  const { client, ctx } = opts;
-  const cutoff = opts.now.getTime() - opts.afterDays * DAY_MS;
-  const report = { endpoint: endpoint.name, check: check.name, afterDays: opts.afterDays, dryRun: opts.dryRun, pruned: [], kept: [], unsafe: [], removedDirs: [] };
-  const candidates = [];
-  for await (const e of walkCollection(client, endpoint)) {
-    if (e.kind === "skipped") report.unsafe.push({ rel: e.rel, reason: e.reason });
-    else if (e.mtimeMs > cutoff) report.kept.push({ rel: e.rel, size: e.size, mtimeMs: e.mtimeMs });
-    else candidates.push({ rel: e.rel, size: e.size, mtimeMs: e.mtimeMs });
-  }
-  const verified = [];
-  const copies = await lookupByFolder(client, check, candidates.map((c) => c.rel));
-  for (const item of candidates) {
-    const copy = copies.get(item.rel);
-    const problem = !copy ? `not replicated: no copy at ${check.name}` : copy.link_target ? `copy at ${check.name} is a symlink (not followed)` : copy.type !== "file" ? `copy at ${check.name} is not a regular file` : copy.size !== item.size ? `size differs at ${check.name} (${copy.size} bytes there, ${item.size} here)` : Math.floor(parseGlobusTime(copy.last_modified).getTime() / 1e3) < Math.floor(item.mtimeMs / 1e3) ? `copy at ${check.name} is older than this file (modified after it was copied?)` : void 0;
-    if (problem) report.unsafe.push({ rel: item.rel, reason: problem });
-    else verified.push(item);
-  }
-  verified.sort((a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
-  if (opts.dryRun) {
-    for (const f of verified) report.pruned.push(f);
-    return report;
-  }
-  const sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-  const prefix = endpoint.root_path === "/" ? "" : endpoint.root_path;
-  try {
-    for (let i = 0; i < verified.length; i += DELETE_BATCH) {
-      const batch = verified.slice(i, i + DELETE_BATCH);
-      const doc = deleteDocument({
-        collection: endpoint.uuid,
-        paths: batch.map((f) => `${prefix}/${f.rel}`),
-        label: safeLabel(`splash prune ${endpoint.name} ${batch.length} files`),
-        recursive: false,
-        ignoreMissing: true,
-        notify: false,
-        // The service itself stops the task when the step stops waiting for it.
-        deadline: new Date(Date.now() + opts.settings.waitTimeoutMinutes * 6e4)
-      });
-      const { task_id: taskId } = await client.submitDelete(doc);
-      ctx.info(`Globus delete task ${taskId}: ${batch.length} file(s) on ${endpoint.name}`);
-      await waitForTask(client, taskId, { ctx, settings: opts.settings, onGiveUp: "cancel" }, sleep);
-      for (const f of batch) report.pruned.push(f);
-    }
-  } catch (err) {
-    if (err instanceof SplashError) throw new PruneIncomplete(err, report);
-    throw err;
-  }
-  return report;
-}
-
-// src/prune/filesystem.ts
-import { lstatSync, rmdirSync, unlinkSync } from "node:fs";
-import { realpath } from "node:fs/promises";
-var DAY_MS2 = 864e5;
-async function pruneFilesystem(endpoint, check, opts) {
-  const { root, checkRoot } = await checkPruneRoots(endpoint, check);
-  const spec = { root, checkRoot, checkName: check.name, cutoffMs: opts.now.getTime() - opts.afterDays * DAY_MS2 };
-  const { planTree } = await import("./sweep-parallel-ZZSUXD3H.js");
-  const started = performance.now();
-  const plan = await planTree(spec);
-  opts.ctx.debug(
-    `prune ${endpoint.name}: planned ${plan.files} files in ${Math.round(performance.now() - started)} ms${plan.workers > 0 ? ` with ${plan.workers} worker threads` : ""}: ${plan.candidates.length} candidates, ${plan.kept.length} young, ${plan.unsafe.length} unsafe`
-  );
-  const report = {
-    endpoint: endpoint.name,
-    check: check.name,
-    afterDays: opts.afterDays,
-    dryRun: opts.dryRun,
-    pruned: [],
-    kept: plan.kept.map(toPruned),
-    unsafe: plan.unsafe,
-    removedDirs: []
-  };
-  const locator = new SweepLocator(checkRoot);
-  const touched = /* @__PURE__ */ new Set();
-  for (const item of plan.candidates) {
-    const problem = opts.verify === "hash" ? await contentProblem(spec, item) : void 0;
-    if (problem) {
-      report.unsafe.push({ rel: item.rel, reason: problem });
-      continue;
-    }
-    if (!opts.dryRun) {
-      const changed = sourceChanged(`${root}/${item.rel}`, item) ?? replicaProblem(spec, locator, item);
-      if (changed) {
-        report.unsafe.push({ rel: item.rel, reason: `${changed}; left for the next run` });
-        continue;
-      }
-      try {
-        unlinkSync(`${root}/${item.rel}`);
-      } catch (err) {
-        report.unsafe.push({ rel: item.rel, reason: `could not delete (${codeOf(err)}); left for the next run` });
-        continue;
-      }
-      touched.add(parentOf2(item.rel));
-    }
-    report.pruned.push(toPruned(item));
-  }
-  if (!opts.dryRun) for (const d of removeEmptiedDirs(root, touched)) report.removedDirs.push(d);
-  return report;
-}
-async function checkPruneRoots(endpoint, check) {
-  const root = await realpathOrFail(endpoint);
-  const checkRoot = await realpathOrFail(check);
-  if (isInside(root, checkRoot) || isInside(checkRoot, root)) {
-    throw configError(
-      `prune of ${endpoint.name} is checked against ${check.name}, but ${root === checkRoot ? "both are the same folder" : "one folder is inside the other"} (${root}, ${checkRoot})`,
-      "a check endpoint must be a separate copy of the data; fix the prune rule in config.yml"
-    );
-  }
-  return { root, checkRoot };
-}
-var toPruned = (i) => ({ rel: i.rel, size: i.size, mtimeMs: i.mtimeMs });
-function sourceChanged(abs, item) {
-  let now;
-  try {
-    now = lstatSync(abs, { throwIfNoEntry: false });
-  } catch (err) {
-    return `unreadable now (${codeOf(err)})`;
-  }
-  if (!now) return "gone since the plan";
-  if (now.ino !== item.ino || now.dev !== item.dev || now.size !== item.size || now.mtimeMs !== item.mtimeMs) return "changed during the sweep";
-  return void 0;
-}
-async function contentProblem(spec, item) {
-  try {
-    const [a, b] = await Promise.all([hashFile(`${spec.root}/${item.rel}`), hashFile(`${spec.checkRoot}/${item.rel}`)]);
-    return a.digest === b.digest ? void 0 : `content differs at ${spec.checkName} (${HASH_ALGORITHM})`;
-  } catch (err) {
-    return `could not read both copies to compare checksums (${codeOf(err)})`;
-  }
-}
-function removeEmptiedDirs(root, touched) {
-  const removed = [];
-  const byDepth = /* @__PURE__ */ new Map();
-  const add = (rel) => {
-    if (rel === "") return;
-    const depth = rel.split("/").length;
-    let bucket = byDepth.get(depth);
-    if (!bucket) byDepth.set(depth, bucket = /* @__PURE__ */ new Set());
-    bucket.add(rel);
-  };
-  for (const rel of touched) add(rel);
-  for (let depth = Math.max(0, ...byDepth.keys()); depth > 0; depth--) {
-    for (const rel of [...byDepth.get(depth) ?? []].sort()) {
-      try {
-        rmdirSync(`${root}/${rel}`);
-      } catch {
-        continue;
-      }
-      removed.push(rel);
-      add(parentOf2(rel));
-    }
-  }
-  return removed;
-}
-function parentOf2(rel) {
-  const i = rel.lastIndexOf("/");
-  return i < 0 ? "" : rel.slice(0, i);
-}
-async function realpathOrFail(e) {
-  try {
-    return await realpath(e.root_path);
-  } catch (err) {
-    throw configError(`endpoint ${e.name}: root_path ${e.root_path} is not reachable (${codeOf(err)})`, "check the mount and the root_path in config.yml");
-  }
-}
-
-// src/prune/index.ts
-function pruneFor(endpoint, check, verify) {
-  if (endpoint.type === "filesystem" && check.type === "filesystem") {
-    return { check: async () => {
-      await checkPruneRoots(endpoint, check);
-    }, run: (opts) => pruneFilesystem(endpoint, check, opts) };
-  }
-  if (endpoint.type === "globus" && check.type === "globus") {
-    return {
-      check: (services) => checkGlobusPruneRoots(endpoint, check, verify, () => services.globus()),
-      run: async (opts) => pruneGlobus(endpoint, check, { ...opts, client: await opts.services.globus(), settings: opts.services.globusSettings })
-    };
-  }
-  throw new SplashError(
-    "not-configured",
-    `no prune controller for ${describeEndpoint(endpoint)} checked against ${describeEndpoint(check)}: this build prunes filesystem and Globus endpoints, each checked against one of its kind`,
-    "HPSS pruning is not built yet; remove this rule or point it at an endpoint of the same kind"
-  );
-}
-
-// src/prune/report.ts
-function bytesOf(files) {
-  let total = 0;
-  for (const f of files) total += f.size;
-  return total;
-}
-
-// src/steps/prune.ts
-var SUMMARY_LIMIT = 50;
-async function pruneStep(ctx, input) {
-  const plan = input.beamlines.flatMap(
-    (b) => b.settings.prune.map((rule, i) => {
-      const endpoint = b.endpoint(rule.endpoint, `beamlines.${b.id}.prune[${i}].endpoint`);
-      const check = b.endpoint(rule.check, `beamlines.${b.id}.prune[${i}].check`);
-      try {
-        return { beamline: b, rule, endpoint, check, run: pruneFor(endpoint, check, rule.verify), why: "" };
-      } catch (err) {
-        if (!(err instanceof SplashError) || err.kind !== "not-configured") throw err;
-        return { beamline: b, rule, endpoint, check, run: void 0, why: err.message };
-      }
-    })
-  );
-  if (plan.length === 0) ctx.warn("no prune rules configured for the chosen beamline(s); nothing to do");
-  const unavailable2 = plan.filter((p) => p.run === void 0);
-  for (const u of unavailable2) ctx.warn(`prune ${u.endpoint.name} (beamline ${u.beamline.id}): not configured — ${u.why}`);
-  for (const p of plan) if (p.run) await p.run.check(input.services);
-  const reports = [];
-  try {
-    for (const { beamline, rule, endpoint, check, run } of plan) {
-      if (!run) continue;
-      const title = `prune ${endpoint.name} (beamline ${beamline.id}): older than ${rule.after_days} day(s), checked against ${check.name}${input.dryRun ? " — dry run" : ""}`;
-      const report = await ctx.group(title, async () => {
-        try {
-          const r = await run.run({ afterDays: rule.after_days, verify: rule.verify, now: input.now, dryRun: input.dryRun, ctx, services: input.services });
-          logReport(ctx, r);
-          return r;
-        } catch (err) {
-          if (err instanceof PruneIncomplete) {
-            logReport(ctx, err.report);
-            reports.push(err.report);
-          }
-          throw err;
-        }
-      });
-      reports.push(report);
-    }
-  } finally {
-    writePruneSummary(ctx, input, reports, unavailable2.map((u) => [u.endpoint.name, u.check.name, u.why]));
-  }
-  ctx.setOutput("pruned", reports.reduce((n, r) => n + r.pruned.length, 0));
-  ctx.setOutput("kept", reports.reduce((n, r) => n + r.kept.length, 0));
-  ctx.setOutput("unsafe", reports.reduce((n, r) => n + r.unsafe.length, 0));
-  if (reports.length === 0 && unavailable2.length > 0) {
-    throw new SplashError("not-configured", `none of the ${unavailable2.length} prune rule(s) can run: ${unavailable2[0]?.why ?? ""}`);
-  }
-  return reports;
-}
-var LOG_BATCH = 2e3;
-function logReport(ctx, r) {
-  const verb = r.dryRun ? "would prune" : "pruned";
-  for (let i = 0; i < r.pruned.length; i += LOG_BATCH) {
-    ctx.info(r.pruned.slice(i, i + LOG_BATCH).map((f) => `${verb} ${r.endpoint}:${displayName(f.rel)} (${formatBytes(f.size)})`).join("\n"));
-  }
-  r.unsafe.slice(0, 10).forEach((u) => {
-    ctx.warn(`kept, unsafe to delete: ${r.endpoint}:${displayName(u.rel)} — ${u.reason}`);
-  });
-  for (let i = 10; i < r.unsafe.length; i += LOG_BATCH) {
-    ctx.info(r.unsafe.slice(i, i + LOG_BATCH).map((u) => `kept, unsafe to delete: ${r.endpoint}:${displayName(u.rel)} — ${u.reason}`).join("\n"));
-  }
-  ctx.info(`${r.endpoint}: ${r.pruned.length} ${verb} (${formatBytes(bytesOf(r.pruned))}), ${r.kept.length} kept (younger than ${r.afterDays} day(s)), ${r.unsafe.length} unsafe`);
-}
-function writePruneSummary(ctx, input, reports, unavailable2) {
-  const s = ctx.summary;
-  s.heading(`Prune${input.dryRun ? " (dry run: nothing was deleted)" : ""}`, 2);
-  s.text(`Retention sweep as of ${input.now.toISOString()}. A file is deleted only when its check endpoint holds a verified copy.`);
-  s.table(
-    ["endpoint", "check", "older than", input.dryRun ? "would prune" : "pruned", "freed", "kept (young)", "unsafe", "folders removed"],
-    reports.map((r) => [r.endpoint, r.check, `${r.afterDays} d`, r.pruned.length, formatBytes(bytesOf(r.pruned)), r.kept.length, r.unsafe.length, r.removedDirs.length])
-  );
-  if (unavailable2.length > 0) {
-    s.heading(`Not configured (${unavailable2.length})`, 3);
-    s.table(["endpoint", "check", "why nothing was pruned"], unavailable2);
-  }
-  const unsafe = reports.flatMap((r) => r.unsafe.map((u) => [r.endpoint, displayName(u.rel), u.reason]));
-  if (unsafe.length > 0) {
-    s.heading(`Unsafe to delete (${unsafe.length})`, 3);
-    s.table(["endpoint", "file", "why it was kept"], unsafe.slice(0, SUMMARY_LIMIT));
-    if (unsafe.length > SUMMARY_LIMIT) s.text(`…and ${unsafe.length - SUMMARY_LIMIT} more; the run log lists them all.`);
-  }
-  const pruned = reports.flatMap((r) => r.pruned.map((f) => `${r.endpoint}:${displayName(f.rel)} (${formatBytes(f.size)})`));
-  if (pruned.length > 0) {
-    s.details(
-      `${input.dryRun ? "Would prune" : "Pruned"} (${pruned.length})`,
-      pruned.slice(0, SUMMARY_LIMIT).map((p) => `- ${p}`).join("\n") + (pruned.length > SUMMARY_LIMIT ? `
-- …and ${pruned.length - SUMMARY_LIMIT} more` : "")
-    );
-  }
 }
 
 // src/config/beamline.ts
@@ -28772,31 +28482,16 @@ function openUnconfigured(config, id) {
   const ids = [.../* @__PURE__ */ new Set([...knownBeamlineIds, ...config.beamlines.keys()])].join(", ");
   throw usageError(`unknown beamline ${JSON.stringify(id)}`, `known beamlines: ${ids}`);
 }
-function configuredBeamlines(config) {
-  const ids = new Set(config.beamlines.keys());
-  for (const id of knownBeamlineIds) {
-    const b = openBeamline(config, id);
-    try {
-      if (b.config.settings.id === id) ids.add(id);
-    } catch {
-    }
-  }
-  return [...ids].sort().map((id) => openBeamline(config, id));
-}
 
 // beamlines/commands.ts
-async function runPrune(ctx, args) {
+async function runMove(ctx, args) {
+  const id = parseBeamlineId(args.beamline, "beamline");
+  const raw = typeof args.filePaths === "string" ? parsePathList(args.filePaths, "file-paths") : args.filePaths;
+  if (raw.length === 0) throw usageError("file-paths: no paths given");
   const config = await loadConfig(args.config);
-  const beamlines = args.beamline === "" ? configuredBeamlines(config) : [openBeamline(config, parseBeamlineId(args.beamline, "beamline"))];
-  return pruneStep(ctx, { beamlines: beamlines.map((b) => b.config), dryRun: args.dryRun, now: args.now, services: createServices(config, ctx) });
-}
-function parseNow(raw, field) {
-  if (raw === "") return /* @__PURE__ */ new Date();
-  const d = new Date(raw);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(d.getTime())) {
-    throw usageError(`${field}: expected a date like 2026-12-01 or 2026-12-01T08:00:00Z, got ${JSON.stringify(raw)}`);
-  }
-  return d;
+  const beamline = openBeamline(config, id).config;
+  const paths = beamline.gate(raw);
+  return moveStep(ctx, { beamline, paths, exportControlled: args.exportControlled, services: createServices(config, ctx) });
 }
 
 // src/run/github.ts
@@ -29554,11 +29249,10 @@ async function runStep(ctx, title, fn) {
   }
 }
 
-// actions/prune/run.ts
-async function runPruneAction(args) {
-  const now = parseNow(args.now, "now");
-  await runStep(createGithubContext(), args.dryRun ? "Prune (dry run)" : "Prune", (ctx) => runPrune(ctx, { ...args, now }));
+// actions/move/run.ts
+async function runMoveAction(args) {
+  await runStep(createGithubContext(), "Move", (ctx) => runMove(ctx, args));
 }
 export {
-  runPruneAction
+  runMoveAction
 };

@@ -26967,7 +26967,11 @@ var BeamlineSchema = strict("beamline settings", {
   runner_labels: array(string().min(1)).nullish(),
   watch: WatchSchema.nullish(),
   /** How ingest reads this beamline's files: Data Exchange HDF5 metadata, or generic (name, size, time, checksum). */
-  ingest: strict("ingest settings", { format: _enum(["data-exchange", "generic"], { error: "data-exchange or generic" }) }).nullish(),
+  ingest: strict("ingest settings", {
+    format: _enum(["data-exchange", "generic"], { error: "data-exchange or generic" }).optional(),
+    /** A filesystem endpoint the runner reads the files from (default: the first move hop's source). */
+    read_from: EndpointName.optional()
+  }).nullish(),
   archive: ArchiveSchema.nullish()
 });
 var LegacyGlobusEndpointSchema = strict("a globus endpoint", {
@@ -27129,6 +27133,7 @@ function checkReferences(data, positions) {
         }
       });
     }
+    if (isRecord(beamline.ingest)) reference(beamline.ingest, "read_from", [...base, "ingest"]);
     if (isRecord(beamline.archive)) {
       const path = [...base, "archive"];
       const from = reference(beamline.archive, "from", path);
@@ -27383,6 +27388,7 @@ function buildConfig(source, sections, hpss, images, positions) {
         // Only when written: a beamline without it gets the same defaults from watchSettingsOf().
         watch: b.watch ? completeWatchSettings(id, b.watch) : void 0,
         ingest_format: b.ingest?.format,
+        ingest_read_from: b.ingest?.read_from,
         archive: b.archive ? freeze({
           from: b.archive.from,
           to: b.archive.to,
@@ -28232,13 +28238,32 @@ var sourceFolderOf = (root, rel) => {
 };
 
 // src/steps/ingest.ts
-async function ingestStep(ctx, input) {
-  const { beamline } = input;
+function ingestSource(beamline) {
+  const readFrom = beamline.settings.ingest_read_from;
+  if (readFrom !== void 0) {
+    const e = beamline.endpoint(readFrom, `beamlines.${beamline.id}.ingest.read_from`);
+    if (e.type !== "filesystem") {
+      throw configError(
+        `beamlines.${beamline.id}.ingest.read_from: ${e.name} is a ${e.type} endpoint; ingest reads files on the runner`,
+        "name a filesystem endpoint: the folder where the runner sees the moved files"
+      );
+    }
+    return e;
+  }
   const hop = beamline.settings.move[0];
   const source = hop ? beamline.endpoint(hop.from, `beamlines.${beamline.id}.move[0].from`) : void 0;
   if (source?.type !== "filesystem") {
-    throw new SplashError("not-configured", `ingest reads files from the beamline's first endpoint, and for ${beamline.id} that is ${source ? `a ${source.type} endpoint` : "not configured"}`, "give the beamline a filesystem endpoint as the source of its first move hop");
+    throw new SplashError(
+      "not-configured",
+      `ingest reads files from the beamline's first endpoint, and for ${beamline.id} that is ${source ? `a ${source.type} endpoint` : "not configured"}`,
+      `set beamlines."${beamline.id}".ingest.read_from to a filesystem endpoint the runner mounts (where the move put the files)`
+    );
   }
+  return source;
+}
+async function ingestStep(ctx, input) {
+  const { beamline } = input;
+  const source = ingestSource(beamline);
   const plans = [];
   for (const rel of input.paths) {
     const abs = await resolveInside(source.root_path, rel, { mustExist: true, field: `${source.name}:${rel}` });

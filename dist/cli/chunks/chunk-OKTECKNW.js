@@ -7855,7 +7855,11 @@ var BeamlineSchema = strict("beamline settings", {
   runner_labels: array(string().min(1)).nullish(),
   watch: WatchSchema.nullish(),
   /** How ingest reads this beamline's files: Data Exchange HDF5 metadata, or generic (name, size, time, checksum). */
-  ingest: strict("ingest settings", { format: _enum(["data-exchange", "generic"], { error: "data-exchange or generic" }) }).nullish(),
+  ingest: strict("ingest settings", {
+    format: _enum(["data-exchange", "generic"], { error: "data-exchange or generic" }).optional(),
+    /** A filesystem endpoint the runner reads the files from (default: the first move hop's source). */
+    read_from: EndpointName.optional()
+  }).nullish(),
   archive: ArchiveSchema.nullish()
 });
 var LegacyGlobusEndpointSchema = strict("a globus endpoint", {
@@ -8017,6 +8021,7 @@ function checkReferences(data, positions) {
         }
       });
     }
+    if (isRecord(beamline.ingest)) reference(beamline.ingest, "read_from", [...base, "ingest"]);
     if (isRecord(beamline.archive)) {
       const path = [...base, "archive"];
       const from = reference(beamline.archive, "from", path);
@@ -8255,6 +8260,7 @@ function buildConfig(source, sections, hpss, images, positions) {
         // Only when written: a beamline without it gets the same defaults from watchSettingsOf().
         watch: b.watch ? completeWatchSettings(id, b.watch) : void 0,
         ingest_format: b.ingest?.format,
+        ingest_read_from: b.ingest?.read_from,
         archive: b.archive ? freeze({
           from: b.archive.from,
           to: b.archive.to,

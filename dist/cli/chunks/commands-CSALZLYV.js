@@ -11,7 +11,7 @@ import {
   describeEndpoint,
   loadConfig,
   resolveEnv
-} from "./chunk-QVTSMLQC.js";
+} from "./chunk-OKTECKNW.js";
 import {
   VERSION
 } from "./chunk-OZWOSSWM.js";
@@ -527,13 +527,32 @@ var sourceFolderOf = (root, rel) => {
 };
 
 // src/steps/ingest.ts
-async function ingestStep(ctx, input) {
-  const { beamline } = input;
+function ingestSource(beamline) {
+  const readFrom = beamline.settings.ingest_read_from;
+  if (readFrom !== void 0) {
+    const e = beamline.endpoint(readFrom, `beamlines.${beamline.id}.ingest.read_from`);
+    if (e.type !== "filesystem") {
+      throw configError(
+        `beamlines.${beamline.id}.ingest.read_from: ${e.name} is a ${e.type} endpoint; ingest reads files on the runner`,
+        "name a filesystem endpoint: the folder where the runner sees the moved files"
+      );
+    }
+    return e;
+  }
   const hop = beamline.settings.move[0];
   const source = hop ? beamline.endpoint(hop.from, `beamlines.${beamline.id}.move[0].from`) : void 0;
   if (source?.type !== "filesystem") {
-    throw new SplashError("not-configured", `ingest reads files from the beamline's first endpoint, and for ${beamline.id} that is ${source ? `a ${source.type} endpoint` : "not configured"}`, "give the beamline a filesystem endpoint as the source of its first move hop");
+    throw new SplashError(
+      "not-configured",
+      `ingest reads files from the beamline's first endpoint, and for ${beamline.id} that is ${source ? `a ${source.type} endpoint` : "not configured"}`,
+      `set beamlines."${beamline.id}".ingest.read_from to a filesystem endpoint the runner mounts (where the move put the files)`
+    );
   }
+  return source;
+}
+async function ingestStep(ctx, input) {
+  const { beamline } = input;
+  const source = ingestSource(beamline);
   const plans = [];
   for (const rel of input.paths) {
     const abs = await resolveInside(source.root_path, rel, { mustExist: true, field: `${source.name}:${rel}` });
@@ -2024,6 +2043,7 @@ async function checkConfig(file, out) {
     lines.push(`    prefix: ${s.path_prefix ?? "(none)"}`);
     lines.push(`    move:   ${s.move.map((h) => `${h.from} → ${h.to}${h.skip_export_controlled ? " (not for export-controlled data)" : ""}`).join(", ") || "(none)"}`);
     for (const r of s.prune) lines.push(`    prune:  ${r.endpoint} after ${r.after_days} day(s), checked on ${r.check} by ${r.verify}`);
+    if (s.ingest_read_from !== void 0) lines.push(`    ingest: reads files from ${s.ingest_read_from}`);
     if (s.archive) {
       const { target } = archiveTargetOf(b);
       const a = s.archive;
@@ -2238,7 +2258,7 @@ async function runCommand(command, argv) {
       if (paths.length === 0) throw usageError("dispatch: no paths given", "usage: splash dispatch --beamline <id> <path…>");
       const beamlineId = values.beamline;
       const ctx = createTerminalContext({ verbose: values.verbose });
-      const { dispatchCommand } = await import("./commands-TGYNN4YN.js");
+      const { dispatchCommand } = await import("./commands-2HWY22I7.js");
       await runStep(ctx, "Dispatch", async (c) => {
         const { config, beamline } = await configAndBeamline(values.config, beamlineId);
         return dispatchCommand(c, { config, beamline, paths, exportControl: values["export-control"], userAgent });
@@ -2260,7 +2280,7 @@ async function runCommand(command, argv) {
       });
       if (positionals.length > 1) throw usageError(`watch: one folder, got ${positionals.length}`, "see: splash watch --help");
       const dir = positionals[0];
-      const { watchCommand, watchStatus } = await import("./commands-TGYNN4YN.js");
+      const { watchCommand, watchStatus } = await import("./commands-2HWY22I7.js");
       const { parseDuration } = await import("./duration-PG52TPBA.js");
       if (values.status) return watchStatus({ dir, spool: values.spool, json: values.json }, process.stdout);
       if (values.json) throw usageError("watch: --json goes with --status");
@@ -2299,7 +2319,7 @@ async function runCommand(command, argv) {
       if (!values.beamline) throw usageError("reconcile: --beamline is required", "e.g. splash reconcile --beamline 8.3.2 --older-than 6h");
       if (values["export-control"] && values["not-export-controlled"]) throw usageError("reconcile: --export-control and --not-export-controlled contradict each other");
       const exportControl = values["export-control"] ? true : values["not-export-controlled"] ? false : void 0;
-      const { reconcileCommand } = await import("./commands-TGYNN4YN.js");
+      const { reconcileCommand } = await import("./commands-2HWY22I7.js");
       const { parseDuration } = await import("./duration-PG52TPBA.js");
       const olderThanMs = parseDuration(values["older-than"], "--older-than");
       const beamlineId = values.beamline;
