@@ -174,12 +174,14 @@ function htar() {
   if (action === 't') {
     if (!existsSync(idx)) die(`HTAR: Error: cannot read index ${archive}.idx: No such file or directory`);
     const kept = JSON.parse(readFileSync(idx, 'utf8'));
-    for (const k of kept) process.stdout.write(`HTAR: -rw-r--r--  alsdev/als ${String(k.size).padStart(12)} ${stamp(k.mtime)}  ${k.path}\n`);
-    process.stdout.write(`HTAR: Listing complete for ${archive}, ${kept.length} files ${kept.reduce((n, k) => n + k.size, 0)} total bytes\n`);
-    process.stdout.write('HTAR: HTAR SUCCESSFUL\n');
+    const lines = kept.map((k) => `HTAR: -rw-r--r--  alsdev/als ${String(k.size).padStart(12)} ${stamp(k.mtime)}  ${k.path}\n`);
+    lines.push(`HTAR: Listing complete for ${archive}, ${kept.length} files ${kept.reduce((n, k) => n + k.size, 0)} total bytes\n`);
+    lines.push('HTAR: HTAR SUCCESSFUL\n');
+    process.stdout.write(lines.join(''));
     return 0;
   }
   return die(`htar: -${action} is not simulated`, 64);
 }
 
-process.exit(tool === 'hsi' ? hsi() : tool === 'htar' ? htar() : die(`unknown tool ${tool}`, 64));
+// exitCode, not exit(): exit() drops output still queued for a full pipe (a long listing).
+process.exitCode = tool === 'hsi' ? hsi() : tool === 'htar' ? htar() : die(`unknown tool ${tool}`, 64);

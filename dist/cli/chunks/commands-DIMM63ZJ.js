@@ -1197,26 +1197,29 @@ function archiveScript(input) {
   const lines = [
     ...prologue(input.hsi, input.htar),
     `DEST=${shq(input.dest)}`,
+    // Every hsi call is an HPSS session (seconds on the real system): look upwards from the folder for the
+    // deepest one that exists (usually its parent), then create the missing levels one by one.
     "ensure_dir() {",
-    '  local sofar="" part IFS=/',
-    "  for part in $1; do",
-    '    [ -z "$part" ] && continue',
-    '    sofar="$sofar/$part"',
-    '    hsi_ ls "$sofar" >/dev/null 2>&1 && continue',
-    '    hsi_ mkdir "$sofar" || { say mkdir-failed; return 1; }',
-    "  done",
+    '  local p="$1" missing=() d',
+    '  while [ -n "$p" ] && ! hsi_ ls "$p" >/dev/null 2>&1; do missing=("$p" "${missing[@]}"); p="${p%/*}"; done',
+    '  for d in "${missing[@]}"; do hsi_ mkdir "$d" || { say mkdir-failed; return 1; }; done',
     "}",
     'list() { say list-begin "$1"; htar_ -tvf "$2" 2>&1; say list-end "$1" "$?"; }',
     'lsl() { say list-begin "$1"; hsi_ ls -l "$2" 2>&1; say list-end "$1" "$?"; }',
     enter(input.source),
-    `ensure_dir "$DEST" || exit ${String(EXIT_NO_DEST)}`
+    `ensure_dir "$DEST" || exit ${String(EXIT_NO_DEST)}`,
+    // One listing of the folder tells which archives are complete (their .idx is there).
+    'have=$(hsi_ ls "$DEST" 2>&1)',
+    // hsi lists in columns like ls; any word whose last path part is the index name counts (names are hsi-safe).
+    `complete() { printf '%s
+' "$have" | awk -v n="$1.idx" '{ for (i = 1; i <= NF; i++) { f = $i; sub(/.*\\//, "", f); if (f == n) found = 1 } } END { exit !found }'; }`
   ];
   input.bundles.forEach((b, i) => {
     const id = `b${String(i)}`;
     const d = delimiter(b.members);
     lines.push(
       `a="$DEST"/${shq(b.name)}`,
-      `if hsi_ ls "$a.idx" >/dev/null 2>&1; then say present ${id}; else`,
+      `if complete ${shq(b.name)}; then say present ${id}; else`,
       `  l=$(mktemp "\${TMPDIR:-/tmp}/splash-htar.XXXXXX") || { say failed ${id} mktemp; l=; }`,
       '  if [ -n "$l" ]; then',
       `    cat >"$l" <<'${d}'`,
