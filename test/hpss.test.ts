@@ -286,6 +286,24 @@ describe('splash hpss: bad input changes nothing', () => {
   });
 });
 
+describe('the CLI in a workflow run: step', () => {
+  it('renders for the runner: groups in the log and the job summary staff read', async () => {
+    const site = await makeSite();
+    await fillProposal(site);
+    const io = await tempDir('splash-runner-');
+    const summary = join(io, 'summary');
+    writeFileSync(summary, '');
+    writeFileSync(join(io, 'output'), '');
+    const r = await runNode(dist('cli'), ['hpss', '--config', site.config, '-b', '8.3.2', '--dry-run', 'raw/BLS-00564'], {
+      env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: join(io, 'output') },
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('::group::archive raw/BLS-00564');
+    expect(readFileSync(summary, 'utf8')).toMatch(/HPSS archive · beamline 8\.3\.2 \(dry run\)[\s\S]*BLS-00564_2026-1_part1\.tar/);
+    expect(existsSync(join(site.tape, HPSS_ROOT, '8.3.2'))).toBe(false);
+  });
+});
+
 describe('hpss action (bundled)', () => {
   it('archives as the runner runs it, with outputs and a job summary', async () => {
     const site = await makeSite();

@@ -3,6 +3,7 @@ import { openBeamline } from '../../beamlines/index.js';
 import { loadConfig } from '../config/index.js';
 import { usageError } from '../errors.js';
 import { parseBeamlineId, parsePathList } from '../run/inputs.js';
+import type { StepContext } from '../run/context.js';
 import { createTerminalContext } from '../run/terminal.js';
 import { runStep } from '../run/step.js';
 import { parseCommandArgs as parseArgs } from './args.js';
@@ -24,6 +25,18 @@ async function configAndBeamline(configFile: string, id: string) {
 
 const userAgent = `splash-flows/${VERSION}`;
 
+/**
+ * A workflow's `run:` step (reconcile.yml runs the CLI) gets the runner's rendering: groups, annotations and
+ * the job summary staff read. Anywhere else, the terminal. @actions/core loads only in the first case.
+ */
+async function stepContext(verbose: boolean): Promise<StepContext> {
+  if (process.env.GITHUB_ACTIONS === 'true' && process.env.GITHUB_STEP_SUMMARY) {
+    const { createGithubContext } = await import('../run/github.js');
+    return createGithubContext();
+  }
+  return createTerminalContext({ verbose });
+}
+
 /** Runs one command; returns the exit code (errors propagate to main, which maps them to 1 or 2). */
 export async function runCommand(command: string, argv: string[]): Promise<number> {
   switch (command) {
@@ -31,7 +44,7 @@ export async function runCommand(command: string, argv: string[]): Promise<numbe
       const { values, positionals } = parseArgs('run', argv, { ...common, 'export-control': { type: 'boolean', default: false } });
       const [beamline, ...paths] = positionals;
       if (beamline === undefined) throw usageError('run: which beamline?', 'usage: splash run <beamline> <path…>');
-      const ctx = createTerminalContext({ verbose: values.verbose });
+      const ctx = await stepContext(values.verbose);
       await runStep(ctx, `Dispatch ${beamline}`, (c) =>
         runDispatch(c, { config: values.config, beamline, filePaths: paths, exportControlled: values['export-control'] }),
       );
@@ -42,7 +55,7 @@ export async function runCommand(command: string, argv: string[]): Promise<numbe
       if (!values.beamline) throw usageError('ingest: --beamline is required', 'e.g. splash ingest --beamline 8.3.2 /global/raw/p1/scan.h5');
       const fromOption = values['file-paths'];
       if (fromOption !== undefined && positionals.length > 0) throw usageError('ingest: give paths either as arguments or with --file-paths, not both');
-      const ctx = createTerminalContext({ verbose: values.verbose });
+      const ctx = await stepContext(values.verbose);
       await runStep(ctx, 'Ingest', (c) => runIngest(c, { config: values.config, beamline: values.beamline ?? '', filePaths: fromOption ?? positionals }));
       return 0;
     }
@@ -57,7 +70,7 @@ export async function runCommand(command: string, argv: string[]): Promise<numbe
       if (!values.beamline) throw usageError('move: --beamline is required', 'e.g. splash move --beamline 8.3.2 /global/raw/p1/scan.h5');
       const fromOption = values['file-paths'];
       if (fromOption !== undefined && positionals.length > 0) throw usageError('move: give paths either as arguments or with --file-paths, not both');
-      const ctx = createTerminalContext({ verbose: values.verbose });
+      const ctx = await stepContext(values.verbose);
       await runStep(ctx, 'Move', (c) =>
         runMove(c, {
           config: values.config,
@@ -77,7 +90,7 @@ export async function runCommand(command: string, argv: string[]): Promise<numbe
       });
       if (positionals.length > 0) throw usageError(`prune: unexpected argument ${JSON.stringify(positionals[0])}`, 'see: splash prune --help');
       const now = parseNow(values.now, '--now');
-      const ctx = createTerminalContext({ verbose: values.verbose });
+      const ctx = await stepContext(values.verbose);
       await runStep(ctx, 'Prune', (c) => runPrune(c, { config: values.config, beamline: values.beamline, dryRun: values['dry-run'], now }));
       return 0;
     }
@@ -90,7 +103,7 @@ export async function runCommand(command: string, argv: string[]): Promise<numbe
         now: { type: 'string', default: '' },
       });
       const now = parseNow(values.now, '--now');
-      const ctx = createTerminalContext({ verbose: values.verbose });
+      const ctx = await stepContext(values.verbose);
       await runStep(ctx, 'HPSS archive', (c) =>
         runHpss(c, { config: values.config, beamline: values.beamline, proposals: positionals, cycle: values.cycle, now, dryRun: values['dry-run'] }),
       );
@@ -118,7 +131,7 @@ export async function runCommand(command: string, argv: string[]): Promise<numbe
       const paths = fromOption !== undefined ? parsePathList(fromOption, 'file-paths') : positionals;
       if (paths.length === 0) throw usageError('dispatch: no paths given', 'usage: splash dispatch --beamline <id> <path…>');
       const beamlineId = values.beamline;
-      const ctx = createTerminalContext({ verbose: values.verbose });
+      const ctx = await stepContext(values.verbose);
       const { dispatchCommand } = await import('../watch/commands.js');
       await runStep(ctx, 'Dispatch', async (c) => {
         const { config, beamline } = await configAndBeamline(values.config, beamlineId);
@@ -184,7 +197,7 @@ export async function runCommand(command: string, argv: string[]): Promise<numbe
       const { parseDuration } = await import('../watch/duration.js');
       const olderThanMs = parseDuration(values['older-than'], '--older-than');
       const beamlineId = values.beamline;
-      const ctx = createTerminalContext({ verbose: values.verbose });
+      const ctx = await stepContext(values.verbose);
       await runStep(ctx, 'Reconcile', async (c) => {
         const { config, beamline } = await configAndBeamline(values.config, beamlineId);
         return reconcileCommand(c, { config, beamline, olderThanMs, dryRun: values['dry-run'], exportControl, now: new Date(), userAgent });

@@ -13,7 +13,8 @@ import {
   transferWithGlobus,
   waitForTask,
   walkCollection
-} from "./chunk-WAU6UWI7.js";
+} from "./chunk-VBIHU65M.js";
+import "./chunk-RMV2CBK6.js";
 import "./chunk-URVJ265Q.js";
 import "./chunk-FORFTEBF.js";
 import "./chunk-UMPJOE7R.js";

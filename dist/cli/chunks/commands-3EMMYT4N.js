@@ -4487,7 +4487,7 @@ async function planReconcile(beamline, opts) {
   const from = reconcilable(beamline.endpoint(hop.from, `${field}.from`), `${field}.from`);
   const to = reconcilable(beamline.endpoint(hop.to, `${field}.to`), `${field}.to`);
   let loaded;
-  const globus = () => loaded ??= (async () => ({ client: await opts.globus(), lib: await import("./globus-NM7IK7LC.js") }))();
+  const globus = () => loaded ??= (async () => ({ client: await opts.globus(), lib: await import("./globus-IQBF3N2T.js") }))();
   for (const e of [from, to]) {
     if (e.type !== "globus") continue;
     const { client, lib } = await globus();

@@ -6,6 +6,9 @@ const require = __splashCreateRequire(import.meta.url);
 const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
+  SummaryBuilder
+} from "./chunk-MAGVZPY4.js";
+import {
   BEAMLINE_ID,
   createServices,
   describeEndpoint,
@@ -25,19 +28,21 @@ import {
   hashFile
 } from "./chunk-Q6JBKXMH.js";
 import {
+  lookupByFolder,
+  requireRoot,
+  transferWithGlobus,
+  waitForTask,
+  walkCollection
+} from "./chunk-VBIHU65M.js";
+import {
   addSecret,
   describeDone,
   describeProgress,
   formatBytes,
   formatDuration,
   formatRate,
-  lookupByFolder,
-  maskSecrets,
-  requireRoot,
-  transferWithGlobus,
-  waitForTask,
-  walkCollection
-} from "./chunk-WAU6UWI7.js";
+  maskSecrets
+} from "./chunk-RMV2CBK6.js";
 import {
   deleteDocument,
   parseGlobusTime,
@@ -1742,130 +1747,6 @@ function parseNow(raw, field) {
 
 // src/run/terminal.ts
 import { AsyncLocalStorage } from "node:async_hooks";
-
-// src/run/summary.ts
-var oneLine = (s) => s.replace(/\r?\n/g, " ");
-function escapeCell(s) {
-  return s.trim().replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
-}
-function escapeHtml(s) {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-var graphemes = new Intl.Segmenter();
-var width = (s) => Array.from(graphemes.segment(s)).length;
-var SummaryBuilder = class _SummaryBuilder {
-  /** `mask` is read at render time, so a live set shared with the context keeps working as secrets are added. */
-  constructor(mask = []) {
-    this.mask = mask;
-  }
-  mask;
-  blocks = [];
-  /** True until something is added; a context skips writing an empty summary. */
-  get isEmpty() {
-    return this.blocks.length === 0;
-  }
-  clear() {
-    this.blocks.length = 0;
-  }
-  heading(text, level = 2) {
-    this.blocks.push({ kind: "heading", text, level });
-    return this;
-  }
-  text(markdown) {
-    this.blocks.push({ kind: "text", markdown });
-    return this;
-  }
-  table(header, rows) {
-    this.blocks.push({ kind: "table", header: [...header], rows: rows.map((r) => [...r]) });
-    return this;
-  }
-  list(items) {
-    this.blocks.push({ kind: "list", items: [...items] });
-    return this;
-  }
-  details(label, markdown) {
-    this.blocks.push({ kind: "details", label, markdown });
-    return this;
-  }
-  /** Mask raw input before escaping (escaping could split a secret), and the output again as a backstop. */
-  m(s) {
-    return maskSecrets(String(s), this.mask);
-  }
-  toMarkdown() {
-    const out = this.blocks.map((b) => {
-      switch (b.kind) {
-        case "heading":
-          return `${"#".repeat(b.level)} ${oneLine(this.m(b.text))}`;
-        case "text":
-          return this.m(b.markdown);
-        case "list":
-          return b.items.map((i) => `- ${this.m(i).replace(/\r?\n/g, "\n  ")}`).join("\n");
-        case "details":
-          return `<details><summary>${escapeHtml(oneLine(this.m(b.label)))}</summary>
-
-${this.m(b.markdown)}
-
-</details>`;
-        case "table":
-          return this.markdownTable(b.header, b.rows);
-      }
-    });
-    return out.length === 0 ? "" : `${maskSecrets(out.join("\n\n"), this.mask)}
-`;
-  }
-  toText() {
-    const out = this.blocks.map((b) => {
-      switch (b.kind) {
-        case "heading": {
-          const text = oneLine(this.m(b.text));
-          if (b.level === 3) return text.toUpperCase();
-          return `${text}
-${(b.level === 1 ? "=" : "-").repeat(width(text))}`;
-        }
-        case "text":
-          return this.m(b.markdown);
-        case "list":
-          return b.items.map((i) => `- ${this.m(i).replace(/\r?\n/g, "\n  ")}`).join("\n");
-        case "details": {
-          const body = this.m(b.markdown).split(/\r?\n/).map((l) => l === "" ? "" : `  ${l}`);
-          return [`${oneLine(this.m(b.label))}:`, ...body].join("\n");
-        }
-        case "table":
-          return this.textTable(b.header, b.rows);
-      }
-    });
-    return out.length === 0 ? "" : `${maskSecrets(out.join("\n\n"), this.mask)}
-`;
-  }
-  /** Numeric columns are right-aligned in both renderings; sizes and counts read better that way. */
-  static numericColumns(columns, rows) {
-    return Array.from({ length: columns }, (_, c) => rows.length > 0 && rows.every((r) => typeof r[c] === "number"));
-  }
-  markdownTable(header, rows) {
-    const columns = Math.max(header.length, ...rows.map((r) => r.length));
-    if (columns === 0) return "";
-    const numeric = _SummaryBuilder.numericColumns(columns, rows);
-    const line = (cells) => `| ${Array.from({ length: columns }, (_, c) => escapeCell(this.m(cells[c] ?? ""))).join(" | ")} |`;
-    const rule = `| ${numeric.map((n) => n ? "---:" : "---").join(" | ")} |`;
-    return [line(header), rule, ...rows.map(line)].join("\n");
-  }
-  textTable(header, rows) {
-    const columns = Math.max(header.length, ...rows.map((r) => r.length));
-    if (columns === 0) return "";
-    const numeric = _SummaryBuilder.numericColumns(columns, rows);
-    const cellsOf = (r) => Array.from({ length: columns }, (_, c) => oneLine(this.m(r[c] ?? "")).trim());
-    const head = cellsOf(header);
-    const body = rows.map(cellsOf);
-    const widths = head.map((h, c) => Math.max(width(h), ...body.map((r) => width(r[c] ?? ""))));
-    const fmt = (cells) => cells.map((cell, c) => {
-      const fill = " ".repeat((widths[c] ?? 0) - width(cell));
-      return numeric[c] ? fill + cell : cell + fill;
-    }).join("  ").trimEnd();
-    return [fmt(head), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(fmt)].join("\n");
-  }
-};
-
-// src/run/terminal.ts
 var TTY_INTERVAL_MS = 100;
 var PLAIN_INTERVAL_MS = 5e3;
 var ANSI = { red: "31", yellow: "33", dim: "2", bold: "1" };
@@ -2161,13 +2042,20 @@ async function configAndBeamline(configFile, id) {
   return { config, beamline: openBeamline(config, beamlineId).config };
 }
 var userAgent = `splash-flows/${VERSION}`;
+async function stepContext(verbose) {
+  if (process.env.GITHUB_ACTIONS === "true" && process.env.GITHUB_STEP_SUMMARY) {
+    const { createGithubContext } = await import("./github-X5EWVZII.js");
+    return createGithubContext();
+  }
+  return createTerminalContext({ verbose });
+}
 async function runCommand(command, argv) {
   switch (command) {
     case "run": {
       const { values, positionals } = parseCommandArgs("run", argv, { ...common, "export-control": { type: "boolean", default: false } });
       const [beamline, ...paths] = positionals;
       if (beamline === void 0) throw usageError("run: which beamline?", "usage: splash run <beamline> <path…>");
-      const ctx = createTerminalContext({ verbose: values.verbose });
+      const ctx = await stepContext(values.verbose);
       await runStep(
         ctx,
         `Dispatch ${beamline}`,
@@ -2180,7 +2068,7 @@ async function runCommand(command, argv) {
       if (!values.beamline) throw usageError("ingest: --beamline is required", "e.g. splash ingest --beamline 8.3.2 /global/raw/p1/scan.h5");
       const fromOption = values["file-paths"];
       if (fromOption !== void 0 && positionals.length > 0) throw usageError("ingest: give paths either as arguments or with --file-paths, not both");
-      const ctx = createTerminalContext({ verbose: values.verbose });
+      const ctx = await stepContext(values.verbose);
       await runStep(ctx, "Ingest", (c) => runIngest(c, { config: values.config, beamline: values.beamline ?? "", filePaths: fromOption ?? positionals }));
       return 0;
     }
@@ -2195,7 +2083,7 @@ async function runCommand(command, argv) {
       if (!values.beamline) throw usageError("move: --beamline is required", "e.g. splash move --beamline 8.3.2 /global/raw/p1/scan.h5");
       const fromOption = values["file-paths"];
       if (fromOption !== void 0 && positionals.length > 0) throw usageError("move: give paths either as arguments or with --file-paths, not both");
-      const ctx = createTerminalContext({ verbose: values.verbose });
+      const ctx = await stepContext(values.verbose);
       await runStep(
         ctx,
         "Move",
@@ -2217,7 +2105,7 @@ async function runCommand(command, argv) {
       });
       if (positionals.length > 0) throw usageError(`prune: unexpected argument ${JSON.stringify(positionals[0])}`, "see: splash prune --help");
       const now = parseNow(values.now, "--now");
-      const ctx = createTerminalContext({ verbose: values.verbose });
+      const ctx = await stepContext(values.verbose);
       await runStep(ctx, "Prune", (c) => runPrune(c, { config: values.config, beamline: values.beamline, dryRun: values["dry-run"], now }));
       return 0;
     }
@@ -2230,7 +2118,7 @@ async function runCommand(command, argv) {
         now: { type: "string", default: "" }
       });
       const now = parseNow(values.now, "--now");
-      const ctx = createTerminalContext({ verbose: values.verbose });
+      const ctx = await stepContext(values.verbose);
       await runStep(
         ctx,
         "HPSS archive",
@@ -2260,8 +2148,8 @@ async function runCommand(command, argv) {
       const paths = fromOption !== void 0 ? parsePathList(fromOption, "file-paths") : positionals;
       if (paths.length === 0) throw usageError("dispatch: no paths given", "usage: splash dispatch --beamline <id> <path…>");
       const beamlineId = values.beamline;
-      const ctx = createTerminalContext({ verbose: values.verbose });
-      const { dispatchCommand } = await import("./commands-2HWY22I7.js");
+      const ctx = await stepContext(values.verbose);
+      const { dispatchCommand } = await import("./commands-3EMMYT4N.js");
       await runStep(ctx, "Dispatch", async (c) => {
         const { config, beamline } = await configAndBeamline(values.config, beamlineId);
         return dispatchCommand(c, { config, beamline, paths, exportControl: values["export-control"], userAgent });
@@ -2283,7 +2171,7 @@ async function runCommand(command, argv) {
       });
       if (positionals.length > 1) throw usageError(`watch: one folder, got ${positionals.length}`, "see: splash watch --help");
       const dir = positionals[0];
-      const { watchCommand, watchStatus } = await import("./commands-2HWY22I7.js");
+      const { watchCommand, watchStatus } = await import("./commands-3EMMYT4N.js");
       const { parseDuration } = await import("./duration-PG52TPBA.js");
       if (values.status) return watchStatus({ dir, spool: values.spool, json: values.json }, process.stdout);
       if (values.json) throw usageError("watch: --json goes with --status");
@@ -2322,11 +2210,11 @@ async function runCommand(command, argv) {
       if (!values.beamline) throw usageError("reconcile: --beamline is required", "e.g. splash reconcile --beamline 8.3.2 --older-than 6h");
       if (values["export-control"] && values["not-export-controlled"]) throw usageError("reconcile: --export-control and --not-export-controlled contradict each other");
       const exportControl = values["export-control"] ? true : values["not-export-controlled"] ? false : void 0;
-      const { reconcileCommand } = await import("./commands-2HWY22I7.js");
+      const { reconcileCommand } = await import("./commands-3EMMYT4N.js");
       const { parseDuration } = await import("./duration-PG52TPBA.js");
       const olderThanMs = parseDuration(values["older-than"], "--older-than");
       const beamlineId = values.beamline;
-      const ctx = createTerminalContext({ verbose: values.verbose });
+      const ctx = await stepContext(values.verbose);
       await runStep(ctx, "Reconcile", async (c) => {
         const { config, beamline } = await configAndBeamline(values.config, beamlineId);
         return reconcileCommand(c, { config, beamline, olderThanMs, dryRun: values["dry-run"], exportControl, now: /* @__PURE__ */ new Date(), userAgent });
