@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, report, timeOnce, fmt } from './lib.mjs';
+import { fmt, median, report, sampleRotating, timeOnce } from './lib.mjs';
 
 const cli = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url));
 const gib = Number(process.env.BENCH_COPY_GIB ?? 2);
@@ -27,7 +27,6 @@ beamlines:
   "9.9.9":
     move: [ { from: a, to: b } ]
 `);
-  const samples = { cp: [], cpsync: [], splash: [] };
   const env = { PATH: process.env.PATH, NO_COLOR: '1' };
   const contenders = {
     cp: () => timeOnce('cp', [src, join(root, 'c/big.h5')]),
@@ -41,14 +40,7 @@ beamlines:
     rmSync(join(root, 'b/raw'), { recursive: true, force: true });
     spawnSync('sync');
   };
-  const names = Object.keys(contenders);
-  for (let i = 0; i < runs; i++) {
-    for (let k = 0; k < names.length; k++) {
-      const name = names[(i + k) % names.length];
-      clean();
-      samples[name].push(contenders[name]());
-    }
-  }
+  const samples = sampleRotating(contenders, runs, clean);
   clean();
   const [base, baseSync, ours] = [samples.cp, samples.cpsync, samples.splash];
   console.log(`verified copy of ${gib} GiB (median of ${runs}): cp ${fmt(median(base))}, cp+sync ${fmt(median(baseSync))}, splash move ${fmt(median(ours))}`);

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmt, median, report, timeOnce } from './lib.mjs';
+import { fmt, median, report, sampleRotating, timeOnce } from './lib.mjs';
 
 const cli = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url));
 const tools = fileURLToPath(new URL('../test/sim/hpss/tools.mjs', import.meta.url));
@@ -63,15 +63,7 @@ beamlines:
       ]),
     splash: () => timeOnce(process.execPath, [cli, 'hpss', '--config', config, '-b', '9.9.9', 'raw/BLS-00001'], { env }),
   };
-  const samples = { htar: [], htar4: [], splash: [] };
-  const names = Object.keys(contenders);
-  for (let i = 0; i < runs; i++) {
-    for (let k = 0; k < names.length; k++) {
-      const name = names[(i + k) % names.length];
-      clean();
-      samples[name].push(contenders[name]());
-    }
-  }
+  const samples = sampleRotating(contenders, runs, clean);
   clean();
   contenders.splash();
   const archives = readdirSync(join(tape, 'hpss/9.9.9/raw/BLS-00001')).filter((n) => n.endsWith('.tar'));

@@ -24,3 +24,20 @@ export function report(name, ours, base, baseName, target) {
   console.log(`${name}: splash ${fmt(ours)} vs ${baseName} ${fmt(base)} → ratio ${ratio.toFixed(2)}x (target ≤ ${target}x, ${verdict})`);
   return ratio;
 }
+
+/**
+ * Time each contender `runs` times, interleaved, with `before()` (clean-up) ahead of every run; the order
+ * rotates each round so no contender always pays for the one before it. Returns the samples per name.
+ */
+export function sampleRotating(contenders, runs, before) {
+  const names = Object.keys(contenders);
+  const samples = Object.fromEntries(names.map((n) => [n, []]));
+  for (let i = 0; i < runs; i++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(i + k) % names.length];
+      before();
+      samples[name].push(contenders[name]());
+    }
+  }
+  return samples;
+}
