@@ -179,4 +179,13 @@ describe('splash demo', () => {
     expect(readdirSync(join(dir, 'scicat-dry-run')).sort()).toEqual(['scan_0001.json', 'scan_0002.json']);
     expect(r.stdout).toMatch(/SciCat \(dry run, none configured\): 2 dataset document/);
   });
+
+  it('--clean removes the facility afterwards and still exits 0', async () => {
+    const dir = join(await tempDir(), 'facility');
+    const r = await runNode(dist('cli'), ['demo', '--dir', dir, '--clean'], { env: {} });
+    expect(r.stderr).not.toMatch(/^splash: /m);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Removed ${dir}.`);
+    expect(existsSync(dir)).toBe(false);
+  });
 });

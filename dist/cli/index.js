@@ -39,7 +39,7 @@ async function main(argv) {
 `);
     return 0;
   }
-  const { runCommand } = await import("./chunks/commands-IU4DL6RC.js");
+  const { runCommand } = await import("./chunks/commands-O6RG2U76.js");
   return runCommand(command, rest);
 }
 main(process.argv.slice(2)).then(

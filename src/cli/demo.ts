@@ -87,6 +87,9 @@ export async function runDemo(opts: { dir: string | undefined; clean: boolean; v
   }
   const catalogued = await readdir(join(root, 'scicat-dry-run')).catch(() => [] as string[]);
   say(`  SciCat (dry run, none configured): ${catalogued.length} dataset document(s) in ${join(root, 'scicat-dry-run')}`);
+  // What the pipeline promised, checked before any clean-up: the scan that was never replicated survived.
+  const left = await readdir(proposal);
+  if (!left.includes('scan_0003.h5')) throw new Error('demo invariant broken: the unreplicated scan was deleted');
   say();
   if (opts.clean) {
     await rm(root, { recursive: true, force: true });
@@ -98,8 +101,5 @@ export async function runDemo(opts: { dir: string | undefined; clean: boolean; v
     say(`  node dist/cli/index.js run 8.3.2 --config ${config} /global/raw/demo-proposal/scan_0003.h5`);
     say(`  rm -rf ${root}    # when done`);
   }
-  // Both listings must agree with what the pipeline promised: nothing lost.
-  const left = await readdir(proposal);
-  if (!left.includes('scan_0003.h5')) throw new Error('demo invariant broken: the unreplicated scan was deleted');
   return 0;
 }

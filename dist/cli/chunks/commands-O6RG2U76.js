@@ -2015,6 +2015,8 @@ async function runDemo(opts) {
   }
   const catalogued = await readdir(join2(root, "scicat-dry-run")).catch(() => []);
   say(`  SciCat (dry run, none configured): ${catalogued.length} dataset document(s) in ${join2(root, "scicat-dry-run")}`);
+  const left = await readdir(proposal);
+  if (!left.includes("scan_0003.h5")) throw new Error("demo invariant broken: the unreplicated scan was deleted");
   say();
   if (opts.clean) {
     await rm2(root, { recursive: true, force: true });
@@ -2026,8 +2028,6 @@ async function runDemo(opts) {
     say(`  node dist/cli/index.js run 8.3.2 --config ${config} /global/raw/demo-proposal/scan_0003.h5`);
     say(`  rm -rf ${root}    # when done`);
   }
-  const left = await readdir(proposal);
-  if (!left.includes("scan_0003.h5")) throw new Error("demo invariant broken: the unreplicated scan was deleted");
   return 0;
 }
 
