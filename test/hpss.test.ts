@@ -217,6 +217,17 @@ describe('splash hpss over ssh', () => {
     expect(existsSync(join(beamline, 'BLS-00003'))).toBe(false);
   });
 
+  it('a proposal of 1,500 files: the long listings come back whole over ssh and verify', async () => {
+    const site = await makeSite();
+    const dir = join(site.root, 'cfs/raw/BLS-01500');
+    const when = new Date('2026-03-02T17:00:00Z');
+    for (let i = 0; i < 1500; i++) await writeFileAt(join(dir, `scan_${String(Math.floor(i / 100))}`, `frame_${String(i).padStart(5, '0')}.tif`), 'x', when);
+    site.writeConfig({ archive: '{ from: cfs832, to: hpss_alsdev, bundle_max_gib: 1 }' });
+    const r = await splash(site, '-b', '8.3.2', 'raw/BLS-01500');
+    expect(r.out).toContain('archived and verified: /home/a/alsdev/data_mover/8.3.2/raw/BLS-01500/BLS-01500_2026-1.tar (1500 file(s), 1.5 KiB)');
+    expect(r.code).toBe(0);
+  });
+
   it('runs hsi and htar on the runner itself when the endpoint has no ssh settings', async () => {
     const site = await makeSite();
     await fillProposal(site);
