@@ -13,7 +13,8 @@ import { type ChainOutcome, runChain } from '../src/steps/chain.js';
 import { checkSources, moveStep, type MoveResult } from '../src/steps/move.js';
 import { type IngestedDataset, ingestStep } from '../src/steps/ingest.js';
 import { pruneStep } from '../src/steps/prune.js';
-import { type HpssResult, hpssStep } from '../src/steps/hpss.js';
+import { archiveTargetOf, type HpssResult, hpssStep } from '../src/steps/hpss.js';
+import { destinationOf } from '../src/hpss/archive.js';
 import { parseCycle } from '../src/hpss/cycle.js';
 import { gatePath } from '../src/paths.js';
 import { configuredBeamlines, openBeamline } from './index.js';
@@ -72,7 +73,7 @@ export interface HpssArgs {
   readonly beamline: string;
   /** Proposal folders relative to archive.from (newline-separated / JSON array, or a list); empty: select by cycle. */
   readonly proposals: string | readonly string[];
-  /** `last` or `YYYY-1` / `YYYY-2`; only for selecting runs. */
+  /** `last` or `YYYY-1` / `YYYY-2`: the last cycle archived (and, without proposals, the one selected by). */
   readonly cycle: string;
   readonly now: Date;
   readonly dryRun: boolean;
@@ -81,21 +82,16 @@ export interface HpssArgs {
 export async function runHpss(ctx: StepContext, args: HpssArgs): Promise<HpssResult[]> {
   const raw = typeof args.proposals === 'string' ? (args.proposals.trim() === '' ? [] : parsePathList(args.proposals, 'proposals')) : args.proposals;
   if (raw.length > 0 && args.beamline === '') throw usageError('proposals: given without a beamline', 'name the beamline the proposals belong to (--beamline 8.3.2)');
-  if (raw.length > 0 && args.cycle.trim() !== '' && args.cycle.trim() !== 'last') {
-    throw usageError('cycle: goes with a run that selects proposals, not with proposals given by name', 'leave out either the proposals or the cycle');
-  }
   const config = await loadConfig(args.config);
   const beamlines =
     args.beamline === '' ? configuredBeamlines(config).filter((b) => b.config.settings.archive !== undefined) : [openBeamline(config, parseBeamlineId(args.beamline, 'beamline'))];
   if (beamlines.length === 0) ctx.warn(`no beamline in ${config.source} has archive settings; nothing to do`);
   // Every input checked for every beamline before the first byte goes to tape.
   const runs = beamlines.map((b) => {
-    const tz = b.config.settings.archive?.time_zone ?? 'UTC';
-    return {
-      beamline: b.config,
-      proposals: raw.map((p, i) => gatePath(p, { field: `proposals[${String(i)}]` })),
-      cycle: parseCycle(args.cycle, 'cycle', args.now, tz),
-    };
+    const { settings, target } = archiveTargetOf(b.config);
+    const proposals = raw.map((p, i) => gatePath(p, { field: `proposals[${String(i)}]` }));
+    for (const p of proposals) destinationOf(target, p); // a name hsi cannot take is refused now, not midway
+    return { beamline: b.config, proposals, cycle: parseCycle(args.cycle, 'cycle', args.now, settings.time_zone) };
   });
   const results: HpssResult[] = [];
   // One beamline's failure does not keep the next one's data off tape; the run still fails at the end.

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { cycleKey, cycleOf, lastCompletedCycle, parseCycle } from '../src/hpss/cycle.js';
 import { fitsUstar, HTAR_MEMBER_LIMIT, type InventoryFile, isHsiSafe, planArchive } from '../src/hpss/plan.js';
-import { parseArchiveOutput, parseInventory, shq, verifyBundleListing, verifySingleListing } from '../src/hpss/script.js';
+import { lsSize, parseArchiveOutput, parseListing, shq, verifyBundleListing, verifyLsListing } from '../src/hpss/script.js';
 
 const LA = 'America/Los_Angeles';
 const at = (iso: string): number => new Date(iso).getTime();
@@ -38,7 +38,7 @@ describe('beam cycles', () => {
 });
 
 describe('planArchive', () => {
-  const opts = { proposal: 'BLS-00564', timeZone: LA, bundleMaxBytes: 1000 };
+  const opts = { proposal: 'BLS-00564', timeZone: LA, bundleMaxBytes: 1000, upTo: { year: 2026, cycle: 2 } as const };
 
   it('groups by cycle and packs greedily in path order, naming parts as the original does', () => {
     const plan = planArchive(
@@ -86,6 +86,12 @@ describe('planArchive', () => {
     expect(plan.bundles[0]?.members.map((m) => m.rel)).toEqual(['fine name.h5']); // any name is fine inside a bundle
   });
 
+  it('files of a cycle that has not ended wait: an archive cannot be appended to later', () => {
+    const plan = planArchive([file('a.h5', 1, '2026-03-01T00:00:00Z'), file('b.h5', 1, '2026-08-01T00:00:00Z')], { ...opts, upTo: { year: 2026, cycle: 1 } });
+    expect(plan.bundles.map((b) => b.name)).toEqual(['BLS-00564_2026-1.tar']);
+    expect(plan.deferred.map((f) => f.rel)).toEqual(['b.h5']);
+  });
+
   it('knows the ustar limits: 99-byte names, split at a / from a prefix of up to 154', () => {
     expect(fitsUstar('a'.repeat(99))).toBe(true);
     expect(fitsUstar('a'.repeat(100))).toBe(false);
@@ -104,13 +110,18 @@ describe('script pieces', () => {
     }
   });
 
-  it('reads find’s NUL-separated inventory, names with tabs and spaces intact', () => {
-    const out = 'f\t12\t1767225600.5\ta b.h5\0f\t0\t1767225600\tsub/t\tab.h5\0o\tl\t0\tlink\0';
-    expect(parseInventory(out)).toEqual([
+  it('reads find’s NUL-separated inventory between its markers, names with tabs and spaces intact', () => {
+    // A login shell's banner before the marker is not ours and is skipped.
+    const out = 'Loading module x\nf\t1\t1\tjunk.h5\0@@splash-begin\0f\t12\t1767225600.5\ta b.h5\0f\t0\t1767225600\tsub/t\tab.h5\0o\tl\t0\tlink\0@@splash-end\0';
+    expect(parseListing(out)).toEqual([
       { kind: 'file', rel: 'a b.h5', size: 12, mtimeMs: 1767225600500, type: 'f' },
       { kind: 'file', rel: 'sub/t\tab.h5', size: 0, mtimeMs: 1767225600000, type: 'f' },
       { kind: 'other', rel: 'link', size: 0, mtimeMs: 0, type: 'l' },
     ]);
+    // Cut short, or a record it cannot read: an error, never a file quietly left out.
+    expect(() => parseListing('@@splash-begin\0f\t12\t1\ta.h5\0')).toThrow(/incomplete/);
+    expect(() => parseListing('@@splash-begin\0Loading x\0f\t12\t1\ta.h5\0@@splash-end\0')).toThrow(/unreadable record .*Loading x/);
+    expect(() => parseListing('@@splash-begin\0f\tbig\t1\ta.h5\0@@splash-end\0')).toThrow(/unreadable record/);
   });
 
   it('verifies an htar listing member by member, by size, and requires HTAR SUCCESSFUL', () => {
@@ -120,14 +131,27 @@ describe('script pieces', () => {
       'HTAR: -rw-r--r--  alsdev/als         2048 2026-03-01 12:00  sub/c.h5',
       'HTAR: HTAR SUCCESSFUL',
     ];
-    expect(verifyBundleListing(listing, members)).toEqual([]);
-    expect(verifyBundleListing(listing.slice(1), members)).toEqual(['a b.h5 is not in the archive']);
-    expect(verifyBundleListing([listing[0] ?? '', listing[1]?.replace('2048', '2047') ?? ''], members)).toEqual([
-      'the listing did not end with HTAR SUCCESSFUL',
+    expect(verifyBundleListing(listing, 0, members)).toEqual([]);
+    expect(verifyBundleListing(listing.slice(1), 0, members)).toEqual(['a b.h5 is not in the archive']);
+    expect(verifyBundleListing([listing[0] ?? '', listing[1]?.replace('2048', '2047') ?? ''], 0, members)).toEqual([
+      'the listing has no HTAR SUCCESSFUL line',
       'sub/c.h5 has 2047 bytes in the archive, 2048 on disk',
     ]);
-    expect(verifySingleListing(['-rw-r--r--    1 alsdev    als   77 2026-03-01 12:00 /x/big.h5'], file('d/big.h5', 77))).toEqual([]);
-    expect(verifySingleListing(['-rw-r--r--    1 alsdev    als   76 2026-03-01 12:00 /x/big.h5'], file('d/big.h5', 77))).toHaveLength(1);
+    expect(verifyBundleListing(listing, 72, members)).toEqual(['htar -tvf exited 72']);
+  });
+
+  it('reads the size from hsi ls -l by its place before the date, whatever columns come first', () => {
+    const simStyle = ['-rw-r--r--    1 alsdev    als   77 2026-03-01 12:00 /x/big.h5'];
+    const withCos = ['-rw-r-----    1 alsdev    als    2    DISK     77 Mar 01 2026 big.h5'];
+    expect(lsSize(simStyle, 'big.h5')).toBe(77);
+    expect(lsSize(withCos, 'big.h5')).toBe(77);
+    expect(lsSize(simStyle, 'other.h5')).toBeUndefined();
+    expect(verifyLsListing(simStyle, 0, 'big.h5', 77)).toEqual([]);
+    // A 1-byte file whose copy is empty: the link count "1" must not pass for its size.
+    expect(verifyLsListing(['-rw-r--r--    1 alsdev    als   0 2026-03-01 12:00 /x/one.h5'], 0, 'one.h5', 1)).toEqual(['one.h5 has 0 bytes on HPSS, 1 expected']);
+    expect(verifyLsListing(simStyle, 0, 'big.h5', 70, true)).toEqual([]);
+    expect(verifyLsListing(simStyle, 0, 'big.h5', 78, true)).toEqual(['big.h5 has 77 bytes on HPSS, at least 78 expected']);
+    expect(verifyLsListing(['*** hpss_Lstat: No such file or directory'], 72, 'big.h5', 77)).toEqual(['hsi ls -l of big.h5 exited 72']);
   });
 
   it('reads the marker lines; text between list-begin and list-end is the listing', () => {

@@ -79,7 +79,9 @@ beamlines:
 
 /** The CLI as a user runs it; the terminal context writes its log to stderr, so `out` is what they read. */
 async function splash(site: Site, ...args: string[]) {
-  const r = await runNode(dist('cli'), ['hpss', '--config', site.config, ...args]);
+  // Cycles are reckoned from a fixed date (all of 2026 ended) unless a test gives its own.
+  const now = args.includes('--now') ? [] : ['--now', '2027-01-05'];
+  const r = await runNode(dist('cli'), ['hpss', '--config', site.config, ...now, ...args]);
   return { ...r, out: r.stdout + r.stderr };
 }
 
@@ -130,7 +132,7 @@ describe('splash hpss over ssh', () => {
     expect(member(join(dest, 'BLS-00564_2026-2.tar'), 'autumn/scan_900.h5')).toBe('E'.repeat(70));
     expect(readFileSync(join(dest, LONG), 'utf8')).toBe('L'.repeat(30));
 
-    expect(r.out).toMatch(/7 file\(s\)|6 file\(s\)/);
+    expect(r.out).toContain('raw/BLS-00564: 6 file(s), 1.4 KiB → 3 htar archive(s) + 1 single file(s)');
     expect(r.out).toContain('ignored: link.h5: symbolic link (not followed)');
     expect(r.out).toMatch(/archived and verified: \/home\/a\/alsdev\/data_mover\/8\.3\.2\/raw\/BLS-00564\/BLS-00564_2026-2\.tar \(1 file\(s\), 70 B\)/);
     expect(r.out).toContain(`on its own: ${LONG} (path too long for a tar header)`);
@@ -206,13 +208,13 @@ describe('splash hpss over ssh', () => {
     const r = await splash(site, '--now', '2026-07-20T12:00:00Z');
     expect(r.code).toBe(0);
     expect(r.out).toContain('4 proposal folder(s) in');
-    expect(r.out).toContain('2 last modified in beam cycle 2026-1');
+    expect(r.out).toContain('2 with their newest file in beam cycle 2026-1');
     const beamline = join(site.tape, HPSS_ROOT, '8.3.2/raw');
     expect((await readdir(beamline)).sort()).toEqual(['BLS-00001', 'BLS-00002']);
 
-    const dry = await splash(site, '--cycle', '2026-2', '--dry-run', '--now', '2026-12-01');
+    const dry = await splash(site, '--cycle', '2026-2', '--dry-run', '--now', '2027-01-03');
     expect(dry.code).toBe(0);
-    expect(dry.out).toContain('1 last modified in beam cycle 2026-2');
+    expect(dry.out).toContain('1 with their newest file in beam cycle 2026-2');
     expect(dry.out).toContain('BLS-00003_2026-2.tar');
     expect(existsSync(join(beamline, 'BLS-00003'))).toBe(false);
   });
@@ -226,6 +228,54 @@ describe('splash hpss over ssh', () => {
     const r = await splash(site, '-b', '8.3.2', 'raw/BLS-01500');
     expect(r.out).toContain('archived and verified: /home/a/alsdev/data_mover/8.3.2/raw/BLS-01500/BLS-01500_2026-1.tar (1500 file(s), 1.5 KiB)');
     expect(r.code).toBe(0);
+  });
+
+  it('selects by the newest file anywhere in a proposal, not the folder’s own mtime; a running cycle waits', async () => {
+    const site = await makeSite();
+    const dir = join(site.root, 'cfs/raw/BLS-00010');
+    await writeFileAt(join(dir, 'scan/a.h5'), 'old', new Date('2025-10-01T12:00:00Z'));
+    await writeFileAt(join(dir, 'scan/b.h5'), 'new', new Date('2026-03-01T12:00:00Z')); // deep: the top folder's mtime stays old
+    await utimes(dir, new Date('2025-10-01T12:00:00Z'), new Date('2025-10-01T12:00:00Z'));
+    const r = await splash(site, '--now', '2026-07-20T12:00:00Z');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('1 with their newest file in beam cycle 2026-1');
+    const dest = join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-00010');
+    expect((await readdir(dest)).filter((n) => n.endsWith('.tar')).sort()).toEqual(['BLS-00010_2025-2.tar', 'BLS-00010_2026-1.tar']);
+
+    // By hand in August: the 2026-2 scan waits for the cycle to end; asking for that cycle is refused.
+    await writeFileAt(join(dir, 'scan/c.h5'), 'aug', new Date('2026-08-10T12:00:00Z'));
+    const early = await splash(site, '-b', '8.3.2', '--now', '2026-08-20T12:00:00Z', 'raw/BLS-00010');
+    expect(early.code).toBe(0);
+    expect(early.out).toContain('1 file(s) of a beam cycle after 2026-1 wait for a run after that cycle ends');
+    expect(existsSync(join(dest, 'BLS-00010_2026-2.tar'))).toBe(false);
+    const refused = await splash(site, '-b', '8.3.2', '--now', '2026-08-20T12:00:00Z', '--cycle', '2026-2', 'raw/BLS-00010');
+    expect(refused.code).toBe(2);
+    expect(refused.out).toMatch(/cycle: beam cycle 2026-2 has not ended yet \(the last that has is 2026-1\)/);
+  });
+
+  it('a flaky listing of the destination writes nothing: complete archives are never overwritten', async () => {
+    const site = await makeSite();
+    const dir = await fillProposal(site);
+    expect((await splash(site, '-b', '8.3.2', 'raw/BLS-00564')).code).toBe(0);
+    const tar = join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-00564/BLS-00564_2026-1.tar');
+    const before = readFileSync(tar);
+    rmSync(join(dir, 'scan_001.h5')); // gone from disk since: tape holds the only copy
+    site.tools({ fail: 'ls-dir-2' });
+    const r = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/cannot list \/home\/a\/alsdev\/data_mover\/8\.3\.2\/raw\/BLS-00564 on HPSS, so nothing was written/);
+    expect(site.calls().filter((c) => c[0] === 'htar' && c[1] === '-cf')).toHaveLength(3); // the first run's only
+    expect(readFileSync(tar).equals(before)).toBe(true);
+  });
+
+  it('an index without its archive fails verification: the archive file itself is checked', async () => {
+    const site = await makeSite();
+    await fillProposal(site);
+    expect((await splash(site, '-b', '8.3.2', 'raw/BLS-00564')).code).toBe(0);
+    rmSync(join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-00564/BLS-00564_2026-2.tar'));
+    const r = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/BLS-00564_2026-2\.tar .*verification: hsi ls -l of BLS-00564_2026-2\.tar exited 72/);
   });
 
   it('runs hsi and htar on the runner itself when the endpoint has no ssh settings', async () => {
@@ -248,7 +298,9 @@ describe('splash hpss: bad input changes nothing', () => {
       [['-b', '8.3.2', '../etc'], /proposals\[0\]/],
       [['-b', '8.3.2', '--cycle', '2026-3'], /cycle: expected "last" or a beam cycle like 2026-1/],
       [['raw/BLS-00564'], /proposals: given without a beamline/],
-      [['-b', '8.3.2', '--cycle', '2026-1', 'raw/BLS-00564'], /cycle: goes with a run that selects proposals/],
+      [['-b', '8.3.2', '--cycle', '2027-1'], /cycle: beam cycle 2027-1 has not ended yet/],
+      // hsi would split this name: refused before the first proposal is touched, not midway.
+      [['-b', '8.3.2', 'raw/BLS-00564', 'raw/bad name'], /proposal raw\/bad name: the HPSS path .* has characters hsi cannot take safely/],
       [['-b', '7.3.3'], /beamline 7\.3\.3 is not configured|no archive settings/],
     ];
     for (const [args, message] of cases) {
@@ -319,7 +371,7 @@ describe('hpss action (bundled)', () => {
   it('archives as the runner runs it, with outputs and a job summary', async () => {
     const site = await makeSite();
     await fillProposal(site);
-    const r = await runAction('hpss', { beamline: '8.3.2', proposals: '["raw/BLS-00564"]', config: site.config });
+    const r = await runAction('hpss', { beamline: '8.3.2', proposals: '["raw/BLS-00564"]', config: site.config, now: '2027-01-05' });
     expect(r.code).toBe(0);
     expect(r.outputs.archived).toBe('4');
     expect(JSON.parse(r.outputs.archives ?? '[]')).toHaveLength(4);

@@ -8,6 +8,7 @@ await actionEntry(async () => {
   const cycle = getInput('cycle', { fallback: 'last' });
   const dryRun = parseBoolean(getInput('dry-run'), 'dry-run', false);
   const config = getInput('config', { fallback: 'config.yml' });
+  const now = getInput('now');
   const { runHpssAction } = await import('./run.js');
-  await runHpssAction({ config, beamline, proposals, cycle, dryRun });
+  await runHpssAction({ config, beamline, proposals, cycle, dryRun, now });
 });

@@ -1,7 +1,8 @@
-import { runHpss } from '../../beamlines/commands.js';
+import { parseNow, runHpss } from '../../beamlines/commands.js';
 import { createGithubContext } from '../../src/run/github.js';
 import { runStep } from '../../src/run/step.js';
 
-export async function runHpssAction(args: { config: string; beamline: string; proposals: string; cycle: string; dryRun: boolean }): Promise<void> {
-  await runStep(createGithubContext(), args.dryRun ? 'HPSS archive (dry run)' : 'HPSS archive', (ctx) => runHpss(ctx, { ...args, now: new Date() }));
+export async function runHpssAction(args: { config: string; beamline: string; proposals: string; cycle: string; dryRun: boolean; now: string }): Promise<void> {
+  const now = parseNow(args.now, 'now');
+  await runStep(createGithubContext(), args.dryRun ? 'HPSS archive (dry run)' : 'HPSS archive', (ctx) => runHpss(ctx, { ...args, now }));
 }

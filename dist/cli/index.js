@@ -9,7 +9,7 @@ import {
   HELP,
   MAIN_HELP,
   VERSION
-} from "./chunks/chunk-OZWOSSWM.js";
+} from "./chunks/chunk-J7JXV4DQ.js";
 import {
   describeError,
   exitCodeFor,
@@ -39,7 +39,7 @@ async function main(argv) {
 `);
     return 0;
   }
-  const { runCommand } = await import("./chunks/commands-O6RG2U76.js");
+  const { runCommand } = await import("./chunks/commands-LIMFC2OE.js");
   return runCommand(command, rest);
 }
 main(process.argv.slice(2)).then(

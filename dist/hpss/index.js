@@ -21,6 +21,7 @@ await actionEntry(async () => {
   const cycle = getInput("cycle", { fallback: "last" });
   const dryRun = parseBoolean(getInput("dry-run"), "dry-run", false);
   const config = getInput("config", { fallback: "config.yml" });
-  const { runHpssAction } = await import("./chunks/run-56WMWVLP.js");
-  await runHpssAction({ config, beamline, proposals, cycle, dryRun });
+  const now = getInput("now");
+  const { runHpssAction } = await import("./chunks/run-IAG7IA46.js");
+  await runHpssAction({ config, beamline, proposals, cycle, dryRun, now });
 });

@@ -83,13 +83,15 @@ _part1.tar, … under <hpss root_path>/<beamline>/<proposal path>. Files above h
 with paths too long for a tar header go with hsi cput on their own. Every archive is verified against HPSS's
 listing (each member with its size). An archive whose index is already on HPSS is verified, never rewritten.
 
-Without proposals: every folder under archive.proposals last modified in the cycle (default: the last
-completed one) — what the scheduled workflow runs. hsi and htar run on the hpss endpoint's ssh host.
+Only ended cycles are archived (an archive cannot be appended to): --cycle (default: the last completed one)
+is the last cycle a run archives; files of later cycles wait for a run after theirs ends. Without proposals:
+every folder under archive.proposals whose newest file is from that cycle — what the scheduled workflow runs.
+hsi and htar run on the hpss endpoint's ssh host.
 
 Options:
   -b, --beamline <id>   beamline id (default with no proposals: every beamline with archive settings)
   -c, --config <file>   config file (default: config.yml)
-      --cycle <cycle>   last (default), or e.g. 2026-1; only without proposals
+      --cycle <cycle>   last (default), or an ended cycle such as 2026-1
   -n, --dry-run         list and plan, write nothing
       --now <date>      what "last" is reckoned from (ISO, e.g. 2026-07-20)
   -v, --verbose         debug output`,

@@ -10,7 +10,7 @@ import { gatePath, joinInside, type RelPath } from '../paths.js';
 import type { StepContext } from '../run/context.js';
 import { formatBytes } from '../run/format.js';
 import { displayName } from '../text.js';
-import { cycleKey } from './cycle.js';
+import { type BeamCycle, cycleKey } from './cycle.js';
 import { hostLabel, lastLines, runOnHost } from './host.js';
 import { type ArchivePlan, type InventoryFile, isHsiSafe, planArchive } from './plan.js';
 import {
@@ -18,10 +18,13 @@ import {
   EXIT_NO_DEST,
   EXIT_NO_FOLDER,
   inventoryScript,
+  type ItemReport,
   parseArchiveOutput,
-  parseInventory,
+  EXIT_CANNOT_ENTER,
+  EXIT_NO_LISTING,
+  parseListing,
   verifyBundleListing,
-  verifySingleListing,
+  verifyLsListing,
 } from './script.js';
 
 export interface ArchiveTarget {
@@ -73,7 +76,13 @@ export function destinationOf(target: ArchiveTarget, proposal: RelPath): string 
   return dest;
 }
 
-export async function archiveProposal(ctx: StepContext, target: ArchiveTarget, proposal: RelPath, opts: { dryRun: boolean }): Promise<ProposalResult> {
+export interface ArchiveOptions {
+  readonly dryRun: boolean;
+  /** The last cycle archived; files of later (running) cycles wait. */
+  readonly upTo: BeamCycle;
+}
+
+export async function archiveProposal(ctx: StepContext, target: ArchiveTarget, proposal: RelPath, opts: ArchiveOptions): Promise<ProposalResult> {
   const dest = destinationOf(target, proposal);
   const source = joinInside(target.from.root_path, proposal);
   const result: ProposalResult = { proposal, dest, items: [], notArchived: [], ignored: [], plan: undefined, error: '' };
@@ -82,13 +91,14 @@ export async function archiveProposal(ctx: StepContext, target: ArchiveTarget, p
   // 1. What is there, as the HPSS host sees it.
   const listed = await runOnHost(target.to, inventoryScript(source));
   if (listed.code === EXIT_NO_FOLDER) throw pathError(`proposal ${displayName(proposal)}: no folder ${source} on ${where}`, `check the path; it is relative to ${target.from.name} (${target.from.root_path})`);
+  if (listed.code === EXIT_CANNOT_ENTER) throw stepError(`cannot enter ${source} on ${where}: ${lastLines(listed.stderr) || 'no message'}`, 'fix the folder\'s permissions for the HPSS account, then run again');
   if (listed.code !== 0) {
     // A partial listing would silently leave files off tape.
     throw stepError(`listing ${source} on ${where} failed (exit ${String(listed.code)}): ${lastLines(listed.stderr) || 'no message'}`, 'fix the permissions or the folder, then run again');
   }
   const files: InventoryFile[] = [];
-  for (const entry of parseInventory(listed.stdout)) {
-    if (entry.kind === 'other') {
+  for (const entry of parseListing(listed.stdout)) {
+    if (entry.kind !== 'file') {
       result.ignored.push({ rel: entry.rel, why: entry.type === 'l' ? 'symbolic link (not followed)' : `not a regular file (find type ${entry.type})` });
       continue;
     }
@@ -99,7 +109,7 @@ export async function archiveProposal(ctx: StepContext, target: ArchiveTarget, p
     }
   }
   const name = proposal.slice(proposal.lastIndexOf('/') + 1);
-  const plan = planArchive(files, { proposal: name, timeZone: target.timeZone, bundleMaxBytes: target.bundleMaxBytes });
+  const plan = planArchive(files, { proposal: name, timeZone: target.timeZone, bundleMaxBytes: target.bundleMaxBytes, upTo: opts.upTo });
   result.plan = plan;
   for (const r of plan.refused) result.notArchived.push(r);
   for (const b of plan.bundles) result.items.push({ path: `${dest}/${b.name}`, cycle: cycleKey(b.cycle), files: b.members.length, bytes: b.bytes, status: 'planned', problem: '' });
@@ -110,6 +120,9 @@ export async function archiveProposal(ctx: StepContext, target: ArchiveTarget, p
       ` in ${dest}`,
   );
   for (const s of plan.singles) ctx.info(`  on its own: ${displayName(s.file.rel)} (${s.why})`);
+  if (plan.deferred.length > 0) {
+    ctx.info(`  ${String(plan.deferred.length)} file(s) of a beam cycle after ${cycleKey(opts.upTo)} wait for a run after that cycle ends`);
+  }
   for (const n of result.ignored) ctx.info(`  ignored: ${displayName(n.rel)}: ${n.why}`);
   for (const n of result.notArchived) ctx.warn(`not archived: ${displayName(`${proposal}/${n.rel}`)}: ${n.why}`);
   if (opts.dryRun || result.items.length === 0) return result;
@@ -122,16 +135,17 @@ export async function archiveProposal(ctx: StepContext, target: ArchiveTarget, p
     },
   });
   if (ran.code === EXIT_NO_FOLDER) throw pathError(`proposal ${displayName(proposal)}: ${source} disappeared on ${where}`);
-  if (ran.code === EXIT_NO_DEST) {
-    result.error = `cannot create ${dest} on HPSS: ${lastLines(ran.stderr) || 'no message'}`;
+  if (ran.code === EXIT_NO_DEST || ran.code === EXIT_NO_LISTING) {
+    const what = ran.code === EXIT_NO_DEST ? `cannot create ${dest} on HPSS` : `cannot list ${dest} on HPSS, so nothing was written`;
+    result.error = `${what}: ${lastLines(ran.stderr) || 'no message'}`;
     for (const item of result.items) {
       item.status = 'failed';
-      item.problem = 'destination folder missing';
+      item.problem = ran.code === EXIT_NO_DEST ? 'destination folder missing' : 'destination not listed';
     }
     return result;
   }
   const reports = parseArchiveOutput(ran.stdout);
-  const verify = (id: string, item: ArchivedItem, check: (listing: readonly string[]) => string[]): void => {
+  const verify = (id: string, item: ArchivedItem, check: (r: ItemReport) => string[]): void => {
     const r = reports.get(id);
     if (!r || r.status === 'unknown') {
       item.status = 'failed';
@@ -143,7 +157,7 @@ export async function archiveProposal(ctx: StepContext, target: ArchiveTarget, p
       item.problem = `${r.reason}${ran.stderr ? `: ${lastLines(ran.stderr, 2)}` : ''}`;
       return;
     }
-    const problems = check(r.listing);
+    const problems = check(r);
     if (problems.length > 0) {
       item.status = 'failed';
       item.problem = `verification: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (+${String(problems.length - 3)} more)` : ''}`;
@@ -153,11 +167,18 @@ export async function archiveProposal(ctx: StepContext, target: ArchiveTarget, p
   };
   plan.bundles.forEach((b, i) => {
     const item = result.items[i];
-    if (item) verify(`b${String(i)}`, item, (listing) => verifyBundleListing(listing, b.members));
+    if (!item) return;
+    const file = reports.get(`b${String(i)}f`);
+    verify(`b${String(i)}`, item, (r) => [
+      ...verifyBundleListing(r.listing, r.listingExit, b.members),
+      // The index is read without the archive; the archive itself must be there and hold at least the members.
+      ...verifyLsListing(file?.listing ?? [], file?.listingExit, b.name, b.bytes, true),
+    ]);
   });
   plan.singles.forEach((s, i) => {
     const item = result.items[plan.bundles.length + i];
-    if (item) verify(`s${String(i)}`, item, (listing) => verifySingleListing(listing, s.file));
+    const base = s.file.rel.slice(s.file.rel.lastIndexOf('/') + 1);
+    if (item) verify(`s${String(i)}`, item, (r) => verifyLsListing(r.listing, r.listingExit, base, s.file.size));
   });
   for (const item of result.items) {
     const what = `${item.path} (${String(item.files)} file(s), ${formatBytes(item.bytes)})`;

@@ -52,8 +52,14 @@ export function compareCycles(a: BeamCycle, b: BeamCycle): number {
 /** `--cycle` / the action's `cycle` input: `last` (the default) or `YYYY-1` / `YYYY-2`. */
 export function parseCycle(raw: string, field: string, now: Date, timeZone: string): BeamCycle {
   const text = raw.trim();
-  if (text === '' || text === 'last') return lastCompletedCycle(now, timeZone);
+  const last = lastCompletedCycle(now, timeZone);
+  if (text === '' || text === 'last') return last;
   const m = /^(\d{4})-([12])$/.exec(text);
   if (!m) throw usageError(`${field}: expected "last" or a beam cycle like 2026-1 (Jan 1 – Jul 15) or 2026-2 (Jul 16 – Dec 31), got ${JSON.stringify(raw)}`);
-  return { year: Number(m[1]), cycle: m[2] === '1' ? 1 : 2 };
+  const cycle: BeamCycle = { year: Number(m[1]), cycle: m[2] === '1' ? 1 : 2 };
+  // An htar archive cannot be appended to: bundling a cycle before it ends would leave its later files out.
+  if (compareCycles(cycle, last) > 0) {
+    throw usageError(`${field}: beam cycle ${cycleKey(cycle)} has not ended yet (the last that has is ${cycleKey(last)})`, 'archive a cycle once it has ended');
+  }
+  return cycle;
 }

@@ -5,6 +5,9 @@
  * the configured size. The order is fixed by the names, so a re-run plans the same bundles and finds the
  * ones already on tape.
  *
+ * Only cycles that have ended are archived: htar cannot append, so files of the running cycle wait for
+ * the run after it ends (they are reported as deferred).
+ *
  * Two kinds of file cannot be htar members and go to tape on their own: files above htar's member limit,
  * and paths too long for a ustar header (htar would skip them with only a warning — CONTRACTS.md §4.3).
  */
@@ -43,6 +46,8 @@ export interface ArchivePlan {
   readonly singles: readonly PlannedSingle[];
   /** Files that can go to tape neither way; the step reports them and fails. */
   readonly refused: readonly { readonly rel: string; readonly why: string }[];
+  /** Files of a cycle that has not ended yet: archived by a run after it ends, so its archive is whole. */
+  readonly deferred: readonly InventoryFile[];
   readonly files: number;
   readonly bytes: number;
 }
@@ -52,6 +57,8 @@ export interface PlanOptions {
   readonly proposal: string;
   readonly timeZone: string;
   readonly bundleMaxBytes: number;
+  /** The last cycle to archive (the last completed one); files of later cycles are deferred. */
+  readonly upTo: BeamCycle;
 }
 
 /**
@@ -80,6 +87,7 @@ const byPath = (a: InventoryFile, b: InventoryFile): number => (a.rel < b.rel ? 
 export function planArchive(files: readonly InventoryFile[], opts: PlanOptions): ArchivePlan {
   const singles: PlannedSingle[] = [];
   const refused: { rel: string; why: string }[] = [];
+  const deferred: InventoryFile[] = [];
   const byCycle = new Map<string, { cycle: BeamCycle; files: InventoryFile[] }>();
 
   for (const f of [...files].sort(byPath)) {
@@ -91,6 +99,11 @@ export function planArchive(files: readonly InventoryFile[], opts: PlanOptions):
       continue;
     }
     const cycle = cycleOf(f.mtimeMs, opts.timeZone);
+    // An archive cannot be appended to: a cycle still running would leave its later files without a place.
+    if (compareCycles(cycle, opts.upTo) > 0) {
+      deferred.push(f);
+      continue;
+    }
     const key = cycleKey(cycle);
     let group = byCycle.get(key);
     if (!group) byCycle.set(key, (group = { cycle, files: [] }));
@@ -118,5 +131,5 @@ export function planArchive(files: readonly InventoryFile[], opts: PlanOptions):
   }
 
   const total = files.reduce((n, f) => n + f.size, 0);
-  return { bundles, singles, refused, files: files.length, bytes: total };
+  return { bundles, singles, refused, deferred, files: files.length, bytes: total };
 }

@@ -5,6 +5,7 @@
  * TypeScript side decides what succeeded — not a grep in bash.
  */
 import { randomBytes } from 'node:crypto';
+import { stepError } from '../errors.js';
 import type { InventoryFile, PlannedBundle, PlannedSingle } from './plan.js';
 
 /** Single-quote for bash: the only character that needs care inside '…' is ' itself. */
@@ -14,9 +15,21 @@ export function shq(value: string): string {
 
 export const MARK = '@@splash';
 
-/** Exit codes the scripts use for "cannot even start" (a missing folder is a config or input problem). */
+/** Exit codes the scripts use for "cannot even start". */
 export const EXIT_NO_FOLDER = 3;
 export const EXIT_NO_DEST = 4;
+/** The destination could not be listed, so which archives are complete is unknown: nothing was written. */
+export const EXIT_NO_LISTING = 5;
+/** The folder exists but cannot be entered (permissions): its stderr says why. */
+export const EXIT_CANNOT_ENTER = 6;
+
+/**
+ * First and last record of a NUL-separated listing. A login shell may print to stdout before the script
+ * runs (a module system's banner in .bashrc); anything before BEGIN is not ours, and without END the
+ * listing was cut short.
+ */
+const BEGIN = '@@splash-begin';
+const END = '@@splash-end';
 
 function prologue(hsi: string, htar: string): string[] {
   return [
@@ -30,12 +43,32 @@ function prologue(hsi: string, htar: string): string[] {
 }
 
 function enter(dir: string): string {
-  return `cd -- ${shq(dir)} 2>/dev/null || { echo "no such folder: "${shq(dir)} >&2; exit ${String(EXIT_NO_FOLDER)}; }`;
+  // "Missing" and "not allowed in" are different problems: only the first is a wrong path.
+  return [
+    `[ -d ${shq(dir)} ] || { echo "no such folder: "${shq(dir)} >&2; exit ${String(EXIT_NO_FOLDER)}; }`,
+    `cd -- ${shq(dir)} || exit ${String(EXIT_CANNOT_ENTER)}`,
+  ].join('\n');
 }
 
-/** Sub-folders of `dir` with their modification times, NUL-separated: `<mtime seconds>\t<name>\0`. */
+/**
+ * Sub-folders of `dir` with the modification time of the newest file anywhere below each (a folder's own
+ * mtime does not change when a file deep inside it does): `d\t<seconds>\t<name>\0`; entries that are not
+ * folders as `o\t<type>\t0\t<name>\0`.
+ */
 export function proposalsScript(dir: string): string {
-  return [...prologue('hsi', 'htar'), enter(dir), "find . -mindepth 1 -maxdepth 1 -type d -printf '%T@\\t%P\\0'"].join('\n') + '\n';
+  return (
+    [
+      ...prologue('hsi', 'htar'),
+      enter(dir),
+      `printf '${BEGIN}\\0'`,
+      "find . -mindepth 1 -maxdepth 1 ! -type d -printf 'o\\t%y\\t0\\t%P\\0'",
+      "find . -mindepth 1 -maxdepth 1 -type d -printf '%P\\0' | while IFS= read -r -d '' d; do",
+      "  newest=$(find \"./$d\" -type f -printf '%T@\\n' 2>/dev/null | sort -n | tail -n 1)",
+      "  printf 'd\\t%s\\t%s\\0' \"${newest:-0}\" \"$d\"",
+      'done',
+      `printf '${END}\\0'`,
+    ].join('\n') + '\n'
+  );
 }
 
 /** Every entry under `dir`: `f\t<size>\t<mtime>\t<rel>\0` for files, `o\t<type>\t0\t<rel>\0` for the rest. */
@@ -44,13 +77,16 @@ export function inventoryScript(dir: string): string {
     [
       ...prologue('hsi', 'htar'),
       enter(dir),
-      "find . -mindepth 1 \\( -type f -printf 'f\\t%s\\t%T@\\t%P\\0' \\) -o \\( ! -type d -printf 'o\\t%y\\t0\\t%P\\0' \\)",
+      `printf '${BEGIN}\\0'`,
+      "find . -mindepth 1 \\( -type f -printf 'f\\t%s\\t%T@\\t%P\\0' \\) -o \\( ! -type d -printf 'o\\t%y\\t0\\t%P\\0' \\) || exit",
+      `printf '${END}\\0'`,
     ].join('\n') + '\n'
   );
 }
 
 export interface InventoryEntry {
-  readonly kind: 'file' | 'other';
+  /** file: a regular file; folder: a proposal folder (proposals script); other: anything else. */
+  readonly kind: 'file' | 'folder' | 'other';
   readonly rel: string;
   readonly size: number;
   readonly mtimeMs: number;
@@ -58,26 +94,39 @@ export interface InventoryEntry {
   readonly type: string;
 }
 
-export function parseInventory(stdout: string): InventoryEntry[] {
+/** The records between BEGIN and END; an unknown record or a missing END is an error, never skipped. */
+export function parseListing(stdout: string): InventoryEntry[] {
+  const records = stdout.split('\0');
+  const begin = records.findIndex((r) => r === BEGIN || r.endsWith(`\n${BEGIN}`));
+  const end = records.lastIndexOf(END);
+  if (begin === -1 || end < begin) throw stepError('the listing from the HPSS host is incomplete (no begin/end marker)', 'run again; if it persists, check the host');
   const entries: InventoryEntry[] = [];
-  for (const record of stdout.split('\0')) {
-    if (record === '') continue;
-    const [kind, a = '', b = '', ...rest] = record.split('\t');
-    const rel = rest.join('\t');
-    if (kind === 'f') entries.push({ kind: 'file', rel, size: Number(a), mtimeMs: Math.round(Number(b) * 1000), type: 'f' });
-    else if (kind === 'o') entries.push({ kind: 'other', rel, size: 0, mtimeMs: 0, type: a });
+  for (const record of records.slice(begin + 1, end)) {
+    const [kind = '', a = '', ...rest] = record.split('\t');
+    if (kind === 'f' && rest.length >= 2) {
+      const [b = '', ...name] = rest;
+      const seconds = Number(b);
+      const rel = name.join('\t');
+      if (/^\d+$/.test(a) && Number.isFinite(seconds) && rel !== '') {
+        entries.push({ kind: 'file', rel, size: Number(a), mtimeMs: Math.round(seconds * 1000), type: 'f' });
+        continue;
+      }
+    } else if (kind === 'd' && rest.length >= 1) {
+      const rel = rest.join('\t');
+      if (Number.isFinite(Number(a)) && a !== '' && rel !== '') {
+        entries.push({ kind: 'folder', rel, size: 0, mtimeMs: Math.round(Number(a) * 1000), type: 'd' });
+        continue;
+      }
+    } else if (kind === 'o' && rest.length >= 2) {
+      const rel = rest.slice(1).join('\t');
+      if (rel !== '') {
+        entries.push({ kind: 'other', rel, size: 0, mtimeMs: 0, type: a });
+        continue;
+      }
+    }
+    throw stepError(`unreadable record in the listing from the HPSS host: ${JSON.stringify(record.slice(0, 120))}`, 'nothing was archived; check the host');
   }
   return entries;
-}
-
-export function parseProposals(stdout: string): { name: string; mtimeMs: number }[] {
-  const out: { name: string; mtimeMs: number }[] = [];
-  for (const record of stdout.split('\0')) {
-    if (record === '') continue;
-    const tab = record.indexOf('\t');
-    out.push({ name: record.slice(tab + 1), mtimeMs: Math.round(Number(record.slice(0, tab)) * 1000) });
-  }
-  return out;
 }
 
 export interface ArchiveScriptInput {
@@ -103,7 +152,7 @@ function delimiter(members: readonly InventoryFile[]): string {
  * Create the destination folder level by level (as the original does; `mkdir -p` is not verified on
  * NERSC's hsi), write each bundle unless its index is already on HPSS (htar writes `<archive>.idx` only
  * after the archive was stored, so its presence means "complete"), put the single files with `cput`, and
- * list every result for verification.
+ * list every result for verification: the index with `htar -tvf` and the archive file with `hsi ls -l`.
  */
 export function archiveScript(input: ArchiveScriptInput): string {
   const lines = [
@@ -120,17 +169,20 @@ export function archiveScript(input: ArchiveScriptInput): string {
     'lsl() { say list-begin "$1"; hsi_ ls -l "$2" 2>&1; say list-end "$1" "$?"; }',
     enter(input.source),
     `ensure_dir "$DEST" || exit ${String(EXIT_NO_DEST)}`,
-    // One listing of the folder tells which archives are complete (their .idx is there).
-    'have=$(hsi_ ls "$DEST" 2>&1)',
-    // hsi lists in columns like ls; any word whose last path part is the index name counts (names are hsi-safe).
-    `complete() { printf '%s\n' "$have" | awk -v n="$1.idx" '{ for (i = 1; i <= NF; i++) { f = $i; sub(/.*\\//, "", f); if (f == n) found = 1 } } END { exit !found }'; }`,
+    // One listing of the folder tells which archives are complete. If it fails, which ones are is unknown,
+    // and writing would overwrite complete archives: stop before anything is written.
+    `have=$(hsi_ ls "$DEST" 2>&1) || { echo "cannot list $DEST: $have" >&2; exit ${String(EXIT_NO_LISTING)}; }`,
+    // hsi lists in columns like ls; a word whose last path part is the name counts (names are hsi-safe).
+    `listed() { printf '%s\\n' "$have" | awk -v n="$1" '{ for (i = 1; i <= NF; i++) { f = $i; sub(/.*\\//, "", f); if (f == n) found = 1 } } END { exit !found }'; }`,
   ];
   input.bundles.forEach((b, i) => {
     const id = `b${String(i)}`;
     const d = delimiter(b.members);
     lines.push(
-      `a="$DEST"/${shq(b.name)}`,
-      `if complete ${shq(b.name)}; then say present ${id}; else`,
+      `n=${shq(b.name)}; a="$DEST/$n"`,
+      // An archive without its index was never finished: htar -c writes it again (it cannot append). One that
+      // the listing shows without an index is looked at directly first, in case the listing was incomplete.
+      `if listed "$n.idx" || { listed "$n" && hsi_ ls "$a.idx" >/dev/null 2>&1; }; then say present ${id}; else`,
       `  l=$(mktemp "\${TMPDIR:-/tmp}/splash-htar.XXXXXX") || { say failed ${id} mktemp; l=; }`,
       '  if [ -n "$l" ]; then',
       `    cat >"$l" <<'${d}'`,
@@ -141,6 +193,7 @@ export function archiveScript(input: ArchiveScriptInput): string {
       '  fi',
       'fi',
       `list ${id} "$a"`,
+      `lsl ${id}f "$a"`,
     );
   });
   input.singles.forEach((s, i) => {
@@ -150,7 +203,7 @@ export function archiveScript(input: ArchiveScriptInput): string {
     lines.push(
       `t="$DEST"/${shq(s.file.rel)}`,
       `if ensure_dir "$DEST"${shq(dir)}; then`,
-      // cput skips a file HPSS already holds (unless the local one is newer): report which case it was.
+      // cput skips a file HPSS already holds (unless the local one is newer, then it replaces it).
       '  if hsi_ ls "$t" >/dev/null 2>&1; then done=present; else done=written; fi',
       // ` : ` separates local from HPSS name; without it hsi reads two files (CONTRACTS.md §4.5).
       `  if hsi_ cput ${shq(s.file.rel)} : "$t"; then say "$done" ${id}; else say failed ${id} "hsi cput exit $?"; fi`,
@@ -169,7 +222,7 @@ export interface ItemReport {
   listingExit: number | undefined;
 }
 
-/** Read the marker lines of an archive script run: one report per `b<i>` / `s<i>` id. */
+/** Read the marker lines of an archive script run: one report per `b<i>` / `b<i>f` / `s<i>` id. */
 export function parseArchiveOutput(stdout: string): Map<string, ItemReport> {
   const items = new Map<string, ItemReport>();
   const item = (id: string): ItemReport => {
@@ -203,16 +256,17 @@ export function parseArchiveOutput(stdout: string): Map<string, ItemReport> {
  * (CONTRACTS.md §4.3), so the size is the first number after owner/group and the path is what follows the
  * date and time. Returns what is wrong, empty when all is well.
  */
-export function verifyBundleListing(listing: readonly string[], members: readonly InventoryFile[]): string[] {
+export function verifyBundleListing(listing: readonly string[], listingExit: number | undefined, members: readonly InventoryFile[]): string[] {
   const seen = new Map<string, number>();
   let successful = false;
   for (const line of listing) {
     if (/^HTAR: HTAR SUCCESSFUL\s*$/.test(line)) successful = true;
-    const m = /^HTAR: [-dlcbps][-rwxsStT]{9}\S*\s+\S+\s+(\d+)\s+\S+\s+\S+\s+(.+)$/.exec(line);
+    const m = /^HTAR: [-dlcbpsh][-rwxsStT]{9}\S*\s+\S+\s+(\d+)\s+\S+\s+\S+\s+(.+)$/.exec(line);
     if (m?.[1] !== undefined && m[2] !== undefined) seen.set(m[2].replace(/^\.\//, ''), Number(m[1]));
   }
   const problems: string[] = [];
-  if (!successful) problems.push('the listing did not end with HTAR SUCCESSFUL');
+  if (listingExit !== 0) problems.push(`htar -tvf exited ${String(listingExit)}`);
+  if (!successful) problems.push('the listing has no HTAR SUCCESSFUL line');
   for (const f of members) {
     const size = seen.get(f.rel);
     if (size === undefined) problems.push(`${f.rel} is not in the archive`);
@@ -221,12 +275,29 @@ export function verifyBundleListing(listing: readonly string[], members: readonl
   return problems;
 }
 
-/** `hsi ls -l` has no documented column layout: accept a line that names the file and carries its size. */
-export function verifySingleListing(listing: readonly string[], file: InventoryFile): string[] {
-  const base = file.rel.slice(file.rel.lastIndexOf('/') + 1);
-  const ok = listing.some((line) => {
+const MONTH = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)$/;
+
+/**
+ * The size in an `ls -l`-style line for `name`: the number right before the date (a month name or
+ * YYYY-MM-DD). `hsi ls -l` has no documented layout (CONTRACTS.md §4.2) and may carry extra columns, so
+ * position counts from the date, not from the start. Undefined when no line for the name has one.
+ */
+export function lsSize(listing: readonly string[], name: string): number | undefined {
+  for (const line of listing) {
     const words = line.trim().split(/\s+/);
-    return words.at(-1)?.endsWith(base) === true && words.includes(String(file.size));
-  });
-  return ok ? [] : [`hsi ls -l does not show ${file.rel} with ${String(file.size)} bytes`];
+    if (words.length < 3 || words.at(-1)?.split('/').at(-1) !== name) continue;
+    const date = words.findIndex((w) => MONTH.test(w) || /^\d{4}-\d{2}-\d{2}$/.test(w));
+    const size = date > 0 ? words[date - 1] : undefined;
+    if (size !== undefined && /^\d+$/.test(size)) return Number(size);
+  }
+  return undefined;
+}
+
+/** A file on HPSS as `hsi ls -l` shows it, against the size it must have (exactly, or at least). */
+export function verifyLsListing(listing: readonly string[], listingExit: number | undefined, name: string, bytes: number, atLeast = false): string[] {
+  if (listingExit !== 0) return [`hsi ls -l of ${name} exited ${String(listingExit)}`];
+  const size = lsSize(listing, name);
+  if (size === undefined) return [`hsi ls -l does not show ${name} with a size`];
+  if (atLeast ? size < bytes : size !== bytes) return [`${name} has ${String(size)} bytes on HPSS, ${atLeast ? 'at least ' : ''}${String(bytes)} expected`];
+  return [];
 }

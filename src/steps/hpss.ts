@@ -11,7 +11,7 @@ import { configError, pathError, SplashError, stepError } from '../errors.js';
 import { type ArchivedItem, type ArchiveTarget, archiveProposal, type ProposalResult } from '../hpss/archive.js';
 import { type BeamCycle, cycleKey, cycleOf, sameCycle } from '../hpss/cycle.js';
 import { hostLabel, lastLines, runOnHost, SshFailed, sshArgs } from '../hpss/host.js';
-import { EXIT_NO_FOLDER, parseProposals, proposalsScript } from '../hpss/script.js';
+import { EXIT_NO_FOLDER, parseListing, proposalsScript } from '../hpss/script.js';
 import { gatePath, joinInside, type RelPath } from '../paths.js';
 import type { StepContext } from '../run/context.js';
 import { formatBytes } from '../run/format.js';
@@ -52,25 +52,40 @@ export function archiveTargetOf(beamline: BeamlineConfig): { settings: ArchiveSe
   return { settings, target: { from, to: hpss, beamlineId: beamline.id, timeZone: settings.time_zone, bundleMaxBytes: settings.bundle_max_bytes } };
 }
 
-/** Proposal folders under archive.proposals last modified in the cycle (their own mtime, as the original). */
-async function selectProposals(ctx: StepContext, settings: ArchiveSettings, target: ArchiveTarget, cycle: BeamCycle): Promise<RelPath[]> {
+/**
+ * Proposal folders under archive.proposals whose newest file was last modified in the cycle. (A folder's own
+ * mtime misses a file added deep inside it.) A proposal with files of this cycle but a newer file of a later
+ * one is archived — this cycle's files included — by the run after that later cycle ends. Names the path gate
+ * refuses are returned as failures, so the step fails instead of leaving a proposal off tape quietly.
+ */
+async function selectProposals(
+  ctx: StepContext,
+  settings: ArchiveSettings,
+  target: ArchiveTarget,
+  cycle: BeamCycle,
+): Promise<{ chosen: RelPath[]; refused: { name: string; why: string }[] }> {
   const parent = gatePath(settings.proposals, { field: 'archive.proposals' });
   const dir = joinInside(target.from.root_path, parent);
   const listed = await runOnHost(target.to, proposalsScript(dir));
   if (listed.code === EXIT_NO_FOLDER) throw configError(`archive.proposals: no folder ${dir} on ${hostLabel(target.to)}`, 'check archive.from and archive.proposals in config.yml');
   if (listed.code !== 0) throw stepError(`listing ${dir} on ${hostLabel(target.to)} failed (exit ${String(listed.code)}): ${lastLines(listed.stderr) || 'no message'}`);
   const chosen: RelPath[] = [];
-  const all = parseProposals(listed.stdout).sort((a, b) => (a.name < b.name ? -1 : 1));
-  for (const p of all) {
-    if (!sameCycle(cycleOf(p.mtimeMs, target.timeZone), cycle)) continue;
+  const refused: { name: string; why: string }[] = [];
+  const entries = parseListing(listed.stdout).sort((a, b) => (a.rel < b.rel ? -1 : 1));
+  for (const e of entries.filter((x) => x.kind !== 'folder')) {
+    ctx.warn(`not a proposal folder, not archived: ${displayName(`${parent}/${e.rel}`)} (${e.type === 'l' ? 'symbolic link' : `find type ${e.type}`})`);
+  }
+  const folders = entries.filter((x) => x.kind === 'folder');
+  for (const p of folders) {
+    if (p.mtimeMs === 0 || !sameCycle(cycleOf(p.mtimeMs, target.timeZone), cycle)) continue;
     try {
-      chosen.push(gatePath(`${parent}/${p.name}`, { field: 'proposal' }));
+      chosen.push(gatePath(`${parent}/${p.rel}`, { field: 'proposal' }));
     } catch (err) {
-      ctx.warn(`skipping proposal folder ${displayName(p.name)}: ${err instanceof Error ? err.message : String(err)}`);
+      refused.push({ name: `${parent}/${p.rel}`, why: err instanceof Error ? err.message : String(err) });
     }
   }
-  ctx.info(`${String(all.length)} proposal folder(s) in ${dir}; ${String(chosen.length)} last modified in beam cycle ${cycleKey(cycle)}`);
-  return chosen;
+  ctx.info(`${String(folders.length)} proposal folder(s) in ${dir}; ${String(chosen.length + refused.length)} with their newest file in beam cycle ${cycleKey(cycle)}`);
+  return { chosen, refused };
 }
 
 export async function hpssStep(ctx: StepContext, input: HpssInput): Promise<HpssResult> {
@@ -81,11 +96,15 @@ export async function hpssStep(ctx: StepContext, input: HpssInput): Promise<Hpss
   const result: HpssResult = { beamline: beamline.id, cycle: selecting ? cycleKey(input.cycle) : undefined, proposals: [] };
   ctx.info(`archiving from ${target.from.name} to ${target.to.name} (${target.to.root_path}) via ${hostLabel(target.to)}${input.dryRun ? ' — dry run, nothing is written' : ''}`);
   try {
-    const proposals = selecting ? await selectProposals(ctx, settings, target, input.cycle) : input.proposals;
-    for (const proposal of proposals) {
+    const selected = selecting ? await selectProposals(ctx, settings, target, input.cycle) : { chosen: input.proposals, refused: [] };
+    for (const r of selected.refused) {
+      ctx.error(`proposal folder ${displayName(r.name)} cannot be archived: ${r.why}`);
+      result.proposals.push({ proposal: r.name as RelPath, dest: '', items: [], notArchived: [], ignored: [], plan: undefined, error: r.why });
+    }
+    for (const proposal of selected.chosen) {
       await ctx.group(`archive ${proposal}`, async () => {
         try {
-          result.proposals.push(await archiveProposal(ctx, target, proposal, { dryRun: input.dryRun }));
+          result.proposals.push(await archiveProposal(ctx, target, proposal, { dryRun: input.dryRun, upTo: input.cycle }));
         } catch (err) {
           // The host or the config failing fails every proposal the same way: stop now.
           if (err instanceof SshFailed || (err instanceof SplashError && err.kind === 'config')) throw err;
@@ -139,6 +158,10 @@ function writeSummary(ctx: StepContext, input: HpssInput, result: HpssResult): v
   }
   const failed = result.proposals.filter((p) => p.error !== '');
   if (failed.length > 0) s.list(failed.map((p) => `${p.proposal}: ${p.error}`));
+  const deferred = result.proposals.reduce((n, p) => n + (p.plan?.deferred.length ?? 0), 0);
+  if (deferred > 0) s.text(`${String(deferred)} file(s) belong to a beam cycle that has not ended; a run after it ends archives them.`);
+  const ignored = result.proposals.flatMap((p) => p.ignored.map((n) => `${p.proposal}/${n.rel}: ${n.why}`));
+  if (ignored.length > 0) s.details(`Not data files, not archived (${String(ignored.length)})`, ignored.slice(0, SUMMARY_LIMIT).map((m) => `- ${m}`).join('\n'));
   const missing = result.proposals.flatMap((p) => p.notArchived.map((n) => `${p.proposal}/${n.rel}: ${n.why}`));
   if (missing.length > 0) s.details(`Not archived (${String(missing.length)})`, missing.slice(0, SUMMARY_LIMIT).map((m) => `- ${m}`).join('\n'));
 }

@@ -52,6 +52,14 @@ function hsi() {
   while (args[i] === '-q') i++;
   const [cmd, ...w] = words(args.slice(i).join(' '));
   if (fail === cmd) die(`*** ${cmd}: HPSS_EIO: I/O error (injected)`);
+  // `ls-dir-2`: the second plain `ls` of the same folder fails (a flaky session), the first succeeds.
+  if (fail === 'ls-dir-2' && cmd === 'ls' && w.length === 1 && existsSync(onHpss(w[0])) && statSync(onHpss(w[0])).isDirectory()) {
+    const counts = join(root, '.sim-ls-counts.json');
+    const seen = existsSync(counts) ? JSON.parse(readFileSync(counts, 'utf8')) : {};
+    seen[w[0]] = (seen[w[0]] ?? 0) + 1;
+    writeFileSync(counts, JSON.stringify(seen));
+    if (seen[w[0]] === 2) die('*** hpss_ReadList: HPSS_ECONN: connection reset (injected)');
+  }
   const flags = w.filter((x) => x.startsWith('-'));
   const paths = w.filter((x) => !x.startsWith('-'));
   const missing = (p) => die(`*** hpss_Lstat: No such file or directory [-2: HPSS_ENOENT]\n    ${p}`);

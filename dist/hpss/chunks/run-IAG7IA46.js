@@ -28305,10 +28305,15 @@ function compareCycles(a, b) {
 }
 function parseCycle(raw, field, now, timeZone) {
   const text = raw.trim();
-  if (text === "" || text === "last") return lastCompletedCycle(now, timeZone);
+  const last = lastCompletedCycle(now, timeZone);
+  if (text === "" || text === "last") return last;
   const m = /^(\d{4})-([12])$/.exec(text);
   if (!m) throw usageError(`${field}: expected "last" or a beam cycle like 2026-1 (Jan 1 – Jul 15) or 2026-2 (Jul 16 – Dec 31), got ${JSON.stringify(raw)}`);
-  return { year: Number(m[1]), cycle: m[2] === "1" ? 1 : 2 };
+  const cycle = { year: Number(m[1]), cycle: m[2] === "1" ? 1 : 2 };
+  if (compareCycles(cycle, last) > 0) {
+    throw usageError(`${field}: beam cycle ${cycleKey(cycle)} has not ended yet (the last that has is ${cycleKey(last)})`, "archive a cycle once it has ended");
+  }
+  return cycle;
 }
 
 // src/hpss/host.ts
@@ -28441,6 +28446,7 @@ var byPath = (a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0;
 function planArchive(files, opts) {
   const singles = [];
   const refused = [];
+  const deferred = [];
   const byCycle = /* @__PURE__ */ new Map();
   for (const f of [...files].sort(byPath)) {
     const tooBig = f.size > HTAR_MEMBER_LIMIT;
@@ -28451,6 +28457,10 @@ function planArchive(files, opts) {
       continue;
     }
     const cycle = cycleOf(f.mtimeMs, opts.timeZone);
+    if (compareCycles(cycle, opts.upTo) > 0) {
+      deferred.push(f);
+      continue;
+    }
     const key = cycleKey(cycle);
     let group2 = byCycle.get(key);
     if (!group2) byCycle.set(key, group2 = { cycle, files: [] });
@@ -28476,7 +28486,7 @@ function planArchive(files, opts) {
     if (current.length > 0) close();
   }
   const total = files.reduce((n, f) => n + f.size, 0);
-  return { bundles, singles, refused, files: files.length, bytes: total };
+  return { bundles, singles, refused, deferred, files: files.length, bytes: total };
 }
 
 // src/hpss/script.ts
@@ -28487,6 +28497,10 @@ function shq(value) {
 var MARK = "@@splash";
 var EXIT_NO_FOLDER = 3;
 var EXIT_NO_DEST = 4;
+var EXIT_NO_LISTING = 5;
+var EXIT_CANNOT_ENTER = 6;
+var BEGIN = "@@splash-begin";
+var END = "@@splash-end";
 function prologue(hsi, htar) {
   return [
     "set -u -f",
@@ -28499,37 +28513,66 @@ function prologue(hsi, htar) {
   ];
 }
 function enter(dir) {
-  return `cd -- ${shq(dir)} 2>/dev/null || { echo "no such folder: "${shq(dir)} >&2; exit ${String(EXIT_NO_FOLDER)}; }`;
+  return [
+    `[ -d ${shq(dir)} ] || { echo "no such folder: "${shq(dir)} >&2; exit ${String(EXIT_NO_FOLDER)}; }`,
+    `cd -- ${shq(dir)} || exit ${String(EXIT_CANNOT_ENTER)}`
+  ].join("\n");
 }
 function proposalsScript(dir) {
-  return [...prologue("hsi", "htar"), enter(dir), "find . -mindepth 1 -maxdepth 1 -type d -printf '%T@\\t%P\\0'"].join("\n") + "\n";
+  return [
+    ...prologue("hsi", "htar"),
+    enter(dir),
+    `printf '${BEGIN}\\0'`,
+    "find . -mindepth 1 -maxdepth 1 ! -type d -printf 'o\\t%y\\t0\\t%P\\0'",
+    "find . -mindepth 1 -maxdepth 1 -type d -printf '%P\\0' | while IFS= read -r -d '' d; do",
+    `  newest=$(find "./$d" -type f -printf '%T@\\n' 2>/dev/null | sort -n | tail -n 1)`,
+    `  printf 'd\\t%s\\t%s\\0' "\${newest:-0}" "$d"`,
+    "done",
+    `printf '${END}\\0'`
+  ].join("\n") + "\n";
 }
 function inventoryScript(dir) {
   return [
     ...prologue("hsi", "htar"),
     enter(dir),
-    "find . -mindepth 1 \\( -type f -printf 'f\\t%s\\t%T@\\t%P\\0' \\) -o \\( ! -type d -printf 'o\\t%y\\t0\\t%P\\0' \\)"
+    `printf '${BEGIN}\\0'`,
+    "find . -mindepth 1 \\( -type f -printf 'f\\t%s\\t%T@\\t%P\\0' \\) -o \\( ! -type d -printf 'o\\t%y\\t0\\t%P\\0' \\) || exit",
+    `printf '${END}\\0'`
   ].join("\n") + "\n";
 }
-function parseInventory(stdout) {
+function parseListing(stdout) {
+  const records = stdout.split("\0");
+  const begin = records.findIndex((r) => r === BEGIN || r.endsWith(`
+${BEGIN}`));
+  const end = records.lastIndexOf(END);
+  if (begin === -1 || end < begin) throw stepError("the listing from the HPSS host is incomplete (no begin/end marker)", "run again; if it persists, check the host");
   const entries = [];
-  for (const record2 of stdout.split("\0")) {
-    if (record2 === "") continue;
-    const [kind, a = "", b = "", ...rest] = record2.split("	");
-    const rel = rest.join("	");
-    if (kind === "f") entries.push({ kind: "file", rel, size: Number(a), mtimeMs: Math.round(Number(b) * 1e3), type: "f" });
-    else if (kind === "o") entries.push({ kind: "other", rel, size: 0, mtimeMs: 0, type: a });
+  for (const record2 of records.slice(begin + 1, end)) {
+    const [kind = "", a = "", ...rest] = record2.split("	");
+    if (kind === "f" && rest.length >= 2) {
+      const [b = "", ...name] = rest;
+      const seconds = Number(b);
+      const rel = name.join("	");
+      if (/^\d+$/.test(a) && Number.isFinite(seconds) && rel !== "") {
+        entries.push({ kind: "file", rel, size: Number(a), mtimeMs: Math.round(seconds * 1e3), type: "f" });
+        continue;
+      }
+    } else if (kind === "d" && rest.length >= 1) {
+      const rel = rest.join("	");
+      if (Number.isFinite(Number(a)) && a !== "" && rel !== "") {
+        entries.push({ kind: "folder", rel, size: 0, mtimeMs: Math.round(Number(a) * 1e3), type: "d" });
+        continue;
+      }
+    } else if (kind === "o" && rest.length >= 2) {
+      const rel = rest.slice(1).join("	");
+      if (rel !== "") {
+        entries.push({ kind: "other", rel, size: 0, mtimeMs: 0, type: a });
+        continue;
+      }
+    }
+    throw stepError(`unreadable record in the listing from the HPSS host: ${JSON.stringify(record2.slice(0, 120))}`, "nothing was archived; check the host");
   }
   return entries;
-}
-function parseProposals(stdout) {
-  const out = [];
-  for (const record2 of stdout.split("\0")) {
-    if (record2 === "") continue;
-    const tab = record2.indexOf("	");
-    out.push({ name: record2.slice(tab + 1), mtimeMs: Math.round(Number(record2.slice(0, tab)) * 1e3) });
-  }
-  return out;
 }
 function delimiter(members) {
   for (; ; ) {
@@ -28552,18 +28595,20 @@ function archiveScript(input) {
     'lsl() { say list-begin "$1"; hsi_ ls -l "$2" 2>&1; say list-end "$1" "$?"; }',
     enter(input.source),
     `ensure_dir "$DEST" || exit ${String(EXIT_NO_DEST)}`,
-    // One listing of the folder tells which archives are complete (their .idx is there).
-    'have=$(hsi_ ls "$DEST" 2>&1)',
-    // hsi lists in columns like ls; any word whose last path part is the index name counts (names are hsi-safe).
-    `complete() { printf '%s
-' "$have" | awk -v n="$1.idx" '{ for (i = 1; i <= NF; i++) { f = $i; sub(/.*\\//, "", f); if (f == n) found = 1 } } END { exit !found }'; }`
+    // One listing of the folder tells which archives are complete. If it fails, which ones are is unknown,
+    // and writing would overwrite complete archives: stop before anything is written.
+    `have=$(hsi_ ls "$DEST" 2>&1) || { echo "cannot list $DEST: $have" >&2; exit ${String(EXIT_NO_LISTING)}; }`,
+    // hsi lists in columns like ls; a word whose last path part is the name counts (names are hsi-safe).
+    `listed() { printf '%s\\n' "$have" | awk -v n="$1" '{ for (i = 1; i <= NF; i++) { f = $i; sub(/.*\\//, "", f); if (f == n) found = 1 } } END { exit !found }'; }`
   ];
   input.bundles.forEach((b, i) => {
     const id = `b${String(i)}`;
     const d = delimiter(b.members);
     lines.push(
-      `a="$DEST"/${shq(b.name)}`,
-      `if complete ${shq(b.name)}; then say present ${id}; else`,
+      `n=${shq(b.name)}; a="$DEST/$n"`,
+      // An archive without its index was never finished: htar -c writes it again (it cannot append). One that
+      // the listing shows without an index is looked at directly first, in case the listing was incomplete.
+      `if listed "$n.idx" || { listed "$n" && hsi_ ls "$a.idx" >/dev/null 2>&1; }; then say present ${id}; else`,
       `  l=$(mktemp "\${TMPDIR:-/tmp}/splash-htar.XXXXXX") || { say failed ${id} mktemp; l=; }`,
       '  if [ -n "$l" ]; then',
       `    cat >"$l" <<'${d}'`,
@@ -28573,7 +28618,8 @@ function archiveScript(input) {
       `    if [ "$rc" -eq 0 ]; then say written ${id}; else say failed ${id} "htar exit $rc"; fi`,
       "  fi",
       "fi",
-      `list ${id} "$a"`
+      `list ${id} "$a"`,
+      `lsl ${id}f "$a"`
     );
   });
   input.singles.forEach((s, i) => {
@@ -28583,7 +28629,7 @@ function archiveScript(input) {
     lines.push(
       `t="$DEST"/${shq(s.file.rel)}`,
       `if ensure_dir "$DEST"${shq(dir)}; then`,
-      // cput skips a file HPSS already holds (unless the local one is newer): report which case it was.
+      // cput skips a file HPSS already holds (unless the local one is newer, then it replaces it).
       '  if hsi_ ls "$t" >/dev/null 2>&1; then done=present; else done=written; fi',
       // ` : ` separates local from HPSS name; without it hsi reads two files (CONTRACTS.md §4.5).
       `  if hsi_ cput ${shq(s.file.rel)} : "$t"; then say "$done" ${id}; else say failed ${id} "hsi cput exit $?"; fi`,
@@ -28619,16 +28665,17 @@ function parseArchiveOutput(stdout) {
   }
   return items;
 }
-function verifyBundleListing(listing, members) {
+function verifyBundleListing(listing, listingExit, members) {
   const seen = /* @__PURE__ */ new Map();
   let successful = false;
   for (const line of listing) {
     if (/^HTAR: HTAR SUCCESSFUL\s*$/.test(line)) successful = true;
-    const m = /^HTAR: [-dlcbps][-rwxsStT]{9}\S*\s+\S+\s+(\d+)\s+\S+\s+\S+\s+(.+)$/.exec(line);
+    const m = /^HTAR: [-dlcbpsh][-rwxsStT]{9}\S*\s+\S+\s+(\d+)\s+\S+\s+\S+\s+(.+)$/.exec(line);
     if (m?.[1] !== void 0 && m[2] !== void 0) seen.set(m[2].replace(/^\.\//, ""), Number(m[1]));
   }
   const problems = [];
-  if (!successful) problems.push("the listing did not end with HTAR SUCCESSFUL");
+  if (listingExit !== 0) problems.push(`htar -tvf exited ${String(listingExit)}`);
+  if (!successful) problems.push("the listing has no HTAR SUCCESSFUL line");
   for (const f of members) {
     const size = seen.get(f.rel);
     if (size === void 0) problems.push(`${f.rel} is not in the archive`);
@@ -28636,13 +28683,23 @@ function verifyBundleListing(listing, members) {
   }
   return problems;
 }
-function verifySingleListing(listing, file) {
-  const base = file.rel.slice(file.rel.lastIndexOf("/") + 1);
-  const ok = listing.some((line) => {
+var MONTH = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)$/;
+function lsSize(listing, name) {
+  for (const line of listing) {
     const words = line.trim().split(/\s+/);
-    return words.at(-1)?.endsWith(base) === true && words.includes(String(file.size));
-  });
-  return ok ? [] : [`hsi ls -l does not show ${file.rel} with ${String(file.size)} bytes`];
+    if (words.length < 3 || words.at(-1)?.split("/").at(-1) !== name) continue;
+    const date = words.findIndex((w) => MONTH.test(w) || /^\d{4}-\d{2}-\d{2}$/.test(w));
+    const size = date > 0 ? words[date - 1] : void 0;
+    if (size !== void 0 && /^\d+$/.test(size)) return Number(size);
+  }
+  return void 0;
+}
+function verifyLsListing(listing, listingExit, name, bytes, atLeast = false) {
+  if (listingExit !== 0) return [`hsi ls -l of ${name} exited ${String(listingExit)}`];
+  const size = lsSize(listing, name);
+  if (size === void 0) return [`hsi ls -l does not show ${name} with a size`];
+  if (atLeast ? size < bytes : size !== bytes) return [`${name} has ${String(size)} bytes on HPSS, ${atLeast ? "at least " : ""}${String(bytes)} expected`];
+  return [];
 }
 
 // src/hpss/archive.ts
@@ -28663,12 +28720,13 @@ async function archiveProposal(ctx, target, proposal, opts) {
   const where = hostLabel(target.to);
   const listed = await runOnHost(target.to, inventoryScript(source));
   if (listed.code === EXIT_NO_FOLDER) throw pathError(`proposal ${displayName(proposal)}: no folder ${source} on ${where}`, `check the path; it is relative to ${target.from.name} (${target.from.root_path})`);
+  if (listed.code === EXIT_CANNOT_ENTER) throw stepError(`cannot enter ${source} on ${where}: ${lastLines(listed.stderr) || "no message"}`, "fix the folder's permissions for the HPSS account, then run again");
   if (listed.code !== 0) {
     throw stepError(`listing ${source} on ${where} failed (exit ${String(listed.code)}): ${lastLines(listed.stderr) || "no message"}`, "fix the permissions or the folder, then run again");
   }
   const files = [];
-  for (const entry of parseInventory(listed.stdout)) {
-    if (entry.kind === "other") {
+  for (const entry of parseListing(listed.stdout)) {
+    if (entry.kind !== "file") {
       result.ignored.push({ rel: entry.rel, why: entry.type === "l" ? "symbolic link (not followed)" : `not a regular file (find type ${entry.type})` });
       continue;
     }
@@ -28679,7 +28737,7 @@ async function archiveProposal(ctx, target, proposal, opts) {
     }
   }
   const name = proposal.slice(proposal.lastIndexOf("/") + 1);
-  const plan = planArchive(files, { proposal: name, timeZone: target.timeZone, bundleMaxBytes: target.bundleMaxBytes });
+  const plan = planArchive(files, { proposal: name, timeZone: target.timeZone, bundleMaxBytes: target.bundleMaxBytes, upTo: opts.upTo });
   result.plan = plan;
   for (const r of plan.refused) result.notArchived.push(r);
   for (const b of plan.bundles) result.items.push({ path: `${dest}/${b.name}`, cycle: cycleKey(b.cycle), files: b.members.length, bytes: b.bytes, status: "planned", problem: "" });
@@ -28688,6 +28746,9 @@ async function archiveProposal(ctx, target, proposal, opts) {
     `${displayName(proposal)}: ${String(plan.files)} file(s), ${formatBytes(plan.bytes)} → ${String(plan.bundles.length)} htar archive(s)` + (plan.singles.length > 0 ? ` + ${String(plan.singles.length)} single file(s)` : "") + ` in ${dest}`
   );
   for (const s of plan.singles) ctx.info(`  on its own: ${displayName(s.file.rel)} (${s.why})`);
+  if (plan.deferred.length > 0) {
+    ctx.info(`  ${String(plan.deferred.length)} file(s) of a beam cycle after ${cycleKey(opts.upTo)} wait for a run after that cycle ends`);
+  }
   for (const n of result.ignored) ctx.info(`  ignored: ${displayName(n.rel)}: ${n.why}`);
   for (const n of result.notArchived) ctx.warn(`not archived: ${displayName(`${proposal}/${n.rel}`)}: ${n.why}`);
   if (opts.dryRun || result.items.length === 0) return result;
@@ -28698,11 +28759,12 @@ async function archiveProposal(ctx, target, proposal, opts) {
     }
   });
   if (ran.code === EXIT_NO_FOLDER) throw pathError(`proposal ${displayName(proposal)}: ${source} disappeared on ${where}`);
-  if (ran.code === EXIT_NO_DEST) {
-    result.error = `cannot create ${dest} on HPSS: ${lastLines(ran.stderr) || "no message"}`;
+  if (ran.code === EXIT_NO_DEST || ran.code === EXIT_NO_LISTING) {
+    const what = ran.code === EXIT_NO_DEST ? `cannot create ${dest} on HPSS` : `cannot list ${dest} on HPSS, so nothing was written`;
+    result.error = `${what}: ${lastLines(ran.stderr) || "no message"}`;
     for (const item of result.items) {
       item.status = "failed";
-      item.problem = "destination folder missing";
+      item.problem = ran.code === EXIT_NO_DEST ? "destination folder missing" : "destination not listed";
     }
     return result;
   }
@@ -28719,7 +28781,7 @@ async function archiveProposal(ctx, target, proposal, opts) {
       item.problem = `${r.reason}${ran.stderr ? `: ${lastLines(ran.stderr, 2)}` : ""}`;
       return;
     }
-    const problems = check(r.listing);
+    const problems = check(r);
     if (problems.length > 0) {
       item.status = "failed";
       item.problem = `verification: ${problems.slice(0, 3).join("; ")}${problems.length > 3 ? ` (+${String(problems.length - 3)} more)` : ""}`;
@@ -28729,11 +28791,18 @@ async function archiveProposal(ctx, target, proposal, opts) {
   };
   plan.bundles.forEach((b, i) => {
     const item = result.items[i];
-    if (item) verify(`b${String(i)}`, item, (listing) => verifyBundleListing(listing, b.members));
+    if (!item) return;
+    const file = reports.get(`b${String(i)}f`);
+    verify(`b${String(i)}`, item, (r) => [
+      ...verifyBundleListing(r.listing, r.listingExit, b.members),
+      // The index is read without the archive; the archive itself must be there and hold at least the members.
+      ...verifyLsListing(file?.listing ?? [], file?.listingExit, b.name, b.bytes, true)
+    ]);
   });
   plan.singles.forEach((s, i) => {
     const item = result.items[plan.bundles.length + i];
-    if (item) verify(`s${String(i)}`, item, (listing) => verifySingleListing(listing, s.file));
+    const base = s.file.rel.slice(s.file.rel.lastIndexOf("/") + 1);
+    if (item) verify(`s${String(i)}`, item, (r) => verifyLsListing(r.listing, r.listingExit, base, s.file.size));
   });
   for (const item of result.items) {
     const what = `${item.path} (${String(item.files)} file(s), ${formatBytes(item.bytes)})`;
@@ -28768,17 +28837,22 @@ async function selectProposals(ctx, settings, target, cycle) {
   if (listed.code === EXIT_NO_FOLDER) throw configError(`archive.proposals: no folder ${dir} on ${hostLabel(target.to)}`, "check archive.from and archive.proposals in config.yml");
   if (listed.code !== 0) throw stepError(`listing ${dir} on ${hostLabel(target.to)} failed (exit ${String(listed.code)}): ${lastLines(listed.stderr) || "no message"}`);
   const chosen = [];
-  const all = parseProposals(listed.stdout).sort((a, b) => a.name < b.name ? -1 : 1);
-  for (const p of all) {
-    if (!sameCycle(cycleOf(p.mtimeMs, target.timeZone), cycle)) continue;
+  const refused = [];
+  const entries = parseListing(listed.stdout).sort((a, b) => a.rel < b.rel ? -1 : 1);
+  for (const e of entries.filter((x) => x.kind !== "folder")) {
+    ctx.warn(`not a proposal folder, not archived: ${displayName(`${parent}/${e.rel}`)} (${e.type === "l" ? "symbolic link" : `find type ${e.type}`})`);
+  }
+  const folders = entries.filter((x) => x.kind === "folder");
+  for (const p of folders) {
+    if (p.mtimeMs === 0 || !sameCycle(cycleOf(p.mtimeMs, target.timeZone), cycle)) continue;
     try {
-      chosen.push(gatePath(`${parent}/${p.name}`, { field: "proposal" }));
+      chosen.push(gatePath(`${parent}/${p.rel}`, { field: "proposal" }));
     } catch (err) {
-      ctx.warn(`skipping proposal folder ${displayName(p.name)}: ${err instanceof Error ? err.message : String(err)}`);
+      refused.push({ name: `${parent}/${p.rel}`, why: err instanceof Error ? err.message : String(err) });
     }
   }
-  ctx.info(`${String(all.length)} proposal folder(s) in ${dir}; ${String(chosen.length)} last modified in beam cycle ${cycleKey(cycle)}`);
-  return chosen;
+  ctx.info(`${String(folders.length)} proposal folder(s) in ${dir}; ${String(chosen.length + refused.length)} with their newest file in beam cycle ${cycleKey(cycle)}`);
+  return { chosen, refused };
 }
 async function hpssStep(ctx, input) {
   const { beamline } = input;
@@ -28788,11 +28862,15 @@ async function hpssStep(ctx, input) {
   const result = { beamline: beamline.id, cycle: selecting ? cycleKey(input.cycle) : void 0, proposals: [] };
   ctx.info(`archiving from ${target.from.name} to ${target.to.name} (${target.to.root_path}) via ${hostLabel(target.to)}${input.dryRun ? " — dry run, nothing is written" : ""}`);
   try {
-    const proposals = selecting ? await selectProposals(ctx, settings, target, input.cycle) : input.proposals;
-    for (const proposal of proposals) {
+    const selected = selecting ? await selectProposals(ctx, settings, target, input.cycle) : { chosen: input.proposals, refused: [] };
+    for (const r of selected.refused) {
+      ctx.error(`proposal folder ${displayName(r.name)} cannot be archived: ${r.why}`);
+      result.proposals.push({ proposal: r.name, dest: "", items: [], notArchived: [], ignored: [], plan: void 0, error: r.why });
+    }
+    for (const proposal of selected.chosen) {
       await ctx.group(`archive ${proposal}`, async () => {
         try {
-          result.proposals.push(await archiveProposal(ctx, target, proposal, { dryRun: input.dryRun }));
+          result.proposals.push(await archiveProposal(ctx, target, proposal, { dryRun: input.dryRun, upTo: input.cycle }));
         } catch (err) {
           if (err instanceof SshFailed || err instanceof SplashError && err.kind === "config") throw err;
           const message = err instanceof Error ? err.message : String(err);
@@ -28841,6 +28919,10 @@ function writeSummary2(ctx, input, result) {
   }
   const failed = result.proposals.filter((p) => p.error !== "");
   if (failed.length > 0) s.list(failed.map((p) => `${p.proposal}: ${p.error}`));
+  const deferred = result.proposals.reduce((n, p) => n + (p.plan?.deferred.length ?? 0), 0);
+  if (deferred > 0) s.text(`${String(deferred)} file(s) belong to a beam cycle that has not ended; a run after it ends archives them.`);
+  const ignored = result.proposals.flatMap((p) => p.ignored.map((n) => `${p.proposal}/${n.rel}: ${n.why}`));
+  if (ignored.length > 0) s.details(`Not data files, not archived (${String(ignored.length)})`, ignored.slice(0, SUMMARY_LIMIT).map((m) => `- ${m}`).join("\n"));
   const missing = result.proposals.flatMap((p) => p.notArchived.map((n) => `${p.proposal}/${n.rel}: ${n.why}`));
   if (missing.length > 0) s.details(`Not archived (${String(missing.length)})`, missing.slice(0, SUMMARY_LIMIT).map((m) => `- ${m}`).join("\n"));
 }
@@ -29014,19 +29096,14 @@ function configuredBeamlines(config) {
 async function runHpss(ctx, args) {
   const raw = typeof args.proposals === "string" ? args.proposals.trim() === "" ? [] : parsePathList(args.proposals, "proposals") : args.proposals;
   if (raw.length > 0 && args.beamline === "") throw usageError("proposals: given without a beamline", "name the beamline the proposals belong to (--beamline 8.3.2)");
-  if (raw.length > 0 && args.cycle.trim() !== "" && args.cycle.trim() !== "last") {
-    throw usageError("cycle: goes with a run that selects proposals, not with proposals given by name", "leave out either the proposals or the cycle");
-  }
   const config = await loadConfig(args.config);
   const beamlines = args.beamline === "" ? configuredBeamlines(config).filter((b) => b.config.settings.archive !== void 0) : [openBeamline(config, parseBeamlineId(args.beamline, "beamline"))];
   if (beamlines.length === 0) ctx.warn(`no beamline in ${config.source} has archive settings; nothing to do`);
   const runs = beamlines.map((b) => {
-    const tz = b.config.settings.archive?.time_zone ?? "UTC";
-    return {
-      beamline: b.config,
-      proposals: raw.map((p, i) => gatePath(p, { field: `proposals[${String(i)}]` })),
-      cycle: parseCycle(args.cycle, "cycle", args.now, tz)
-    };
+    const { settings, target } = archiveTargetOf(b.config);
+    const proposals = raw.map((p, i) => gatePath(p, { field: `proposals[${String(i)}]` }));
+    for (const p of proposals) destinationOf(target, p);
+    return { beamline: b.config, proposals, cycle: parseCycle(args.cycle, "cycle", args.now, settings.time_zone) };
   });
   const results = [];
   let firstError;
@@ -29041,6 +29118,14 @@ async function runHpss(ctx, args) {
   }
   if (firstError !== void 0) throw firstError;
   return results;
+}
+function parseNow(raw, field) {
+  if (raw === "") return /* @__PURE__ */ new Date();
+  const d = new Date(raw);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(d.getTime())) {
+    throw usageError(`${field}: expected a date like 2026-12-01 or 2026-12-01T08:00:00Z, got ${JSON.stringify(raw)}`);
+  }
+  return d;
 }
 
 // src/run/github.ts
@@ -29800,7 +29885,8 @@ async function runStep(ctx, title, fn) {
 
 // actions/hpss/run.ts
 async function runHpssAction(args) {
-  await runStep(createGithubContext(), args.dryRun ? "HPSS archive (dry run)" : "HPSS archive", (ctx) => runHpss(ctx, { ...args, now: /* @__PURE__ */ new Date() }));
+  const now = parseNow(args.now, "now");
+  await runStep(createGithubContext(), args.dryRun ? "HPSS archive (dry run)" : "HPSS archive", (ctx) => runHpss(ctx, { ...args, now }));
 }
 export {
   runHpssAction
