@@ -608,5 +608,9 @@ ${tape}beamlines:
   ssh: { host: dtn01.nersc.gov, key_path: /etc/splash/nersc_key, known_hosts: /etc/splash/known_hosts }
 `);
     expect(config.endpoints.get('hpss_alsdev')).toMatchObject({ hsi: '/usr/common/mss/bin/hsi', htar: 'htar', ssh: { known_hosts: '/etc/splash/known_hosts', user: undefined } });
+    // ssh splits known_hosts on spaces and expands % tokens in both files.
+    const err = parseError('hpss_x:\n  root_path: /h\n  ssh: { host: h, key_path: "/keys/%u", known_hosts: "/etc/my hosts" }\n');
+    expect(err.message).toMatch(/hpss_x\.ssh\.key_path: expected an absolute path to the private key file, or \$\{ENV_VAR\}|key_path: expected an absolute path to the private key file without spaces or "%"/);
+    expect(err.message).toMatch(/hpss_x\.ssh\.known_hosts: expected an absolute path to a known_hosts file without spaces or "%"/);
   });
 });

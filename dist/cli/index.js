@@ -39,7 +39,7 @@ async function main(argv) {
 `);
     return 0;
   }
-  const { runCommand } = await import("./chunks/commands-LIMFC2OE.js");
+  const { runCommand } = await import("./chunks/commands-L4GGXDZE.js");
   return runCommand(command, rest);
 }
 main(process.argv.slice(2)).then(

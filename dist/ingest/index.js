@@ -18,6 +18,6 @@ await actionEntry(async () => {
   const beamline = parseBeamlineId(getInput("beamline", { required: true }), "beamline");
   const filePaths = parsePathList(getInput("file-paths", { required: true }), "file-paths");
   const config = getInput("config", { fallback: "config.yml" });
-  const { runIngestAction } = await import("./chunks/run-LUOQ3THE.js");
+  const { runIngestAction } = await import("./chunks/run-IAMUU2GS.js");
   await runIngestAction({ config, beamline, filePaths });
 });

@@ -20,6 +20,6 @@ await actionEntry(async () => {
   const config = getInput("config", { fallback: "config.yml" });
   const dryRun = parseBoolean(getInput("dry-run"), "dry-run", false);
   const now = getInput("now");
-  const { runPruneAction } = await import("./chunks/run-I2C725ZI.js");
+  const { runPruneAction } = await import("./chunks/run-MZQM74SD.js");
   await runPruneAction({ config, beamline, dryRun, now });
 });

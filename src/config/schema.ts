@@ -89,6 +89,10 @@ const HostCommand = z
   .string({ error: 'a command name like hsi, or an absolute path' })
   .regex(/^(\/[A-Za-z0-9._+/-]+|[A-Za-z0-9._+-]+)$/, { error: 'a command name like hsi, or an absolute path (letters, digits, ".", "_", "+", "-", "/")' });
 
+/** A file ssh reads: ssh splits a known_hosts option on spaces and expands `%` tokens, so neither may appear. */
+const sshPath = (what: string) =>
+  absolutePath(what).refine((p) => !/[\s%]/.test(p), { error: `${what} without spaces or "%" (ssh would read them as separators or tokens)` });
+
 /**
  * How the runner reaches the host that runs hsi/htar (a NERSC data transfer node): OpenSSH with a key file,
  * e.g. the one sshproxy renews daily. Absent: hsi/htar run on the runner itself.
@@ -103,11 +107,11 @@ export const SshSchema = strict('ssh settings', {
     .optional(),
   port: z.number({ error: 'a port number' }).int({ error: 'a port number' }).min(1, { error: 'a port number' }).max(65535, { error: 'a port number' }).default(22),
   /** The private key file; `${ENV}` allowed and resolved only when an archive runs. */
-  key_path: z.union([absolutePath('an absolute path to the private key file'), z.instanceof(MissingEnv)], {
+  key_path: z.union([sshPath('an absolute path to the private key file'), z.instanceof(MissingEnv)], {
     error: 'an absolute path to the private key file, or ${ENV_VAR}',
   }),
   /** A known_hosts file holding the host's key; default: the runner user's ~/.ssh/known_hosts. */
-  known_hosts: absolutePath('an absolute path to a known_hosts file').optional(),
+  known_hosts: sshPath('an absolute path to a known_hosts file').optional(),
   connect_timeout_seconds: z.number({ error: 'a number of seconds > 0' }).positive({ error: 'a number of seconds > 0' }).default(30),
 });
 

@@ -162,8 +162,9 @@ export function archiveScript(input: ArchiveScriptInput): string {
     // deepest one that exists (usually its parent), then create the missing levels one by one.
     'ensure_dir() {',
     '  local p="$1" missing=() d',
-    '  while [ -n "$p" ] && ! hsi_ ls "$p" >/dev/null 2>&1; do missing=("$p" "${missing[@]}"); p="${p%/*}"; done',
-    '  for d in "${missing[@]}"; do hsi_ mkdir "$d" || { say mkdir-failed; return 1; }; done',
+    // ${a[@]+"${a[@]}"}: an empty array under set -u, also on bash before 4.4.
+    '  while [ -n "$p" ] && ! hsi_ ls "$p" >/dev/null 2>&1; do missing=("$p" ${missing[@]+"${missing[@]}"}); p="${p%/*}"; done',
+    '  for d in ${missing[@]+"${missing[@]}"}; do hsi_ mkdir "$d" || { say mkdir-failed; return 1; }; done',
     '}',
     'list() { say list-begin "$1"; htar_ -tvf "$2" 2>&1; say list-end "$1" "$?"; }',
     'lsl() { say list-begin "$1"; hsi_ ls -l "$2" 2>&1; say list-end "$1" "$?"; }',

@@ -26883,16 +26883,17 @@ var GlobusEndpointSchema = strict("a globus endpoint", {
   name: OptionalText
 });
 var HostCommand = string({ error: "a command name like hsi, or an absolute path" }).regex(/^(\/[A-Za-z0-9._+/-]+|[A-Za-z0-9._+-]+)$/, { error: 'a command name like hsi, or an absolute path (letters, digits, ".", "_", "+", "-", "/")' });
+var sshPath = (what) => absolutePath(what).refine((p) => !/[\s%]/.test(p), { error: `${what} without spaces or "%" (ssh would read them as separators or tokens)` });
 var SshSchema = strict("ssh settings", {
   host: string({ error: "a host name like dtn01.nersc.gov" }).regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, { error: "a host name or address like dtn01.nersc.gov" }),
   user: string({ error: "a user name like alsdev" }).regex(/^[A-Za-z_][A-Za-z0-9._-]*$/, { error: "a user name like alsdev" }).optional(),
   port: number({ error: "a port number" }).int({ error: "a port number" }).min(1, { error: "a port number" }).max(65535, { error: "a port number" }).default(22),
   /** The private key file; `${ENV}` allowed and resolved only when an archive runs. */
-  key_path: union([absolutePath("an absolute path to the private key file"), _instanceof(MissingEnv)], {
+  key_path: union([sshPath("an absolute path to the private key file"), _instanceof(MissingEnv)], {
     error: "an absolute path to the private key file, or ${ENV_VAR}"
   }),
   /** A known_hosts file holding the host's key; default: the runner user's ~/.ssh/known_hosts. */
-  known_hosts: absolutePath("an absolute path to a known_hosts file").optional(),
+  known_hosts: sshPath("an absolute path to a known_hosts file").optional(),
   connect_timeout_seconds: number({ error: "a number of seconds > 0" }).positive({ error: "a number of seconds > 0" }).default(30)
 });
 var hpssShape = {

@@ -8,7 +8,7 @@ import {
   BEAMLINE_ID,
   parseBeamlineId,
   parsePathList
-} from "./chunk-5PZESYQX.js";
+} from "./chunk-DMI2ZWFE.js";
 import {
   NEVER,
   _enum,
@@ -9523,9 +9523,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve2(data);
+              return err ? reject(err) : resolve(data);
             });
           });
         }
@@ -9563,12 +9563,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve2(data);
+              ) : resolve(data);
             });
           });
         }
@@ -11835,8 +11835,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve2, reject) => {
-        res = resolve2;
+      const promise = new Promise((resolve, reject) => {
+        res = resolve;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -13148,7 +13148,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants3 = require_constants2();
+    var constants4 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -13223,7 +13223,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -13318,11 +13318,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants3.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants3.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -13345,10 +13345,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants3.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -13365,7 +13365,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message, constants4.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -13545,7 +13545,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -13567,7 +13567,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -13603,13 +13603,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -14087,12 +14087,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -14762,12 +14762,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -15246,16 +15246,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve2) => {
+        return new Promise((resolve) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve2;
+            this[kClosedResolve] = resolve;
           } else {
-            resolve2(null);
+            resolve(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve2) => {
+        return new Promise((resolve) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -15266,7 +15266,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve2(null);
+            resolve(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -15317,7 +15317,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve2, reject) => {
+        const socket = await new Promise((resolve, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -15329,7 +15329,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve2(socket2);
+              resolve(socket2);
             }
           });
         });
@@ -15665,8 +15665,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve2) => {
-            this[kClosedResolve] = resolve2;
+          await new Promise((resolve) => {
+            this[kClosedResolve] = resolve;
           });
         }
       }
@@ -16935,7 +16935,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve2, reject) => {
+        return await new Promise((resolve, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -16948,7 +16948,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve2(null);
+              resolve(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -16967,7 +16967,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -16984,7 +16984,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve2,
+              resolve,
               reject,
               length: 0,
               body: []
@@ -17054,18 +17054,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve2, stream, length } = consume2;
+      const { type, body, resolve, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve2(chunksDecode(body, length));
+          resolve(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve2(JSON.parse(chunksDecode(body, length)));
+          resolve(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve2(chunksConcat(body, length).buffer);
+          resolve(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve2(new Blob(body, { type: stream[kContentType] }));
+          resolve(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve2(chunksConcat(body, length));
+          resolve(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -17322,9 +17322,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve(data);
           });
         });
       }
@@ -17547,9 +17547,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve(data);
           });
         });
       }
@@ -17834,9 +17834,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve(data);
           });
         });
       }
@@ -17928,9 +17928,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve(data);
           });
         });
       }
@@ -19399,10 +19399,10 @@ var require_headers = __commonJS({
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         const exists2 = this[kHeadersMap].get(lowercaseName);
         if (exists2) {
-          const delimiter = lowercaseName === "cookie" ? "; " : ", ";
+          const delimiter2 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
             name: exists2.name,
-            value: `${exists2.value}${delimiter}${value}`
+            value: `${exists2.value}${delimiter2}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -21793,7 +21793,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve2, reject) => agent.dispatch(
+        return new Promise((resolve, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -21869,7 +21869,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve2({
+              resolve({
                 status,
                 statusText,
                 headersList,
@@ -21912,7 +21912,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve2({
+              resolve({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -25653,8 +25653,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve2) => {
-        setTimeout(resolve2, ms).unref();
+      return new Promise((resolve) => {
+        setTimeout(resolve, ms).unref();
       });
     }
     module.exports = {
@@ -26880,16 +26880,17 @@ var GlobusEndpointSchema = strict("a globus endpoint", {
   name: OptionalText
 });
 var HostCommand = string({ error: "a command name like hsi, or an absolute path" }).regex(/^(\/[A-Za-z0-9._+/-]+|[A-Za-z0-9._+-]+)$/, { error: 'a command name like hsi, or an absolute path (letters, digits, ".", "_", "+", "-", "/")' });
+var sshPath = (what) => absolutePath(what).refine((p) => !/[\s%]/.test(p), { error: `${what} without spaces or "%" (ssh would read them as separators or tokens)` });
 var SshSchema = strict("ssh settings", {
   host: string({ error: "a host name like dtn01.nersc.gov" }).regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, { error: "a host name or address like dtn01.nersc.gov" }),
   user: string({ error: "a user name like alsdev" }).regex(/^[A-Za-z_][A-Za-z0-9._-]*$/, { error: "a user name like alsdev" }).optional(),
   port: number({ error: "a port number" }).int({ error: "a port number" }).min(1, { error: "a port number" }).max(65535, { error: "a port number" }).default(22),
   /** The private key file; `${ENV}` allowed and resolved only when an archive runs. */
-  key_path: union([absolutePath("an absolute path to the private key file"), _instanceof(MissingEnv)], {
+  key_path: union([sshPath("an absolute path to the private key file"), _instanceof(MissingEnv)], {
     error: "an absolute path to the private key file, or ${ENV_VAR}"
   }),
   /** A known_hosts file holding the host's key; default: the runner user's ~/.ssh/known_hosts. */
-  known_hosts: absolutePath("an absolute path to a known_hosts file").optional(),
+  known_hosts: sshPath("an absolute path to a known_hosts file").optional(),
   connect_timeout_seconds: number({ error: "a number of seconds > 0" }).positive({ error: "a number of seconds > 0" }).default(30)
 });
 var hpssShape = {
@@ -27477,61 +27478,6 @@ async function loadConfig(file, env = process.env) {
   return parseConfig(text, file, env);
 }
 
-// src/services.ts
-import { dirname, resolve } from "node:path";
-function createServices(config, ctx) {
-  let globus;
-  let scicat;
-  const sc = config.scicat ?? {};
-  const text = (key) => typeof sc[key] === "string" ? sc[key] : void 0;
-  return {
-    globusSettings: config.globus,
-    globus: () => globus ??= connectGlobus(config, ctx),
-    scicatSettings: {
-      dryRunDir: resolve(dirname(config.source), text("dry_run_dir") ?? "scicat-dry-run"),
-      fallbackEmail: text("fallback_email") ?? "scicat-ingest@als.lbl.gov"
-    },
-    scicat: () => scicat ??= connectScicat(config, ctx)
-  };
-}
-async function connectScicat(config, ctx) {
-  const sc = config.scicat ?? {};
-  const url = sc.url;
-  if (url === void 0) return void 0;
-  const field = (key) => {
-    const v = sc[key];
-    if (typeof v === "string" || v instanceof MissingEnv) return v;
-    throw configError(`${config.source}: scicat.${key} is required when scicat.url is set`, "add it as an ${ENV} reference (see docs/config.md)");
-  };
-  if (typeof url !== "string" || !/^https?:\/\//.test(url)) throw configError(`${config.source}: scicat.url must be an http(s) URL`);
-  const mask = (s) => {
-    ctx.mask(s);
-  };
-  const username = resolveEnv(field("username"), { secret: false, mask });
-  const password = resolveEnv(field("password"), { secret: true, mask });
-  const { ScicatClient } = await import("./scicat-DRIOE5ZN.js");
-  const maxRetries = typeof sc.max_retries === "number" ? sc.max_retries : void 0;
-  return new ScicatClient({ baseUrl: url.replace(/\/+$/, ""), username, password, mask, ...maxRetries === void 0 ? {} : { retry: { maxRetries } } });
-}
-async function connectGlobus(config, ctx) {
-  const names = [...config.globusApps.keys()];
-  const name = config.globus.app ?? names[0];
-  const app = name === void 0 ? void 0 : config.globusApps.get(name);
-  if (!app || name === void 0) {
-    throw configError(
-      `a Globus transfer needs credentials, but ${config.source} has no globus.globus_apps`,
-      "add globus: { globus_apps: { <name>: { client_id: ${GLOBUS_CLIENT_ID}, client_secret: ${GLOBUS_CLIENT_SECRET} } } } (see docs/config.md)"
-    );
-  }
-  const mask = (s) => {
-    ctx.mask(s);
-  };
-  const clientId = resolveEnv(app.client_id, { secret: true, mask });
-  const clientSecret = resolveEnv(app.client_secret, { secret: true, mask });
-  const { TransferClient } = await import("./globus-F2SUWQRQ.js");
-  return new TransferClient({ authUrl: config.globus.authUrl, transferUrl: config.globus.transferUrl, clientId, clientSecret, mask });
-}
-
 // src/steps/chain.ts
 var unavailable = (name, why) => ({ kind: "unavailable", name, why });
 
@@ -27631,7 +27577,7 @@ function describeEndpoint(e) {
 
 // src/transfer/filesystem.ts
 import { copyFile, link, lstat, mkdir, open, rename, rm, stat, unlink, utimes } from "node:fs/promises";
-import { basename, dirname as dirname2 } from "node:path";
+import { basename, dirname } from "node:path";
 async function copyBetweenFilesystems(from, to, rel, opts) {
   const srcAbs = await resolveInside(from.root_path, rel, { mustExist: true, field: `${from.name}:${rel}` });
   const st = await stat(srcAbs);
@@ -27666,7 +27612,7 @@ async function copyOneFile(from, to, rel, opts) {
   const before = await stat(src);
   const existing = await lstatOrUndefined(dst);
   if (existing) return compareExisting(src, dst, before, existing, rel, to);
-  await mkdir(dirname2(dst), { recursive: true });
+  await mkdir(dirname(dst), { recursive: true });
   await resolveInside(to.root_path, rel, { field: `${to.name}:${rel}` });
   await removeStalePartials(dst);
   const tmp = partialNameFor(dst);
@@ -27718,7 +27664,7 @@ async function copyOneFile(from, to, rel, opts) {
       const now = await lstat(dst);
       return await compareExisting(src, dst, before, now, rel, to);
     }
-    if (opts.fsync !== false) await fsyncPath(dirname2(dst));
+    if (opts.fsync !== false) await fsyncPath(dirname(dst));
   } catch (err) {
     dstHasher.abort();
     await rm(tmp, { force: true });
@@ -28145,7 +28091,7 @@ import { join } from "node:path";
 
 // src/scicat/ingestors.ts
 import { stat as stat3 } from "node:fs/promises";
-import { basename as basename2, dirname as dirname3, extname } from "node:path";
+import { basename as basename2, dirname as dirname2, extname } from "node:path";
 var groupOf = (beamline) => `bl${beamline.replace(/\./g, "")}`;
 function cleanEmail(raw, fallback) {
   const candidate = (raw ?? "").split(/[\s,;<>()"']+/).map((t) => t.trim().toLowerCase()).find((t) => t.includes("@") && isEmail(t));
@@ -28233,7 +28179,7 @@ var dataExchangeIngestor = async (file) => {
   };
 };
 var sourceFolderOf = (root, rel) => {
-  const dir = dirname3(rel);
+  const dir = dirname2(rel);
   return dir === "." ? root : `${root === "/" ? "" : root}/${dir}`;
 };
 
@@ -28327,6 +28273,660 @@ function ingestLink(beamline, ingestor) {
       return `${r.length} dataset(s): ${r.map((d) => `${d.pid} (${d.outcome})`).join(", ")}`;
     }
   };
+}
+
+// src/hpss/cycle.ts
+function cycleKey(c) {
+  return `${String(c.year)}-${String(c.cycle)}`;
+}
+var formatters = /* @__PURE__ */ new Map();
+function localDate(ms, timeZone) {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "numeric", day: "numeric" });
+    formatters.set(timeZone, f);
+  }
+  const parts = f.formatToParts(new Date(ms));
+  const part = (type) => Number(parts.find((p) => p.type === type)?.value);
+  return { year: part("year"), month: part("month"), day: part("day") };
+}
+function cycleOf(ms, timeZone) {
+  const { year, month, day } = localDate(ms, timeZone);
+  return { year, cycle: month < 7 || month === 7 && day <= 15 ? 1 : 2 };
+}
+function lastCompletedCycle(now, timeZone) {
+  const current = cycleOf(now.getTime(), timeZone);
+  return current.cycle === 2 ? { year: current.year, cycle: 1 } : { year: current.year - 1, cycle: 2 };
+}
+function sameCycle(a, b) {
+  return a.year === b.year && a.cycle === b.cycle;
+}
+function compareCycles(a, b) {
+  return a.year - b.year || a.cycle - b.cycle;
+}
+function parseCycle(raw, field, now, timeZone) {
+  const text = raw.trim();
+  const last = lastCompletedCycle(now, timeZone);
+  if (text === "" || text === "last") return last;
+  const m = /^(\d{4})-([12])$/.exec(text);
+  if (!m) throw usageError(`${field}: expected "last" or a beam cycle like 2026-1 (Jan 1 – Jul 15) or 2026-2 (Jul 16 – Dec 31), got ${JSON.stringify(raw)}`);
+  const cycle = { year: Number(m[1]), cycle: m[2] === "1" ? 1 : 2 };
+  if (compareCycles(cycle, last) > 0) {
+    throw usageError(`${field}: beam cycle ${cycleKey(cycle)} has not ended yet (the last that has is ${cycleKey(last)})`, "archive a cycle once it has ended");
+  }
+  return cycle;
+}
+
+// src/hpss/host.ts
+import { spawn } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+var SshFailed = class extends SplashError {
+  constructor(message, hint) {
+    super("step", message, hint);
+  }
+};
+function hostLabel(e) {
+  if (!e.ssh) return "this runner";
+  return `${e.ssh.user === void 0 ? "" : `${e.ssh.user}@`}${e.ssh.host}${e.ssh.port === 22 ? "" : `:${String(e.ssh.port)}`}`;
+}
+function sshArgs(e) {
+  const ssh = e.ssh;
+  if (!ssh) return void 0;
+  const key = resolveEnv(ssh.key_path, { secret: false, mask: () => void 0 });
+  try {
+    accessSync(key, constants.R_OK);
+  } catch {
+    throw configError(
+      `${e.name}.ssh.key_path: cannot read the private key ${key}`,
+      "check the path and that the runner user can read it (sshproxy writes a new key every 24 h)"
+    );
+  }
+  const args = [
+    "-o",
+    "BatchMode=yes",
+    // never prompt: a scheduled run has nobody to answer
+    "-o",
+    "StrictHostKeyChecking=yes",
+    // an unknown host key is an error, not a question
+    "-o",
+    "IdentitiesOnly=yes",
+    "-o",
+    `ConnectTimeout=${String(ssh.connect_timeout_seconds)}`,
+    "-o",
+    "ServerAliveInterval=30",
+    "-o",
+    "ServerAliveCountMax=6",
+    "-i",
+    key,
+    "-p",
+    String(ssh.port)
+  ];
+  if (ssh.known_hosts !== void 0) args.push("-o", `UserKnownHostsFile=${ssh.known_hosts}`);
+  if (ssh.user !== void 0) args.push("-l", ssh.user);
+  args.push("--", ssh.host, "bash -s");
+  return args;
+}
+function runOnHost(e, script, opts = {}) {
+  const args = sshArgs(e);
+  const child = args ? spawn("ssh", args, { stdio: ["pipe", "pipe", "pipe"] }) : spawn("bash", ["-s"], { stdio: ["pipe", "pipe", "pipe"] });
+  const out = [];
+  const err = [];
+  const lines = (sink) => {
+    let pending = "";
+    return (chunk) => {
+      if (!sink) return;
+      pending += chunk.toString("utf8");
+      const parts = pending.split("\n");
+      pending = parts.pop() ?? "";
+      for (const line of parts) sink(line);
+    };
+  };
+  const onOut = lines(opts.onLine);
+  const onErr = lines(opts.onErrorLine);
+  child.stdout.on("data", (c) => {
+    out.push(c);
+    onOut(c);
+  });
+  child.stderr.on("data", (c) => {
+    err.push(c);
+    onErr(c);
+  });
+  child.stdin.on("error", () => void 0);
+  child.stdin.end(script);
+  return new Promise((resolve, reject) => {
+    const timer = opts.timeoutMs === void 0 ? void 0 : setTimeout(() => {
+      child.kill("SIGTERM");
+    }, opts.timeoutMs);
+    child.on("error", (error2) => {
+      if (timer) clearTimeout(timer);
+      const what = args ? "ssh" : "bash";
+      reject(stepError(`cannot start ${what}: ${error2.message}`, `install the OpenSSH client (${what}) on the runner`));
+    });
+    child.on("close", (code, signal) => {
+      if (timer) clearTimeout(timer);
+      const stdout = Buffer.concat(out).toString("utf8");
+      const stderr = Buffer.concat(err).toString("utf8");
+      if (signal !== null) {
+        reject(stepError(`the script on ${hostLabel(e)} was stopped (${signal})${opts.timeoutMs === void 0 ? "" : ` after ${String(Math.round(opts.timeoutMs / 1e3))} s`}`));
+        return;
+      }
+      if (args && code === 255) {
+        reject(
+          new SshFailed(
+            `ssh to ${hostLabel(e)} failed: ${lastLines(stderr) || "no message"}`,
+            "check ssh.host, ssh.user and ssh.key_path in config.yml, that the key is current (sshproxy keys last 24 h) and that the host key is in known_hosts"
+          )
+        );
+        return;
+      }
+      resolve({ code: code ?? 1, stdout, stderr });
+    });
+  });
+}
+function lastLines(text, n = 3) {
+  return text.split("\n").map((l) => l.trim()).filter((l) => l !== "").slice(-n).join(" | ").slice(0, 600);
+}
+
+// src/hpss/plan.ts
+var HTAR_MEMBER_LIMIT = 68719476735;
+var USTAR_NAME = 99;
+var USTAR_PREFIX = 154;
+var HSI_SAFE_SEGMENT = /^[A-Za-z0-9._,+=@%-]+$/;
+function isHsiSafe(path) {
+  return path.split("/").every((s) => s === "" || HSI_SAFE_SEGMENT.test(s));
+}
+function fitsUstar(rel) {
+  const bytes = Buffer.byteLength(rel);
+  if (bytes <= USTAR_NAME) return true;
+  for (let i = rel.indexOf("/"); i !== -1; i = rel.indexOf("/", i + 1)) {
+    if (Buffer.byteLength(rel.slice(0, i)) <= USTAR_PREFIX && Buffer.byteLength(rel.slice(i + 1)) <= USTAR_NAME) return true;
+  }
+  return false;
+}
+var byPath = (a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0;
+function planArchive(files, opts) {
+  const singles = [];
+  const refused = [];
+  const deferred = [];
+  const byCycle = /* @__PURE__ */ new Map();
+  for (const f of [...files].sort(byPath)) {
+    const tooBig = f.size > HTAR_MEMBER_LIMIT;
+    if (tooBig || !fitsUstar(f.rel)) {
+      const why = tooBig ? "larger than the htar member limit (68.7 GB)" : "path too long for a tar header";
+      if (isHsiSafe(f.rel)) singles.push({ file: f, why });
+      else refused.push({ rel: f.rel, why: `${why}, and its name has characters hsi cannot take (use letters, digits and . _ , + = @ % -)` });
+      continue;
+    }
+    const cycle = cycleOf(f.mtimeMs, opts.timeZone);
+    if (compareCycles(cycle, opts.upTo) > 0) {
+      deferred.push(f);
+      continue;
+    }
+    const key = cycleKey(cycle);
+    let group2 = byCycle.get(key);
+    if (!group2) byCycle.set(key, group2 = { cycle, files: [] });
+    group2.files.push(f);
+  }
+  const bundles = [];
+  for (const { cycle, files: group2 } of [...byCycle.values()].sort((a, b) => compareCycles(a.cycle, b.cycle))) {
+    let current = [];
+    let bytes = 0;
+    let part = 0;
+    const close = () => {
+      const suffix = part === 0 ? "" : `_part${String(part)}`;
+      bundles.push({ name: `${opts.proposal}_${cycleKey(cycle)}${suffix}.tar`, cycle, members: current, bytes });
+      part++;
+      current = [];
+      bytes = 0;
+    };
+    for (const f of group2) {
+      if (current.length > 0 && bytes + f.size > opts.bundleMaxBytes) close();
+      current.push(f);
+      bytes += f.size;
+    }
+    if (current.length > 0) close();
+  }
+  const total = files.reduce((n, f) => n + f.size, 0);
+  return { bundles, singles, refused, deferred, files: files.length, bytes: total };
+}
+
+// src/hpss/script.ts
+import { randomBytes } from "node:crypto";
+function shq(value) {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+var MARK = "@@splash";
+var EXIT_NO_FOLDER = 3;
+var EXIT_NO_DEST = 4;
+var EXIT_NO_LISTING = 5;
+var EXIT_CANNOT_ENTER = 6;
+var BEGIN = "@@splash-begin";
+var END = "@@splash-end";
+function prologue(hsi, htar) {
+  return [
+    "set -u -f",
+    // no globbing: paths are data
+    `HSI=${shq(hsi)}`,
+    `HTAR=${shq(htar)}`,
+    `say() { printf '${MARK} %s\\n' "$*"; }`,
+    'hsi_() { "$HSI" -q "$@" </dev/null; }',
+    'htar_() { "$HTAR" "$@" </dev/null; }'
+  ];
+}
+function enter(dir) {
+  return [
+    `[ -d ${shq(dir)} ] || { echo "no such folder: "${shq(dir)} >&2; exit ${String(EXIT_NO_FOLDER)}; }`,
+    `cd -- ${shq(dir)} || exit ${String(EXIT_CANNOT_ENTER)}`
+  ].join("\n");
+}
+function proposalsScript(dir) {
+  return [
+    ...prologue("hsi", "htar"),
+    enter(dir),
+    `printf '${BEGIN}\\0'`,
+    "find . -mindepth 1 -maxdepth 1 ! -type d -printf 'o\\t%y\\t0\\t%P\\0'",
+    "find . -mindepth 1 -maxdepth 1 -type d -printf '%P\\0' | while IFS= read -r -d '' d; do",
+    `  newest=$(find "./$d" -type f -printf '%T@\\n' 2>/dev/null | sort -n | tail -n 1)`,
+    `  printf 'd\\t%s\\t%s\\0' "\${newest:-0}" "$d"`,
+    "done",
+    `printf '${END}\\0'`
+  ].join("\n") + "\n";
+}
+function inventoryScript(dir) {
+  return [
+    ...prologue("hsi", "htar"),
+    enter(dir),
+    `printf '${BEGIN}\\0'`,
+    "find . -mindepth 1 \\( -type f -printf 'f\\t%s\\t%T@\\t%P\\0' \\) -o \\( ! -type d -printf 'o\\t%y\\t0\\t%P\\0' \\) || exit",
+    `printf '${END}\\0'`
+  ].join("\n") + "\n";
+}
+function parseListing(stdout) {
+  const records = stdout.split("\0");
+  const begin = records.findIndex((r) => r === BEGIN || r.endsWith(`
+${BEGIN}`));
+  const end = records.lastIndexOf(END);
+  if (begin === -1 || end < begin) throw stepError("the listing from the HPSS host is incomplete (no begin/end marker)", "run again; if it persists, check the host");
+  const entries = [];
+  for (const record2 of records.slice(begin + 1, end)) {
+    const [kind = "", a = "", ...rest] = record2.split("	");
+    if (kind === "f" && rest.length >= 2) {
+      const [b = "", ...name] = rest;
+      const seconds = Number(b);
+      const rel = name.join("	");
+      if (/^\d+$/.test(a) && Number.isFinite(seconds) && rel !== "") {
+        entries.push({ kind: "file", rel, size: Number(a), mtimeMs: Math.round(seconds * 1e3), type: "f" });
+        continue;
+      }
+    } else if (kind === "d" && rest.length >= 1) {
+      const rel = rest.join("	");
+      if (Number.isFinite(Number(a)) && a !== "" && rel !== "") {
+        entries.push({ kind: "folder", rel, size: 0, mtimeMs: Math.round(Number(a) * 1e3), type: "d" });
+        continue;
+      }
+    } else if (kind === "o" && rest.length >= 2) {
+      const rel = rest.slice(1).join("	");
+      if (rel !== "") {
+        entries.push({ kind: "other", rel, size: 0, mtimeMs: 0, type: a });
+        continue;
+      }
+    }
+    throw stepError(`unreadable record in the listing from the HPSS host: ${JSON.stringify(record2.slice(0, 120))}`, "nothing was archived; check the host");
+  }
+  return entries;
+}
+function delimiter(members) {
+  for (; ; ) {
+    const d = `SPLASH_MEMBERS_${randomBytes(6).toString("hex")}`;
+    if (!members.some((m) => m.rel === d)) return d;
+  }
+}
+function archiveScript(input) {
+  const lines = [
+    ...prologue(input.hsi, input.htar),
+    `DEST=${shq(input.dest)}`,
+    // Every hsi call is an HPSS session (seconds on the real system): look upwards from the folder for the
+    // deepest one that exists (usually its parent), then create the missing levels one by one.
+    "ensure_dir() {",
+    '  local p="$1" missing=() d',
+    // ${a[@]+"${a[@]}"}: an empty array under set -u, also on bash before 4.4.
+    '  while [ -n "$p" ] && ! hsi_ ls "$p" >/dev/null 2>&1; do missing=("$p" ${missing[@]+"${missing[@]}"}); p="${p%/*}"; done',
+    '  for d in ${missing[@]+"${missing[@]}"}; do hsi_ mkdir "$d" || { say mkdir-failed; return 1; }; done',
+    "}",
+    'list() { say list-begin "$1"; htar_ -tvf "$2" 2>&1; say list-end "$1" "$?"; }',
+    'lsl() { say list-begin "$1"; hsi_ ls -l "$2" 2>&1; say list-end "$1" "$?"; }',
+    enter(input.source),
+    `ensure_dir "$DEST" || exit ${String(EXIT_NO_DEST)}`,
+    // One listing of the folder tells which archives are complete. If it fails, which ones are is unknown,
+    // and writing would overwrite complete archives: stop before anything is written.
+    `have=$(hsi_ ls "$DEST" 2>&1) || { echo "cannot list $DEST: $have" >&2; exit ${String(EXIT_NO_LISTING)}; }`,
+    // hsi lists in columns like ls; a word whose last path part is the name counts (names are hsi-safe).
+    `listed() { printf '%s\\n' "$have" | awk -v n="$1" '{ for (i = 1; i <= NF; i++) { f = $i; sub(/.*\\//, "", f); if (f == n) found = 1 } } END { exit !found }'; }`
+  ];
+  input.bundles.forEach((b, i) => {
+    const id = `b${String(i)}`;
+    const d = delimiter(b.members);
+    lines.push(
+      `n=${shq(b.name)}; a="$DEST/$n"`,
+      // An archive without its index was never finished: htar -c writes it again (it cannot append). One that
+      // the listing shows without an index is looked at directly first, in case the listing was incomplete.
+      `if listed "$n.idx" || { listed "$n" && hsi_ ls "$a.idx" >/dev/null 2>&1; }; then say present ${id}; else`,
+      `  l=$(mktemp "\${TMPDIR:-/tmp}/splash-htar.XXXXXX") || { say failed ${id} mktemp; l=; }`,
+      '  if [ -n "$l" ]; then',
+      `    cat >"$l" <<'${d}'`,
+      ...b.members.map((m) => m.rel),
+      d,
+      '    htar_ -cf "$a" -L "$l"; rc=$?; rm -f -- "$l"',
+      `    if [ "$rc" -eq 0 ]; then say written ${id}; else say failed ${id} "htar exit $rc"; fi`,
+      "  fi",
+      "fi",
+      `list ${id} "$a"`,
+      `lsl ${id}f "$a"`
+    );
+  });
+  input.singles.forEach((s, i) => {
+    const id = `s${String(i)}`;
+    const slash = s.file.rel.lastIndexOf("/");
+    const dir = slash === -1 ? "" : `/${s.file.rel.slice(0, slash)}`;
+    lines.push(
+      `t="$DEST"/${shq(s.file.rel)}`,
+      `if ensure_dir "$DEST"${shq(dir)}; then`,
+      // cput skips a file HPSS already holds (unless the local one is newer, then it replaces it).
+      '  if hsi_ ls "$t" >/dev/null 2>&1; then done=present; else done=written; fi',
+      // ` : ` separates local from HPSS name; without it hsi reads two files (CONTRACTS.md §4.5).
+      `  if hsi_ cput ${shq(s.file.rel)} : "$t"; then say "$done" ${id}; else say failed ${id} "hsi cput exit $?"; fi`,
+      `else say failed ${id} mkdir; fi`,
+      `lsl ${id} "$t"`
+    );
+  });
+  return lines.join("\n") + "\n";
+}
+function parseArchiveOutput(stdout) {
+  const items = /* @__PURE__ */ new Map();
+  const item = (id) => {
+    let r = items.get(id);
+    if (!r) items.set(id, r = { status: "unknown", reason: "", listing: [], listingExit: void 0 });
+    return r;
+  };
+  let listing;
+  for (const line of stdout.split("\n")) {
+    if (!line.startsWith(`${MARK} `)) {
+      listing?.listing.push(line);
+      continue;
+    }
+    const [verb = "", id = "", ...rest] = line.slice(MARK.length + 1).split(" ");
+    if (verb === "list-begin") listing = item(id);
+    else if (verb === "list-end") {
+      item(id).listingExit = Number(rest[0]);
+      listing = void 0;
+    } else if (verb === "written" || verb === "present" || verb === "failed") {
+      const r = item(id);
+      r.status = verb;
+      r.reason = rest.join(" ");
+    }
+  }
+  return items;
+}
+function verifyBundleListing(listing, listingExit, members) {
+  const seen = /* @__PURE__ */ new Map();
+  let successful = false;
+  for (const line of listing) {
+    if (/^HTAR: HTAR SUCCESSFUL\s*$/.test(line)) successful = true;
+    const m = /^HTAR: [-dlcbpsh][-rwxsStT]{9}\S*\s+\S+\s+(\d+)\s+\S+\s+\S+\s+(.+)$/.exec(line);
+    if (m?.[1] !== void 0 && m[2] !== void 0) seen.set(m[2].replace(/^\.\//, ""), Number(m[1]));
+  }
+  const problems = [];
+  if (listingExit !== 0) problems.push(`htar -tvf exited ${String(listingExit)}`);
+  if (!successful) problems.push("the listing has no HTAR SUCCESSFUL line");
+  for (const f of members) {
+    const size = seen.get(f.rel);
+    if (size === void 0) problems.push(`${f.rel} is not in the archive`);
+    else if (size !== f.size) problems.push(`${f.rel} has ${String(size)} bytes in the archive, ${String(f.size)} on disk`);
+  }
+  return problems;
+}
+var MONTH = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)$/;
+function lsSize(listing, name) {
+  for (const line of listing) {
+    const words = line.trim().split(/\s+/);
+    if (words.length < 3 || words.at(-1)?.split("/").at(-1) !== name) continue;
+    const date = words.findIndex((w) => MONTH.test(w) || /^\d{4}-\d{2}-\d{2}$/.test(w));
+    const size = date > 0 ? words[date - 1] : void 0;
+    if (size !== void 0 && /^\d+$/.test(size)) return Number(size);
+  }
+  return void 0;
+}
+function verifyLsListing(listing, listingExit, name, bytes, atLeast = false) {
+  if (listingExit !== 0) return [`hsi ls -l of ${name} exited ${String(listingExit)}`];
+  const size = lsSize(listing, name);
+  if (size === void 0) return [`hsi ls -l does not show ${name} with a size`];
+  if (atLeast ? size < bytes : size !== bytes) return [`${name} has ${String(size)} bytes on HPSS, ${atLeast ? "at least " : ""}${String(bytes)} expected`];
+  return [];
+}
+
+// src/hpss/archive.ts
+function destinationOf(target, proposal) {
+  const dest = joinInside(target.to.root_path, gatePath(`${target.beamlineId}/${proposal}`, { field: "proposal" }));
+  if (!isHsiSafe(dest)) {
+    throw pathError(
+      `proposal ${displayName(proposal)}: the HPSS path ${displayName(dest)} has characters hsi cannot take safely`,
+      "HPSS folder and proposal names may hold letters, digits and . _ , + = @ % -"
+    );
+  }
+  return dest;
+}
+async function archiveProposal(ctx, target, proposal, opts) {
+  const dest = destinationOf(target, proposal);
+  const source = joinInside(target.from.root_path, proposal);
+  const result = { proposal, dest, items: [], notArchived: [], ignored: [], plan: void 0, error: "" };
+  const where = hostLabel(target.to);
+  const listed = await runOnHost(target.to, inventoryScript(source));
+  if (listed.code === EXIT_NO_FOLDER) throw pathError(`proposal ${displayName(proposal)}: no folder ${source} on ${where}`, `check the path; it is relative to ${target.from.name} (${target.from.root_path})`);
+  if (listed.code === EXIT_CANNOT_ENTER) throw stepError(`cannot enter ${source} on ${where}: ${lastLines(listed.stderr) || "no message"}`, "fix the folder's permissions for the HPSS account, then run again");
+  if (listed.code !== 0) {
+    throw stepError(`listing ${source} on ${where} failed (exit ${String(listed.code)}): ${lastLines(listed.stderr) || "no message"}`, "fix the permissions or the folder, then run again");
+  }
+  const files = [];
+  for (const entry of parseListing(listed.stdout)) {
+    if (entry.kind !== "file") {
+      result.ignored.push({ rel: entry.rel, why: entry.type === "l" ? "symbolic link (not followed)" : `not a regular file (find type ${entry.type})` });
+      continue;
+    }
+    try {
+      files.push({ rel: gatePath(entry.rel, { field: "file" }), size: entry.size, mtimeMs: entry.mtimeMs });
+    } catch (err) {
+      result.notArchived.push({ rel: entry.rel, why: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  const name = proposal.slice(proposal.lastIndexOf("/") + 1);
+  const plan = planArchive(files, { proposal: name, timeZone: target.timeZone, bundleMaxBytes: target.bundleMaxBytes, upTo: opts.upTo });
+  result.plan = plan;
+  for (const r of plan.refused) result.notArchived.push(r);
+  for (const b of plan.bundles) result.items.push({ path: `${dest}/${b.name}`, cycle: cycleKey(b.cycle), files: b.members.length, bytes: b.bytes, status: "planned", problem: "" });
+  for (const s of plan.singles) result.items.push({ path: `${dest}/${s.file.rel}`, cycle: "", files: 1, bytes: s.file.size, status: "planned", problem: "" });
+  ctx.info(
+    `${displayName(proposal)}: ${String(plan.files)} file(s), ${formatBytes(plan.bytes)} → ${String(plan.bundles.length)} htar archive(s)` + (plan.singles.length > 0 ? ` + ${String(plan.singles.length)} single file(s)` : "") + ` in ${dest}`
+  );
+  for (const s of plan.singles) ctx.info(`  on its own: ${displayName(s.file.rel)} (${s.why})`);
+  if (plan.deferred.length > 0) {
+    ctx.info(`  ${String(plan.deferred.length)} file(s) of a beam cycle after ${cycleKey(opts.upTo)} wait for a run after that cycle ends`);
+  }
+  for (const n of result.ignored) ctx.info(`  ignored: ${displayName(n.rel)}: ${n.why}`);
+  for (const n of result.notArchived) ctx.warn(`not archived: ${displayName(`${proposal}/${n.rel}`)}: ${n.why}`);
+  if (opts.dryRun || result.items.length === 0) return result;
+  const script = archiveScript({ hsi: target.to.hsi, htar: target.to.htar, source, dest, bundles: plan.bundles, singles: plan.singles });
+  const ran = await runOnHost(target.to, script, {
+    onErrorLine: (line) => {
+      if (line.trim() !== "") ctx.info(`  ${line}`);
+    }
+  });
+  if (ran.code === EXIT_NO_FOLDER) throw pathError(`proposal ${displayName(proposal)}: ${source} disappeared on ${where}`);
+  if (ran.code === EXIT_NO_DEST || ran.code === EXIT_NO_LISTING) {
+    const what = ran.code === EXIT_NO_DEST ? `cannot create ${dest} on HPSS` : `cannot list ${dest} on HPSS, so nothing was written`;
+    result.error = `${what}: ${lastLines(ran.stderr) || "no message"}`;
+    for (const item of result.items) {
+      item.status = "failed";
+      item.problem = ran.code === EXIT_NO_DEST ? "destination folder missing" : "destination not listed";
+    }
+    return result;
+  }
+  const reports = parseArchiveOutput(ran.stdout);
+  const verify = (id, item, check) => {
+    const r = reports.get(id);
+    if (!r || r.status === "unknown") {
+      item.status = "failed";
+      item.problem = `the script stopped before it (exit ${String(ran.code)}): ${lastLines(ran.stderr) || "no message"}`;
+      return;
+    }
+    if (r.status === "failed") {
+      item.status = "failed";
+      item.problem = `${r.reason}${ran.stderr ? `: ${lastLines(ran.stderr, 2)}` : ""}`;
+      return;
+    }
+    const problems = check(r);
+    if (problems.length > 0) {
+      item.status = "failed";
+      item.problem = `verification: ${problems.slice(0, 3).join("; ")}${problems.length > 3 ? ` (+${String(problems.length - 3)} more)` : ""}`;
+      return;
+    }
+    item.status = r.status === "present" ? "already on HPSS" : "written";
+  };
+  plan.bundles.forEach((b, i) => {
+    const item = result.items[i];
+    if (!item) return;
+    const file = reports.get(`b${String(i)}f`);
+    verify(`b${String(i)}`, item, (r) => [
+      ...verifyBundleListing(r.listing, r.listingExit, b.members),
+      // The index is read without the archive; the archive itself must be there and hold at least the members.
+      ...verifyLsListing(file?.listing ?? [], file?.listingExit, b.name, b.bytes, true)
+    ]);
+  });
+  plan.singles.forEach((s, i) => {
+    const item = result.items[plan.bundles.length + i];
+    const base = s.file.rel.slice(s.file.rel.lastIndexOf("/") + 1);
+    if (item) verify(`s${String(i)}`, item, (r) => verifyLsListing(r.listing, r.listingExit, base, s.file.size));
+  });
+  for (const item of result.items) {
+    const what = `${item.path} (${String(item.files)} file(s), ${formatBytes(item.bytes)})`;
+    if (item.status === "failed") ctx.error(`${what}: ${item.problem}`);
+    else ctx.info(`${item.status === "written" ? "archived and verified" : "already on HPSS, verified"}: ${what}`);
+  }
+  return result;
+}
+
+// src/steps/hpss.ts
+var SUMMARY_LIMIT = 50;
+function archiveTargetOf(beamline) {
+  const settings = beamline.settings.archive;
+  if (!settings) {
+    throw configError(
+      `beamline ${beamline.id} has no archive settings in ${beamline.config.source}`,
+      `add beamlines."${beamline.id}".archive with from: <endpoint holding the data> and to: <hpss endpoint> (docs/hpss.md)`
+    );
+  }
+  const field = `beamlines.${beamline.id}.archive`;
+  const from = beamline.endpoint(settings.from, `${field}.from`);
+  const to = beamline.endpoint(settings.to, `${field}.to`);
+  if (to.type !== "hpss") throw configError(`${field}.to: ${to.name} is a ${to.type} endpoint, not hpss`, "name an endpoint with type: hpss (or a hpss_<name> section)");
+  if (from.type === "hpss") throw configError(`${field}.from: ${from.name} is an hpss endpoint`, "name the endpoint holding the data on disk (e.g. the NERSC CFS collection)");
+  const hpss = to;
+  return { settings, target: { from, to: hpss, beamlineId: beamline.id, timeZone: settings.time_zone, bundleMaxBytes: settings.bundle_max_bytes } };
+}
+async function selectProposals(ctx, settings, target, cycle) {
+  const parent = gatePath(settings.proposals, { field: "archive.proposals" });
+  const dir = joinInside(target.from.root_path, parent);
+  const listed = await runOnHost(target.to, proposalsScript(dir));
+  if (listed.code === EXIT_NO_FOLDER) throw configError(`archive.proposals: no folder ${dir} on ${hostLabel(target.to)}`, "check archive.from and archive.proposals in config.yml");
+  if (listed.code !== 0) throw stepError(`listing ${dir} on ${hostLabel(target.to)} failed (exit ${String(listed.code)}): ${lastLines(listed.stderr) || "no message"}`);
+  const chosen = [];
+  const refused = [];
+  const entries = parseListing(listed.stdout).sort((a, b) => a.rel < b.rel ? -1 : 1);
+  for (const e of entries.filter((x) => x.kind !== "folder")) {
+    ctx.warn(`not a proposal folder, not archived: ${displayName(`${parent}/${e.rel}`)} (${e.type === "l" ? "symbolic link" : `find type ${e.type}`})`);
+  }
+  const folders = entries.filter((x) => x.kind === "folder");
+  for (const p of folders) {
+    if (p.mtimeMs === 0 || !sameCycle(cycleOf(p.mtimeMs, target.timeZone), cycle)) continue;
+    try {
+      chosen.push(gatePath(`${parent}/${p.rel}`, { field: "proposal" }));
+    } catch (err) {
+      refused.push({ name: `${parent}/${p.rel}`, why: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  ctx.info(`${String(folders.length)} proposal folder(s) in ${dir}; ${String(chosen.length + refused.length)} with their newest file in beam cycle ${cycleKey(cycle)}`);
+  return { chosen, refused };
+}
+async function hpssStep(ctx, input) {
+  const { beamline } = input;
+  const { settings, target } = archiveTargetOf(beamline);
+  sshArgs(target.to);
+  const selecting = input.proposals.length === 0;
+  const result = { beamline: beamline.id, cycle: selecting ? cycleKey(input.cycle) : void 0, proposals: [] };
+  ctx.info(`archiving from ${target.from.name} to ${target.to.name} (${target.to.root_path}) via ${hostLabel(target.to)}${input.dryRun ? " — dry run, nothing is written" : ""}`);
+  try {
+    const selected = selecting ? await selectProposals(ctx, settings, target, input.cycle) : { chosen: input.proposals, refused: [] };
+    for (const r of selected.refused) {
+      ctx.error(`proposal folder ${displayName(r.name)} cannot be archived: ${r.why}`);
+      result.proposals.push({ proposal: r.name, dest: "", items: [], notArchived: [], ignored: [], plan: void 0, error: r.why });
+    }
+    for (const proposal of selected.chosen) {
+      await ctx.group(`archive ${proposal}`, async () => {
+        try {
+          result.proposals.push(await archiveProposal(ctx, target, proposal, { dryRun: input.dryRun, upTo: input.cycle }));
+        } catch (err) {
+          if (err instanceof SshFailed || err instanceof SplashError && err.kind === "config") throw err;
+          const message = err instanceof Error ? err.message : String(err);
+          ctx.error(message);
+          result.proposals.push({ proposal, dest: "", items: [], notArchived: [], ignored: [], plan: void 0, error: message });
+        }
+      });
+    }
+  } finally {
+    writeSummary2(ctx, input, result);
+  }
+  const items = result.proposals.flatMap((p) => p.items);
+  ctx.setOutput("archived", items.filter((i) => i.status === "written").length);
+  ctx.setOutput("archives", JSON.stringify(items.filter((i) => i.status === "written" || i.status === "already on HPSS").map((i) => i.path)));
+  const failedItems = items.filter((i) => i.status === "failed");
+  const failedProposals = result.proposals.filter((p) => p.error !== "");
+  const notArchived = result.proposals.reduce((n, p) => n + p.notArchived.length, 0);
+  if (failedItems.length > 0 || failedProposals.length > 0 || notArchived > 0) {
+    const parts = [
+      failedProposals.length > 0 ? `${String(failedProposals.length)} proposal(s) could not be archived` : "",
+      failedItems.length > 0 ? `${String(failedItems.length)} archive(s) failed` : "",
+      notArchived > 0 ? `${String(notArchived)} file(s) are not on tape (see "not archived" in the log)` : ""
+    ].filter((s) => s !== "");
+    const err = stepError(
+      `hpss: ${parts.join("; ")}`,
+      "fix what the log names and run again: archives already on HPSS are verified, not written twice"
+    );
+    if (!selecting && failedProposals.length === result.proposals.length && failedItems.length === 0 && failedProposals.every((p) => /^proposal .*: no folder/.test(p.error))) {
+      throw pathError(failedProposals.map((p) => p.error).join("; "));
+    }
+    throw err;
+  }
+  return result;
+}
+function writeSummary2(ctx, input, result) {
+  const s = ctx.summary;
+  s.heading(`HPSS archive · beamline ${result.beamline}${input.dryRun ? " (dry run)" : ""}`, 2);
+  if (result.cycle !== void 0) s.text(`Proposals last modified in beam cycle **${result.cycle}**: ${String(result.proposals.length)}.`);
+  const items = result.proposals.flatMap((p) => p.items.map((i) => ({ ...i, proposal: p.proposal })));
+  if (items.length > 0) {
+    const rows = items.slice(0, SUMMARY_LIMIT).map((i) => [i.path, i.cycle || "single file", i.files, formatBytes(i.bytes), i.status === "failed" ? `failed: ${i.problem}` : i.status]);
+    s.table(["archive on HPSS", "cycle", "files", "size", "status"], rows);
+    if (items.length > SUMMARY_LIMIT) s.text(`…and ${String(items.length - SUMMARY_LIMIT)} more in the run log.`);
+  } else if (result.proposals.length === 0) {
+    s.text("Nothing to archive.");
+  }
+  const failed = result.proposals.filter((p) => p.error !== "");
+  if (failed.length > 0) s.list(failed.map((p) => `${p.proposal}: ${p.error}`));
+  const deferred = result.proposals.reduce((n, p) => n + (p.plan?.deferred.length ?? 0), 0);
+  if (deferred > 0) s.text(`${String(deferred)} file(s) belong to a beam cycle that has not ended; a run after it ends archives them.`);
+  const ignored = result.proposals.flatMap((p) => p.ignored.map((n) => `${p.proposal}/${n.rel}: ${n.why}`));
+  if (ignored.length > 0) s.details(`Not data files, not archived (${String(ignored.length)})`, ignored.slice(0, SUMMARY_LIMIT).map((m) => `- ${m}`).join("\n"));
+  const missing = result.proposals.flatMap((p) => p.notArchived.map((n) => `${p.proposal}/${n.rel}: ${n.why}`));
+  if (missing.length > 0) s.details(`Not archived (${String(missing.length)})`, missing.slice(0, SUMMARY_LIMIT).map((m) => `- ${m}`).join("\n"));
 }
 
 // src/config/beamline.ts
@@ -28482,16 +29082,52 @@ function openUnconfigured(config, id) {
   const ids = [.../* @__PURE__ */ new Set([...knownBeamlineIds, ...config.beamlines.keys()])].join(", ");
   throw usageError(`unknown beamline ${JSON.stringify(id)}`, `known beamlines: ${ids}`);
 }
+function configuredBeamlines(config) {
+  const ids = new Set(config.beamlines.keys());
+  for (const id of knownBeamlineIds) {
+    const b = openBeamline(config, id);
+    try {
+      if (b.config.settings.id === id) ids.add(id);
+    } catch {
+    }
+  }
+  return [...ids].sort().map((id) => openBeamline(config, id));
+}
 
 // beamlines/commands.ts
-async function runIngest(ctx, args) {
-  const id = parseBeamlineId(args.beamline, "beamline");
-  const raw = typeof args.filePaths === "string" ? parsePathList(args.filePaths, "file-paths") : args.filePaths;
-  if (raw.length === 0) throw usageError("file-paths: no paths given");
+async function runHpss(ctx, args) {
+  const raw = typeof args.proposals === "string" ? args.proposals.trim() === "" ? [] : parsePathList(args.proposals, "proposals") : args.proposals;
+  if (raw.length > 0 && args.beamline === "") throw usageError("proposals: given without a beamline", "name the beamline the proposals belong to (--beamline 8.3.2)");
   const config = await loadConfig(args.config);
-  const beamline = openBeamline(config, id);
-  const paths = beamline.config.gate(raw);
-  return ingestStep(ctx, { beamline: beamline.config, paths, ingestor: beamline.ingestor, services: createServices(config, ctx) });
+  const beamlines = args.beamline === "" ? configuredBeamlines(config).filter((b) => b.config.settings.archive !== void 0) : [openBeamline(config, parseBeamlineId(args.beamline, "beamline"))];
+  if (beamlines.length === 0) ctx.warn(`no beamline in ${config.source} has archive settings; nothing to do`);
+  const runs = beamlines.map((b) => {
+    const { settings, target } = archiveTargetOf(b.config);
+    const proposals = raw.map((p, i) => gatePath(p, { field: `proposals[${String(i)}]` }));
+    for (const p of proposals) destinationOf(target, p);
+    return { beamline: b.config, proposals, cycle: parseCycle(args.cycle, "cycle", args.now, settings.time_zone) };
+  });
+  const results = [];
+  let firstError;
+  for (const r of runs) {
+    try {
+      results.push(await hpssStep(ctx, { ...r, dryRun: args.dryRun }));
+    } catch (err) {
+      if (runs.length === 1) throw err;
+      ctx.error(`beamline ${r.beamline.id}: ${err instanceof Error ? err.message : String(err)}`);
+      firstError ??= err instanceof Error ? err : new Error(String(err));
+    }
+  }
+  if (firstError !== void 0) throw firstError;
+  return results;
+}
+function parseNow(raw, field) {
+  if (raw === "") return /* @__PURE__ */ new Date();
+  const d = new Date(raw);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(d.getTime())) {
+    throw usageError(`${field}: expected a date like 2026-12-01 or 2026-12-01T08:00:00Z, got ${JSON.stringify(raw)}`);
+  }
+  return d;
 }
 
 // src/run/github.ts
@@ -28588,15 +29224,15 @@ function issueFileCommand(command, message) {
   });
 }
 function prepareKeyValueMessage(key, value) {
-  const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
+  const delimiter2 = `ghadelimiter_${crypto.randomUUID()}`;
   const convertedValue = toCommandValue(value);
-  if (key.includes(delimiter)) {
-    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+  if (key.includes(delimiter2)) {
+    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter2}"`);
   }
-  if (convertedValue.includes(delimiter)) {
-    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+  if (convertedValue.includes(delimiter2)) {
+    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter2}"`);
   }
-  return `${key}<<${delimiter}${os2.EOL}${convertedValue}${os2.EOL}${delimiter}`;
+  return `${key}<<${delimiter2}${os2.EOL}${convertedValue}${os2.EOL}${delimiter2}`;
 }
 
 // node_modules/@actions/core/lib/core.js
@@ -28659,14 +29295,14 @@ var HttpResponseRetryCodes = [
 
 // node_modules/@actions/core/lib/summary.js
 import { EOL as EOL3 } from "os";
-import { constants, promises } from "fs";
+import { constants as constants2, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve) {
+      resolve(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -28682,7 +29318,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -28709,7 +29345,7 @@ var Summary = class {
         throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
       }
       try {
-        yield access(pathFromEnv, constants.R_OK | constants.W_OK);
+        yield access(pathFromEnv, constants2.R_OK | constants2.W_OK);
       } catch (_a) {
         throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
       }
@@ -28961,11 +29597,11 @@ var arch = os3.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve) {
+      resolve(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -28981,7 +29617,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29249,10 +29885,11 @@ async function runStep(ctx, title, fn) {
   }
 }
 
-// actions/ingest/run.ts
-async function runIngestAction(args) {
-  await runStep(createGithubContext(), "Ingest", (ctx) => runIngest(ctx, args));
+// actions/hpss/run.ts
+async function runHpssAction(args) {
+  const now = parseNow(args.now, "now");
+  await runStep(createGithubContext(), args.dryRun ? "HPSS archive (dry run)" : "HPSS archive", (ctx) => runHpss(ctx, { ...args, now }));
 }
 export {
-  runIngestAction
+  runHpssAction
 };

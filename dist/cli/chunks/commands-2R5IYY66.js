@@ -14,7 +14,7 @@ import {
   globMatcher,
   resolveEnv,
   watchSettingsOf
-} from "./chunk-OKTECKNW.js";
+} from "./chunk-XPTFQJJU.js";
 import "./chunk-RGYBIYOZ.js";
 import {
   walkTree

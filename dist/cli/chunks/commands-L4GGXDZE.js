@@ -14,7 +14,7 @@ import {
   describeEndpoint,
   loadConfig,
   resolveEnv
-} from "./chunk-OKTECKNW.js";
+} from "./chunk-XPTFQJJU.js";
 import {
   VERSION
 } from "./chunk-J7JXV4DQ.js";
@@ -1249,8 +1249,9 @@ function archiveScript(input) {
     // deepest one that exists (usually its parent), then create the missing levels one by one.
     "ensure_dir() {",
     '  local p="$1" missing=() d',
-    '  while [ -n "$p" ] && ! hsi_ ls "$p" >/dev/null 2>&1; do missing=("$p" "${missing[@]}"); p="${p%/*}"; done',
-    '  for d in "${missing[@]}"; do hsi_ mkdir "$d" || { say mkdir-failed; return 1; }; done',
+    // ${a[@]+"${a[@]}"}: an empty array under set -u, also on bash before 4.4.
+    '  while [ -n "$p" ] && ! hsi_ ls "$p" >/dev/null 2>&1; do missing=("$p" ${missing[@]+"${missing[@]}"}); p="${p%/*}"; done',
+    '  for d in ${missing[@]+"${missing[@]}"}; do hsi_ mkdir "$d" || { say mkdir-failed; return 1; }; done',
     "}",
     'list() { say list-begin "$1"; htar_ -tvf "$2" 2>&1; say list-end "$1" "$?"; }',
     'lsl() { say list-begin "$1"; hsi_ ls -l "$2" 2>&1; say list-end "$1" "$?"; }',
@@ -2226,7 +2227,7 @@ async function runCommand(command, argv) {
       if (paths.length === 0) throw usageError("dispatch: no paths given", "usage: splash dispatch --beamline <id> <path…>");
       const beamlineId = values.beamline;
       const ctx = await stepContext(values.verbose);
-      const { dispatchCommand } = await import("./commands-3EMMYT4N.js");
+      const { dispatchCommand } = await import("./commands-2R5IYY66.js");
       await runStep(ctx, "Dispatch", async (c) => {
         const { config, beamline } = await configAndBeamline(values.config, beamlineId);
         return dispatchCommand(c, { config, beamline, paths, exportControl: values["export-control"], userAgent });
@@ -2248,7 +2249,7 @@ async function runCommand(command, argv) {
       });
       if (positionals.length > 1) throw usageError(`watch: one folder, got ${positionals.length}`, "see: splash watch --help");
       const dir = positionals[0];
-      const { watchCommand, watchStatus } = await import("./commands-3EMMYT4N.js");
+      const { watchCommand, watchStatus } = await import("./commands-2R5IYY66.js");
       const { parseDuration } = await import("./duration-PG52TPBA.js");
       if (values.status) return watchStatus({ dir, spool: values.spool, json: values.json }, process.stdout);
       if (values.json) throw usageError("watch: --json goes with --status");
@@ -2287,7 +2288,7 @@ async function runCommand(command, argv) {
       if (!values.beamline) throw usageError("reconcile: --beamline is required", "e.g. splash reconcile --beamline 8.3.2 --older-than 6h");
       if (values["export-control"] && values["not-export-controlled"]) throw usageError("reconcile: --export-control and --not-export-controlled contradict each other");
       const exportControl = values["export-control"] ? true : values["not-export-controlled"] ? false : void 0;
-      const { reconcileCommand } = await import("./commands-3EMMYT4N.js");
+      const { reconcileCommand } = await import("./commands-2R5IYY66.js");
       const { parseDuration } = await import("./duration-PG52TPBA.js");
       const olderThanMs = parseDuration(values["older-than"], "--older-than");
       const beamlineId = values.beamline;
