@@ -168,7 +168,7 @@ export async function archiveProposal(ctx: StepContext, target: ArchiveTarget, p
   plan.bundles.forEach((b, i) => {
     const item = result.items[i];
     if (!item) return;
-    const file = reports.get(`b${String(i)}f`);
+    const file = reports.get('bf');
     verify(`b${String(i)}`, item, (r) => [
       ...verifyBundleListing(r.listing, r.listingExit, b.members),
       // The index is read without the archive; the archive itself must be there and hold at least the members.

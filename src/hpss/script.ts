@@ -194,9 +194,10 @@ export function archiveScript(input: ArchiveScriptInput): string {
       '  fi',
       'fi',
       `list ${id} "$a"`,
-      `lsl ${id}f "$a"`,
     );
   });
+  // The archive files themselves, all in one folder: one session lists them all.
+  if (input.bundles.length > 0) lines.push('lsl bf "$DEST"');
   input.singles.forEach((s, i) => {
     const id = `s${String(i)}`;
     const slash = s.file.rel.lastIndexOf('/');
@@ -223,7 +224,7 @@ export interface ItemReport {
   listingExit: number | undefined;
 }
 
-/** Read the marker lines of an archive script run: one report per `b<i>` / `b<i>f` / `s<i>` id. */
+/** Read the marker lines of an archive script run: one report per `b<i>` / `s<i>` id, and `bf` (the folder). */
 export function parseArchiveOutput(stdout: string): Map<string, ItemReport> {
   const items = new Map<string, ItemReport>();
   const item = (id: string): ItemReport => {
@@ -298,7 +299,7 @@ export function lsSize(listing: readonly string[], name: string): number | undef
 export function verifyLsListing(listing: readonly string[], listingExit: number | undefined, name: string, bytes: number, atLeast = false): string[] {
   if (listingExit !== 0) return [`hsi ls -l of ${name} exited ${String(listingExit)}`];
   const size = lsSize(listing, name);
-  if (size === undefined) return [`hsi ls -l does not show ${name} with a size`];
+  if (size === undefined) return [`${name} is not on HPSS (hsi ls -l does not list it with a size)`];
   if (atLeast ? size < bytes : size !== bytes) return [`${name} has ${String(size)} bytes on HPSS, ${atLeast ? 'at least ' : ''}${String(bytes)} expected`];
   return [];
 }

@@ -28620,10 +28620,10 @@ function archiveScript(input) {
       `    if [ "$rc" -eq 0 ]; then say written ${id}; else say failed ${id} "htar exit $rc"; fi`,
       "  fi",
       "fi",
-      `list ${id} "$a"`,
-      `lsl ${id}f "$a"`
+      `list ${id} "$a"`
     );
   });
+  if (input.bundles.length > 0) lines.push('lsl bf "$DEST"');
   input.singles.forEach((s, i) => {
     const id = `s${String(i)}`;
     const slash = s.file.rel.lastIndexOf("/");
@@ -28699,7 +28699,7 @@ function lsSize(listing, name) {
 function verifyLsListing(listing, listingExit, name, bytes, atLeast = false) {
   if (listingExit !== 0) return [`hsi ls -l of ${name} exited ${String(listingExit)}`];
   const size = lsSize(listing, name);
-  if (size === void 0) return [`hsi ls -l does not show ${name} with a size`];
+  if (size === void 0) return [`${name} is not on HPSS (hsi ls -l does not list it with a size)`];
   if (atLeast ? size < bytes : size !== bytes) return [`${name} has ${String(size)} bytes on HPSS, ${atLeast ? "at least " : ""}${String(bytes)} expected`];
   return [];
 }
@@ -28794,7 +28794,7 @@ async function archiveProposal(ctx, target, proposal, opts) {
   plan.bundles.forEach((b, i) => {
     const item = result.items[i];
     if (!item) return;
-    const file = reports.get(`b${String(i)}f`);
+    const file = reports.get("bf");
     verify(`b${String(i)}`, item, (r) => [
       ...verifyBundleListing(r.listing, r.listingExit, b.members),
       // The index is read without the archive; the archive itself must be there and hold at least the members.
