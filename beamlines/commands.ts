@@ -91,7 +91,7 @@ export async function runHpss(ctx: StepContext, args: HpssArgs): Promise<HpssRes
     const { settings, target } = archiveTargetOf(b.config);
     const proposals = raw.map((p, i) => gatePath(p, { field: `proposals[${String(i)}]` }));
     for (const p of proposals) destinationOf(target, p); // a name hsi cannot take is refused now, not midway
-    return { beamline: b.config, proposals, cycle: parseCycle(args.cycle, 'cycle', args.now, settings.time_zone) };
+    return { settings, target, proposals, cycle: parseCycle(args.cycle, 'cycle', args.now, settings.time_zone) };
   });
   const results: HpssResult[] = [];
   // One beamline's failure does not keep the next one's data off tape; the run still fails at the end.
@@ -101,7 +101,7 @@ export async function runHpss(ctx: StepContext, args: HpssArgs): Promise<HpssRes
       results.push(await hpssStep(ctx, { ...r, dryRun: args.dryRun }));
     } catch (err) {
       if (runs.length === 1) throw err;
-      ctx.error(`beamline ${r.beamline.id}: ${err instanceof Error ? err.message : String(err)}`);
+      ctx.error(`beamline ${r.target.beamlineId}: ${err instanceof Error ? err.message : String(err)}`);
       firstError ??= err instanceof Error ? err : new Error(String(err));
     }
   }

@@ -39,7 +39,7 @@ async function main(argv) {
 `);
     return 0;
   }
-  const { runCommand } = await import("./chunks/commands-GOCTM6AD.js");
+  const { runCommand } = await import("./chunks/commands-LOWUYIZ5.js");
   return runCommand(command, rest);
 }
 main(process.argv.slice(2)).then(

@@ -22,6 +22,6 @@ await actionEntry(async () => {
   const dryRun = parseBoolean(getInput("dry-run"), "dry-run", false);
   const config = getInput("config", { fallback: "config.yml" });
   const now = getInput("now");
-  const { runHpssAction } = await import("./chunks/run-HSIXZCVB.js");
+  const { runHpssAction } = await import("./chunks/run-DRPAB7YV.js");
   await runHpssAction({ config, beamline, proposals, cycle, dryRun, now });
 });

@@ -91,10 +91,10 @@ export async function archiveProposal(ctx: StepContext, target: ArchiveTarget, p
   // 1. What is there, as the HPSS host sees it.
   const listed = await runOnHost(target.to, inventoryScript(source));
   if (listed.code === EXIT_NO_FOLDER) throw pathError(`proposal ${displayName(proposal)}: no folder ${source} on ${where}`, `check the path; it is relative to ${target.from.name} (${target.from.root_path})`);
-  if (listed.code === EXIT_CANNOT_ENTER) throw stepError(`cannot enter ${source} on ${where}: ${lastLines(listed.stderr) || 'no message'}`, 'fix the folder\'s permissions for the HPSS account, then run again');
+  if (listed.code === EXIT_CANNOT_ENTER) throw stepError(`cannot enter ${source} on ${where}: ${lastLines(listed.stderr)}`, 'fix the folder\'s permissions for the HPSS account, then run again');
   if (listed.code !== 0) {
     // A partial listing would silently leave files off tape.
-    throw stepError(`listing ${source} on ${where} failed (exit ${String(listed.code)}): ${lastLines(listed.stderr) || 'no message'}`, 'fix the permissions or the folder, then run again');
+    throw stepError(`listing ${source} on ${where} failed (exit ${String(listed.code)}): ${lastLines(listed.stderr)}`, 'fix the permissions or the folder, then run again');
   }
   const files: InventoryFile[] = [];
   for (const entry of parseListing(listed.stdout)) {
@@ -137,7 +137,7 @@ export async function archiveProposal(ctx: StepContext, target: ArchiveTarget, p
   if (ran.code === EXIT_NO_FOLDER) throw pathError(`proposal ${displayName(proposal)}: ${source} disappeared on ${where}`);
   if (ran.code === EXIT_NO_DEST || ran.code === EXIT_NO_LISTING) {
     const what = ran.code === EXIT_NO_DEST ? `cannot create ${dest} on HPSS` : `cannot list ${dest} on HPSS, so nothing was written`;
-    result.error = `${what}: ${lastLines(ran.stderr) || 'no message'}`;
+    result.error = `${what}: ${lastLines(ran.stderr)}`;
     for (const item of result.items) {
       item.status = 'failed';
       item.problem = ran.code === EXIT_NO_DEST ? 'destination folder missing' : 'destination not listed';
@@ -149,7 +149,7 @@ export async function archiveProposal(ctx: StepContext, target: ArchiveTarget, p
     const r = reports.get(id);
     if (!r || r.status === 'unknown') {
       item.status = 'failed';
-      item.problem = `the script stopped before it (exit ${String(ran.code)}): ${lastLines(ran.stderr) || 'no message'}`;
+      item.problem = `the script stopped before it (exit ${String(ran.code)}): ${lastLines(ran.stderr)}`;
       return;
     }
     if (r.status === 'failed') {

@@ -123,7 +123,7 @@ export function runOnHost(e: HPSSEndpoint, script: string, opts: HostRunOptions 
       if (args && code === 255) {
         reject(
           new SshFailed(
-            `ssh to ${hostLabel(e)} failed: ${lastLines(stderr) || 'no message'}`,
+            `ssh to ${hostLabel(e)} failed: ${lastLines(stderr)}`,
             'check ssh.host, ssh.user and ssh.key_path in config.yml, that the key is current (sshproxy keys last 24 h) and that the host key is in known_hosts',
           ),
         );
@@ -134,13 +134,14 @@ export function runOnHost(e: HPSSEndpoint, script: string, opts: HostRunOptions 
   });
 }
 
-/** The end of a tool's stderr for an error message: a few lines, never a wall of text. */
+/** The end of a tool's stderr for an error message: a few lines, never a wall of text; 'no message' when empty. */
 export function lastLines(text: string, n = 3): string {
-  return text
+  const tail = text
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '')
     .slice(-n)
     .join(' | ')
     .slice(0, 600);
+  return tail === '' ? 'no message' : tail;
 }

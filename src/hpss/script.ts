@@ -31,9 +31,11 @@ export const EXIT_CANNOT_ENTER = 6;
 const BEGIN = '@@splash-begin';
 const END = '@@splash-end';
 
-function prologue(hsi: string, htar: string): string[] {
+const PROLOGUE = 'set -u -f'; // no globbing: paths are data
+
+/** The archive script's tools and its marker-line writer. */
+function tools(hsi: string, htar: string): string[] {
   return [
-    'set -u -f', // no globbing: paths are data
     `HSI=${shq(hsi)}`,
     `HTAR=${shq(htar)}`,
     `say() { printf '${MARK} %s\\n' "$*"; }`,
@@ -58,7 +60,7 @@ function enter(dir: string): string {
 export function proposalsScript(dir: string): string {
   return (
     [
-      ...prologue('hsi', 'htar'),
+      PROLOGUE,
       enter(dir),
       `printf '${BEGIN}\\0'`,
       "find . -mindepth 1 -maxdepth 1 ! -type d -printf 'o\\t%y\\t0\\t%P\\0'",
@@ -75,7 +77,7 @@ export function proposalsScript(dir: string): string {
 export function inventoryScript(dir: string): string {
   return (
     [
-      ...prologue('hsi', 'htar'),
+      PROLOGUE,
       enter(dir),
       `printf '${BEGIN}\\0'`,
       "find . -mindepth 1 \\( -type f -printf 'f\\t%s\\t%T@\\t%P\\0' \\) -o \\( ! -type d -printf 'o\\t%y\\t0\\t%P\\0' \\) || exit",
@@ -156,7 +158,8 @@ function delimiter(members: readonly InventoryFile[]): string {
  */
 export function archiveScript(input: ArchiveScriptInput): string {
   const lines = [
-    ...prologue(input.hsi, input.htar),
+    PROLOGUE,
+    ...tools(input.hsi, input.htar),
     `DEST=${shq(input.dest)}`,
     // Every hsi call is an HPSS session (seconds on the real system): look upwards from the folder for the
     // deepest one that exists (usually its parent), then create the missing levels one by one.

@@ -18,7 +18,9 @@ import { formatBytes } from '../run/format.js';
 import { displayName } from '../text.js';
 
 export interface HpssInput {
-  readonly beamline: BeamlineConfig;
+  /** From archiveTargetOf, resolved (and every input checked against them) before the step runs. */
+  readonly settings: ArchiveSettings;
+  readonly target: ArchiveTarget;
   /** Proposal folders relative to archive.from, through the path gate; empty: select by cycle. */
   readonly proposals: readonly RelPath[];
   /** Which cycle's proposals a selecting run archives. */
@@ -68,7 +70,7 @@ async function selectProposals(
   const dir = joinInside(target.from.root_path, parent);
   const listed = await runOnHost(target.to, proposalsScript(dir));
   if (listed.code === EXIT_NO_FOLDER) throw configError(`archive.proposals: no folder ${dir} on ${hostLabel(target.to)}`, 'check archive.from and archive.proposals in config.yml');
-  if (listed.code !== 0) throw stepError(`listing ${dir} on ${hostLabel(target.to)} failed (exit ${String(listed.code)}): ${lastLines(listed.stderr) || 'no message'}`);
+  if (listed.code !== 0) throw stepError(`listing ${dir} on ${hostLabel(target.to)} failed (exit ${String(listed.code)}): ${lastLines(listed.stderr)}`);
   const chosen: RelPath[] = [];
   const refused: { name: string; why: string }[] = [];
   const entries = parseListing(listed.stdout).sort((a, b) => (a.rel < b.rel ? -1 : 1));
@@ -88,18 +90,20 @@ async function selectProposals(
   return { chosen, refused };
 }
 
+/** A proposal that could not be archived at all, and why. */
+const unarchived = (proposal: RelPath, error: string): ProposalResult => ({ proposal, dest: '', items: [], notArchived: [], ignored: [], plan: undefined, error });
+
 export async function hpssStep(ctx: StepContext, input: HpssInput): Promise<HpssResult> {
-  const { beamline } = input;
-  const { settings, target } = archiveTargetOf(beamline);
+  const { settings, target } = input;
   sshArgs(target.to); // the key is there and readable, before anything runs
   const selecting = input.proposals.length === 0;
-  const result: HpssResult = { beamline: beamline.id, cycle: selecting ? cycleKey(input.cycle) : undefined, proposals: [] };
+  const result: HpssResult = { beamline: target.beamlineId, cycle: selecting ? cycleKey(input.cycle) : undefined, proposals: [] };
   ctx.info(`archiving from ${target.from.name} to ${target.to.name} (${target.to.root_path}) via ${hostLabel(target.to)}${input.dryRun ? ' — dry run, nothing is written' : ''}`);
   try {
     const selected = selecting ? await selectProposals(ctx, settings, target, input.cycle) : { chosen: input.proposals, refused: [] };
     for (const r of selected.refused) {
       ctx.error(`proposal folder ${displayName(r.name)} cannot be archived: ${r.why}`);
-      result.proposals.push({ proposal: r.name as RelPath, dest: '', items: [], notArchived: [], ignored: [], plan: undefined, error: r.why });
+      result.proposals.push(unarchived(r.name as RelPath, r.why));
     }
     for (const proposal of selected.chosen) {
       await ctx.group(`archive ${proposal}`, async () => {
@@ -111,7 +115,7 @@ export async function hpssStep(ctx: StepContext, input: HpssInput): Promise<Hpss
           // A proposal that cannot be listed stops nothing else; the step fails at the end.
           const message = err instanceof Error ? err.message : String(err);
           ctx.error(message);
-          result.proposals.push({ proposal, dest: '', items: [], notArchived: [], ignored: [], plan: undefined, error: message });
+          result.proposals.push(unarchived(proposal, message));
         }
       });
     }

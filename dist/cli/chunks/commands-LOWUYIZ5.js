@@ -1073,7 +1073,7 @@ function runOnHost(e, script, opts = {}) {
       if (args && code === 255) {
         reject(
           new SshFailed(
-            `ssh to ${hostLabel(e)} failed: ${lastLines(stderr) || "no message"}`,
+            `ssh to ${hostLabel(e)} failed: ${lastLines(stderr)}`,
             "check ssh.host, ssh.user and ssh.key_path in config.yml, that the key is current (sshproxy keys last 24 h) and that the host key is in known_hosts"
           )
         );
@@ -1084,7 +1084,8 @@ function runOnHost(e, script, opts = {}) {
   });
 }
 function lastLines(text, n = 3) {
-  return text.split("\n").map((l) => l.trim()).filter((l) => l !== "").slice(-n).join(" | ").slice(0, 600);
+  const tail = text.split("\n").map((l) => l.trim()).filter((l) => l !== "").slice(-n).join(" | ").slice(0, 600);
+  return tail === "" ? "no message" : tail;
 }
 
 // src/hpss/plan.ts
@@ -1162,10 +1163,9 @@ var EXIT_NO_LISTING = 5;
 var EXIT_CANNOT_ENTER = 6;
 var BEGIN = "@@splash-begin";
 var END = "@@splash-end";
-function prologue(hsi, htar) {
+var PROLOGUE = "set -u -f";
+function tools(hsi, htar) {
   return [
-    "set -u -f",
-    // no globbing: paths are data
     `HSI=${shq(hsi)}`,
     `HTAR=${shq(htar)}`,
     `say() { printf '${MARK} %s\\n' "$*"; }`,
@@ -1181,7 +1181,7 @@ function enter(dir) {
 }
 function proposalsScript(dir) {
   return [
-    ...prologue("hsi", "htar"),
+    PROLOGUE,
     enter(dir),
     `printf '${BEGIN}\\0'`,
     "find . -mindepth 1 -maxdepth 1 ! -type d -printf 'o\\t%y\\t0\\t%P\\0'",
@@ -1194,7 +1194,7 @@ function proposalsScript(dir) {
 }
 function inventoryScript(dir) {
   return [
-    ...prologue("hsi", "htar"),
+    PROLOGUE,
     enter(dir),
     `printf '${BEGIN}\\0'`,
     "find . -mindepth 1 \\( -type f -printf 'f\\t%s\\t%T@\\t%P\\0' \\) -o \\( ! -type d -printf 'o\\t%y\\t0\\t%P\\0' \\) || exit",
@@ -1243,7 +1243,8 @@ function delimiter(members) {
 }
 function archiveScript(input) {
   const lines = [
-    ...prologue(input.hsi, input.htar),
+    PROLOGUE,
+    ...tools(input.hsi, input.htar),
     `DEST=${shq(input.dest)}`,
     // Every hsi call is an HPSS session (seconds on the real system): look upwards from the folder for the
     // deepest one that exists (usually its parent), then create the missing levels one by one.
@@ -1382,9 +1383,9 @@ async function archiveProposal(ctx, target, proposal, opts) {
   const where = hostLabel(target.to);
   const listed = await runOnHost(target.to, inventoryScript(source));
   if (listed.code === EXIT_NO_FOLDER) throw pathError(`proposal ${displayName(proposal)}: no folder ${source} on ${where}`, `check the path; it is relative to ${target.from.name} (${target.from.root_path})`);
-  if (listed.code === EXIT_CANNOT_ENTER) throw stepError(`cannot enter ${source} on ${where}: ${lastLines(listed.stderr) || "no message"}`, "fix the folder's permissions for the HPSS account, then run again");
+  if (listed.code === EXIT_CANNOT_ENTER) throw stepError(`cannot enter ${source} on ${where}: ${lastLines(listed.stderr)}`, "fix the folder's permissions for the HPSS account, then run again");
   if (listed.code !== 0) {
-    throw stepError(`listing ${source} on ${where} failed (exit ${String(listed.code)}): ${lastLines(listed.stderr) || "no message"}`, "fix the permissions or the folder, then run again");
+    throw stepError(`listing ${source} on ${where} failed (exit ${String(listed.code)}): ${lastLines(listed.stderr)}`, "fix the permissions or the folder, then run again");
   }
   const files = [];
   for (const entry of parseListing(listed.stdout)) {
@@ -1423,7 +1424,7 @@ async function archiveProposal(ctx, target, proposal, opts) {
   if (ran.code === EXIT_NO_FOLDER) throw pathError(`proposal ${displayName(proposal)}: ${source} disappeared on ${where}`);
   if (ran.code === EXIT_NO_DEST || ran.code === EXIT_NO_LISTING) {
     const what = ran.code === EXIT_NO_DEST ? `cannot create ${dest} on HPSS` : `cannot list ${dest} on HPSS, so nothing was written`;
-    result.error = `${what}: ${lastLines(ran.stderr) || "no message"}`;
+    result.error = `${what}: ${lastLines(ran.stderr)}`;
     for (const item of result.items) {
       item.status = "failed";
       item.problem = ran.code === EXIT_NO_DEST ? "destination folder missing" : "destination not listed";
@@ -1435,7 +1436,7 @@ async function archiveProposal(ctx, target, proposal, opts) {
     const r = reports.get(id);
     if (!r || r.status === "unknown") {
       item.status = "failed";
-      item.problem = `the script stopped before it (exit ${String(ran.code)}): ${lastLines(ran.stderr) || "no message"}`;
+      item.problem = `the script stopped before it (exit ${String(ran.code)}): ${lastLines(ran.stderr)}`;
       return;
     }
     if (r.status === "failed") {
@@ -1497,7 +1498,7 @@ async function selectProposals(ctx, settings, target, cycle) {
   const dir = joinInside(target.from.root_path, parent);
   const listed = await runOnHost(target.to, proposalsScript(dir));
   if (listed.code === EXIT_NO_FOLDER) throw configError(`archive.proposals: no folder ${dir} on ${hostLabel(target.to)}`, "check archive.from and archive.proposals in config.yml");
-  if (listed.code !== 0) throw stepError(`listing ${dir} on ${hostLabel(target.to)} failed (exit ${String(listed.code)}): ${lastLines(listed.stderr) || "no message"}`);
+  if (listed.code !== 0) throw stepError(`listing ${dir} on ${hostLabel(target.to)} failed (exit ${String(listed.code)}): ${lastLines(listed.stderr)}`);
   const chosen = [];
   const refused = [];
   const entries = parseListing(listed.stdout).sort((a, b) => a.rel < b.rel ? -1 : 1);
@@ -1516,18 +1517,18 @@ async function selectProposals(ctx, settings, target, cycle) {
   ctx.info(`${String(folders.length)} proposal folder(s) in ${dir}; ${String(chosen.length + refused.length)} with their newest file in beam cycle ${cycleKey(cycle)}`);
   return { chosen, refused };
 }
+var unarchived = (proposal, error) => ({ proposal, dest: "", items: [], notArchived: [], ignored: [], plan: void 0, error });
 async function hpssStep(ctx, input) {
-  const { beamline } = input;
-  const { settings, target } = archiveTargetOf(beamline);
+  const { settings, target } = input;
   sshArgs(target.to);
   const selecting = input.proposals.length === 0;
-  const result = { beamline: beamline.id, cycle: selecting ? cycleKey(input.cycle) : void 0, proposals: [] };
+  const result = { beamline: target.beamlineId, cycle: selecting ? cycleKey(input.cycle) : void 0, proposals: [] };
   ctx.info(`archiving from ${target.from.name} to ${target.to.name} (${target.to.root_path}) via ${hostLabel(target.to)}${input.dryRun ? " — dry run, nothing is written" : ""}`);
   try {
     const selected = selecting ? await selectProposals(ctx, settings, target, input.cycle) : { chosen: input.proposals, refused: [] };
     for (const r of selected.refused) {
       ctx.error(`proposal folder ${displayName(r.name)} cannot be archived: ${r.why}`);
-      result.proposals.push({ proposal: r.name, dest: "", items: [], notArchived: [], ignored: [], plan: void 0, error: r.why });
+      result.proposals.push(unarchived(r.name, r.why));
     }
     for (const proposal of selected.chosen) {
       await ctx.group(`archive ${proposal}`, async () => {
@@ -1537,7 +1538,7 @@ async function hpssStep(ctx, input) {
           if (err instanceof SshFailed || err instanceof SplashError && err.kind === "config") throw err;
           const message = err instanceof Error ? err.message : String(err);
           ctx.error(message);
-          result.proposals.push({ proposal, dest: "", items: [], notArchived: [], ignored: [], plan: void 0, error: message });
+          result.proposals.push(unarchived(proposal, message));
         }
       });
     }
@@ -1788,7 +1789,7 @@ async function runHpss(ctx, args) {
     const { settings, target } = archiveTargetOf(b.config);
     const proposals = raw.map((p, i) => gatePath(p, { field: `proposals[${String(i)}]` }));
     for (const p of proposals) destinationOf(target, p);
-    return { beamline: b.config, proposals, cycle: parseCycle(args.cycle, "cycle", args.now, settings.time_zone) };
+    return { settings, target, proposals, cycle: parseCycle(args.cycle, "cycle", args.now, settings.time_zone) };
   });
   const results = [];
   let firstError;
@@ -1797,7 +1798,7 @@ async function runHpss(ctx, args) {
       results.push(await hpssStep(ctx, { ...r, dryRun: args.dryRun }));
     } catch (err) {
       if (runs.length === 1) throw err;
-      ctx.error(`beamline ${r.beamline.id}: ${err instanceof Error ? err.message : String(err)}`);
+      ctx.error(`beamline ${r.target.beamlineId}: ${err instanceof Error ? err.message : String(err)}`);
       firstError ??= err instanceof Error ? err : new Error(String(err));
     }
   }
