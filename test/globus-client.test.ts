@@ -413,7 +413,7 @@ describe('Transfer: submissions are idempotent', () => {
       DATA_TYPE: 'transfer',
       source_endpoint: SRC,
       destination_endpoint: DST,
-      label: 'scan.h5',
+      label: 'scan_h5',
       sync_level: 3,
       verify_checksum: true,
       preserve_timestamp: true,
@@ -424,7 +424,7 @@ describe('Transfer: submissions are idempotent', () => {
     expect(Object.keys(body ?? {}).sort()).toEqual(
       ['DATA', 'DATA_TYPE', 'destination_endpoint', 'label', 'preserve_timestamp', 'source_endpoint', 'submission_id', 'sync_level', 'verify_checksum'].sort(),
     );
-    expect(await client.getTask(task_id)).toMatchObject({ label: 'scan.h5', sync_level: 3, verify_checksum: true, preserve_timestamp: true });
+    expect(await client.getTask(task_id)).toMatchObject({ label: 'scan_h5', sync_level: 3, verify_checksum: true, preserve_timestamp: true });
   });
 
   it('a transfer runs to SUCCEEDED; events and successful_transfers page through', async () => {
@@ -551,14 +551,26 @@ describe('Transfer: file operations', () => {
 });
 
 describe('documents', () => {
-  it('safeLabel keeps labels within the service rules', () => {
-    expect(safeLabel('  scan_001.h5 \n')).toBe('scan_001.h5');
+  it('safeLabel keeps only what the label rule allows: letters, digits, space, - _ , and at most 128 characters', () => {
+    // The `.` of a file name is not allowed (the service answers 400 "Invalid label characters").
+    expect(safeLabel('  scan_001.h5 \n')).toBe('scan_001_h5');
+    expect(safeLabel('splash 7.3.3 frame_0001.edf and 499 more')).toBe('splash 7_3_3 frame_0001_edf and 499 more');
     expect(safeLabel('a\r\nb')).toBe('a b');
     expect(safeLabel('20240506: tomo/scan')).toBe('20240506_ tomo_scan');
+    expect(safeLabel('café Größe x+y(1), a-b')).toBe('cafe Gro_e x_y_1_, a-b');
     const long = safeLabel(`${'x'.repeat(127)} y`);
     expect(long.length).toBeLessThanOrEqual(128);
     expect(long).toBe('x'.repeat(127));
     expect(safeLabel(' \n ')).toBe('');
+    for (const text of ['scan_001.h5', '../etc/passwd', 'tab\tand\u00a0nbsp', '😀 emoji', '"quoted" <tag> & \\', 'a'.repeat(300)]) {
+      expect(safeLabel(text)).toMatch(/^(?:[A-Za-z0-9_,-](?:[A-Za-z0-9 _,-]{0,126}[A-Za-z0-9_,-])?)?$/);
+    }
+  });
+
+  it('the builders sanitise the label themselves: callers pass free text', () => {
+    const items = [{ source_path: '/raw/scan_001.h5', destination_path: '/copy/scan_001.h5' }];
+    expect(transferDocument({ source: SRC, destination: DST, items, label: 'splash bl832 scan_001.h5' }).label).toBe('splash bl832 scan_001_h5');
+    expect(deleteDocument({ collection: SRC, paths: ['/raw/scan_001.h5'], label: 'splash prune data832.raw 1 files' }).label).toBe('splash prune data832_raw 1 files');
   });
 
   it('transferDocument maps the options and omits the unset ones', () => {
@@ -585,10 +597,9 @@ describe('documents', () => {
     expect(() => transferDocument({ source: SRC, destination: DST, items: [] })).toThrow(/at least one item/);
   });
 
-  it('deleteDocument', () => {
-    expect(deleteDocument({ collection: SRC, paths: ['/a/'], recursive: true, submissionId: 'sid' })).toEqual({
+  it('deleteDocument (no submission id: the client fetches one from the service)', () => {
+    expect(deleteDocument({ collection: SRC, paths: ['/a/'], recursive: true })).toEqual({
       DATA_TYPE: 'delete',
-      submission_id: 'sid',
       endpoint: SRC,
       DATA: [{ DATA_TYPE: 'delete_item', path: '/a/' }],
       recursive: true,

@@ -297,14 +297,22 @@ describe('transfer tasks', () => {
     await bad({ ...ok, destination_endpoint: UNKNOWN }, 404, 'EndpointNotFound');
   });
 
-  it('enforces the label rules (<=128 chars, no newline, no leading/trailing whitespace)', async () => {
+  it('enforces the label rules: letters, digits, space, - _ , only; <=128 chars; no leading/trailing whitespace', async () => {
     await writeFileAt(join(srcRoot, 'label/f.txt'), 'l');
-    for (const label of ['x'.repeat(129), 'two\nlines', 'cr\rhere', ' leading', 'trailing ']) {
+    const refused = async (label: string, message: RegExp): Promise<void> => {
       const r = await call(sim, 'POST', '/v0.10/transfer', { token, json: await transferDoc(sim, token, [item('/label/f.txt', '/label/f.txt')], { label }) });
-      expectErrorBody(r, 400, 'ClientError.BadRequest', '/v0.10/transfer');
-    }
+      expectErrorBody(r, 400, 'BadRequest', '/v0.10/transfer');
+      expect(r.body.message, label).toMatch(message);
+    };
+    // The recorded refusal (DKISTDC/dkist#195): 400 BadRequest "Invalid label characters".
+    for (const label of ['scan_001.h5', 'a:b', 'two\nlines', 'cr\rhere', 'tab\there', 'a/b', 'ü', 'x+y', '(1)']) await refused(label, /^Invalid label characters$/);
+    await refused('x'.repeat(129), /too long/);
+    await refused(' leading', /whitespace/);
+    await refused('trailing ', /whitespace/);
     const id = await submit(sim, token, [item('/label/f.txt', '/label/f.txt')], { label: 'y'.repeat(128) });
     expect((await getTask(sim, token, id)).label).toBe('y'.repeat(128));
+    const ok = await submit(sim, token, [item('/label/f.txt', '/label/f.txt')], { label: 'splash bl832 scan_001-h5, and 3 more' });
+    expect((await getTask(sim, token, ok)).label).toBe('splash bl832 scan_001-h5, and 3 more');
   });
 
   it('keeps a task with a missing source ACTIVE with nice_status FILE_NOT_FOUND, retrying, until cancelled', async () => {
@@ -326,7 +334,13 @@ describe('transfer tasks', () => {
     expect(done.completion_time).toMatch(ISO);
     const ev2 = await call(sim, 'GET', `/v0.10/task/${id}/event_list`, { token, query: { limit: 1 } });
     expect(ev2.body.DATA?.[0]).toMatchObject({ DATA_TYPE: 'event', code: 'CANCELED', is_error: true });
-    expectErrorBody(await call(sim, 'POST', `/v0.10/task/${id}/cancel`, { token }), 409, 'TaskComplete', `/v0.10/task/${id}/cancel`);
+    // A finished task is no error: 200 TaskComplete, as the live service answered globus-sdk-python's test_cancel_task.
+    const again = await call(sim, 'POST', `/v0.10/task/${id}/cancel`, { token });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({
+      DATA_TYPE: 'result', code: 'TaskComplete', message: 'The task completed before the cancel request was processed.',
+      resource: `/task/${id}/cancel`, request_id: expect.any(String) as unknown,
+    });
   });
 
   it('finishes a retrying task once the missing source appears', async () => {
@@ -653,6 +667,99 @@ describe('fault injection and request log', () => {
     expect(sim.count('POST', '/v0.10/task/')).toBe(sim.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/v0.10/task/')).length);
     expect(sim.requests.slice(-3).map((r) => r.status)).toEqual([200, 200, 404]);
     expect(sim.requests.at(-1)).toEqual({ method: 'GET', path: '/v0.10/task/nope', status: 404, time: expect.any(Number) as unknown });
+  });
+});
+
+describe("the real service's rules for what a client sends (contract.ts)", () => {
+  it('issues submission ids (DATA_TYPE submission_id) and accepts only ids it issued to the same client', async () => {
+    await writeFileAt(join(srcRoot, 'sid/f.txt'), 's');
+    const r = await call(sim, 'GET', '/v0.10/submission_id', { token });
+    expect(r.body).toEqual({ DATA_TYPE: 'submission_id', value: expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown });
+    const doc = await transferDoc(sim, token, [item('/sid/f.txt', '/sid/f.txt')]);
+    const before = sim.tasks().length;
+    // A well-formed UUID the service never issued, and one issued to another client: both refused, nothing starts.
+    const invented = await call(sim, 'POST', '/v0.10/transfer', { token, json: { ...doc, submission_id: '0f8d7a2e-4b1c-4e6f-9a3d-5c2b1e0f7a6d' } });
+    expectErrorBody(invented, 400, 'ClientError.BadRequest', '/v0.10/transfer');
+    expect(invented.body.message).toMatch(/not issued by GET \/v0\.10\/submission_id/);
+    const other = await getToken(sim, 'other-client', 'other-secret');
+    const theirs = await submissionId(sim, other);
+    expectErrorBody(await call(sim, 'POST', '/v0.10/transfer', { token, json: { ...doc, submission_id: theirs } }), 400, 'ClientError.BadRequest', '/v0.10/transfer');
+    const del = { DATA_TYPE: 'delete', submission_id: '0f8d7a2e-4b1c-4e6f-9a3d-5c2b1e0f7a6d', endpoint: DST, DATA: [{ DATA_TYPE: 'delete_item', path: '/sid/f.txt' }] };
+    expectErrorBody(await call(sim, 'POST', '/v0.10/delete', { token, json: del }), 400, 'ClientError.BadRequest', '/v0.10/delete');
+    expect(sim.tasks().length).toBe(before);
+  });
+
+  it('a re-used submission id returns the existing task, even with another document (executed once)', async () => {
+    await writeFileAt(join(srcRoot, 'once/a.txt'), 'a');
+    const doc = await transferDoc(sim, token, [item('/once/a.txt', '/once/a.txt')]);
+    const first = await call(sim, 'POST', '/v0.10/transfer', { token, json: doc });
+    expect(first.body.code).toBe('Accepted');
+    const changed = await call(sim, 'POST', '/v0.10/transfer', { token, json: { ...doc, DATA: [item('/once/a.txt', '/once/b.txt')] } });
+    expect(changed.body).toMatchObject({ code: 'Duplicate', task_id: first.body.task_id, submission_id: doc.submission_id });
+    await waitTask(sim, token, String(first.body.task_id), finished);
+    expect(existsSync(join(dstRoot, 'once/b.txt'))).toBe(false);
+  });
+
+  it('refuses query parameters a route does not take, and repeats of those that are not repeatable', async () => {
+    const id = sim.tasks().at(-1)?.task_id ?? '';
+    const refused = async (method: 'GET' | 'POST', path: string, query: Record<string, string | number>): Promise<void> => {
+      const r = await call(sim, method, path, { token, query, ...(method === 'POST' ? { json: {} } : {}) });
+      expectErrorBody(r, 400, 'ClientError.BadRequest', path);
+      expect(r.body.message).toMatch(/query parameter/i);
+    };
+    await refused('GET', '/v0.10/submission_id', { format: 'json' });
+    await refused('GET', `/v0.10/task/${id}`, { limit: 1 });
+    await refused('GET', `/v0.10/task/${id}/event_list`, { marker: 0 });
+    await refused('GET', `/v0.10/task/${id}/successful_transfers`, { limit: 10 });
+    await refused('POST', `/v0.10/task/${id}/cancel`, { force: 1 });
+    await refused('POST', '/v0.10/transfer', { dry_run: 1 });
+    await refused('POST', '/v0.10/delete', { recursive: 'true' });
+    await refused('GET', `/v0.10/operation/endpoint/${SRC}/ls`, { path: '/', recursive: 1 });
+    await refused('GET', `/v0.10/operation/endpoint/${SRC}/stat`, { path: '/', show_hidden: 1 });
+    await refused('POST', `/v0.10/operation/endpoint/${SRC}/mkdir`, { path: '/x' });
+    // ls takes filter more than once, never path.
+    const ls = `/v0.10/operation/endpoint/${SRC}/ls`;
+    const twice = await request(`${sim.url}${ls}?path=%2F&path=%2Flist`, { headers: { authorization: `Bearer ${token}` } });
+    expect(twice.statusCode).toBe(400);
+    await twice.body.dump();
+    const filters = await request(`${sim.url}${ls}?path=%2F&filter=type%3Afile&filter=name%3A~*.txt`, { headers: { authorization: `Bearer ${token}` } });
+    expect(filters.statusCode).toBe(200);
+    await filters.body.dump();
+    // Globus Auth refuses in its own error shape.
+    const res = await request(`${sim.url}/v2/oauth2/token?scope=${encodeURIComponent(TRANSFER_SCOPE)}`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('sim-client:sim-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', scope: TRANSFER_SCOPE }).toString(),
+    });
+    expect(res.statusCode).toBe(400);
+    expect(await res.body.json()).toMatchObject({ error: 'invalid_request' });
+  });
+
+  it('refuses a client_credentials token request without a scope (400 invalid_scope)', async () => {
+    for (const form of [{ grant_type: 'client_credentials' }, { grant_type: 'client_credentials', scope: ' ' }] as Record<string, string>[]) {
+      const r = await tokenRequest(sim, 'sim-client', 'sim-secret', form);
+      expect(r.status).toBe(400);
+      expect(r.body).toMatchObject({ error: 'invalid_scope' });
+    }
+  });
+
+  it('serves at most 1000 events: offset + limit past that is a 400', async () => {
+    const id = sim.tasks().at(-1)?.task_id ?? '';
+    const path = `/v0.10/task/${id}/event_list`;
+    expect((await call(sim, 'GET', path, { token, query: { limit: 1000, offset: 0 } })).status).toBe(200);
+    expectErrorBody(await call(sim, 'GET', path, { token, query: { limit: 1000, offset: 1 } }), 400, 'ClientError.BadRequest', path);
+    expectErrorBody(await call(sim, 'GET', path, { token, query: { limit: 1, offset: 1000 } }), 400, 'ClientError.BadRequest', path);
+  });
+
+  it('a missing path answers as recorded: stat 404 NotFound, ls 404 ClientError.NotFound, with the GridFTP reply', async () => {
+    for (const [op, code] of [['stat', 'NotFound'], ['ls', 'ClientError.NotFound']] as const) {
+      const path = `/v0.10/operation/endpoint/${SRC}/${op}`;
+      const r = await call(sim, 'GET', path, { token, query: { path: '/no/such/thing' } });
+      expectErrorBody(r, 404, code, path);
+      const message = String(r.body.message);
+      expect(message).toMatch(/^Path not found, Error \(list\)\nEndpoint: .+ \(aaaaaaaa-1111-4111-8111-111111111111\)\nServer: .+\nMessage: No such file or directory\n---\nDetails: /);
+      expect(message).toContain("Error: '/no/such/thing' not found\\r\\n550-GlobusError: v=1 c=PATH_NOT_FOUND\\r\\n");
+    }
   });
 });
 

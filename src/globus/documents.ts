@@ -1,23 +1,26 @@
 /**
  * Builders for the documents the client submits, and the small conversions around them (labels, times).
- * Builders take camelCase options and produce the wire shape with unset options left out.
+ * Builders take camelCase options and produce the wire shape with unset options left out. A label is free
+ * text here: the builders make it one the service accepts (`safeLabel`), so callers never have to.
  */
 import { SYNC_LEVELS, type DeleteDocument, type SyncLevel, type TransferDocument, type TransferItem } from './types.js';
 
 export const LABEL_MAX = 128;
 
 /**
- * A task label the service accepts: ≤128 characters, no CR/LF, no leading/trailing whitespace. Characters
- * beyond letters, digits, space and `- _ . ,` become `_`: Globus rejects some punctuation (`:` is known to
- * fail) and the exact allowed set is not documented, so only characters known to be safe pass through.
- * Returns '' when nothing usable remains; the builders then send no label.
+ * A task label the service accepts. The documented rules: only ASCII letters, digits, space, `-`, `_` and
+ * `,` (Globus CLI reference "labels"; the service answers `400 BadRequest "Invalid label characters"`
+ * otherwise), at most 128 characters, no leading or trailing whitespace (Transfer API task_submit).
+ * Accents are dropped (`é` → `e`), whitespace runs become one space, and every other run of characters —
+ * `.` of a file name, `/`, `:`, `+` … — becomes one `_`. Returns '' when nothing usable remains; the
+ * builders then send no label.
  */
 export function safeLabel(text: string): string {
   const cleaned = text
-    .normalize('NFC')
-    .replace(/[\r\n\t\f\v]+/g, ' ')
-    .replace(/[^A-Za-z0-9 _.,-]/g, '_')
-    .replace(/ {2,}/g, ' ')
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/\s+/g, ' ')
+    .replace(/[^A-Za-z0-9 _,-]+/g, '_')
     .trim();
   return cleaned.slice(0, LABEL_MAX).trim();
 }
@@ -53,7 +56,7 @@ export interface TransferSpec {
   /** Destination collection id. */
   destination: string;
   items: readonly TransferItemSpec[];
-  /** Passed through `safeLabel`. */
+  /** Free text, made a valid label by `safeLabel`. */
   label?: string;
   syncLevel?: SyncLevel;
   verifyChecksum?: boolean;
@@ -61,7 +64,6 @@ export interface TransferSpec {
   encryptData?: boolean;
   /** A Date, or a string sent as it is (`2017-10-12T12:33:54+00:00`). */
   deadline?: Date | string;
-  submissionId?: string;
   skipSourceErrors?: boolean;
   failOnQuotaErrors?: boolean;
   /** Sets all three notify_on_* flags; the service e-mails by default, which automation rarely wants. */
@@ -74,6 +76,7 @@ export interface DeleteSpec {
   /** Collection id. */
   collection: string;
   paths: readonly string[];
+  /** Free text, made a valid label by `safeLabel`. */
   label?: string;
   /** Required when any path is a directory. */
   recursive?: boolean;
@@ -81,7 +84,6 @@ export interface DeleteSpec {
   interpretGlobs?: boolean;
   /** A Date, or a string sent as it is (`2017-10-12T12:33:54+00:00`). */
   deadline?: Date | string;
-  submissionId?: string;
   notify?: boolean;
   localUser?: string;
 }
@@ -117,7 +119,6 @@ export function transferDocument(spec: TransferSpec): TransferDocument {
   }));
   return withoutUnset<TransferDocument>({
     DATA_TYPE: 'transfer',
-    submission_id: spec.submissionId,
     source_endpoint: spec.source,
     destination_endpoint: spec.destination,
     DATA: items,
@@ -139,7 +140,6 @@ export function deleteDocument(spec: DeleteSpec): DeleteDocument {
   if (spec.paths.length === 0) throw new RangeError('a Globus delete needs at least one path');
   return withoutUnset<DeleteDocument>({
     DATA_TYPE: 'delete',
-    submission_id: spec.submissionId,
     endpoint: spec.collection,
     DATA: spec.paths.map((path) => ({ DATA_TYPE: 'delete_item', path })),
     label: labelOf(spec.label),

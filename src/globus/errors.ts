@@ -103,7 +103,12 @@ export function hasGlobusCode(err: unknown, prefix: string): boolean {
   return err.code === prefix || err.code.startsWith(`${prefix}.`);
 }
 
-/** A missing path or task: 404, or a `NotFound` code (stat and ls use different ones). */
+/**
+ * A missing path (or task), recognised by its code as the service reports it: `NotFound` from stat (as
+ * recorded, and as the Globus CLI checks it), `ClientError.NotFound` from ls (documented). Never by the 404
+ * alone: an unknown or deleted collection (`EndpointNotFound`, `EndpointDeleted`) and a proxy's 404 page are
+ * 404s too, and reading them as "no such folder" would make a listing look empty.
+ */
 export function isNotFound(err: unknown): boolean {
-  return err instanceof GlobusApiError && (err.status === 404 || hasGlobusCode(err, 'NotFound') || hasGlobusCode(err, 'ClientError.NotFound'));
+  return hasGlobusCode(err, 'NotFound') || hasGlobusCode(err, 'ClientError.NotFound');
 }

@@ -227,7 +227,7 @@ export class TransferClient {
     }
   }
 
-  /** `operation/stat`: one entry; a missing path is a GlobusApiError with status 404 (see `isNotFound`). */
+  /** `operation/stat`: one entry; a missing path is a GlobusApiError with code `NotFound` (see `isNotFound`). */
   async stat(collection: string, path: string, opts: { localUser?: string } = {}): Promise<FileDocument> {
     const query = new URLSearchParams({ path });
     if (opts.localUser !== undefined) query.set('local_user', opts.localUser);

@@ -53,7 +53,10 @@ export interface FilterRule {
 
 export interface TransferDocument {
   DATA_TYPE: 'transfer';
-  /** Fetched by `submitTransfer` when absent, then reused on every retry. */
+  /**
+   * Fetched by `submitTransfer` when absent, then reused on every retry. Set it only to an id from
+   * `getSubmissionId`: the service accepts no other.
+   */
   submission_id?: string;
   source_endpoint: string;
   destination_endpoint: string;
@@ -82,6 +85,7 @@ export interface DeleteItem {
 
 export interface DeleteDocument {
   DATA_TYPE: 'delete';
+  /** As for a transfer: fetched by `submitDelete` when absent; only an id from `getSubmissionId`. */
   submission_id?: string;
   endpoint: string;
   DATA: DeleteItem[];

@@ -1,7 +1,7 @@
 import type { GlobusSettings } from '../config/index.js';
 import type { GlobusEndpoint } from '../endpoints.js';
 import { configError, SplashError } from '../errors.js';
-import { deleteDocument, parseGlobusTime, safeLabel, type TransferClient } from '../globus/index.js';
+import { deleteDocument, parseGlobusTime, type TransferClient } from '../globus/index.js';
 import { isInside } from '../paths.js';
 import type { StepContext } from '../run/context.js';
 import { lookupByFolder, requireRoot, waitForTask, walkCollection } from '../transfer/globus.js';
@@ -101,7 +101,7 @@ export async function pruneGlobus(endpoint: GlobusEndpoint, check: GlobusEndpoin
       const doc = deleteDocument({
         collection: endpoint.uuid,
         paths: batch.map((f) => `${prefix}/${f.rel}`),
-        label: safeLabel(`splash prune ${endpoint.name} ${batch.length} files`),
+        label: `splash prune ${endpoint.name} ${batch.length} files`,
         recursive: false,
         ignoreMissing: true,
         notify: false,

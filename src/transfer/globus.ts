@@ -2,7 +2,7 @@ import type { GlobusSettings } from '../config/index.js';
 import type { GlobusEndpoint } from '../endpoints.js';
 import { configError, stepError } from '../errors.js';
 import {
-  type FileDocument, GlobusApiError, hasGlobusCode, parseGlobusTime, safeLabel, type TaskDocument, type TransferClient, transferDocument,
+  type FileDocument, GlobusApiError, hasGlobusCode, isNotFound, parseGlobusTime, type TaskDocument, type TransferClient, transferDocument,
 } from '../globus/index.js';
 import { joinInside, type RelPath } from '../paths.js';
 import type { StepContext } from '../run/context.js';
@@ -60,8 +60,8 @@ export async function transferWithGlobus(
   }
 
   const first = rels[0] ?? '';
-  // Globus labels allow few characters (no '+', '(', …): plain words survive safeLabel unchanged.
-  const label = safeLabel(`${opts.label} ${first.split('/').pop() ?? ''}${rels.length > 1 ? ` and ${rels.length - 1} more` : ''}`);
+  // Free text: transferDocument makes it a label Globus accepts (the `.` of a file name becomes `_`).
+  const label = `${opts.label} ${first.split('/').pop() ?? ''}${rels.length > 1 ? ` and ${rels.length - 1} more` : ''}`;
   const doc = transferDocument({
     source: from.uuid, destination: to.uuid, label,
     items: pending.map((f) => ({ source_path: joinInside(from.root_path, f.rel as RelPath), destination_path: joinInside(to.root_path, f.rel as RelPath) })),
@@ -111,7 +111,7 @@ export async function requireRoot(client: TransferClient, e: GlobusEndpoint): Pr
         'give the Globus app of config.yml (globus.globus_apps) access to the collection (a permission on the collection or its guest collection), then run again',
       );
     }
-    if (err.status !== 404) throw err;
+    if (!isNotFound(err)) throw err;
   }
   throw configError(`endpoint ${e.name}: root_path ${e.root_path} is not a folder on collection ${e.uuid}`, 'check the root_path in config.yml');
 }
@@ -126,7 +126,7 @@ export async function listFolder(client: TransferClient, e: GlobusEndpoint, rel:
   try {
     for await (const d of client.ls(e.uuid, absOf(e, rel), { limit: LS_LIMIT })) entries.set(d.name, d);
   } catch (err) {
-    if (err instanceof GlobusApiError && err.status === 404) return undefined;
+    if (isNotFound(err)) return undefined;
     throw err;
   }
   return entries;

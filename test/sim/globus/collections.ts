@@ -26,6 +26,21 @@ export class GlobusError extends Error {
 
 export const badRequest = (message: string, code = 'ClientError.BadRequest'): GlobusError => new GlobusError(400, code, message);
 
+/**
+ * 404 for a path that does not exist, with the message of the recorded stat answer (globus-sdk-python
+ * testing/data/transfer/operation_stat.py, case not_found: the GridFTP reply quoted with literal `\r\n`).
+ * Codes: stat answers `NotFound` (recorded); ls answers `ClientError.NotFound` (the documented ls error,
+ * globus-sdk-javascript file-operations.ts `DirectoryListingError`), with the same kind of message.
+ */
+function pathNotFound(code: 'NotFound' | 'ClientError.NotFound', c: { id: string; displayName: string }, path: string): GlobusError {
+  const reply = [`Error: '${path}' not found`, '550-GlobusError: v=1 c=PATH_NOT_FOUND', '550-GridFTP-Errno: 2', '550-GridFTP-Reason: System error in stat', '550-GridFTP-Error-String: No such file or directory', '550 End.', ''];
+  return new GlobusError(
+    404,
+    code,
+    `Path not found, Error (list)\nEndpoint: ${c.displayName} (${c.id})\nServer: 127.0.0.1:443\nMessage: No such file or directory\n---\nDetails: ${reply.join('\\r\\n')}\n`,
+  );
+}
+
 /** "2020-09-23T18:53:12+00:00": task and event times. */
 export function taskTime(d: Date | number): string {
   return new Date(d).toISOString().replace(/\.\d{3}Z$/, '+00:00');
@@ -201,7 +216,7 @@ export class Collection {
     try {
       st = await stat(host);
     } catch (err) {
-      if (isMissing(err)) throw new GlobusError(404, 'ClientError.NotFound', `Directory '${shown}' not found on endpoint ${this.id}`);
+      if (isMissing(err)) throw pathNotFound('ClientError.NotFound', this, shown);
       throw err;
     }
     if (!st.isDirectory()) {
@@ -241,7 +256,7 @@ export class Collection {
     try {
       return await this.fileDoc(host, gpath === '/' ? '/' : basename(host));
     } catch (err) {
-      if (isMissing(err)) throw new GlobusError(404, 'NotFound', `Path not found, Error (list)\nEndpoint: ${this.displayName} (${this.id})\nMessage: No such file or directory: '${String(rawPath)}'`);
+      if (isMissing(err)) throw pathNotFound('NotFound', this, String(rawPath));
       throw err;
     }
   }

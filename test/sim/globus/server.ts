@@ -6,18 +6,23 @@
  *
  * Choices where the contract is silent or UNVERIFIED (kept deliberately strict so client bugs show up):
  *  - Accepted submits answer 202, Duplicate answers 200 (clients should accept any 2xx and key on `code`).
+ *  - The rules in contract.ts (labels, submission ids issued by GET /submission_id, query parameters per
+ *    route) are enforced as the service documents or was recorded to enforce them.
  *  - Unknown collection ids answer 404 `EndpointNotFound`.
  *  - Unknown keys in transfer/delete documents and items answer 400 (catches typos like `source_endpoint_id`).
- *  - Cancel of a finished task answers 409 `TaskComplete`.
+ *  - Cancel of a finished task answers 200 `TaskComplete` (as recorded by globus-sdk-python's live test,
+ *    commit e32e31a3 tests/unit/test_transfer_client.py::test_cancel_task).
  *  - mkdir with a missing parent answers 404 `ClientError.NotFound` (Globus mkdir is not recursive).
  *  - A client only sees its own tasks (another client's task id answers 404).
- *  - A submission id must be a UUID; it need not come from GET /submission_id.
+ *  - A token request without a scope is refused 400 `invalid_scope` (RFC 6749 §3.3: no default scope;
+ *    globus-sdk v4 always sends one). Globus's exact error_description: UNVERIFIED.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Collection, GlobusError, badRequest, normalizeGlobusPath, parseIntParam } from './collections.js';
+import { SubmissionIds, checkLabel as checkLabelRule, checkQuery, queryProblem } from './contract.js';
 import { FaultTable, defaultCodeFor } from './faults.js';
 import type { Fault } from './faults.js';
 import { TaskEngine } from './tasks.js';
@@ -75,7 +80,8 @@ export interface GlobusSim {
 
 export const TRANSFER_SCOPE = 'urn:globus:auth:scope:transfer.api.globus.org:all';
 const MAX_BODY = 32 * 1024 * 1024;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The event list serves at most this many events (offset + limit), like the SDK's paginator (max_total_results). */
+const EVENT_LIST_MAX = 1000;
 
 interface Token {
   client: string;
@@ -133,9 +139,7 @@ function opt(doc: Record<string, unknown>, key: string, type: 'boolean' | 'strin
 function checkLabel(doc: Record<string, unknown>): string | null {
   const label = opt(doc, 'label', 'string');
   if (label === undefined) return null;
-  if (label.length > 128) throw badRequest(`Invalid label: must be at most 128 characters, got ${label.length}`);
-  if (/[\r\n]/.test(label)) throw badRequest('Invalid label: must not contain newlines');
-  if (label !== label.trim()) throw badRequest('Invalid label: must not begin or end with whitespace');
+  checkLabelRule(label);
   return label;
 }
 
@@ -146,13 +150,6 @@ function checkDeadline(doc: Record<string, unknown>): number | null {
   if (Number.isNaN(ms)) throw badRequest(`Invalid deadline '${s}': expected ISO 8601, e.g. 2017-10-12 12:33:54+00:00`);
   if (ms <= Date.now()) throw badRequest(`Invalid deadline '${s}': it is in the past`);
   return ms;
-}
-
-function checkSubmissionId(doc: Record<string, unknown>): string {
-  const sid = doc.submission_id;
-  if (typeof sid !== 'string' || sid === '') throw badRequest("'submission_id' is required; get one from GET /v0.10/submission_id");
-  if (!UUID_RE.test(sid)) throw badRequest(`Invalid submission_id '${sid}'`);
-  return sid;
 }
 
 const TRANSFER_KEYS = [
@@ -180,6 +177,7 @@ export async function startGlobusSim(opts: GlobusSimOptions): Promise<GlobusSim>
   });
   const faults = new FaultTable();
   const tokens = new Map<string, Token>();
+  const submissionIds = new SubmissionIds();
   const log: SimRequest[] = [];
 
   const collection = (id: string): Collection => {
@@ -199,11 +197,14 @@ export async function startGlobusSim(opts: GlobusSimOptions): Promise<GlobusSim>
     if (!id || !Object.hasOwn(clients, id) || clients[id] !== secret) {
       return { status: 401, body: { error: 'invalid_client' }, headers: { 'www-authenticate': 'Basic realm="auth.globus.org"' } };
     }
+    const problem = queryProblem(ctx.method, ctx.path, ctx.query);
+    if (problem) return { status: 400, body: { error: 'invalid_request', error_description: problem } };
     const form = /application\/x-www-form-urlencoded/i.test(ctx.headers['content-type'] ?? '') ? new URLSearchParams(ctx.raw.toString('utf8')) : new URLSearchParams();
     const grant = form.get('grant_type');
     if (!grant) return { status: 400, body: { error: 'invalid_request', error_description: 'grant_type is required (form-encoded body)' } };
     if (grant !== 'client_credentials') return { status: 400, body: { error: 'unsupported_grant_type' } };
-    const scope = (form.get('scope') ?? TRANSFER_SCOPE).trim().split(/\s+/).filter(Boolean);
+    const scope = (form.get('scope') ?? '').trim().split(/\s+/).filter(Boolean);
+    if (scope.length === 0) return { status: 400, body: { error: 'invalid_scope', error_description: 'a client_credentials request needs a scope' } };
     if (!scope.includes(TRANSFER_SCOPE)) return { status: 400, body: { error: 'invalid_scope', error_description: `the simulator only issues ${TRANSFER_SCOPE}` } };
     const access = `Ag${randomBytes(36).toString('base64url')}`;
     tokens.set(access, { client: id, expiresAt: Date.now() + lifetime * 1000, revoked: false });
@@ -253,7 +254,7 @@ export async function startGlobusSim(opts: GlobusSimOptions): Promise<GlobusSim>
   function submitTransfer(ctx: Ctx, client: string): Reply {
     const doc = jsonBody(ctx);
     if (doc.DATA_TYPE !== 'transfer') throw badRequest(`DATA_TYPE must be 'transfer', got ${JSON.stringify(doc.DATA_TYPE)}`);
-    const sid = checkSubmissionId(doc);
+    const sid = submissionIds.check(doc, client);
     const dup = duplicateOf('transfer', ctx, client, sid);
     if (dup) return dup;
     onlyKeys(doc, TRANSFER_KEYS, 'transfer');
@@ -302,7 +303,7 @@ export async function startGlobusSim(opts: GlobusSimOptions): Promise<GlobusSim>
   function submitDelete(ctx: Ctx, client: string): Reply {
     const doc = jsonBody(ctx);
     if (doc.DATA_TYPE !== 'delete') throw badRequest(`DATA_TYPE must be 'delete', got ${JSON.stringify(doc.DATA_TYPE)}`);
-    const sid = checkSubmissionId(doc);
+    const sid = submissionIds.check(doc, client);
     const dup = duplicateOf('delete', ctx, client, sid);
     if (dup) return dup;
     onlyKeys(doc, DELETE_KEYS, 'delete');
@@ -347,8 +348,12 @@ export async function startGlobusSim(opts: GlobusSimOptions): Promise<GlobusSim>
   async function transferApi(ctx: Ctx): Promise<Reply> {
     const client = authenticate(ctx);
     const { method, path } = ctx;
+    checkQuery(method, path, ctx.query);
     let m: RegExpExecArray | null;
-    if (method === 'GET' && path === '/v0.10/submission_id') return { status: 200, body: { value: randomUUID() } };
+    if (method === 'GET' && path === '/v0.10/submission_id') {
+      // DATA_TYPE as the live service answers (globus-sdk-python e32e31a3, test_operation_get_submission_id).
+      return { status: 200, body: { DATA_TYPE: 'submission_id', value: submissionIds.issue(client, randomUUID()) } };
+    }
     if (method === 'POST' && path === '/v0.10/transfer') return submitTransfer(ctx, client);
     if (method === 'POST' && path === '/v0.10/delete') return submitDelete(ctx, client);
     if (method === 'GET' && path === '/v0.10/task_list') {
@@ -369,8 +374,9 @@ export async function startGlobusSim(opts: GlobusSimOptions): Promise<GlobusSim>
     }
     if ((m = /^\/v0\.10\/task\/([^/]+)\/event_list$/.exec(path)) && method === 'GET') {
       const t = findTask(decodeURIComponent(m[1] ?? ''), client);
-      const limit = parseIntParam(ctx.query.get('limit'), 10, 'limit', 1, 1000);
-      const offset = parseIntParam(ctx.query.get('offset'), 0, 'offset', 0, Number.MAX_SAFE_INTEGER);
+      const limit = parseIntParam(ctx.query.get('limit'), 10, 'limit', 1, EVENT_LIST_MAX);
+      const offset = parseIntParam(ctx.query.get('offset'), 0, 'offset', 0, EVENT_LIST_MAX - 1);
+      if (offset + limit > EVENT_LIST_MAX) throw badRequest(`offset + limit must be at most ${EVENT_LIST_MAX}, got ${offset + limit}`);
       let events = engine.events(t);
       const filter = ctx.query.get('filter');
       if (filter !== null) {
@@ -390,7 +396,9 @@ export async function startGlobusSim(opts: GlobusSimOptions): Promise<GlobusSim>
     if ((m = /^\/v0\.10\/task\/([^/]+)\/cancel$/.exec(path)) && method === 'POST') {
       const id = decodeURIComponent(m[1] ?? '');
       const t = findTask(id, client);
-      if (!engine.cancel(t)) throw new GlobusError(409, 'TaskComplete', `Task ${id} has already completed (status ${t.doc.status}) and cannot be cancelled`);
+      if (!engine.cancel(t)) {
+        return { status: 200, body: { DATA_TYPE: 'result', code: 'TaskComplete', message: 'The task completed before the cancel request was processed.', resource: `/task/${id}/cancel`, request_id: ctx.requestId } };
+      }
       return { status: 200, body: { DATA_TYPE: 'result', code: 'Canceled', message: 'The task has been cancelled successfully.', resource: `/task/${id}/cancel`, request_id: ctx.requestId } };
     }
     if ((m = /^\/v0\.10\/operation\/endpoint\/([^/]+)\/(ls|stat|mkdir|rename)$/.exec(path))) {
