@@ -13,6 +13,9 @@
  *   command's exit status, or the signal that killed it (RFC 4254 §6.10), as sshd reports them;
  * - nothing else is served: env requests are refused (sshd without AcceptEnv), and so are shells, ttys,
  *   subsystems (sftp) and forwarding, which the hpss step never asks for (`ssh … 'bash -s'` from a pipe).
+ *
+ * The server lives on the test's own event loop: start ssh (or the CLI that runs it) with the async
+ * `spawn`, never `spawnSync`/`execFileSync`, or the login waits forever for a server that cannot answer.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
