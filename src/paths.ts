@@ -133,7 +133,28 @@ function checkSegment(field: string, seg: string, input: string, allowDash: bool
   }
 }
 
-function checkCommon(field: string, input: string): void {
+/** How to fix a refused path, for the two gates. */
+const SEND_A_PATH = `send the path relative to the endpoint root, or absolute under the beamline's path_prefix, '/'-separated`;
+const WRITE_A_ROOT = `write the absolute path in full, '/'-separated (e.g. /data/beamline)`;
+
+/**
+ * The first segment is where a tool decides what kind of thing it was given: a shell, ssh and hsi expand a
+ * leading '~' to a home folder, and anything that also takes URLs (RFC 3986 §3.1: a letter, then letters,
+ * digits, '+', '-', '.', then ':') reads 'file:', 'http:' or 'globus:' as a scheme — with one letter, a
+ * Windows drive ('C:', or drive-relative 'C:scan.h5'). So these are refused there, in the input as sent and
+ * again after a prefix is stripped ('/global/~x' leaves '~x'). Later segments are plain names to every tool.
+ */
+function checkFirstSegment(field: string, first: string, input: string, fix: string): void {
+  if (first.startsWith('~')) {
+    reject(field, `the first segment starts with '~', which a shell, ssh or hsi reads as a home folder`, input, `'~' is never expanded: ${fix}`);
+  }
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(first)?.[1];
+  if (scheme === undefined) return;
+  if (scheme.length === 1) reject(field, 'Windows drive paths are not allowed', input, `${fix}; a Windows file watcher must convert its paths`);
+  reject(field, `the path looks like a URL (scheme "${scheme}:"), not a file path`, input, `a file path, not a URL: ${fix}`);
+}
+
+function checkCommon(field: string, input: string, fix: string): void {
   if (input.trim() === '') reject(field, 'path is empty', input);
   // Length first: everything after is linear, but there is no reason to scan a megabyte.
   if (byteLength(input) > MAX_PATH_BYTES) {
@@ -144,11 +165,9 @@ function checkCommon(field: string, input: string): void {
   if (input.includes('\\')) {
     reject(field, 'backslashes are not allowed', input, `use '/' as the separator; a Windows file watcher must convert its paths`);
   }
-  // 'C:' (drive, or drive-relative 'C:foo') and '//server' (UNC) mean another machine or disk to some tool.
-  if (/^[A-Za-z]:/.test(input)) {
-    reject(field, 'Windows drive paths are not allowed', input, `send the path relative to the beamline root, '/'-separated`);
-  }
+  // '//server' (UNC) means another machine to some tool; 'C:', '~' and 'file:' are checked with the first segment.
   if (input.startsWith('//')) reject(field, `UNC-style paths ('//server/...') are not allowed`, input);
+  checkFirstSegment(field, input.split('/', 1)[0] ?? '', input, fix);
   const segments = input.split('/');
   // Refused even when it would stay inside: a sender that produces '..' is confused or hostile.
   if (segments.includes('..')) reject(field, `".." segments are not allowed`, input);
@@ -166,7 +185,7 @@ export function gatePath(input: unknown, opts?: GateOptions): RelPath {
   if (typeof input !== 'string') throw pathError(`${field}: must be a string (got ${describeType(input)})`);
   // The prefix comes from config, but it is a path too: gate it so a sloppy one cannot widen the match.
   const prefix = opts?.prefix === undefined ? undefined : gateRootPath(opts.prefix, 'path_prefix');
-  checkCommon(field, input);
+  checkCommon(field, input, SEND_A_PATH);
 
   let rest = input;
   if (input.startsWith('/')) {
@@ -182,6 +201,7 @@ export function gatePath(input: unknown, opts?: GateOptions): RelPath {
   // Normalise: empty ('//', leading/trailing '/') and '.' segments carry no meaning.
   const segments = rest.split('/').filter((s) => s !== '' && s !== '.');
   if (segments.length === 0) reject(field, 'path names no file (nothing left after the prefix and normalisation)', input);
+  checkFirstSegment(field, segments[0] ?? '', input, SEND_A_PATH);
   for (const seg of segments) checkSegment(field, seg, input, false);
   return segments.join('/') as RelPath;
 }
@@ -189,7 +209,7 @@ export function gatePath(input: unknown, opts?: GateOptions): RelPath {
 /** Validate a root_path from config: absolute, normalised (no '.', '..', '//', trailing '/' removed except for '/'), no control chars. Returns the normalised form. Throws pathError naming `field`. */
 export function gateRootPath(input: unknown, field: string): string {
   if (typeof input !== 'string') throw pathError(`${field}: must be a string (got ${describeType(input)})`);
-  checkCommon(field, input);
+  checkCommon(field, input, WRITE_A_ROOT);
   if (!input.startsWith('/')) reject(field, 'must be an absolute path (starting with /)', input);
   if (input === '/') return '/';
   // Only one trailing '/' is forgiven; everything else must already be in normal form, because a root

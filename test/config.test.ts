@@ -285,6 +285,35 @@ describe('YAML problems', () => {
     expect(err.hint).toContain('YAML');
   });
 
+  test('an unquoted ${VAR} in a flow mapping is one error at the reference that says to quote it, not a cascade', () => {
+    expect(parseError('endpoints: { a: { type: filesystem, root_path: ${DATA} } }\n', { DATA: '/data' }).message).toBe(
+      'config.yml:1:48 invalid YAML: ${DATA} inside { … } or [ … ] must be quoted, or YAML reads its braces as a mapping: write "${DATA}"',
+    );
+    // In the shipped config (a flow mapping early on, block values with ${VAR} after it): still one line.
+    const shipped = readFileSync(fileURLToPath(new URL('../config.yml', import.meta.url)), 'utf8');
+    const line = 'data832-mount: { type: filesystem, root_path: /data }';
+    expect(shipped).toContain(line);
+    const broken = shipped.replace(line, line.replace('/data', '/mnt/${SUB}/data'));
+    const row = broken.slice(0, broken.indexOf('${SUB}')).split('\n').length;
+    const col = broken.indexOf('${SUB}') - broken.lastIndexOf('\n', broken.indexOf('${SUB}'));
+    const err = parseError(broken, { SUB: 'x' });
+    expect(err.message).toBe(
+      `config.yml:${String(row)}:${String(col)} invalid YAML: \${SUB} inside { … } or [ … ] must be quoted, or YAML reads its braces as a mapping: write "/mnt/\${SUB}/data"`,
+    );
+    expect(err.hint).toContain('{ root_path: "${DATA}" }');
+    // Quoted, it loads and expands.
+    expect(parse('endpoints: { a: { type: filesystem, root_path: "${DATA}" } }\n', { DATA: '/data' }).endpoints.get('a')).toMatchObject({ root_path: '/data' });
+  });
+
+  test('references in flow lists are each named; other YAML errors are still reported, at their own position', () => {
+    const err = parseError('endpoints: {}\nbeamlines: {}\nx: [${A}, "${B}", ${C}]\ny: [\n');
+    const lines = err.message.split('\n');
+    expect(lines[0]).toBe('config.yml has 3 errors:');
+    expect(lines[1]).toBe('config.yml:3:5 invalid YAML: ${A} inside { … } or [ … ] must be quoted, or YAML reads its braces as a mapping: write "${A}"');
+    expect(lines[2]).toBe('config.yml:3:19 invalid YAML: ${C} inside { … } or [ … ] must be quoted, or YAML reads its braces as a mapping: write "${C}"');
+    expect(lines[3]).toMatch(/^config\.yml:5:1 invalid YAML: /);
+  });
+
   test('a repeated key is an error at the second occurrence, not a silent overwrite', () => {
     expect(parseError('endpoints:\n  a: { type: filesystem, root_path: /a }\n  a: { type: filesystem, root_path: /b }\n').message).toBe(
       'config.yml:3:3 endpoints.a: expected each key once in a mapping, got "a" again',

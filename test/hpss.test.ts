@@ -1,5 +1,6 @@
-// The hpss step end to end: the bundled CLI and action, OpenSSH to a real sshd on 127.0.0.1, and hsi/htar
-// stand-ins (test/sim/hpss) that write real tar archives into a folder playing HPSS.
+// The hpss step end to end: the bundled CLI and action, the OpenSSH client to an SSH server on 127.0.0.1
+// (test/sim/sshd.ts, in-process), and hsi/htar stand-ins (test/sim/hpss) that write real tar archives into a
+// folder playing HPSS.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, utimes } from 'node:fs/promises';
@@ -294,7 +295,7 @@ describe('splash hpss: bad input changes nothing', () => {
     const site = await makeSite();
     await fillProposal(site);
     const cases: [string[], RegExp][] = [
-      [['-b', '8.3.2', 'raw/NOPE'], /proposal raw\/NOPE: no folder .*cfs\/raw\/NOPE on root@127\.0\.0\.1/],
+      [['-b', '8.3.2', 'raw/NOPE'], new RegExp(`proposal raw/NOPE: no folder .*cfs/raw/NOPE on ${sshd.user}@127\\.0\\.0\\.1`)],
       [['-b', '8.3.2', '../etc'], /proposals\[0\]/],
       [['-b', '8.3.2', '--cycle', '2026-3'], /cycle: expected "last" or a beam cycle like 2026-1/],
       [['raw/BLS-00564'], /proposals: given without a beamline/],
@@ -346,6 +347,19 @@ describe('splash hpss: bad input changes nothing', () => {
     expect(r.stderr).toMatch(/Host key verification failed/);
     expect(readFileSync(sshd.knownHosts + '.empty', 'utf8')).toBe('');
     rmSync(sshd.knownHosts + '.empty');
+  });
+
+  it('a key the host does not accept is a step failure naming the key settings, and nothing is archived', async () => {
+    const site = await makeSite();
+    await fillProposal(site);
+    const other = join(await tempDir('splash-otherkey-'), 'key');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other], { stdio: 'ignore' });
+    writeFileSync(site.config, readFileSync(site.config, 'utf8').replace(`key_path: ${sshd.keyPath}`, `key_path: ${other}`));
+    const r = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/ssh to .*@127\.0\.0\.1:\d+ failed: .*Permission denied \(publickey\)/);
+    expect(r.stderr).toMatch(/ssh\.key_path/);
+    expect(site.calls()).toEqual([]);
   });
 });
 

@@ -125,6 +125,22 @@ const HOSTILE: readonly Hostile[] = [
   { label: 'UNC slashes', input: '//server/share/x', says: 'UNC' },
   { label: 'UNC with prefix', input: '//global/raw', prefixed: true, says: 'UNC' },
   { label: 'device path', input: '//?/C:/x', says: 'UNC' },
+  { label: 'bare drive', input: 'C:', says: 'drive' },
+  { label: 'drive after the prefix', input: '/global/D:/Data/scan.h5', prefixed: true, says: 'drive' },
+  // Home folders and URLs: the first segment decides what a tool takes the path for
+  { label: 'home folder', input: '~/data/scan.h5', says: "first segment starts with '~'" },
+  { label: 'bare tilde', input: '~', says: "first segment starts with '~'" },
+  { label: 'other user home', input: '~als/raw/scan.h5', says: "first segment starts with '~'" },
+  { label: 'tilde after dot', input: './~/scan.h5', says: "first segment starts with '~'" },
+  { label: 'tilde after the prefix', input: '/global/~/scan.h5', prefixed: true, says: "first segment starts with '~'" },
+  { label: 'file URL', input: 'file:///global/raw/scan.h5', says: 'URL (scheme "file:")' },
+  { label: 'Windows file URL', input: 'file:///C:/Data/scan.h5', says: 'URL (scheme "file:")' },
+  { label: 'http URL', input: 'https://example.org/raw/scan.h5', says: 'URL (scheme "https:")' },
+  { label: 'globus URL', input: 'globus://6f8e-collection/raw/scan.h5', says: 'URL (scheme "globus:")' },
+  { label: 's3 URL', input: 's3://bucket/raw/scan.h5', says: 'URL (scheme "s3:")' },
+  { label: 'opaque URL', input: 'urn:uuid:6f8e', says: 'URL (scheme "urn:")' },
+  { label: 'URL after the prefix', input: '/global/smb://server/share/scan.h5', prefixed: true, says: 'URL (scheme "smb:")' },
+  { label: 'URL scheme with + and .', input: 'svn+ssh.x-y://host/x', says: 'URL (scheme "svn+ssh.x-y:")' },
   // Traversal
   { label: 'dotdot alone', input: '..', says: '".." segments' },
   { label: 'leading dotdot', input: '../etc/passwd', says: '".." segments' },
@@ -211,6 +227,19 @@ describe('gatePath: hostile corpus', () => {
     expect(catchPathError(() => gatePath('raw\\a')).hint).toContain("'/'");
   });
 
+  it('says how to send a path instead of a home folder, a URL or a drive', () => {
+    const home = catchPathError(() => gatePath('~/raw/a.h5', { field: FIELD, prefix: PREFIX }));
+    expect(home.message).toBe(`${FIELD}: the first segment starts with '~', which a shell, ssh or hsi reads as a home folder (got "~/raw/a.h5")`);
+    expect(home.hint).toBe(`'~' is never expanded: send the path relative to the endpoint root, or absolute under the beamline's path_prefix, '/'-separated`);
+    expect(catchPathError(() => gatePath('file:///global/raw/a.h5', { field: FIELD })).hint).toMatch(/^a file path, not a URL: send the path relative to the endpoint root/);
+    expect(catchPathError(() => gatePath('C:/Data/a.h5', { field: FIELD })).hint).toMatch(/a Windows file watcher must convert its paths/);
+  });
+
+  it('refuses a drive left after prefix "/" (a file URL\'s path, /C:/Data/...)', () => {
+    expect(catchPathError(() => gatePath('/C:/Data/scan.h5', { prefix: '/', field: FIELD })).message).toContain('Windows drive paths are not allowed');
+    expect(catchPathError(() => gatePath('/~/scan.h5', { prefix: '/', field: FIELD })).message).toContain("'~'");
+  });
+
   it('rejects an invalid prefix naming path_prefix', () => {
     const err = catchPathError(() => gatePath('raw/a', { prefix: 'global', field: FIELD }));
     expect(err.message).toContain('path_prefix');
@@ -247,6 +276,13 @@ describe('gatePath: valid inputs', () => {
     ['raw/scan%20one.h5', 'raw/scan%20one.h5'],
     ['raw/scan-01_x+y=z,(1)@host:5.h5', 'raw/scan-01_x+y=z,(1)@host:5.h5'],
     ['raw/a-/b', 'raw/a-/b'],
+    // '~' and ':' are plain characters after the first segment, and ':' after a first segment no scheme starts
+    ['raw/~backup/scan.h5', 'raw/~backup/scan.h5'],
+    ['raw/p1/scan.h5~', 'raw/p1/scan.h5~'],
+    ['PROGRA~1/scan.h5', 'PROGRA~1/scan.h5'],
+    ['raw/http:/x', 'raw/http:/x'],
+    ['12:30:01/scan.h5', '12:30:01/scan.h5'],
+    ['_a:b/scan.h5', '_a:b/scan.h5'],
   ];
   it.each(withPrefix)('prefix /global: %s → %s', (input, out) => {
     expect(gatePath(input, { prefix: PREFIX, field: FIELD })).toBe(out);
@@ -319,6 +355,9 @@ describe('gateRootPath', () => {
     ['newline', '/da\nta', 'control characters'],
     ['NUL', '/data\0', 'control characters'],
     ['drive', 'C:/data', 'drive'],
+    ['home folder', '~/data', "'~'"],
+    ['other user home', '~als/data', "'~'"],
+    ['file URL', 'file:///data', 'URL (scheme "file:")'],
     ['backslash', '/data\\x', 'backslash'],
     ['trailing space', '/data ', 'whitespace'],
     ['encoded', '/data/%2e%2e', 'percent-encoded'],
@@ -328,6 +367,11 @@ describe('gateRootPath', () => {
     expect(err.message.startsWith(`${F}: `)).toBe(true);
     expect(err.message).toContain(says);
     expect(rawUnsafeChar(err.message)).toBeUndefined();
+  });
+
+  it('says to write a root out in full instead of ~ or a URL', () => {
+    expect(catchPathError(() => gateRootPath('~/data', F)).hint).toBe(`'~' is never expanded: write the absolute path in full, '/'-separated (e.g. /data/beamline)`);
+    expect(catchPathError(() => gateRootPath('file:///data', F)).hint).toMatch(/^a file path, not a URL: write the absolute path in full/);
   });
 
   it('rejects non-strings', () => {

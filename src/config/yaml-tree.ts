@@ -63,18 +63,74 @@ const MAX_VALUES = 100_000;
 
 const YAML_HINT = 'fix the YAML at that position (often indentation, a missing ":", or an unclosed quote or bracket)';
 
+type ParsedYaml = ReturnType<typeof parseDocument>;
+
+/** A `${VAR}` reference as written (env.ts expands it after parsing). */
+const ENV_REFERENCE = /\$\{[A-Za-z_][A-Za-z0-9_]*\}/g;
+
+/**
+ * An unquoted `${VAR}` inside a flow collection (`{ a: ${DATA} }`, `[${A}]`) is not a string to YAML: its
+ * braces open a nested mapping, and every token after it goes wrong too, one error each (a hundred and more
+ * in a real config). Such a reference is recognised by the parser errors that start inside it; it is then
+ * replaced by a placeholder of the same length (so every offset still points into the file as written) and
+ * the text parsed again, until no error starts inside a reference (one more parse per reference; a config
+ * has a few). What remains are the file's other errors.
+ */
+function parseQuotingFlowReferences(text: string, parse: (text: string) => ParsedYaml): { doc: ParsedYaml; unquoted: { offset: number; reference: string }[] } {
+  const unquoted: { offset: number; reference: string }[] = [];
+  let doc = parse(text);
+  for (;;) {
+    const errors = doc.errors;
+    // Only the first such reference each time: errors after it are its cascade and may land anywhere, even
+    // inside a `${VAR}` that is fine where it is (a block value).
+    const m = [...text.matchAll(ENV_REFERENCE)].find((r) => errors.some((e) => e.pos[0] >= r.index && e.pos[0] <= r.index + r[0].length));
+    if (m === undefined) return { doc, unquoted };
+    unquoted.push({ offset: m.index, reference: m[0] });
+    text = `${text.slice(0, m.index)}$(${m[0].slice(2, -1)})${text.slice(m.index + m[0].length)}`;
+    doc = parse(text);
+  }
+}
+
+/** The plain value a reference sits in, as written (`/data/${SUB}/x` in `{ root_path: /data/${SUB}/x }`), for the fix. */
+function flowScalarAround(text: string, offset: number, reference: string): string {
+  const lineStart = text.lastIndexOf('\n', offset) + 1;
+  const before = text.slice(lineStart, offset);
+  const start = Math.max(before.lastIndexOf(': '), before.lastIndexOf('{'), before.lastIndexOf('['), before.lastIndexOf(','));
+  const head = (start < 0 ? '' : before.slice(before[start] === ':' ? start + 2 : start + 1)).trimStart();
+  const after = text.slice(offset + reference.length);
+  const tail = after.slice(0, after.search(/[,}\]\n]|$/)).trimEnd();
+  return `${head}${reference}${tail}`;
+}
+
 export function readYamlTree(text: string, source: string): YamlTree {
   const lineCounter = new LineCounter();
   const positions = new SourcePositions(source, lineCounter);
   // Repeated keys are found by the walk below (not yaml's uniqueKeys), by their text as written, so they are
   // reported with their key path alongside every other problem instead of stopping the parse.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  // The first parse fills `lineCounter`; a placeholder keeps every offset and line, so it stays right.
+  const parse = (t: string, counter = new LineCounter()): ParsedYaml => parseDocument(t, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
+  let doc = parse(text, lineCounter);
+  const quoting: Issue[] = [];
+  if (doc.errors.length > 0) {
+    const found = parseQuotingFlowReferences(text, parse);
+    if (found.unquoted.length > 0) {
+      doc = found.doc;
+      for (const { offset, reference } of found.unquoted) {
+        quoting.push({
+          path: undefined,
+          offset,
+          text: `invalid YAML: ${reference} inside { … } or [ … ] must be quoted, or YAML reads its braces as a mapping: write ${JSON.stringify(flowScalarAround(text, offset, reference))}`,
+          hint: 'quote ${VAR} references inside { … } and [ … ], e.g. { root_path: "${DATA}" }',
+        });
+      }
+    }
+  }
 
   // Warnings (an unknown !tag, say) are errors here: a config the parser had to guess about is not reviewable.
   const yamlProblems = [...doc.errors, ...doc.warnings];
-  if (yamlProblems.length > 0) {
+  if (yamlProblems.length > 0 || quoting.length > 0) {
     const issues = yamlProblems.map((err): Issue => ({ path: undefined, offset: err.pos[0], text: `invalid YAML: ${err.message}`, hint: YAML_HINT }));
-    return { kind: 'syntax', issues, positions };
+    return { kind: 'syntax', issues: [...quoting, ...issues], positions };
   }
 
   const root = doc.contents;
