@@ -15,7 +15,12 @@
 
 const MASK = '***';
 
-/** A derived form shorter than this (a base64 fragment of a tiny value) would mask ordinary text. */
+/**
+ * Values shorter than this are not masked as free text: a one-letter "secret" (a test value, a placeholder)
+ * would turn every such letter of every line into ***, and a credential that short protects nothing.
+ */
+export const MIN_SECRET = 4;
+/** A derived form shorter than this (a base64 fragment of a short value) would mask ordinary text. */
 const MIN_DERIVED = 6;
 /** Registered forms are found by their first characters: one map lookup per position of the text. */
 const PREFIX = 3;
@@ -24,18 +29,13 @@ const PREFIX = 3;
 const primaries = new Set<string>();
 /** Every form masked, indexed by its first PREFIX characters, longest first within a prefix. */
 const byPrefix = new Map<string, string[]>();
-/** Forms shorter than PREFIX (one- and two-character secrets): masked by plain replacement. */
-const tiny = new Set<string>();
 const forms = new Set<string>();
 const listeners = new Set<(value: string) => void>();
 
 function addForm(form: string): void {
-  if (form === '' || forms.has(form)) return;
+  if (form.length < MIN_SECRET || forms.has(form)) return;
   forms.add(form);
-  if (form.length < PREFIX) {
-    tiny.add(form);
-    return;
-  }
+  // Every form is at least MIN_SECRET (> PREFIX) long.
   const key = form.slice(0, PREFIX);
   const list = byPrefix.get(key) ?? [];
   list.push(form);
@@ -81,7 +81,7 @@ export function registerSecret(value: string | undefined): void {
   if (value === undefined || value.trim() === '') return;
   const parts = [value, ...(value.includes('\n') ? value.split(/\r?\n/).map((l) => l.trim()) : [])];
   for (const part of parts) {
-    if (part === '' || primaries.has(part)) continue;
+    if (part.length < MIN_SECRET || primaries.has(part)) continue;
     primaries.add(part);
     for (const f of formsOf(part)) addForm(f);
     for (const listener of listeners) listener(part);
@@ -100,9 +100,7 @@ export function secretCount(): number {
   return primaries.size;
 }
 
-function maskRegistered(text: string): string {
-  let out = text;
-  for (const t of tiny) out = out.split(t).join(MASK);
+function maskRegistered(out: string): string {
   if (byPrefix.size === 0) return out;
   let result = '';
   let copied = 0;
@@ -154,7 +152,11 @@ const PATTERNS: readonly [RegExp, (substring: string, ...groups: string[]) => st
   // Python/JS-style single quotes: 'password': '…'.
   [new RegExp(`'(${SECRET_FIELD})'(\\s*:\\s*)'[^']*'`, 'gi'), (_m, name = '', sep = '') => `'${name}'${sep}'${MASK}'`],
   // Forms and query strings: password=…&, ?access_token=….
-  [new RegExp(`(?<![\\w-])(${SECRET_FIELD})=([^&\\s"'<>\\\\]+)`, 'gi'), (_m, name = '') => `${name}=${MASK}`],
+  [
+    new RegExp(`(?<![\\w-])(${SECRET_FIELD})=([^&\\s"'<>\\\\]+)`, 'gi'),
+    // A value masked already (a registered one) keeps what follows it.
+    (m, name = '', value = '') => (value.startsWith(MASK) ? m : `${name}=${MASK}`),
+  ],
   // JWTs (the App's, SciCat's) wherever they stand.
   [/\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g, () => MASK],
   // GitHub tokens: ghp_, gho_, ghu_, ghs_, ghr_, fine-grained PATs.
@@ -169,8 +171,12 @@ const PATTERNS: readonly [RegExp, (substring: string, ...groups: string[]) => st
   [/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@"']+:[^/\s@"']+@/gi, (_m, scheme = '') => `${scheme}${MASK}@`],
 ];
 
+/** Something every pattern needs: most log lines have none of it and skip the patterns in one pass. */
+const TRIGGER = /auth|bearer|basic|token|secret|passw|api[_-]?key|private|assertion|cookie|eyJ|gh[pousr]_|github_pat_|:\/\/[^\s/@]+@/i;
+
 /** Credential patterns only (no registered values): for text read back from disk by another process (`--status`). */
 export function scrubCredentials(text: string): string {
+  if (!TRIGGER.test(text)) return text;
   let out = text;
   for (const [re, fn] of PATTERNS) out = out.replace(re, fn);
   return out;

@@ -44,6 +44,11 @@ describe('registered values', () => {
     expect(redact('a line: BBBBline-two-of-key.')).toBe('a line: ***.');
   });
 
+  it('a value too short to be a credential (a placeholder like "y") is not masked in every word', () => {
+    registerSecret('y');
+    expect(redact('config.yml:21:69 beamlines.8.3.2.prune[0].verify')).toBe('config.yml:21:69 beamlines.8.3.2.prune[0].verify');
+  });
+
   it('a request registers the credentials it carries', () => {
     registerRequestCredentials({ authorization: 'Bearer tok-from-request-77', accept: 'application/json' }, { username: 'u', password: 'pw-from-request-88' });
     expect(redact('echo: tok-from-request-77 and pw-from-request-88')).toBe('echo: *** and ***');
@@ -65,6 +70,8 @@ describe('credential patterns', () => {
     ['user:password in a URL', 'proxy https://user:pa55word@proxy.example.org:3128 refused', 'pa55word'],
     ['a private key', 'key -----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY----- end', 'MIIEowIBAAKCAQEA'],
     ['single-quoted fields', "{'password': 'py-dict-secret'}", 'py-dict-secret'],
+    ['a private_key field', '{"private_key":"k3y-material-xyz"}', 'k3y-material-xyz'],
+    ['an x-api-key header', 'x-api-key: sk-live-12345678', 'sk-live-12345678'],
   ];
   it.each(cases)('masks %s', (_what, text, secret) => {
     const out = scrubCredentials(text);
