@@ -334,7 +334,8 @@ export class Spool {
       const lastError = record.last_error === undefined ? undefined : redact(record.last_error);
       if (lastError !== record.last_error) {
         const cleaned: SpoolRecord = { ...record, last_error: lastError };
-        await writeAtomic(file, `${JSON.stringify(cleaned)}\n`, true);
+        // No room to rewrite it (a full disk) is no reason not to start: the next failed attempt rewrites it.
+        await writeAtomic(file, `${JSON.stringify(cleaned)}\n`, true).catch(() => undefined);
         this.#addPending(cleaned);
       } else {
         this.#addPending(record);
