@@ -3,6 +3,8 @@
  * usage, config and path errors are the caller's to fix (exit 2, nothing was touched);
  * a step error means the work itself failed (exit 1).
  */
+import { redact } from './secrets.js';
+
 export type ErrorKind = 'usage' | 'config' | 'path' | 'step' | 'not-configured';
 
 export class SplashError extends Error {
@@ -11,10 +13,11 @@ export class SplashError extends Error {
   readonly hint: string | undefined;
 
   constructor(kind: ErrorKind, message: string, hint?: string) {
-    super(message);
+    // Redacted where it is made, like every error that may quote a request or an answer (src/secrets.ts).
+    super(redact(message));
     this.name = 'SplashError';
     this.kind = kind;
-    this.hint = hint;
+    this.hint = hint === undefined ? undefined : redact(hint);
   }
 }
 
@@ -29,11 +32,11 @@ export function exitCodeFor(err: unknown): 1 | 2 {
   return 1;
 }
 
-/** One line (plus hint) a person can act on, whatever was thrown. */
+/** One line (plus hint) a person can act on, whatever was thrown; masked, since it goes to an output. */
 export function describeError(err: unknown): string {
-  if (err instanceof SplashError) return err.hint ? `${err.message}\n  hint: ${err.hint}` : err.message;
-  if (err instanceof Error) return err.message;
-  return String(err);
+  if (err instanceof SplashError) return redact(err.hint ? `${err.message}\n  hint: ${err.hint}` : err.message);
+  if (err instanceof Error) return redact(err.message);
+  return redact(String(err));
 }
 
 /** The errno-style code of an error (ENOENT, ECONNRESET, UND_ERR_…), looking through its `cause` chain. */

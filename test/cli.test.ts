@@ -55,6 +55,43 @@ describe('splash move / run', () => {
     expect(existsSync(join(root, 'archive/raw/a.h5'))).toBe(false);
   });
 
+  it('a failure is reported once: one line + hint on stderr in a terminal, one ::error:: annotation under the runner', async () => {
+    const { root, config } = await makeFacility();
+    await writeFileAt(join(root, 'beamline/raw/a.h5'), 'source');
+    await writeFileAt(join(root, 'server/raw/a.h5'), 'differs');
+    const said = 'server:raw/a.h5 already exists with a different size';
+    const count = (text: string, what: string): number => text.split(what).length - 1;
+
+    const move = await splash(['move', '--beamline', '8.3.2', '--config', config, 'raw/a.h5']);
+    expect(move.code).toBe(1);
+    expect(count(move.stderr, said)).toBe(1);
+    expect(move.stderr).toMatch(new RegExp(`^splash: ${said}.*\n  hint: find out which copy is right`, 'm'));
+    expect(move.stderr).not.toContain('**');
+
+    // The chain's table names the failed step; the error itself is the last line, once, and no Markdown shows.
+    const run = await splash(['run', '8.3.2', '--config', config, 'raw/a.h5']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).not.toMatch(/^error: /m);
+    expect(run.stderr).not.toContain('**');
+    expect(count(run.stderr, `splash: ${said}`)).toBe(1);
+    expect(run.stderr.trimEnd().split('\n').slice(-2).join('\n')).toMatch(new RegExp(`^splash: ${said}.*\n  hint: `));
+
+    const io = await tempDir('splash-runner-');
+    await writeFile(join(io, 'summary'), '');
+    await writeFile(join(io, 'output'), '');
+    const runner = await splash(['move', '--beamline', '8.3.2', '--config', config, 'raw/a.h5'], {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_STEP_SUMMARY: join(io, 'summary'),
+      GITHUB_OUTPUT: join(io, 'output'),
+    });
+    expect(runner.code).toBe(1);
+    const annotations = runner.stdout.split('\n').filter((l) => l.startsWith('::error'));
+    expect(annotations).toHaveLength(1);
+    expect(annotations[0]).toMatch(new RegExp(`^::error::${said}.*%0A  hint: `));
+    expect(runner.stderr).toBe('');
+    expect(readFileSync(join(io, 'summary'), 'utf8')).toContain(`**Move failed:** ${said}`);
+  });
+
   const hostile = ['../etc/passwd', '/global/../../etc/shadow', '/other/raw/a.h5', 'raw/a\r.h5', 'raw/%2e%2e/x', 'raw\\a.h5', '-rf', ' '];
   it.each(hostile)('refuses hostile path %j with exit 2 and writes nothing', async (bad) => {
     const { root, config } = await makeFacility();

@@ -1,6 +1,6 @@
 // The watcher's parts (globs, filter, durations, spool) and the watcher itself in-process against the GitHub
 // simulator over real HTTP: stability, batching within limits, retries through faults, restarts, --once.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -98,6 +98,26 @@ describe('the spool', () => {
     expect(third.spool.has('/g/b', 1, 1000)).toBe('sent');
     expect(third.spool.sentCount).toBe(2);
     await third.spool.close();
+  });
+
+  it('a spool left by an older version (0644 files, a token in a last error) is tightened and masked on start', async () => {
+    const dir = join(await tempDir(), 'spool');
+    const { spool } = await Spool.open(dir);
+    const record = await spool.add('new_file_832', false, [entry('/g/a')]);
+    await spool.close();
+    const file = join(dir, 'pending', `${record.id}.json`);
+    const token = `ghp_${'a1B2'.repeat(9)}`;
+    writeFileSync(file, `${JSON.stringify({ ...record, attempts: 1, last_error: `GitHub answered 500 (echo: authorization: token ${token})` })}\n`, { mode: 0o644 });
+    chmodSync(file, 0o644);
+    chmodSync(dir, 0o755);
+    const status = await readSpoolStatus(dir);
+    expect(JSON.stringify(status)).not.toContain(token);
+    const again = await Spool.open(dir);
+    await again.spool.close();
+    expect(readFileSync(file, 'utf8')).not.toContain(token);
+    expect(readFileSync(file, 'utf8')).toContain('authorization: ***');
+    expect((statSync(file).mode & 0o777).toString(8)).toBe('600');
+    expect((statSync(dir).mode & 0o777).toString(8)).toBe('700');
   });
 
   it('tidies what a crash leaves: temp files, a record already in the ledger, a cut-off ledger line', async () => {

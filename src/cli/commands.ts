@@ -5,6 +5,7 @@ import { usageError } from '../errors.js';
 import { parseBeamlineId, parsePathList } from '../run/inputs.js';
 import type { StepContext } from '../run/context.js';
 import { createTerminalContext } from '../run/terminal.js';
+import { underRunner } from '../run/failure.js';
 import { runStep } from '../run/step.js';
 import { parseCommandArgs as parseArgs } from './args.js';
 import { checkConfig } from './config-check.js';
@@ -30,7 +31,7 @@ const userAgent = `splash-flows/${VERSION}`;
  * the job summary staff read. Anywhere else, the terminal. @actions/core loads only in the first case.
  */
 async function stepContext(verbose: boolean): Promise<StepContext> {
-  if (process.env.GITHUB_ACTIONS === 'true' && process.env.GITHUB_STEP_SUMMARY) {
+  if (underRunner()) {
     const { createGithubContext } = await import('../run/github.js');
     return createGithubContext();
   }

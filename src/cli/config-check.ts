@@ -6,6 +6,7 @@ import { configError, SplashError } from '../errors.js';
 import { pruneFor } from '../prune/index.js';
 import { hostLabel } from '../hpss/host.js';
 import { formatBytes } from '../run/format.js';
+import { redact } from '../secrets.js';
 import { archiveTargetOf } from '../steps/hpss.js';
 import { transferFor } from '../transfer/index.js';
 
@@ -73,6 +74,7 @@ export async function checkConfig(file: string, out: NodeJS.WritableStream): Pro
   }
   if (config.globusApps.size > 0) lines.push('', `globus apps: ${[...config.globusApps.keys()].join(', ')}`);
   if (warnings.length > 0) lines.push('', ...warnings.map((w) => `warning: ${w}`));
-  out.write(`${lines.join('\n')}\n`);
+  // Secrets registered while loading (credential values from the environment) never reach stdout.
+  out.write(redact(`${lines.join('\n')}\n`));
   return 0;
 }

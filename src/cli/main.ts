@@ -1,5 +1,6 @@
 // The `splash` command: the terminal front door to the same steps the GitHub actions run.
-import { describeError, exitCodeFor, usageError } from '../errors.js';
+import { exitCodeFor, usageError } from '../errors.js';
+import { reportFailure, underRunner } from '../run/failure.js';
 import { HELP, MAIN_HELP, VERSION } from './help.js';
 
 
@@ -30,7 +31,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`splash: ${describeError(err)}\n`);
+    // The one report of the failure: masked, once — an annotation in a workflow step, a line + hint in a terminal.
+    reportFailure(err, underRunner() ? 'runner' : 'terminal');
     process.exitCode = exitCodeFor(err);
   },
 );

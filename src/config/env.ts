@@ -5,6 +5,7 @@
  * unset variable is a load error: a root_path built from nothing must never reach a copy or a delete.
  */
 import { configError } from '../errors.js';
+import { registerSecret } from '../secrets.js';
 import { formatKeyPath, type KeyPath } from './key-path.js';
 
 /** A credential string whose `${VAR}` was not set at load time. Resolving it (resolveEnv) throws. */
@@ -40,6 +41,14 @@ const CREDENTIAL_KEY = /(^|_)(password|passwd|token|secret|username|user|client_
 export function isCredentialPath(path: KeyPath): boolean {
   const last = path.at(-1);
   return typeof last === 'string' && CREDENTIAL_KEY.test(last);
+}
+
+/** Of the credentials, those whose value is itself secret (a username or client id is not): masked from load on. */
+const SECRET_KEY = /(^|_)(password|passwd|token|secret|api_key|apikey|private_key|credentials?)$/i;
+
+export function isSecretPath(path: KeyPath): boolean {
+  const last = path.at(-1);
+  return typeof last === 'string' && SECRET_KEY.test(last);
 }
 
 export type Expansion =
@@ -99,8 +108,8 @@ function envHint(variables: readonly string[]): string {
 }
 
 /**
- * Resolve a possibly-deferred value at the moment a step needs it. Secrets are registered with `mask`
- * before they are returned, so no later log line can show them.
+ * Resolve a possibly-deferred value at the moment a step needs it. Secrets are registered with the process's
+ * mask (src/secrets.ts) and handed to `mask` before they are returned, so no later output can show them.
  */
 export function resolveEnv(value: EnvString, opts: { secret: boolean; mask: (s: string) => void }): string {
   if (value instanceof MissingEnv) {
@@ -110,7 +119,10 @@ export function resolveEnv(value: EnvString, opts: { secret: boolean; mask: (s: 
       envHint(value.variables),
     );
   }
-  if (opts.secret && value !== '') opts.mask(value);
+  if (opts.secret && value !== '') {
+    registerSecret(value);
+    opts.mask(value);
+  }
   return value;
 }
 
@@ -138,6 +150,8 @@ export function expandTree(
       switch (result.kind) {
         case 'ok':
           if (isCredentialPath(path) && result.value !== value) secrets.add(result.value);
+          // A secret exists in this process from here on: mask it in every output from now, not from first use.
+          if (isSecretPath(path)) registerSecret(result.value);
           return result.value;
         case 'invalid':
           problems.push({

@@ -6,6 +6,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { Octokit } from '@octokit/rest';
+import { registerSecret } from '../secrets.js';
 import { appJwt, appPrivateKey, type Credentials } from './auth.js';
 import { GitHubError, httpFailure, networkFailure } from './errors.js';
 import type { DispatchBody } from './payload.js';
@@ -62,6 +63,8 @@ export class GitHubClient {
     this.#credentials = opts.credentials;
     this.#timeoutMs = opts.timeoutMs ?? 30_000;
     this.#now = opts.now ?? Date.now;
+    // Masked from the moment this client holds them, whoever resolved them.
+    registerSecret(opts.credentials.kind === 'token' ? opts.credentials.token : opts.credentials.privateKey);
     if (opts.credentials.kind === 'app') {
       // Parsed now, so a bad key is a config error before anything is spooled or sent.
       this.#appKey = appPrivateKey(opts.credentials.privateKey);
@@ -101,7 +104,9 @@ export class GitHubClient {
     if (cached && cached.expiresAt - RENEW_BEFORE_MS > this.#now()) return `Bearer ${cached.token}`;
     const key = this.#appKey;
     if (!key) throw new Error('GitHub App key missing');
-    const jwt = `Bearer ${appJwt(this.#credentials.clientId, key, this.#now())}`;
+    const signed = appJwt(this.#credentials.clientId, key, this.#now());
+    registerSecret(signed);
+    const jwt = `Bearer ${signed}`;
     if (this.#installationId === undefined) {
       const found = await this.#call(`finding the GitHub App installation on ${this.repository}`, 'GET /repos/{owner}/{repo}/installation', {
         owner: this.#owner,
@@ -120,6 +125,8 @@ export class GitHubClient {
       headers: { authorization: jwt },
     });
     const { token, expires_at: expiresAt } = issued as { token?: unknown; expires_at?: unknown };
+    // The installation token is a credential the moment it arrives: masked before anything can print it.
+    if (typeof token === 'string') registerSecret(token);
     if (typeof token !== 'string' || typeof expiresAt !== 'string') {
       throw new GitHubError({ kind: 'other', status: 201, message: 'GitHub answered the installation token request without a token' });
     }

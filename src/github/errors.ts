@@ -5,7 +5,9 @@
  *  - a secondary rate limit without either header: wait at least a minute, longer on repeats.
  *  - 5xx and no answer at all: transient, back off with jitter.
  *  - 401 / 404 / 422 / other 403: the request itself or its credentials are wrong; asking again will not help.
+ * A GitHubError is redacted where it is made: what GitHub (or a proxy) said may quote the request, token included.
  */
+import { redact } from '../secrets.js';
 export type FailureKind = 'network' | 'server' | 'rate-limit' | 'auth' | 'forbidden' | 'not-found' | 'invalid' | 'other';
 
 /** GitHub asks for at least this much quiet after a secondary rate limit that names no time. */
@@ -24,13 +26,13 @@ export class GitHubError extends Error {
   readonly hint: string | undefined;
 
   constructor(opts: { kind: FailureKind; status: number | undefined; message: string; serverWaitMs?: number | undefined; hint?: string | undefined; cause?: unknown }) {
-    super(opts.message, { cause: opts.cause });
+    super(redact(opts.message), { cause: opts.cause });
     this.name = 'GitHubError';
     this.kind = opts.kind;
     this.status = opts.status;
     this.retriable = opts.kind === 'network' || opts.kind === 'server' || opts.kind === 'rate-limit';
     this.serverWaitMs = opts.serverWaitMs;
-    this.hint = opts.hint;
+    this.hint = opts.hint === undefined ? undefined : redact(opts.hint);
   }
 }
 
@@ -66,9 +68,12 @@ function bodyMessage(data: unknown): string {
   return '';
 }
 
-/** One line, bounded: GitHub messages can hold newlines (422) and nothing from a response should flood a log. */
+/**
+ * One line, bounded: GitHub messages can hold newlines (422) and nothing from a response should flood a log.
+ * Redacted before it is cut: half a token no longer matches its mask.
+ */
 const oneLine = (s: string): string => {
-  const line = s.replace(/\s+/g, ' ').trim();
+  const line = redact(s).replace(/\s+/g, ' ').trim();
   return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 };
 

@@ -3,6 +3,7 @@
  * (the SDK's margin, so a token never runs out between check and use), shared by concurrent callers.
  */
 import type { Dispatcher } from 'undici';
+import { registerSecret } from '../secrets.js';
 import { GlobusApiError, GlobusAuthError } from './errors.js';
 import { GlobusTransport, type Authorizer, type RetryOptions } from './transport.js';
 
@@ -17,7 +18,10 @@ export interface ClientCredentialsAuthOptions {
   clientId: string;
   clientSecret: string;
   scope?: string;
-  /** Called with the client secret and every access token obtained, so the run log can hide them. */
+  /**
+   * Called with the client secret and every access token obtained. They are registered with the process's
+   * mask (src/secrets.ts) either way; this is for callers that keep their own list.
+   */
   mask?: (secret: string) => void;
   timeoutMs?: number;
   retry?: RetryOptions;
@@ -48,7 +52,9 @@ export class ClientCredentialsAuth implements Authorizer {
     this.#now = opts.now ?? Date.now;
     this.scope = opts.scope ?? TRANSFER_SCOPE;
     this.#basic = Buffer.from(`${opts.clientId}:${opts.clientSecret}`).toString('base64');
-    // Mask the secret and its Basic encoding: log masking matches literal text only.
+    // The secret and its Basic encoding are masked from the moment they exist.
+    registerSecret(opts.clientSecret);
+    registerSecret(this.#basic);
     if (opts.clientSecret) this.#mask(opts.clientSecret);
     this.#mask(this.#basic);
     this.transport = new GlobusTransport({
@@ -99,6 +105,7 @@ export class ClientCredentialsAuth implements Authorizer {
         attempts: 1,
       });
     }
+    registerSecret(token);
     this.#mask(token);
     this.tokensIssued++;
     // Timed from when the request started: the service's clock started no earlier than that.

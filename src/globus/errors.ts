@@ -1,8 +1,10 @@
 /**
  * Errors of the Globus client. Each names the service, method and path and what the service said, so a run
  * log line is enough to act on. None carries request headers, tokens or the client secret: errors are built
- * only from the method, the URL path (never the query string) and the response body.
+ * only from the method, the URL path (never the query string) and the response body, and what they keep of
+ * the body is redacted here, where they are made (a server may echo the request into its error text).
  */
+import { redact, redactValue } from '../secrets.js';
 
 export type GlobusService = 'Auth' | 'Transfer';
 
@@ -49,20 +51,19 @@ export class GlobusApiError extends Error {
     const request = init.requestId ? ` (request ${init.requestId})` : '';
     const tries = init.attempts > 1 ? ` after ${init.attempts} attempts` : '';
     const advice = init.advice ? ` — ${init.advice}` : '';
-    super(
-      `Globus ${init.service} ${init.method} ${init.path} → ${init.status} ${init.code}: ${oneLine(init.apiMessage)}${request}${tries}${advice}`,
-    );
+    // Redacted before it is cut to one line: a cut credential would no longer match its mask.
+    super(redact(`Globus ${init.service} ${init.method} ${init.path} → ${init.status} ${init.code}: ${oneLine(redact(init.apiMessage))}${request}${tries}${advice}`));
     this.name = 'GlobusApiError';
     this.service = init.service;
     this.method = init.method;
     this.path = init.path;
     this.status = init.status;
     this.code = init.code;
-    this.apiMessage = init.apiMessage;
+    this.apiMessage = redact(init.apiMessage);
     this.requestId = init.requestId;
     this.resource = init.resource;
     this.attempts = init.attempts;
-    this.body = init.body;
+    this.body = redactValue(init.body);
   }
 }
 
@@ -84,10 +85,10 @@ export class GlobusNetworkError extends Error {
   readonly errorCode: string | undefined;
 
   constructor(init: { service: GlobusService; method: string; path: string; attempts: number; errorCode?: string | undefined; cause: unknown }) {
-    const what = init.cause instanceof Error ? oneLine(init.cause.message) : oneLine(String(init.cause));
+    const what = oneLine(redact(init.cause instanceof Error ? init.cause.message : String(init.cause)));
     const code = init.errorCode ? `${init.errorCode}: ` : '';
     const tries = init.attempts === 1 ? '1 attempt' : `${init.attempts} attempts`;
-    super(`Globus ${init.service} ${init.method} ${init.path} failed after ${tries}: ${code}${what}`, { cause: init.cause });
+    super(redact(`Globus ${init.service} ${init.method} ${init.path} failed after ${tries}: ${code}${what}`), { cause: init.cause });
     this.name = 'GlobusNetworkError';
     this.service = init.service;
     this.method = init.method;

@@ -86,21 +86,6 @@ export function describeDone(done: number, total: number, elapsedSeconds: number
   return `${amount} in ${formatDuration(Math.max(0, elapsedSeconds))}${rate}`;
 }
 
-/**
- * Add a secret to a mask set. Multi-line secrets (keys, certificates) are also registered line by line,
- * because output is often split or re-wrapped by lines before it is shown.
- */
-export function addSecret(secrets: Set<string>, secret: string): string[] {
-  const added: string[] = [];
-  const candidates = [secret, ...(secret.includes('\n') ? secret.split(/\r?\n/).map((l) => l.trim()) : [])];
-  for (const value of candidates) {
-    if (value === '' || secrets.has(value)) continue;
-    secrets.add(value);
-    added.push(value);
-  }
-  return added;
-}
-
 /** Replace every occurrence of every secret with `***`; longest first so a secret containing another is fully hidden. */
 export function maskSecrets(text: string, secrets: Iterable<string>): string {
   const list = [...secrets].filter((s) => s !== '').sort((a, b) => b.length - a.length);

@@ -6,7 +6,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import * as core from '@actions/core';
 import type { Progress, StepContext } from './context.js';
-import { addSecret, describeDone, describeProgress, maskSecrets, percentOf } from './format.js';
+import { onSecret, redact, registerSecret } from '../secrets.js';
+import { describeDone, describeProgress, percentOf } from './format.js';
 import { SummaryBuilder } from './summary.js';
 
 export interface GithubOptions {
@@ -27,16 +28,25 @@ const LOG_INTERVAL_MS = 10_000;
 const LOG_HEARTBEAT_MS = 60_000;
 const LOG_STEP_PERCENT = 10;
 
+/** The runner is told every secret once per process, however many contexts exist. */
+let tellingRunner = false;
+
 export function createGithubContext(opts: GithubOptions = {}): GithubContext {
   const now = opts.now ?? Date.now;
-  const secrets = new Set<string>();
-  const summary = new SummaryBuilder(secrets);
+  if (!tellingRunner) {
+    tellingRunner = true;
+    // Every secret registered anywhere in the process (config, clients, tokens obtained) becomes ::add-mask::.
+    onSecret((value) => {
+      core.setSecret(value);
+    });
+  }
+  const summary = new SummaryBuilder();
   // The runner cannot nest ::group:: (an inner ::endgroup:: closes the outer one; actions/runner#802),
   // so only the outermost group per async chain becomes a real group.
   const inGroup = new AsyncLocalStorage<boolean>();
   // The runner masks registered secrets in the log itself; masking here too covers lines written
   // before the runner processed ::add-mask::, and keeps both renderings behaving alike.
-  const m = (s: string): string => maskSecrets(s, secrets);
+  const m = redact;
 
   const progress = (label: string, totalBytes: number): Progress => {
     const start = now();
@@ -93,10 +103,10 @@ export function createGithubContext(opts: GithubOptions = {}): GithubContext {
       return inGroup.run(true, () => core.group(m(title), fn));
     },
     setOutput(name, value) {
-      core.setOutput(name, value);
+      core.setOutput(name, redact(String(value)));
     },
     mask(secret) {
-      for (const value of addSecret(secrets, secret)) core.setSecret(value);
+      registerSecret(secret);
     },
     progress,
     async flushSummary() {
@@ -107,7 +117,7 @@ export function createGithubContext(opts: GithubOptions = {}): GithubContext {
         await core.summary.addRaw(markdown).write();
       } catch (err) {
         // The work is done by now; a missing summary file (e.g. a local runner emulator) must not fail the step.
-        core.warning(`Could not write the job summary: ${err instanceof Error ? err.message : String(err)}`);
+        core.warning(redact(`Could not write the job summary: ${err instanceof Error ? err.message : String(err)}`));
         core.summary.emptyBuffer();
       }
     },

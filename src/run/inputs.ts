@@ -1,10 +1,11 @@
 /**
  * Reading step inputs the way the Actions runner passes them (INPUT_<NAME> variables), without loading
  * @actions/core: a bad input must fail in the time it takes Node to start, before anything heavy loads.
- * Only tiny modules (errors, beamline-id) may be imported here.
+ * Only tiny modules (errors, secrets, beamline-id, failure) may be imported here.
  */
 import { BEAMLINE_ID } from '../beamline-id.js';
 import { describeError, usageError } from '../errors.js';
+import { reportFailure } from './failure.js';
 
 export function getInput(name: string, opts: { required?: boolean; fallback?: string } = {}): string {
   const value = (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
@@ -49,11 +50,6 @@ export function parseBeamlineId(raw: string, field: string): string {
   return raw;
 }
 
-/** Escape a message for a workflow command (what @actions/core does), so a newline cannot forge a command. */
-function escapeCommandData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
 /**
  * Run an action's main function. Whatever it throws becomes one `::error::` line and a failed step (exit 1),
  * written directly so even a failure before the step context exists is reported the runner's way.
@@ -62,7 +58,7 @@ export async function actionEntry(main: () => Promise<void>): Promise<void> {
   try {
     await main();
   } catch (err) {
-    process.stdout.write(`::error::${escapeCommandData(describeError(err))}\n`);
+    reportFailure(err, 'runner');
     process.exitCode = 1;
   }
 }

@@ -4,6 +4,7 @@
  * be masked.
  */
 import type { Cell, Summary } from './context.js';
+import { redact } from '../secrets.js';
 import { maskSecrets } from './format.js';
 
 type Block =
@@ -25,6 +26,9 @@ function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** A terminal shows markdown's emphasis as the asterisks themselves: drop them. */
+const plain = (s: string): string => s.replace(/\*\*([^*\n]+)\*\*/g, '$1');
+
 /** Display width in graphemes: right for accented names; wide (CJK) characters would still misalign. */
 const graphemes = new Intl.Segmenter();
 const width = (s: string): number => Array.from(graphemes.segment(s)).length;
@@ -32,7 +36,10 @@ const width = (s: string): number => Array.from(graphemes.segment(s)).length;
 export class SummaryBuilder implements Summary {
   private readonly blocks: Block[] = [];
 
-  /** `mask` is read at render time, so a live set shared with the context keeps working as secrets are added. */
+  /**
+   * Every rendering passes the process's secret registry (src/secrets.ts); `mask` adds values of its own.
+   * Both are read at render time, so secrets registered after a block was added are still masked.
+   */
   constructor(private readonly mask: Iterable<string> = []) {}
 
   /** True until something is added; a context skips writing an empty summary. */
@@ -72,7 +79,7 @@ export class SummaryBuilder implements Summary {
 
   /** Mask raw input before escaping (escaping could split a secret), and the output again as a backstop. */
   private m(s: Cell): string {
-    return maskSecrets(String(s), this.mask);
+    return redact(maskSecrets(String(s), this.mask));
   }
 
   toMarkdown(): string {
@@ -90,7 +97,7 @@ export class SummaryBuilder implements Summary {
           return this.markdownTable(b.header, b.rows);
       }
     });
-    return out.length === 0 ? '' : `${maskSecrets(out.join('\n\n'), this.mask)}\n`;
+    return out.length === 0 ? '' : `${redact(maskSecrets(out.join('\n\n'), this.mask))}\n`;
   }
 
   toText(): string {
@@ -102,7 +109,7 @@ export class SummaryBuilder implements Summary {
           return `${text}\n${(b.level === 1 ? '=' : '-').repeat(width(text))}`;
         }
         case 'text':
-          return this.m(b.markdown);
+          return plain(this.m(b.markdown));
         case 'list':
           return b.items.map((i) => `- ${this.m(i).replace(/\r?\n/g, '\n  ')}`).join('\n');
         case 'details': {
@@ -113,7 +120,7 @@ export class SummaryBuilder implements Summary {
           return this.textTable(b.header, b.rows);
       }
     });
-    return out.length === 0 ? '' : `${maskSecrets(out.join('\n\n'), this.mask)}\n`;
+    return out.length === 0 ? '' : `${redact(maskSecrets(out.join('\n\n'), this.mask))}\n`;
   }
 
   /** Numeric columns are right-aligned in both renderings; sizes and counts read better that way. */

@@ -4,7 +4,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Progress, StepContext } from './context.js';
-import { addSecret, describeDone, describeProgress, maskSecrets } from './format.js';
+import { redact, registerSecret } from '../secrets.js';
+import { describeDone, describeProgress } from './format.js';
 import { SummaryBuilder } from './summary.js';
 
 export interface TerminalOptions {
@@ -42,9 +43,9 @@ export function createTerminalContext(opts: TerminalOptions = {}): TerminalConte
   const verbose = opts.verbose ?? false;
   const now = opts.now ?? Date.now;
 
-  const secrets = new Set<string>();
   const outputs = new Map<string, string>();
-  const summary = new SummaryBuilder(secrets);
+  // Masked by the process's one secret registry (src/secrets.ts), whoever registered the secret.
+  const summary = new SummaryBuilder();
   // Per async chain, so groups run concurrently (Promise.all) still indent their own lines correctly.
   const depth = new AsyncLocalStorage<number>();
   const indentNow = (): string => '  '.repeat(depth.getStore() ?? 0);
@@ -63,7 +64,7 @@ export function createTerminalContext(opts: TerminalOptions = {}): TerminalConte
 
   /** Every line goes through here: masked, indented, and kept clear of the live progress line. */
   const emit = (message: string, prefix = '', indent = indentNow()): void => {
-    const lines = maskSecrets(message, secrets).split(/\r?\n/);
+    const lines = redact(message).split(/\r?\n/);
     const text = lines.map((l, i) => `${indent}${i === 0 ? prefix : ''}${l}`.trimEnd()).join('\n');
     clearLive();
     stream.write(`${text}\n`);
@@ -77,7 +78,7 @@ export function createTerminalContext(opts: TerminalOptions = {}): TerminalConte
     let lastDraw = -Infinity;
     let finished = false;
     const elapsed = (): number => (now() - start) / 1000;
-    const heading = (): string => `${indent}${maskSecrets(label, secrets)}: `;
+    const heading = (): string => `${indent}${redact(label)}: `;
 
     return {
       update(bytes: number): void {
@@ -87,7 +88,7 @@ export function createTerminalContext(opts: TerminalOptions = {}): TerminalConte
         if (isTTY) {
           if (t - lastDraw < TTY_INTERVAL_MS) return;
           lastDraw = t;
-          liveLine = heading() + maskSecrets(describeProgress(doneBytes, totalBytes, elapsed()), secrets);
+          liveLine = heading() + redact(describeProgress(doneBytes, totalBytes, elapsed()));
           stream.write(`\r\x1b[K${liveLine}`);
         } else {
           // The first plain line comes after one interval, and none at 100% (the done line follows),
@@ -95,7 +96,7 @@ export function createTerminalContext(opts: TerminalOptions = {}): TerminalConte
           if (lastDraw === -Infinity) lastDraw = start;
           if (t - lastDraw < PLAIN_INTERVAL_MS || (totalBytes > 0 && bytes >= totalBytes)) return;
           lastDraw = t;
-          emit(describeProgress(doneBytes, totalBytes, elapsed()), `${maskSecrets(label, secrets)}: `, indent);
+          emit(describeProgress(doneBytes, totalBytes, elapsed()), `${redact(label)}: `, indent);
         }
       },
       done(): void {
@@ -108,7 +109,7 @@ export function createTerminalContext(opts: TerminalOptions = {}): TerminalConte
           stream.write('\r\x1b[K');
           liveLine = undefined;
         }
-        emit(line, `${maskSecrets(label, secrets)}: `, indent);
+        emit(line, `${redact(label)}: `, indent);
       },
     };
   };
@@ -135,10 +136,10 @@ export function createTerminalContext(opts: TerminalOptions = {}): TerminalConte
       return depth.run((depth.getStore() ?? 0) + 1, fn);
     },
     setOutput(name, value) {
-      outputs.set(name, String(value));
+      outputs.set(name, redact(String(value)));
     },
     mask(secret) {
-      addSecret(secrets, secret);
+      registerSecret(secret);
     },
     progress,
     flushSummary() {

@@ -14,6 +14,7 @@ import {
   type RawDatasetDocument,
   type ScicatDataset,
 } from './documents.js';
+import { registerSecret } from '../secrets.js';
 import { ScicatApiError, ScicatAuthError, ScicatValidationError } from './errors.js';
 import { ScicatTransport, type Authorizer, type RetryOptions, type TransportRequest } from './transport.js';
 
@@ -26,7 +27,10 @@ export interface ScicatClientOptions {
   baseUrl: string;
   username: string;
   password: string;
-  /** Called with the password and every token obtained, so the run log can hide them. */
+  /**
+   * Called with the password and every token obtained. They are registered with the process's mask
+   * (src/secrets.ts) either way; this is for callers that keep their own list.
+   */
   mask?: (secret: string) => void;
   timeoutMs?: number;
   retry?: RetryOptions;
@@ -86,6 +90,7 @@ export class ScicatClient implements Authorizer {
     this.#password = opts.password;
     this.#mask = opts.mask ?? (() => undefined);
     this.#validate = opts.validate ?? true;
+    registerSecret(opts.password);
     if (opts.password) this.#mask(opts.password);
     this.transport = new ScicatTransport({ baseUrl: opts.baseUrl, timeoutMs: opts.timeoutMs, retry: opts.retry, dispatcher: opts.dispatcher });
   }
@@ -115,6 +120,7 @@ export class ScicatClient implements Authorizer {
     if (typeof token !== 'string' || token === '') {
       throw new ScicatAuthError({ method: 'POST', path: LOGIN_PATH, status: 201, apiMessage: 'login answer has neither access_token nor id', attempts: 1 });
     }
+    registerSecret(token);
     this.#mask(token);
     this.logins++;
     this.#token = token;

@@ -1,8 +1,10 @@
 /**
  * Errors of the SciCat client. Each names the method, path and status and what the backend said, so a run
  * log line is enough to act on. None carries the username, password, token, request headers or the query
- * string: errors are built only from the method, the URL path and the response body.
+ * string: errors are built only from the method, the URL path and the response body, and what they keep of
+ * the body is redacted here, where they are made (a backend may echo the request into its error text).
  */
+import { redact, redactValue } from '../secrets.js';
 
 /** Server text made safe for one log line: no control or invisible characters, bounded length. */
 export function oneLine(text: string, max = 400): string {
@@ -37,15 +39,16 @@ export class ScicatApiError extends Error {
   constructor(init: ScicatApiErrorInit) {
     const tries = init.attempts > 1 ? ` after ${init.attempts} attempts` : '';
     const advice = init.advice ? ` — ${init.advice}` : '';
-    super(`SciCat ${init.method} ${init.path} → ${init.status}: ${oneLine(init.apiMessage)}${tries}${advice}`);
+    // Redacted before it is cut to one line: a cut credential would no longer match its mask.
+    super(redact(`SciCat ${init.method} ${init.path} → ${init.status}: ${oneLine(redact(init.apiMessage))}${tries}${advice}`));
     this.name = 'ScicatApiError';
     this.method = init.method;
     this.path = init.path;
     this.status = init.status;
-    this.apiMessage = init.apiMessage;
-    this.details = init.details ?? [];
+    this.apiMessage = redact(init.apiMessage);
+    this.details = (init.details ?? []).map(redact);
     this.attempts = init.attempts;
-    this.body = init.body;
+    this.body = redactValue(init.body);
   }
 }
 
@@ -65,10 +68,10 @@ export class ScicatNetworkError extends Error {
   readonly errorCode: string | undefined;
 
   constructor(init: { method: string; path: string; attempts: number; errorCode?: string | undefined; cause: unknown }) {
-    const what = init.cause instanceof Error ? oneLine(init.cause.message) : oneLine(String(init.cause));
+    const what = oneLine(redact(init.cause instanceof Error ? init.cause.message : String(init.cause)));
     const code = init.errorCode ? `${init.errorCode}: ` : '';
     const tries = init.attempts === 1 ? '1 attempt' : `${init.attempts} attempts`;
-    super(`SciCat ${init.method} ${init.path} failed after ${tries}: ${code}${what}`, { cause: init.cause });
+    super(redact(`SciCat ${init.method} ${init.path} failed after ${tries}: ${code}${what}`), { cause: init.cause });
     this.name = 'ScicatNetworkError';
     this.method = init.method;
     this.path = init.path;
@@ -82,7 +85,7 @@ export class ScicatValidationError extends Error {
   readonly issues: readonly string[];
 
   constructor(what: string, issues: string[]) {
-    super(`${what} is not valid for SciCat: ${oneLine(issues.join('; '))}`);
+    super(redact(`${what} is not valid for SciCat: ${oneLine(redact(issues.join('; ')))}`));
     this.name = 'ScicatValidationError';
     this.issues = issues;
   }

@@ -1,11 +1,12 @@
 /**
- * HTTP transport of the SciCat client, kept apart from it as in the Globus client: it owns timeouts, JSON
- * encoding, the retry policy (network errors and 5xx, jittered exponential backoff; never 4xx) and the
- * one-time token renewal on 401, and knows nothing of any API call.
+ * The transport of the SciCat client, kept apart from it as in the Globus client. The plumbing (timeouts,
+ * JSON encoding, retries, the one-time token renewal on 401, credentials scrubbed from error answers) is the
+ * shared JSON transport's (src/http/transport.ts); this file adds SciCat's rules — network errors and 5xx
+ * are retried with jittered exponential backoff, never a 4xx — and its errors. It knows nothing of any API call.
  */
-import { request, type Dispatcher } from 'undici';
-import { errorCode } from '../errors.js';
-import { type Authorizer, backoffMs, type RetryOptions as HttpRetryOptions, type RetryPolicy, retryPolicy } from '../http/retry.js';
+import type { Dispatcher } from 'undici';
+import { type Authorizer, type RetryOptions as HttpRetryOptions, type RetryPolicy, retryPolicy } from '../http/retry.js';
+import { JsonTransport } from '../http/transport.js';
 import { backendMessage, oneLine, ScicatApiError, ScicatNetworkError } from './errors.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -63,145 +64,54 @@ export interface TransportResponse {
   recovered?: boolean;
 }
 
-const RETRIABLE_NETWORK = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-]);
-
+/** SciCat over the shared JSON transport (src/http/transport.ts): SciCat's retry rules and errors. */
 export class ScicatTransport {
   readonly baseUrl: string;
   readonly timeoutMs: number;
-  /** HTTP requests sent so far (every attempt counts). */
-  requestsSent = 0;
-  /** Retries taken so far (waits slept, plus renew-on-401 repeats). */
-  retriesTaken = 0;
 
-  readonly #retry: RetryPolicy<RetryEvent>;
-  readonly #dispatcher: Dispatcher | undefined;
+  readonly #http: JsonTransport;
+  readonly #onRetry: RetryPolicy<RetryEvent>['onRetry'];
 
   constructor(opts: TransportOptions) {
-    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
-    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.#retry = retryPolicy(opts.retry, { baseSeconds: 0.5, capSeconds: 15 });
-    this.#dispatcher = opts.dispatcher;
+    const retry = retryPolicy(opts.retry, { baseSeconds: 0.5, capSeconds: 15 });
+    this.#onRetry = retry.onRetry;
+    this.#http = new JsonTransport({ baseUrl: opts.baseUrl, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, retry, dispatcher: opts.dispatcher });
+    this.baseUrl = this.#http.baseUrl;
+    this.timeoutMs = this.#http.timeoutMs;
+  }
+
+  /** HTTP requests sent so far (every attempt counts). */
+  get requestsSent(): number {
+    return this.#http.requestsSent;
+  }
+
+  /** Retries taken so far (waits slept, plus renew-on-401 repeats). */
+  get retriesTaken(): number {
+    return this.#http.retriesTaken;
   }
 
   /** Computed wait before retry `n` (0-based), in ms. */
   backoffMs(n: number): number {
-    return backoffMs(this.#retry, n);
+    return this.#http.backoffMs(n);
   }
 
   /** Sends the request, retrying per policy. Resolves with a 2xx body; rejects with ScicatApiError / ScicatNetworkError. */
-  async request(req: TransportRequest): Promise<TransportResponse> {
-    const { maxRetries } = this.#retry;
-    let attempts = 0;
-    let retries = 0;
-    let renewed = false;
-    for (;;) {
-      attempts++;
-      const token = req.authorizer ? await req.authorizer.accessToken() : undefined;
-      let status: number;
-      let text: string;
-      try {
-        this.requestsSent++;
-        ({ status, text } = await this.#send(req, token));
-      } catch (err) {
-        const code = errorCode(err);
-        const retriable = code !== undefined && RETRIABLE_NETWORK.has(code);
-        if (!retriable || retries >= maxRetries) {
-          throw new ScicatNetworkError({ method: req.method, path: req.path, attempts, errorCode: code, cause: err });
-        }
-        await this.#wait(req, retries, code);
-        retries++;
-        const recovered = await this.#recover(req);
-        if (recovered !== undefined) return { status: 200, body: recovered, attempts, recovered: true };
-        continue;
-      }
-
-      const body = parseBody(text);
-      if (status >= 200 && status < 300) return { status, body, attempts };
-
-      // Expired token: log in again once. A second 401 means the token is not the problem.
-      if (status === 401 && req.authorizer && !renewed) {
-        renewed = true;
-        req.authorizer.invalidate(token);
-        this.retriesTaken++;
-        continue;
-      }
-      const err = this.#error(req, status, body, attempts);
-      if (status < 500 || retries >= maxRetries) throw err;
-      await this.#wait(req, retries, `${status} ${oneLine(err.apiMessage, 80)}`);
-      retries++;
-      const recovered = await this.#recover(req);
-      if (recovered !== undefined) return { status: 200, body: recovered, attempts, recovered: true };
-    }
-  }
-
-  async #recover(req: TransportRequest): Promise<unknown> {
-    if (!req.recover) return undefined;
-    try {
-      return await req.recover();
-    } catch {
-      return undefined; // the lookup failing too is no news: go on retrying the call itself
-    }
-  }
-
-  async #wait(req: TransportRequest, retryIndex: number, reason: string): Promise<void> {
-    const waitMs = this.backoffMs(retryIndex);
-    this.retriesTaken++;
-    this.#retry.onRetry?.({ method: req.method, path: req.path, retry: retryIndex + 1, waitMs, reason });
-    await this.#retry.sleep(waitMs);
-  }
-
-  async #send(req: TransportRequest, token: string | undefined): Promise<{ status: number; text: string }> {
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'splash-flows' };
-    let body: string | undefined;
-    if (req.json !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(req.json);
-    }
-    if (token !== undefined) headers.authorization = `Bearer ${token}`;
-    const query = req.query?.toString();
-    const url = `${this.baseUrl}${req.path}${query ? `?${query}` : ''}`;
-    const res = await request(url, {
-      method: req.method,
-      headers,
-      body,
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
-      ...(this.#dispatcher ? { dispatcher: this.#dispatcher } : {}),
+  request(req: TransportRequest): Promise<TransportResponse> {
+    return this.#http.request(req, {
+      authorizer: req.authorizer,
+      apiError: (a) => this.#error(req, a.status, a.body, a.attempts),
+      // Network errors and 5xx are retried; a 4xx is the request's fault and would only fail again.
+      retryWait: (a) => (a.status < 500 ? undefined : 'backoff'),
+      reason: (a, err) => `${a.status} ${oneLine(err.apiMessage, 80)}`,
+      networkError: (attempts, errorCode, cause) => new ScicatNetworkError({ method: req.method, path: req.path, attempts, errorCode, cause }),
+      onRetry: (retry, waitMs, reason) => this.#onRetry?.({ method: req.method, path: req.path, retry, waitMs, reason }),
+      recover: req.recover,
     });
-    // Read the whole body inside the attempt: a reset mid-body is a network failure, retried like one.
-    const text = await res.body.text();
-    return { status: res.statusCode, text };
   }
 
   #error(req: TransportRequest, status: number, body: unknown, attempts: number): ScicatApiError {
     const { message, details } = backendMessage(body);
     const ErrorClass = req.errorClass ?? ScicatApiError;
     return new ErrorClass({ method: req.method, path: req.path, status, apiMessage: message, details, attempts, body, advice: req.advice?.(status) });
-  }
-}
-
-/** JSON when it parses; the raw text otherwise (a proxy's HTML error page), undefined when empty. */
-function parseBody(text: string): unknown {
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
   }
 }

@@ -59,7 +59,8 @@ export async function runChain(
         failed = err instanceof Error ? err : new Error(String(err));
         // A capability that is not built yet is "not configured", but it still stops what depends on it.
         const status: ChainStatus = err instanceof SplashError && err.kind === 'not-configured' ? 'not configured' : 'failed';
-        ctx.error(`${step.name} ${status === 'failed' ? 'failed' : 'is not configured'} for ${unit.label}: ${describeError(err)}`);
+        // Not logged as an error here: the front door reports the error that ends the run, once (run/failure.ts).
+        ctx.debug(`${step.name} ${status === 'failed' ? 'failed' : 'is not configured'} for ${unit.label}: ${describeError(err)}`);
         outcomes.push({ unit: unit.label, step: step.name, status, detail: describeError(err) });
       }
     }

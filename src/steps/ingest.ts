@@ -9,6 +9,7 @@ import { formatBytes } from '../run/format.js';
 import { validateRawDataset } from '../scicat/documents.js';
 import type { IngestPlan, Ingestor } from '../scicat/ingestors.js';
 import { sourceFolderOf } from '../scicat/ingestors.js';
+import { redactValue } from '../secrets.js';
 import type { Services } from '../services.js';
 import type { ChainStep } from './chain.js';
 
@@ -116,7 +117,8 @@ async function writeDryRun(dir: string, plan: IngestPlan): Promise<void> {
     warnings: plan.warnings,
   };
   const file = join(dir, `${plan.dataset.datasetName}.json`);
-  await writeFile(`${file}.tmp`, `${JSON.stringify(doc, null, 2)}\n`);
+  // Files are an output like any other: strings pass the secret mask (numbers and keys stay, so it is still the JSON it would send).
+  await writeFile(`${file}.tmp`, `${JSON.stringify(redactValue(doc), null, 2)}\n`);
   await rename(`${file}.tmp`, file);
 }
 

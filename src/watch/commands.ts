@@ -14,6 +14,7 @@ import { GitHubError } from '../github/errors.js';
 import { planDispatches } from '../github/payload.js';
 import { dispatchWithRetry, type RetryPolicy } from '../github/retry.js';
 import { gateRootPath } from '../paths.js';
+import { redact, redactValue } from '../secrets.js';
 import type { StepContext } from '../run/context.js';
 import { createServices } from '../services.js';
 import { formatDuration } from './duration.js';
@@ -210,6 +211,12 @@ export function formatStatus(s: SpoolStatus, now = Date.now()): string {
         : `watcher: not running (pid ${w.pid} stopped without cleaning up; the next start takes over)`,
   );
   lines.push(`pending: ${s.pending.length} batch(es), ${s.pendingFiles} file(s) waiting for GitHub to accept them`);
+  if (s.accepted.length > 0) {
+    lines.push(
+      `accepted: ${s.accepted.length} batch(es), ${s.acceptedFiles} file(s) accepted by GitHub but not yet in the sent ledger ` +
+        '(its disk was full); they are not sent again, and are recorded once there is room',
+    );
+  }
   lines.push(`sent: ${s.sentFiles} file(s) in the ledger`);
   if (s.unreadable.length > 0) lines.push(`unreadable records (look at them, then delete): ${s.unreadable.join(', ')}`);
   if (s.pending.length > 0) {
@@ -227,14 +234,17 @@ export async function watchStatus(args: { dir: string | undefined; spool: string
   if (args.dir === undefined && args.spool === undefined) throw usageError('watch --status: which spool?', 'give the watched folder or --spool <folder>');
   const status = await readSpoolStatus(spoolDirFor(args.dir ?? '.', args.spool));
   if (args.json) {
+    // Masked like every output: error texts in the records were written by another process.
     out.write(
       `${JSON.stringify(
-        {
+        redactValue({
           spool: status.dir,
           exists: status.exists,
           watcher: status.watcher ?? null,
           pending_batches: status.pending.length,
           pending_files: status.pendingFiles,
+          accepted_batches: status.accepted.length,
+          accepted_files: status.acceptedFiles,
           sent_files: status.sentFiles,
           batches: status.pending.map((r) => ({
             id: r.id,
@@ -247,14 +257,15 @@ export async function watchStatus(args: { dir: string | undefined; spool: string
             last_error: r.last_error ?? null,
             next_attempt: r.next_attempt ?? null,
           })),
+          accepted: status.accepted.map((r) => ({ id: r.id, files: r.files.length, first_path: r.files[0]?.path ?? null, created: r.created })),
           unreadable: status.unreadable,
-        },
+        }),
         null,
         2,
       )}\n`,
     );
   } else {
-    out.write(formatStatus(status));
+    out.write(redact(formatStatus(status)));
   }
   return 0;
 }

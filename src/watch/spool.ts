@@ -4,6 +4,7 @@
  *
  *   <spool>/lock               the watcher that owns the spool (pid, host): one writer at a time
  *   <spool>/pending/<id>.json  one batch each, oldest first by id; written temp → fsync → rename → fsync dir
+ *   <spool>/pending/<id>.sent  a batch GitHub accepted whose ledger lines could not be written (disk full)
  *   <spool>/sent.jsonl         the sent ledger: one line per dispatched file (path, size, mtime)
  *
  * Order of a send: spool record durable → POST → 204 → ledger lines durable → record removed. A crash at
@@ -12,14 +13,23 @@
  * a crash after GitHub accepted a request and before the ledger line is on disk (microseconds) — or a request
  * whose answer never arrived, where resending is the only way not to lose it.
  *
+ * A ledger that cannot be written after GitHub accepted a batch (ENOSPC, a quota) must not turn into a
+ * resend: the record is renamed `<id>.json` → `<id>.sent` — a rename needs no free space — and the ledger
+ * lines are written when there is room again (by the running watcher, or on the next start). Both
+ * `--status` and a restart read `.sent` records as accepted.
+ *
+ * Every file is the watcher user's alone (0600, folders 0700): error texts may quote a service's answer,
+ * and the spool lives inside the data folder. Errors are redacted before they are written (src/secrets.ts).
+ *
  * A file counts as "already handled" by path + size + mtime: a file rewritten later is a new file.
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { configError, errorCode } from '../errors.js';
+import { configError, errorCode, stepError } from '../errors.js';
+import { redact, scrubCredentials } from '../secrets.js';
 
 export interface SpoolEntry {
   /** The path as dispatched (what dispatch.yml receives). */
@@ -61,6 +71,11 @@ export interface LockInfo {
 const PENDING = 'pending';
 const LEDGER = 'sent.jsonl';
 const LOCK = 'lock';
+/** Suffix of a record GitHub accepted while the ledger could not be written. Same length as `.json`: the rename needs no room. */
+const ACCEPTED = '.sent';
+/** Spool files: the watcher's user only. */
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
 
 export const keyOf = (size: number, mtimeMs: number): string => `${size}:${mtimeMs}`;
 
@@ -86,7 +101,7 @@ async function fsyncDir(dir: string): Promise<void> {
 async function writeAtomic(file: string, text: string, durable: boolean): Promise<void> {
   const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
-    const handle = await open(tmp, 'wx', 0o644);
+    const handle = await open(tmp, 'wx', FILE_MODE);
     try {
       await handle.writeFile(text);
       if (durable) await handle.sync();
@@ -127,6 +142,33 @@ function parseLedgerLine(line: string): LedgerLine | undefined {
   return undefined;
 }
 
+async function readRecord(file: string): Promise<SpoolRecord | undefined> {
+  try {
+    const record: unknown = JSON.parse(await readFile(file, 'utf8'));
+    return isRecord(record) ? record : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function ledgerText(records: readonly SpoolRecord[], at: Date): string {
+  const iso = at.toISOString();
+  return records.flatMap((r) => r.files.map((f) => `${JSON.stringify({ path: f.path, size: f.size, mtime: f.mtimeMs, at: iso } satisfies LedgerLine)}\n`)).join('');
+}
+
+function describeFsError(err: unknown): string {
+  const code = errorCode(err);
+  return code === 'ENOSPC' ? 'ENOSPC: no space left on the device' : code ?? (err instanceof Error ? err.message : String(err));
+}
+
+/** GitHub accepted batches the ledger could not record; the message says what happens to them. */
+export class SpoolLedgerError extends Error {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = 'SpoolLedgerError';
+  }
+}
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -156,12 +198,22 @@ function acquireLock(dir: string): void {
   const info: LockInfo = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
   for (let tries = 0; tries < 2; tries++) {
     try {
-      const fd = openSync(file, 'wx');
+      const fd = openSync(file, 'wx', FILE_MODE);
       try {
         writeSync(fd, `${JSON.stringify(info)}\n`);
-      } finally {
+      } catch (err) {
         closeSync(fd);
+        // An empty lock would block the next start for nothing: take it back.
+        unlinkSync(file);
+        if (errorCode(err) === 'ENOSPC' || errorCode(err) === 'EDQUOT') {
+          throw stepError(
+            `spool ${dir}: its disk is full (${String(errorCode(err))}); the watcher cannot take the spool's lock`,
+            'free space on that disk, then start the watcher again; batches GitHub already accepted are not sent again (splash watch --status lists them)',
+          );
+        }
+        throw err;
       }
+      closeSync(fd);
       return;
     } catch (err) {
       if (errorCode(err) !== 'EEXIST') throw err;
@@ -194,6 +246,10 @@ export class Spool {
   /** `path\0key` of every file in a pending record. */
   readonly #pendingKeys = new Set<string>();
   readonly #pending = new Map<string, SpoolRecord>();
+  /** Accepted by GitHub, ledger lines not yet written (the disk was full): written when there is room. */
+  readonly #unrecorded = new Map<string, SpoolRecord>();
+  /** An append failed part-way: the next one starts on a fresh line. */
+  #ledgerTorn = false;
   #ledgerLines = 0;
   #seq = 0;
   #closed = false;
@@ -206,7 +262,7 @@ export class Spool {
 
   /** Open (creating) a spool: take its lock, read ledger and pending batches, tidy what a crash left. */
   static async open(dir: string): Promise<{ spool: Spool; notes: string[] }> {
-    await mkdir(join(dir, PENDING), { recursive: true });
+    await mkdir(join(dir, PENDING), { recursive: true, mode: DIR_MODE });
     acquireLock(dir);
     openHere.add(dir);
     const spool = new Spool(dir);
@@ -235,25 +291,35 @@ export class Spool {
       this.#sent.set(entry.path, keyOf(entry.size, entry.mtime));
       this.#ledgerLines++;
     }
-    // A crash mid-append leaves a last line without its newline: end it, so the next line starts clean.
-    if (text !== '' && !text.endsWith('\n')) await this.#appendLedger('\n');
+    // A crash mid-append leaves a last line without its newline: the next append starts on a fresh line.
+    if (text !== '' && !text.endsWith('\n')) this.#ledgerTorn = true;
 
     const dir = join(this.dir, PENDING);
+    // Spools written by older versions were world-readable: tighten them (best effort; not ours to fail on).
+    await Promise.all([this.dir, dir].map((d) => chmod(d, DIR_MODE).catch(() => undefined)));
+    await chmod(join(this.dir, LEDGER), FILE_MODE).catch(() => undefined);
     for (const name of (await readdir(dir)).sort()) {
       const file = join(dir, name);
+      await chmod(file, FILE_MODE).catch(() => undefined);
+      if (name.endsWith(ACCEPTED)) {
+        const record = await readRecord(file);
+        if (!record) {
+          await rename(file, `${file}.unreadable`);
+          notes.push(`set aside an unreadable record of an accepted batch: ${file}.unreadable`);
+          continue;
+        }
+        for (const f of record.files) this.#sent.set(f.path, keyOf(f.size, f.mtimeMs));
+        this.#unrecorded.set(record.id, record);
+        continue;
+      }
       if (name.endsWith('.tmp')) {
         // A write that never reached its rename: the batch was not spooled, its files are found again by the scan.
         await rm(file, { force: true });
         continue;
       }
       if (!name.endsWith('.json')) continue;
-      let record: unknown;
-      try {
-        record = JSON.parse(await readFile(file, 'utf8'));
-      } catch {
-        record = undefined;
-      }
-      if (!isRecord(record)) {
+      const record = await readRecord(file);
+      if (!record) {
         // Cannot happen through rename, but never delete what cannot be read: set it aside for a person.
         await rename(file, `${file}.unreadable`);
         notes.push(`set aside an unreadable spool record: ${file}.unreadable`);
@@ -264,7 +330,25 @@ export class Spool {
         notes.push(`removed batch ${record.id}: already sent (the watcher stopped before removing it)`);
         continue;
       }
-      this.#addPending(record);
+      // Written by an older version that kept error texts as they came: masked now, before anyone reads them.
+      const lastError = record.last_error === undefined ? undefined : redact(record.last_error);
+      if (lastError !== record.last_error) {
+        const cleaned: SpoolRecord = { ...record, last_error: lastError };
+        // No room to rewrite it (a full disk) is no reason not to start: the next failed attempt rewrites it.
+        await writeAtomic(file, `${JSON.stringify(cleaned)}\n`, true).catch(() => undefined);
+        this.#addPending(cleaned);
+      } else {
+        this.#addPending(record);
+      }
+    }
+    if (this.#unrecorded.size > 0) {
+      const n = this.#unrecorded.size;
+      try {
+        await this.flushAccepted();
+        notes.push(`recorded ${n} batch(es) GitHub had accepted while the spool's disk was full; none is sent again`);
+      } catch (err) {
+        notes.push(`${n} batch(es) GitHub accepted are still waiting for room in the sent ledger (${describeFsError(err)}); none is sent again`);
+      }
     }
     return notes;
   }
@@ -315,18 +399,75 @@ export class Spool {
    * duplicate, never a loss).
    */
   async markSent(records: readonly SpoolRecord[], at = new Date()): Promise<void> {
-    const iso = at.toISOString();
-    const lines = records.flatMap((r) => r.files.map((f) => JSON.stringify({ path: f.path, size: f.size, mtime: f.mtimeMs, at: iso } satisfies LedgerLine)));
     for (const r of records) {
       for (const f of r.files) {
         this.#sent.set(f.path, keyOf(f.size, f.mtimeMs));
         this.#pendingKeys.delete(`${f.path}\0${keyOf(f.size, f.mtimeMs)}`);
       }
-      this.#ledgerLines += r.files.length;
       this.#pending.delete(r.id);
     }
-    await this.#appendLedger(lines.map((l) => `${l}\n`).join(''));
+    // Counted before the append is queued, so a compaction queued meanwhile counts these lines too.
+    const lines = records.reduce((n, r) => n + r.files.length, 0);
+    this.#ledgerLines += lines;
+    try {
+      await this.#appendLedger(ledgerText(records, at));
+    } catch (err) {
+      this.#ledgerLines -= lines;
+      throw await this.#keepAccepted(records, err);
+    }
     for (const r of records) await rm(join(this.dir, PENDING, `${r.id}.json`), { force: true });
+  }
+
+  /**
+   * The ledger could not take these accepted batches: rename their records to `.sent` (no free space needed),
+   * so `--status` and a restart know GitHub has them, and write the ledger later. Returns the error to report,
+   * which says exactly what a restart would send again if even the rename failed.
+   */
+  async #keepAccepted(records: readonly SpoolRecord[], cause: unknown): Promise<Error> {
+    const unmarked: SpoolRecord[] = [];
+    for (const r of records) {
+      this.#unrecorded.set(r.id, r);
+      try {
+        await rename(join(this.dir, PENDING, `${r.id}.json`), join(this.dir, PENDING, `${r.id}${ACCEPTED}`));
+      } catch {
+        unmarked.push(r);
+      }
+    }
+    await fsyncDir(join(this.dir, PENDING));
+    const files = records.reduce((n, r) => n + r.files.length, 0);
+    const why = describeFsError(cause);
+    if (unmarked.length === 0) {
+      return new SpoolLedgerError(
+        `GitHub accepted ${files} file(s) but the sent ledger could not be written (${why}); ` +
+          `marked as accepted (${records.map((r) => `pending/${r.id}${ACCEPTED}`).join(', ')}): not sent again, recorded in the ledger once there is room`,
+        cause,
+      );
+    }
+    const resend = unmarked.reduce((n, r) => n + r.files.length, 0);
+    return new SpoolLedgerError(
+      `GitHub accepted ${files} file(s) but neither the sent ledger nor the batch records could be updated (${why}); ` +
+        `this watcher will not send them again, but a restart before the disk recovers sends these ${resend} file(s) again: ` +
+        `batch(es) ${unmarked.map((r) => `${r.id} (${r.files.length} file(s) from ${JSON.stringify(r.files[0]?.path ?? '')})`).join(', ')}`,
+      cause,
+    );
+  }
+
+  /** Batches accepted while the ledger could not be written, still waiting for room. */
+  get unrecorded(): number {
+    return this.#unrecorded.size;
+  }
+
+  /** Write the ledger lines of batches accepted while the disk was full, then drop their records. Throws while there is still no room. */
+  async flushAccepted(at = new Date()): Promise<void> {
+    if (this.#unrecorded.size === 0) return;
+    const records = [...this.#unrecorded.values()];
+    await this.#appendLedger(ledgerText(records, at));
+    this.#ledgerLines += records.reduce((n, r) => n + r.files.length, 0);
+    for (const r of records) {
+      this.#unrecorded.delete(r.id);
+      await rm(join(this.dir, PENDING, `${r.id}${ACCEPTED}`), { force: true });
+      await rm(join(this.dir, PENDING, `${r.id}.json`), { force: true });
+    }
   }
 
   /** Record files as already handled without sending them (`--ignore-existing`: adopting a folder of old data). */
@@ -342,7 +483,8 @@ export class Spool {
   async markFailed(records: readonly SpoolRecord[], error: string, nextAttempt: Date, at = new Date()): Promise<void> {
     for (const r of records) {
       if (!this.#pending.has(r.id)) continue;
-      const updated: SpoolRecord = { ...r, attempts: r.attempts + 1, last_error: error, last_attempt: at.toISOString(), next_attempt: nextAttempt.toISOString() };
+      // Masked before it reaches the disk: an error text may quote the request it failed on.
+      const updated: SpoolRecord = { ...r, attempts: r.attempts + 1, last_error: redact(error), last_attempt: at.toISOString(), next_attempt: nextAttempt.toISOString() };
       this.#pending.set(r.id, updated);
       await writeAtomic(join(this.dir, PENDING, `${r.id}.json`), `${JSON.stringify(updated)}\n`, false);
     }
@@ -380,10 +522,15 @@ export class Spool {
 
   async #appendLedger(text: string): Promise<void> {
     await this.#serialLedger(async () => {
-      const handle = await open(join(this.dir, LEDGER), 'a');
+      const handle = await open(join(this.dir, LEDGER), 'a', FILE_MODE);
       try {
-        await handle.writeFile(text);
+        // After a failed append the last line may be cut short: start clean, or the next line would be glued to it.
+        await handle.writeFile(this.#ledgerTorn ? `\n${text}` : text);
         await handle.sync();
+        this.#ledgerTorn = false;
+      } catch (err) {
+        this.#ledgerTorn = true;
+        throw err;
       } finally {
         await handle.close();
       }
@@ -406,6 +553,9 @@ export interface SpoolStatus {
   readonly watcher: (LockInfo & { readonly running: boolean }) | undefined;
   readonly pending: readonly SpoolRecord[];
   readonly pendingFiles: number;
+  /** Accepted by GitHub, not yet in the ledger (its disk was full): never sent again. */
+  readonly accepted: readonly SpoolRecord[];
+  readonly acceptedFiles: number;
   /** Files in the sent ledger (the last version of each path). */
   readonly sentFiles: number;
   readonly unreadable: readonly string[];
@@ -417,23 +567,29 @@ export async function readSpoolStatus(dir: string): Promise<SpoolStatus> {
   try {
     names = (await readdir(join(dir, PENDING))).sort();
   } catch (err) {
-    if (errorCode(err) === 'ENOENT') return { dir, exists: false, watcher: undefined, pending: [], pendingFiles: 0, sentFiles: 0, unreadable: [] };
+    if (errorCode(err) === 'ENOENT') return { dir, exists: false, watcher: undefined, pending: [], pendingFiles: 0, accepted: [], acceptedFiles: 0, sentFiles: 0, unreadable: [] };
     throw err;
   }
   const pending: SpoolRecord[] = [];
+  const accepted: SpoolRecord[] = [];
   const unreadable: string[] = [];
   for (const name of names) {
     if (name.endsWith('.unreadable')) unreadable.push(name);
-    if (!name.endsWith('.json')) continue;
+    const kind = name.endsWith('.json') ? pending : name.endsWith(ACCEPTED) ? accepted : undefined;
+    if (!kind) continue;
     try {
       const record: unknown = JSON.parse(await readFile(join(dir, PENDING, name), 'utf8'));
-      if (isRecord(record)) pending.push(record);
+      // What another process wrote is shown masked too (a record from an older version may hold a token).
+      if (isRecord(record)) kind.push(record.last_error === undefined ? record : { ...record, last_error: scrubCredentials(record.last_error) });
       else unreadable.push(name);
     } catch (err) {
       // Sent and removed between readdir and read: not pending any more.
       if (errorCode(err) !== 'ENOENT') unreadable.push(name);
     }
   }
+  // A batch seen both ways (renamed between readdir and read) counts once, as accepted.
+  const acceptedIds = new Set(accepted.map((r) => r.id));
+  const waiting = pending.filter((r) => !acceptedIds.has(r.id));
   const sent = new Map<string, string>();
   try {
     for (const line of (await readFile(join(dir, LEDGER), 'utf8')).split('\n')) {
@@ -445,5 +601,6 @@ export async function readSpoolStatus(dir: string): Promise<SpoolStatus> {
   }
   const lock = readLock(dir);
   const watcher = lock ? { ...lock, running: lock.host === hostname() ? processAlive(lock.pid) : true } : undefined;
-  return { dir, exists: true, watcher, pending, pendingFiles: pending.reduce((n, r) => n + r.files.length, 0), sentFiles: sent.size, unreadable };
+  const files = (rs: readonly SpoolRecord[]): number => rs.reduce((n, r) => n + r.files.length, 0);
+  return { dir, exists: true, watcher, pending: waiting, pendingFiles: files(waiting), accepted, acceptedFiles: files(accepted), sentFiles: sent.size, unreadable };
 }

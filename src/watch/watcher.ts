@@ -19,7 +19,7 @@ import { emptyBodyBytes, MAX_BODY_BYTES, pathBytes, type DispatchBody } from '..
 import { backoffMs, waitAfter, type Backoff } from '../github/retry.js';
 import { formatDuration } from './duration.js';
 import { makeFilter, type FileFilter } from './filter.js';
-import { keyOf, type Spool, type SpoolEntry, type SpoolRecord } from './spool.js';
+import { keyOf, type Spool, type SpoolEntry, SpoolLedgerError, type SpoolRecord } from './spool.js';
 
 export interface WatchLog {
   info(message: string): void;
@@ -137,6 +137,8 @@ export class Watcher {
   #exitCode = 0;
   #rescanRequested = false;
   #compacting = false;
+  #recordingAccepted = false;
+  #recordAcceptedAt = 0;
 
   constructor(opts: WatcherOptions) {
     this.#o = opts;
@@ -382,6 +384,7 @@ export class Watcher {
     }
 
     if (this.#forming.length > 0 && now - this.#formingSince >= this.#batchMs) this.#seal();
+    if (this.#o.spool.unrecorded > 0 && now >= this.#recordAcceptedAt) void this.#recordAccepted(now);
     if (this.#o.once) void this.#checkOnceDone();
   }
 
@@ -395,6 +398,22 @@ export class Watcher {
       this.#o.log.warn(`${stamp()} could not compact the sent ledger: ${describeError(err)}`);
     } finally {
       this.#compacting = false;
+    }
+  }
+
+  /** Batches GitHub accepted while the disk was full: into the ledger once there is room (tried every 5 s). */
+  async #recordAccepted(now: number): Promise<void> {
+    if (this.#recordingAccepted) return;
+    this.#recordingAccepted = true;
+    this.#recordAcceptedAt = now + 5000;
+    const n = this.#o.spool.unrecorded;
+    try {
+      await this.#o.spool.flushAccepted();
+      this.#o.log.info(`${stamp()} the sent ledger has room again: ${n} accepted batch(es) recorded`);
+    } catch {
+      // Still no room: they stay marked as accepted (pending/<id>.sent) and are not sent again.
+    } finally {
+      this.#recordingAccepted = false;
     }
   }
 
@@ -496,7 +515,8 @@ export class Watcher {
       try {
         await o.spool.markSent(group.records);
       } catch (err) {
-        o.log.error(`${stamp()} GitHub accepted ${files} file(s) but the sent ledger could not be written (${describeError(err)}); they may be sent again`);
+        // The spool says exactly what happens to them (marked accepted, or what a restart would send again).
+        o.log.error(`${stamp()} ${err instanceof SpoolLedgerError ? err.message : `GitHub accepted ${files} file(s) but the spool could not record it (${describeError(err)}); a restart may send them again`}`);
       }
       this.stats.filesDispatched += files;
       if (this.#failures > 0) o.log.info(`${stamp()} GitHub is answering again`);
