@@ -27,21 +27,25 @@ export interface ScicatSettings {
 export function createServices(config: SplashConfig, ctx: StepContext): Services {
   let globus: Promise<TransferClient> | undefined;
   let scicat: Promise<ScicatClient | undefined> | undefined;
-  const sc = config.scicat ?? {};
-  const text = (key: string): string | undefined => (typeof sc[key] === 'string' ? sc[key] : undefined);
   return {
     globusSettings: config.globus,
     globus: () => (globus ??= connectGlobus(config, ctx)),
-    scicatSettings: {
-      dryRunDir: resolve(dirname(config.source), text('dry_run_dir') ?? 'scicat-dry-run'),
-      fallbackEmail: text('fallback_email') ?? 'scicat-ingest@als.lbl.gov',
-    },
+    scicatSettings: scicatSettingsOf(config),
     scicat: () => (scicat ??= connectScicat(config, ctx)),
   };
 }
 
-/** SciCat from the `scicat:` section (url, username, password as ${ENV}); none configured → undefined. */
-async function connectScicat(config: SplashConfig, ctx: StepContext): Promise<ScicatClient | undefined> {
+export function scicatSettingsOf(config: SplashConfig): ScicatSettings {
+  const sc = config.scicat ?? {};
+  const text = (key: string): string | undefined => (typeof sc[key] === 'string' ? sc[key] : undefined);
+  return {
+    dryRunDir: resolve(dirname(config.source), text('dry_run_dir') ?? 'scicat-dry-run'),
+    fallbackEmail: text('fallback_email') ?? 'scicat-ingest@als.lbl.gov',
+  };
+}
+
+/** What `scicat:` says about the connection: undefined without `url` (ingest runs dry). Config errors name the key. */
+export function scicatConnection(config: SplashConfig): { url: string; username: EnvString; password: EnvString; maxRetries: number | undefined } | undefined {
   const sc = config.scicat ?? {};
   const url = sc.url;
   if (url === undefined) return undefined;
@@ -51,12 +55,18 @@ async function connectScicat(config: SplashConfig, ctx: StepContext): Promise<Sc
     throw configError(`${config.source}: scicat.${key} is required when scicat.url is set`, 'add it as an ${ENV} reference (see docs/config.md)');
   };
   if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw configError(`${config.source}: scicat.url must be an http(s) URL`);
+  return { url: url.replace(/\/+$/, ''), username: field('username'), password: field('password'), maxRetries: typeof sc.max_retries === 'number' ? sc.max_retries : undefined };
+}
+
+/** SciCat from the `scicat:` section (url, username, password as ${ENV}); none configured → undefined. */
+async function connectScicat(config: SplashConfig, ctx: StepContext): Promise<ScicatClient | undefined> {
+  const conn = scicatConnection(config);
+  if (conn === undefined) return undefined;
   const mask = (s: string): void => { ctx.mask(s); };
-  const username = resolveEnv(field('username'), { secret: false, mask });
-  const password = resolveEnv(field('password'), { secret: true, mask });
+  const username = resolveEnv(conn.username, { secret: false, mask });
+  const password = resolveEnv(conn.password, { secret: true, mask });
   const { ScicatClient } = await import('./scicat/index.js');
-  const maxRetries = typeof sc.max_retries === 'number' ? sc.max_retries : undefined;
-  return new ScicatClient({ baseUrl: url.replace(/\/+$/, ''), username, password, mask, ...(maxRetries === undefined ? {} : { retry: { maxRetries } }) });
+  return new ScicatClient({ baseUrl: conn.url, username, password, mask, ...(conn.maxRetries === undefined ? {} : { retry: { maxRetries: conn.maxRetries } }) });
 }
 
 async function connectGlobus(config: SplashConfig, ctx: StepContext): Promise<TransferClient> {

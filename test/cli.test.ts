@@ -38,10 +38,10 @@ describe('splash move / run', () => {
     expect(readFileSync(join(root, 'archive/raw/p1/s1.h5'), 'utf8')).toBe('one');
     expect(r.stderr).toMatch(/raw\/p1\/s1\.h5\s+move\s+ok/);
     // No SciCat in this config: ingest runs dry; 'one' is no HDF5 file, so it is catalogued plainly, with a warning.
-    expect(r.stderr).toMatch(/raw\/p1\/s1\.h5\s+ingest\s+ok\s+1 dataset\(s\): dry-run:s1 \(dry-run\)/);
+    expect(r.stderr).toMatch(/raw\/p1\/s1\.h5\s+ingest\s+ok\s+1 dataset\(s\): dry-run:raw\/p1\/s1\.h5 \(dry-run\)/);
     expect(r.stderr).toMatch(/metadata not read: .*not an HDF5 file/);
     expect(r.stderr).toMatch(/recon: not configured/);
-    expect(JSON.parse(readFileSync(join(root, 'scicat-dry-run/s1.json'), 'utf8'))).toMatchObject({ dataset: { datasetName: 's1', size: 3, type: 'raw' } });
+    expect(JSON.parse(readFileSync(join(root, 'scicat-dry-run/raw/p1/s1.h5.json'), 'utf8'))).toMatchObject({ dataset: { datasetName: 's1.h5', type: 'raw' }, origDatablock: { size: 3, chkAlg: 'xxh128' } });
   });
 
   it('the first failure stops the chain and exits 1', async () => {
@@ -213,7 +213,7 @@ describe('splash demo', () => {
     expect(readdirSync(join(dir, 'beamline/raw/demo-proposal'))).toEqual(['scan_0003.h5']);
     expect(readdirSync(join(dir, 'archive/raw/demo-proposal')).sort()).toEqual(['scan_0001.h5', 'scan_0002.h5']);
     // The scans were catalogued (dry run: no SciCat configured) with their metadata.
-    expect(readdirSync(join(dir, 'scicat-dry-run')).sort()).toEqual(['scan_0001.json', 'scan_0002.json']);
+    expect(readdirSync(join(dir, 'scicat-dry-run/raw/demo-proposal')).sort()).toEqual(['scan_0001.h5.json', 'scan_0002.h5.json']);
     expect(r.stdout).toMatch(/SciCat \(dry run, none configured\): 2 dataset document/);
   });
 

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Hdf5ReadError, readDataExchangeMetadata, SAMPLE_SIZE } from '../src/scicat/hdf5.js';
 import { sampleIndices } from '../src/scicat/hdf5-values.js';
 import { crc32, PNG_SIGNATURE } from '../src/scicat/png.js';
-import { thumbnailFromDataExchange, toDataUrl } from '../src/scicat/thumbnail.js';
+import { toDataUrl } from '../src/scicat/requests.js';
+import { thumbnailFromDataExchange } from '../src/scicat/thumbnail.js';
 import { current, FIXTURE_VALUES, writeDataExchange } from '../src/scicat/sample-scan.js';
 
 let dir: string;

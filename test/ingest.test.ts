@@ -1,5 +1,5 @@
 // The ingest step against the SciCat simulator over real HTTP, on real Data Exchange files.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -48,11 +48,15 @@ describe('ingest with SciCat', () => {
     const datasets = f.sim.datasets();
     expect(datasets).toHaveLength(1);
     expect(datasets[0]).toMatchObject({
-      datasetName: 'scan_a', proposalId: 'ALS-12345', ownerGroup: 'ALS-12345', principalInvestigator: 'Ada Lovelace',
+      datasetName: 'scan_a.h5', proposalId: 'ALS-12345', ownerGroup: 'ALS-12345', principalInvestigator: 'Ada Lovelace',
       contactEmail: 'ada@example.org', sourceFolder: `${f.root}/beamline/raw/p1`, accessGroups: ['bl832', '8.3.2'], creationLocation: '/ALS/8.3.2',
     });
     expect(f.sim.origDatablocks(first[0]?.pid)).toHaveLength(1);
     expect(f.sim.attachments(first[0]?.pid)).toHaveLength(1);
+    // The dataset is as big as its one file: its size and count come from the datablock alone, not twice.
+    const size = statSync(join(f.root, 'beamline/raw/p1/scan_a.h5')).size;
+    expect(datasets[0]).toMatchObject({ size, numberOfFiles: 1 });
+    expect(f.sim.attachments(first[0]?.pid)[0]).toMatchObject({ ownerGroup: 'ALS-12345', caption: 'first projection of scan_a.h5' });
     expect(text()).toMatch(/Ingest · beamline 8\.3\.2/);
     expect(text()).not.toContain('pw-secret');
   });
@@ -121,6 +125,61 @@ describe('ingest with SciCat', () => {
   });
 });
 
+describe('one file, one dataset', () => {
+  it('a dataset is named with its extension: frame_001.edf and frame_001.tif in one folder are two datasets, in SciCat and in the dry run', async () => {
+    const f = await withScicat();
+    await writeFile(f.config, readFileSync(f.config, 'utf8').replace('"8.3.2":', '"7.3.3":'));
+    await writeFileAt(join(f.root, 'beamline/raw/p1/frame_001.edf'), 'EDF frame');
+    await writeFileAt(join(f.root, 'beamline/raw/p1/frame_001.tif'), 'TIFF frame, longer');
+    await writeFileAt(join(f.root, 'beamline/raw/p2/frame_001.edf'), 'another proposal');
+    const paths = ['raw/p1/frame_001.edf', 'raw/p1/frame_001.tif', 'raw/p2/frame_001.edf'];
+    const r = await runIngest(capture().ctx, { config: f.config, beamline: '7.3.3', filePaths: paths });
+    expect(r.map((d) => [d.name, d.outcome])).toEqual([['frame_001.edf', 'created'], ['frame_001.tif', 'created'], ['frame_001.edf', 'created']]);
+    const byName = (name: string, folder: string) => f.sim.datasets().find((d) => d.datasetName === name && d.sourceFolder === join(f.root, 'beamline', folder));
+    expect(byName('frame_001.tif', 'raw/p1')).toMatchObject({ size: 18, numberOfFiles: 1, dataFormat: 'tif' });
+    expect(byName('frame_001.edf', 'raw/p1')).toMatchObject({ size: 9, numberOfFiles: 1, dataFormat: 'edf' });
+    expect(f.sim.datasets()).toHaveLength(3);
+    expect(f.sim.origDatablocks().map((b) => b.chkAlg)).toEqual(['xxh128', 'xxh128', 'xxh128']);
+
+    // The dry run writes one file per file, beside each other, none overwriting another.
+    const dry = await makeFacility();
+    await writeFile(dry.config, readFileSync(dry.config, 'utf8').replace('"8.3.2":', '"7.3.3":'));
+    for (const p of paths) await writeFileAt(join(dry.root, 'beamline', p), p);
+    await runIngest(capture().ctx, { config: dry.config, beamline: '7.3.3', filePaths: paths });
+    const written = readdirSync(join(dry.root, 'scicat-dry-run'), { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.json')).sort();
+    expect(written).toEqual(['raw/p1/frame_001.edf.json', 'raw/p1/frame_001.tif.json', 'raw/p2/frame_001.edf.json']);
+  });
+
+  it('a contact address validator.js refuses (65-character local part) is replaced by the fallback before anything is sent', async () => {
+    const f = await withScicat();
+    await mkdir(join(f.root, 'beamline/raw'), { recursive: true });
+    const long = `${'a'.repeat(65)}@example.org`;
+    await writeDataExchange(join(f.root, 'beamline/raw/e.h5'), { projections: null, values: { '/measurement/sample/experimenter/email': long } });
+    const r = await runIngest(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/e.h5'] });
+    expect(r[0]?.warnings.join(' ')).toContain(`contact e-mail "${long}" is not valid; used scicat-ingest@als.lbl.gov`);
+    expect(f.sim.datasets()[0]).toMatchObject({ contactEmail: 'scicat-ingest@als.lbl.gov' });
+    expect(f.sim.datasets()[0]?.ownerEmail).toBeUndefined();
+  });
+
+  it('scicat.fallback_email must be an address SciCat accepts: a config error before any file is read', async () => {
+    const f = await makeFacility('scicat:\n  fallback_email: nobody@localhost\n');
+    await writeFileAt(join(f.root, 'beamline/raw/x.h5'), 'x');
+    const err = await runIngest(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/x.h5'] }).catch((e: unknown) => e);
+    expect((err as SplashError).kind).toBe('config');
+    expect((err as SplashError).message).toMatch(/scicat\.fallback_email: "nobody@localhost" is not an e-mail address SciCat accepts/);
+    expect(existsSync(join(f.root, 'scicat-dry-run'))).toBe(false);
+  });
+
+  it('a folder is not a dataset: refused before anything is sent', async () => {
+    const f = await withScicat();
+    await writeFileAt(join(f.root, 'beamline/raw/scan/a.tif'), 'a');
+    await writeFileAt(join(f.root, 'beamline/raw/b.tif'), 'b');
+    const err = await runIngest(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/b.tif', 'raw/scan'] }).catch((e: unknown) => e);
+    expect((err as SplashError).message).toMatch(/beamline:raw\/scan is a folder; ingest catalogues files/);
+    expect(f.sim.requests).toEqual([]);
+  });
+});
+
 describe('ingest without SciCat (dry run)', () => {
   it('the chain moves, then writes the documents it would send, validated', async () => {
     const f = await makeFacility();
@@ -128,9 +187,10 @@ describe('ingest without SciCat (dry run)', () => {
     await writeDataExchange(join(f.root, 'beamline/raw/d.h5'), { projections: [2, 30, 30] });
     const outcomes = await runDispatch(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/d.h5'], exportControlled: false });
     expect(outcomes.map((o) => [o.step, o.status])).toEqual([['move', 'ok'], ['ingest', 'ok'], ['recon', 'not configured']]);
-    const doc = JSON.parse(readFileSync(join(f.root, 'scicat-dry-run/d.json'), 'utf8')) as { dataset: { proposalId: string }; attachment: { pngBytes: number } | null };
+    const doc = JSON.parse(readFileSync(join(f.root, 'scicat-dry-run/raw/d.h5.json'), 'utf8')) as { dataset: { proposalId: string }; attachment: { thumbnail: string; ownerGroup: string } | null };
     expect(doc.dataset.proposalId).toBe('ALS-12345');
-    expect(doc.attachment?.pngBytes).toBeGreaterThan(0);
+    expect(doc.attachment?.thumbnail).toMatch(/^data:image\/png;base64,iVBOR/);
+    expect(doc.attachment?.ownerGroup).toBe('ALS-12345');
   });
 
   it('config.yml chooses the ingestor per beamline (ingest.format), and refuses an unknown one', async () => {
@@ -140,10 +200,11 @@ describe('ingest without SciCat (dry run)', () => {
     await writeDataExchange(join(f.root, 'beamline/raw/g.h5'), { projections: [2, 20, 20] });
     const r = await runDispatch(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/g.h5'], exportControlled: false });
     expect(r.find((o) => o.step === 'ingest')?.status).toBe('ok');
-    const doc = JSON.parse(readFileSync(join(f.root, 'scicat-dry-run/g.json'), 'utf8')) as { dataset: { dataFormat: string; proposalId?: string }; origDatablock: { dataFileList: { chk?: string }[] } };
+    const doc = JSON.parse(readFileSync(join(f.root, 'scicat-dry-run/raw/g.h5.json'), 'utf8')) as { dataset: { dataFormat: string; proposalId?: string }; origDatablock: { chkAlg?: string; dataFileList: { chk?: string }[] } };
     expect(doc.dataset.dataFormat).toBe('h5');
     expect(doc.dataset.proposalId).toBeUndefined();
     expect(doc.origDatablock.dataFileList[0]?.chk).toMatch(/^[0-9a-f]{32}$/);
+    expect(doc.origDatablock.chkAlg).toBe('xxh128');
     await writeFile(f.config, readFileSync(f.config, 'utf8').replace('format: generic', 'format: tiff'));
     const err = await runIngest(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/g.h5'] }).catch((e: unknown) => e);
     expect((err as SplashError).message).toMatch(/beamlines\.8\.3\.2\.ingest\.format: expected data-exchange or generic, got "tiff"/);
@@ -163,18 +224,15 @@ describe('ingest without SciCat (dry run)', () => {
     await writeDataExchange(join(f.root, 'server/raw/m.h5'), { projections: [2, 20, 20] });
     const r = await runIngest(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/m.h5'] });
     expect(r.map((d) => d.outcome)).toEqual(['dry-run']);
-    const doc = JSON.parse(readFileSync(join(f.root, 'scicat-dry-run/m.json'), 'utf8')) as { dataset: { sourceFolder: string } };
+    const doc = JSON.parse(readFileSync(join(f.root, 'scicat-dry-run/raw/m.h5.json'), 'utf8')) as { dataset: { sourceFolder: string } };
     expect(doc.dataset.sourceFolder).toBe(join(f.root, 'server/raw'));
 
-    // Without read_from, the Globus source cannot be read: not configured, with the fix.
-    await writeFile(f.config, readFileSync(f.config, 'utf8').replace('    ingest: { read_from: server }\n', ''));
-    const nc = await runIngest(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/m.h5'] }).catch((e: unknown) => e);
-    expect((nc as SplashError).hint).toMatch(/set beamlines\."8\.3\.2"\.ingest\.read_from to a filesystem endpoint/);
-    // read_from must be a folder on the runner, and must exist.
-    await writeFile(f.config, readFileSync(f.config, 'utf8').replace('    path_prefix: /global\n', '    path_prefix: /global\n    ingest: { read_from: spot }\n'));
-    const globus = await runIngest(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/m.h5'] }).catch((e: unknown) => e);
-    expect((globus as SplashError).message).toMatch(/ingest\.read_from: spot is a globus endpoint/);
-    await writeFile(f.config, readFileSync(f.config, 'utf8').replace('read_from: spot', 'read_from: nowhere'));
+    // read_from must name a folder on the runner or a Globus collection, and must exist.
+    await writeFile(f.config, readFileSync(f.config, 'utf8').replace('    ingest: { read_from: server }\n', '    ingest: { read_from: archive }\n').replace('  archive:  { type: filesystem', '  archive:  { type: hpss, ssh: { host: dtn.example.org, key_path: /k }, root_path: /home/a/x }\n  archive-fs:  { type: filesystem'));
+    const hpss = await runIngest(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/m.h5'] }).catch((e: unknown) => e);
+    expect((hpss as SplashError).kind).toBe('config');
+    expect((hpss as SplashError).message).toMatch(/beamlines\.8\.3\.2\.ingest\.read_from: archive is an hpss endpoint/);
+    await writeFile(f.config, readFileSync(f.config, 'utf8').replace('read_from: archive', 'read_from: nowhere'));
     const missing = await runIngest(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['raw/m.h5'] }).catch((e: unknown) => e);
     expect((missing as SplashError).message).toMatch(/beamlines\.8\.3\.2\.ingest\.read_from: expected one of the defined endpoints/);
   });
@@ -189,11 +247,11 @@ describe('ingest without SciCat (dry run)', () => {
     await writeFile(f.config, readFileSync(f.config, 'utf8').replace('"8.3.2":', '"7.3.3":'));
     const r = await runNode(dist('ingest'), [], { env });
     expect(r.stdout).not.toContain('::error::');
-    expect(readFileSync(join(io, 'out'), 'utf8')).toMatch(/dataset-pids<<.*\n\["dry-run:x"\]/);
+    expect(readFileSync(join(io, 'out'), 'utf8')).toMatch(/dataset-pids<<.*\n\["dry-run:raw\/x\.h5"\]/);
     const bad = await runNode(dist('ingest'), [], { env: { ...env, 'INPUT_FILE-PATHS': '../../etc/passwd' } });
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/::error::file-paths\[0\]/);
-    expect(existsSync(join(f.root, 'scicat-dry-run/passwd.json'))).toBe(false);
+    expect(readdirSync(join(f.root, 'scicat-dry-run'), { recursive: true, encoding: 'utf8' }).sort()).toEqual(['raw', 'raw/x.h5.json']);
   });
 
   it('a beamline without SciCat credentials set fails with a config error naming the variable, before reading files', async () => {

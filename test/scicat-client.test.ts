@@ -205,6 +205,24 @@ describe('ScicatClient: datasets', () => {
     expect(sim.datasets()).toHaveLength(2);
   });
 
+  it('finds a dataset whose folder or name looks like a date, on both WherePipes (backend#2583), so a re-run never duplicates it', async () => {
+    for (const wherePipe of ['v4.27', 'v4.28'] as const) {
+      await sim.close();
+      sim = await startScicatSim({ users: { [USER]: PASSWORD }, wherePipe });
+      const names = [
+        { sourceFolder: '/global/raw/2024-01-01', datasetName: 'scan_0001.h5' },
+        { sourceFolder: '/global/raw/p1', datasetName: '2024-03-15' },
+        { sourceFolder: '/global/raw/p1', datasetName: 'Sample 3' },
+      ];
+      for (const n of names) {
+        const first = await client().ensureRawDataset(rawDoc(n));
+        const again = await client().ensureRawDataset(rawDoc(n));
+        expect([wherePipe, n.datasetName, again.created, again.dataset.pid]).toEqual([wherePipe, n.datasetName, false, first.dataset.pid]);
+      }
+      expect(sim.datasets()).toHaveLength(names.length);
+    }
+  });
+
   it('ensureRawDataset does not duplicate when the create answer is lost', async () => {
     sim.inject('POST', /^\/api\/v3\/Datasets$/, { kind: 'drop-after' });
     const res = await client().ensureRawDataset(rawDoc());
@@ -244,8 +262,8 @@ describe('ScicatClient: datablocks and attachments', () => {
     });
     expect(block.datasetId).toBe(pid);
     expect(sim.datasets()[0]).toMatchObject({ size: 300, numberOfFiles: 2 });
-    const att = await c.addAttachment(pid, { thumbnail: 'data:image/png;base64,iVBORw0KGgo=', caption: 'first projection' });
-    expect(att).toMatchObject({ datasetId: pid, caption: 'first projection' });
+    const att = await c.addAttachment(pid, { thumbnail: 'data:image/png;base64,iVBORw0KGgo=', caption: 'first projection', ownerGroup: 'p12345', accessGroups: ['8.3.2'] });
+    expect(att).toMatchObject({ datasetId: pid, caption: 'first projection', ownerGroup: 'p12345' });
     expect(sim.attachments(pid)).toHaveLength(1);
   });
 
@@ -261,7 +279,13 @@ describe('ScicatClient: datablocks and attachments', () => {
   it('checks datablocks and attachments locally', async () => {
     const c = client();
     await expect(c.addOrigDatablock('a/b', { size: 1, dataFileList: [] })).rejects.toBeInstanceOf(ScicatValidationError);
-    await expect(c.addAttachment('a/b', { thumbnail: 'not-a-data-url' })).rejects.toBeInstanceOf(ScicatValidationError);
+    await expect(c.addAttachment('a/b', { thumbnail: 'not-a-data-url', caption: 'x', ownerGroup: 'p1' })).rejects.toBeInstanceOf(ScicatValidationError);
+    // The backend's attachment DTO requires ownerGroup (not empty) and caption.
+    const noOwner = await failure(ScicatValidationError, () => c.addAttachment('a/b', { thumbnail: 'data:image/png;base64,AAAA', caption: 'x', ownerGroup: '' }));
+    expect(noOwner.issues).toEqual(['ownerGroup: must not be empty']);
+    await expect(c.addAttachment('a/b', { thumbnail: 'data:image/png;base64,AAAA' } as never)).rejects.toBeInstanceOf(ScicatValidationError);
+    await expect(c.addOrigDatablock('a/b', { size: 1.5, dataFileList: [{ path: 'a', size: 1.5, time: '2024-05-01T00:00:00Z' }] })).rejects.toBeInstanceOf(ScicatValidationError);
+    await expect(c.addOrigDatablock('a/b', { size: 1, chkAlg: '', dataFileList: [{ path: 'a', size: 1, time: '2024-05-01T00:00:00Z' }] })).rejects.toBeInstanceOf(ScicatValidationError);
     expect(sim.requests).toHaveLength(0);
   });
 });

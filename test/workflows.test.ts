@@ -183,8 +183,10 @@ describe('the real workflows', () => {
     expect(ingest?.body['runs-on']).toEqual(['self-hosted', label]);
     expect(ingest?.steps.map((s) => s.body.uses)).toEqual([CHECKOUT.split(' ')[0], './actions/ingest']);
     expect(ingest?.steps[1]?.body.with).toEqual({ beamline, 'file-paths': '${{ inputs.file-paths }}', config: '${{ inputs.config }}' });
-    // Each step gets only its own service's credentials.
-    expect(Object.keys(record(ingest?.steps[1]?.body.env, 'env'))).toEqual(['SCICAT_USER', 'SCICAT_PASSWORD']);
+    // Each step gets only its own services' credentials: ingest also Globus's where it lists a collection
+    // the runner does not mount (7.3.3, 7.0.1.2).
+    const ingestEnv = beamline === '8.3.2' ? ['SCICAT_USER', 'SCICAT_PASSWORD'] : ['SCICAT_USER', 'SCICAT_PASSWORD', 'GLOBUS_CLIENT_ID', 'GLOBUS_CLIENT_SECRET'];
+    expect(Object.keys(record(ingest?.steps[1]?.body.env, 'env'))).toEqual(ingestEnv);
     const move = jobs[0];
     expect(move?.body['runs-on']).toEqual(['self-hosted', label]);
     expect(move?.body.permissions).toEqual({ contents: 'read' });

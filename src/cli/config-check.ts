@@ -8,6 +8,9 @@ import { hostLabel } from '../hpss/host.js';
 import { formatBytes } from '../run/format.js';
 import { redact } from '../secrets.js';
 import { archiveTargetOf } from '../steps/hpss.js';
+import { dataExchangeIngestor } from '../scicat/ingestors.js';
+import { scicatConnection, scicatSettingsOf } from '../services.js';
+import { ingestPreflight } from '../steps/ingest.js';
 import { transferFor } from '../transfer/index.js';
 
 function notConfigured(probe: () => unknown, what: string, warnings: string[]): void {
@@ -16,6 +19,19 @@ function notConfigured(probe: () => unknown, what: string, warnings: string[]): 
   } catch (err) {
     if (!(err instanceof SplashError && err.kind === 'not-configured')) throw err;
     warnings.push(`${what}: not configured — ${err.message}`);
+  }
+}
+
+/**
+ * A part of a beamline's chain must be able to run as configured: what the step would find "not configured"
+ * at run time (after the move, say) is a config error here, at the field that has to change.
+ */
+function runnable<T>(probe: () => T, where: string): T {
+  try {
+    return probe();
+  } catch (err) {
+    if (!(err instanceof SplashError && err.kind === 'not-configured')) throw err;
+    throw configError(`${where}: ${err.message}; the beamline's chain cannot run as configured`, err.hint);
   }
 }
 
@@ -33,16 +49,21 @@ export async function checkConfig(file: string, out: NodeJS.WritableStream): Pro
   }
   const beamlines = configuredBeamlines(config);
   lines.push('', `beamlines (${beamlines.length}):`);
-  for (const { config: b } of beamlines) {
+  const scicat = scicatConnection(config);
+  const settings = scicatSettingsOf(config);
+  for (const beamline of beamlines) {
+    const { config: b } = beamline;
     const s = b.settings;
-    // Resolve every reference and controller the way a step would; a bad one throws a config error here,
-    // a kind of storage this build cannot serve yet is a warning.
+    // What each link of the chain needs, resolved the way the step would: a bad reference or a link that
+    // could not run is a config error here (exit 2), not a failure after the move.
+    const chain = beamline.chain({ exportControlled: false }).filter((step) => step.kind === 'step').map((step) => step.name);
     const usesGlobus: string[] = [];
     s.move.forEach((h, i) => {
-      const from = b.endpoint(h.from, `beamlines.${b.id}.move[${i}].from`);
-      const to = b.endpoint(h.to, `beamlines.${b.id}.move[${i}].to`);
-      if (from.type === 'globus' || to.type === 'globus') usesGlobus.push(`beamlines.${b.id}.move[${i}]`);
-      notConfigured(() => transferFor(from, to), `beamline ${b.id} hop ${h.from} → ${h.to}`, warnings);
+      const field = `beamlines.${b.id}.move[${i}]`;
+      const from = b.endpoint(h.from, `${field}.from`);
+      const to = b.endpoint(h.to, `${field}.to`);
+      if (from.type === 'globus' || to.type === 'globus') usesGlobus.push(field);
+      if (chain.includes('move')) runnable(() => transferFor(from, to), `${config.locate(['beamlines', b.id, 'move', i])} ${field} (${h.from} → ${h.to})`);
     });
     s.prune.forEach((r, i) => {
       const field = `beamlines.${b.id}.prune[${i}]`;
@@ -54,6 +75,18 @@ export async function checkConfig(file: string, out: NodeJS.WritableStream): Pro
       }
       notConfigured(() => pruneFor(endpoint, check, r.verify), `beamline ${b.id} prune of ${r.endpoint}`, warnings);
     });
+    let ingest = '';
+    if (chain.includes('ingest')) {
+      const source = runnable(() => ingestPreflight(b, settings), `${config.locate(['beamlines', b.id])} beamlines.${b.id}.ingest`);
+      if (source.kind === 'files') ingest = `reads the files in ${source.endpoint.name}${scicat ? '' : ' (dry run: no scicat.url)'}`;
+      else {
+        usesGlobus.push(`beamlines.${b.id}.ingest`);
+        ingest = `catalogues name, size and time from the Globus listing of ${source.endpoint.name}${scicat ? '' : ' (dry run: no scicat.url)'}`;
+        if (beamline.ingestor === dataExchangeIngestor) {
+          warnings.push(`beamline ${b.id}: ingest sees only the Globus listing of ${source.endpoint.name}, so no Data Exchange metadata or thumbnails — set beamlines."${b.id}".ingest.read_from to a folder the runner mounts`);
+        }
+      }
+    }
     if (usesGlobus.length > 0 && config.globusApps.size === 0) {
       throw configError(`${usesGlobus[0] ?? ''} uses Globus endpoints, but ${config.source} has no globus.globus_apps with credentials`, 'add globus: { globus_apps: { … } } (see docs/config.md)');
     }
@@ -62,7 +95,7 @@ export async function checkConfig(file: string, out: NodeJS.WritableStream): Pro
     lines.push(`    prefix: ${s.path_prefix ?? '(none)'}`);
     lines.push(`    move:   ${s.move.map((h) => `${h.from} → ${h.to}${h.skip_export_controlled ? ' (not for export-controlled data)' : ''}`).join(', ') || '(none)'}`);
     for (const r of s.prune) lines.push(`    prune:  ${r.endpoint} after ${r.after_days} day(s), checked on ${r.check} by ${r.verify}`);
-    if (s.ingest_read_from !== undefined) lines.push(`    ingest: reads files from ${s.ingest_read_from}`);
+    if (ingest !== '') lines.push(`    ingest: ${ingest}`);
     if (s.archive) {
       const { target } = archiveTargetOf(b);
       const a = s.archive;

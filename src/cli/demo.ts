@@ -85,7 +85,8 @@ export async function runDemo(opts: { dir: string | undefined; clean: boolean; v
     const files = [...walkTree(join(root, d))].flatMap((e) => (e.kind === 'file' ? [`${e.rel} (${formatBytes(e.stat.size)})`] : []));
     say(`  ${d}/: ${files.length === 0 ? '(empty)' : files.join(', ')}`);
   }
-  const catalogued = await readdir(join(root, 'scicat-dry-run')).catch(() => [] as string[]);
+  // One document per file, laid out like the files (scicat-dry-run/raw/<proposal>/<scan>.h5.json).
+  const catalogued = (await readdir(join(root, 'scicat-dry-run'), { recursive: true }).catch(() => [] as string[])).filter((n) => n.endsWith('.json'));
   say(`  SciCat (dry run, none configured): ${catalogued.length} dataset document(s) in ${join(root, 'scicat-dry-run')}`);
   // What the pipeline promised, checked before any clean-up: the scan that was never replicated survived.
   const left = await readdir(proposal);

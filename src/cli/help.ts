@@ -36,10 +36,12 @@ Options:
   -v, --verbose          debug output`,
   ingest: `Usage: splash ingest --beamline <id> [--config config.yml] <path…>
 
-Registers each file as a raw dataset in SciCat: metadata from the file (8.3.2: Data Exchange HDF5 with a
-thumbnail of the first projection; other beamlines: name, size, time, checksum), looked up first so a re-run
-never creates a second dataset. Files are read at the beamline's first endpoint. Without scicat.url in the
-config it runs dry and writes the documents it would send to scicat.dry_run_dir (default scicat-dry-run/).
+Registers each file as a raw dataset in SciCat, named with its extension: metadata from the file (8.3.2:
+Data Exchange HDF5 with a thumbnail of the first projection; other beamlines: name, size, time, checksum),
+looked up first so a re-run never creates a second dataset. Files are read at ingest.read_from or the first
+hop's source; on a Globus collection the runner cannot read, the listing gives name, size and time. Every
+request is validated before anything is sent. Without scicat.url in the config it runs dry and writes the
+request bodies to scicat.dry_run_dir/<path>.json (default scicat-dry-run/).
 
 Options:
   -b, --beamline <id>       beamline id, e.g. 8.3.2 (required)

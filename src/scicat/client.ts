@@ -152,15 +152,28 @@ export class ScicatClient implements Authorizer {
     return this.#asDataset(body, { method: 'POST', path: DATASETS_PATH });
   }
 
-  /** The first dataset whose sourceFolder and datasetName match exactly, or undefined. */
+  /**
+   * The first dataset whose sourceFolder and datasetName match exactly, or undefined. Each value is sent as
+   * the one item of an `inq` list: the backend's WherePipe turns date-like strings in `where` into Dates
+   * (SciCatProject/backend#2583: v4.27 any string `new Date()` parses, e.g. `/raw/2024-01-01` or `Sample 3`;
+   * v4.28+ those starting with YYYY-MM-DD), and a Date never equals the stored string — the lookup would miss
+   * and a re-run would create a second dataset. The pipe converts object values only, never array items, and
+   * every backend version maps `inq` to Mongo's `$in`. The answer is checked too: a backend that ignored the
+   * filter must not make another dataset pass for this one.
+   */
   async findDataset(q: DatasetQuery): Promise<ScicatDataset | undefined> {
-    const filter = { where: { sourceFolder: normalizeSourceFolder(q.sourceFolder), datasetName: q.datasetName }, limits: { limit: 1 } };
-    const body = await this.#call({ method: 'GET', path: DATASETS_PATH, query: new URLSearchParams({ filter: JSON.stringify(filter) }) });
-    if (!Array.isArray(body)) {
-      throw new ScicatApiError({ method: 'GET', path: DATASETS_PATH, status: 200, apiMessage: 'expected an array of datasets', attempts: 1, body });
-    }
+    const sourceFolder = normalizeSourceFolder(q.sourceFolder);
+    const filter = { where: { sourceFolder: { inq: [sourceFolder] }, datasetName: { inq: [q.datasetName] } }, limits: { limit: 1 } };
+    const req = { method: 'GET', path: DATASETS_PATH } as const;
+    const body = await this.#call({ ...req, query: new URLSearchParams({ filter: JSON.stringify(filter) }) });
+    if (!Array.isArray(body)) throw new ScicatApiError({ ...req, status: 200, apiMessage: 'expected an array of datasets', attempts: 1, body });
     const first: unknown = body[0];
-    return first === undefined ? undefined : this.#asDataset(first, { method: 'GET', path: DATASETS_PATH });
+    if (first === undefined) return undefined;
+    const dataset = this.#asDataset(first, req);
+    if (dataset.sourceFolder !== sourceFolder || dataset.datasetName !== q.datasetName) {
+      throw new ScicatApiError({ ...req, status: 200, apiMessage: `the lookup by sourceFolder and datasetName answered another dataset (${dataset.pid}): the backend did not apply the filter`, attempts: 1 });
+    }
+    return dataset;
   }
 
   /** GET /api/v3/Datasets/<pid>; a 404 is an error (use findDataset to ask "does it exist"). */

@@ -1,37 +1,41 @@
 /**
  * SciCat v3 documents (CONTRACTS §3.3, §3.5) and validators that check what the backend checks, so a dry run
  * can validate without a server: required fields, types, email lists, ISO dates, and no unknown fields (the
- * backend validates with whitelist + forbidNonWhitelisted). One deliberate difference: `datasetName` is
- * required here (the backend would default it from `sourceFolder`) because re-runs find datasets by it.
+ * backend validates with whitelist + forbidNonWhitelisted). The scalar rules are the backend's own: its DTOs
+ * use class-validator, which calls validator.js (`validator` on npm) with the options named below. One
+ * deliberate difference: `datasetName` is required here (the backend would default it from `sourceFolder`)
+ * because re-runs find datasets by it.
  */
 import { z } from 'zod';
+// One validator.js module each, not the package index: the ingest bundle carries only these three.
+import isEmailModule from 'validator/lib/isEmail.js';
+import isISO8601Module from 'validator/lib/isISO8601.js';
+import isURLModule from 'validator/lib/isURL.js';
 
-/** class-validator's IsDateString (validator.js isISO8601): date, optional time, optional zone. */
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
-
+/** `@IsDateString()` (class-validator → validator.js `isISO8601`, default options). */
 export function isIsoDate(v: string): boolean {
-  return ISO_8601.test(v) && !Number.isNaN(Date.parse(v));
+  return isISO8601Module.default(v);
 }
 
-const emailCheck = z.email();
+/** `@IsEmail()` and the email-list constraint's `isEmail(e)` (validator.js, default options). */
 export function isEmail(v: string): boolean {
-  return emailCheck.safeParse(v).success;
+  return isEmailModule.default(v);
 }
 
-/** One email or a `;`-separated list, each valid (the backend's email-list validator; "Unknown" fails). */
+/** The backend's `CustomEmailList`: not empty, every `;`-separated part (trimmed) passes `isEmail` ("Unknown" fails). */
 export function isEmailList(v: string): boolean {
-  const parts = v.split(';').map((s) => s.trim());
-  return parts.length > 0 && parts.every((p) => p !== '' && isEmail(p));
+  return v !== '' && v.split(';').every((p) => isEmail(p.trim()));
 }
 
-/** `IsUrl` with the protocol optional: a host with a TLD (or localhost / an IP), optional port and path. */
+/** `sourceFolderHost`'s `@IsUrl({ require_valid_protocol: false, require_protocol: false })`. */
 export function isUrlLike(v: string): boolean {
-  return /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:localhost|\d{1,3}(?:\.\d{1,3}){3}|(?:[a-z0-9-]+\.)+[a-z]{2,})(?::\d{1,5})?(?:[/?#]\S*)?$/i.test(v);
+  return isURLModule.default(v, { require_valid_protocol: false, require_protocol: false });
 }
 
 const nonEmpty = z.string().min(1, 'must not be empty');
 const isoDate = z.string().refine(isIsoDate, 'must be an ISO 8601 date string');
 const emailList = z.string().refine(isEmailList, 'must be an email address or a ";"-separated list of them');
+/** `@IsInt()`: sizes and counts are whole numbers (a fractional size is a 400). */
 const count = z.number().int().nonnegative();
 
 export const rawDatasetSchema = z.strictObject({
@@ -50,9 +54,13 @@ export const rawDatasetSchema = z.strictObject({
   principalInvestigator: nonEmpty,
   creationLocation: nonEmpty,
   datasetName: nonEmpty,
-  size: z.number().nonnegative(),
-  packedSize: z.number().nonnegative().optional(),
-  numberOfFiles: count,
+  /**
+   * Leave size and numberOfFiles out when orig-datablocks follow: the backend adds every datablock's size and
+   * file count to the dataset's, so a dataset created with them ends at twice its size.
+   */
+  size: count.optional(),
+  packedSize: count.optional(),
+  numberOfFiles: count.optional(),
   numberOfFilesArchived: count.optional(),
   scientificMetadata: z.record(z.string(), z.unknown()),
   proposalId: z.string().optional(),
@@ -81,6 +89,7 @@ export type ScicatDataset = Partial<RawDatasetDocument> & { pid: string; [field:
 export const dataFileSchema = z.strictObject({
   /** Relative to the dataset's sourceFolder (or `host:/abs/path` for an archive location). */
   path: nonEmpty,
+  /** `@IsNumber()`: any finite number (the datablock's total is the one that must be whole). */
   size: z.number().nonnegative(),
   time: isoDate,
   chk: z.string().optional(),
@@ -88,25 +97,34 @@ export const dataFileSchema = z.strictObject({
   gid: z.string().optional(),
   perm: z.string().optional(),
   type: z.string().optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
 });
 
 export type DataFile = z.infer<typeof dataFileSchema>;
 
 export const origDatablockSchema = z.strictObject({
-  size: z.number().int().nonnegative(),
-  chkAlg: z.string().optional(),
+  size: count,
+  /** The checksum algorithm of every `chk` in the list (`@IsNotEmpty()` when sent). */
+  chkAlg: nonEmpty.optional(),
   dataFileList: z.array(dataFileSchema).min(1, 'must list at least one file'),
+  isPublished: z.boolean().optional(),
 });
 
 /** Body of `POST /api/v3/datasets/{pid}/origdatablocks` (access fields come from the dataset; never sent). */
 export type OrigDatablockInput = z.infer<typeof origDatablockSchema>;
 
+/**
+ * Body of `POST /api/v3/datasets/{pid}/attachments` (the backend's `CreateAttachmentV3Dto`): `ownerGroup`
+ * (not empty) and `caption` are required — the backend then stores the dataset's ownerGroup whatever was sent.
+ * The thumbnail is optional there; here it is the point of the attachment, so it is required.
+ */
 export const attachmentSchema = z.strictObject({
   /** A data URL, e.g. `data:image/png;base64,…`. */
   thumbnail: z.string().regex(/^data:[\w.+-]+\/[\w.+-]+(?:;[\w=.+-]+)*(?:;base64)?,/, 'must be a data: URL'),
-  caption: z.string().optional(),
-  ownerGroup: z.string().optional(),
+  caption: z.string(),
+  ownerGroup: nonEmpty,
   accessGroups: z.array(z.string()).optional(),
+  instrumentGroup: z.string().optional(),
 });
 
 export type AttachmentInput = z.infer<typeof attachmentSchema>;

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, extname } from 'node:path';
-import { hashFile, HASH_ALGORITHM } from '../fs/hash.js';
+import { hashFile } from '../fs/hash.js';
 import type { DataFile, RawDatasetDocument } from './documents.js';
 import { isEmail } from './documents.js';
 
@@ -33,27 +33,52 @@ export function cleanEmail(raw: string | undefined, fallback: string): { email: 
   return { email: fallback, warning: raw ? `contact e-mail ${JSON.stringify(raw)} is not valid; used ${fallback}` : `no contact e-mail in the file; used ${fallback}` };
 }
 
+/** What every catalogue entry holds, however the file was seen: on disk, or in a collection listing. */
+export interface FileFacts {
+  /** The file name with its extension: the dataset's name (frame_001.edf and frame_001.tif are two datasets). */
+  readonly name: string;
+  readonly size: number;
+  /** Modification time, ISO 8601. */
+  readonly time: string;
+  /** Content checksum (XXH128), when the file could be read. */
+  readonly chk?: string | undefined;
+  readonly sourceFolder: string;
+  /** The host of sourceFolder, when it is not on the runner (a Globus collection's `uri`). */
+  readonly sourceFolderHost?: string | undefined;
+  readonly beamline: string;
+  readonly fallbackEmail: string;
+}
+
 async function basics(file: IngestFile): Promise<{ size: number; time: string; name: string }> {
   const st = await stat(file.abs);
-  return { size: st.size, time: st.mtime.toISOString(), name: basename(file.abs, extname(file.abs)) };
+  return { size: st.size, time: st.mtime.toISOString(), name: basename(file.abs) };
+}
+
+/**
+ * The generic entry: name, size, time (and checksum when known), access by beamline. No size or file count on
+ * the dataset itself: the orig-datablock adds them (sent twice, the backend would count the file twice).
+ */
+export function genericPlan(f: FileFacts): IngestPlan {
+  const group = groupOf(f.beamline);
+  return {
+    dataset: {
+      type: 'raw', owner: `beamline ${f.beamline}`, contactEmail: f.fallbackEmail, sourceFolder: f.sourceFolder,
+      ...(f.sourceFolderHost === undefined ? {} : { sourceFolderHost: f.sourceFolderHost }),
+      creationTime: f.time, ownerGroup: group, accessGroups: [group], principalInvestigator: `beamline ${f.beamline}`,
+      creationLocation: `/ALS/${f.beamline}`, datasetName: f.name,
+      scientificMetadata: { file_name: f.name }, dataFormat: extname(f.name).slice(1) || 'unknown',
+    },
+    datafile: { path: f.name, size: f.size, time: f.time, ...(f.chk === undefined ? {} : { chk: f.chk }) },
+    thumbnail: undefined,
+    warnings: [],
+  };
 }
 
 /** Any file of a beamline whose format is not known: name, size, time and a content checksum. */
 export const genericIngestor: Ingestor = async (file) => {
   const { size, time, name } = await basics(file);
   const { digest } = await hashFile(file.abs);
-  const group = groupOf(file.beamline);
-  return {
-    dataset: {
-      type: 'raw', owner: `beamline ${file.beamline}`, contactEmail: file.fallbackEmail, sourceFolder: file.sourceFolder,
-      creationTime: time, ownerGroup: group, accessGroups: [group], principalInvestigator: `beamline ${file.beamline}`,
-      creationLocation: `/ALS/${file.beamline}`, datasetName: name, size, numberOfFiles: 1,
-      scientificMetadata: { file_name: basename(file.abs) }, dataFormat: extname(file.abs).slice(1) || 'unknown',
-    },
-    datafile: { path: basename(file.abs), size, time, chk: digest },
-    thumbnail: undefined,
-    warnings: [],
-  };
+  return genericPlan({ name, size, time, chk: digest, sourceFolder: file.sourceFolder, beamline: file.beamline, fallbackEmail: file.fallbackEmail });
 };
 
 /**
@@ -92,8 +117,9 @@ export const dataExchangeIngestor: Ingestor = async (file) => {
       sourceFolder: file.sourceFolder, creationTime: time,
       ownerGroup: c.proposal ?? group, accessGroups: [group, file.beamline],
       principalInvestigator: c.pi ?? owner, creationLocation: `/ALS/${file.beamline}`,
-      // Named after the file, not the name recorded inside it: two scans must never share a dataset.
-      datasetName: name, size, numberOfFiles: 1,
+      // Named after the file (with its extension), not the name recorded inside it: two scans must never share
+      // a dataset. No size or file count here: the orig-datablock adds them.
+      datasetName: name,
       scientificMetadata: { ...(c.fileName ? { file_name: c.fileName } : {}), ...meta.scientific, ...(Object.keys(meta.samples).length > 0 ? { samples: meta.samples } : {}) },
       ...(c.proposal ? { proposalId: c.proposal } : {}), ...(c.instrumentName ? { instrumentGroup: c.instrumentName } : {}),
       dataFormat: 'DataExchange HDF5',
@@ -104,7 +130,6 @@ export const dataExchangeIngestor: Ingestor = async (file) => {
   };
 };
 
-export const CHECKSUM_ALGORITHM = HASH_ALGORITHM;
 export const sourceFolderOf = (root: string, rel: string): string => {
   const dir = dirname(rel);
   return dir === '.' ? root : `${root === '/' ? '' : root}/${dir}`;

@@ -52,11 +52,6 @@ export async function thumbnailFromDataExchange(path: string, opts: ThumbnailOpt
   return encodeGrayPng(stretch(small.data), small.width, small.height);
 }
 
-/** A PNG as a data: URL (what SciCat attachments carry as thumbnail). */
-export function toDataUrl(png: Buffer): string {
-  return `data:image/png;base64,${png.toString('base64')}`;
-}
-
 function toFloat(raw: OutputData | null): Float64Array {
   if (raw === null) return new Float64Array(0);
   if (raw instanceof BigInt64Array || raw instanceof BigUint64Array) return Float64Array.from(raw, Number);

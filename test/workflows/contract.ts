@@ -707,16 +707,33 @@ export function configVariables(config: unknown): string[] {
  * step of a local action that reads config.yml (one with a `config` input) must have each of them in its
  * env (the step's, the job's or the workflow's), or it fails on the first hop that needs one.
  */
+/**
+ * Whether a beamline's ingest lists a Globus collection (its `ingest.read_from`, else its first hop's source,
+ * is a Globus endpoint): the runner cannot read those files, so ingest needs the Globus credentials too.
+ */
+function ingestListsGlobus(config: unknown, beamline: unknown): boolean {
+  if (!isRecord(config) || typeof beamline !== 'string') return false;
+  const b = isRecord(config.beamlines) ? config.beamlines[beamline] : undefined;
+  if (!isRecord(b)) return false;
+  const readFrom = isRecord(b.ingest) ? b.ingest.read_from : undefined;
+  const firstHop: unknown = Array.isArray(b.move) && isRecord(b.move[0]) ? b.move[0].from : undefined;
+  const name = typeof readFrom === 'string' ? readFrom : firstHop;
+  if (typeof name !== 'string') return false;
+  const legacy = isRecord(config.globus) && isRecord(config.globus.globus_endpoints) ? config.globus.globus_endpoints : {};
+  const e = isRecord(config.endpoints) ? config.endpoints[name] : undefined;
+  return Object.hasOwn(legacy, name) || (isRecord(e) && e.type === 'globus');
+}
+
 export function checkConfigEnv(repo: Repo, config: unknown): Finding[] {
   const out: Finding[] = [];
   // Credentials are resolved only by the step that talks to their service, so a step needs the variables
   // of its own services' sections (and of every non-service section), and no others: least privilege.
   // HPSS endpoints (`hpss_<name>` sections) hold the SSH key of the tape host: only the hpss step reads them.
   const serviceOf = (key: string): string | undefined => (['globus', 'scicat', 'github'].includes(key) ? key : key.startsWith('hpss_') ? 'hpss' : undefined);
-  const servicesOf = (dir: string): string[] | undefined =>
-    dir.endsWith('ingest') ? ['scicat'] : dir.endsWith('move') || dir.endsWith('prune') ? ['globus'] : dir.endsWith('hpss') ? ['hpss'] : undefined;
-  const wantedFor = (dir: string): string[] => {
-    const services = servicesOf(dir);
+  const servicesOf = (dir: string, beamline: unknown): string[] | undefined =>
+    dir.endsWith('ingest') ? ['scicat', ...(ingestListsGlobus(config, beamline) ? ['globus'] : [])] : dir.endsWith('move') || dir.endsWith('prune') ? ['globus'] : dir.endsWith('hpss') ? ['hpss'] : undefined;
+  const wantedFor = (dir: string, beamline: unknown): string[] => {
+    const services = servicesOf(dir, beamline);
     if (!isRecord(config) || services === undefined) return configVariables(config);
     const kept = Object.fromEntries(
       Object.entries(config).filter(([k]) => {
@@ -733,7 +750,7 @@ export function checkConfigEnv(repo: Repo, config: unknown): Finding[] {
         const dir = uses === undefined ? undefined : localAction(uses);
         const meta = dir === undefined ? undefined : repo.actions.get(dir);
         if (dir === undefined || !meta?.inputs.has('config')) continue;
-        const wanted = wantedFor(dir);
+        const wanted = wantedFor(dir, isRecord(step.body.with) ? step.body.with.beamline : undefined);
         const env = new Set([wf.doc.env, job.body.env, step.body.env].flatMap((e) => (isRecord(e) ? Object.keys(e) : [])));
         const missing = wanted.filter((name) => !env.has(name));
         if (missing.length > 0) {

@@ -4,17 +4,22 @@
  * in the backend's shapes:
  * - dataset DTO validation → 400 `{"status":400,"message":"<JSON of class-validator errors>"}` (§3.8);
  * - other DTOs → NestJS `{"message":[…],"error":"Bad Request","statusCode":400}`;
- * - `{"message":"…","error":"Not Found","statusCode":404}` etc. for the built-in exceptions;
- * - 401 `{"message":"Unauthorized","statusCode":401}` without a valid `Authorization: Bearer` token.
+ * - `{"message":"…","error":"Not Found","statusCode":404}` etc. for the built-in exceptions.
+ * Every body is checked against the backend's DTO rules and the official generated client's models
+ * (contract.ts); a `filter`'s `where` goes through the backend's WherePipe, date conversion included, and is
+ * matched as MongoDB would (where.ts); a list answers at most `limits.limit` (default 100) datasets.
+ * Authentication as the backend's JwtAuthGuard: an expired token is 401 `SESSION_EXPIRED`; a missing or
+ * unknown token is an anonymous caller — 403 `Forbidden resource` on writes, reads of published datasets only.
  * Routes are matched case-insensitively; path segments are percent-decoded one by one, so a pid's '/' must
  * arrive as %2F. Fault paths are matched against the raw (still encoded) path.
- * Documented choices: only type "raw" is accepted; the filter supports `where` with exact equality on
- * top-level fields plus `limits.limit`/`limits.skip`; attachments accept thumbnail, caption, ownerGroup and
- * accessGroups ([UNVERIFIED] against the real attachment DTO).
+ * Documented choices: only type "raw" is accepted; a logged-in user may read and write every dataset (an
+ * ingestor account); the filter honours `where` and `limits.limit`/`limits.skip` (not `fields`, `order`).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type BodyKind, checkBody, flatten } from './contract.js';
+import { applyWherePipe, matches, MongoQueryError, type WherePipeVersion } from './where.js';
 
 export type Fault =
   /** Answer with this status (NestJS body; 500 answers the backend's bare "Internal server error"). */
@@ -33,7 +38,10 @@ export interface SimRequest {
   query: string;
   /** 0 when the connection was dropped. */
   status: number;
+  /** A valid (not expired) token came with it. */
   authorized: boolean;
+  /** The JSON body as parsed (undefined for none or unparsable), for contract checks. */
+  body?: unknown;
 }
 
 export interface ScicatSimOptions {
@@ -44,6 +52,11 @@ export interface ScicatSimOptions {
   legacyLogin?: boolean;
   /** Prefix of generated pids (default `20.500.12345`). */
   pidPrefix?: string;
+  /**
+   * Which backend's WherePipe converts date-like filter values (where.ts): `v4.27` (default, the broadest:
+   * any string Date parses) or `v4.28` (strings starting YYYY-MM-DD).
+   */
+  wherePipe?: WherePipeVersion;
 }
 
 export interface ScicatSim {
@@ -77,118 +90,6 @@ function nest(status: number, message: string | string[]): HttpError {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-// --- validation, class-validator style ---------------------------------------------------------------------
-
-const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
-const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$/;
-const isIso = (v: unknown): boolean => typeof v === 'string' && ISO.test(v) && !Number.isNaN(Date.parse(v));
-
-type Rule = 'string' | 'nonEmptyString' | 'email' | 'emailList' | 'date' | 'number' | 'boolean' | 'object' | 'stringArray' | 'array' | 'url';
-
-interface FieldError {
-  property: string;
-  value?: unknown;
-  constraints: Record<string, string>;
-}
-
-function checkRule(field: string, rule: Rule, v: unknown): Record<string, string> | undefined {
-  switch (rule) {
-    case 'string':
-      return typeof v === 'string' ? undefined : { isString: `${field} must be a string` };
-    case 'nonEmptyString':
-      if (typeof v !== 'string') return { isString: `${field} must be a string` };
-      return v === '' ? { isNotEmpty: `${field} should not be empty` } : undefined;
-    case 'email':
-      return typeof v === 'string' && EMAIL.test(v) ? undefined : { isEmail: `${field} must be an email` };
-    case 'emailList':
-      return typeof v === 'string' && v.split(';').every((e) => EMAIL.test(e.trim()))
-        ? undefined
-        : { isValidEmailList: `${field} must contain valid email(s), separated by ';'` };
-    case 'date':
-      return isIso(v) ? undefined : { isDateString: `${field} must be a valid ISO 8601 date string` };
-    case 'number':
-      return typeof v === 'number' && Number.isFinite(v) ? undefined : { isNumber: `${field} must be a number conforming to the specified constraints` };
-    case 'boolean':
-      return typeof v === 'boolean' ? undefined : { isBoolean: `${field} must be a boolean value` };
-    case 'object':
-      return isRecord(v) ? undefined : { isObject: `${field} must be an object` };
-    case 'array':
-      return Array.isArray(v) ? undefined : { isArray: `${field} must be an array` };
-    case 'stringArray':
-      if (!Array.isArray(v)) return { isArray: `${field} must be an array` };
-      return v.every((x) => typeof x === 'string') ? undefined : { isString: `each value in ${field} must be a string` };
-    case 'url':
-      return typeof v === 'string' && /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:localhost|(?:[a-z0-9-]+\.)+[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?(?:[/?#]\S*)?$/i.test(v)
-        ? undefined
-        : { isUrl: `${field} must be a URL address` };
-  }
-}
-
-const RAW_REQUIRED: Record<string, Rule> = {
-  owner: 'string',
-  ownerGroup: 'string',
-  contactEmail: 'emailList',
-  sourceFolder: 'nonEmptyString',
-  creationTime: 'date',
-  type: 'string',
-  principalInvestigator: 'string',
-  creationLocation: 'string',
-};
-
-const RAW_OPTIONAL: Record<string, Rule> = {
-  pid: 'string',
-  datasetName: 'string',
-  accessGroups: 'stringArray',
-  instrumentGroup: 'string',
-  ownerEmail: 'email',
-  orcidOfOwner: 'string',
-  sourceFolderHost: 'url',
-  size: 'number',
-  packedSize: 'number',
-  numberOfFiles: 'number',
-  numberOfFilesArchived: 'number',
-  keywords: 'stringArray',
-  description: 'string',
-  license: 'string',
-  isPublished: 'boolean',
-  techniques: 'array',
-  sharedWith: 'stringArray',
-  scientificMetadata: 'object',
-  proposalId: 'string',
-  sampleId: 'string',
-  instrumentId: 'string',
-  dataFormat: 'string',
-  startTime: 'date',
-  endTime: 'date',
-  classification: 'string',
-  runNumber: 'string',
-  version: 'string',
-  validationStatus: 'string',
-};
-
-function validateFields(body: Record<string, unknown>, required: Record<string, Rule>, optional: Record<string, Rule>, prefix = ''): FieldError[] {
-  const errors: FieldError[] = [];
-  for (const [field, rule] of Object.entries(required)) {
-    const v = body[field];
-    const c = v === undefined || v === null ? { ...checkRule(`${prefix}${field}`, rule, undefined), isDefined: `${prefix}${field} should not be null or undefined` } : checkRule(`${prefix}${field}`, rule, v);
-    if (c) errors.push({ property: field, value: v, constraints: c });
-  }
-  for (const [field, rule] of Object.entries(optional)) {
-    const v = body[field];
-    if (v === undefined || v === null) continue;
-    const c = checkRule(`${prefix}${field}`, rule, v);
-    if (c) errors.push({ property: field, value: v, constraints: c });
-  }
-  for (const field of Object.keys(body)) {
-    if (!(field in required) && !(field in optional)) {
-      errors.push({ property: field, value: body[field], constraints: { whitelistValidation: `property ${prefix}${field} should not exist` } });
-    }
-  }
-  return errors;
-}
-
-const flatten = (errors: FieldError[]): string[] => errors.flatMap((e) => Object.values(e.constraints));
-
 // --- the server ---------------------------------------------------------------------------------------------
 
 interface Token {
@@ -210,6 +111,7 @@ export async function startScicatSim(opts: ScicatSimOptions = {}): Promise<Scica
   const users = opts.users ?? DEFAULT_USERS;
   const lifetimeMs = (opts.tokenLifetimeSeconds ?? 3600) * 1000;
   const pidPrefix = opts.pidPrefix ?? '20.500.12345';
+  const wherePipe = opts.wherePipe ?? 'v4.27';
   const tokens = new Map<string, Token>();
   const datasets = new Map<string, Record<string, unknown>>();
   const blocks: Record<string, unknown>[] = [];
@@ -252,11 +154,17 @@ export async function startScicatSim(opts: ScicatSimOptions = {}): Promise<Scica
     }
   };
 
-  const authorized = (req: IncomingMessage): boolean => {
+  /** Who is calling, as the backend's JwtAuthGuard sees it: a user, an expired token (401), or anonymous. */
+  const caller = (req: IncomingMessage, query: URLSearchParams): { kind: 'user'; user: string } | { kind: 'expired' } | { kind: 'anonymous' } => {
     const h = req.headers.authorization;
-    const m = typeof h === 'string' ? /^Bearer (\S+)$/i.exec(h) : null;
+    // The guard copies `?access_token=` into the header when there is none.
+    const raw = typeof h === 'string' ? h : (query.get('access_token') ?? '');
+    const m = /^Bearer (\S+)$/i.exec(raw);
     const t = m?.[1] ? tokens.get(m[1]) : undefined;
-    return t !== undefined && !t.revoked && Date.now() < t.expiresAt;
+    // passport-jwt rejects a bad signature or a malformed token without naming it expired: the request goes on as anonymous.
+    if (t === undefined) return { kind: 'anonymous' };
+    if (t.revoked || Date.now() >= t.expiresAt) return { kind: 'expired' };
+    return { kind: 'user', user: t.user };
   };
 
   const getDataset = (pid: string): Record<string, unknown> => {
@@ -265,10 +173,15 @@ export async function startScicatSim(opts: ScicatSimOptions = {}): Promise<Scica
     return d;
   };
 
+  /** The global ValidationPipe: NestJS's 400 with every constraint message. */
+  const validated = (kind: BodyKind, body: unknown): Record<string, unknown> => {
+    const errors = flatten(checkBody(kind, body));
+    if (errors.length > 0 || !isRecord(body)) throw nest(400, errors.length > 0 ? errors : ['body must be an object']);
+    return body;
+  };
+
   function login(body: unknown): [number, unknown] {
-    const errors = isRecord(body) ? flatten(validateFields(body, { username: 'string', password: 'string' }, {})) : ['body must be an object'];
-    if (errors.length > 0) throw nest(400, errors);
-    const b = body as { username: string; password: string };
+    const b = validated('credentials', body) as { username: string; password: string };
     if (!Object.hasOwn(users, b.username) || users[b.username] !== b.password) throw new HttpError(401, { message: 'Unauthorized', statusCode: 401 });
     const token = `eyJ${randomBytes(24).toString('base64url')}`;
     const created = new Date();
@@ -279,10 +192,9 @@ export async function startScicatSim(opts: ScicatSimOptions = {}): Promise<Scica
   }
 
   function createDataset(body: unknown): [number, unknown] {
-    if (!isRecord(body)) throw new HttpError(400, { status: 400, message: JSON.stringify([{ property: '', constraints: { isObject: 'body must be an object' } }]) });
-    const errors = validateFields(body, RAW_REQUIRED, RAW_OPTIONAL);
-    if (typeof body.type === 'string' && body.type !== 'raw') errors.push({ property: 'type', value: body.type, constraints: { isIn: 'type must be one of the following values: raw' } });
-    if (errors.length > 0) throw new HttpError(400, { status: 400, message: JSON.stringify(errors) });
+    // validateDatasetObsolete: class-validator errors, JSON-stringified, under `status`/`message`.
+    const errors = checkBody('rawDataset', body);
+    if (errors.length > 0 || !isRecord(body)) throw new HttpError(400, { status: 400, message: JSON.stringify(errors) });
     const pid = typeof body.pid === 'string' ? body.pid : `${pidPrefix}/${randomUUID()}`;
     if (datasets.has(pid)) throw nest(409, `A dataset with pid ${pid} already exists!`);
     const sourceFolder = body.sourceFolder as string;
@@ -293,53 +205,58 @@ export async function startScicatSim(opts: ScicatSimOptions = {}): Promise<Scica
     return [201, stored];
   }
 
-  function findDatasets(query: URLSearchParams): [number, unknown] {
+  /** GET /Datasets: the Filter decorator parses `filter`, the WherePipe transforms `where`, Mongo matches it. */
+  function findDatasets(query: URLSearchParams, anonymous: boolean): [number, unknown] {
     let filter: unknown = {};
     const f = query.get('filter');
     if (f !== null) {
       try {
         filter = JSON.parse(f);
-      } catch {
-        throw nest(400, 'filter must be a JSON object');
+      } catch (err) {
+        throw nest(400, `Invalid JSON in filter: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
     if (!isRecord(filter)) throw nest(400, 'filter must be a JSON object');
-    const where = isRecord(filter.where) ? filter.where : {};
+    const where = applyWherePipe(filter.where ?? {}, wherePipe);
     const limits = isRecord(filter.limits) ? filter.limits : {};
+    // parseLimitFilters: limit 100 and skip 0 unless given.
     const skip = typeof limits.skip === 'number' ? limits.skip : 0;
-    const limit = typeof limits.limit === 'number' ? limits.limit : Infinity;
-    const hits = [...datasets.values()].filter((d) => Object.entries(where).every(([k, v]) => JSON.stringify(d[k]) === JSON.stringify(v)));
-    return [200, hits.slice(skip, skip + limit)];
+    const limit = typeof limits.limit === 'number' && limits.limit > 0 ? limits.limit : 100;
+    try {
+      const hits = [...datasets.values()].filter((d) => (!anonymous || d.isPublished === true) && matches(d, where));
+      return [200, hits.slice(skip, skip + limit)];
+    } catch (err) {
+      if (err instanceof MongoQueryError) throw nest(400, err.message);
+      throw err;
+    }
   }
+
+  /** checkPermissionsForDatasetExtended: 404 for an unknown dataset, 403 when the caller may not see it. */
+  const visibleDataset = (pid: string, anonymous: boolean): Record<string, unknown> => {
+    const d = getDataset(pid);
+    if (anonymous && d.isPublished !== true) throw nest(403, 'Unauthorized access');
+    return d;
+  };
 
   function createBlock(pid: string, body: unknown): [number, unknown] {
     const dataset = getDataset(pid);
-    if (!isRecord(body)) throw nest(400, ['body must be an object']);
-    const errors = flatten(validateFields(body, { size: 'number', dataFileList: 'array' }, { chkAlg: 'string' }));
-    if (Array.isArray(body.dataFileList)) {
-      if (body.dataFileList.length === 0) errors.push('dataFileList should not be empty');
-      body.dataFileList.forEach((file: unknown, i) => {
-        if (!isRecord(file)) errors.push(`dataFileList.${i} must be an object`);
-        else errors.push(...flatten(validateFields(file, { path: 'string', size: 'number', time: 'date' }, { chk: 'string', uid: 'string', gid: 'string', perm: 'string', type: 'string' }, `dataFileList.${i}.`)));
-      });
-    }
-    if (errors.length > 0) throw nest(400, errors);
-    const files = body.dataFileList as unknown[];
+    const b = validated('origDatablock', body);
+    const files = b.dataFileList as unknown[];
     const now = new Date().toISOString();
-    const block = { _id: randomUUID(), ...body, datasetId: pid, ownerGroup: dataset.ownerGroup, accessGroups: dataset.accessGroups, createdAt: now, updatedAt: now };
+    const block = { _id: randomUUID(), ...b, datasetId: pid, ownerGroup: dataset.ownerGroup, accessGroups: dataset.accessGroups, createdAt: now, updatedAt: now };
     blocks.push(block);
-    dataset.size = (typeof dataset.size === 'number' ? dataset.size : 0) + (body.size as number);
+    // createAndUpdateDatasetSizeAndFileCount: the block's size and file count are added to the dataset's.
+    dataset.size = (typeof dataset.size === 'number' ? dataset.size : 0) + (b.size as number);
     dataset.numberOfFiles = (typeof dataset.numberOfFiles === 'number' ? dataset.numberOfFiles : 0) + files.length;
     return [201, block];
   }
 
   function createAttachment(pid: string, body: unknown): [number, unknown] {
     const dataset = getDataset(pid);
-    if (!isRecord(body)) throw nest(400, ['body must be an object']);
-    const errors = flatten(validateFields(body, { thumbnail: 'nonEmptyString' }, { caption: 'string', ownerGroup: 'string', accessGroups: 'stringArray' }));
-    if (errors.length > 0) throw nest(400, errors);
+    const b = validated('attachment', body);
     const now = new Date().toISOString();
-    const att = { id: randomUUID(), ownerGroup: dataset.ownerGroup, accessGroups: dataset.accessGroups, ...body, datasetId: pid, createdAt: now, updatedAt: now };
+    // The controller stores the dataset's ownerGroup whatever was sent (after validating that one was).
+    const att = { id: randomUUID(), ...b, datasetId: pid, ownerGroup: dataset.ownerGroup, createdAt: now, updatedAt: now };
     attachments.push(att);
     return [201, att];
   }
@@ -360,26 +277,30 @@ export async function startScicatSim(opts: ScicatSimOptions = {}): Promise<Scica
       return login(body());
     }
     if (rest[0] !== 'datasets') throw notFound();
-    if (!authorized(req)) throw new HttpError(401, { message: 'Unauthorized', statusCode: 401 });
+    const who = caller(req, query);
+    if (who.kind === 'expired') throw new HttpError(401, { message: 'SESSION_EXPIRED', error: 'Unauthorized', statusCode: 401 });
+    const anonymous = who.kind === 'anonymous';
+    // PoliciesGuard: an anonymous caller may read (published data) but never create.
+    if (anonymous && method !== 'GET') throw nest(403, 'Forbidden resource');
     const pid = segs[3];
     if (rest.length === 1) {
       if (method === 'POST') return createDataset(body());
-      if (method === 'GET') return findDatasets(query);
+      if (method === 'GET') return findDatasets(query, anonymous);
     } else if (pid !== undefined && rest.length === 2) {
-      if (method === 'GET') return [200, getDataset(pid)];
+      if (method === 'GET') return [200, visibleDataset(pid, anonymous)];
     } else if (pid !== undefined && rest.length === 3) {
       const sub = rest[2];
       if (sub === 'origdatablocks') {
         if (method === 'POST') return createBlock(pid, body());
         if (method === 'GET') {
-          getDataset(pid); // 404 for an unknown dataset
+          visibleDataset(pid, anonymous);
           return [200, blocks.filter((b) => b.datasetId === pid)];
         }
       }
       if (sub === 'attachments') {
         if (method === 'POST') return createAttachment(pid, body());
         if (method === 'GET') {
-          getDataset(pid);
+          visibleDataset(pid, anonymous);
           return [200, attachments.filter((a) => a.datasetId === pid)];
         }
       }
@@ -393,7 +314,7 @@ export async function startScicatSim(opts: ScicatSimOptions = {}): Promise<Scica
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
-    const entry: SimRequest = { method, path, query: url.search, status: 0, authorized: authorized(req) };
+    const entry: SimRequest = { method, path, query: url.search, status: 0, authorized: caller(req, url.searchParams).kind === 'user' };
     log.push(entry);
     res.on('error', () => undefined);
     const fault = takeFault(method, path);
@@ -406,6 +327,14 @@ export async function startScicatSim(opts: ScicatSimOptions = {}): Promise<Scica
     let payload: unknown;
     try {
       const raw = await readBody(req);
+      // Logged whatever happens next (a fault, a rejection), for contract checks of what was sent.
+      if (raw.length > 0) {
+        try {
+          entry.body = JSON.parse(raw.toString('utf8'));
+        } catch {
+          // unparsable: the route answers 400
+        }
+      }
       if (fault?.kind === 'status') {
         status = fault.status;
         payload = fault.status === 500 && fault.message === undefined ? 'Internal server error' : { message: fault.message ?? `Injected fault: HTTP ${fault.status}`, error: ERROR_NAMES[fault.status] ?? 'Error', statusCode: fault.status };
