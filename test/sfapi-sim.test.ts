@@ -531,6 +531,8 @@ describe('walltime, scancel and injected end states', () => {
     expect(sim.jobs()).toEqual([]);
     const list = await api(sim, token, 'GET', '/tasks');
     expect(list.body).toEqual({ tasks: [{ id, status: 'cancelled', result: null }] });
+    const rotated = await getToken(sim, await sim.createClient({ name: 'next red key' }));
+    expect((await api(sim, rotated, 'GET', `/tasks/${id}`)).body.status).toBe('cancelled');
     expect((await api(sim, token, 'GET', '/tasks/99999')).status).toBe(404);
     const dtn = await api(sim, token, 'POST', '/compute/jobs/dtns', { form: [['job', header('true\n')], ['isPath', 'false']] });
     expect(dtn.body.status).toBe('ERROR');
@@ -759,6 +761,14 @@ describe('stand-ins: srun, podman-hpc and the recon programs in real jobs', () =
     const zarr = join(p, '8.3.2/scratch', FOLDER, 'recscan1.zarr');
     expect(JSON.parse(readFileSync(join(zarr, '.zattrs'), 'utf8'))).toMatchObject({ sfapi_sim: { source_slices: 8 } });
     expect(existsSync(join(zarr, '.zgroup')) && existsSync(join(zarr, '0', '0', '0', '0'))).toBe(true);
+  });
+
+  it('takes the slice count from the input (slices=N in the fake HDF5 file) unless the test sets one', async () => {
+    const x = await site();
+    await writeFileAt(join(x.raw, FOLDER, 'scan1.h5'), Buffer.from('\x89HDF\r\n\x1a\nslices=3\n'));
+    const a = await submitOk(x.sim, x.token, reconScript(x));
+    expect((await waitEnd(x.sim, x.token, a)).state).toBe('COMPLETED');
+    expect(tiffs(x)).toEqual(['scan1_00000.tiff', 'scan1_00001.tiff', 'scan1_00002.tiff']);
   });
 
   it.each([

@@ -62,6 +62,7 @@
  *    output.
  *  - Exit codes of imposed end states (OOM 0:125, others 0:0; output file cannot be opened → FAILED 0:53).
  *  - Task results beyond status/jobid/error are not invented; a cancel task's result is {status, output, error}.
+ *    Tasks belong to the user, so a new client (a rotated red key) still sees a task the old one started.
  *  - squeue lists an ended job only when asked for by jobid (like `squeue -j`), within squeueLingerMs.
  *  - The QOS table (time and node limits) and the accounts (als, als_g) are assumptions (RECON §9).
  *  - The machine's file system is the host's restricted to the sandbox (scripts and API use the same absolute
@@ -258,7 +259,6 @@ function machineParam(m: string): (typeof MACHINES)[number] {
 
 interface Task {
   id: string;
-  clientId: string;
   status: 'new' | 'completed' | 'failed' | 'cancelled';
   result: string | null;
   timer?: NodeJS.Timeout;
@@ -324,8 +324,8 @@ export async function startSfapiSim(opts: SfapiSimOptions): Promise<SfapiSim> {
 
   // ------------------------------------------------------------------ tasks
 
-  function newTask(clientId: string, run: () => { status: 'completed' | 'failed'; result: unknown }): { task_id: string; status: 'OK'; error: null } {
-    const task: Task = { id: String(nextTask++), clientId, status: 'new', result: null };
+  function newTask(run: () => { status: 'completed' | 'failed'; result: unknown }): { task_id: string; status: 'OK'; error: null } {
+    const task: Task = { id: String(nextTask++), status: 'new', result: null };
     task.timer = setTimeout(() => {
       if (task.status !== 'new') return;
       const r = run();
@@ -352,7 +352,7 @@ export async function startSfapiSim(opts: SfapiSimOptions): Promise<SfapiSim> {
     return form;
   }
 
-  function submit(ctx: Ctx, clientId: string, machine: string): Reply {
+  function submit(ctx: Ctx, machine: string): Reply {
     const form = readForm(ctx, ['job', 'isPath', 'args', 'callbackTimeout', 'callbackEmail', 'callbackUrl'], ['job', 'isPath']);
     const isPath = parseBool(form.get('isPath'), ['body', 'isPath']);
     const job = form.get('job') ?? '';
@@ -363,7 +363,7 @@ export async function startSfapiSim(opts: SfapiSimOptions): Promise<SfapiSim> {
     if (!isPath && args.length > 0) throw validation([{ type: 'value_error', loc: ['body', 'args'], msg: 'Value error, args can only be given with isPath=true', input: args }]);
     return {
       status: 200,
-      body: newTask(clientId, () => {
+      body: newTask(() => {
         let script = job;
         let command: string | undefined;
         if (isPath) {
@@ -413,13 +413,13 @@ export async function startSfapiSim(opts: SfapiSimOptions): Promise<SfapiSim> {
     return { status: 200, body: { status: 'OK', output: rows.slice(index, limit === undefined ? undefined : index + limit), error: null } };
   }
 
-  function cancel(clientId: string, machine: string, jobid: string): Reply {
+  function cancel(machine: string, jobid: string): Reply {
     if (machine !== 'perlmutter') return { status: 200, body: { task_id: '', status: 'ERROR', error: `${machine} has no batch system` } };
     const down = unavailable(machine);
     if (down) return { status: 200, body: { task_id: '', status: 'ERROR', error: down } };
     return {
       status: 200,
-      body: newTask(clientId, () => {
+      body: newTask(() => {
         const err = /^\d+$/.test(jobid) ? slurm.cancel(Number(jobid), uid) : `scancel: error: Invalid job id ${jobid}`;
         return { status: 'completed', result: err === undefined ? { status: 'ok', output: '', error: null } : { status: 'error', output: '', error: err } };
       }),
@@ -456,8 +456,7 @@ export async function startSfapiSim(opts: SfapiSimOptions): Promise<SfapiSim> {
     }
 
     if (!ctx.headers.authorization) throw detail(401, 'Not authenticated');
-    const clientId = auth.authenticate(ctx.headers.authorization);
-    if (clientId === undefined) throw new HttpError(401, { detail: 'Could not validate credentials' }, { 'www-authenticate': 'Bearer' });
+    if (auth.authenticate(ctx.headers.authorization) === undefined) throw new HttpError(401, { detail: 'Could not validate credentials' }, { 'www-authenticate': 'Bearer' });
 
     if (method === 'GET' && rel === '/account') throw new HttpError(307, null, { location: `${API_PREFIX}/account/` });
     if (method === 'GET' && rel === '/account/') {
@@ -467,11 +466,12 @@ export async function startSfapiSim(opts: SfapiSimOptions): Promise<SfapiSim> {
       return { status: 200, body: [...auth.clients.values()].map((c) => ({ name: c.name, clientId: c.clientId, expiresAt: c.expiresAt.toISOString(), comments: c.comments })) };
     }
     if ((method === 'GET' && (rel === '/tasks' || rel === '/tasks/'))) {
-      return { status: 200, body: { tasks: [...tasks.values()].filter((t) => t.clientId === clientId).map((t) => ({ id: t.id, status: t.status, result: t.result })) } };
+      // Tasks belong to the user: every client of the user (one user per simulator) sees them.
+      return { status: 200, body: { tasks: [...tasks.values()].map((t) => ({ id: t.id, status: t.status, result: t.result })) } };
     }
     if ((m = /^\/tasks\/([^/]+)$/.exec(rel))) {
       const t = tasks.get(decodeURIComponent(m[1] ?? ''));
-      if (!t || t.clientId !== clientId) throw detail(404, 'Task not found');
+      if (!t) throw detail(404, 'Task not found');
       if (method === 'GET') return { status: 200, body: { id: t.id, status: t.status, result: t.result } };
       if (method === 'DELETE') {
         if (t.status === 'new') {
@@ -484,10 +484,10 @@ export async function startSfapiSim(opts: SfapiSimOptions): Promise<SfapiSim> {
     }
     if (seg[0] === 'compute' && seg[1] === 'jobs' && (seg.length === 3 || seg.length === 4)) {
       const machine = machineParam(seg[2] ?? '');
-      if (seg.length === 3 && method === 'POST') return submit(ctx, clientId, machine);
+      if (seg.length === 3 && method === 'POST') return submit(ctx, machine);
       if (seg.length === 3 && method === 'GET') return jobView(ctx, machine, undefined);
       if (seg.length === 4 && method === 'GET') return jobView(ctx, machine, seg[3]);
-      if (seg.length === 4 && method === 'DELETE') return cancel(clientId, machine, seg[3] ?? '');
+      if (seg.length === 4 && method === 'DELETE') return cancel(machine, seg[3] ?? '');
       throw detail(405, 'Method Not Allowed');
     }
     if (seg[0] === 'utilities' && (seg[1] === 'ls' || seg[1] === 'download') && seg.length >= 4) {

@@ -4,7 +4,8 @@
 // swallow, sleepMs). They write small but well-formed outputs: 8-bit 4×4 TIFF slices, a zarr v2 group.
 //   python <script.py> args…   runs the stand-in named by the script's marker line (sim.installProgram)
 //   tomo-recon    = sfapi_reconstruction.py <stem>.h5 <folder> [sino_start sino_end]   (cwd: /alsuser)
-//                   reads raw/<folder>/<stem>.h5, writes scratch/<folder>/rec<stem>/<stem>_NNNNN.tiff
+//                   reads raw/<folder>/<stem>.h5, writes scratch/<folder>/rec<stem>/<stem>_NNNNN.tiff, one per
+//                   slice of the sino range, else setProgram's `slices`, else `slices=N` in the input, else 8
 //   tiff-to-zarr  = tiff_to_zarr.py <tiff_directory> [--zarr_directory D] [--raw_file F]
 //                   writes <tiff_directory>/../<name>.zarr (.zgroup, .zattrs, 3 levels of chunks)
 //   ptychocam     = ptychocam_reconstruction.sh -i N [-r N] [-T N] [-M] <file>.cxi   → <stem>_ptychocam.h5
@@ -68,7 +69,7 @@ async function tomoRecon(argv, script) {
   if (!folder || folder.includes('/') || folder === '.' || folder === '..') die(`${usage}\nerror: the folder must be one folder name, got ${JSON.stringify(folder)}`, 2);
   const b = await prelude('tomo-recon', script);
   let start = 0;
-  let end = b.slices ?? 8;
+  let end;
   if (argv.length === 4) {
     if (!/^\d+$/.test(s0) || !/^\d+$/.test(s1) || Number(s0) >= Number(s1)) die(`${usage}\nerror: sino_start < sino_end must be integers, got ${JSON.stringify([s0, s1])}`, 2);
     start = Number(s0);
@@ -80,6 +81,9 @@ async function tomoRecon(argv, script) {
     return 0;
   }
   requireFile(input, 'raw HDF5 input', script);
+  // How many slices a full reconstruction has: the test's setting, else `slices=N` in the (fake) HDF5 file
+  // itself — it travels with the file when the job copies it — else 8.
+  end ??= b.slices ?? Number(/slices=(\d+)/.exec(readFileSync(input).subarray(0, 4096).toString('latin1'))?.[1] ?? 8);
   const stem = file.slice(0, -3);
   const outDir = resolve('scratch', folder, `rec${stem}`);
   checkAccess(outDir, true);
