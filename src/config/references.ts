@@ -111,6 +111,27 @@ export function checkReferences(data: Record<string, unknown>, positions: Source
         issues.push({ path: [...path, 'to'], text: `expected an hpss endpoint (type: hpss, or a hpss_<name> section), got ${describeValue(to)}` });
       }
     }
+    if (isRecord(beamline.recon)) {
+      const recon = beamline.recon;
+      if (Array.isArray(recon.results)) {
+        recon.results.forEach((hop: unknown, index) => {
+          if (!isRecord(hop)) return;
+          const path = [...base, 'recon', 'results', index];
+          const from = reference(hop, 'from', path);
+          const to = reference(hop, 'to', path);
+          if (from !== undefined && from === to) issues.push({ path: [...path, 'to'], text: `expected an endpoint other than from (${JSON.stringify(from)}), got ${describeValue(to)}` });
+        });
+      }
+      // A legacy images section named by its key (ghcr_images832) must be in the file.
+      const nersc = recon.nersc;
+      if (isRecord(nersc) && typeof nersc.images === 'string' && !isRecord(data[nersc.images])) {
+        const sections = Object.keys(data).filter((k) => /^(harbor|ghcr)_images/.test(k));
+        issues.push({
+          path: [...base, 'recon', 'nersc', 'images'],
+          text: `expected ${sections.length > 0 ? `one of the images sections (${sections.join(', ')})` : 'the name of an images section (none is defined)'}, got ${describeValue(nersc.images)}`,
+        });
+      }
+    }
     if (Array.isArray(beamline.prune)) {
       beamline.prune.forEach((rule: unknown, index) => {
         if (!isRecord(rule)) return;
