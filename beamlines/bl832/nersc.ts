@@ -206,7 +206,7 @@ export function multiresJob832(s: NerscJobSettings, scan: Scan, o: ReconOptions8
     'pid=$!',
     'wait "$pid" || fail "tiff_to_zarr exited with an error"',
     'STAGE=check',
-    '[ -f "$ZARR/.zgroup" ] && [ -f "$ZARR/.zattrs" ] || fail "the zarr has no group metadata (.zgroup, .zattrs)"',
+    'if [ ! -f "$ZARR/.zgroup" ] || [ ! -f "$ZARR/.zattrs" ]; then fail "the zarr has no group metadata (.zgroup, .zattrs)"; fi',
     '# read the OME-Zarr metadata back: every level has an array, level 0 holds every slice and data chunks',
     'if ! LEVELS=$(python3 - "$ZARR" "$SLICES" <<\'PY\'',
     'import json, os, sys',
