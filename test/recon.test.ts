@@ -12,6 +12,7 @@ import { SplashError } from '../src/errors.js';
 import { createTerminalContext, type TerminalContext } from '../src/run/terminal.js';
 import type { JobFault, ProgramBehaviour } from './sim/sfapi/index.js';
 import { nerscSite, type NerscSite } from './recon-site.js';
+import type { Timings } from './sim/sfapi/index.js';
 import { tempDir } from './helpers.js';
 
 const sites: NerscSite[] = [];
@@ -32,7 +33,7 @@ interface Facility {
   back: string;
 }
 
-async function facility(o: { nersc?: string; top?: string; sfapi?: string; timings?: Parameters<typeof nerscSite>[0]['timings'] } = {}): Promise<Facility> {
+async function facility(o: { nersc?: string; top?: string; sfapi?: string; timings?: Partial<Timings> } = {}): Promise<Facility> {
   const site = await nerscSite({ timings: o.timings });
   sites.push(site);
   const root = await tempDir('splash-recon-');

@@ -101,6 +101,7 @@ export function ptychoJob(s: NerscJobSettings, scan: Scan, o: Options7012): Slur
 
 export const recon7012 = reconPlan({
   technique: 'ptychography',
+  example: 'example/example_scan.cxi',
   parseOptions: (defaults, raw, field) => parseReconOptions(Options7012, defaults, raw, field),
   describeOptions: (o) => (o.program === 'ptychocam' ? `ptychocam, ${String(o.n_iter)} iterations` : `cdtools ${stableJson(o.cdtools)}`),
   nersc: (s) => ({ reconstruct: (scan, o) => ptychoJob(s, scan, o) }),

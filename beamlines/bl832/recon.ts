@@ -6,6 +6,7 @@ import { describeOptions832, Options832 } from './recon-options.js';
 
 export const recon832 = reconPlan({
   technique: 'tomography',
+  example: 'raw/BLS-00000_example/example_scan.h5',
   parseOptions: (defaults, raw, field) => parseReconOptions(Options832, defaults, raw, field),
   describeOptions: describeOptions832,
   nersc: (s) => ({

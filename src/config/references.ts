@@ -85,6 +85,13 @@ export function checkReferences(data: Record<string, unknown>, positions: Source
     }
   }
 
+  // sfapi: exactly one way to the private key.
+  const sfapi = data.sfapi;
+  if (isRecord(sfapi)) {
+    const keys = ['private_key', 'private_key_path'].filter((k) => sfapi[k] !== undefined && sfapi[k] !== null);
+    if (keys.length !== 1) issues.push({ path: ['sfapi'], text: `expected exactly one of private_key or private_key_path, got ${keys.length === 0 ? 'neither' : 'both'}` });
+  }
+
   if (!isRecord(data.beamlines)) return issues;
   for (const [id, beamline] of Object.entries(data.beamlines)) {
     if (!isRecord(beamline)) continue;

@@ -21,6 +21,8 @@ import { type ChainStep, unavailable } from './chain.js';
 /** What a beamline's recon is (beamlines/blXXX/), with its options type bound. */
 export interface ReconRecipe<O> {
   readonly technique: string;
+  /** A scan path of the beamline's kind, to render the scripts `splash config check` proves can be written. */
+  readonly example: string;
   parseOptions(defaults: Readonly<Record<string, unknown>>, raw: string, field: string): O;
   describeOptions(o: O): string;
   nersc(settings: NerscJobSettings): NerscJobs<O>;
@@ -31,6 +33,7 @@ export interface ReconRecipe<O> {
 /** A recipe with its options bound, so beamlines of different option types sit in one list. */
 export interface ReconPlan {
   readonly technique: string;
+  readonly example: string;
   prepare(settings: ReconSettings, raw: string, field: string): PreparedRecon;
   resultsRoot(settings: NerscJobSettings): string;
 }
@@ -43,6 +46,7 @@ export interface PreparedRecon {
 export function reconPlan<O>(r: ReconRecipe<O>): ReconPlan {
   return {
     technique: r.technique,
+    example: r.example,
     resultsRoot: (s) => r.resultsRoot(s),
     prepare(settings, raw, field) {
       const o = r.parseOptions(settings.defaults, raw, field);
@@ -107,22 +111,23 @@ export function reconPreflight(beamline: BeamlineConfig, plan: ReconPlan, paths:
     return { from, to, transfer };
   });
   const root = plan.resultsRoot(settings.nersc);
+  const warnings: string[] = [];
   for (const h of hops.slice(0, 1)) {
-    // The first hop reads the results where the jobs wrote them: its source must be that folder.
+    // The first hop reads the results where the jobs wrote them. A NERSC collection shows the file system at
+    // the same paths, so its root_path should be that folder; another layout is possible (a guest collection)
+    // but usually a slip, which would only surface as "not found" after hours of computing.
     if (h.from.type !== 'hpss' && h.from.root_path !== root) {
-      throw configError(
-        `beamlines.${beamline.id}.recon.results[0].from: ${h.from.name} has root_path ${h.from.root_path}, but the jobs write the results under ${root}`,
-        `name an endpoint whose root_path is ${root} (the ${beamline.id} results folder at NERSC)`,
-      );
+      warnings.push(`beamlines.${beamline.id}.recon.results[0].from: ${h.from.name} has root_path ${h.from.root_path}, but the jobs write the results under ${root}: check that it shows that folder`);
     }
   }
-  return { settings, prepared, scripts, hops };
+  return { settings, prepared, scripts, hops, warnings };
 }
 
 export async function reconStep(ctx: StepContext, input: ReconInput): Promise<ReconResult[]> {
   const { beamline } = input;
   const pre = reconPreflight(beamline, input.plan, input.paths, input.options);
   const results: ReconResult[] = [];
+  for (const w of pre.warnings) ctx.warn(w);
 
   if (input.exportControlled) {
     for (const { scan } of pre.scripts) {
