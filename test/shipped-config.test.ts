@@ -69,7 +69,7 @@ async function shippedFacility(): Promise<ShippedFacility> {
   doc.set('scicat', { url: scicat.url, username: '${SCICAT_USER}', password: '${SCICAT_PASSWORD}', max_retries: 1 });
   // Recon runs against the SFAPI simulator in test/recon*.test.ts: its NERSC folders here are real paths
   // (/pscratch, /global/cfs) that a test sandbox cannot hold, so the shipped chain stops short of it.
-  doc.delete('sfapi');
+  for (const id of shipped.beamlines.keys()) doc.deleteIn(['beamlines', id, 'recon']);
   const config = join(root, 'config.yml');
   await writeFile(config, doc.toString());
   Object.assign(process.env, { GLOBUS_CLIENT_ID: 'sim-client', GLOBUS_CLIENT_SECRET: 'sim-secret', SCICAT_USER: 'ingestor', SCICAT_PASSWORD: 'shipped-pw' });
