@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createPrivateKey } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { request } from 'undici';
+import { URLSearchParams } from 'node:url';
 
 const { SFAPI_URL: api, SFAPI_TOKEN_URL: tokenUrl, SFAPI_CLIENT_ID: id, SFAPI_PRIVATE_KEY: pem, SCRIPT: script } = process.env;
 const json = async (r) => JSON.parse(await r.body.text());
