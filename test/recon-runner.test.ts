@@ -137,14 +137,15 @@ describe('the bundled action', () => {
 
   it('a re-run after SIGKILL mid-wait finds the job it already submitted and follows it to the end', async () => {
     const s = await site();
-    s.sim.setProgram('tomo-recon', { sleepMs: 2500 });
+    // Long enough that the job still runs when the re-run looks, even on a loaded machine. (Not changed
+    // afterwards: the job reads it when its recon program starts, which may be after the kill.)
+    s.sim.setProgram('tomo-recon', { sleepMs: 6000 });
     const a = await actionFacility(s);
     const first = a.start();
     await until('the job to run', () => s.sim.jobs().some((j) => j.state === 'RUNNING'));
     first.child.kill('SIGKILL');
     expect((await first.done).signal).toBe('SIGKILL');
     expect(s.sim.jobs()[0]?.state).toBe('RUNNING');
-    s.sim.setProgram('tomo-recon', undefined);
     const second = a.start();
     const end = await second.done;
     expect(end.code, second.out()).toBe(0);
