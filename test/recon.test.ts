@@ -270,3 +270,71 @@ describe('7.0.1.2 ptychography at NERSC', () => {
     expect((result as Error).message).toMatch(/ptychography of .* failed: .*ptychocam wrote no result file/);
   });
 });
+
+describe('configuration', () => {
+  it('Shifter with the original layout\'s ghcr_images832 section: the image comes from #SBATCH --image, and the job runs', async () => {
+    const f = await facility({ nersc: '        container: shifter' });
+    // the recon832 block names images by mapping; swap in the legacy section by name
+    const text = readFileSync(f.config, 'utf8')
+      .replace(/        images: \{[^\n]*\}\n/, '        images: ghcr_images832\n')
+      .concat('ghcr_images832:\n  recon_image: ghcr.io/als-computing/microct:master\n  multires_image: ghcr.io/als-computing/microct:master\n');
+    await writeFile(f.config, text);
+    await f.site.writeScan(SCAN, 3);
+    const r = await recon(f, [`/${SCAN}`]);
+    expect(r.error, r.log).toBeUndefined();
+    const [job] = f.site.sim.jobs();
+    expect(job?.script).toMatch(/^#SBATCH --image=ghcr\.io\/als-computing\/microct:master$/m);
+    expect(job?.script).toMatch(/'shifter' '--volume=[^']*:\/opt\/scripts;[^']*:\/alsuser;[^']*:\/alsdata'/);
+    expect(shellcheck(job?.script ?? '')).toBe('');
+    expect(readdirSync(join(f.back, 'BLS-00564_dyparkinson/recscan1'))).toHaveLength(3);
+  });
+
+  it('splash config check refuses what recon could not run (exit 2, the field and the fix)', async () => {
+    const { dist: distOf, runNode } = await import('./helpers.js');
+    const f = await facility();
+    // a whole chain that can run: a move hop to where recon reads, a generic ingest
+    await mkdir(join(f.site.sandbox, 'beamline'), { recursive: true });
+    const base = readFileSync(f.config, 'utf8')
+      .replace('endpoints:\n', `endpoints:\n  beamline: { type: filesystem, root_path: ${join(f.site.sandbox, 'beamline')} }\n  cfs: { type: filesystem, root_path: ${f.site.data} }\n`)
+      .replace('    path_prefix: /\n', '    path_prefix: /\n    move:\n      - { from: beamline, to: cfs }\n    ingest: { format: generic }\n');
+    const cases: [string, (t: string) => string, RegExp][] = [
+      ['no sfapi section', (t) => t.replace(/^sfapi:[\s\S]*?(?=^beamlines:)/m, ''), /beamlines\.8\.3\.2\.recon: recon at NERSC needs an sfapi: section/],
+      ['an image missing', (t) => t.replace(/, multires_image: "[^"]*"/, ''), /beamlines\.8\.3\.2\.recon\.nersc\.images: no multires_image/],
+      ['a default option that is wrong', (t) => t.replace('      results:', '      defaults: { centre: zero }\n      results:'), /recon\.defaults\.centre: a number of pixels > 0, or "auto"/],
+      ['a log folder sbatch cannot take', (t) => t.replace(/log_root: (\S+)/, 'log_root: $1/with%j'), /log_root: expected an absolute folder at NERSC of letters/],
+      ['a results hop to nowhere', (t) => t.replace('to: data832_scratch', 'to: data833_scratch'), /recon\.results\[0\]\.to: expected one of the defined endpoints/],
+      ['both private_key and private_key_path', (t) => t.replace('  private_key: ${SFAPI_PRIVATE_KEY}', '  private_key: ${SFAPI_PRIVATE_KEY}\n  private_key_path: /k'), /sfapi: expected exactly one of private_key or private_key_path, got both/],
+    ];
+    for (const [what, edit, said] of cases) {
+      await writeFile(f.config, edit(base));
+      const r = await runNode(distOf('cli'), ['config', 'check', '--config', f.config]);
+      expect([what, r.code]).toEqual([what, 2]);
+      expect(r.stderr, what).toMatch(said);
+    }
+    await writeFile(f.config, base);
+    const ok = await runNode(distOf('cli'), ['config', 'check', '--config', f.config]);
+    expect([ok.code, ok.stdout]).toEqual([0, expect.stringMatching(/recon: +tomography at NERSC \(perlmutter, qos realtime, account als/) as unknown]);
+  });
+
+  it('splash run 8.3.2: move, ingest, then recon in the chain; an export-controlled dispatch submits nothing', async () => {
+    const f = await facility();
+    const beamline = join(f.site.sandbox, 'beamline');
+    await mkdir(join(beamline, 'raw/p1'), { recursive: true });
+    await writeFile(join(beamline, 'raw/p1/scan1.h5'), '\x89HDF\r\n\x1a\nslices=3\n');
+    const text = readFileSync(f.config, 'utf8')
+      .replace('endpoints:\n', `endpoints:\n  beamline: { type: filesystem, root_path: ${beamline} }\n  cfs: { type: filesystem, root_path: ${f.site.data} }\n`)
+      .replace('    path_prefix: /\n', '    path_prefix: /\n    move:\n      - { from: beamline, to: cfs }\n    ingest: { format: generic }\n');
+    await writeFile(f.config, text);
+    const { runDispatch } = await import('../beamlines/commands.js');
+    Object.assign(process.env, f.site.env);
+    const { ctx } = capture();
+    const outcomes = await runDispatch(ctx, { config: f.config, beamline: '8.3.2', filePaths: ['/raw/p1/scan1.h5'], exportControlled: false });
+    expect(outcomes.map((o) => [o.step, o.status])).toEqual([['move', 'ok'], ['ingest', 'ok'], ['recon', 'ok']]);
+    expect(readdirSync(join(f.back, 'p1/recscan1'))).toHaveLength(3);
+    // an export-controlled dispatch: no job, the chain succeeds
+    const before = submissions(f);
+    const ec = await runDispatch(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['/raw/p1/scan1.h5'], exportControlled: true });
+    expect(ec.map((o) => [o.step, o.status])).toEqual([['move', 'ok'], ['ingest', 'ok'], ['recon', 'ok']]);
+    expect(submissions(f)).toBe(before);
+  });
+});
