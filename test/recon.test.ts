@@ -276,7 +276,7 @@ describe('configuration', () => {
     const f = await facility({ nersc: '        container: shifter' });
     // the recon832 block names images by mapping; swap in the legacy section by name
     const text = readFileSync(f.config, 'utf8')
-      .replace(/        images: \{[^\n]*\}\n/, '        images: ghcr_images832\n')
+      .replace(/ {8}images: \{[^\n]*\}\n/, '        images: ghcr_images832\n')
       .concat('ghcr_images832:\n  recon_image: ghcr.io/als-computing/microct:master\n  multires_image: ghcr.io/als-computing/microct:master\n');
     await writeFile(f.config, text);
     await f.site.writeScan(SCAN, 3);
