@@ -13,6 +13,7 @@ import { type ChainOutcome, runChain } from '../src/steps/chain.js';
 import { checkSources, moveStep, type MoveResult } from '../src/steps/move.js';
 import { type IngestedDataset, ingestStep } from '../src/steps/ingest.js';
 import { pruneStep } from '../src/steps/prune.js';
+import { type ReconResult, reconStep } from '../src/steps/recon.js';
 import { archiveTargetOf, type HpssResult, hpssStep } from '../src/steps/hpss.js';
 import { destinationOf } from '../src/hpss/archive.js';
 import { parseCycle } from '../src/hpss/cycle.js';
@@ -51,6 +52,39 @@ export async function runIngest(ctx: StepContext, args: IngestArgs): Promise<Ing
   const beamline = openBeamline(config, id);
   const paths = beamline.config.gate(raw);
   return ingestStep(ctx, { beamline: beamline.config, paths, ingestor: beamline.ingestor, services: createServices(config, ctx) });
+}
+
+export interface ReconArgs {
+  readonly config: string;
+  readonly beamline: string;
+  readonly filePaths: string | readonly string[];
+  /** Which HPC centre: nersc (alcf joins later). */
+  readonly hpc: string;
+  /** JSON overriding the beamline's recon defaults; '' for the defaults. */
+  readonly reconOptions: string;
+  readonly exportControlled: boolean;
+  readonly dryRun: boolean;
+  /** --dry-run prints the scripts here (the CLI: stdout). */
+  readonly print?: (text: string) => void;
+}
+
+export async function runRecon(ctx: StepContext, args: ReconArgs): Promise<ReconResult[]> {
+  const id = parseBeamlineId(args.beamline, 'beamline');
+  const raw = typeof args.filePaths === 'string' ? parsePathList(args.filePaths, 'file-paths') : args.filePaths;
+  if (raw.length === 0) throw usageError('file-paths: no paths given');
+  const hpc = args.hpc === '' ? 'nersc' : args.hpc;
+  if (hpc !== 'nersc') throw usageError(`hpc: expected nersc, got ${JSON.stringify(args.hpc)}`, 'ALCF (Globus Compute) is not built yet; use hpc: nersc');
+  const wanted: string = hpc;
+  const config = await loadConfig(args.config);
+  const beamline = openBeamline(config, id);
+  if (!beamline.recon) throw usageError(`beamline ${id} has no reconstruction`, 'beamlines that reconstruct: 8.3.2 (tomography), 7.0.1.2 (ptychography)');
+  const settings = beamline.config.settings.recon;
+  if (settings && settings.hpc !== wanted) throw usageError(`hpc: ${wanted}, but beamlines."${id}".recon.hpc is ${settings.hpc}`);
+  const paths = beamline.config.gate(raw);
+  return reconStep(ctx, {
+    beamline: beamline.config, plan: beamline.recon, paths, options: args.reconOptions, exportControlled: args.exportControlled,
+    dryRun: args.dryRun, services: createServices(config, ctx), print: args.print,
+  });
 }
 
 export interface PruneArgs {

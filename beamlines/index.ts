@@ -5,26 +5,31 @@ import { dataExchangeIngestor, genericIngestor, type Ingestor } from '../src/sci
 import type { ChainOptions, ChainStep } from '../src/steps/chain.js';
 import { ingestLink } from '../src/steps/ingest.js';
 import { moveLink } from '../src/steps/move.js';
+import type { ReconPlan } from '../src/steps/recon.js';
 import { Config733 } from './bl733/config.js';
 import { chain733 } from './bl733/dispatcher.js';
 import { Config7012 } from './bl7012/config.js';
 import { chain7012 } from './bl7012/dispatcher.js';
+import { recon7012 } from './bl7012/recon.js';
 import { Config832 } from './bl832/config.js';
 import { chain832 } from './bl832/dispatcher.js';
+import { recon832 } from './bl832/recon.js';
 
 /** A beamline as the front doors see it: its config and its dispatcher's chain. */
 export interface Beamline {
   readonly config: BeamlineConfig;
   /** How this beamline's files are catalogued in SciCat. */
   readonly ingestor: Ingestor;
+  /** How it reconstructs, for beamlines that do (the step runs only with a recon section in config.yml). */
+  readonly recon?: ReconPlan;
   chain(opts: ChainOptions): ChainStep[];
 }
 
 /** Beamlines with a folder of their own. Adding one: a folder with config.ts + dispatcher.ts, and a line here. */
 const known: Record<string, (c: SplashConfig) => Beamline> = {
-  '8.3.2': (c) => { const b = new Config832(c); return { config: b, ingestor: dataExchangeIngestor, chain: (o) => chain832(b, o) }; },
+  '8.3.2': (c) => { const b = new Config832(c); return { config: b, ingestor: dataExchangeIngestor, recon: recon832, chain: (o) => chain832(b, o) }; },
   '7.3.3': (c) => { const b = new Config733(c); return { config: b, ingestor: genericIngestor, chain: (o) => chain733(b, o) }; },
-  '7.0.1.2': (c) => { const b = new Config7012(c); return { config: b, ingestor: genericIngestor, chain: (o) => chain7012(b, o) }; },
+  '7.0.1.2': (c) => { const b = new Config7012(c); return { config: b, ingestor: genericIngestor, recon: recon7012, chain: (o) => chain7012(b, o) }; },
 };
 
 export const knownBeamlineIds = Object.keys(known);
@@ -42,6 +47,7 @@ export function openBeamline(config: SplashConfig, id: string): Beamline {
   return {
     config: beamline.config,
     ingestor,
+    ...(beamline.recon ? { recon: beamline.recon } : {}),
     chain: (o) => beamline.chain(o).map((step) => (step.name === 'ingest' ? ingestLink(beamline.config, ingestor) : step)),
   };
 }

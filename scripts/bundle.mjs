@@ -9,6 +9,7 @@ const entries = {
   prune: 'actions/prune/main.ts',
   ingest: 'actions/ingest/main.ts',
   hpss: 'actions/hpss/main.ts',
+  recon: 'actions/recon/main.ts',
   cli: 'src/cli/main.ts',
 };
 

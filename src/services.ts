@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { type EnvString, type GlobusSettings, MissingEnv, resolveEnv, type SplashConfig } from './config/index.js';
 import type { TransferClient } from './globus/index.js';
 import type { ScicatClient } from './scicat/index.js';
+import type { SfapiClient } from './sfapi/index.js';
 import type { StepContext } from './run/context.js';
 
 /**
@@ -15,6 +16,8 @@ export interface Services {
   readonly scicatSettings: ScicatSettings;
   /** The SciCat client, or undefined when config.yml names no SciCat (ingest then runs dry). */
   scicat(): Promise<ScicatClient | undefined>;
+  /** The NERSC Superfacility API client (recon at NERSC); credentials are read on first use. */
+  sfapi(): Promise<SfapiClient>;
 }
 
 export interface ScicatSettings {
@@ -27,11 +30,18 @@ export interface ScicatSettings {
 export function createServices(config: SplashConfig, ctx: StepContext): Services {
   let globus: Promise<TransferClient> | undefined;
   let scicat: Promise<ScicatClient | undefined> | undefined;
+  let sfapi: Promise<SfapiClient> | undefined;
   return {
     globusSettings: config.globus,
     globus: () => (globus ??= connectGlobus(config, ctx)),
     scicatSettings: scicatSettingsOf(config),
     scicat: () => (scicat ??= connectScicat(config, ctx)),
+    sfapi: () =>
+      (sfapi ??= import('./hpc/nersc.js').then(({ connectSfapi }) =>
+        connectSfapi(config, (s) => {
+          ctx.mask(s);
+        }),
+      )),
   };
 }
 

@@ -215,6 +215,22 @@ describe('splash demo', () => {
     // The scans were catalogued (dry run: no SciCat configured) with their metadata.
     expect(readdirSync(join(dir, 'scicat-dry-run/raw/demo-proposal')).sort()).toEqual(['scan_0001.h5.json', 'scan_0002.h5.json']);
     expect(r.stdout).toMatch(/SciCat \(dry run, none configured\): 2 dataset document/);
+    // recon: honestly not configured (no credentials in a demo), and the script it would submit shown
+    expect(r.stdout + r.stderr).toMatch(/recon: not configured — beamlines\."8\.3\.2"\.recon is set, but config\.yml has no sfapi: section/);
+    expect(r.stdout).toMatch(/#!\/bin\/bash\n#SBATCH --job-name=splash_recon_demo-proposal_scan_0001_[0-9a-f]{12}\n[\s\S]*set -euo pipefail[\s\S]*'srun' '--nodes=1'/);
+  });
+
+  it('splash recon --dry-run prints the exact scripts with no credentials and no network; a bad option is exit 2', async () => {
+    const dir = join(await tempDir(), 'facility');
+    expect((await runNode(dist('cli'), ['demo', '--dir', dir], { env: {} })).code).toBe(0);
+    const config = join(dir, 'config.yml');
+    const r = await runNode(dist('cli'), ['recon', '--beamline', '8.3.2', '--config', config, '--dry-run', '/global/raw/demo-proposal/scan_0001.h5'], { env: {} });
+    expect([r.code, r.stderr]).toEqual([0, expect.not.stringMatching(/error/) as unknown]);
+    expect(r.stdout.match(/^#!\/bin\/bash$/gm)).toHaveLength(2);
+    expect(r.stdout).toMatch(/tiff_to_zarr\.py/);
+    const bad = await runNode(dist('cli'), ['recon', '--beamline', '8.3.2', '--config', config, '--dry-run', '--recon-options', '{"binning": 3}', '/global/raw/demo-proposal/scan_0001.h5'], { env: {} });
+    expect([bad.code, bad.stdout]).toEqual([2, '']);
+    expect(bad.stderr).toMatch(/recon-options\.binning: 1, 2, 4 or 8/);
   });
 
   it('--clean removes the facility afterwards and still exits 0', async () => {

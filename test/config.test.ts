@@ -165,7 +165,7 @@ describe('error lines', () => {
 
   test('an unknown top-level key lists the accepted sections', () => {
     expect(parseError(`${MINIMAL}endpoint:\n  x: 1\n`).message).toBe(
-      'config.yml:14:1 endpoint: unknown key "endpoint"; expected one of endpoints, beamlines, globus, scicat, github, prefect, ' +
+      'config.yml:14:1 endpoint: unknown key "endpoint"; expected one of endpoints, beamlines, globus, scicat, github, sfapi, prefect, ' +
         'hpss_<name>, harbor_images<suffix>, ghcr_images<suffix>',
     );
   });
@@ -246,7 +246,7 @@ describe('error lines', () => {
     expect(lines).toEqual([
       'config.yml has 4 errors:',
       'config.yml:3:44 endpoints.server.root_path: expected an absolute path (starting with /), got "data/server"',
-      'config.yml:8:5 beamlines.8.3.2.runner_label: unknown key "runner_label"; expected one of path_prefix, move, prune, runner_labels, watch, ingest, archive',
+      'config.yml:8:5 beamlines.8.3.2.runner_label: unknown key "runner_label"; expected one of path_prefix, move, prune, runner_labels, watch, ingest, archive, recon',
       'config.yml:11:29 beamlines.8.3.2.move[1].to: expected one of the defined endpoints (archive, beamline, server), got "archiv"',
       'config.yml:15:21 beamlines.8.3.2.prune[0].after_days: expected a number >= 0, got "ten"',
     ]);

@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { cycleKey, cycleOf, lastCompletedCycle, parseCycle } from '../src/hpss/cycle.js';
 import { fitsUstar, HTAR_MEMBER_LIMIT, type InventoryFile, isHsiSafe, planArchive } from '../src/hpss/plan.js';
-import { lsSize, parseArchiveOutput, parseListing, shq, verifyBundleListing, verifyLsListing } from '../src/hpss/script.js';
+import { lsSize, parseArchiveOutput, parseListing, verifyBundleListing, verifyLsListing } from '../src/hpss/script.js';
+import { shq } from '../src/shell.js';
 
 const LA = 'America/Los_Angeles';
 const at = (iso: string): number => new Date(iso).getTime();

@@ -18,6 +18,7 @@ import { FAST_RETRY, makeGitHubFacility } from './sim/github/facility.js';
 import { startGitHubSim, type GitHubSim } from './sim/github/index.js';
 import { startGlobusSim, type GlobusSim } from './sim/globus/index.js';
 import { startScicatSim, type ScicatSim } from './sim/scicat/index.js';
+import { nerscSite } from './recon-site.js';
 
 const unique = (label: string): string => `${label}-${randomBytes(9).toString('hex')}`;
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
@@ -368,5 +369,69 @@ describe('splash watch through an API that echoes the request', () => {
     expect(found).toEqual([]);
     // The spool lives in the data folder: its files are the watcher user's alone.
     for (const p of Object.keys(files)) expect((statSync(p).mode & 0o777).toString(8), p).toBe('600');
+  }, 60_000);
+});
+
+// ----- NERSC SFAPI -----
+
+async function sfapiFacility(tokenThroughEcho: boolean) {
+  const site = await nerscSite();
+  closers.push(() => site.sim.close());
+  const origin = site.sim.url.replace(/\/api\/v1\.2$/, '');
+  const echo = await proxy(origin, 'sfapi');
+  const root = await tempDir('splash-secrets-sfapi-');
+  await mkdir(join(site.scratch, 'scratch'), { recursive: true });
+  await site.writeScan('raw/p1/scan1.h5', 2);
+  const config = join(root, 'config.yml');
+  await writeFile(config, `sfapi:
+  api_url: ${echo.url}/api/v1.2
+  token_url: ${tokenThroughEcho ? `${echo.url}/c2id/token` : site.sim.tokenUrl}
+  client_id: \${SFAPI_CLIENT_ID}
+  private_key: \${SFAPI_PRIVATE_KEY}
+  poll_first_seconds: 0.05
+  poll_max_seconds: 0.2
+beamlines:
+  "8.3.2":
+    path_prefix: /
+${site.recon832()}`);
+  const keyLines = site.key.privateKeyPem.split('\n').filter((l) => l !== '' && !l.startsWith('-----'));
+  const needles = (): string[] => [...forms(...keyLines), ...echo.needles()];
+  const args = ['recon', '--beamline', '8.3.2', '--config', config, '/raw/p1/scan1.h5'];
+  const doors = async (): Promise<Door[]> => [
+    await terminalDoor(args, site.env),
+    await runnerDoor(args, site.env),
+    await actionDoor('recon', { beamline: '8.3.2', 'file-paths': '/raw/p1/scan1.h5', config }, site.env),
+  ];
+  return { echo, needles, doors, site };
+}
+
+describe('NERSC SFAPI through a gateway that echoes the request', () => {
+  it('the token endpoint refuses the client (the echo holds the signed client assertion): no key, assertion or token in any output', async () => {
+    const s = await sfapiFacility(true);
+    s.echo.echo({ method: 'POST', path: /c2id\/token/, status: 401, times: 10 });
+    const doors = await s.doors();
+    for (const d of doors) {
+      const all = Object.values(d.outputs).join('\n');
+      // a credential refusal is a config error: the CLI exits 2, the action fails the step
+      expect(d.result.code, `${d.name}\n${all}`).toBe(d.name.endsWith('action') ? 1 : 2);
+      expect(all, d.name).toMatch(/NERSC (refused the SFAPI client credentials|could not verify the client assertion|does not know the SFAPI client id)/);
+      expect(all, d.name).toContain('request was:');
+    }
+    // Assertions were signed and sent: the scan looks for them.
+    expect(s.echo.credentials().some((c) => c.startsWith('eyJ'))).toBe(true);
+    expect(doors.flatMap((d) => scan(d.name, d.outputs, s.needles()))).toEqual([]);
+    expect(s.site.sim.jobs()).toEqual([]);
+  }, 60_000);
+
+  it('the API refuses the submission after a 503 that is retried (the echo holds the bearer token): no output shows it', async () => {
+    const s = await sfapiFacility(false);
+    for (let i = 0; i < 3; i++) {
+      s.echo.echo({ method: 'POST', path: /compute\/jobs\/perlmutter$/, status: 503, times: 1 });
+      s.echo.echo({ method: 'POST', path: /compute\/jobs\/perlmutter$/, status: 403, times: 1 });
+    }
+    const doors = await s.doors();
+    expect(s.echo.credentials().length).toBeGreaterThanOrEqual(3);
+    expectSealed(doors, s.needles(), /NERSC SFAPI POST \/compute\/jobs\/perlmutter → 403/);
+    expect(s.site.sim.jobs()).toEqual([]);
   }, 60_000);
 });

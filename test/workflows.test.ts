@@ -168,16 +168,37 @@ describe('the real workflows', () => {
       config: expect.objectContaining({ type: 'string', default: 'config.yml' }) as unknown,
     });
     expect(Object.keys(record(call.outputs, 'outputs'))).toEqual(['relative-paths', 'moved']);
+    const reconstructs = beamline !== '7.3.3';
     expect(call.secrets).toEqual({
       GLOBUS_CLIENT_ID: expect.objectContaining({ required: false }) as unknown,
       GLOBUS_CLIENT_SECRET: expect.objectContaining({ required: false }) as unknown,
       SCICAT_USER: expect.objectContaining({ required: false }) as unknown,
       SCICAT_PASSWORD: expect.objectContaining({ required: false }) as unknown,
+      ...(reconstructs ? { SFAPI_CLIENT_ID: expect.objectContaining({ required: false }) as unknown, SFAPI_PRIVATE_KEY: expect.objectContaining({ required: false }) as unknown } : {}),
     });
     expect(wf.doc.permissions).toEqual({ contents: 'read' });
     expect(wf.doc.concurrency).toBeUndefined();
     const jobs = jobsOf(wf);
-    expect(jobs.map((j) => j.id)).toEqual(['move', 'ingest']);
+    expect(jobs.map((j) => j.id)).toEqual(reconstructs ? ['move', 'ingest', 'recon'] : ['move', 'ingest']);
+    if (reconstructs) {
+      const recon = jobs[2];
+      expect(recon?.body.needs).toBe('move');
+      expect(recon?.body['runs-on']).toEqual(['self-hosted', label]);
+      expect(recon?.body.permissions).toEqual({ contents: 'read' });
+      expect(recon?.steps.map((s) => s.body.uses)).toEqual([CHECKOUT.split(' ')[0], './actions/recon']);
+      expect(recon?.steps[1]?.body.with).toEqual({ beamline, 'file-paths': '${{ inputs.file-paths }}', 'is-export-control': '${{ inputs.is-export-control }}', config: '${{ inputs.config }}' });
+      // Only the recon job gets the SFAPI secrets (and Globus's, for the results back).
+      expect(Object.keys(record(recon?.steps[1]?.body.env, 'env'))).toEqual(['SFAPI_CLIENT_ID', 'SFAPI_PRIVATE_KEY', 'GLOBUS_CLIENT_ID', 'GLOBUS_CLIENT_SECRET']);
+      for (const j of jobs.slice(0, 2)) expect(JSON.stringify(j.body)).not.toContain('SFAPI');
+      // The job outlives the step's own deadline (each job's walltime + queue allowance), so the step cancels the Slurm job, not GitHub.
+      const config: unknown = parse(readFileSync(path.join(ROOT, 'config.yml'), 'utf8'));
+      const r = record(record(record(record(config, 'config.yml').beamlines, 'beamlines')[beamline], beamline).recon, 'recon');
+      const n = record(r.nersc, 'nersc');
+      const [h = 0, m = 0, s = 0] = String(n.walltime).split(':').map(Number);
+      const perJob = (h * 60 + m + s / 60) + Number(n.queue_allowance_minutes ?? 60);
+      const jobCount = beamline === '8.3.2' && r.multires !== false ? 2 : 1;
+      expect(Number(recon?.body['timeout-minutes'])).toBeGreaterThan(perJob * jobCount);
+    }
     const ingest = jobs[1];
     expect(ingest?.body.needs).toBe('move');
     expect(ingest?.body['runs-on']).toEqual(['self-hosted', label]);
@@ -226,6 +247,7 @@ describe('the real workflows', () => {
         GLOBUS_CLIENT_SECRET: '${{ secrets.GLOBUS_CLIENT_SECRET }}',
         SCICAT_USER: '${{ secrets.SCICAT_USER }}',
         SCICAT_PASSWORD: '${{ secrets.SCICAT_PASSWORD }}',
+        ...(d.beamline === '7.3.3' ? {} : { SFAPI_CLIENT_ID: '${{ secrets.SFAPI_CLIENT_ID }}', SFAPI_PRIVATE_KEY: '${{ secrets.SFAPI_PRIVATE_KEY }}' }),
       });
     }
     expect(jobs).toHaveLength(1 + DISPATCH.length);
@@ -293,9 +315,11 @@ describe('the real workflows', () => {
       const ci = jobsOf(workflow('ci.yml')).flatMap((j) => j.steps).find((s) => String(s.body.uses).startsWith('actions/setup-node@'));
       expect(job?.steps[1]?.body.uses).toBe(ci?.body.uses);
       // Every credential config.yml names, except the HPSS host's key (only the archive step reads hpss_*).
-      const notTape = Object.fromEntries(Object.entries(record(config, 'config.yml')).filter(([k]) => !k.startsWith('hpss_')));
+      // Nor the SFAPI's: reconcile only lists and dispatches.
+      const notTape = Object.fromEntries(Object.entries(record(config, 'config.yml')).filter(([k]) => !k.startsWith('hpss_') && k !== 'sfapi'));
       for (const name of configVariables(notTape)) expect(env[name], name).toBe(`\${{ secrets.${name} }}`);
       expect(env.NERSC_SSH_KEY_PATH).toBeUndefined();
+      expect(env.SFAPI_PRIVATE_KEY).toBeUndefined();
       const github = record(record(config, 'config.yml').github, 'github');
       expect(env[typeof github.token_env === 'string' ? github.token_env : 'GITHUB_TOKEN']).toBe('${{ secrets.SPLASH_DISPATCH_TOKEN }}');
     });

@@ -1,7 +1,8 @@
-import { parseNow, runDispatch, runHpss, runIngest, runMove, runPrune } from '../../beamlines/commands.js';
+import { parseNow, runDispatch, runHpss, runIngest, runMove, runPrune, runRecon } from '../../beamlines/commands.js';
 import { openBeamline } from '../../beamlines/index.js';
 import { loadConfig } from '../config/index.js';
 import { usageError } from '../errors.js';
+import { redact } from '../secrets.js';
 import { parseBeamlineId, parsePathList } from '../run/inputs.js';
 import type { StepContext } from '../run/context.js';
 import { createTerminalContext } from '../run/terminal.js';
@@ -58,6 +59,36 @@ export async function runCommand(command: string, argv: string[]): Promise<numbe
       if (fromOption !== undefined && positionals.length > 0) throw usageError('ingest: give paths either as arguments or with --file-paths, not both');
       const ctx = await stepContext(values.verbose);
       await runStep(ctx, 'Ingest', (c) => runIngest(c, { config: values.config, beamline: values.beamline ?? '', filePaths: fromOption ?? positionals }));
+      return 0;
+    }
+    case 'recon': {
+      const { values, positionals } = parseArgs('recon', argv, {
+        ...common,
+        beamline: { type: 'string', short: 'b' },
+        'file-paths': { type: 'string' },
+        hpc: { type: 'string', default: 'nersc' },
+        'recon-options': { type: 'string', default: '' },
+        'export-control': { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', short: 'n', default: false },
+      });
+      if (!values.beamline) throw usageError('recon: --beamline is required', 'e.g. splash recon --beamline 8.3.2 --dry-run /raw/p1/scan.h5');
+      const fromOption = values['file-paths'];
+      if (fromOption !== undefined && positionals.length > 0) throw usageError('recon: give paths either as arguments or with --file-paths, not both');
+      const ctx = await stepContext(values.verbose);
+      const dryRun = values['dry-run'];
+      await runStep(ctx, dryRun ? 'Recon (dry run)' : 'Recon', (c) =>
+        runRecon(c, {
+          config: values.config,
+          beamline: values.beamline ?? '',
+          filePaths: fromOption ?? positionals,
+          hpc: values.hpc,
+          reconOptions: values['recon-options'],
+          exportControlled: values['export-control'],
+          dryRun,
+          // The scripts are the command's output: stdout, masked like every output.
+          print: (text) => process.stdout.write(`${redact(text)}\n`),
+        }),
+      );
       return 0;
     }
     case 'move': {

@@ -11,6 +11,9 @@ import { archiveTargetOf } from '../steps/hpss.js';
 import { dataExchangeIngestor } from '../scicat/ingestors.js';
 import { scicatConnection, scicatSettingsOf } from '../services.js';
 import { ingestPreflight } from '../steps/ingest.js';
+import { reconPreflight } from '../steps/recon.js';
+import { gatePath } from '../paths.js';
+import { formatDuration } from '../run/format.js';
 import { transferFor } from '../transfer/index.js';
 
 function notConfigured(probe: () => unknown, what: string, warnings: string[]): void {
@@ -87,6 +90,23 @@ export async function checkConfig(file: string, out: NodeJS.WritableStream): Pro
         }
       }
     }
+    let recon = '';
+    const r = s.recon;
+    if (r) {
+      const where = `${config.locate(['beamlines', b.id, 'recon'])} beamlines.${b.id}.recon`;
+      if (!beamline.recon) throw configError(`${where}: beamline ${b.id} has no reconstruction of its own`, 'remove the recon section, or add the beamline\'s recon to beamlines/ (8.3.2 and 7.0.1.2 have one)');
+      if (!config.sfapi) throw configError(`${where}: recon at NERSC needs an sfapi: section`, 'add sfapi: { client_id: ${SFAPI_CLIENT_ID}, private_key: ${SFAPI_PRIVATE_KEY} } (docs/recon.md)');
+      // Options defaults, every script (rendered for an example scan), the results hops and their source folder.
+      const plan = beamline.recon;
+      const pre = runnable(() => reconPreflight(b, plan, [gatePath(plan.example)], ''), where);
+      warnings.push(...pre.warnings);
+      pre.hops.forEach((h) => { if (h.from.type === 'globus' || h.to.type === 'globus') usesGlobus.push(`beamlines.${b.id}.recon.results`); });
+      const n = r.nersc;
+      recon =
+        `${plan.technique} at NERSC (${config.sfapi.machine}, qos ${n.qos}, account ${n.account}, ${n.constraint}, ${String(n.nodes)} node(s), ` +
+        `walltime ${formatDuration(n.walltime_seconds)} + ${formatDuration(n.queue_allowance_seconds)} in the queue per job, ${n.container})` +
+        `${r.results.length > 0 ? `; results ${r.results.map((h) => `${h.from} → ${h.to}`).join(', ')}` : '; results stay at NERSC'}; defaults: ${pre.prepared.options}`;
+    }
     if (usesGlobus.length > 0 && config.globusApps.size === 0) {
       throw configError(`${usesGlobus[0] ?? ''} uses Globus endpoints, but ${config.source} has no globus.globus_apps with credentials`, 'add globus: { globus_apps: { … } } (see docs/config.md)');
     }
@@ -96,6 +116,7 @@ export async function checkConfig(file: string, out: NodeJS.WritableStream): Pro
     lines.push(`    move:   ${s.move.map((h) => `${h.from} → ${h.to}${h.skip_export_controlled ? ' (not for export-controlled data)' : ''}`).join(', ') || '(none)'}`);
     for (const r of s.prune) lines.push(`    prune:  ${r.endpoint} after ${r.after_days} day(s), checked on ${r.check} by ${r.verify}`);
     if (ingest !== '') lines.push(`    ingest: ${ingest}`);
+    if (recon !== '') lines.push(`    recon:  ${recon}`);
     if (s.archive) {
       const { target } = archiveTargetOf(b);
       const a = s.archive;

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runDispatch, runPrune } from '../../beamlines/commands.js';
+import { runDispatch, runPrune, runRecon } from '../../beamlines/commands.js';
 import { usageError } from '../errors.js';
 import { walkTree } from '../fs/walk.js';
 import { formatBytes } from '../run/format.js';
@@ -25,6 +25,19 @@ beamlines:
     prune:
       - { endpoint: beamline, after_days: 1, check: server, verify: hash }
       - { endpoint: server, after_days: 35, check: archive }
+    # Reconstruction at NERSC: the demo has no sfapi: section (no credentials), so the chain reports recon as
+    # "not configured"; \`splash recon --dry-run\` shows the exact Slurm scripts it would submit.
+    recon:
+      hpc: nersc
+      nersc:
+        account: als
+        walltime: "0:30:00"
+        cpus_per_task: 128
+        images: { recon_image: ghcr.io/als-computing/microct:master, multires_image: ghcr.io/als-computing/microct:master }
+        data_root: /global/cfs/cdirs/als/data_mover/8.3.2
+        scratch_root: /pscratch/sd/a/alsdev/8.3.2
+        log_root: /pscratch/sd/a/alsdev/tomo_recon_logs
+        scripts_root: /global/cfs/cdirs/als/data_mover/8.3.2/tomography_reconstruction_scripts
 `;
 
 /**
@@ -73,6 +86,16 @@ export async function runDemo(opts: { dir: string | undefined; clean: boolean; v
   const pruneCtx = createTerminalContext({ verbose: opts.verbose });
   const reports = await runStep(pruneCtx, 'Prune', (c) => runPrune(c, { config, beamline: '8.3.2', dryRun: false, now: later }));
 
+  say();
+  say(`4. The reconstruction at NERSC that a dispatch of ${dispatched[0] ?? ''} would submit (splash recon --dry-run:`);
+  say('   no credentials needed; with an sfapi: section in config.yml the dispatch submits it through the Superfacility API):');
+  say();
+  const scripts: string[] = [];
+  const reconCtx = createTerminalContext({ verbose: opts.verbose, stream: { write: () => true } as unknown as NodeJS.WritableStream });
+  await runRecon(reconCtx, { config, beamline: '8.3.2', filePaths: dispatched.slice(0, 1), hpc: 'nersc', reconOptions: '', exportControlled: false, dryRun: true, print: (t) => scripts.push(t) });
+  // The reconstruction job in full; the multi-resolution job that follows it is one command away.
+  say(scripts[0] ?? '');
+  say(`   …then the multi-resolution (zarr) job: node dist/cli/index.js recon --beamline 8.3.2 --config ${config} --dry-run ${dispatched[0] ?? ''}`);
   say();
   say('What happened:');
   for (const r of reports) {

@@ -18,10 +18,11 @@ import {
   LegacyHpssEndpointSchema,
   SectionsSchema,
   TOP_LEVEL_KEYS,
+  type BeamlineSchema,
   type EndpointInput,
   type Sections,
 } from './schema.js';
-import type { BeamlineSettings, GitHubSettings, GlobusApp, SplashConfig } from './types.js';
+import type { BeamlineSettings, GitHubSettings, GlobusApp, ReconSettings, SfapiSettings, SplashConfig } from './types.js';
 import { completeWatchSettings } from '../watch/settings.js';
 import { readYamlTree, type SourcePositions } from './yaml-tree.js';
 
@@ -138,6 +139,7 @@ function buildConfig(
               bundle_max_bytes: Math.floor(b.archive.bundle_max_gib * 1024 ** 3),
             })
           : undefined,
+        recon: b.recon ? reconSettings(b.recon, id, images) : undefined,
       }),
     );
   }
@@ -184,6 +186,24 @@ function buildConfig(
     });
   }
 
+  const sf = sections.sfapi;
+  const sfapi: SfapiSettings | undefined = sf
+    ? freeze({
+        apiUrl: sf.api_url ?? 'https://api.nersc.gov/api/v1.2',
+        tokenUrl: sf.token_url ?? 'https://oidc.nersc.gov/c2id/token',
+        machine: sf.machine,
+        clientId: sf.client_id,
+        privateKey: sf.private_key,
+        privateKeyPath: sf.private_key_path,
+        timeoutSeconds: sf.timeout_seconds ?? 60,
+        pollFirstSeconds: sf.poll_first_seconds ?? 10,
+        pollMaxSeconds: sf.poll_max_seconds ?? 120,
+        taskTimeoutSeconds: sf.task_timeout_seconds ?? 300,
+        notFoundGraceSeconds: sf.not_found_grace_seconds ?? 120,
+        expiryWarningHours: sf.expiry_warning_hours ?? 24,
+      })
+    : undefined;
+
   return freeze({
     source,
     endpoints,
@@ -193,6 +213,7 @@ function buildConfig(
     images,
     scicat: sections.scicat ? freeze({ ...sections.scicat }) : undefined,
     github,
+    sfapi,
     locate: (keyPath: readonly (string | number)[]) => positions.locate(keyPath),
   });
 }
@@ -213,6 +234,37 @@ function hpssEndpoint(name: string, e: z.output<typeof LegacyHpssEndpointSchema>
 }
 
 const freeze = <T extends object>(value: T): Readonly<T> => Object.freeze(value);
+
+/** `recon:` with defaults applied; a named legacy images section (ghcr_images832) is read as it is. */
+function reconSettings(r: NonNullable<z.output<typeof BeamlineSchema>['recon']>, id: string, images: ReadonlyMap<string, Readonly<Record<string, string>>>): ReconSettings {
+  const n = r.nersc;
+  const named = typeof n.images === 'string' ? images.get(n.images) : undefined;
+  return freeze({
+    hpc: r.hpc,
+    nersc: freeze({
+      qos: n.qos,
+      account: n.account,
+      constraint: n.constraint,
+      nodes: n.nodes,
+      cpus_per_task: n.cpus_per_task,
+      gpus: n.gpus,
+      exclusive: n.exclusive,
+      walltime_seconds: n.walltime,
+      queue_allowance_seconds: Math.round(n.queue_allowance_minutes * 60),
+      container: n.container,
+      images: freeze({ ...(typeof n.images === 'string' ? (named ?? {}) : (n.images ?? {})) }),
+      images_from: typeof n.images === 'string' ? n.images : `beamlines.${id}.recon.nersc.images`,
+      data_root: n.data_root,
+      scratch_root: n.scratch_root,
+      log_root: n.log_root,
+      scripts_root: n.scripts_root,
+      programs: freeze({ ...(n.programs ?? {}) }),
+    }),
+    defaults: freeze({ ...(r.defaults ?? {}) }),
+    results: Object.freeze((r.results ?? []).map((h) => freeze({ from: h.from, to: h.to }))),
+    multires: r.multires,
+  });
+}
 
 /** Read and parse a config file. A missing file says which file and how to point at another. */
 export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<SplashConfig> {

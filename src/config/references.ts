@@ -85,6 +85,13 @@ export function checkReferences(data: Record<string, unknown>, positions: Source
     }
   }
 
+  // sfapi: exactly one way to the private key.
+  const sfapi = data.sfapi;
+  if (isRecord(sfapi)) {
+    const keys = ['private_key', 'private_key_path'].filter((k) => sfapi[k] !== undefined && sfapi[k] !== null);
+    if (keys.length !== 1) issues.push({ path: ['sfapi'], text: `expected exactly one of private_key or private_key_path, got ${keys.length === 0 ? 'neither' : 'both'}` });
+  }
+
   if (!isRecord(data.beamlines)) return issues;
   for (const [id, beamline] of Object.entries(data.beamlines)) {
     if (!isRecord(beamline)) continue;
@@ -109,6 +116,27 @@ export function checkReferences(data: Record<string, unknown>, positions: Source
         issues.push({ path: [...path, 'to'], text: `expected an hpss endpoint other than from (${JSON.stringify(from)}), got ${describeValue(to)}` });
       } else if (to !== undefined && !isHpss(data, defined.get(to) ?? [])) {
         issues.push({ path: [...path, 'to'], text: `expected an hpss endpoint (type: hpss, or a hpss_<name> section), got ${describeValue(to)}` });
+      }
+    }
+    if (isRecord(beamline.recon)) {
+      const recon = beamline.recon;
+      if (Array.isArray(recon.results)) {
+        recon.results.forEach((hop: unknown, index) => {
+          if (!isRecord(hop)) return;
+          const path = [...base, 'recon', 'results', index];
+          const from = reference(hop, 'from', path);
+          const to = reference(hop, 'to', path);
+          if (from !== undefined && from === to) issues.push({ path: [...path, 'to'], text: `expected an endpoint other than from (${JSON.stringify(from)}), got ${describeValue(to)}` });
+        });
+      }
+      // A legacy images section named by its key (ghcr_images832) must be in the file.
+      const nersc = recon.nersc;
+      if (isRecord(nersc) && typeof nersc.images === 'string' && !isRecord(data[nersc.images])) {
+        const sections = Object.keys(data).filter((k) => /^(harbor|ghcr)_images/.test(k));
+        issues.push({
+          path: [...base, 'recon', 'nersc', 'images'],
+          text: `expected ${sections.length > 0 ? `one of the images sections (${sections.join(', ')})` : 'the name of an images section (none is defined)'}, got ${describeValue(nersc.images)}`,
+        });
       }
     }
     if (Array.isArray(beamline.prune)) {

@@ -203,6 +203,83 @@ export const ArchiveSchema = strict('archive settings', {
   bundle_max_gib: z.number({ error: 'a number of GiB > 0' }).positive({ error: 'a number of GiB > 0' }).default(2048),
 });
 
+
+/** A Slurm time limit: minutes as a number, or "H:MM:SS" / "D-HH:MM:SS" / "MM:SS" as Slurm writes them. */
+export function slurmTimeSeconds(v: number | string): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) && v > 0 ? Math.round(v * 60) : undefined;
+  const m = /^(?:(\d+)-)?(\d+)(?::(\d+))?(?::(\d+))?$/.exec(v.trim());
+  if (!m) return undefined;
+  const parts = [m[2], m[3], m[4]].filter((x): x is string => x !== undefined).map(Number);
+  const [a = 0, b = 0, c = 0] = parts;
+  const hms = parts.length === 3 ? a * 3600 + b * 60 + c : parts.length === 2 ? (m[1] !== undefined ? a * 3600 + b * 60 : a * 60 + b) : (m[1] !== undefined ? a * 3600 : a * 60);
+  const total = Number(m[1] ?? 0) * 86400 + hms;
+  return total > 0 ? total : undefined;
+}
+
+const Walltime = z.union([z.number(), z.string()], { error: 'a time limit: minutes, or "H:MM:SS"' }).transform((v, ctx) => {
+  const s = slurmTimeSeconds(v);
+  if (s === undefined) {
+    ctx.issues.push({ code: 'custom', message: 'a time limit > 0: minutes, or "H:MM:SS" as Slurm writes it', input: v });
+    return z.NEVER;
+  }
+  return s;
+});
+
+/** A word written into an #SBATCH directive or a command line: no blanks, quotes, `%` or shell syntax. */
+const SlurmWord = (what: string) =>
+  z.string({ error: what }).regex(/^[A-Za-z0-9][A-Za-z0-9_.&+-]*$/, { error: `${what} (letters, digits, "_", ".", "-", "+", "&")` });
+
+/** A folder at the HPC centre written into #SBATCH lines and scripts: absolute, and nothing sbatch or Slurm's %-patterns would read. */
+const HpcPath = (what: string) =>
+  absolutePath(what).refine((p) => /^[A-Za-z0-9_./+@=-]+$/.test(p), {
+    error: `${what} of letters, digits and "_ . / + @ = -" (it is written into #SBATCH lines and container volume specs, where blanks, quotes, ":" and % mean something)`,
+  });
+
+/** An image reference, or a name of a legacy `*_images*` section's key. */
+const ImageRef = z.string({ error: 'an image reference like ghcr.io/als-computing/microct@sha256:…' }).regex(/^[a-z0-9][a-z0-9._/:@-]*$/, {
+  error: 'an image reference like ghcr.io/als-computing/microct@sha256:… (lower-case, no blanks)',
+});
+
+/** How a beamline's recon jobs run at NERSC: Slurm settings and the folders the scripts use there. */
+export const NerscJobSchema = strict('NERSC job settings', {
+  qos: SlurmWord('a Slurm QOS like realtime').default('realtime'),
+  /** als for CPU jobs, als_g for GPU jobs. */
+  account: SlurmWord('a NERSC account like als or als_g'),
+  constraint: SlurmWord('a Perlmutter constraint: cpu or gpu').default('cpu'),
+  nodes: z.number({ error: 'a whole number >= 1' }).int({ error: 'a whole number >= 1' }).min(1, { error: 'a whole number >= 1' }).default(1),
+  cpus_per_task: z.number({ error: 'a whole number >= 1' }).int({ error: 'a whole number >= 1' }).min(1, { error: 'a whole number >= 1' }).optional(),
+  gpus: z.number({ error: 'a whole number >= 1' }).int({ error: 'a whole number >= 1' }).min(1, { error: 'a whole number >= 1' }).optional(),
+  exclusive: z.boolean({ error: 'true or false' }).default(true),
+  walltime: Walltime,
+  /** How long a job may wait in the queue before the step gives up and cancels it. */
+  queue_allowance_minutes: z.number({ error: 'a number of minutes >= 0' }).min(0, { error: 'a number of minutes >= 0' }).default(60),
+  container: z.enum(['podman-hpc', 'shifter'], { error: 'podman-hpc or shifter' }).default('podman-hpc'),
+  /** A legacy images section by name (ghcr_images832, read as it is) or a mapping of image names to references. */
+  images: z.union([z.string().regex(/^(harbor|ghcr)_images/, { error: 'a *_images* section name' }), z.record(z.string(), ImageRef)], { error: 'the name of an images section like ghcr_images832, or a mapping of image references' }).optional(),
+  /** Where the moved scans are at NERSC, under their relative paths (the last move hop's destination folder). */
+  data_root: HpcPath('an absolute folder at NERSC'),
+  /** The job's working folder (pscratch): raw/<proposal>/<scan> is staged there, scratch/<proposal>/… written. */
+  scratch_root: HpcPath('an absolute folder at NERSC'),
+  /** Where Slurm writes %x_%j.out/.err and the job writes its status file. */
+  log_root: HpcPath('an absolute folder at NERSC'),
+  /** The folder holding the reconstruction programs (8.3.2: sfapi_reconstruction.py, tiff_to_zarr.py). */
+  scripts_root: HpcPath('an absolute folder at NERSC').optional(),
+  /** Programs by name (7.0.1.2: ptychocam, cdtools) → absolute path at NERSC. */
+  programs: z.record(z.string(), HpcPath('an absolute path at NERSC')).optional(),
+});
+
+/** A scan's reconstruction: where, how, with which defaults, and where the results go back. */
+export const ReconSchema = strict('recon settings', {
+  hpc: z.enum(['nersc'], { error: 'nersc (alcf is not built yet)' }),
+  nersc: NerscJobSchema,
+  /** What a scientist sets, per beamline (validated by the beamline's own rules, the same as recon-options). */
+  defaults: z.record(z.string(), z.unknown(), { error: 'a mapping of recon options' }).nullish(),
+  /** Hops the results take after the jobs succeeded (Globus collections, or folders), relative to the results folder. */
+  results: z.array(strict('a results hop', { from: EndpointName, to: EndpointName })).nullish(),
+  /** 8.3.2: also build the multi-resolution (zarr) copy for viewing. */
+  multires: z.boolean({ error: 'true or false' }).default(true),
+});
+
 export const BeamlineSchema = strict('beamline settings', {
   /** Stripped from paths the watcher sends (`/global/raw/p1/scan.h5` → `raw/p1/scan.h5`). */
   path_prefix: absolutePath('an absolute path prefix').optional(),
@@ -217,6 +294,7 @@ export const BeamlineSchema = strict('beamline settings', {
     read_from: EndpointName.optional(),
   }).nullish(),
   archive: ArchiveSchema.nullish(),
+  recon: ReconSchema.nullish(),
 });
 
 // ----- legacy layout (the Python system's config.yml) -----
@@ -303,6 +381,30 @@ export const GitHubSectionSchema = strict('the github section', {
   max_retries: z.number({ error: 'a whole number >= 0' }).int({ error: 'a whole number >= 0' }).min(0, { error: 'a whole number >= 0' }).optional(),
 });
 
+
+/**
+ * The NERSC Superfacility API (recon at NERSC). The client id and the private key (PEM or JWK text in an
+ * environment variable, or a file) are deferred ${ENV} references, resolved only by the recon step.
+ */
+export const SfapiSectionSchema = strict('the sfapi section', {
+  api_url: ServiceUrl.optional(),
+  token_url: ServiceUrl.optional(),
+  machine: z.string({ error: 'a machine name like perlmutter' }).regex(/^[a-z0-9]+$/, { error: 'a machine name like perlmutter' }).default('perlmutter'),
+  client_id: EnvStringSchema.optional(),
+  private_key: EnvStringSchema.optional(),
+  private_key_path: EnvStringSchema.optional(),
+  timeout_seconds: PositiveSeconds.optional(),
+  /** Job polling: the first wait, growing 1.5x per poll up to the longest. */
+  poll_first_seconds: PositiveSeconds.optional(),
+  poll_max_seconds: PositiveSeconds.optional(),
+  /** How long an async task (submit, cancel) may stay "new". */
+  task_timeout_seconds: PositiveSeconds.optional(),
+  /** Right after a submit Slurm may not list the job yet (sfapi_client#93): how long that is tolerated. */
+  not_found_grace_seconds: PositiveSeconds.optional(),
+  /** Warn in the summary when the Iris client expires within this many hours. */
+  expiry_warning_hours: PositiveSeconds.optional(),
+});
+
 export const ImagesSchema = z.record(z.string(), z.string({ error: 'an image reference (a string)' }), {
   error: 'a mapping of image names to image references',
 });
@@ -319,9 +421,10 @@ export const SectionsSchema = z.object({
   globus: GlobusSectionSchema.nullish(),
   scicat: z.record(z.string(), z.unknown(), { error: 'a mapping of SciCat settings' }).nullish(),
   github: GitHubSectionSchema.nullish(),
+  sfapi: SfapiSectionSchema.nullish(),
 });
 
-export const FIXED_SECTIONS = ['endpoints', 'beamlines', 'globus', 'scicat', 'github', 'prefect'] as const;
+export const FIXED_SECTIONS = ['endpoints', 'beamlines', 'globus', 'scicat', 'github', 'sfapi', 'prefect'] as const;
 /** Legacy: `hpss_alsdev: { root_path, uri, name }` is an HPSS endpoint named by its key. */
 export const HPSS_SECTION = /^hpss_/;
 /** Legacy: `harbor_images832`, `ghcr_images832`: container images for one beamline's jobs. */

@@ -52,6 +52,57 @@ export interface BeamlineSettings {
   readonly ingest_read_from?: string | undefined;
   /** Tape archiving; undefined when the beamline has no `archive:` section. */
   readonly archive?: ArchiveSettings | undefined;
+  /** Reconstruction at an HPC centre; undefined when the beamline has no `recon:` section. */
+  readonly recon?: ReconSettings | undefined;
+}
+
+/** `beamlines.<id>.recon.nersc`: the Slurm settings and NERSC folders of the beamline's jobs. */
+export interface NerscJobSettings {
+  readonly qos: string;
+  readonly account: string;
+  readonly constraint: string;
+  readonly nodes: number;
+  readonly cpus_per_task: number | undefined;
+  readonly gpus: number | undefined;
+  readonly exclusive: boolean;
+  readonly walltime_seconds: number;
+  readonly queue_allowance_seconds: number;
+  readonly container: 'podman-hpc' | 'shifter';
+  /** Image references by name (from the mapping, or the legacy section it names). */
+  readonly images: Readonly<Record<string, string>>;
+  /** Which field the images came from, for messages. */
+  readonly images_from: string;
+  readonly data_root: string;
+  readonly scratch_root: string;
+  readonly log_root: string;
+  readonly scripts_root: string | undefined;
+  readonly programs: Readonly<Record<string, string>>;
+}
+
+/** `beamlines.<id>.recon`. */
+export interface ReconSettings {
+  readonly hpc: 'nersc';
+  readonly nersc: NerscJobSettings;
+  /** The beamline's recon-option defaults, as written (the beamline validates them). */
+  readonly defaults: Readonly<Record<string, unknown>>;
+  readonly results: readonly { readonly from: string; readonly to: string }[];
+  readonly multires: boolean;
+}
+
+/** The `sfapi:` section: the NERSC Superfacility API and its credentials. */
+export interface SfapiSettings {
+  readonly apiUrl: string;
+  readonly tokenUrl: string;
+  readonly machine: string;
+  readonly clientId: EnvString | undefined;
+  readonly privateKey: EnvString | undefined;
+  readonly privateKeyPath: EnvString | undefined;
+  readonly timeoutSeconds: number;
+  readonly pollFirstSeconds: number;
+  readonly pollMaxSeconds: number;
+  readonly taskTimeoutSeconds: number;
+  readonly notFoundGraceSeconds: number;
+  readonly expiryWarningHours: number;
 }
 
 /** `beamlines.<id>.archive`: what `splash hpss` bundles to tape and where. */
@@ -120,6 +171,8 @@ export interface SplashConfig {
   readonly scicat: Readonly<Record<string, unknown>> | undefined;
   /** Undefined when config.yml has no `github:` section (only dispatch, watch and reconcile need it). */
   readonly github: GitHubSettings | undefined;
+  /** Undefined when config.yml has no `sfapi:` section (only recon at NERSC needs it). */
+  readonly sfapi: SfapiSettings | undefined;
   /** "config.yml:14:21" for a key path, falling back to the nearest existing parent, or just the file name. */
   locate(keyPath: readonly (string | number)[]): string;
 }

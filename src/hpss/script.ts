@@ -6,12 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { stepError } from '../errors.js';
+import { shq } from '../shell.js';
 import type { InventoryFile, PlannedBundle, PlannedSingle } from './plan.js';
 
-/** Single-quote for bash: the only character that needs care inside '…' is ' itself. */
-export function shq(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
-}
 
 export const MARK = '@@splash';
 

@@ -12,7 +12,7 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Flavour = 'globus' | 'scicat' | 'github';
+export type Flavour = 'globus' | 'scicat' | 'github' | 'sfapi';
 
 export interface EchoRule {
   /** '*' for any (default). */
@@ -83,7 +83,7 @@ export async function startEchoProxy(opts: { target: string; flavour: Flavour })
   /** Tokens a simulator issued (Globus access_token, SciCat access_token or legacy id, GitHub installation token). */
   const harvestAnswer = (path: string, status: number, text: string): void => {
     if (status < 200 || status >= 300) return;
-    const isTokenCall = /oauth2\/token|auth\/login|access_tokens/.test(path);
+    const isTokenCall = /oauth2\/token|auth\/login|access_tokens|c2id\/token/.test(path);
     if (!isTokenCall) return;
     try {
       const json: unknown = JSON.parse(text);
@@ -122,6 +122,11 @@ export async function startEchoProxy(opts: { target: string; flavour: Flavour })
         return { statusCode: status, error: status >= 500 ? 'Internal Server Error' : 'Bad Request', ...up, message: `${said('message')}request was: ${echo}`, request };
       case 'github':
         return { ...up, message: `${said('message')}request was: ${echo}`, documentation_url: 'https://docs.github.com/rest', request };
+      case 'sfapi':
+        if ((req.url ?? '').includes('/c2id/token')) {
+          return { ...up, error: typeof up.error === 'string' ? up.error : 'invalid_client', error_description: `${said('error_description')}request was: ${echo}`, request };
+        }
+        return { ...up, detail: `${said('detail')}request was: ${echo}`, request };
     }
   };
 

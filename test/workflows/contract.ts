@@ -729,9 +729,9 @@ export function checkConfigEnv(repo: Repo, config: unknown): Finding[] {
   // Credentials are resolved only by the step that talks to their service, so a step needs the variables
   // of its own services' sections (and of every non-service section), and no others: least privilege.
   // HPSS endpoints (`hpss_<name>` sections) hold the SSH key of the tape host: only the hpss step reads them.
-  const serviceOf = (key: string): string | undefined => (['globus', 'scicat', 'github'].includes(key) ? key : key.startsWith('hpss_') ? 'hpss' : undefined);
+  const serviceOf = (key: string): string | undefined => (['globus', 'scicat', 'github', 'sfapi'].includes(key) ? key : key.startsWith('hpss_') ? 'hpss' : undefined);
   const servicesOf = (dir: string, beamline: unknown): string[] | undefined =>
-    dir.endsWith('ingest') ? ['scicat', ...(ingestListsGlobus(config, beamline) ? ['globus'] : [])] : dir.endsWith('move') || dir.endsWith('prune') ? ['globus'] : dir.endsWith('hpss') ? ['hpss'] : undefined;
+    dir.endsWith('ingest') ? ['scicat', ...(ingestListsGlobus(config, beamline) ? ['globus'] : [])] : dir.endsWith('move') || dir.endsWith('prune') ? ['globus'] : dir.endsWith('hpss') ? ['hpss'] : dir.endsWith('recon') ? ['sfapi', 'globus'] : undefined;
   const wantedFor = (dir: string, beamline: unknown): string[] => {
     const services = servicesOf(dir, beamline);
     if (!isRecord(config) || services === undefined) return configVariables(config);

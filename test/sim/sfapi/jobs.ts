@@ -277,9 +277,12 @@ export class SlurmSim {
       }
     }
     job.errPath = errPath;
-    const flags = o.openMode === 'append' ? 'a' : 'w';
-    const outFd = openSync(outPath, flags);
-    const errFd = errPath === outPath ? outFd : openSync(errPath, flags);
+    // slurmstepd's own lines (time limit, cancel) go into the same files as the job's output. The job and the
+    // simulator write through different open files, so both append (O_APPEND) after a truncating open, or one
+    // would overwrite the other's lines.
+    if (o.openMode !== 'append') for (const p of new Set([outPath, errPath])) closeSync(openSync(p, 'w'));
+    const outFd = openSync(outPath, 'a');
+    const errFd = errPath === outPath ? outFd : openSync(errPath, 'a');
     let child: ChildProcess;
     try {
       child = spawn(job.scriptPath, job.args, { cwd, env: this.jobEnv(job), stdio: ['ignore', outFd, errFd], detached: true });

@@ -135,6 +135,11 @@ export interface SfapiSimOptions {
   /** Two other users' jobs in the queue (default true). */
   foreignJobs?: boolean;
   maxDownloadBytes?: number;
+  /**
+   * The folder holding the stand-ins (bin/, image/, standins/); default beside this file. A bundled copy of the
+   * simulator (bench/) points it back at test/sim/sfapi.
+   */
+  assetsDir?: string;
 }
 
 export interface SimRequest {
@@ -280,6 +285,8 @@ const FULL_NAMES: Record<string, [string, string]> = {
 
 export async function startSfapiSim(opts: SfapiSimOptions): Promise<SfapiSim> {
   const sandbox = realpathSync(resolve(opts.sandbox));
+  const binDir = opts.assetsDir === undefined ? BIN_DIR : join(opts.assetsDir, 'bin');
+  const standinsDir = opts.assetsDir === undefined ? STANDINS_DIR : join(opts.assetsDir, 'standins');
   const user = opts.user ?? 'alsdev';
   const uid = opts.uid ?? 71234;
   const gid = opts.gid ?? 71234;
@@ -311,7 +318,7 @@ export async function startSfapiSim(opts: SfapiSimOptions): Promise<SfapiSim> {
   let origin = '';
   const auth = new AuthServer(() => `${origin}${TOKEN_PATH}`, opts.tokenLifetimeSeconds ?? 600);
   const slurm = new SlurmSim({
-    sandbox, stateDir, binDir: BIN_DIR, controlFile, home, user, uid, gid, group, env: opts.env ?? {},
+    sandbox, stateDir, binDir, controlFile, home, user, uid, gid, group, env: opts.env ?? {},
     policy: { accounts: opts.accounts ?? ['als', 'als_g'], qos: opts.qos ?? PERLMUTTER_QOS, constraints: PERLMUTTER_CONSTRAINTS },
     firstJobId: opts.firstJobId ?? 41_000_001, timings, foreignJobs: opts.foreignJobs ?? true,
     machineAvailable: () => statuses.get('perlmutter')?.status !== 'unavailable',
@@ -566,7 +573,7 @@ export async function startSfapiSim(opts: SfapiSimOptions): Promise<SfapiSim> {
     sandbox,
     user,
     uid,
-    binDir: BIN_DIR,
+    binDir,
     requests: log,
     count(method = '*', pathPrefix = '') {
       const mm = method.toUpperCase();
@@ -620,12 +627,12 @@ export async function startSfapiSim(opts: SfapiSimOptions): Promise<SfapiSim> {
       if (extname(abs) === '.py') {
         writeFileSync(abs, `${marker}\n# Written by the SFAPI simulator: its stand-in python runs the program named above.\n`);
       } else {
-        const run = join(STANDINS_DIR, 'run.mjs');
+        const run = join(standinsDir, 'run.mjs');
         writeFileSync(abs, `#!/bin/bash\n${marker}\nexec "\${SFAPI_SIM_NODE:-node}" '${run.replace(/'/g, "'\\''")}' ${name} "$@"\n`, { mode: 0o755 });
       }
     },
     standinEnv() {
-      return { PATH: `${BIN_DIR}:/usr/local/bin:/usr/bin:/bin`, SFAPI_SIM_NODE: process.execPath, SFAPI_SIM_CONTROL: controlFile, SFAPI_SIM_SANDBOX: sandbox, HOME: home };
+      return { PATH: `${binDir}:/usr/local/bin:/usr/bin:/bin`, SFAPI_SIM_NODE: process.execPath, SFAPI_SIM_CONTROL: controlFile, SFAPI_SIM_SANDBOX: sandbox, HOME: home };
     },
     jobs() {
       return slurm.list();

@@ -1,0 +1,101 @@
+/**
+ * Slurm batch scripts as the project writes them (RECON §8c): `#!/bin/bash`, every `#SBATCH` directive at
+ * column 0 before any command (sbatch stops reading directives at the first command, and ignores indented
+ * ones), `set -euo pipefail` after them, every value in a command single-quoted (src/shell.ts), a status
+ * file written on success and on every failure the script can catch, and a non-zero exit on any failure.
+ *
+ * Directive values are not shell words: sbatch splits them on blanks and knows only "…" grouping, and
+ * expands %-patterns in --output/--error. So they are checked, not quoted: a value a directive cannot carry
+ * exactly is refused.
+ */
+import { configError } from '../errors.js';
+import { shq } from '../shell.js';
+
+export interface SlurmDirectives {
+  readonly jobName: string;
+  readonly account: string;
+  readonly qos: string;
+  readonly constraint: string;
+  readonly nodes: number;
+  readonly ntasksPerNode?: number | undefined;
+  readonly cpusPerTask?: number | undefined;
+  readonly gpus?: number | undefined;
+  readonly walltimeSeconds: number;
+  readonly exclusive: boolean;
+  /** Absolute folder for %x_%j.out / %x_%j.err. */
+  readonly logDir: string;
+  /** Shifter image, pulled before the job starts. */
+  readonly image?: string | undefined;
+}
+
+/** What an #SBATCH value may hold: no blanks, quotes, `#`, `%` or control characters. */
+const DIRECTIVE_VALUE = /^[A-Za-z0-9_./+@:=&,-]+$/;
+
+export function directiveValue(value: string, what: string): string {
+  if (!DIRECTIVE_VALUE.test(value)) {
+    throw configError(`${what} ${JSON.stringify(value)} cannot be written into an #SBATCH directive`, 'use letters, digits and "_ . / + @ : = & , -" only');
+  }
+  return value;
+}
+
+/** Seconds as Slurm's --time (`H:MM:SS`, or `D-HH:MM:SS` from a day on), rounded up to whole minutes. */
+export function slurmTime(seconds: number): string {
+  const total = Math.ceil(seconds / 60) * 60;
+  const d = Math.floor(total / 86400);
+  const h = Math.floor((total % 86400) / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return d > 0 ? `${d}-${two(h)}:${two(m)}:00` : `${h}:${two(m)}:00`;
+}
+
+/** The header: shebang, then one directive per line, all at column 0. */
+export function directives(d: SlurmDirectives): string[] {
+  const v = directiveValue;
+  const lines = [
+    `--job-name=${v(d.jobName, 'the job name')}`,
+    `--account=${v(d.account, 'the account')}`,
+    `--qos=${v(d.qos, 'the QOS')}`,
+    `--constraint=${v(d.constraint, 'the constraint')}`,
+    `--nodes=${String(d.nodes)}`,
+    ...(d.ntasksPerNode !== undefined ? [`--ntasks-per-node=${String(d.ntasksPerNode)}`] : []),
+    ...(d.cpusPerTask !== undefined ? [`--cpus-per-task=${String(d.cpusPerTask)}`] : []),
+    ...(d.gpus !== undefined ? [`--gpus=${String(d.gpus)}`] : []),
+    `--time=${slurmTime(d.walltimeSeconds)}`,
+    ...(d.exclusive ? ['--exclusive'] : []),
+    `--output=${v(d.logDir, 'the log folder')}/%x_%j.out`,
+    `--error=${v(d.logDir, 'the log folder')}/%x_%j.err`,
+    ...(d.image !== undefined ? [`--image=${v(d.image, 'the image')}`] : []),
+  ];
+  return ['#!/bin/bash', ...lines.map((l) => `#SBATCH ${l}`)];
+}
+
+/** Where a job's status file is (the prologue writes it there). */
+export function statusPathOf(logDir: string, jobName: string, jobId: string): string {
+  return `${logDir}/${jobName}_${jobId}.status.json`;
+}
+
+/**
+ * The shell prologue every job shares, after the directives: strict mode, the status file and its writer.
+ * `STATUS_FIELDS` is a bash function body the job defines to print its own extra JSON fields (numbers only).
+ * The status file is written under a temporary name and renamed, so the client never reads half of it.
+ */
+export function prologue(logDir: string): string[] {
+  return [
+    '# shellcheck disable=SC2016 # every value is single-quoted on purpose: nothing in it may expand',
+    'set -euo pipefail',
+    `STATUS=${shq(logDir)}/"\${SLURM_JOB_NAME}_\${SLURM_JOB_ID}.status.json"`,
+    'STAGE=start',
+    'T_START=$(date +%s)',
+    '# numbers only: what a status line may carry besides fixed words',
+    'num() { case "${1:-}" in ""|*[!0-9.]*) printf null ;; *) printf %s "$1" ;; esac; }',
+    'write_status() {',
+    '  local ok=$1 message=$2 tmp',
+    '  tmp="$STATUS.tmp.$$"',
+    `  printf '{"ok":%s,"stage":"%s","message":"%s","job_id":"%s","start":%s,"end":%s%s}\\n' "$ok" "$STAGE" "$message" "\${SLURM_JOB_ID:-}" "$T_START" "$(date +%s)" "$(status_fields)" >"$tmp"`,
+    '  mv -f -- "$tmp" "$STATUS"',
+    '}',
+    'fail() { trap - ERR TERM; write_status false "$1"; echo "splash: $STAGE failed: $1" >&2; exit 1; }',
+    `trap 'fail "a command failed (exit $?)"' ERR`,
+    `trap 'fail "terminated (walltime, scancel or a node failure)"' TERM`,
+  ];
+}

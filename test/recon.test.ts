@@ -1,0 +1,340 @@
+// The recon step against the SFAPI simulator, whose Slurm runs the rendered scripts for real with bash and
+// stand-ins for srun, podman-hpc/shifter and the recon programs. Success needs COMPLETED, exit 0:0 and the
+// status file confirming the outputs; every other end fails the step with the reason and the stderr tail,
+// and nothing after a failed job runs.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { runRecon } from '../beamlines/commands.js';
+import { SplashError } from '../src/errors.js';
+import { createTerminalContext, type TerminalContext } from '../src/run/terminal.js';
+import type { JobFault, ProgramBehaviour } from './sim/sfapi/index.js';
+import { nerscSite, type NerscSite } from './recon-site.js';
+import type { Timings } from './sim/sfapi/index.js';
+import { tempDir } from './helpers.js';
+
+const sites: NerscSite[] = [];
+afterAll(async () => {
+  await Promise.all(sites.map((s) => s.sim.close()));
+});
+
+const capture = (): { ctx: TerminalContext; text: () => string } => {
+  let out = '';
+  const ctx = createTerminalContext({ stream: { write: (c: string) => { out += c; return true; } } as unknown as NodeJS.WritableStream, isTTY: false, verbose: true });
+  return { ctx, text: () => out };
+};
+
+interface Facility {
+  site: NerscSite;
+  config: string;
+  /** Where the results come back to (a folder endpoint standing in for data832's scratch). */
+  back: string;
+}
+
+async function facility(o: { nersc?: string; top?: string; sfapi?: string; timings?: Partial<Timings> } = {}): Promise<Facility> {
+  const site = await nerscSite({ timings: o.timings });
+  sites.push(site);
+  const root = await tempDir('splash-recon-');
+  const back = join(root, 'data832-scratch');
+  await mkdir(back, { recursive: true });
+  await mkdir(join(site.scratch, 'scratch'), { recursive: true });
+  const config = join(root, 'config.yml');
+  await writeFile(config, `endpoints:
+  pscratch_scratch: { type: filesystem, root_path: ${join(site.scratch, 'scratch')} }
+  data832_scratch: { type: filesystem, root_path: ${back} }
+${site.sfapiSection(o.sfapi)}beamlines:
+  "8.3.2":
+    path_prefix: /
+${site.recon832({ nersc: o.nersc, top: o.top ?? '      results:\n        - { from: pscratch_scratch, to: data832_scratch }' })}`);
+  return { site, config, back };
+}
+
+async function recon(f: Facility, paths: string[], o: { options?: string; exportControlled?: boolean; dryRun?: boolean } = {}) {
+  const { ctx, text } = capture();
+  const printed: string[] = [];
+  let error: unknown;
+  let results;
+  const saved = { ...process.env };
+  Object.assign(process.env, f.site.env);
+  try {
+    results = await runRecon(ctx, { config: f.config, beamline: '8.3.2', filePaths: paths, hpc: 'nersc', reconOptions: o.options ?? '', exportControlled: o.exportControlled ?? false, dryRun: o.dryRun ?? false, print: (t) => printed.push(t) });
+  } catch (err) {
+    error = err;
+  } finally {
+    for (const k of Object.keys(f.site.env)) if (!(k in saved)) Reflect.deleteProperty(process.env, k);
+  }
+  await ctx.flushSummary();
+  return { results, error, log: text(), outputs: ctx.outputs, printed };
+}
+
+const SCAN = 'raw/BLS-00564_dyparkinson/scan1.h5';
+const submissions = (f: Facility): number => f.site.sim.count('POST', '/api/v1.2/compute/jobs');
+
+function shellcheck(script: string): string {
+  const bin = inject('shellcheck');
+  if (bin === '') throw new Error(inject('shellcheckProblem'));
+  const r = spawnSync(bin, ['-s', 'bash', '-S', 'style', '-'], { input: script, encoding: 'utf8' });
+  return r.status === 0 ? '' : `${r.stdout}${r.stderr}`;
+}
+
+describe('8.3.2 at NERSC', () => {
+  it('reconstructs, builds the zarr, brings both back; the summary says what ran, how long, where the result is', async () => {
+    const f = await facility();
+    await f.site.writeScan(SCAN, 6);
+    const r = await recon(f, [`/${SCAN}`], { options: '{"centre": 1196.5}' });
+    expect(r.error, r.log).toBeUndefined();
+    const jobs = f.site.sim.jobs();
+    expect(jobs.map((j) => [j.state, j.exitCode])).toEqual([['COMPLETED', '0:0'], ['COMPLETED', '0:0']]);
+    expect(readdirSync(join(f.back, 'BLS-00564_dyparkinson')).sort()).toEqual(['recscan1', 'recscan1.zarr']);
+    expect(readdirSync(join(f.back, 'BLS-00564_dyparkinson/recscan1'))).toHaveLength(6);
+    expect(existsSync(join(f.back, 'BLS-00564_dyparkinson/recscan1.zarr/.zattrs'))).toBe(true);
+    expect(JSON.parse(r.outputs.get('job-ids') ?? '[]')).toEqual(jobs.map((j) => String(j.id)));
+    expect(JSON.parse(r.outputs.get('output-paths') ?? '[]')).toEqual([join(f.site.scratch, 'scratch/BLS-00564_dyparkinson/recscan1'), join(f.site.scratch, 'scratch/BLS-00564_dyparkinson/recscan1.zarr')]);
+    expect(r.log).toMatch(/Recon · beamline 8\.3\.2 \(tomography at NERSC\)/);
+    expect(r.log).toMatch(/centre 1196\.5 px/);
+    expect(r.log).toMatch(/reconstruct +\d+ +ok +(submitted|PENDING|RUNNING).*COMPLETED \d\d:\d\d:\d\d UTC .* of 15m 00s/);
+    expect(r.log).toContain('1196.5');
+    expect(r.log).toMatch(/pscratch_scratch → data832_scratch/);
+    // Every job query asked Slurm directly.
+    expect(f.site.sim.requests.filter((q) => q.path.endsWith('/compute/jobs/perlmutter') && q.method === 'GET').every((q) => q.query.includes('cached=false'))).toBe(true);
+  });
+
+  it('a file name with spaces, quotes, $(), backticks, ; & and $VAR changes nothing: shellcheck-clean scripts, the job runs on that very file', async () => {
+    const f = await facility({ nersc: '        nodes: 2' });
+    const folder = 'BLS "q" $(touch PWNED-folder) `touch PWNED-tick` x';
+    const file = "it's a; scan & $HOME $(touch PWNED-file) `id` | x.h5";
+    const rel = `raw/${folder}/${file}`;
+    await f.site.writeScan(rel, 4);
+    const dry = await recon(f, [`/${rel}`], { dryRun: true, options: '{"slices": {"start": 0, "end": 4}}' });
+    expect(dry.error, dry.log).toBeUndefined();
+    expect(dry.printed).toHaveLength(2);
+    for (const s of dry.printed) expect(shellcheck(s.slice(s.indexOf('#!/bin/bash')))).toBe('');
+    expect(submissions(f)).toBe(0);
+    const r = await recon(f, [`/${rel}`], { options: '{"slices": {"start": 0, "end": 4}}' });
+    expect(r.error, r.log).toBeUndefined();
+    // two nodes, one process each over half the slices, both waited for
+    expect(readdirSync(join(f.back, folder, `rec${file.slice(0, -3)}`))).toHaveLength(4);
+    const pwned = [f.site.sandbox, f.site.scratch, join(f.site.sandbox, 'home/alsdev'), process.cwd()].flatMap((d) => (existsSync(d) ? readdirSync(d) : [])).filter((n) => n.startsWith('PWNED'));
+    expect(pwned).toEqual([]);
+    // a leading dash never gets this far: the path gate refuses it
+    const dash = await recon(f, ['/raw/p1/-rf.h5']);
+    expect((dash.error as SplashError).kind).toBe('path');
+  });
+
+  const failures: [string, { fault?: JobFault; program?: ProgramBehaviour; zarr?: ProgramBehaviour; options?: string }, RegExp][] = [
+    ['the recon program fails (FAILED)', { program: { mode: 'fail', exitCode: 3 } }, /ended FAILED \(exit 1:0\)[\s\S]*RuntimeError: tomo-recon failed/],
+    ['the recon crashes (SIGSEGV)', { program: { mode: 'crash' } }, /ended FAILED[\s\S]*Segmentation fault/],
+    ['TIMEOUT', { fault: { kind: 'end', state: 'TIMEOUT', afterMs: 200 }, program: { sleepMs: 5000 } }, /ended TIMEOUT[\s\S]*DUE TO TIME LIMIT/],
+    ['OUT_OF_MEMORY', { fault: { kind: 'end', state: 'OUT_OF_MEMORY', afterMs: 200 }, program: { sleepMs: 5000 } }, /ended OUT_OF_MEMORY \(exit 0:125\)[\s\S]*oom_kill/],
+    ['NODE_FAIL', { fault: { kind: 'end', state: 'NODE_FAIL', afterMs: 200 }, program: { sleepMs: 5000 } }, /ended NODE_FAIL[\s\S]*DUE TO NODE FAILURE/],
+    ['PREEMPTED', { fault: { kind: 'end', state: 'PREEMPTED', afterMs: 200 }, program: { sleepMs: 5000 } }, /ended PREEMPTED[\s\S]*DUE TO PREEMPTION/],
+    ['CANCELLED (by someone else)', { fault: { kind: 'end', state: 'CANCELLED', afterMs: 200 }, program: { sleepMs: 5000 } }, /ended CANCELLED[\s\S]*CANCELLED AT/],
+    ['BOOT_FAIL', { fault: { kind: 'never-runs', state: 'BOOT_FAIL' } }, /ended BOOT_FAIL/],
+    ['DEADLINE', { fault: { kind: 'never-runs', state: 'DEADLINE' } }, /ended DEADLINE/],
+    ['the program swallows its error, exits 0 and writes nothing (the original\'s defect): the script\'s check fails the job', { program: { mode: 'swallow' } }, /ended FAILED \(exit 1:0\)[\s\S]*the reconstruction wrote no (slices|output folder)/],
+    ['one slice short of the range asked for', { program: { mode: 'short' }, options: '{"slices": {"start": 10, "end": 14}}' }, /ended FAILED \(exit 1:0\)[\s\S]*wrote 3 slices, expected 4/],
+  ];
+  it.each(failures)('%s: the step fails with the reason and the stderr tail; no multires, nothing back', async (_what, how, said) => {
+    const f = await facility();
+    await f.site.writeScan(SCAN, 4);
+    if (how.fault) f.site.sim.failNextJob(how.fault);
+    if (how.program) f.site.sim.setProgram('tomo-recon', how.program);
+    const r = await recon(f, [`/${SCAN}`], { options: how.options });
+    expect(r.error, r.log).toBeInstanceOf(SplashError);
+    const message = `${(r.error as Error).message}\n${r.log}`;
+    expect(message).toMatch(said);
+    expect((r.error as SplashError).kind).toBe('step');
+    expect(r.log).toMatch(/last lines of stderr|failed:/);
+    expect(submissions(f)).toBe(1);
+    expect(readdirSync(f.back)).toEqual([]);
+    expect(r.outputs.get('output-paths')).toBe('[]');
+  });
+
+  it('a zarr without data chunks fails the multires job; the results do not go back', async () => {
+    const f = await facility();
+    await f.site.writeScan(SCAN, 4);
+    f.site.sim.setProgram('tiff-to-zarr', { mode: 'short' });
+    const r = await recon(f, [`/${SCAN}`]);
+    expect((r.error as Error).message).toMatch(/multires of .* failed: .*level 0 has no data chunks|multires of .*the zarr metadata does not describe/);
+    expect(f.site.sim.jobs().map((j) => j.state)).toEqual(['COMPLETED', 'FAILED']);
+    expect(readdirSync(f.back)).toEqual([]);
+  });
+
+  it('export-controlled scans are never reconstructed off site: the step says so and succeeds without a job', async () => {
+    const f = await facility();
+    await f.site.writeScan(SCAN, 4);
+    const r = await recon(f, [`/${SCAN}`], { exportControlled: true });
+    expect(r.error).toBeUndefined();
+    expect(r.log).toMatch(/export controlled — not reconstructed off site; no job was submitted/);
+    expect(f.site.sim.requests).toEqual([]);
+  });
+
+  it('a machine that is down fails the step at once with NERSC\'s note; nothing is submitted', async () => {
+    const f = await facility();
+    await f.site.writeScan(SCAN, 4);
+    f.site.sim.setStatus('perlmutter', 'unavailable', ['Scheduled maintenance until 18:00']);
+    const r = await recon(f, [`/${SCAN}`]);
+    expect((r.error as Error).message).toMatch(/perlmutter is unavailable at NERSC: Scheduled maintenance until 18:00; nothing was submitted/);
+    expect(submissions(f)).toBe(0);
+  });
+
+  it('a re-run after success finds the completed job with the same options and submits nothing; other options are another job', async () => {
+    const f = await facility();
+    await f.site.writeScan(SCAN, 4);
+    expect((await recon(f, [`/${SCAN}`])).error).toBeUndefined();
+    expect(submissions(f)).toBe(2);
+    const again = await recon(f, [`/${SCAN}`]);
+    expect(again.error, again.log).toBeUndefined();
+    expect(again.log).toMatch(/already completed it with these options; not submitted again/);
+    expect(submissions(f)).toBe(2);
+    expect((await recon(f, [`/${SCAN}`], { options: '{"algorithm": "fbp"}' })).error).toBeUndefined();
+    expect(submissions(f)).toBe(4);
+  });
+
+  it('warns in the summary when the Iris client expires within a day', async () => {
+    const f = await facility();
+    await f.site.writeScan(SCAN, 4);
+    f.site.sim.expireClient(f.site.key.clientId, new Date(Date.now() + 5 * 3600_000));
+    const r = await recon(f, [`/${SCAN}`]);
+    expect(r.error).toBeUndefined();
+    expect(r.log).toMatch(/the SFAPI client splash-flows recon expires .* \(in 5\.0 h\): create a new one in Iris/);
+  });
+
+  it('recon-options are validated before anything runs: the field is named, exit 2', async () => {
+    const f = await facility();
+    for (const [options, said] of [
+      ['{"centre": -3}', /recon-options\.centre: .*> 0/],
+      ['{"slices": {"start": 5, "end": 2}}', /recon-options\.slices: start < end/],
+      ['{"algoritm": "fbp"}', /unknown option\(s\) algoritm/],
+      ['not json', /recon-options: not valid JSON/],
+    ] as const) {
+      const r = await recon(f, [`/${SCAN}`], { options });
+      expect([(r.error as SplashError).kind, (r.error as Error).message]).toEqual(['usage', expect.stringMatching(said) as unknown]);
+    }
+    expect(f.site.sim.requests).toEqual([]);
+  });
+});
+
+describe('7.0.1.2 ptychography at NERSC', () => {
+  async function ptycho(program: 'ptychocam' | 'cdtools', behaviour?: ProgramBehaviour) {
+    const site = await nerscSite();
+    sites.push(site);
+    const data = join(site.sandbox, 'global/cfs/cdirs/als/gsharing/data_mover/7012');
+    await mkdir(join(data, 'p 1'), { recursive: true });
+    await writeFile(join(data, 'p 1', "scan 'a'.cxi"), 'cxi');
+    const root = await tempDir('splash-ptycho-');
+    const config = join(root, 'config.yml');
+    await writeFile(config, `${site.sfapiSection()}beamlines:
+  "7.0.1.2":
+    path_prefix: /
+    recon:
+      hpc: nersc
+      nersc:
+        qos: regular
+        account: als_g
+        constraint: gpu
+        gpus: 1
+        exclusive: false
+        walltime: "4:00:00"
+        data_root: ${data}
+        scratch_root: ${join(site.sandbox, 'pscratch/sd/a/alsdev/7012')}
+        log_root: ${site.logs}
+        programs:
+          ptychocam: ${join(site.ptycho, 'c_ptychocam/ptychocam_reconstruction.sh')}
+          cdtools: ${join(site.ptycho, 'c_cdtools/cdtools_reconstruction.sh')}
+      defaults: { program: ${program} }
+`);
+    if (behaviour) site.sim.setProgram(program, behaviour);
+    const { ctx, text } = capture();
+    Object.assign(process.env, site.env);
+    const printed: string[] = [];
+    const result = await runRecon(ctx, { config, beamline: '7.0.1.2', filePaths: ["/p 1/scan 'a'.cxi"], hpc: 'nersc', reconOptions: '{"n_iter": 20, "use_illu_mask": true}'.replace(program === 'cdtools' ? /.*/ : /^$/, ''), exportControlled: false, dryRun: false, print: (t) => printed.push(t) }).catch((e: unknown) => e);
+    await ctx.flushSummary();
+    return { site, data, result, log: text() };
+  }
+
+  it.each(['ptychocam', 'cdtools'] as const)('%s: a GPU job on als_g, its result file checked', async (program) => {
+    const { site, data, result, log } = await ptycho(program);
+    expect(result, log).not.toBeInstanceOf(Error);
+    expect(existsSync(join(data, 'p 1', `scan 'a'_${program}.h5`))).toBe(true);
+    const [job] = site.sim.jobs();
+    expect([job?.account, job?.constraint, job?.qos, job?.timeLimitSec]).toEqual(['als_g', 'gpu', 'regular', 4 * 3600]);
+    expect(shellcheck(job?.script ?? '')).toBe('');
+    if (program === 'ptychocam') expect(readFileSync(join(data, 'p 1', `scan 'a'_${program}.h5`), 'utf8')).toContain('20 iterations');
+  });
+
+  it('a ptychocam that exits 0 without a result fails the step', async () => {
+    const { result } = await ptycho('ptychocam', { mode: 'swallow' });
+    expect((result as Error).message).toMatch(/ptychography of .* failed: .*ptychocam wrote no result file/);
+  });
+});
+
+describe('configuration', () => {
+  it('Shifter with the original layout\'s ghcr_images832 section: the image comes from #SBATCH --image, and the job runs', async () => {
+    const f = await facility({ nersc: '        container: shifter' });
+    // the recon832 block names images by mapping; swap in the legacy section by name
+    const text = readFileSync(f.config, 'utf8')
+      .replace(/ {8}images: \{[^\n]*\}\n/, '        images: ghcr_images832\n')
+      .concat('ghcr_images832:\n  recon_image: ghcr.io/als-computing/microct:master\n  multires_image: ghcr.io/als-computing/microct:master\n');
+    await writeFile(f.config, text);
+    await f.site.writeScan(SCAN, 3);
+    const r = await recon(f, [`/${SCAN}`]);
+    expect(r.error, r.log).toBeUndefined();
+    const [job] = f.site.sim.jobs();
+    expect(job?.script).toMatch(/^#SBATCH --image=ghcr\.io\/als-computing\/microct:master$/m);
+    expect(job?.script).toMatch(/'shifter' '--volume=[^']*:\/opt\/scripts;[^']*:\/alsuser;[^']*:\/alsdata'/);
+    expect(shellcheck(job?.script ?? '')).toBe('');
+    expect(readdirSync(join(f.back, 'BLS-00564_dyparkinson/recscan1'))).toHaveLength(3);
+  });
+
+  it('splash config check refuses what recon could not run (exit 2, the field and the fix)', async () => {
+    const { dist: distOf, runNode } = await import('./helpers.js');
+    const f = await facility();
+    // a whole chain that can run: a move hop to where recon reads, a generic ingest
+    await mkdir(join(f.site.sandbox, 'beamline'), { recursive: true });
+    const base = readFileSync(f.config, 'utf8')
+      .replace('endpoints:\n', `endpoints:\n  beamline: { type: filesystem, root_path: ${join(f.site.sandbox, 'beamline')} }\n  cfs: { type: filesystem, root_path: ${f.site.data} }\n`)
+      .replace('    path_prefix: /\n', '    path_prefix: /\n    move:\n      - { from: beamline, to: cfs }\n    ingest: { format: generic }\n');
+    const cases: [string, (t: string) => string, RegExp][] = [
+      ['no sfapi section', (t) => t.replace(/^sfapi:[\s\S]*?(?=^beamlines:)/m, ''), /beamlines\.8\.3\.2\.recon: recon at NERSC needs an sfapi: section/],
+      ['an image missing', (t) => t.replace(/, multires_image: "[^"]*"/, ''), /beamlines\.8\.3\.2\.recon\.nersc\.images: no multires_image/],
+      ['a default option that is wrong', (t) => t.replace('      results:', '      defaults: { centre: zero }\n      results:'), /recon\.defaults\.centre: a number of pixels > 0, or "auto"/],
+      ['a log folder sbatch cannot take', (t) => t.replace(/log_root: (\S+)/, 'log_root: $1/with%j'), /log_root: expected an absolute folder at NERSC of letters/],
+      ['a results hop to nowhere', (t) => t.replace('to: data832_scratch', 'to: data833_scratch'), /recon\.results\[0\]\.to: expected one of the defined endpoints/],
+      ['both private_key and private_key_path', (t) => t.replace('  private_key: ${SFAPI_PRIVATE_KEY}', '  private_key: ${SFAPI_PRIVATE_KEY}\n  private_key_path: /k'), /sfapi: expected exactly one of private_key or private_key_path, got both/],
+    ];
+    for (const [what, edit, said] of cases) {
+      await writeFile(f.config, edit(base));
+      const r = await runNode(distOf('cli'), ['config', 'check', '--config', f.config]);
+      expect([what, r.code]).toEqual([what, 2]);
+      expect(r.stderr, what).toMatch(said);
+    }
+    await writeFile(f.config, base);
+    const ok = await runNode(distOf('cli'), ['config', 'check', '--config', f.config]);
+    expect([ok.code, ok.stdout]).toEqual([0, expect.stringMatching(/recon: +tomography at NERSC \(perlmutter, qos realtime, account als/) as unknown]);
+  });
+
+  it('splash run 8.3.2: move, ingest, then recon in the chain; an export-controlled dispatch submits nothing', async () => {
+    const f = await facility();
+    const beamline = join(f.site.sandbox, 'beamline');
+    await mkdir(join(beamline, 'raw/p1'), { recursive: true });
+    await writeFile(join(beamline, 'raw/p1/scan1.h5'), '\x89HDF\r\n\x1a\nslices=3\n');
+    const text = readFileSync(f.config, 'utf8')
+      .replace('endpoints:\n', `endpoints:\n  beamline: { type: filesystem, root_path: ${beamline} }\n  cfs: { type: filesystem, root_path: ${f.site.data} }\n`)
+      .replace('    path_prefix: /\n', '    path_prefix: /\n    move:\n      - { from: beamline, to: cfs }\n    ingest: { format: generic }\n');
+    await writeFile(f.config, text);
+    const { runDispatch } = await import('../beamlines/commands.js');
+    Object.assign(process.env, f.site.env);
+    const { ctx } = capture();
+    const outcomes = await runDispatch(ctx, { config: f.config, beamline: '8.3.2', filePaths: ['/raw/p1/scan1.h5'], exportControlled: false });
+    expect(outcomes.map((o) => [o.step, o.status])).toEqual([['move', 'ok'], ['ingest', 'ok'], ['recon', 'ok']]);
+    expect(readdirSync(join(f.back, 'p1/recscan1'))).toHaveLength(3);
+    // an export-controlled dispatch: no job, the chain succeeds
+    const before = submissions(f);
+    const ec = await runDispatch(capture().ctx, { config: f.config, beamline: '8.3.2', filePaths: ['/raw/p1/scan1.h5'], exportControlled: true });
+    expect(ec.map((o) => [o.step, o.status])).toEqual([['move', 'ok'], ['ingest', 'ok'], ['recon', 'ok']]);
+    expect(submissions(f)).toBe(before);
+  });
+});
