@@ -31,3 +31,8 @@ export function bytesOf(files: readonly PrunedFile[]): number {
   for (const f of files) total += f.size;
   return total;
 }
+
+/** "1 day", "0.5 days", "35 days". */
+export function days(n: number): string {
+  return `${n} day${n === 1 ? '' : 's'}`;
+}
