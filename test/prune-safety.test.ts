@@ -3,8 +3,7 @@
  * failed before its fix. Real files, real mounts (as root), real processes running the bundled CLI.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdir, open, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +90,31 @@ describe('1. the check copy is the same storage under another name', () => {
     expect(r.stderr).toMatch(/both are the same storage/);
     expect(r.code).toBe(2);
     expect(readdirSync(join(src.root_path, 'raw'))).toHaveLength(5);
+  });
+
+  it.skipIf(!canMount)('a bind mount of the pruned folder at the check root is refused too (not only kept file by file)', async () => {
+    const { src, check } = await twoEndpoints();
+    await writeFileAt(join(src.root_path, 'raw/scan.h5'), 'scan', OLD);
+    execFileSync('mount', ['--bind', src.root_path, check.root_path]);
+    try {
+      const err = await failure(pruneFilesystem(src, check, opts()));
+      expect((err as SplashError).message).toMatch(/both are the same storage/);
+    } finally {
+      execFileSync('umount', [check.root_path]);
+    }
+    expect(existsSync(join(src.root_path, 'raw/scan.h5'))).toBe(true);
+  });
+
+  it('a .splash that is a symlink cannot carry the marker elsewhere: the rule stops, nothing deleted', async () => {
+    const { root, src, check } = await twoEndpoints();
+    await writeFileAt(join(src.root_path, 'a.h5'), 'A', OLD);
+    await writeFileAt(join(check.root_path, 'a.h5'), 'A', OLD);
+    await mkdir(join(root, 'elsewhere'));
+    symlinkSync(join(root, 'elsewhere'), join(src.root_path, '.splash'));
+    const err = await failure(pruneFilesystem(src, check, opts()));
+    expect((err as SplashError).message).toMatch(/cannot prove that server .* is separate storage .*\.splash is not a folder/);
+    expect(existsSync(join(src.root_path, 'a.h5'))).toBe(true);
+    expect(readdirSync(join(root, 'elsewhere'))).toEqual([]);
   });
 
   it('config check refuses two endpoint names for one folder, or one inside the other (exit 2)', async () => {
@@ -231,6 +255,31 @@ describe('3. verify: hash and a copy replaced while it is hashed', () => {
     expect(r.pruned).toEqual([]);
     // The file now there (other bytes, no copy anywhere) is still there.
     expect(existsSync(file)).toBe(true);
+  }, 60_000);
+
+  it('a copy proven by its verification record, replaced (mv) after the plan: kept at the last check', async () => {
+    const { root, src, check } = await twoEndpoints();
+    // a.h5 is big and hashed on both sides (no record); while it is hashed, b.h5's copy is replaced.
+    await bigFile(join(src.root_path, 'a.h5'), 64 << 20, 1);
+    await bigFile(join(check.root_path, 'a.h5'), 64 << 20, 1);
+    await writeFileAt(join(src.root_path, 'b.h5'), 'BBBB', OLD);
+    await writeFileAt(join(check.root_path, 'b.h5'), 'BBBB', OLD);
+    await writeFileAt(join(root, 'other.h5'), 'XXXX', OLD);
+    for (const p of ['a.h5']) for (const r of [src.root_path, check.root_path]) utimesSync(join(r, p), OLD, OLD);
+    const checkRoot = realpathSync(check.root_path);
+    writeVerificationRecord(checkRoot, {
+      version: 1, rel: 'b.h5', algorithm: 'xxh128', digest: (await hashFile(join(check.root_path, 'b.h5'))).digest,
+      copy: identityAt(join(check.root_path, 'b.h5')) as FileIdentity, source: { endpoint: 'beamline', identity: identityAt(join(src.root_path, 'b.h5')) as FileIdentity },
+      verifiedAt: new Date().toISOString(),
+    });
+    const swap = whenOpened(join(check.root_path, 'a.h5'), () => { renameSync(join(root, 'other.h5'), join(check.root_path, 'b.h5')); });
+    const { ctx, text } = capture();
+    const r = await pruneFilesystem(src, check, opts({ ctx }));
+    expect(await swap).toBe(true);
+    expect(text()).toMatch(/1 proven by verification records/);
+    expect(r.pruned.map((f) => f.rel)).toEqual(['a.h5']);
+    expect(r.unsafe).toEqual([{ rel: 'b.h5', reason: 'copy at server changed since it was verified; left for the next run' }]);
+    expect(readFileSync(join(src.root_path, 'b.h5'), 'utf8')).toBe('BBBB');
   }, 60_000);
 });
 
@@ -406,6 +455,15 @@ describe('prune locks', () => {
     expect(existsSync(join(src.root_path, 'c.h5'))).toBe(true);
   });
 
+  it('a lock that is not a lock file (torn, or a folder) counts as held until its mtime is stale', async () => {
+    const { src, check } = await lockedFacility();
+    mkdirSync(join(src.root_path, '.splash/prune.lock/junk'), { recursive: true });
+    expect(((await failure(pruneFilesystem(src, check, opts()))) as SplashError).message).toMatch(/beamline is locked by another prune \(holder being written/);
+    const old = new Date(Date.now() - 11 * 60_000);
+    utimesSync(join(src.root_path, '.splash/prune.lock'), old, old);
+    expect((await pruneFilesystem(src, check, opts())).pruned).toHaveLength(3);
+  });
+
   it('locks are released when the rule ends, also when it fails', async () => {
     const { src, check } = await lockedFacility();
     await pruneFilesystem(src, check, opts());
@@ -529,8 +587,8 @@ function lostFiles(a: string, b: string, dirs: number, perDir: number): number {
 
 async function bigFile(path: string, bytes: number, seed: number): Promise<void> {
   await mkdir(join(path, '..'), { recursive: true });
+  // Deterministic per seed: two files of one seed are equal, of two seeds differ.
   const block = Buffer.alloc(1 << 20, seed);
-  randomBytes(64).copy(block);
   const fh = await open(path, 'w');
   for (let done = 0; done < bytes; done += block.length) await fh.write(block);
   await fh.close();

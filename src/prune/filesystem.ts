@@ -78,7 +78,8 @@ export async function pruneFilesystem(
 
 async function sweep(endpoint: FileSystemEndpoint, check: FileSystemEndpoint, root: string, checkRoot: string, opts: FilesystemPruneOptions, locks: readonly FilesystemLock[]): Promise<PruneReport> {
   const cutoffMs = opts.now.getTime() - opts.afterDays * DAY_MS;
-  const spec: SweepSpec = { root, checkRoot, checkName: check.name, cutoffMs, verify: opts.verify };
+  const records = opts.verify === 'checksum' && existsSync(`${checkRoot}/${STATE_DIR}/verified`);
+  const spec: SweepSpec = { root, checkRoot, checkName: check.name, cutoffMs, verify: opts.verify, records };
   // Loaded on demand: the bundler gives it a chunk of its own, which is also what the sweep's workers load.
   const { planTree } = await import('./sweep-parallel.js');
   const started = performance.now();

@@ -1,4 +1,4 @@
-import { linkSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { stepError } from '../errors.js';
 import { STATE_DIR } from '../fs/verification-record.js';
@@ -132,12 +132,18 @@ function publish(path: string, holder: LockHolder): void {
 
 /** The lock at `path` (holder undefined when it cannot be parsed), or undefined when there is none. */
 function readLock(path: string): { holder: LockHolder | undefined; beatMs: number } | undefined {
+  let beatMs: number;
   try {
-    const beatMs = lstatSync(path).mtimeMs;
-    return { holder: parseHolder(readFileSync(path, 'utf8')), beatMs };
+    beatMs = lstatSync(path).mtimeMs;
   } catch (err) {
     if (codeOf(err) === 'ENOENT') return undefined;
     throw err;
+  }
+  try {
+    return { holder: parseHolder(readFileSync(path, 'utf8')), beatMs };
+  } catch {
+    // Not a readable lock file (a folder, say): it counts as held until its mtime is stale.
+    return { holder: undefined, beatMs };
   }
 }
 
@@ -155,15 +161,15 @@ function takeOver(path: string, stale: LockHolder | undefined): boolean {
   }
   const moved = readLock(aside)?.holder;
   if (stale === undefined ? moved === undefined : moved?.nonce === stale.nonce) {
-    unlinkSync(aside);
+    rmSync(aside, { recursive: true, force: true });
     return true;
   }
   try {
-    linkSync(aside, path);
+    linkSync(aside, path); // never over a lock a third prune took meanwhile
   } catch {
-    // A third prune locked meanwhile: the holder we moved aside finds its lock gone at its next heartbeat and stops.
+    // Then the holder we moved aside finds its lock gone at its next heartbeat and stops.
   }
-  unlinkSync(aside);
+  rmSync(aside, { force: true });
   return false;
 }
 

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { GlobusSettings } from '../config/index.js';
 import type { GlobusEndpoint } from '../endpoints.js';
 import { configError, stepError } from '../errors.js';
-import { deleteDocument, GlobusApiError, hasGlobusCode, isNotFound, safeLabel, type TransferClient } from '../globus/index.js';
+import { deleteDocument, GlobusApiError, hasGlobusCode, isNotFound, parseGlobusTime, safeLabel, type TransferClient } from '../globus/index.js';
 import { STATE_DIR } from '../fs/verification-record.js';
 import type { StepContext } from '../run/context.js';
 import { waitForTask } from '../transfer/globus.js';
@@ -75,8 +75,7 @@ export async function proveSeparateCollections(client: TransferClient, endpoint:
 const HOLDER = /^holder~(\w+)~([A-Za-z0-9.-]*)~(\d+)~(\d+)~(\d+)~([0-9a-f]+)~([0-9a-f-]*)$/;
 
 function holderName(role: string, h: LockHolder, beatMs: number): string {
-  const host = h.host.replace(/[^A-Za-z0-9.-]/g, '-').slice(0, 64);
-  return `holder~${role}~${host}~${h.pid}~${Date.parse(h.since)}~${beatMs}~${h.nonce}~${h.boot ?? ''}`;
+  return `holder~${role}~${h.host}~${h.pid}~${Date.parse(h.since)}~${beatMs}~${h.nonce}~${h.boot ?? ''}`;
 }
 
 function parseHolderName(name: string): { holder: LockHolder; beatMs: number } | undefined {
@@ -157,7 +156,7 @@ export class GlobusLock {
       if (parsed) return { ...parsed, name };
     }
     const st = await this.#client.stat(this.#endpoint.uuid, path).catch(() => undefined);
-    return { holder: undefined, beatMs: st ? Date.parse(st.last_modified.replace(' ', 'T')) : 0, name: undefined };
+    return { holder: undefined, beatMs: st ? parseGlobusTime(st.last_modified).getTime() : 0, name: undefined };
   }
 
   /** Move a stale lock aside (rename is atomic) and keep it aside only if it is the one judged stale. */

@@ -41,8 +41,13 @@ const bootId = ((): string | undefined => {
   }
 })();
 
+/** This host's name as holders record it (the characters a Globus folder name can carry). */
+export function thisHost(): string {
+  return hostname().replace(/[^A-Za-z0-9.-]/g, '-').slice(0, 64);
+}
+
 export function newHolder(purpose: string): LockHolder {
-  return { host: hostname(), pid: process.pid, since: new Date().toISOString(), nonce: randomBytes(12).toString('hex'), boot: bootId, purpose };
+  return { host: thisHost(), pid: process.pid, since: new Date().toISOString(), nonce: randomBytes(12).toString('hex'), boot: bootId, purpose };
 }
 
 export function describeHolder(h: LockHolder): string {
@@ -76,7 +81,7 @@ function processGone(pid: number): boolean {
  * the holder last showed life; a holder that cannot be read counts from then too.
  */
 export function staleReason(holder: LockHolder | undefined, heartbeatMs: number, nowMs = Date.now()): string | undefined {
-  if (holder && holder.host === hostname()) {
+  if (holder && holder.host === thisHost()) {
     if (holder.boot !== undefined && bootId !== undefined && holder.boot !== bootId) return 'its host restarted since';
     if (holder.pid === process.pid && holder.boot === bootId) return undefined; // our own, e.g. a second rule on the same endpoint: never stale
     if (processGone(holder.pid)) return `process ${holder.pid} on this host is gone`;

@@ -1,4 +1,4 @@
-import { type BigIntStats, lstatSync, readdirSync, type Stats } from 'node:fs';
+import { type BigIntStats, lstatSync, readdirSync } from 'node:fs';
 import { type FileIdentity, identityOf, isStateName, readVerificationRecord, sameIdentity } from '../fs/verification-record.js';
 import { codeOf } from '../fs/walk.js';
 import { SweepLocator, type SweepProblem } from '../paths.js';
@@ -46,6 +46,8 @@ export interface SweepSpec {
   readonly cutoffMs: number;
   /** `checksum`: trust the check endpoint's verification records where they hold; `hash`: always hash both. */
   readonly verify: 'checksum' | 'hash';
+  /** Whether the check endpoint has verification records at all (else none is looked for). */
+  readonly records: boolean;
 }
 
 /** A file identity as one short string (dev:ino:size:mtime ns:ctime ns): cheap to keep for 100,000s of files. */
@@ -77,12 +79,14 @@ export function planDirectory(spec: SweepSpec, locator: SweepLocator, dirRel: st
     return plan;
   }
   names.sort();
+  const cutoffNs = BigInt(Math.floor(spec.cutoffMs)) * 1_000_000n;
   for (const name of names) {
     if (isStateName(name)) continue;
     const rel = dirRel === '' ? name : `${dirRel}/${name}`;
-    let st: Stats | undefined;
+    // BigInt stats: a candidate's identity needs exact inode and nanosecond times (one lstat serves both).
+    let st: BigIntStats | undefined;
     try {
-      st = lstatSync(`${dirAbs}/${name}`, { throwIfNoEntry: false });
+      st = lstatSync(`${dirAbs}/${name}`, { bigint: true, throwIfNoEntry: false });
     } catch (err) {
       plan.unsafe.push({ rel, reason: `unreadable (${codeOf(err)})` });
       continue;
@@ -90,7 +94,7 @@ export function planDirectory(spec: SweepSpec, locator: SweepLocator, dirRel: st
     if (st === undefined) continue; // removed since the listing
     if (st.isDirectory()) {
       plan.subdirs.push(rel);
-      if (st.mtimeMs > spec.cutoffMs) plan.youngDirs.push(rel);
+      if (st.mtimeNs > cutoffNs) plan.youngDirs.push(rel);
       continue;
     }
     if (st.isSymbolicLink()) {
@@ -102,15 +106,15 @@ export function planDirectory(spec: SweepSpec, locator: SweepLocator, dirRel: st
       continue;
     }
     plan.files++;
-    if (st.mtimeMs > spec.cutoffMs) {
-      plan.kept.push({ rel, size: st.size, mtimeMs: st.mtimeMs });
+    if (st.mtimeNs > cutoffNs) {
+      plan.kept.push({ rel, size: Number(st.size), mtimeMs: Number(st.mtimeNs / 1_000_000n) });
       continue;
     }
     if (isPartialName(name)) {
       plan.unsafe.push({ rel, reason: 'unfinished copy left by an interrupted move; re-run the move, or delete it by hand' });
       continue;
     }
-    const c = candidate(spec, locator, rel, `${dirAbs}/${name}`);
+    const c = candidate(spec, locator, rel, st);
     if ('problem' in c) plan.unsafe.push({ rel, reason: c.problem });
     else plan.candidates.push(c.item);
   }
@@ -118,16 +122,9 @@ export function planDirectory(spec: SweepSpec, locator: SweepLocator, dirRel: st
 }
 
 /** The file as a candidate, with both identities and how its copy will be proven; or why it is not one. */
-function candidate(spec: SweepSpec, locator: SweepLocator, rel: string, abs: string): { item: PlanItem } | { problem: string } {
+function candidate(spec: SweepSpec, locator: SweepLocator, rel: string, src: BigIntStats): { item: PlanItem } | { problem: string } {
   const copy = copyAt(spec, locator, rel);
   if ('problem' in copy) return copy;
-  let src: BigIntStats | undefined;
-  try {
-    src = lstatSync(abs, { bigint: true, throwIfNoEntry: false });
-  } catch (err) {
-    return { problem: `unreadable (${codeOf(err)})` };
-  }
-  if (!src?.isFile()) return { problem: 'changed during the sweep; left for the next run' };
   const c = spec.checkName;
   const st = copy.stat;
   if (st.dev === src.dev && st.ino === src.ino) return { problem: `copy at ${c} is this very file (same inode), not a second copy` };
@@ -138,7 +135,7 @@ function candidate(spec: SweepSpec, locator: SweepLocator, rel: string, abs: str
   if (st.mtimeNs / 1_000_000_000n < src.mtimeNs / 1_000_000_000n) return { problem: `copy at ${c} is older than this file (modified after it was copied?)` };
   const id = identityOf(src);
   const copyId = identityOf(st);
-  const proof: Proof = spec.verify === 'hash' ? { kind: 'both' } : proofFromRecord(spec.checkRoot, rel, id, copyId);
+  const proof: Proof = spec.verify === 'hash' || !spec.records ? { kind: 'both' } : proofFromRecord(spec.checkRoot, rel, id, copyId);
   return { item: { rel, size: Number(src.size), mtimeMs: Number(src.mtimeNs / 1_000_000n), id: identityKey(id), copyId: identityKey(copyId), proof } };
 }
 
