@@ -225,13 +225,19 @@ ${rules}`;
 // ---------------------------------------------------------------------------------------------------------
 
 describe('3. verify: hash and a copy replaced while it is hashed', () => {
-  it('mv of another same-size file over the copy during the hash: the file is kept', async () => {
+  /** A big file and its copy (equal), and another file of the same size and mtime but other bytes. */
+  async function raceSetup() {
     const { root, src, check } = await twoEndpoints();
     const size = 256 << 20;
     await bigFile(join(src.root_path, 'big.h5'), size, 1);
     await bigFile(join(check.root_path, 'big.h5'), size, 1);
     await bigFile(join(root, 'other.h5'), size, 2);
     for (const p of [join(src.root_path, 'big.h5'), join(check.root_path, 'big.h5'), join(root, 'other.h5')]) utimesSync(p, OLD, OLD);
+    return { root, src, check };
+  }
+
+  it('mv of another same-size file over the copy during the hash: the file is kept', async () => {
+    const { root, src, check } = await raceSetup();
     const copy = join(check.root_path, 'big.h5');
     const swap = whenOpened(copy, () => { renameSync(join(root, 'other.h5'), copy); });
     const r = await pruneFilesystem(src, check, opts({ verify: 'hash' }));
@@ -242,12 +248,7 @@ describe('3. verify: hash and a copy replaced while it is hashed', () => {
   }, 60_000);
 
   it('mv of another same-size file over the pruned file during the hash: it is kept', async () => {
-    const { root, src, check } = await twoEndpoints();
-    const size = 256 << 20;
-    await bigFile(join(src.root_path, 'big.h5'), size, 1);
-    await bigFile(join(check.root_path, 'big.h5'), size, 1);
-    await bigFile(join(root, 'other.h5'), size, 2);
-    for (const p of [join(src.root_path, 'big.h5'), join(check.root_path, 'big.h5'), join(root, 'other.h5')]) utimesSync(p, OLD, OLD);
+    const { root, src, check } = await raceSetup();
     const file = join(src.root_path, 'big.h5');
     const swap = whenOpened(file, () => { renameSync(join(root, 'other.h5'), file); });
     const r = await pruneFilesystem(src, check, opts({ verify: 'hash' }));
@@ -506,6 +507,36 @@ describe('prune locks', () => {
     expect(r.code).toBe(0);
     expect(lostFiles(join(root, 'x'), join(root, 'y'), 10, 1000)).toBe(0);
     expect(readdirSync(join(root, 'x')).filter((n) => n !== '.splash')).toEqual([]);
+  }, 120_000);
+
+  it('a holder that hangs past the stale bound, is taken over, and resumes: it stops before its next deletion; nothing lost', async () => {
+    const root = await tempDir('splash-prune-safety-');
+    makeTree(join(root, 'x'), 10, 1000, OLD);
+    makeTree(join(root, 'y'), 10, 1000, OLD);
+    const config = join(root, 'config.yml');
+    await writeFile(config, `endpoints:\n  x: { type: filesystem, root_path: ${root}/x }\n  y: { type: filesystem, root_path: ${root}/y }\nbeamlines:\n  "8.3.2":\n    prune: [ { endpoint: x, after_days: 1, check: y, verify: hash } ]\n`);
+    const a = spawn(process.execPath, [dist('cli'), 'prune', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let aErr = '';
+    a.stderr.on('data', (d: Buffer) => (aErr += d.toString()));
+    const aExit = new Promise<number | null>((r) => a.on('exit', (code) => { r(code); }));
+    const locks = [join(root, 'x/.splash/prune.lock'), join(root, 'y/.splash/prune.lock')];
+    // Stopped in the middle of its deletions: right after its first one.
+    const first = join(root, 'x/d0/f0.dat');
+    for (let i = 0; i < 200_000 && existsSync(first); i++) await new Promise((r) => setImmediate(r));
+    a.kill('SIGSTOP');
+    expect(locks.every((l) => existsSync(l))).toBe(true);
+    expect(existsSync(join(root, 'x/d9/f999.dat'))).toBe(true);
+    // As another host sees a holder that hung for 11 minutes.
+    const old = new Date(Date.now() - 11 * 60_000);
+    for (const l of locks) utimesSync(l, old, old);
+    const b = await runNode(dist('cli'), ['prune', '--config', config]);
+    expect(b.code).toBe(0);
+    // A resumes after its heartbeat came due (30 s): it finds its locks gone and stops.
+    await new Promise((r) => setTimeout(r, 31_000));
+    a.kill('SIGCONT');
+    expect(await aExit).toBe(1);
+    expect(aErr).toMatch(/prune lock .*prune\.lock was lost \(the lock file is gone\); stopped before the next deletion/);
+    expect(lostFiles(join(root, 'x'), join(root, 'y'), 10, 1000)).toBe(0);
   }, 120_000);
 
   it.skipIf(!canMount)('a read-only check endpoint is not locked, and the prune still runs', async () => {

@@ -9,7 +9,7 @@ import type { StepContext } from '../run/context.js';
 import { contentProblem } from './fs-content.js';
 import { proveSeparateStorage } from './fs-identity.js';
 import { FilesystemLock } from './fs-lock.js';
-import type { PrunedFile, PruneReport } from './report.js';
+import { type PrunedFile, PruneIncomplete, type PruneReport } from './report.js';
 import { changedSincePlanned, type PlanItem, type SweepSpec } from './sweep-plan.js';
 
 export interface FilesystemPruneOptions {
@@ -103,7 +103,13 @@ async function sweep(endpoint: FileSystemEndpoint, check: FileSystemEndpoint, ro
   const ownRecords = existsSync(`${root}/${STATE_DIR}/verified`);
   const touched = new Set<string>();
   for (const item of plan.candidates) {
-    for (const l of locks) l.keep();
+    try {
+      for (const l of locks) l.keep();
+    } catch (err) {
+      // A lost lock stops the deletions; what was deleted so far still belongs in the summary.
+      if (err instanceof SplashError) throw new PruneIncomplete(err, report);
+      throw err;
+    }
     const problem = item.proof.kind === 'record' ? undefined : await contentProblem(spec, item);
     if (problem) {
       report.unsafe.push({ rel: item.rel, reason: problem });
@@ -121,7 +127,13 @@ async function sweep(endpoint: FileSystemEndpoint, check: FileSystemEndpoint, ro
         report.unsafe.push({ rel: item.rel, reason: `could not delete (${codeOf(err)}); left for the next run` });
         continue;
       }
-      if (ownRecords) removeVerificationRecord(root, item.rel);
+      if (ownRecords) {
+        try {
+          removeVerificationRecord(root, item.rel);
+        } catch {
+          // A record left behind is harmless: it matches no file any more.
+        }
+      }
       touched.add(parentOf(item.rel));
     }
     report.pruned.push(toPruned(item));

@@ -7,7 +7,7 @@ import { isInside } from '../paths.js';
 import type { StepContext } from '../run/context.js';
 import { listFolder, requireRoot, waitForTask, walkCollection } from '../transfer/globus.js';
 import { GlobusLock, proveSeparateCollections, StateCleanup } from './globus-guard.js';
-import type { PrunedFile, PruneReport } from './report.js';
+import { type PrunedFile, PruneIncomplete, type PruneReport } from './report.js';
 
 export interface GlobusPruneOptions {
   readonly afterDays: number;
@@ -24,15 +24,6 @@ export interface GlobusPruneOptions {
 const DAY_MS = 86_400_000;
 /** Paths per delete task: big enough to keep the task count (and API calls) low, small enough to retry. */
 const DELETE_BATCH = 10_000;
-
-/** A prune that failed part-way: the report says what was already deleted, for the summary. */
-export class PruneIncomplete extends SplashError {
-  readonly report: PruneReport;
-  constructor(cause: SplashError, report: PruneReport) {
-    super(cause.kind, cause.message, cause.hint);
-    this.report = report;
-  }
-}
 
 /**
  * Before any rule deletes anything: the two roots must not be the same folder or nested in one collection,

@@ -1,3 +1,5 @@
+import { SplashError } from '../errors.js';
+
 /** The same three lists for every kind of endpoint, so staff read one report whatever the storage. */
 export interface PrunedFile {
   readonly rel: string;
@@ -35,4 +37,13 @@ export function bytesOf(files: readonly PrunedFile[]): number {
 /** "1 day", "0.5 days", "35 days". */
 export function days(n: number): string {
   return `${n} day${n === 1 ? '' : 's'}`;
+}
+
+/** A prune that failed part-way: the report says what was already deleted, for the summary. */
+export class PruneIncomplete extends SplashError {
+  readonly report: PruneReport;
+  constructor(cause: SplashError, report: PruneReport) {
+    super(cause.kind, cause.message, cause.hint);
+    this.report = report;
+  }
 }

@@ -1,10 +1,9 @@
 import type { BeamlineConfig } from '../config/beamline.js';
 import { pruneRuleProblems, pruneRulesError, pruneRulesOf } from '../config/index.js';
 import { SplashError, stepError } from '../errors.js';
-import { PruneIncomplete } from '../prune/globus.js';
 import { type PruneReport, pruneFor } from '../prune/index.js';
 import { PruneLocked } from '../prune/lock.js';
-import { bytesOf, days } from '../prune/report.js';
+import { bytesOf, days, PruneIncomplete } from '../prune/report.js';
 import type { StepContext } from '../run/context.js';
 import type { Services } from '../services.js';
 import { formatBytes } from '../run/format.js';
