@@ -117,6 +117,28 @@ describe('1. the check copy is the same storage under another name', () => {
     expect(readdirSync(join(root, 'elsewhere'))).toEqual([]);
   });
 
+  it('a marker that cannot be removed (append-only .splash): a warning, and the prune goes on; a lock that cannot be removed warns too', async () => {
+    const { src, check } = await twoEndpoints();
+    await writeFileAt(join(src.root_path, 'a.h5'), 'A', OLD);
+    await writeFileAt(join(check.root_path, 'a.h5'), 'A', OLD);
+    mkdirSync(join(src.root_path, '.splash'));
+    execFileSync('chattr', ['+a', join(src.root_path, '.splash')]);
+    try {
+      const { ctx, text } = capture();
+      const r = await pruneFilesystem(src, check, opts({ ctx }));
+      expect(r.pruned.map((f) => f.rel)).toEqual(['a.h5']);
+      expect(text()).toMatch(/the storage-identity marker .*\/\.splash\/identity-[0-9a-f]{32} could not be removed \(EPERM\); it is harmless/);
+      expect(text()).toMatch(/the prune lock .*prune\.lock could not be removed \(EPERM\)/);
+      // The next run meets the lock it left (this process is alive): it says who holds it, and deletes nothing.
+      await writeFileAt(join(src.root_path, 'b.h5'), 'B', OLD);
+      await writeFileAt(join(check.root_path, 'b.h5'), 'B', OLD);
+      expect(((await failure(pruneFilesystem(src, check, opts()))) as SplashError).message).toMatch(/beamline is locked by another prune/);
+      expect(existsSync(join(src.root_path, 'b.h5'))).toBe(true);
+    } finally {
+      execFileSync('chattr', ['-a', join(src.root_path, '.splash')]);
+    }
+  });
+
   it('config check refuses two endpoint names for one folder, or one inside the other (exit 2)', async () => {
     const root = await tempDir('splash-prune-safety-');
     const config = join(root, 'config.yml');

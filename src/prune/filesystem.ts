@@ -72,7 +72,10 @@ export async function pruneFilesystem(
   try {
     return await sweep(endpoint, check, root, checkRoot, opts, locks);
   } finally {
-    for (const l of locks.reverse()) l.release();
+    for (const l of locks.reverse()) {
+      const warning = l.release();
+      if (warning) opts.ctx.warn(warning);
+    }
   }
 }
 

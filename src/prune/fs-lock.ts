@@ -1,9 +1,9 @@
-import { linkSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { stepError } from '../errors.js';
 import { STATE_DIR } from '../fs/verification-record.js';
 import { codeOf } from '../fs/walk.js';
-import { HEARTBEAT_MS, type LockHolder, newHolder, parseHolder, PruneLocked, staleReason } from './lock.js';
+import { HEARTBEAT_MS, type LockHolder, newHolder, parseHolder, PruneLocked, STALE_AFTER_MS, staleReason } from './lock.js';
 
 /** Errors that mean "this process may not write here": a check endpoint mounted read-only, say. */
 const NOT_WRITABLE = new Set(['EROFS', 'EACCES', 'EPERM']);
@@ -82,7 +82,15 @@ export class FilesystemLock {
       }
       const found = readLock(path);
       if (found === undefined) continue; // released meanwhile
-      if (staleReason(found.holder, found.beatMs) === undefined || !takeOver(path, found.holder)) {
+      let taken = false;
+      if (staleReason(found.holder, found.beatMs) !== undefined) {
+        try {
+          taken = takeOver(path, found.holder);
+        } catch (err) {
+          throw lockError(endpoint, root, err);
+        }
+      }
+      if (!taken) {
         throw new PruneLocked(endpoint, path, found.holder, forRule);
       }
     }
@@ -111,12 +119,18 @@ export class FilesystemLock {
     }
   }
 
-  /** Remove the lock if it is still ours. */
-  release(): void {
-    if (this.#released) return;
+  /** Remove the lock if it is still ours; a warning when it cannot be removed (it then goes stale). */
+  release(): string | undefined {
+    if (this.#released) return undefined;
     this.#released = true;
     clearInterval(this.#timer);
-    if (readLock(this.path)?.holder?.nonce === this.holder.nonce) rmSync(this.path, { force: true });
+    try {
+      if (readLock(this.path)?.holder?.nonce === this.holder.nonce) unlinkSync(this.path);
+    } catch (err) {
+      if (codeOf(err) === 'ENOENT') return undefined;
+      return `the prune lock ${this.path} could not be removed (${codeOf(err)}); the next prune takes it over once its process is gone (same host) or its heartbeat is ${STALE_AFTER_MS / 60_000} min old`;
+    }
+    return undefined;
   }
 }
 
@@ -126,7 +140,11 @@ function publish(path: string, holder: LockHolder): void {
   try {
     linkSync(tmp, path);
   } finally {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // A second name of the lock (or of nothing): harmless.
+    }
   }
 }
 
