@@ -19,19 +19,24 @@ export function proveSeparateStorage(endpoint: string, root: string, check: stri
       `prune of ${endpoint}: cannot prove that ${check} (${checkRoot}) is separate storage — ${what} (${codeOf(err)}); nothing was deleted`,
       `the runner needs write access to ${root}/${STATE_DIR} and read access to ${checkRoot}/${STATE_DIR}`,
     );
-  let dir: { path: string; created: boolean };
-  try {
-    dir = stateDir(root);
-  } catch (err) {
-    throw cannot(`${root}/${STATE_DIR} cannot be created`, err);
-  }
   const name = `identity-${randomBytes(16).toString('hex')}`;
-  const marker = `${dir.path}/${name}`;
-  try {
-    closeSync(openSync(marker, 'wx', 0o644));
-  } catch (err) {
-    throw cannot(`the marker ${marker} cannot be created`, err);
+  let dir: { path: string; created: boolean } | undefined;
+  // Twice at most: another prune's dry run may remove an empty .splash/ between our mkdir and the create.
+  for (let attempt = 0; dir === undefined; attempt++) {
+    let made: { path: string; created: boolean };
+    try {
+      made = stateDir(root);
+    } catch (err) {
+      throw cannot(`${root}/${STATE_DIR} cannot be created`, err);
+    }
+    try {
+      closeSync(openSync(`${made.path}/${name}`, 'wx', 0o644));
+      dir = made;
+    } catch (err) {
+      if (codeOf(err) !== 'ENOENT' || attempt > 0) throw cannot(`the marker ${made.path}/${name} cannot be created`, err);
+    }
   }
+  const marker = `${dir.path}/${name}`;
   let visible: boolean;
   try {
     visible = lstatSync(`${checkRoot}/${STATE_DIR}/${name}`, { throwIfNoEntry: false }) !== undefined;
