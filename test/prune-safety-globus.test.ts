@@ -137,7 +137,7 @@ describe('Globus prune locks', () => {
       plant(f.dirs.spot, `holder~pruned~${hostname()}~${sleeper.pid ?? 0}~${since}~${Date.now()}~abcdef~`);
       const err = await failure(prune(f.config));
       expect((err as SplashError).kind).toBe('step');
-      expect((err as SplashError).message).toMatch(/1 prune rule\(s\) did not run: another prune holds a lock they need \(spot832\)/);
+      expect((err as SplashError).message).toMatch(/1 prune rule did not run: another prune holds a lock it needs \(spot832\)/);
       expect(existsSync(join(f.dirs.spot, 'raw/a.h5'))).toBe(true);
       expect(dataDeletes(f.sim)).toBe(0);
       // Its lock is untouched.

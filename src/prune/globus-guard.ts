@@ -244,6 +244,7 @@ export class StateCleanup {
           deadline: new Date(Date.now() + opts.settings.waitTimeoutMinutes * 60_000),
         });
         const { task_id: taskId } = await client.submitDelete(doc);
+        opts.ctx.info(`Globus delete task ${taskId}: the prune's marker and lock folders under ${STATE_DIR}/ on ${endpoint.name}`);
         await waitForTask(client, taskId, { ctx: opts.ctx, settings: opts.settings, onGiveUp: 'cancel' }, opts.sleep);
       } catch (err) {
         opts.ctx.warn(

@@ -7,7 +7,7 @@ import { isInside } from '../paths.js';
 import type { StepContext } from '../run/context.js';
 import { listFolder, requireRoot, waitForTask, walkCollection } from '../transfer/globus.js';
 import { GlobusLock, proveSeparateCollections, StateCleanup } from './globus-guard.js';
-import { type PrunedFile, PruneIncomplete, type PruneReport } from './report.js';
+import { plural, type PrunedFile, PruneIncomplete, type PruneReport } from './report.js';
 
 export interface GlobusPruneOptions {
   readonly afterDays: number;
@@ -150,7 +150,7 @@ async function sweepCollection(
         deadline: new Date(Date.now() + opts.settings.waitTimeoutMinutes * 60_000),
       });
       const { task_id: taskId } = await client.submitDelete(doc);
-      ctx.info(`Globus delete task ${taskId}: ${batch.length} file(s) on ${endpoint.name}`);
+      ctx.info(`Globus delete task ${taskId}: ${plural(batch.length, 'file')} on ${endpoint.name}`);
       await waitForTask(client, taskId, { ctx, settings: opts.settings, onGiveUp: 'cancel' }, sleep);
       for (const f of batch) report.pruned.push(f);
     }

@@ -34,10 +34,12 @@ export function bytesOf(files: readonly PrunedFile[]): number {
   return total;
 }
 
-/** "1 day", "0.5 days", "35 days". */
-export function days(n: number): string {
-  return `${n} day${n === 1 ? '' : 's'}`;
+/** "1 day", "0.5 days", "35 days"; "1 file", "3 files". */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
+
+export const days = (n: number): string => plural(n, 'day');
 
 /** A prune that failed part-way: the report says what was already deleted, for the summary. */
 export class PruneIncomplete extends SplashError {

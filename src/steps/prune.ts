@@ -3,7 +3,7 @@ import { pruneRuleProblems, pruneRulesError, pruneRulesOf } from '../config/inde
 import { SplashError, stepError } from '../errors.js';
 import { type PruneReport, pruneFor } from '../prune/index.js';
 import { PruneLocked } from '../prune/lock.js';
-import { bytesOf, days, PruneIncomplete } from '../prune/report.js';
+import { bytesOf, days, plural, PruneIncomplete } from '../prune/report.js';
 import type { StepContext } from '../run/context.js';
 import type { Services } from '../services.js';
 import { formatBytes } from '../run/format.js';
@@ -92,12 +92,12 @@ export async function pruneStep(ctx: StepContext, input: PruneInput): Promise<Pr
   ctx.setOutput('unsafe', reports.reduce((n, r) => n + r.unsafe.length, 0));
   if (locked.length > 0) {
     throw stepError(
-      `${locked.length} prune rule(s) did not run: another prune holds a lock they need (${locked.map(([e]) => e).join(', ')}); the other rules ran`,
+      `${plural(locked.length, 'prune rule')} did not run: another prune holds a lock ${locked.length === 1 ? 'it needs' : 'they need'} (${locked.map(([e]) => e).join(', ')}); the other rules ran`,
       'the next run prunes them; the log names each holder (host, pid, since)',
     );
   }
   if (reports.length === 0 && unavailable.length > 0) {
-    throw new SplashError('not-configured', `none of the ${unavailable.length} prune rule(s) can run: ${unavailable[0]?.why ?? ''}`);
+    throw new SplashError('not-configured', `${unavailable.length === 1 ? 'the only prune rule' : `none of the ${unavailable.length} prune rules`} can run: ${unavailable[0]?.why ?? ''}`);
   }
   return reports;
 }
