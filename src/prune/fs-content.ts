@@ -61,10 +61,14 @@ async function hashSmall(path: string, expected: string, what: string): Promise<
     return { problem: `could not read ${what} to compare checksums (${codeOf(err)})` };
   }
   try {
-    const before = identityKey(identityOf(fstatSync(fd, { bigint: true })));
+    const st = fstatSync(fd, { bigint: true });
+    const before = identityKey(identityOf(st));
     if (before !== expected) return { problem: `${what} changed since the plan; left for the next run` };
     hasher.init();
-    for (let n = readSync(fd, smallBuffer, 0, smallBuffer.length, null); n > 0; n = readSync(fd, smallBuffer, 0, smallBuffer.length, null)) {
+    // As many bytes as it has: a file that grows or shrinks meanwhile changes its identity (checked after).
+    const size = Number(st.size);
+    for (let done = 0, n = 1; done < size && n > 0; done += n) {
+      n = readSync(fd, smallBuffer, 0, Math.min(smallBuffer.length, size - done), null);
       hasher.update(smallBuffer.subarray(0, n));
     }
     const digest = hasher.digest('hex');
