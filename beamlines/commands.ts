@@ -97,8 +97,11 @@ export interface PruneArgs {
 
 export async function runPrune(ctx: StepContext, args: PruneArgs): Promise<PruneReport[]> {
   const config = await loadConfig(args.config);
-  const beamlines = args.beamline === '' ? configuredBeamlines(config) : [openBeamline(config, parseBeamlineId(args.beamline, 'beamline'))];
-  return pruneStep(ctx, { beamlines: beamlines.map((b) => b.config), dryRun: args.dryRun, now: args.now, services: createServices(config, ctx) });
+  const every = configuredBeamlines(config);
+  const beamlines = args.beamline === '' ? every : [openBeamline(config, parseBeamlineId(args.beamline, 'beamline'))];
+  return pruneStep(ctx, {
+    beamlines: beamlines.map((b) => b.config), everyBeamline: every.map((b) => b.config), dryRun: args.dryRun, now: args.now, services: createServices(config, ctx),
+  });
 }
 
 export interface HpssArgs {

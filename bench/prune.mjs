@@ -1,10 +1,14 @@
 // Prune sweep (dry run: walk, age test, replica check at the check endpoint) over a tree of
-// BENCH_PRUNE_FILES files (default 200,000 in folders of 1,000; half old, all replicated) vs
+// BENCH_PRUNE_FILES files (default 200,000 in folders of 1,000; half old, all replicated, each copy with
+// the verification record a verified move leaves, so the default `verify: checksum` reads no data) vs
 // `find <root> -type f -mtime +N`. Target ≤ 2x. Measured twice: with a warm cache (metadata in memory:
 // pure CPU cost per file) and, where this process may drop the page cache (root), cold (what a daily
-// sweep over a big disk meets). Then one real prune, reported but not compared.
+// sweep over a big disk meets). Then, reported but not compared: the same dry run without records (both
+// sides of every old file hashed, as for data moved before records existed), and one real prune.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { createXXHash128 } from 'hash-wasm';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,9 +42,10 @@ try {
       if (f % 2 === 0) utimesSync(a, old, old);
     }
   }
-  // The replica keeps sizes and mtimes, as a verified move does.
+  // The replica keeps sizes and mtimes, as a verified move does, and gets the move's verification records.
   spawnSync('cp', ['-a', join(root, 'ep'), join(root, 'check')]);
-  console.log(`made ${total} files (+${total} replicas) in ${fmt((Date.now() - t0) / 1000)}`);
+  await writeRecords(join(root, 'ep'), join(root, 'check'));
+  console.log(`made ${total} files (+${total} replicas and their verification records) in ${fmt((Date.now() - t0) / 1000)}`);
   const config = join(root, 'config.yml');
   writeFileSync(config, `endpoints:
   ep: { type: filesystem, root_path: ${root}/ep }
@@ -73,8 +78,38 @@ beamlines:
   } else {
     console.log('cold-cache run skipped: cannot write /proc/sys/vm/drop_caches (needs root)');
   }
+  // Data moved before verification records existed: the first prune hashes both sides of every old file.
+  renameSync(join(root, 'check/.splash'), join(root, 'check-records'));
+  console.log(`dry run without verification records (hashes ${total / 2} files on each side): ${fmt(timeOnce(process.execPath, pruneArgs, { env }))}`);
+  renameSync(join(root, 'check-records'), join(root, 'check/.splash'));
   const real = timeOnce(process.execPath, [cli, 'prune', '--beamline', '9.9.9', '--config', config], { env });
   console.log(`real prune deleting ${total / 2} verified files: ${fmt(real)}`);
 } finally {
   rmSync(root, { recursive: true, force: true });
+}
+
+/**
+ * What a verified move leaves with each copy (src/fs/verification-record.ts): under the copy's endpoint
+ * root, `.splash/verified/<2 hex>/<sha256(rel)>.json`, binding the XXH128 digest to both files' identities.
+ */
+async function writeRecords(srcRoot, copyRoot) {
+  const hasher = await createXXHash128();
+  const identity = (st) => ({ dev: String(st.dev), ino: String(st.ino), size: String(st.size), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs) });
+  for (let d = 0; d < total / perDir; d++) {
+    const dir = `raw/p${String(d % 20).padStart(2, '0')}/scan_${String(d).padStart(4, '0')}`;
+    for (let f = 0; f < perDir; f++) {
+      const rel = `${dir}/frame_${String(f).padStart(5, '0')}.tif`;
+      hasher.init();
+      hasher.update(readFileSync(join(copyRoot, rel)));
+      const key = createHash('sha256').update(rel).digest('hex');
+      const folder = join(copyRoot, '.splash/verified', key.slice(0, 2));
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, `${key}.json`), JSON.stringify({
+        version: 1, rel, algorithm: 'xxh128', digest: hasher.digest('hex'),
+        copy: identity(lstatSync(join(copyRoot, rel), { bigint: true })),
+        source: { endpoint: 'ep', identity: identity(lstatSync(join(srcRoot, rel), { bigint: true })) },
+        verifiedAt: new Date().toISOString(),
+      }));
+    }
+  }
 }

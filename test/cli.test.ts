@@ -158,7 +158,7 @@ describe('splash prune', () => {
     }
     const dry = await splash(['prune', '-v', '--dry-run', '--beamline', '8.3.2', '--config', config]);
     expect(dry.code).toBe(0);
-    expect(dry.stderr).toMatch(/planned 6000 files in \d+ ms with [2-4] worker threads: 2760 candidates, 3000 young, 240 unsafe/);
+    expect(dry.stderr).toMatch(/planned 6000 files in \d+ ms with [2-4] worker threads: 2760 candidates \(0 proven by verification records, 0 to hash here, 2760 to hash on both sides\), 3000 young, 240 unsafe/);
     const real = await splash(['prune', '--beamline', '8.3.2', '--config', config]);
     expect(real.code).toBe(0);
     expect(real.stderr).toMatch(/beamline: 2760 pruned .*, 3000 kept .*, 240 unsafe/);

@@ -63,8 +63,8 @@ describe('new layout', () => {
         { from: 'server', to: 'archive', skip_export_controlled: false },
       ],
       prune: [
-        { endpoint: 'beamline', after_days: 1, check: 'server', verify: 'size' },
-        { endpoint: 'server', after_days: 35, check: 'archive', verify: 'size' },
+        { endpoint: 'beamline', after_days: 1, check: 'server', verify: 'checksum' },
+        { endpoint: 'server', after_days: 35, check: 'archive', verify: 'checksum' },
       ],
       runner_labels: [],
     });
@@ -233,7 +233,7 @@ describe('error lines', () => {
 `));
     expect(err.message.split('\n').slice(1)).toEqual([
       'config.yml:6:12 beamlines.8.3.2.move[0].to: expected an endpoint name, got nothing (the key is missing)',
-      'config.yml:7:61 beamlines.8.3.2.prune[0].verify: expected one of "size", "hash", got "md5"',
+      'config.yml:7:61 beamlines.8.3.2.prune[0].verify: expected one of "checksum", "hash", "size", got "md5"',
     ]);
   });
 

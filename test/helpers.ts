@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, utimesSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -46,6 +46,24 @@ export function snapshotTree(root: string): string[] {
   };
   walk(root, '');
   return out;
+}
+
+/** snapshotTree without this system's state folders (`.splash/`, `.splash-spool/`): the data only. */
+export function dataTree(root: string): string[] {
+  return snapshotTree(root).filter((line) => !/^[dfl] (.*\/)?\.splash(-spool)?(\/| |$)/.test(line));
+}
+
+/** Give every folder below `root` (not the root) this mtime, as if they were made back then. */
+export function ageFolders(root: string, mtime: Date): void {
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const abs = join(dir, name);
+      if (!lstatSync(abs).isDirectory()) continue;
+      walk(abs);
+      utimesSync(abs, mtime, mtime);
+    }
+  };
+  walk(root);
 }
 
 export interface RunResult {

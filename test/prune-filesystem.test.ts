@@ -7,7 +7,7 @@ import type { FileSystemEndpoint } from '../src/endpoints.js';
 import { SplashError } from '../src/errors.js';
 import { pruneFilesystem } from '../src/prune/filesystem.js';
 import { createTerminalContext } from '../src/run/terminal.js';
-import { DAY, snapshotTree, tempDir, writeFileAt } from './helpers.js';
+import { ageFolders, DAY, dataTree, tempDir, writeFileAt } from './helpers.js';
 
 const quiet = () => createTerminalContext({ stream: { write: () => true } as unknown as NodeJS.WritableStream, isTTY: false });
 const ep = (name: string, root: string): FileSystemEndpoint => ({ type: 'filesystem', name, root_path: root });
@@ -25,7 +25,7 @@ async function setup() {
 }
 
 const opts = (over: Partial<Parameters<typeof pruneFilesystem>[2]> = {}) => ({
-  afterDays: 1, verify: 'size' as const, now: NOW, dryRun: false, ctx: quiet(), ...over,
+  afterDays: 1, verify: 'checksum' as const, now: NOW, dryRun: false, ctx: quiet(), ...over,
 });
 
 describe('filesystem prune', () => {
@@ -33,6 +33,7 @@ describe('filesystem prune', () => {
     const { src, check } = await setup();
     await writeFileAt(join(src.root_path, 'raw/p1/a.h5'), 'AAAA', OLD);
     await writeFileAt(join(check.root_path, 'raw/p1/a.h5'), 'AAAA', OLD);
+    ageFolders(src.root_path, OLD);
     const r = await pruneFilesystem(src, check, opts());
     expect(r.pruned.map((f) => f.rel)).toEqual(['raw/p1/a.h5']);
     expect(existsSync(join(src.root_path, 'raw/p1/a.h5'))).toBe(false);
@@ -55,7 +56,7 @@ describe('filesystem prune', () => {
     execFileSync('mkfifo', [join(check.root_path, 'fifo.h5')]);
     await writeFileAt(join(src.root_path, 'parent-is-file/x.h5'), 'data', OLD);
     await writeFileAt(join(check.root_path, 'parent-is-file'), 'a file, not a folder', OLD);
-    const before = snapshotTree(src.root_path);
+    const before = dataTree(src.root_path);
 
     const r = await pruneFilesystem(src, check, opts());
     expect(r.pruned).toEqual([]);
@@ -66,7 +67,7 @@ describe('filesystem prune', () => {
     expect(reasons['dangling.h5']).toMatch(/not usable|symlink/);
     expect(reasons['fifo.h5']).toMatch(/not a regular file/);
     expect(reasons['parent-is-file/x.h5']).toMatch(/not replicated|not usable/);
-    expect(snapshotTree(src.root_path)).toEqual(before);
+    expect(dataTree(src.root_path)).toEqual(before);
   });
 
   it('keeps files younger than the retention period', async () => {
@@ -127,11 +128,11 @@ describe('filesystem prune', () => {
     const { src, check } = await setup();
     await writeFileAt(join(src.root_path, 'raw/a.h5'), 'AAAA', OLD);
     await writeFileAt(join(check.root_path, 'raw/a.h5'), 'AAAA', OLD);
-    const before = snapshotTree(src.root_path);
+    const before = dataTree(src.root_path);
     const r = await pruneFilesystem(src, check, opts({ dryRun: true }));
     expect(r.pruned.map((f) => f.rel)).toEqual(['raw/a.h5']);
     expect(r.removedDirs).toEqual([]);
-    expect(snapshotTree(src.root_path)).toEqual(before);
+    expect(dataTree(src.root_path)).toEqual(before);
   });
 
   it('leaves folders that were empty before the sweep and unfinished copies alone', async () => {
@@ -139,7 +140,7 @@ describe('filesystem prune', () => {
     await mkdir(join(src.root_path, 'empty-already'));
     await writeFileAt(join(src.root_path, '.a.h5.splash-partial'), 'half', OLD);
     const r = await pruneFilesystem(src, check, opts());
-    expect(readdirSync(src.root_path).sort()).toEqual(['.a.h5.splash-partial', 'empty-already']);
+    expect(readdirSync(src.root_path).filter((n) => n !== '.splash').sort()).toEqual(['.a.h5.splash-partial', 'empty-already']);
     expect(r.unsafe[0]?.reason).toMatch(/unfinished copy/);
   });
 

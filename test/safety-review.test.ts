@@ -17,14 +17,14 @@ import { createGithubContext } from '../src/run/github.js';
 import { createTerminalContext } from '../src/run/terminal.js';
 import { pruneStep } from '../src/steps/prune.js';
 import { copyBetweenFilesystems } from '../src/transfer/filesystem.js';
-import { DAY, makeFacility, snapshotTree, tempDir, writeFileAt } from './helpers.js';
+import { ageFolders, DAY, dataTree, makeFacility, snapshotTree, tempDir, writeFileAt } from './helpers.js';
 
 const quiet = () => createTerminalContext({ stream: { write: () => true } as unknown as NodeJS.WritableStream, isTTY: false });
 const ep = (name: string, root: string): FileSystemEndpoint => ({ type: 'filesystem', name, root_path: root });
 const NOW = new Date('2026-06-10T12:00:00Z');
 const OLD = new Date(NOW.getTime() - 3 * DAY);
 const opts = (over: Partial<Parameters<typeof pruneFilesystem>[2]> = {}) => ({
-  afterDays: 1, verify: 'size' as const, now: NOW, dryRun: false, ctx: quiet(), ...over,
+  afterDays: 1, verify: 'checksum' as const, now: NOW, dryRun: false, ctx: quiet(), ...over,
 });
 
 async function twoEndpoints() {
@@ -237,10 +237,10 @@ describe('prune', () => {
     await symlink(join(root, 'decoy'), join(check.root_path, 'sub'));
     await writeFileAt(join(src.root_path, '.p.h5.splash-partial'), 'p', OLD);
     await writeFileAt(join(check.root_path, '.p.h5.splash-partial'), 'p', OLD);
-    const before = snapshotTree(src.root_path);
+    const before = dataTree(src.root_path);
     const r = await pruneFilesystem(src, check, opts());
     expect(r.pruned).toEqual([]);
-    expect(snapshotTree(src.root_path)).toEqual(before);
+    expect(dataTree(src.root_path)).toEqual(before);
   });
 
   it('a check root that is a symlink to the pruned root is refused', async () => {
@@ -261,6 +261,7 @@ describe('prune', () => {
     await writeFileAt(join(src.root_path, 'old/a.h5'), 'a', OLD);
     await writeFileAt(join(check.root_path, 'old/a.h5'), 'a', OLD);
     await writeFile(join(root, 'unused'), '');
+    ageFolders(src.root_path, OLD);
     const r = await pruneFilesystem(src, check, opts());
     expect(r.removedDirs).toEqual(['old']);
     expect(existsSync(join(src.root_path, 'fresh-from-move'))).toBe(true);

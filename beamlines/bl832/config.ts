@@ -1,5 +1,5 @@
 import { BeamlineConfig } from '../../src/config/beamline.js';
-import type { BeamlineSettings } from '../../src/config/index.js';
+import { type BeamlineSettings, defaultVerify } from '../../src/config/index.js';
 
 /** 8.3.2 microCT: one scan (an HDF5 file of tens of GB) per dispatch. */
 export class Config832 extends BeamlineConfig {
@@ -22,8 +22,8 @@ export class Config832 extends BeamlineConfig {
         { from: 'data832', to: 'nersc832', skip_export_controlled: true },
       ],
       prune: [
-        { endpoint: 'spot832', after_days: 1, check: 'data832', verify: 'size' },
-        { endpoint: 'data832', after_days: 35, check: 'nersc832', verify: 'size' },
+        { endpoint: 'spot832', after_days: 1, check: 'data832', verify: defaultVerify(e.get('spot832'), e.get('data832')) },
+        { endpoint: 'data832', after_days: 35, check: 'nersc832', verify: defaultVerify(e.get('data832'), e.get('nersc832')) },
       ],
       runner_labels: [],
     };

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { configuredBeamlines } from '../../beamlines/index.js';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, pruneRuleProblems, pruneRulesError, pruneRulesOf } from '../config/index.js';
 import { describeEndpoint } from '../endpoints.js';
 import { configError, SplashError } from '../errors.js';
 import { pruneFor } from '../prune/index.js';
+import { days } from '../prune/report.js';
 import { hostLabel } from '../hpss/host.js';
 import { formatBytes } from '../run/format.js';
 import { redact } from '../secrets.js';
@@ -72,10 +73,7 @@ export async function checkConfig(file: string, out: NodeJS.WritableStream): Pro
       const field = `beamlines.${b.id}.prune[${i}]`;
       const endpoint = b.endpoint(r.endpoint, `${field}.endpoint`);
       const check = b.endpoint(r.check, `${field}.check`);
-      if (endpoint.type === 'globus') {
-        usesGlobus.push(field);
-        if (r.verify === 'hash') throw configError(`${config.locate(['beamlines', b.id, 'prune', i, 'verify'])} ${field}.verify: hash is not available for Globus endpoints`, 'use verify: size (see docs/globus.md)');
-      }
+      if (endpoint.type === 'globus') usesGlobus.push(field);
       notConfigured(() => pruneFor(endpoint, check, r.verify), `beamline ${b.id} prune of ${r.endpoint}`, warnings);
     });
     let ingest = '';
@@ -114,7 +112,7 @@ export async function checkConfig(file: string, out: NodeJS.WritableStream): Pro
     lines.push(`  ${b.id} ${b.title}${from}`);
     lines.push(`    prefix: ${s.path_prefix ?? '(none)'}`);
     lines.push(`    move:   ${s.move.map((h) => `${h.from} → ${h.to}${h.skip_export_controlled ? ' (not for export-controlled data)' : ''}`).join(', ') || '(none)'}`);
-    for (const r of s.prune) lines.push(`    prune:  ${r.endpoint} after ${r.after_days} day(s), checked on ${r.check} by ${r.verify}`);
+    for (const r of s.prune) lines.push(`    prune:  ${r.endpoint} after ${days(r.after_days)}, checked on ${r.check} by ${r.verify}`);
     if (ingest !== '') lines.push(`    ingest: ${ingest}`);
     if (recon !== '') lines.push(`    recon:  ${recon}`);
     if (s.archive) {
@@ -126,6 +124,9 @@ export async function checkConfig(file: string, out: NodeJS.WritableStream): Pro
       );
     }
   }
+  // Rules derived from the legacy layout were not in the file when it loaded: all rules together once more.
+  const ruleProblem = pruneRulesError(pruneRuleProblems(pruneRulesOf(config, beamlines.map((b) => b.config.settings))));
+  if (ruleProblem) throw ruleProblem;
   if (config.globusApps.size > 0) lines.push('', `globus apps: ${[...config.globusApps.keys()].join(', ')}`);
   if (warnings.length > 0) lines.push('', ...warnings.map((w) => `warning: ${w}`));
   // Secrets registered while loading (credential values from the environment) never reach stdout.

@@ -87,9 +87,12 @@ Options:
   prune: `Usage: splash prune [--beamline <id>] [--config config.yml] [--dry-run] [--now <date>]
 
 Applies every prune rule of the beamline (or of all configured beamlines): a file older than after_days is
-deleted only when the rule's check endpoint holds a regular file at the same path with the same size (and
-an XXH128 content hash with verify: hash). Reports pruned, kept (too young) and unsafe (not provably replicated) files and
-removes folders the sweep emptied. Never follows symlinks, never leaves the endpoint root.
+deleted only when the rule's check endpoint holds a regular file at the same path with the same size and
+the same bytes (filesystems: the move's verification record or an XXH128 hash; Globus: name, size, mtime).
+First proves the check endpoint is not the pruned storage under another name, and locks both endpoints
+against other prunes (a rule whose lock another prune holds fails, exit 1). Reports pruned, kept (too young)
+and unsafe (not provably replicated) files and removes old folders the sweep emptied. Never follows
+symlinks, never leaves the endpoint root.
 
 Options:
   -b, --beamline <id>   only this beamline (default: all)

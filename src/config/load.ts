@@ -9,6 +9,7 @@ import { configError } from '../errors.js';
 import { expandTree } from './env.js';
 import { CONFIG_HINT, describeValue, expectedPhrase, fromZodIssues, isRecord, issuesError, type Issue } from './issues.js';
 import { pathId, type KeyPath } from './key-path.js';
+import { defaultVerify, pruneRuleProblems, pruneRulesOf } from './prune-rules.js';
 import { checkReferences } from './references.js';
 import {
   FIXED_SECTIONS,
@@ -97,7 +98,13 @@ export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv
   issues.push(...checkReferences(data, positions));
 
   if (issues.length > 0 || sections === undefined) throw issuesError(source, issues, positions, expanded.secrets);
-  return buildConfig(source, sections, hpss, images, positions);
+  const config = buildConfig(source, sections, hpss, images, positions);
+  // What needs the endpoints resolved: verify per kind, a check on the pruned storage, rules in a cycle.
+  const pruneIssues = pruneRuleProblems(pruneRulesOf(config)).map((p): Issue => ({
+    path: ['beamlines', p.ref.beamline, 'prune', p.ref.index, p.key], text: p.text, hint: p.hint,
+  }));
+  if (pruneIssues.length > 0) throw issuesError(source, pruneIssues, positions, expanded.secrets);
+  return config;
 }
 
 function buildConfig(
@@ -124,7 +131,7 @@ function buildConfig(
         id,
         path_prefix: b.path_prefix,
         move: Object.freeze((b.move ?? []).map((hop) => freeze({ ...hop }))),
-        prune: Object.freeze((b.prune ?? []).map((rule) => freeze({ ...rule }))),
+        prune: Object.freeze((b.prune ?? []).map((rule) => freeze({ ...rule, verify: rule.verify ?? defaultVerify(endpoints.get(rule.endpoint), endpoints.get(rule.check)) }))),
         runner_labels: Object.freeze([...(b.runner_labels ?? [])]),
         // Only when written: a beamline without it gets the same defaults from watchSettingsOf().
         watch: b.watch ? completeWatchSettings(id, b.watch) : undefined,

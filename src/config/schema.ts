@@ -149,7 +149,8 @@ export const PruneRuleSchema = strict('a prune rule', {
   after_days: z.number({ error: 'a number >= 0' }).min(0, { error: 'a number >= 0' }),
   /** The endpoint that must hold a verified copy before anything is deleted. */
   check: EndpointName,
-  verify: z.enum(['size', 'hash']).default('size'),
+  /** Default per kind of storage (prune-rules.ts): checksum for filesystem rules, size for Globus. */
+  verify: z.enum(['checksum', 'hash', 'size']).optional(),
 });
 
 /** A glob for watch.patterns / watch.ignore (src/watch/glob.ts): refused at load when it cannot compile. */

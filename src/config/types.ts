@@ -15,7 +15,12 @@ export interface PruneRule {
   readonly after_days: number;
   /** Where a copy must exist (and match) before anything is deleted. */
   readonly check: string;
-  readonly verify: 'size' | 'hash';
+  /**
+   * How the copy is proven: `checksum` (filesystem default) trusts the move's verification record and
+   * hashes where there is none; `hash` re-reads and hashes both files; `size` (Globus, the only choice
+   * there) compares what a listing shows, Globus having verified checksums in the transfer.
+   */
+  readonly verify: 'checksum' | 'hash' | 'size';
 }
 
 /** A beamline's file watcher (`watch:`), defaults applied. Absent: src/watch/settings.ts derives the defaults. */

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { createXXHash128, type IHasher } from 'hash-wasm';
 
 /**
@@ -17,20 +17,25 @@ export async function createContentHasher(): Promise<IHasher> {
 }
 
 export async function hashFile(path: string, onBytes?: (done: number) => void): Promise<{ digest: string; bytes: number }> {
-  const hasher = await createContentHasher();
   const fh = await open(path, 'r');
   try {
-    const buf = Buffer.allocUnsafe(CHUNK);
-    let total = 0;
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
-      if (bytesRead === 0) break;
-      hasher.update(buf.subarray(0, bytesRead));
-      total += bytesRead;
-      onBytes?.(total);
-    }
-    return { digest: hasher.digest('hex'), bytes: total };
+    return await hashHandle(fh, onBytes);
   } finally {
     await fh.close();
   }
+}
+
+/** Hash an open file from its current position to the end: what was hashed is the file behind this descriptor. */
+export async function hashHandle(fh: FileHandle, onBytes?: (done: number) => void): Promise<{ digest: string; bytes: number }> {
+  const hasher = await createContentHasher();
+  const buf = Buffer.allocUnsafe(CHUNK);
+  let total = 0;
+  for (;;) {
+    const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
+    if (bytesRead === 0) break;
+    hasher.update(buf.subarray(0, bytesRead));
+    total += bytesRead;
+    onBytes?.(total);
+  }
+  return { digest: hasher.digest('hex'), bytes: total };
 }

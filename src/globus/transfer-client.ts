@@ -257,6 +257,16 @@ export class TransferClient {
       throw err;
     }
   }
+
+  /** `operation/rename` within one collection (a file or a folder; the new path's parent must exist). */
+  async rename(collection: string, oldPath: string, newPath: string, opts: { localUser?: string } = {}): Promise<OperationResult> {
+    const req: TransportRequest = {
+      method: 'POST',
+      path: `/v0.10/operation/endpoint/${seg(collection)}/rename`,
+      json: withoutUnset({ DATA_TYPE: 'rename', old_path: oldPath, new_path: newPath, local_user: opts.localUser }),
+    };
+    return operationResult(req, await this.transport.request(req));
+  }
 }
 
 function pageSize(limit: number | undefined): number {

@@ -1,30 +1,39 @@
-import { lstatSync, rmdirSync, type Stats, unlinkSync } from 'node:fs';
+import { existsSync, rmdirSync, unlinkSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import type { FileSystemEndpoint } from '../endpoints.js';
-import { configError } from '../errors.js';
-import { HASH_ALGORITHM, hashFile } from '../fs/hash.js';
+import { configError, SplashError } from '../errors.js';
+import { removeVerificationRecord, STATE_DIR } from '../fs/verification-record.js';
 import { codeOf } from '../fs/walk.js';
 import { isInside, SweepLocator } from '../paths.js';
 import type { StepContext } from '../run/context.js';
-import type { PrunedFile, PruneReport } from './report.js';
-import { type PlanItem, replicaProblem, type SweepSpec } from './sweep-plan.js';
+import { contentProblem } from './fs-content.js';
+import { proveSeparateStorage } from './fs-identity.js';
+import { FilesystemLock } from './fs-lock.js';
+import { type PrunedFile, PruneIncomplete, type PruneReport } from './report.js';
+import { changedSincePlanned, type PlanItem, type SweepSpec } from './sweep-plan.js';
 
 export interface FilesystemPruneOptions {
   readonly afterDays: number;
-  readonly verify: 'size' | 'hash';
+  readonly verify: 'checksum' | 'hash';
   readonly now: Date;
   readonly dryRun: boolean;
   readonly ctx: StepContext;
+  /** For messages: "prune of spot832 (beamline 8.3.2)". */
+  readonly rule?: string;
 }
 
 const DAY_MS = 86_400_000;
 
 /**
  * Retention sweep of one file-system endpoint. A file is deleted only when it is older than the retention
- * period AND the check endpoint holds a regular file at the same relative path with the same size (and
- * content hash when `verify: hash`) that is not the very same inode, reached without following a symlink.
- * Two phases: a plan over the whole tree (in parallel for big trees), then the deletions one by one, each
- * re-checking the file and its copy right before unlink. Everything else is kept and reported.
+ * period AND the check endpoint holds a regular file at the same relative path, not the same inode,
+ * reached without following a symlink, whose content is proven equal: by the verification record the
+ * move left with the copy (`verify: checksum`, the default), else by hashing (always, with `verify: hash`).
+ *
+ * Before the first deletion the rule proves the check endpoint is not the pruned storage under another
+ * name, and locks both endpoints (the check endpoint when it is writable) against other prunes. Then two
+ * phases: a plan over the whole tree (in parallel for big trees), then the deletions one by one, each
+ * re-checking that the file and its copy are still what was verified. Everything else is kept and reported.
  */
 export async function pruneFilesystem(
   endpoint: FileSystemEndpoint,
@@ -32,32 +41,85 @@ export async function pruneFilesystem(
   opts: FilesystemPruneOptions,
 ): Promise<PruneReport> {
   const { root, checkRoot } = await checkPruneRoots(endpoint, check);
-  const spec: SweepSpec = { root, checkRoot, checkName: check.name, cutoffMs: opts.now.getTime() - opts.afterDays * DAY_MS };
+  const rule = opts.rule ?? `prune of ${endpoint.name}`;
+  try {
+    const warning = proveSeparateStorage(endpoint.name, root, check.name, checkRoot);
+    if (warning) opts.ctx.warn(warning);
+  } catch (err) {
+    // A dry run on storage it may not write to still shows its plan; a real run stops here.
+    if (!opts.dryRun || !(err instanceof SplashError) || err.kind !== 'step') throw err;
+    opts.ctx.warn(`${err.message.replace(/; nothing was deleted$/, '')} (dry run: going on; a real run stops here)`);
+  }
+  const locks: FilesystemLock[] = [];
+  if (!opts.dryRun) {
+    // Both endpoints, in one order for every process (by real path): two prunes that need the same two
+    // locks meet at the first one, so one runs and the other is told who holds it.
+    const wanted = [
+      { root, name: endpoint.name, purpose: rule, ifWritable: false },
+      { root: checkRoot, name: check.name, purpose: `relied on by the ${rule}`, ifWritable: true },
+    ].sort((a, b) => (a.root < b.root ? -1 : 1));
+    try {
+      for (const w of wanted) {
+        const lock = w.ifWritable ? FilesystemLock.acquireIfWritable(w.root, w.name, w.purpose, rule) : FilesystemLock.acquire(w.root, w.name, w.purpose, rule);
+        if (lock) locks.push(lock);
+        else opts.ctx.info(`${w.name} is not writable here: not locked (a prune of it elsewhere is not excluded while this rule runs)`);
+      }
+    } catch (err) {
+      for (const l of locks) l.release();
+      throw err;
+    }
+  }
+  try {
+    return await sweep(endpoint, check, root, checkRoot, opts, locks);
+  } finally {
+    for (const l of locks.reverse()) {
+      const warning = l.release();
+      if (warning) opts.ctx.warn(warning);
+    }
+  }
+}
+
+async function sweep(endpoint: FileSystemEndpoint, check: FileSystemEndpoint, root: string, checkRoot: string, opts: FilesystemPruneOptions, locks: readonly FilesystemLock[]): Promise<PruneReport> {
+  const cutoffMs = opts.now.getTime() - opts.afterDays * DAY_MS;
+  const records = opts.verify === 'checksum' && existsSync(`${checkRoot}/${STATE_DIR}/verified`);
+  const spec: SweepSpec = { root, checkRoot, checkName: check.name, cutoffMs, verify: opts.verify, records };
   // Loaded on demand: the bundler gives it a chunk of its own, which is also what the sweep's workers load.
   const { planTree } = await import('./sweep-parallel.js');
   const started = performance.now();
   const plan = await planTree(spec);
+  const proofs = { record: 0, source: 0, both: 0 };
+  for (const c of plan.candidates) proofs[c.proof.kind]++;
   opts.ctx.debug(
     `prune ${endpoint.name}: planned ${plan.files} files in ${Math.round(performance.now() - started)} ms` +
       `${plan.workers > 0 ? ` with ${plan.workers} worker threads` : ''}: ` +
-      `${plan.candidates.length} candidates, ${plan.kept.length} young, ${plan.unsafe.length} unsafe`,
+      `${plan.candidates.length} candidates (${proofs.record} proven by verification records, ${proofs.source} to hash here, ${proofs.both} to hash on both sides), ` +
+      `${plan.kept.length} young, ${plan.unsafe.length} unsafe`,
   );
 
   const report: PruneReport = {
     endpoint: endpoint.name, check: check.name, afterDays: opts.afterDays, dryRun: opts.dryRun,
-    pruned: [], kept: plan.kept.map(toPruned), unsafe: plan.unsafe, removedDirs: [],
+    pruned: [], kept: plan.kept, unsafe: plan.unsafe, removedDirs: [],
   };
   // A fresh locator: nothing cached during planning is trusted for a deletion.
   const locator = new SweepLocator(checkRoot);
+  // A file deleted here may itself have been a verified copy: its record goes with it.
+  const ownRecords = existsSync(`${root}/${STATE_DIR}/verified`);
   const touched = new Set<string>();
   for (const item of plan.candidates) {
-    const problem = opts.verify === 'hash' ? await contentProblem(spec, item) : undefined;
+    try {
+      for (const l of locks) l.keep();
+    } catch (err) {
+      // A lost lock stops the deletions; what was deleted so far still belongs in the summary.
+      if (err instanceof SplashError) throw new PruneIncomplete(err, report);
+      throw err;
+    }
+    const problem = item.proof.kind === 'record' ? undefined : await contentProblem(spec, item);
     if (problem) {
       report.unsafe.push({ rel: item.rel, reason: problem });
       continue;
     }
     if (!opts.dryRun) {
-      const changed = sourceChanged(`${root}/${item.rel}`, item) ?? replicaProblem(spec, locator, item);
+      const changed = changedSincePlanned(spec, locator, item);
       if (changed) {
         report.unsafe.push({ rel: item.rel, reason: `${changed}; left for the next run` });
         continue;
@@ -68,11 +130,18 @@ export async function pruneFilesystem(
         report.unsafe.push({ rel: item.rel, reason: `could not delete (${codeOf(err)}); left for the next run` });
         continue;
       }
+      if (ownRecords) {
+        try {
+          removeVerificationRecord(root, item.rel);
+        } catch {
+          // A record left behind is harmless: it matches no file any more.
+        }
+      }
       touched.add(parentOf(item.rel));
     }
     report.pruned.push(toPruned(item));
   }
-  if (!opts.dryRun) for (const d of removeEmptiedDirs(root, touched)) report.removedDirs.push(d);
+  if (!opts.dryRun) for (const d of removeEmptiedDirs(root, touched, new Set(plan.youngDirs))) report.removedDirs.push(d);
   return report;
 }
 
@@ -92,35 +161,29 @@ export async function checkPruneRoots(endpoint: FileSystemEndpoint, check: FileS
   return { root, checkRoot };
 }
 
+/**
+ * For the step's check of every rule before the first one deletes anything: separate folders, and (cheap
+ * here) the storage-identity proof, so a check root that is the pruned storage under another name stops
+ * all rules. What cannot be proven now (no write access) is left to the rule itself.
+ */
+export async function checkSeparateFilesystems(endpoint: FileSystemEndpoint, check: FileSystemEndpoint): Promise<void> {
+  const { root, checkRoot } = await checkPruneRoots(endpoint, check);
+  try {
+    proveSeparateStorage(endpoint.name, root, check.name, checkRoot);
+  } catch (err) {
+    if (err instanceof SplashError && err.kind === 'config') throw err;
+  }
+}
+
 const toPruned = (i: PlanItem): PrunedFile => ({ rel: i.rel, size: i.size, mtimeMs: i.mtimeMs });
-
-/** The file must still be the one that was planned: same inode, size and mtime. */
-function sourceChanged(abs: string, item: PlanItem): string | undefined {
-  let now: Stats | undefined;
-  try {
-    now = lstatSync(abs, { throwIfNoEntry: false });
-  } catch (err) {
-    return `unreadable now (${codeOf(err)})`;
-  }
-  if (!now) return 'gone since the plan';
-  if (now.ino !== item.ino || now.dev !== item.dev || now.size !== item.size || now.mtimeMs !== item.mtimeMs) return 'changed during the sweep';
-  return undefined;
-}
-
-async function contentProblem(spec: SweepSpec, item: PlanItem): Promise<string | undefined> {
-  try {
-    const [a, b] = await Promise.all([hashFile(`${spec.root}/${item.rel}`), hashFile(`${spec.checkRoot}/${item.rel}`)]);
-    return a.digest === b.digest ? undefined : `content differs at ${spec.checkName} (${HASH_ALGORITHM})`;
-  } catch (err) {
-    return `could not read both copies to compare checksums (${codeOf(err)})`;
-  }
-}
 
 /**
  * Remove folders this sweep emptied, deepest first, climbing while they stay empty. rmdir() refuses a
- * non-empty folder, so a file that arrived meanwhile keeps its folder. The root itself is never removed.
+ * non-empty folder, so a file that arrived meanwhile keeps its folder. A folder modified after the cutoff
+ * (when planned: the sweep's own deletions change it) stays: acquisition software may still write into
+ * it. The root itself is never removed.
  */
-function removeEmptiedDirs(root: string, touched: Set<string>): string[] {
+function removeEmptiedDirs(root: string, touched: Set<string>, young: ReadonlySet<string>): string[] {
   const removed: string[] = [];
   const byDepth = new Map<number, Set<string>>();
   const add = (rel: string): void => {
@@ -133,6 +196,7 @@ function removeEmptiedDirs(root: string, touched: Set<string>): string[] {
   for (const rel of touched) add(rel);
   for (let depth = Math.max(0, ...byDepth.keys()); depth > 0; depth--) {
     for (const rel of [...(byDepth.get(depth) ?? [])].sort()) {
+      if (young.has(rel)) continue;
       try {
         rmdirSync(`${root}/${rel}`);
       } catch {

@@ -1,8 +1,9 @@
 import { describeEndpoint, type TransferEndpoint } from '../endpoints.js';
-import { SplashError } from '../errors.js';
+import type { PruneRule } from '../config/index.js';
+import { configError, SplashError } from '../errors.js';
 import type { StepContext } from '../run/context.js';
 import type { Services } from '../services.js';
-import { checkPruneRoots, pruneFilesystem } from './filesystem.js';
+import { checkSeparateFilesystems, pruneFilesystem } from './filesystem.js';
 import { checkGlobusPruneRoots, pruneGlobus } from './globus.js';
 import type { PruneReport } from './report.js';
 
@@ -10,11 +11,12 @@ export type { PruneReport, PrunedFile, UnsafeFile } from './report.js';
 
 export interface PruneOptions {
   readonly afterDays: number;
-  readonly verify: 'size' | 'hash';
   readonly now: Date;
   readonly dryRun: boolean;
   readonly ctx: StepContext;
   readonly services: Services;
+  /** For messages and locks: "prune of spot832 (beamline 8.3.2)". */
+  readonly rule: string;
 }
 
 export interface Prune {
@@ -24,13 +26,18 @@ export interface Prune {
 }
 
 /** The prune controller for an endpoint checked against another, chosen by their kinds; throws "not configured". */
-export function pruneFor(endpoint: TransferEndpoint, check: TransferEndpoint, verify: 'size' | 'hash'): Prune {
+export function pruneFor(endpoint: TransferEndpoint, check: TransferEndpoint, verify: PruneRule['verify']): Prune {
+  // config.yml's validation (config/prune-rules.ts) refuses these with their place in the file; rules built
+  // in code (the legacy layout's) meet the same refusal here.
+  const refuse = (expected: string) => configError(`prune of ${endpoint.name}: verify: ${verify} is not available for ${endpoint.type} endpoints (expected ${expected})`, 'see docs/config.md, prune rules');
   if (endpoint.type === 'filesystem' && check.type === 'filesystem') {
-    return { check: async () => { await checkPruneRoots(endpoint, check); }, run: (opts) => pruneFilesystem(endpoint, check, opts) };
+    if (verify === 'size') throw refuse('checksum, the default, or hash');
+    return { check: async () => { await checkSeparateFilesystems(endpoint, check); }, run: (opts) => pruneFilesystem(endpoint, check, { ...opts, verify }) };
   }
   if (endpoint.type === 'globus' && check.type === 'globus') {
+    if (verify !== 'size') throw refuse('size, the default');
     return {
-      check: (services) => checkGlobusPruneRoots(endpoint, check, verify, () => services.globus()),
+      check: (services) => checkGlobusPruneRoots(endpoint, check, () => services.globus()),
       run: async (opts) => pruneGlobus(endpoint, check, { ...opts, client: await opts.services.globus(), settings: opts.services.globusSettings }),
     };
   }

@@ -1,3 +1,5 @@
+import { SplashError } from '../errors.js';
+
 /** The same three lists for every kind of endpoint, so staff read one report whatever the storage. */
 export interface PrunedFile {
   readonly rel: string;
@@ -30,4 +32,20 @@ export function bytesOf(files: readonly PrunedFile[]): number {
   let total = 0;
   for (const f of files) total += f.size;
   return total;
+}
+
+/** "1 day", "0.5 days", "35 days"; "1 file", "3 files". */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export const days = (n: number): string => plural(n, 'day');
+
+/** A prune that failed part-way: the report says what was already deleted, for the summary. */
+export class PruneIncomplete extends SplashError {
+  readonly report: PruneReport;
+  constructor(cause: SplashError, report: PruneReport) {
+    super(cause.kind, cause.message, cause.hint);
+    this.report = report;
+  }
 }

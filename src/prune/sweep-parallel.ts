@@ -11,6 +11,7 @@ export interface TreePlan {
   kept: DirPlan['kept'];
   candidates: DirPlan['candidates'];
   unsafe: DirPlan['unsafe'];
+  youngDirs: DirPlan['youngDirs'];
 }
 
 /** Below this many entries a sweep stays on the main thread: starting workers would cost more than it saves. */
@@ -33,13 +34,14 @@ type FromWorker = { kind: 'subdirs'; subdirs: string[] } | { kind: 'result'; pla
  * not runnable as a worker (TypeScript source under the test runner) the sweep simply stays sequential.
  */
 export async function planTree(spec: SweepSpec): Promise<TreePlan> {
-  const tree: TreePlan = { files: 0, workers: 0, kept: [], candidates: [], unsafe: [] };
+  const tree: TreePlan = { files: 0, workers: 0, kept: [], candidates: [], unsafe: [], youngDirs: [] };
   const merge = (p: DirPlan): void => {
     tree.files += p.files;
     // push(...x) would overflow the stack for huge directories.
     for (const k of p.kept) tree.kept.push(k);
     for (const c of p.candidates) tree.candidates.push(c);
     for (const u of p.unsafe) tree.unsafe.push(u);
+    for (const d of p.youngDirs) tree.youngDirs.push(d);
   };
   const locator = new SweepLocator(spec.checkRoot);
   // A stack of folders still to plan (never spread into a call: a folder may hold 100,000s of sub-folders).
@@ -131,7 +133,7 @@ if (!isMainThread && parentPort && (workerData as { tag?: unknown } | null)?.tag
   const port = parentPort;
   const spec = (workerData as { spec: SweepSpec }).spec;
   const locator = new SweepLocator(spec.checkRoot);
-  const all: DirPlan = { files: 0, kept: [], candidates: [], unsafe: [], subdirs: [] };
+  const all: DirPlan = { files: 0, kept: [], candidates: [], unsafe: [], subdirs: [], youngDirs: [] };
   port.on('message', (msg: ToWorker) => {
     if (msg.kind === 'finish') {
       port.postMessage({ kind: 'result', plan: all } satisfies FromWorker);
@@ -143,6 +145,7 @@ if (!isMainThread && parentPort && (workerData as { tag?: unknown } | null)?.tag
     for (const k of plan.kept) all.kept.push(k);
     for (const c of plan.candidates) all.candidates.push(c);
     for (const u of plan.unsafe) all.unsafe.push(u);
+    for (const d of plan.youngDirs) all.youngDirs.push(d);
     port.postMessage({ kind: 'subdirs', subdirs: plan.subdirs } satisfies FromWorker);
   });
 }

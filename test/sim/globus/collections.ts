@@ -222,6 +222,9 @@ export class Collection {
     if (!st.isDirectory()) {
       throw new GlobusError(502, 'ExternalError.DirListingFailed.NotDirectory', `Error listing '${shown}' on endpoint ${this.id}: not a directory`);
     }
+    if (!ownerMay(st, 0o500)) {
+      throw new GlobusError(502, 'ExternalError.DirListingFailed.PermissionDenied', `Error listing '${shown}' on endpoint ${this.id}: permission denied`);
+    }
     const names = await readdir(host);
     const docs: FileDocument[] = [];
     for (const name of names) {
@@ -265,6 +268,10 @@ export class Collection {
   async mkdir(rawPath: unknown): Promise<void> {
     const gpath = normalizeGlobusPath(rawPath, 'path');
     const host = await this.resolve(gpath, false);
+    const parent = await stat(dirname(host)).catch(() => undefined);
+    if (parent && !ownerMay(parent, 0o300)) {
+      throw new GlobusError(502, 'ExternalError.MkdirFailed.PermissionDenied', `Permission denied, Error (mkdir)\nEndpoint: ${this.displayName} (${this.id})\nPath: '${gpath}'`);
+    }
     try {
       await mkdir(host);
     } catch (err) {
@@ -300,6 +307,15 @@ export class Collection {
       throw err;
     }
   }
+}
+
+/**
+ * The simulated GCS runs as a mapped local user who owns the collection's files but is not root (the
+ * tests are): a folder without owner read+execute cannot be listed, one without write+execute takes no
+ * new entries. Error codes as CONTRACTS §1.11 lists them for listings; the mkdir one is an assumption.
+ */
+function ownerMay(st: Stats, bits: number): boolean {
+  return (st.mode & bits) === bits;
 }
 
 function modeString(st: Stats): string {
