@@ -2,7 +2,7 @@ import { BeamlineConfig, ConfiguredBeamline } from '../src/config/beamline.js';
 import type { SplashConfig } from '../src/config/index.js';
 import { usageError } from '../src/errors.js';
 import { dataExchangeIngestor, genericIngestor, type Ingestor } from '../src/scicat/ingestors.js';
-import type { ChainOptions, ChainStep } from '../src/steps/chain.js';
+import { type ChainOptions, type ChainStep, unavailable } from '../src/steps/chain.js';
 import { ingestLink } from '../src/steps/ingest.js';
 import { moveLink } from '../src/steps/move.js';
 import type { ReconPlan } from '../src/steps/recon.js';
@@ -57,7 +57,16 @@ function openUnconfigured(config: SplashConfig, id: string): Beamline {
   if (make) return make(config);
   if (config.beamlines.has(id)) {
     const b = new ConfiguredBeamline(config, id);
-    return { config: b, ingestor: genericIngestor, chain: (o) => [moveLink(b, o.exportControlled), ingestLink(b, genericIngestor)] };
+    // A beamline with neither move hops nor an ingest source is there for its retention rules or tape archive
+    // only: nothing is dispatched for it, so its chain has nothing to check or run.
+    const dispatched = (s: BeamlineConfig['settings']): boolean => s.move.length > 0 || s.ingest_read_from !== undefined;
+    return {
+      config: b,
+      ingestor: genericIngestor,
+      chain: (o) => dispatched(b.settings)
+        ? [moveLink(b, o.exportControlled), ingestLink(b, genericIngestor)]
+        : [unavailable('move', `beamline ${id} has no move hops in ${config.source}`), unavailable('ingest', `beamline ${id} has no move hops and no ingest.read_from`)],
+    };
   }
   const ids = [...new Set([...knownBeamlineIds, ...config.beamlines.keys()])].join(', ');
   throw usageError(`unknown beamline ${JSON.stringify(id)}`, `known beamlines: ${ids}`);

@@ -605,9 +605,9 @@ describe('smaller prune items', () => {
     const root = await tempDir('splash-prune-safety-');
     for (const d of ['beamline', 'server']) await mkdir(join(root, d));
     const config = join(root, 'config.yml');
-    await writeFile(config, `endpoints:\n  beamline: { type: filesystem, root_path: ${root}/beamline }\n  server: { type: filesystem, root_path: ${root}/server }\nbeamlines:\n  "8.3.2":\n    prune: [ { endpoint: beamline, after_days: 1, check: server } ]\n`);
+    await writeFile(config, `endpoints:\n  beamline: { type: filesystem, root_path: ${root}/beamline }\n  server: { type: filesystem, root_path: ${root}/server }\nbeamlines:\n  "9.9.9":\n    prune: [ { endpoint: beamline, after_days: 1, check: server } ]\n`);
     const { ctx, text } = capture();
-    await runPrune(ctx, { config, beamline: '8.3.2', dryRun: true, now: NOW });
+    await runPrune(ctx, { config, beamline: '9.9.9', dryRun: true, now: NOW });
     await ctx.flushSummary();
     expect(text()).toContain('kept (younger than 1 day)');
     expect(text()).toContain('older than 1 day, checked against server by checksum');
