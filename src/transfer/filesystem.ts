@@ -1,18 +1,29 @@
-import type { Stats } from 'node:fs';
-import { copyFile, link, lstat, mkdir, open, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
+import type { BigIntStats } from 'node:fs';
+import { closeSync, lstatSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { FileSystemEndpoint } from '../endpoints.js';
 import { stepError } from '../errors.js';
-import { hashFile } from '../fs/hash.js';
-import { codeOf, walkTree } from '../fs/walk.js';
-import { relPathUnder, resolveInside, type RelPath } from '../paths.js';
-import { isPartialName, partialNameFor, removeStalePartials } from './partial.js';
+import { createContentHasher } from '../fs/hash.js';
+import { identityOf, isStateName } from '../fs/verification-record.js';
+import { walkTree } from '../fs/walk.js';
+import { gateRootPath, joinInside, relPathUnder, resolveInside, type RelPath } from '../paths.js';
 import type { StepContext } from '../run/context.js';
+import { decideExisting } from './existing-destination.js';
+import { copyLargeFile } from './large-file-copy.js';
+import { isPartialName, removeStalePartialsIn } from './partial.js';
+import { fsyncDirs, fsyncFd, publishNew, replaceVerified } from './publish.js';
+import { recordCopy, type RecordTarget } from './records.js';
+import { SmallFileCopier, type VerifiedPartial } from './small-file-copy.js';
 
-/** What happened to one file. `identical`: the destination already held the same bytes (a re-run). */
+/**
+ * What happened to one file. `identical`: the destination already held the same bytes (a re-run).
+ * `replaced`: the destination was a copy this system made from an earlier state of the source, which has
+ * changed since (see existing-destination.ts); it now holds the source's current bytes.
+ */
 export interface FileCopy {
   readonly rel: RelPath;
-  readonly status: 'copied' | 'identical';
+  readonly status: 'copied' | 'identical' | 'replaced';
   readonly bytes: number;
   /** Content hash (HASH_ALGORITHM, hex) of the bytes that were verified; undefined when a service verified them. */
   readonly checksum: string | undefined;
@@ -43,185 +54,250 @@ export interface CopyOptions {
 }
 
 /**
+ * Files up to this size are copied on the calling thread and made durable in batches; larger ones one at a
+ * time, with the copy hashed on a worker thread while it is written (whose start-up, ~30 ms, only pays off
+ * for files that take longer than that to copy).
+ */
+export const SMALL_FILE_MAX = 16 * 1024 * 1024;
+/** A batch is published when it holds this many files (each an open descriptor until then) or bytes. */
+const BATCH_FILES = 256;
+const BATCH_BYTES = 64 * 1024 * 1024;
+
+/**
  * Copy `rel` (a file or a folder tree) from one file-system endpoint to another, same relative path.
  * Every file lands under a temporary name, is checked for size and content hash (XXH128) against the source, gets the
- * source's mtime, and only then takes its final name — without ever replacing an existing file.
+ * source's mtime, is made durable, and only then takes its final name — without ever replacing a file this system
+ * did not make (see existing-destination.ts). Each copy leaves a verification record at the destination.
  */
-export async function copyBetweenFilesystems(
+export async function copyBetweenFilesystems(from: FileSystemEndpoint, to: FileSystemEndpoint, rel: RelPath, opts: CopyOptions): Promise<CopyReport> {
+  return copyPathsBetweenFilesystems(from, to, [rel], opts);
+}
+
+/** The same for several paths, as one hop: small files from all of them share batches. The first failure stops it. */
+export async function copyPathsBetweenFilesystems(
   from: FileSystemEndpoint,
   to: FileSystemEndpoint,
-  rel: RelPath,
+  rels: readonly RelPath[],
   opts: CopyOptions,
 ): Promise<CopyReport> {
-  const srcAbs = await resolveInside(from.root_path, rel, { mustExist: true, field: `${from.name}:${rel}` });
-  const st = await stat(srcAbs);
   const report: CopyReport = { files: [], skipped: [], task: undefined };
-  if (st.isFile()) {
-    if (isPartialName(basename(rel))) throw stepError(`${from.name}:${rel} is an unfinished copy (.splash-partial), not data; not moved`);
-    report.files.push(await copyOneFile(from, to, rel, opts));
-    return report;
-  }
-  if (!st.isDirectory()) throw stepError(`${from.name}:${rel} is neither a file nor a folder; nothing copied`);
-  for (const entry of walkTree(from.root_path, rel)) {
-    if (entry.kind === 'skipped') report.skipped.push({ rel: entry.rel, reason: entry.reason });
-    else if (isPartialName(basename(entry.rel))) {
-      report.skipped.push({ rel: entry.rel, reason: 'an unfinished copy (.splash-partial), not data' });
-    } else {
-      let fileRel: RelPath;
-      try {
-        fileRel = relPathUnder(from.root_path, entry.abs);
-      } catch (err) {
-        // A name the gate refuses (say, starting with '-') is reported, not copied, and does not stop the rest.
-        report.skipped.push({ rel: entry.rel, reason: `name refused by the path gate: ${err instanceof Error ? err.message : String(err)}` });
-        continue;
-      }
-      report.files.push(await copyOneFile(from, to, fileRel, opts));
+  const hop = new FilesystemHop(from, to, opts, new SmallFileCopier(await createContentHasher()));
+  try {
+    for (const rel of rels) {
+      for (const file of await sourceFiles(from, rel, report.skipped)) await hop.add(file);
     }
+    await hop.flush();
+  } finally {
+    hop.discard();
   }
+  for (const f of hop.results()) report.files.push(f);
   return report;
 }
 
-async function copyOneFile(from: FileSystemEndpoint, to: FileSystemEndpoint, rel: RelPath, opts: CopyOptions): Promise<FileCopy> {
-  const { ctx } = opts;
-  const src = await resolveInside(from.root_path, rel, { mustExist: true, field: `${from.name}:${rel}` });
-  const dst = await resolveInside(to.root_path, rel, { field: `${to.name}:${rel}` });
-  const before = await stat(src);
-
-  const existing = await lstatOrUndefined(dst);
-  if (existing) return compareExisting(src, dst, before, existing, rel, to);
-
-  await mkdir(dirname(dst), { recursive: true });
-  // The dirs just created could only be inside the root, but re-check: a concurrent symlink swap must not win.
-  await resolveInside(to.root_path, rel, { field: `${to.name}:${rel}` });
-  // Partials left by killed runs never got their final name: garbage. Ours is new and ours alone.
-  await removeStalePartials(dst);
-  const tmp = partialNameFor(dst);
-
-  const progress = ctx.progress(`${from.name} → ${to.name}: ${rel}`, before.size);
-  // Writeback starts while the copy runs (a datasync every poll), so the fsync before the rename finds
-  // little left to flush instead of the whole file.
-  let flushing = false;
-  const poll = setInterval(() => {
-    stat(tmp).then((s) => { progress.update(s.size); }, () => undefined);
-    if (opts.fsync !== false && !flushing) {
-      flushing = true;
-      datasyncPath(tmp).then(() => { flushing = false; }, () => { flushing = false; });
-    }
-  }, 250);
-  let srcHash: { digest: string; bytes: number };
-  // The partial must exist (empty) before the destination hasher opens it; the copy then refills it.
-  await (await open(tmp, 'wx')).close();
-  const { hashGrowingFile } = await import('../fs/hash-growing.js');
-  const dstHasher = hashGrowingFile(tmp);
-  try {
-    // The kernel copies (sendfile, as cp does) while the source is hashed here and the copy on a worker.
-    [srcHash] = await Promise.all([hashFile(src), copyFile(src, tmp)]);
-  } catch (err) {
-    dstHasher.abort();
-    await rm(tmp, { force: true });
-    throw stepError(`copy of ${rel} from ${from.name} to ${to.name} failed: ${codeOf(err)}`);
-  } finally {
-    clearInterval(poll);
-  }
-  progress.update(before.size);
-  progress.done();
-
-  try {
-    const after = await stat(src);
-    if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || srcHash.bytes !== before.size) {
-      throw stepError(
-        `${from.name}:${rel} changed while it was being copied; not moved`,
-        'the beamline may still be writing it: run the move again once the file is complete',
-      );
-    }
-    await utimes(tmp, before.atime, before.mtime);
-    const [dstHash] = await Promise.all([dstHasher.finish(srcHash.bytes), opts.fsync === false ? undefined : fsyncPath(tmp)]);
-    if (dstHash.bytes !== before.size || dstHash.digest !== srcHash.digest) {
-      throw stepError(`verification of ${rel} at ${to.name} failed: the copy does not match the source (size or content hash); nothing was renamed`);
-    }
-    if (!(await publish(tmp, dst))) {
-      // Another run published the same file meanwhile: fine if it holds the same bytes.
-      await rm(tmp, { force: true });
-      const now = await lstat(dst);
-      return await compareExisting(src, dst, before, now, rel, to);
-    }
-    if (opts.fsync !== false) await fsyncPath(dirname(dst));
-  } catch (err) {
-    dstHasher.abort();
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  return { rel, status: 'copied', bytes: before.size, checksum: srcHash.digest };
+interface SourceFile {
+  readonly rel: RelPath;
+  readonly src: string;
+  readonly size: number;
 }
 
-/** A destination that already exists is fine only if it holds the same bytes; it is never overwritten. */
-async function compareExisting(src: string, dst: string, srcStat: Stats, dstStat: Stats, rel: RelPath, to: FileSystemEndpoint): Promise<FileCopy> {
-  if (!dstStat.isFile()) throw stepError(`${to.name}:${rel} exists and is not a regular file; not overwritten`);
-  if (dstStat.size !== srcStat.size) {
-    throw stepError(
-      `${to.name}:${rel} already exists with a different size (${dstStat.size} bytes, source ${srcStat.size}); not overwritten`,
-      'find out which copy is right; move or delete the wrong one by hand, then run the move again',
-    );
+/** The files `rel` names at the source: itself, or every data file below it (symlinks, partials and state left out). */
+async function sourceFiles(from: FileSystemEndpoint, rel: RelPath, skipped: { rel: string; reason: string }[]): Promise<SourceFile[]> {
+  if (rel.split('/').some(isStateName)) throw stepError(`${from.name}:${rel} is this system's own state (.splash), not data; not moved`);
+  const srcAbs = await resolveInside(from.root_path, rel, { mustExist: true, field: `${from.name}:${rel}` });
+  const st = statSync(srcAbs);
+  if (st.isFile()) {
+    if (isPartialName(basename(rel))) throw stepError(`${from.name}:${rel} is an unfinished copy (.splash-partial), not data; not moved`);
+    return [{ rel, src: srcAbs, size: st.size }];
   }
-  const [a, b] = await Promise.all([hashFile(src), hashFile(dst)]);
-  if (a.digest !== b.digest) {
-    throw stepError(
-      `${to.name}:${rel} already exists with different content (content hash differs); not overwritten`,
-      'find out which copy is right; move or delete the wrong one by hand, then run the move again',
-    );
+  if (!st.isDirectory()) throw stepError(`${from.name}:${rel} is neither a file nor a folder; nothing copied`);
+  const files: SourceFile[] = [];
+  for (const entry of walkTree(from.root_path, rel)) {
+    if (entry.kind === 'skipped') skipped.push({ rel: entry.rel, reason: entry.reason });
+    else if (isPartialName(basename(entry.rel))) {
+      skipped.push({ rel: entry.rel, reason: 'an unfinished copy (.splash-partial), not data' });
+    } else {
+      try {
+        files.push({ rel: relPathUnder(from.root_path, entry.abs), src: entry.abs, size: entry.stat.size });
+      } catch (err) {
+        // A name the gate refuses (say, starting with '-') is reported, not copied, and does not stop the rest.
+        skipped.push({ rel: entry.rel, reason: `name refused by the path gate: ${err instanceof Error ? err.message : String(err)}` });
+      }
+    }
   }
-  return { rel, status: 'identical', bytes: srcStat.size, checksum: a.digest };
+  return files;
+}
+
+interface Pending extends VerifiedPartial {
+  readonly index: number;
+  readonly src: string;
+  /** The destination this copy replaces (a copy this system made of an older source), as it was checked. */
+  readonly expected: ReturnType<typeof identityOf> | undefined;
 }
 
 /**
- * Give the verified temporary file its final name without replacing anything: link() fails if the name
- * exists (rename() would silently overwrite). Where hard links are not supported, the final name is first
- * reserved with an exclusive create, then the copy is renamed over that reservation. Returns false when
- * the final name already exists (another run got there first); the caller decides whether that is fine.
+ * One hop's copies. Small files are copied into partials one after the other and published in batches:
+ * all partials of a batch are fsynced at once (the file system commits them together), then each takes its
+ * final name, then each folder that gained a name is fsynced once. Every published name so points at durable,
+ * verified bytes, as with one fsync per file, at a fraction of the cost.
  */
-async function publish(tmp: string, dst: string): Promise<boolean> {
-  try {
-    await link(tmp, dst);
-    await unlink(tmp);
-    return true;
-  } catch (err) {
-    const code = codeOf(err);
-    if (code === 'EEXIST') return false;
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV') throw err;
+class FilesystemHop {
+  readonly #from: FileSystemEndpoint;
+  readonly #to: FileSystemEndpoint;
+  readonly #toRoot: string;
+  readonly #ctx: StepContext;
+  readonly #fsync: boolean;
+  readonly #small: SmallFileCopier;
+  readonly #records: RecordTarget;
+  /** Destination folders made and checked by this hop, by relative folder. */
+  readonly #dirs = new Map<string, Promise<void>>();
+  /** By the order files were met (a batch finishes after files found identical meanwhile). */
+  readonly #results: (FileCopy | undefined)[] = [];
+  #batch: Pending[] = [];
+  #batchBytes = 0;
+  #next = 0;
+
+  constructor(from: FileSystemEndpoint, to: FileSystemEndpoint, opts: CopyOptions, small: SmallFileCopier) {
+    this.#from = from;
+    this.#to = to;
+    this.#toRoot = gateRootPath(to.root_path, `${to.name}.root_path`);
+    this.#ctx = opts.ctx;
+    this.#fsync = opts.fsync !== false;
+    this.#small = small;
+    let rootReal = this.#toRoot;
+    try {
+      rootReal = realpathSync(this.#toRoot);
+    } catch {
+      // The root's own check (resolveInside) reports it before any byte moves.
+    }
+    this.#records = { ctx: opts.ctx, rootReal, sourceEndpoint: from.name, madeDirs: new Set() };
   }
-  try {
-    await (await open(dst, 'wx')).close();
-  } catch (err) {
-    if (codeOf(err) === 'EEXIST') return false;
-    throw err;
+
+  results(): FileCopy[] {
+    return this.#results.filter((r): r is FileCopy => r !== undefined);
   }
-  await rename(tmp, dst);
-  return true;
+
+  async add(file: SourceFile): Promise<void> {
+    const index = this.#next++;
+    const names = { rel: file.rel, fromName: this.#from.name, toName: this.#to.name };
+    await this.#prepareDir(file.rel);
+    const dst = joinInside(this.#toRoot, file.rel);
+    const existing = lstatSync(dst, { bigint: true, throwIfNoEntry: false });
+    let expected: Pending['expected'];
+    if (existing) {
+      const d = await decideExisting({ ...names, src: file.src, dst }, existing, this.#records);
+      if (d.kind === 'identical') {
+        this.#results[index] = { rel: file.rel, status: 'identical', bytes: Number(existing.size), checksum: d.digest };
+        return;
+      }
+      expected = d.expected;
+    }
+    if (file.size > SMALL_FILE_MAX) {
+      await this.flush();
+      const copy = await copyLargeFile(this.#ctx, file.src, dst, names, this.#fsync);
+      this.#batch.push({ ...copy, index, src: file.src, expected });
+      await this.flush();
+      return;
+    }
+    const copy = this.#small.copy(file.src, dst, names);
+    this.#batch.push({ ...copy, index, src: file.src, expected });
+    this.#batchBytes += copy.size;
+    if (this.#batch.length >= BATCH_FILES || this.#batchBytes >= BATCH_BYTES) await this.flush();
+  }
+
+  /** Make the batch durable and give it its final names. */
+  async flush(): Promise<void> {
+    const batch = this.#batch;
+    if (batch.length === 0) return;
+    this.#batch = [];
+    this.#batchBytes = 0;
+    const published: { p: Pending; status: 'copied' | 'replaced' }[] = [];
+    const lost: Pending[] = [];
+    let failure: Error | undefined;
+    try {
+      if (this.#fsync) await Promise.all(batch.flatMap((p) => (p.fd === undefined ? [] : [fsyncFd(p.fd)])));
+      for (const p of batch) {
+        if (p.expected !== undefined) {
+          replaceVerified(p.tmp, p.dst, p.expected, `${this.#to.name}:${p.rel}`);
+          published.push({ p, status: 'replaced' });
+        } else if (publishNew(p.tmp, p.dst)) {
+          published.push({ p, status: 'copied' });
+        } else {
+          lost.push(p);
+        }
+      }
+    } catch (err) {
+      failure = asError(err);
+    } finally {
+      closeAndRemove(batch, new Set(published.map(({ p }) => p)));
+    }
+    // What was published is made durable and recorded even when a later file of the batch failed.
+    try {
+      if (this.#fsync && published.length > 0) await fsyncDirs(published.map(({ p }) => dirname(p.dst)));
+    } catch (err) {
+      failure ??= asError(err);
+    }
+    for (const { p, status } of published) {
+      this.#results[p.index] = { rel: p.rel, status, bytes: p.size, checksum: p.digest };
+      const now = lstatSync(p.dst, { bigint: true, throwIfNoEntry: false });
+      if (now && sameFile(now, p.partial)) recordCopy(this.#records, p.rel, p.dst, p.digest, p.source, identityOf(now));
+    }
+    if (failure !== undefined) throw failure;
+    // Another run published the same name first: fine if it holds the same bytes.
+    for (const p of lost) {
+      const names = { rel: p.rel, fromName: this.#from.name, toName: this.#to.name };
+      const now = lstatSync(p.dst, { bigint: true });
+      const d = await decideExisting({ ...names, src: p.src, dst: p.dst }, now, this.#records);
+      if (d.kind !== 'identical') {
+        throw stepError(`${this.#to.name}:${p.rel} was written by another run at the same time from another version of the source; not overwritten`, 'run the move again');
+      }
+      this.#results[p.index] = { rel: p.rel, status: 'identical', bytes: p.size, checksum: d.digest };
+    }
+  }
+
+  /** After a failure: the batch never gets its names. */
+  discard(): void {
+    closeAndRemove(this.#batch, new Set());
+    this.#batch = [];
+  }
+
+  /** Create the destination folder of `rel` once per folder, inside the root, and clear it of dead runs' partials. */
+  #prepareDir(rel: RelPath): Promise<void> {
+    const cut = rel.lastIndexOf('/');
+    const dirRel = cut < 0 ? '' : rel.slice(0, cut);
+    let ready = this.#dirs.get(dirRel);
+    if (!ready) {
+      const field = `${this.#to.name}:${rel}`;
+      ready = (async () => {
+        const dst = await resolveInside(this.#to.root_path, rel, { field });
+        await mkdir(dirname(dst), { recursive: true });
+        // The folders just created could only be inside the root, but re-check: a concurrent symlink swap must not win.
+        await resolveInside(this.#to.root_path, rel, { field });
+        // Partials left by killed runs never got their final name: garbage.
+        await removeStalePartialsIn(dirname(dst));
+      })();
+      this.#dirs.set(dirRel, ready);
+      ready.catch(() => this.#dirs.delete(dirRel));
+    }
+    return ready;
+  }
 }
 
-async function datasyncPath(path: string): Promise<void> {
-  const fh = await open(path, 'r');
-  try {
-    await fh.datasync();
-  } finally {
-    await fh.close();
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+
+function closeAndRemove(batch: readonly Pending[], keep: ReadonlySet<Pending>): void {
+  for (const p of batch) {
+    if (p.fd !== undefined) {
+      try {
+        closeSync(p.fd);
+      } catch {
+        // Already closed: nothing to release.
+      }
+    }
+    if (!keep.has(p)) rmSync(p.tmp, { force: true });
   }
 }
 
-async function fsyncPath(path: string): Promise<void> {
-  const fh = await open(path, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
-async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
-  try {
-    return await lstat(path);
-  } catch (err) {
-    if (codeOf(err) === 'ENOENT') return undefined;
-    throw err;
-  }
+/** The final name points at the partial that was verified (its ctime moved with the link; the rest did not). */
+function sameFile(st: BigIntStats, partial: BigIntStats): boolean {
+  return st.dev === partial.dev && st.ino === partial.ino && st.size === partial.size && st.mtimeNs === partial.mtimeNs;
 }
