@@ -75,17 +75,11 @@ export function recordPath(rootAbs: string, rel: string): string {
   return join(rootAbs, STATE_DIR, 'verified', key.slice(0, 2), `${key}.json`);
 }
 
-/**
- * Publish a record (replacing an older one for the same path): temporary name, then rename. A writer of many
- * records passes the set of folders it already made (`madeDirs`), so each is created once, not once per record.
- */
-export function writeVerificationRecord(rootAbs: string, record: VerificationRecord, madeDirs?: Set<string>): void {
+/** Publish a record (replacing an older one for the same path): temporary name, then rename. */
+export function writeVerificationRecord(rootAbs: string, record: VerificationRecord): void {
   const path = recordPath(rootAbs, record.rel);
   const dir = path.slice(0, path.lastIndexOf('/'));
-  if (!madeDirs?.has(dir)) {
-    mkdirSync(dir, { recursive: true });
-    madeDirs?.add(dir);
-  }
+  mkdirSync(dir, { recursive: true });
   const tmp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
     writeFileSync(tmp, JSON.stringify(record), { flag: 'wx', mode: 0o644 });

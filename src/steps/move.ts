@@ -1,8 +1,9 @@
+import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { BeamlineConfig } from '../config/beamline.js';
 import type { TransferEndpoint } from '../endpoints.js';
 import { configError, pathError } from '../errors.js';
-import { resolveInside, type RelPath } from '../paths.js';
+import type { RelPath } from '../paths.js';
 import type { ChainStep } from './chain.js';
 import type { StepContext } from '../run/context.js';
 import { HASH_ALGORITHM } from '../fs/hash.js';
@@ -11,6 +12,7 @@ import { displayName } from '../text.js';
 import type { Services } from '../services.js';
 import type { TransferTask } from '../transfer/filesystem.js';
 import { type FileCopy, transferFor } from '../transfer/index.js';
+import { SourceResolver } from '../transfer/source-resolver.js';
 import { type MoveSummaryHop, writeMoveSummary } from './move-summary.js';
 
 export interface MoveInput {
@@ -166,9 +168,9 @@ export async function checkSources(beamline: BeamlineConfig, paths: readonly Rel
   const first = beamline.endpoint(hop.from, `beamlines.${beamline.id}.move[0].from`);
   if (first.type !== 'filesystem') return;
   await requireReachable(first);
+  const sources = new SourceResolver(first);
   for (const rel of paths) {
-    const abs = await resolveInside(first.root_path, rel, { mustExist: true, field: `${first.name}:${rel}` });
-    const st = await stat(abs);
+    const st = statSync(await sources.resolve(rel));
     if (!st.isFile() && !st.isDirectory()) throw pathError(`${first.name}:${rel}: neither a file nor a folder; nothing was moved`);
   }
 }

@@ -3,18 +3,19 @@ import { closeSync, lstatSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { FileSystemEndpoint } from '../endpoints.js';
-import { stepError } from '../errors.js';
+import { SplashError, stepError } from '../errors.js';
 import { createContentHasher } from '../fs/hash.js';
-import { identityOf, isStateName } from '../fs/verification-record.js';
-import { walkTree } from '../fs/walk.js';
+import { type FileIdentity, identityOf, isStateName } from '../fs/verification-record.js';
+import { codeOf, walkTree } from '../fs/walk.js';
 import { gateRootPath, joinInside, relPathUnder, resolveInside, type RelPath } from '../paths.js';
 import type { StepContext } from '../run/context.js';
 import { decideExisting } from './existing-destination.js';
 import { copyLargeFile } from './large-file-copy.js';
 import { isPartialName, removeStalePartialsIn } from './partial.js';
-import { fsyncDirs, fsyncFd, publishNew, replaceVerified } from './publish.js';
+import { fsyncDirs, fsyncFd, publishHooks, publishNew, replaceVerified } from './publish.js';
 import { recordCopy, type RecordTarget } from './records.js';
 import { SmallFileCopier, type VerifiedPartial } from './small-file-copy.js';
+import { SourceResolver } from './source-resolver.js';
 
 /**
  * What happened to one file. `identical`: the destination already held the same bytes (a re-run).
@@ -82,13 +83,14 @@ export async function copyPathsBetweenFilesystems(
 ): Promise<CopyReport> {
   const report: CopyReport = { files: [], skipped: [], task: undefined };
   const hop = new FilesystemHop(from, to, opts, new SmallFileCopier(await createContentHasher()));
+  const sources = new SourceResolver(from);
   try {
     for (const rel of rels) {
-      for (const file of await sourceFiles(from, rel, report.skipped)) await hop.add(file);
+      for (const file of await sourceFiles(from, sources, rel, report.skipped)) await hop.add(file);
     }
     await hop.flush();
   } finally {
-    hop.discard();
+    await hop.discard();
   }
   for (const f of hop.results()) report.files.push(f);
   return report;
@@ -101,9 +103,9 @@ interface SourceFile {
 }
 
 /** The files `rel` names at the source: itself, or every data file below it (symlinks, partials and state left out). */
-async function sourceFiles(from: FileSystemEndpoint, rel: RelPath, skipped: { rel: string; reason: string }[]): Promise<SourceFile[]> {
+async function sourceFiles(from: FileSystemEndpoint, sources: SourceResolver, rel: RelPath, skipped: { rel: string; reason: string }[]): Promise<SourceFile[]> {
   if (rel.split('/').some(isStateName)) throw stepError(`${from.name}:${rel} is this system's own state (.splash), not data; not moved`);
-  const srcAbs = await resolveInside(from.root_path, rel, { mustExist: true, field: `${from.name}:${rel}` });
+  const srcAbs = await sources.resolve(rel);
   const st = statSync(srcAbs);
   if (st.isFile()) {
     if (isPartialName(basename(rel))) throw stepError(`${from.name}:${rel} is an unfinished copy (.splash-partial), not data; not moved`);
@@ -127,18 +129,27 @@ async function sourceFiles(from: FileSystemEndpoint, rel: RelPath, skipped: { re
   return files;
 }
 
+/** A small file to copy in the next batch. */
+interface Waiting extends SourceFile {
+  readonly index: number;
+  readonly dst: string;
+  /** The destination this copy replaces (a copy this system made of an older source), as it was checked. */
+  readonly expected: FileIdentity | undefined;
+}
+
+/** A verified partial on its way to its final name. */
 interface Pending extends VerifiedPartial {
   readonly index: number;
   readonly src: string;
-  /** The destination this copy replaces (a copy this system made of an older source), as it was checked. */
-  readonly expected: ReturnType<typeof identityOf> | undefined;
+  readonly expected: FileIdentity | undefined;
 }
 
 /**
- * One hop's copies. Small files are copied into partials one after the other and published in batches:
- * all partials of a batch are fsynced at once (the file system commits them together), then each takes its
- * final name, then each folder that gained a name is fsynced once. Every published name so points at durable,
- * verified bytes, as with one fsync per file, at a fraction of the cost.
+ * One hop's copies. Small files are copied into partials one after the other and published in batches: all
+ * partials of a batch are fsynced at once (the file system commits them together), then each takes its final
+ * name, then each folder that gained a name is fsynced once, then the records are written. Every published name
+ * so points at durable, verified bytes, as with one fsync per file, at a fraction of the cost. A batch is made
+ * durable while the next one is copied. Large files go one at a time, each with its own fsync.
  */
 class FilesystemHop {
   readonly #from: FileSystemEndpoint;
@@ -152,8 +163,11 @@ class FilesystemHop {
   readonly #dirs = new Map<string, Promise<void>>();
   /** By the order files were met (a batch finishes after files found identical meanwhile). */
   readonly #results: (FileCopy | undefined)[] = [];
-  #batch: Pending[] = [];
-  #batchBytes = 0;
+  /** Small files to copy that the next batch takes. */
+  #waiting: Waiting[] = [];
+  #waitingBytes = 0;
+  /** The previous batch, being made durable and published while the next one is copied. */
+  #inFlight: Promise<void> = Promise.resolve();
   #next = 0;
 
   constructor(from: FileSystemEndpoint, to: FileSystemEndpoint, opts: CopyOptions, small: SmallFileCopier) {
@@ -169,7 +183,7 @@ class FilesystemHop {
     } catch {
       // The root's own check (resolveInside) reports it before any byte moves.
     }
-    this.#records = { ctx: opts.ctx, rootReal, sourceEndpoint: from.name, madeDirs: new Set() };
+    this.#records = { ctx: opts.ctx, rootReal, sourceEndpoint: from.name };
   }
 
   results(): FileCopy[] {
@@ -178,13 +192,12 @@ class FilesystemHop {
 
   async add(file: SourceFile): Promise<void> {
     const index = this.#next++;
-    const names = { rel: file.rel, fromName: this.#from.name, toName: this.#to.name };
     await this.#prepareDir(file.rel);
     const dst = joinInside(this.#toRoot, file.rel);
     const existing = lstatSync(dst, { bigint: true, throwIfNoEntry: false });
-    let expected: Pending['expected'];
+    let expected: FileIdentity | undefined;
     if (existing) {
-      const d = await decideExisting({ ...names, src: file.src, dst }, existing, this.#records);
+      const d = await decideExisting({ ...this.#names(file.rel), src: file.src, dst }, existing, this.#records);
       if (d.kind === 'identical') {
         this.#results[index] = { rel: file.rel, status: 'identical', bytes: Number(existing.size), checksum: d.digest };
         return;
@@ -193,29 +206,62 @@ class FilesystemHop {
     }
     if (file.size > SMALL_FILE_MAX) {
       await this.flush();
-      const copy = await copyLargeFile(this.#ctx, file.src, dst, names, this.#fsync);
-      this.#batch.push({ ...copy, index, src: file.src, expected });
-      await this.flush();
+      const copy = await copyLargeFile(this.#ctx, file.src, dst, this.#names(file.rel), this.#fsync);
+      await this.#publish([{ ...copy, index, src: file.src, expected }]);
       return;
     }
-    const copy = this.#small.copy(file.src, dst, names);
-    this.#batch.push({ ...copy, index, src: file.src, expected });
-    this.#batchBytes += copy.size;
-    if (this.#batch.length >= BATCH_FILES || this.#batchBytes >= BATCH_BYTES) await this.flush();
+    this.#waiting.push({ ...file, index, dst, expected });
+    this.#waitingBytes += file.size;
+    if (this.#waiting.length >= BATCH_FILES || this.#waitingBytes >= BATCH_BYTES) await this.#copyBatch();
   }
 
-  /** Make the batch durable and give it its final names. */
+  /** Copy, publish and record everything added so far. */
   async flush(): Promise<void> {
-    const batch = this.#batch;
+    await this.#copyBatch();
+    await this.#inFlight;
+  }
+
+  /** After a failure: the batch in flight ends (its copies are whole and verified); files still waiting are not copied. */
+  async discard(): Promise<void> {
+    await this.#inFlight.catch(() => undefined);
+    this.#waiting = [];
+  }
+
+  #names(rel: RelPath): { rel: RelPath; fromName: string; toName: string } {
+    return { rel, fromName: this.#from.name, toName: this.#to.name };
+  }
+
+  /** Copy the waiting files into partials, then hand them to #publish, which runs while the next batch is copied. */
+  async #copyBatch(): Promise<void> {
+    const batch = this.#waiting;
     if (batch.length === 0) return;
-    this.#batch = [];
-    this.#batchBytes = 0;
+    this.#waiting = [];
+    this.#waitingBytes = 0;
+    const copies: Pending[] = [];
+    try {
+      for (const w of batch) copies.push({ ...this.#small.copy(w.src, w.dst, this.#names(w.rel)), index: w.index, src: w.src, expected: w.expected });
+      await this.#inFlight;
+    } catch (err) {
+      closeAndRemove(copies, new Set());
+      throw err;
+    }
+    this.#inFlight = this.#publish(copies);
+    // Handled when awaited (the next batch, flush or discard); until then a failure must not count as unhandled.
+    this.#inFlight.catch(() => undefined);
+  }
+
+  /** Make a batch durable, give it its final names, record it. */
+  async #publish(batch: readonly Pending[]): Promise<void> {
+    if (batch.length === 0) return;
     const published: { p: Pending; status: 'copied' | 'replaced' }[] = [];
     const lost: Pending[] = [];
-    let failure: Error | undefined;
+    let failure: SplashError | undefined;
+    let current: Pending | undefined;
     try {
+      publishHooks.beforeBatch?.(batch.map((p) => p.tmp));
       if (this.#fsync) await Promise.all(batch.flatMap((p) => (p.fd === undefined ? [] : [fsyncFd(p.fd)])));
       for (const p of batch) {
+        current = p;
         if (p.expected !== undefined) {
           replaceVerified(p.tmp, p.dst, p.expected, `${this.#to.name}:${p.rel}`);
           published.push({ p, status: 'replaced' });
@@ -226,7 +272,9 @@ class FilesystemHop {
         }
       }
     } catch (err) {
-      failure = asError(err);
+      failure = err instanceof SplashError ? err : stepError(current === undefined
+        ? `could not make ${String(batch.length)} verified cop${batch.length === 1 ? 'y' : 'ies'} at ${this.#to.name} durable: ${codeOf(err)}; none was given its final name`
+        : `could not give ${this.#to.name}:${current.rel} its final name: ${codeOf(err)}`);
     } finally {
       closeAndRemove(batch, new Set(published.map(({ p }) => p)));
     }
@@ -234,30 +282,23 @@ class FilesystemHop {
     try {
       if (this.#fsync && published.length > 0) await fsyncDirs(published.map(({ p }) => dirname(p.dst)));
     } catch (err) {
-      failure ??= asError(err);
+      failure ??= stepError(`could not make the new names at ${this.#to.name} durable: ${codeOf(err)}`);
     }
     for (const { p, status } of published) {
       this.#results[p.index] = { rel: p.rel, status, bytes: p.size, checksum: p.digest };
       const now = lstatSync(p.dst, { bigint: true, throwIfNoEntry: false });
-      if (now && sameFile(now, p.partial)) recordCopy(this.#records, p.rel, p.dst, p.digest, p.source, identityOf(now));
+      if (now && sameFile(now, p.partial)) recordCopy(this.#records, p.rel, p.dst, p.digest, p.source, identityOf(now), true);
     }
     if (failure !== undefined) throw failure;
     // Another run published the same name first: fine if it holds the same bytes.
     for (const p of lost) {
-      const names = { rel: p.rel, fromName: this.#from.name, toName: this.#to.name };
       const now = lstatSync(p.dst, { bigint: true });
-      const d = await decideExisting({ ...names, src: p.src, dst: p.dst }, now, this.#records);
+      const d = await decideExisting({ ...this.#names(p.rel), src: p.src, dst: p.dst }, now, this.#records);
       if (d.kind !== 'identical') {
         throw stepError(`${this.#to.name}:${p.rel} was written by another run at the same time from another version of the source; not overwritten`, 'run the move again');
       }
       this.#results[p.index] = { rel: p.rel, status: 'identical', bytes: p.size, checksum: d.digest };
     }
-  }
-
-  /** After a failure: the batch never gets its names. */
-  discard(): void {
-    closeAndRemove(this.#batch, new Set());
-    this.#batch = [];
   }
 
   /** Create the destination folder of `rel` once per folder, inside the root, and clear it of dead runs' partials. */
@@ -281,8 +322,6 @@ class FilesystemHop {
     return ready;
   }
 }
-
-const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
 
 function closeAndRemove(batch: readonly Pending[], keep: ReadonlySet<Pending>): void {
   for (const p of batch) {

@@ -4,7 +4,6 @@ import type { RelPath } from '../paths.js';
 import type { StepContext } from '../run/context.js';
 import type { Services } from '../services.js';
 import { copyPathsBetweenFilesystems, type CopyReport } from './filesystem.js';
-import { transferWithGlobus } from './globus.js';
 
 export type { CopyReport, FileCopy } from './filesystem.js';
 
@@ -27,7 +26,11 @@ export function transferFor(from: TransferEndpoint, to: TransferEndpoint): Trans
     return async (rels, opts): Promise<CopyReport> => copyPathsBetweenFilesystems(from, to, rels, { ctx: opts.ctx });
   }
   if (from.type === 'globus' && to.type === 'globus') {
-    return async (rels, opts) => transferWithGlobus(from, to, rels, { ctx: opts.ctx, client: await opts.services.globus(), settings: opts.services.globusSettings, label: opts.label });
+    return async (rels, opts) => {
+      // Loaded only for a Globus hop: the HTTP client it pulls in costs a folder-only move tens of ms at start.
+      const { transferWithGlobus } = await import('./globus.js');
+      return transferWithGlobus(from, to, rels, { ctx: opts.ctx, client: await opts.services.globus(), settings: opts.services.globusSettings, label: opts.label });
+    };
   }
   throw new SplashError(
     'not-configured',

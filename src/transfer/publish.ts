@@ -36,8 +36,13 @@ export function publishNew(tmp: string, dst: string): boolean {
   return true;
 }
 
-/** Test seam: runs between the last identity check of a destination and the moment it is moved aside. */
-export const replaceHooks: { beforeMoveAside?: (dst: string) => void } = {};
+/** Test seams: the moments an adversary would pick. */
+export const publishHooks: {
+  /** Between the last identity check of a destination being replaced and the moment it is moved aside. */
+  beforeMoveAside?: (dst: string) => void;
+  /** When a batch of verified partials is about to be made durable and published. */
+  beforeBatch?: (tmps: readonly string[]) => void;
+} = {};
 
 /**
  * Replace `dst` — a copy this system made, whose identity the caller checked was `expected` — with the
@@ -58,7 +63,7 @@ export function replaceVerified(tmp: string, dst: string, expected: FileIdentity
     return;
   }
   if (!sameIdentity(identityOf(now), expected)) changed();
-  replaceHooks.beforeMoveAside?.(dst);
+  publishHooks.beforeMoveAside?.(dst);
   const aside = partialNameFor(dst);
   try {
     renameSync(dst, aside);

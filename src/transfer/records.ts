@@ -9,7 +9,7 @@ import type { StepContext } from '../run/context.js';
 /**
  * Writing the verification record of a copy (see src/fs/verification-record.ts). A record is a saving, never
  * a condition: one that cannot be written costs a later step a re-read, so a failure is logged at debug level
- * and the move goes on.
+ * and the move goes on (recordCopy never throws).
  */
 export interface RecordTarget {
   readonly ctx: StepContext;
@@ -17,8 +17,6 @@ export interface RecordTarget {
   readonly rootReal: string;
   /** Name of the source endpoint. */
   readonly sourceEndpoint: string;
-  /** Record folders made so far (each is created once per hop). */
-  readonly madeDirs: Set<string>;
 }
 
 /**
@@ -37,16 +35,17 @@ export function isRacy(st: BigIntStats, nowMs = Date.now()): boolean {
 
 /**
  * Record that the file at `rel` (identity `copy`) holds `digest`, as does the source with identity `source`.
- * The copy's identity is checked once more right before writing: a record must never describe another file.
+ * The copy's identity is checked once more right before writing (unless the caller took it just now): a record
+ * must never describe another file.
  */
-export function recordCopy(t: RecordTarget, rel: RelPath, dstAbs: string, digest: string, source: BigIntStats, copy: FileIdentity): void {
+export function recordCopy(t: RecordTarget, rel: RelPath, dstAbs: string, digest: string, source: BigIntStats, copy: FileIdentity, checkedJustNow = false): void {
   if (isRacy(source)) {
     t.ctx.debug(`no verification record for ${rel}: the source changed less than ${String(RACY_SOURCE_NS / 1_000_000_000n)} s ago`);
     return;
   }
   try {
-    const now = lstatSync(dstAbs, { bigint: true, throwIfNoEntry: false });
-    if (!now || !sameIdentity(identityOf(now), copy)) {
+    const now = checkedJustNow ? undefined : lstatSync(dstAbs, { bigint: true, throwIfNoEntry: false });
+    if (!checkedJustNow && (!now || !sameIdentity(identityOf(now), copy))) {
       t.ctx.debug(`no verification record for ${rel}: the copy changed after it was verified`);
       return;
     }
@@ -58,7 +57,7 @@ export function recordCopy(t: RecordTarget, rel: RelPath, dstAbs: string, digest
       copy,
       source: { endpoint: t.sourceEndpoint, identity: identityOf(source) },
       verifiedAt: new Date().toISOString(),
-    }, t.madeDirs);
+    });
   } catch (err) {
     t.ctx.debug(`could not write the verification record of ${rel} (${describeError(err)}); a later check re-reads the file instead`);
   }

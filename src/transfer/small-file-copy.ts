@@ -40,18 +40,13 @@ export class SmallFileCopier {
 
   constructor(private readonly hasher: IHasher) {}
 
+  /** Copy `src` into a new partial next to `dst` and verify it; on failure nothing of it is left. */
   copy(src: string, dst: string, n: SmallCopyNames): VerifiedPartial {
-    const failed = (err: unknown): SplashError =>
-      err instanceof SplashError ? err : stepError(`copy of ${n.rel} from ${n.fromName} to ${n.toName} failed: ${codeOf(err)}`);
-    let sfd: number;
-    try {
-      sfd = openSync(src, 'r');
-    } catch (err) {
-      throw failed(err);
-    }
+    let sfd: number | undefined;
     let tmp: string | undefined;
     let dfd: number | undefined;
     try {
+      sfd = openSync(src, 'r');
       const before = fstatSync(sfd, { bigint: true });
       if (!before.isFile()) throw stepError(`${n.fromName}:${n.rel} is not a regular file any more; not moved`);
       const size = Number(before.size);
@@ -66,11 +61,9 @@ export class SmallFileCopier {
       for (let off = 0; off < size; ) off += writeSync(dfd, data, off, size - off, off);
       futimesSync(dfd, nsToSeconds(before.atimeNs), nsToSeconds(before.mtimeNs));
 
-      // The source did not change while it was read: same identity from its descriptor and from its name.
-      const after = identityOf(before);
-      if (!sameIdentity(identityOf(fstatSync(sfd, { bigint: true })), after) || !sameIdentity(identityOf(statSync(src, { bigint: true })), after)) {
-        throw changed(n);
-      }
+      // The source did not change while it was read, and is still the file at its name: the name leads to the
+      // same inode (dev, ino) as the descriptor did, with the same size, mtime and ctime.
+      if (!sameIdentity(identityOf(statSync(src, { bigint: true })), identityOf(before))) throw changed(n);
       const written = this.#copy.readWhole(dfd, size);
       if (written.length !== size || this.#digest(written) !== digest) {
         throw stepError(`verification of ${n.rel} at ${n.toName} failed: the copy does not match the source (size or content hash); nothing was renamed`);
@@ -80,9 +73,9 @@ export class SmallFileCopier {
     } catch (err) {
       if (dfd !== undefined) closeSync(dfd);
       if (tmp !== undefined) rmSync(tmp, { force: true });
-      throw failed(err);
+      throw err instanceof SplashError ? err : stepError(`copy of ${n.rel} from ${n.fromName} to ${n.toName} failed: ${codeOf(err)}`);
     } finally {
-      closeSync(sfd);
+      if (sfd !== undefined) closeSync(sfd);
     }
   }
 
@@ -103,9 +96,11 @@ class ReadBuffer {
     const buf = this.#buf;
     let off = 0;
     while (off <= size) {
-      const got = readSync(fd, buf, off, size + 1 - off, off);
-      if (got === 0) break;
+      const want = size + 1 - off;
+      const got = readSync(fd, buf, off, want, off);
       off += got;
+      // A regular file reads short only at its end: no second call just to see 0.
+      if (got < want) break;
     }
     return buf.subarray(0, off);
   }
