@@ -60,8 +60,8 @@ export interface CopyOptions {
  * for files that take longer than that to copy).
  */
 export const SMALL_FILE_MAX = 16 * 1024 * 1024;
-/** A batch is published when it holds this many files (each an open descriptor until then) or bytes. */
-const BATCH_FILES = 256;
+/** A batch is published when it holds this many files or bytes. Each file is an open descriptor until then, and one batch is copied while the one before is published: at most 256 descriptors. */
+const BATCH_FILES = 128;
 const BATCH_BYTES = 64 * 1024 * 1024;
 
 /**
@@ -262,14 +262,9 @@ class FilesystemHop {
       if (this.#fsync) await Promise.all(batch.flatMap((p) => (p.fd === undefined ? [] : [fsyncFd(p.fd)])));
       for (const p of batch) {
         current = p;
-        if (p.expected !== undefined) {
-          replaceVerified(p.tmp, p.dst, p.expected, `${this.#to.name}:${p.rel}`);
-          published.push({ p, status: 'replaced' });
-        } else if (publishNew(p.tmp, p.dst)) {
-          published.push({ p, status: 'copied' });
-        } else {
-          lost.push(p);
-        }
+        const named = p.expected !== undefined ? replaceVerified(p.tmp, p.dst, p.expected) : publishNew(p.tmp, p.dst);
+        if (named) published.push({ p, status: p.expected !== undefined ? 'replaced' : 'copied' });
+        else lost.push(p);
       }
     } catch (err) {
       failure = err instanceof SplashError ? err : stepError(current === undefined
@@ -290,12 +285,14 @@ class FilesystemHop {
       if (now && sameFile(now, p.partial)) recordCopy(this.#records, p.rel, p.dst, p.digest, p.source, identityOf(now), true);
     }
     if (failure !== undefined) throw failure;
-    // Another run published the same name first: fine if it holds the same bytes.
+    // Another run published (or replaced) the same name first, or someone wrote there meanwhile: fine if it
+    // holds the source's bytes; never overwritten.
     for (const p of lost) {
-      const now = lstatSync(p.dst, { bigint: true });
+      const now = lstatSync(p.dst, { bigint: true, throwIfNoEntry: false });
+      if (!now) throw stepError(`${this.#to.name}:${p.rel} changed while it was being written (it is gone now); run the move again`);
       const d = await decideExisting({ ...this.#names(p.rel), src: p.src, dst: p.dst }, now, this.#records);
       if (d.kind !== 'identical') {
-        throw stepError(`${this.#to.name}:${p.rel} was written by another run at the same time from another version of the source; not overwritten`, 'run the move again');
+        throw stepError(`${this.#to.name}:${p.rel} changed while it was being written, by someone else; not overwritten`, 'find out who writes there; run the move again');
       }
       this.#results[p.index] = { rel: p.rel, status: 'identical', bytes: p.size, checksum: d.digest };
     }

@@ -51,44 +51,41 @@ export const publishHooks: {
  * new copy take the name (with link(), which never overwrites). Anything else that was captured is put back.
  * For a moment the name does not exist; a crash then leaves no final name (the next run copies it again) and
  * the old copy under a temporary name, which the next copy into the folder removes.
+ *
+ * Returns false, with `tmp` untouched, when the name no longer holds the expected file (another run replaced
+ * it first, or someone else wrote there): the caller decides with what is there now, as for publishNew.
  */
-export function replaceVerified(tmp: string, dst: string, expected: FileIdentity, what: string): void {
-  const changed = (): never => {
-    throw stepError(`${what} changed while it was being replaced; not overwritten`, 'find out who writes there; run the move again to retry');
-  };
+export function replaceVerified(tmp: string, dst: string, expected: FileIdentity): boolean {
   const now = lstatSync(dst, { bigint: true, throwIfNoEntry: false });
-  if (now === undefined) {
-    // Gone since it was checked (deleted by hand): nothing to replace, publish as new.
-    if (!publishNew(tmp, dst)) changed();
-    return;
-  }
-  if (!sameIdentity(identityOf(now), expected)) changed();
+  // Gone since it was checked (deleted by hand): nothing to replace, publish as new.
+  if (now === undefined) return publishNew(tmp, dst);
+  if (!sameIdentity(identityOf(now), expected)) return false;
   publishHooks.beforeMoveAside?.(dst);
   const aside = partialNameFor(dst);
   try {
     renameSync(dst, aside);
   } catch (err) {
     if (codeOf(err) !== 'ENOENT') throw err;
-    if (!publishNew(tmp, dst)) changed();
-    return;
+    return publishNew(tmp, dst);
   }
   // A rename sets the ctime of the file it moves, so the captured file is compared without it.
   const captured = lstatSync(aside, { bigint: true });
   if (!sameFileAndContent(captured, expected)) {
-    putBack(aside, dst, what);
-    changed();
+    putBack(aside, dst);
+    return false;
   }
   try {
     linkSync(tmp, dst);
   } catch (err) {
-    // Something new took the name in the instant it was free: it is not ours to overwrite. The old copy (of
-    // an older source) is dropped, ours too; the next run decides with what is there then.
+    // Something new took the name in the instant it was free: not ours to overwrite. The old copy (of an older
+    // source) is dropped; the caller decides with what is there now.
     rmSync(aside, { force: true });
-    if (codeOf(err) === 'EEXIST') throw stepError(`${what} appeared again while it was being replaced; not overwritten`, 'find out who writes there; run the move again to retry');
+    if (codeOf(err) === 'EEXIST') return false;
     throw err;
   }
   unlinkSync(tmp);
   rmSync(aside, { force: true });
+  return true;
 }
 
 function sameFileAndContent(st: BigIntStats, expected: FileIdentity): boolean {
@@ -97,7 +94,7 @@ function sameFileAndContent(st: BigIntStats, expected: FileIdentity): boolean {
 }
 
 /** A file captured by mistake goes back to its name; if that name was taken meanwhile, it stays beside it, visibly. */
-function putBack(aside: string, dst: string, what: string): void {
+function putBack(aside: string, dst: string): void {
   try {
     linkSync(aside, dst);
     unlinkSync(aside);
@@ -105,7 +102,7 @@ function putBack(aside: string, dst: string, what: string): void {
     if (codeOf(err) !== 'EEXIST') throw err;
     const kept = `${dst}.splash-kept-${String(Date.now())}`;
     renameSync(aside, kept);
-    throw stepError(`${what} changed twice while it was being replaced; the file that was there is kept as ${kept}`, 'find out who writes there and which file is right');
+    throw stepError(`${dst} changed twice while it was being replaced; the file that was there is kept as ${kept}`, 'find out who writes there and which file is right');
   }
 }
 
