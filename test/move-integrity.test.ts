@@ -59,6 +59,18 @@ describe('verification records', () => {
     }
   }, 30_000);
 
+  it('a copy keeps its source\'s mtime to the microsecond, never a later second (a source at .999999999 s; small and large files)', async () => {
+    const { a, b } = await twoEndpoints();
+    await writeFileAt(join(a.root_path, 'small.h5'), 'x');
+    await writeFileAt(join(a.root_path, 'big.h5'), Buffer.alloc(SMALL_FILE_MAX + 1));
+    for (const rel of ['small.h5', 'big.h5']) {
+      expect(spawnSync('touch', ['-m', '-d', '@1733500000.999999999', join(a.root_path, rel)]).status).toBe(0);
+      await copyBetweenFilesystems(a, b, gatePath(rel), { ctx: quiet() });
+      const copy = statSync(join(b.root_path, rel), { bigint: true }).mtimeNs;
+      expect(copy, rel).toBe(1733500000999999000n);
+    }
+  }, 30_000);
+
   it('a source changed moments ago is copied but not pinned by a record; a later re-run proves it identical and records it', async () => {
     const { a, b } = await twoEndpoints();
     await writeFileAt(join(a.root_path, 'fresh.h5'), 'just written');

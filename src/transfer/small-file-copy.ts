@@ -109,7 +109,10 @@ class ReadBuffer {
 const changed = (n: SmallCopyNames): SplashError =>
   stepError(`${n.fromName}:${n.rel} changed while it was being copied; not moved`, 'the beamline may still be writing it: run the move again once the file is complete');
 
-/** Seconds as utimes takes them, keeping what a double can of the nanoseconds. */
+/**
+ * Seconds as utimes takes them (a double: about 0.2 µs apart at today's dates). Cut to whole microseconds, so
+ * that rounding never lifts a time into the next second, which tools comparing whole seconds would notice.
+ */
 export function nsToSeconds(ns: bigint): number {
-  return Number(ns / 1_000_000_000n) + Number(ns % 1_000_000_000n) / 1e9;
+  return Number(ns / 1_000_000_000n) + Number((ns % 1_000_000_000n) / 1000n) / 1e6;
 }
