@@ -5,7 +5,7 @@
  * destination swapped at the worst moment, a full disk) has its own test.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, watch, writeFileSync } from 'node:fs';
 import { appendFile, chmod, mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { xxhash128 } from 'hash-wasm';
@@ -327,6 +327,32 @@ describe('many small files', () => {
     // The next run completes it.
     expect((await copyBetweenFilesystems(a, b, gatePath('many'), { ctx: quiet() })).files.filter((f) => f.status === 'copied')).toHaveLength(590);
   }, 60_000);
+
+  it('a destination folder swapped for a symlink out of the root during a move: nothing is written outside, not even a partial', async () => {
+    const { root, a, b } = await twoEndpoints();
+    manyFiles(a.root_path, 600, 3);
+    const outside = join(root, 'outside');
+    await mkdir(outside);
+    const seen: string[] = [];
+    const watcher = watch(outside, (_e, name) => { seen.push(String(name)); });
+    let batches = 0;
+    publishHooks.beforeBatch = () => {
+      // While the second batch is published, d1 (still being filled by later batches) becomes a link out.
+      if (++batches === 2) {
+        renameSync(join(b.root_path, 'many/d1'), join(b.root_path, 'many/d1-moved'));
+        symlinkSync(outside, join(b.root_path, 'many/d1'));
+      }
+    };
+    try {
+      await expect(copyBetweenFilesystems(a, b, gatePath('many'), { ctx: quiet() })).rejects.toThrow(/outside the endpoint root|ENOENT/);
+      await sleep(200);
+    } finally {
+      delete publishHooks.beforeBatch;
+      watcher.close();
+    }
+    expect(readdirSync(outside)).toEqual([]);
+    expect(seen).toEqual([]);
+  }, 30_000);
 
   it('killed with SIGKILL mid-batch: every final name holds its whole, verified file; a re-run completes and clears the partials', async () => {
     const { root, config } = await makeFacility();

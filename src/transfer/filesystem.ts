@@ -159,8 +159,10 @@ class FilesystemHop {
   readonly #fsync: boolean;
   readonly #small: SmallFileCopier;
   readonly #records: RecordTarget;
-  /** Destination folders made and checked by this hop, by relative folder. */
-  readonly #dirs = new Map<string, Promise<void>>();
+  /** Destination folders checked for the batch being filled, by relative folder (cleared with each batch). */
+  #dirs = new Map<string, Promise<void>>();
+  /** Destination folders this hop created and cleared of stale partials. */
+  readonly #madeDirs = new Set<string>();
   /** By the order files were met (a batch finishes after files found identical meanwhile). */
   readonly #results: (FileCopy | undefined)[] = [];
   /** Small files to copy that the next batch takes. */
@@ -237,6 +239,8 @@ class FilesystemHop {
     if (batch.length === 0) return;
     this.#waiting = [];
     this.#waitingBytes = 0;
+    // The next batch checks its folders again.
+    this.#dirs = new Map();
     const copies: Pending[] = [];
     try {
       for (const w of batch) copies.push({ ...this.#small.copy(w.src, w.dst, this.#names(w.rel)), index: w.index, src: w.src, expected: w.expected });
@@ -260,6 +264,7 @@ class FilesystemHop {
     try {
       publishHooks.beforeBatch?.(batch.map((p) => p.tmp));
       if (this.#fsync) await Promise.all(batch.flatMap((p) => (p.fd === undefined ? [] : [fsyncFd(p.fd)])));
+      await this.#checkDirs(batch);
       for (const p of batch) {
         current = p;
         const named = p.expected !== undefined ? replaceVerified(p.tmp, p.dst, p.expected) : publishNew(p.tmp, p.dst);
@@ -298,26 +303,44 @@ class FilesystemHop {
     }
   }
 
-  /** Create the destination folder of `rel` once per folder, inside the root, and clear it of dead runs' partials. */
+  /**
+   * The destination folder of `rel`: created, and cleared of dead runs' partials, once per hop; checked to be
+   * inside the root (no symlink leading out) once per batch, right before partials are written into it. Publishing
+   * checks it once more (#checkDirs).
+   */
   #prepareDir(rel: RelPath): Promise<void> {
     const cut = rel.lastIndexOf('/');
     const dirRel = cut < 0 ? '' : rel.slice(0, cut);
     let ready = this.#dirs.get(dirRel);
     if (!ready) {
       const field = `${this.#to.name}:${rel}`;
+      const made = this.#madeDirs.has(dirRel);
       ready = (async () => {
         const dst = await resolveInside(this.#to.root_path, rel, { field });
+        if (made) return;
         await mkdir(dirname(dst), { recursive: true });
         // The folders just created could only be inside the root, but re-check: a concurrent symlink swap must not win.
         await resolveInside(this.#to.root_path, rel, { field });
         // Partials left by killed runs never got their final name: garbage.
         await removeStalePartialsIn(dirname(dst));
+        this.#madeDirs.add(dirRel);
       })();
       this.#dirs.set(dirRel, ready);
       ready.catch(() => this.#dirs.delete(dirRel));
     }
     return ready;
   }
+
+  /** Right before a batch takes its names: every folder it writes into is still inside the root. */
+  async #checkDirs(batch: readonly Pending[]): Promise<void> {
+    const dirs = new Map<string, RelPath>();
+    for (const p of batch) {
+      const cut = p.rel.lastIndexOf('/');
+      if (cut > 0) dirs.set(p.rel.slice(0, cut), p.rel);
+    }
+    await Promise.all([...dirs.values()].map((rel) => resolveInside(this.#to.root_path, rel, { field: `${this.#to.name}:${rel}` })));
+  }
+
 }
 
 function closeAndRemove(batch: readonly Pending[], keep: ReadonlySet<Pending>): void {
