@@ -354,6 +354,28 @@ describe('many small files', () => {
     expect(seen).toEqual([]);
   }, 30_000);
 
+  it('a source folder swapped for a symlink out of the root during a move: nothing from outside is copied', async () => {
+    const { root, a, b } = await twoEndpoints();
+    const rels = manyFiles(a.root_path, 600, 3);
+    const outside = join(root, 'outside');
+    await mkdir(outside);
+    // Files of the same names outside the root, which the move must never read as the source's.
+    for (const rel of rels.filter((r) => r.startsWith('many/d2/'))) writeFileSync(join(outside, rel.slice('many/d2/'.length)), 'SECRET');
+    publishHooks.beforeBatch = () => {
+      if (existsSync(join(a.root_path, 'many/d2-real'))) return;
+      renameSync(join(a.root_path, 'many/d2'), join(a.root_path, 'many/d2-real'));
+      symlinkSync(outside, join(a.root_path, 'many/d2'));
+    };
+    try {
+      await expect(copyBetweenFilesystems(a, b, gatePath('many'), { ctx: quiet() })).rejects.toThrow(/many\/d2\/f\d+\.tif changed while it was being copied; not moved/);
+    } finally {
+      delete publishHooks.beforeBatch;
+    }
+    const copied = (readdirSync(b.root_path, { recursive: true }) as string[]).filter((n) => n.endsWith('.tif'));
+    expect(copied.length).toBeGreaterThan(0);
+    for (const n of copied) expect(readFileSync(join(b.root_path, n), 'utf8'), n).not.toBe('SECRET');
+  }, 30_000);
+
   it('killed with SIGKILL mid-batch: every final name holds its whole, verified file; a re-run completes and clears the partials', async () => {
     const { root, config } = await makeFacility();
     const rels = manyFiles(join(root, 'beamline/raw'), 6000);

@@ -14,7 +14,7 @@ import { copyLargeFile } from './large-file-copy.js';
 import { isPartialName, removeStalePartialsIn } from './partial.js';
 import { fsyncDirs, fsyncFd, publishHooks, publishNew, replaceVerified } from './publish.js';
 import { recordCopy, type RecordTarget } from './records.js';
-import { SmallFileCopier, type VerifiedPartial } from './small-file-copy.js';
+import { type FoundFile, SmallFileCopier, type VerifiedPartial } from './small-file-copy.js';
 import { SourceResolver } from './source-resolver.js';
 
 /**
@@ -100,6 +100,8 @@ interface SourceFile {
   readonly rel: RelPath;
   readonly src: string;
   readonly size: number;
+  /** The file found (device, inode): the copy must read this very file, not whatever its path leads to later. */
+  readonly found: FoundFile;
 }
 
 /** The files `rel` names at the source: itself, or every data file below it (symlinks, partials and state left out). */
@@ -109,7 +111,7 @@ async function sourceFiles(from: FileSystemEndpoint, sources: SourceResolver, re
   const st = statSync(srcAbs);
   if (st.isFile()) {
     if (isPartialName(basename(rel))) throw stepError(`${from.name}:${rel} is an unfinished copy (.splash-partial), not data; not moved`);
-    return [{ rel, src: srcAbs, size: st.size }];
+    return [{ rel, src: srcAbs, size: st.size, found: { dev: st.dev, ino: st.ino } }];
   }
   if (!st.isDirectory()) throw stepError(`${from.name}:${rel} is neither a file nor a folder; nothing copied`);
   const files: SourceFile[] = [];
@@ -119,7 +121,7 @@ async function sourceFiles(from: FileSystemEndpoint, sources: SourceResolver, re
       skipped.push({ rel: entry.rel, reason: 'an unfinished copy (.splash-partial), not data' });
     } else {
       try {
-        files.push({ rel: relPathUnder(from.root_path, entry.abs), src: entry.abs, size: entry.stat.size });
+        files.push({ rel: relPathUnder(from.root_path, entry.abs), src: entry.abs, size: entry.stat.size, found: { dev: entry.stat.dev, ino: entry.stat.ino } });
       } catch (err) {
         // A name the gate refuses (say, starting with '-') is reported, not copied, and does not stop the rest.
         skipped.push({ rel: entry.rel, reason: `name refused by the path gate: ${err instanceof Error ? err.message : String(err)}` });
@@ -208,7 +210,7 @@ class FilesystemHop {
     }
     if (file.size > SMALL_FILE_MAX) {
       await this.flush();
-      const copy = await copyLargeFile(this.#ctx, file.src, dst, this.#names(file.rel), this.#fsync);
+      const copy = await copyLargeFile(this.#ctx, file.src, file.found, dst, this.#names(file.rel), this.#fsync);
       await this.#publish([{ ...copy, index, src: file.src, expected }]);
       return;
     }
@@ -243,7 +245,7 @@ class FilesystemHop {
     this.#dirs = new Map();
     const copies: Pending[] = [];
     try {
-      for (const w of batch) copies.push({ ...this.#small.copy(w.src, w.dst, this.#names(w.rel)), index: w.index, src: w.src, expected: w.expected });
+      for (const w of batch) copies.push({ ...this.#small.copy(w.src, w.found, w.dst, this.#names(w.rel)), index: w.index, src: w.src, expected: w.expected });
       await this.#inFlight;
     } catch (err) {
       closeAndRemove(copies, new Set());

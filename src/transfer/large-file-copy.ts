@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, statSync } from 'node:fs';
 import { copyFile, lstat, open, rm, stat, utimes } from 'node:fs/promises';
 import { SplashError, stepError } from '../errors.js';
 import { hashFile } from '../fs/hash.js';
@@ -6,15 +6,37 @@ import { identityOf, sameIdentity } from '../fs/verification-record.js';
 import { codeOf } from '../fs/walk.js';
 import type { StepContext } from '../run/context.js';
 import { partialNameFor } from './partial.js';
-import { nsToSeconds, type SmallCopyNames, type VerifiedPartial } from './small-file-copy.js';
+import { type FoundFile, isFound, nsToSeconds, type SmallCopyNames, type VerifiedPartial } from './small-file-copy.js';
 
 /**
  * Copy of a large file into a new partial: the kernel copies (sendfile, as cp does) while this thread hashes
  * the source and a worker hashes the copy right behind the writer, so verifying costs little time after the
  * copy. The partial is fsynced here (writeback is started while the copy runs, so little is left to flush).
  */
-export async function copyLargeFile(ctx: StepContext, src: string, dst: string, n: SmallCopyNames, fsync: boolean): Promise<VerifiedPartial> {
-  const before = statSync(src, { bigint: true });
+export async function copyLargeFile(ctx: StepContext, src: string, found: FoundFile, dst: string, n: SmallCopyNames, fsync: boolean): Promise<VerifiedPartial> {
+  // The source is opened once and read through that descriptor (on Linux, /proc/self/fd/N reopens the same
+  // inode for the kernel's copy and the hash), so a path swapped meanwhile cannot slip another file in.
+  let sfd: number;
+  try {
+    sfd = openSync(src, 'r');
+  } catch (err) {
+    throw stepError(`copy of ${n.rel} from ${n.fromName} to ${n.toName} failed: ${codeOf(err)}`);
+  }
+  try {
+    return await copyOpened(ctx, src, sfd, found, dst, n, fsync);
+  } finally {
+    closeSync(sfd);
+  }
+}
+
+const PROC_FD = existsSync('/proc/self/fd') ? '/proc/self/fd' : undefined;
+
+async function copyOpened(ctx: StepContext, srcPath: string, sfd: number, found: FoundFile, dst: string, n: SmallCopyNames, fsync: boolean): Promise<VerifiedPartial> {
+  const changed = (): SplashError =>
+    stepError(`${n.fromName}:${n.rel} changed while it was being copied; not moved`, 'the beamline may still be writing it: run the move again once the file is complete');
+  const before = fstatSync(sfd, { bigint: true });
+  if (!before.isFile() || !isFound(before, found)) throw changed();
+  const src = PROC_FD === undefined ? srcPath : `${PROC_FD}/${String(sfd)}`;
   const size = Number(before.size);
   const tmp = partialNameFor(dst);
   const progress = ctx.progress(`${n.fromName} → ${n.toName}: ${n.rel}`, size);
@@ -44,10 +66,9 @@ export async function copyLargeFile(ctx: StepContext, src: string, dst: string, 
   progress.done();
 
   try {
-    const after = statSync(src, { bigint: true });
-    if (!sameIdentity(identityOf(after), identityOf(before)) || srcHash.bytes !== size) {
-      throw stepError(`${n.fromName}:${n.rel} changed while it was being copied; not moved`, 'the beamline may still be writing it: run the move again once the file is complete');
-    }
+    // Unchanged, and still the file at its name.
+    const after = statSync(srcPath, { bigint: true });
+    if (!sameIdentity(identityOf(after), identityOf(before)) || srcHash.bytes !== size) throw changed();
     await utimes(tmp, nsToSeconds(before.atimeNs), nsToSeconds(before.mtimeNs));
     const [dstHash] = await Promise.all([dstHasher.finish(srcHash.bytes), fsync ? fsyncPath(tmp) : undefined]);
     if (dstHash.bytes !== size || dstHash.digest !== srcHash.digest) {

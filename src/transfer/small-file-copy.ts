@@ -28,6 +28,20 @@ export interface VerifiedPartial {
   readonly partial: BigIntStats;
 }
 
+/** Device and inode of a source file as it was found (walked or resolved) — numbers, as a plain stat gives them. */
+export interface FoundFile {
+  readonly dev: number;
+  readonly ino: number;
+}
+
+/**
+ * The file opened is the one that was found: a folder on its path swapped for a symlink since (or the file
+ * replaced) would make the path lead elsewhere, and that must not be copied as this file.
+ */
+export function isFound(st: BigIntStats, found: FoundFile): boolean {
+  return Number(st.dev) === found.dev && Number(st.ino) === found.ino;
+}
+
 export interface SmallCopyNames {
   readonly rel: RelPath;
   readonly fromName: string;
@@ -41,7 +55,7 @@ export class SmallFileCopier {
   constructor(private readonly hasher: IHasher) {}
 
   /** Copy `src` into a new partial next to `dst` and verify it; on failure nothing of it is left. */
-  copy(src: string, dst: string, n: SmallCopyNames): VerifiedPartial {
+  copy(src: string, found: FoundFile, dst: string, n: SmallCopyNames): VerifiedPartial {
     let sfd: number | undefined;
     let tmp: string | undefined;
     let dfd: number | undefined;
@@ -49,6 +63,7 @@ export class SmallFileCopier {
       sfd = openSync(src, 'r');
       const before = fstatSync(sfd, { bigint: true });
       if (!before.isFile()) throw stepError(`${n.fromName}:${n.rel} is not a regular file any more; not moved`);
+      if (!isFound(before, found)) throw changed(n);
       const size = Number(before.size);
       const data = this.#source.readWhole(sfd, size);
       if (data.length !== size) throw changed(n);
