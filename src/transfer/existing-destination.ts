@@ -5,6 +5,7 @@ import { hashFile } from '../fs/hash.js';
 import { type FileIdentity, identityOf, readVerificationRecord, sameIdentity } from '../fs/verification-record.js';
 import type { RelPath } from '../paths.js';
 import { recordCopy, type RecordTarget } from './records.js';
+import { type FoundFile, isFound } from './source-resolver.js';
 
 /**
  * What to do with a destination that already exists. It is left alone when it holds the source's bytes
@@ -23,6 +24,8 @@ export type ExistingDecision =
 export interface ExistingFile {
   readonly rel: RelPath;
   readonly src: string;
+  /** The source file as it was found: whatever its path leads to now must be that file. */
+  readonly found: FoundFile;
   readonly dst: string;
   /** Endpoint names, for messages. */
   readonly fromName: string;
@@ -32,6 +35,7 @@ export interface ExistingFile {
 export async function decideExisting(f: ExistingFile, dstSt: BigIntStats, records: RecordTarget): Promise<ExistingDecision> {
   if (!dstSt.isFile()) throw stepError(`${f.toName}:${f.rel} exists and is not a regular file; not overwritten`);
   const srcSt = statSync(f.src, { bigint: true });
+  if (!isFound(srcSt, f.found)) throw stepError(`${f.fromName}:${f.rel} changed while it was being compared with ${f.toName}; not moved`, 'run the move again');
   const dstId = identityOf(dstSt);
   const record = readVerificationRecord(records.rootReal, f.rel);
   const ours = record !== undefined && record.source.endpoint === records.sourceEndpoint && sameIdentity(record.copy, dstId);

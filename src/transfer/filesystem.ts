@@ -14,8 +14,8 @@ import { copyLargeFile } from './large-file-copy.js';
 import { isPartialName, removeStalePartialsIn } from './partial.js';
 import { fsyncDirs, fsyncFd, publishHooks, publishNew, replaceVerified } from './publish.js';
 import { recordCopy, type RecordTarget } from './records.js';
-import { type FoundFile, SmallFileCopier, type VerifiedPartial } from './small-file-copy.js';
-import { SourceResolver } from './source-resolver.js';
+import { SmallFileCopier, type VerifiedPartial } from './small-file-copy.js';
+import { type FoundFile, SourceResolver } from './source-resolver.js';
 
 /**
  * What happened to one file. `identical`: the destination already held the same bytes (a re-run).
@@ -143,6 +143,7 @@ interface Waiting extends SourceFile {
 interface Pending extends VerifiedPartial {
   readonly index: number;
   readonly src: string;
+  readonly found: FoundFile;
   readonly expected: FileIdentity | undefined;
 }
 
@@ -201,7 +202,7 @@ class FilesystemHop {
     const existing = lstatSync(dst, { bigint: true, throwIfNoEntry: false });
     let expected: FileIdentity | undefined;
     if (existing) {
-      const d = await decideExisting({ ...this.#names(file.rel), src: file.src, dst }, existing, this.#records);
+      const d = await decideExisting({ ...this.#names(file.rel), src: file.src, found: file.found, dst }, existing, this.#records);
       if (d.kind === 'identical') {
         this.#results[index] = { rel: file.rel, status: 'identical', bytes: Number(existing.size), checksum: d.digest };
         return;
@@ -211,7 +212,7 @@ class FilesystemHop {
     if (file.size > SMALL_FILE_MAX) {
       await this.flush();
       const copy = await copyLargeFile(this.#ctx, file.src, file.found, dst, this.#names(file.rel), this.#fsync);
-      await this.#publish([{ ...copy, index, src: file.src, expected }]);
+      await this.#publish([{ ...copy, index, src: file.src, found: file.found, expected }]);
       return;
     }
     this.#waiting.push({ ...file, index, dst, expected });
@@ -245,7 +246,7 @@ class FilesystemHop {
     this.#dirs = new Map();
     const copies: Pending[] = [];
     try {
-      for (const w of batch) copies.push({ ...this.#small.copy(w.src, w.found, w.dst, this.#names(w.rel)), index: w.index, src: w.src, expected: w.expected });
+      for (const w of batch) copies.push({ ...this.#small.copy(w.src, w.found, w.dst, this.#names(w.rel)), index: w.index, src: w.src, found: w.found, expected: w.expected });
       await this.#inFlight;
     } catch (err) {
       closeAndRemove(copies, new Set());
@@ -297,7 +298,7 @@ class FilesystemHop {
     for (const p of lost) {
       const now = lstatSync(p.dst, { bigint: true, throwIfNoEntry: false });
       if (!now) throw stepError(`${this.#to.name}:${p.rel} changed while it was being written (it is gone now); run the move again`);
-      const d = await decideExisting({ ...this.#names(p.rel), src: p.src, dst: p.dst }, now, this.#records);
+      const d = await decideExisting({ ...this.#names(p.rel), src: p.src, found: p.found, dst: p.dst }, now, this.#records);
       if (d.kind !== 'identical') {
         throw stepError(`${this.#to.name}:${p.rel} changed while it was being written, by someone else; not overwritten`, 'find out who writes there; run the move again');
       }

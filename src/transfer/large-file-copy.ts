@@ -6,7 +6,8 @@ import { identityOf, sameIdentity } from '../fs/verification-record.js';
 import { codeOf } from '../fs/walk.js';
 import type { StepContext } from '../run/context.js';
 import { partialNameFor } from './partial.js';
-import { type FoundFile, isFound, nsToSeconds, type SmallCopyNames, type VerifiedPartial } from './small-file-copy.js';
+import { nsToSeconds, type SmallCopyNames, type VerifiedPartial } from './small-file-copy.js';
+import { type FoundFile, isFound } from './source-resolver.js';
 
 /**
  * Copy of a large file into a new partial: the kernel copies (sendfile, as cp does) while this thread hashes

@@ -6,6 +6,7 @@ import { identityOf, sameIdentity } from '../fs/verification-record.js';
 import { codeOf } from '../fs/walk.js';
 import type { RelPath } from '../paths.js';
 import { partialNameFor } from './partial.js';
+import { type FoundFile, isFound } from './source-resolver.js';
 
 /**
  * Copy of a small file into a new partial, on the calling thread: read the source once into memory, hash those
@@ -26,20 +27,6 @@ export interface VerifiedPartial {
   readonly source: BigIntStats;
   /** The partial after its mtime was set: after publishing, the final name must point at this file. */
   readonly partial: BigIntStats;
-}
-
-/** Device and inode of a source file as it was found (walked or resolved) — numbers, as a plain stat gives them. */
-export interface FoundFile {
-  readonly dev: number;
-  readonly ino: number;
-}
-
-/**
- * The file opened is the one that was found: a folder on its path swapped for a symlink since (or the file
- * replaced) would make the path lead elsewhere, and that must not be copied as this file.
- */
-export function isFound(st: BigIntStats, found: FoundFile): boolean {
-  return Number(st.dev) === found.dev && Number(st.ino) === found.ino;
 }
 
 export interface SmallCopyNames {

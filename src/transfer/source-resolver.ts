@@ -1,3 +1,4 @@
+import type { BigIntStats } from 'node:fs';
 import { lstatSync } from 'node:fs';
 import type { FileSystemEndpoint } from '../endpoints.js';
 import { joinInside, resolveInside, type RelPath } from '../paths.js';
@@ -39,4 +40,18 @@ export class SourceResolver {
     const st = lstatSync(abs, { throwIfNoEntry: false });
     return st && !st.isSymbolicLink() ? abs : full();
   }
+}
+
+/** Device and inode of a source file as it was found (walked or resolved) — numbers, as a plain stat gives them. */
+export interface FoundFile {
+  readonly dev: number;
+  readonly ino: number;
+}
+
+/**
+ * The file opened is the one that was found: a folder on its path swapped for a symlink since (or the file
+ * replaced) would make the path lead elsewhere, and that must not be copied as this file.
+ */
+export function isFound(st: BigIntStats, found: FoundFile): boolean {
+  return Number(st.dev) === found.dev && Number(st.ino) === found.ino;
 }
