@@ -5,8 +5,9 @@
  * destination swapped at the worst moment, a full disk) has its own test.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, watch, writeFileSync } from 'node:fs';
 import { appendFile, chmod, mkdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { xxhash128 } from 'hash-wasm';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -425,7 +426,19 @@ describe('many small files', () => {
 
 // ----- a full disk: a small tmpfs as the destination (needs root, as CI runs) -----
 
-const canMount = process.getuid?.() === 0 && spawnSync('mount', ['--version']).status === 0;
+/** Root, and allowed to mount (a container without CAP_SYS_ADMIN is not): tried once on a scratch folder. */
+function mountWorks(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  const dir = mkdtempSync(join(tmpdir(), 'splash-mount-probe-'));
+  try {
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]).status !== 0) return false;
+    spawnSync('umount', [dir]);
+    return true;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const canMount = mountWorks();
 const mounted: string[] = [];
 afterAll(() => {
   for (const m of mounted.splice(0)) spawnSync('umount', ['-l', m]);
