@@ -162,10 +162,8 @@ class FilesystemHop {
   readonly #fsync: boolean;
   readonly #small: SmallFileCopier;
   readonly #records: RecordTarget;
-  /** Destination folders checked for the batch being filled, by relative folder (cleared with each batch). */
-  #dirs = new Map<string, Promise<void>>();
-  /** Destination folders this hop created and cleared of stale partials. */
-  readonly #madeDirs = new Set<string>();
+  /** Destination folders this hop created (inside the root) and cleared of dead runs' partials, by relative folder. */
+  readonly #dirs = new Map<string, Promise<void>>();
   /** By the order files were met (a batch finishes after files found identical meanwhile). */
   readonly #results: (FileCopy | undefined)[] = [];
   /** Small files to copy that the next batch takes. */
@@ -211,6 +209,7 @@ class FilesystemHop {
     }
     if (file.size > SMALL_FILE_MAX) {
       await this.flush();
+      await this.#checkDirs([file]);
       const copy = await copyLargeFile(this.#ctx, file.src, file.found, dst, this.#names(file.rel), this.#fsync);
       await this.#publish([{ ...copy, index, src: file.src, found: file.found, expected }]);
       return;
@@ -242,10 +241,9 @@ class FilesystemHop {
     if (batch.length === 0) return;
     this.#waiting = [];
     this.#waitingBytes = 0;
-    // The next batch checks its folders again.
-    this.#dirs = new Map();
     const copies: Pending[] = [];
     try {
+      await this.#checkDirs(batch);
       for (const w of batch) copies.push({ ...this.#small.copy(w.src, w.found, w.dst, this.#names(w.rel)), index: w.index, src: w.src, found: w.found, expected: w.expected });
       await this.#inFlight;
     } catch (err) {
@@ -306,27 +304,20 @@ class FilesystemHop {
     }
   }
 
-  /**
-   * The destination folder of `rel`: created, and cleared of dead runs' partials, once per hop; checked to be
-   * inside the root (no symlink leading out) once per batch, right before partials are written into it. Publishing
-   * checks it once more (#checkDirs).
-   */
+  /** Create the destination folder of `rel` once per hop, inside the root, and clear it of dead runs' partials. */
   #prepareDir(rel: RelPath): Promise<void> {
     const cut = rel.lastIndexOf('/');
     const dirRel = cut < 0 ? '' : rel.slice(0, cut);
     let ready = this.#dirs.get(dirRel);
     if (!ready) {
       const field = `${this.#to.name}:${rel}`;
-      const made = this.#madeDirs.has(dirRel);
       ready = (async () => {
         const dst = await resolveInside(this.#to.root_path, rel, { field });
-        if (made) return;
         await mkdir(dirname(dst), { recursive: true });
         // The folders just created could only be inside the root, but re-check: a concurrent symlink swap must not win.
         await resolveInside(this.#to.root_path, rel, { field });
         // Partials left by killed runs never got their final name: garbage.
         await removeStalePartialsIn(dirname(dst));
-        this.#madeDirs.add(dirRel);
       })();
       this.#dirs.set(dirRel, ready);
       ready.catch(() => this.#dirs.delete(dirRel));
@@ -334,15 +325,19 @@ class FilesystemHop {
     return ready;
   }
 
-  /** Right before a batch takes its names: every folder it writes into is still inside the root. */
-  async #checkDirs(batch: readonly Pending[]): Promise<void> {
+  /**
+   * Every folder a batch writes into is still inside the root (no folder on the way swapped for a symlink that
+   * leads out): checked right before its partials are written, and again right before they take their names.
+   */
+  async #checkDirs(files: readonly { rel: RelPath }[]): Promise<void> {
     const dirs = new Map<string, RelPath>();
-    for (const p of batch) {
-      const cut = p.rel.lastIndexOf('/');
-      if (cut > 0) dirs.set(p.rel.slice(0, cut), p.rel);
+    for (const f of files) {
+      const cut = f.rel.lastIndexOf('/');
+      if (cut > 0) dirs.set(f.rel.slice(0, cut), f.rel);
     }
     await Promise.all([...dirs.values()].map((rel) => resolveInside(this.#to.root_path, rel, { field: `${this.#to.name}:${rel}` })));
   }
+
 
 }
 
