@@ -35,7 +35,8 @@ beamlines:
   "9.9.9":
     move: [ { from: a, to: b }, { from: b, to: c } ]
 `);
-  const env = { PATH: process.env.PATH, NO_COLOR: '1' };
+  // TMPDIR: the list of moved files a terminal run writes (over 50 files) stays in the bench folder.
+  const env = { PATH: process.env.PATH, NO_COLOR: '1', TMPDIR: root };
   const move = (paths) => () => timeOnce(process.execPath, [cli, 'move', '--beamline', '9.9.9', '--config', config, ...paths], { env });
   const contenders = {
     cpsync: () => timeOnce('sh', ['-c', 'cp -r "$1/raw/many" "$2/" && sync && cp -r "$2/many" "$3/" && sync', 'sh', join(root, 'a'), join(root, 'cb'), join(root, 'cc')]),

@@ -382,7 +382,7 @@ describe('many small files', () => {
     const rels = manyFiles(join(root, 'beamline/raw'), 6000);
     const server = join(root, 'server/raw');
     const finals = (): string[] => (existsSync(server) ? (readdirSync(server, { recursive: true }) as string[]).filter((n) => n.endsWith('.tif') && !n.endsWith(PARTIAL_SUFFIX)) : []);
-    const child = spawn(process.execPath, [dist('cli'), 'move', '--beamline', '8.3.2', '--config', config, '/global/raw/many'], { stdio: 'ignore', env: { PATH: process.env.PATH, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [dist('cli'), 'move', '--beamline', '8.3.2', '--config', config, '/global/raw/many'], { stdio: 'ignore', env: { PATH: process.env.PATH, NO_COLOR: '1', TMPDIR: root } });
     const closed = new Promise<void>((r) => child.on('close', () => { r(); }));
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline && finals().length === 0) await sleep(2);
@@ -393,7 +393,7 @@ describe('many small files', () => {
     expect(published.length).toBeLessThan(rels.length);
     for (const rel of published) expect(readFileSync(join(server, rel), 'utf8'), rel).toBe(readFileSync(join(root, 'beamline/raw', rel), 'utf8'));
 
-    const again = await runNode(dist('cli'), ['move', '--beamline', '8.3.2', '--config', config, '/global/raw/many']);
+    const again = await runNode(dist('cli'), ['move', '--beamline', '8.3.2', '--config', config, '/global/raw/many'], { env: { TMPDIR: root } });
     expect(again.code, again.stderr).toBe(0);
     for (const tier of ['server', 'archive']) {
       for (const rel of rels) expect(readFileSync(join(root, tier, 'raw', rel), 'utf8')).toBe(readFileSync(join(root, 'beamline/raw', rel), 'utf8'));

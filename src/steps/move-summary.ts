@@ -66,7 +66,9 @@ export function writeMoveSummary(ctx: StepContext, title: string, paths: number,
     );
   }
   s.table(['hop', 'status', 'file', 'size', 'result', HASH_ALGORITHM], rows.slice(0, SUMMARY_FILE_ROWS));
-  const list = fileRows > 0 && (ctx.kind === 'github' || rows.length > SUMMARY_FILE_ROWS) ? writeMovedList(ctx, hops) : undefined;
+  // In a workflow the list is always written (a later step may read it); elsewhere only when the summary cannot show it all.
+  const runnerTemp = ctx.kind === 'github' ? process.env.RUNNER_TEMP : undefined;
+  const list = fileRows > 0 && (runnerTemp !== undefined || rows.length > SUMMARY_FILE_ROWS) ? writeMovedList(ctx, hops, runnerTemp ?? tmpdir()) : undefined;
   if (rows.length > SUMMARY_FILE_ROWS) {
     s.text(`…and ${String(rows.length - SUMMARY_FILE_ROWS)} more row(s); ${list === undefined ? 'the run log lists every file' : `every file is listed in \`${list}\``}.`);
   } else if (list !== undefined) {
@@ -92,8 +94,7 @@ export function writeMoveSummary(ctx: StepContext, title: string, paths: number,
  */
 let lists = 0;
 
-function writeMovedList(ctx: StepContext, hops: readonly MoveSummaryHop[]): string | undefined {
-  const dir = (ctx.kind === 'github' ? process.env.RUNNER_TEMP : undefined) ?? tmpdir();
+function writeMovedList(ctx: StepContext, hops: readonly MoveSummaryHop[], dir: string): string | undefined {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const path = join(dir, `splash-moved-${stamp}-${String(process.pid)}-${String(++lists)}.tsv`);
   const lines = [`hop\tresult\tfile\tbytes\t${HASH_ALGORITHM}`];
