@@ -1,5 +1,5 @@
 import type { BigIntStats } from 'node:fs';
-import { closeSync, fsync, fsyncSync, linkSync, lstatSync, openSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import { closeSync, fsync, linkSync, lstatSync, openSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { stepError } from '../errors.js';
 import { type FileIdentity, identityOf, sameIdentity } from '../fs/verification-record.js';
 import { codeOf } from '../fs/walk.js';
@@ -114,16 +114,6 @@ export function fsyncFd(fd: number): Promise<void> {
       else resolve();
     });
   });
-}
-
-/** fsync a folder, so the names just created in it survive a power cut. */
-export function fsyncDirSync(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** fsync several folders at once (each once). */

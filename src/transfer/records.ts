@@ -28,7 +28,7 @@ export interface RecordTarget {
  */
 export const RACY_SOURCE_NS = 2_000_000_000n;
 
-export function isRacy(st: BigIntStats, nowMs = Date.now()): boolean {
+function isRacy(st: BigIntStats, nowMs = Date.now()): boolean {
   const since = BigInt(nowMs) * 1_000_000n - RACY_SOURCE_NS;
   return st.mtimeNs > since && st.ctimeNs > since;
 }
