@@ -82,6 +82,8 @@ describe('Globus move', () => {
     expect(readFileSync(join(f.nerscRoot, 'raw/p1/scan_4.h5'), 'utf8')).toBe('scan 4');
     expect(statSync(join(f.dirs.data, 'data/raw/p1/scan_0.h5')).mtime.getTime()).toBe(mtime.getTime());
     expect(r.moved).toBe(10);
+    // Globus verified these copies: no verification record is written for them.
+    for (const d of [f.dirs.data, join(f.dirs.data, 'data'), f.nerscRoot]) expect(existsSync(join(d, '.splash')), d).toBe(false);
     expect(text()).toMatch(/Globus task [0-9a-f-]{36} SUCCEEDED: 5 file\(s\) transferred/);
     expect(text()).toMatch(/Globus task\s+files transferred\s+bytes\s+effective speed/);
     // The client secret and the access token never reach the log.

@@ -130,10 +130,10 @@ export function readOutputs(file: string): Record<string, string> {
   return out;
 }
 
-/** Run a bundled action as the runner does: INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files. */
+/** Run a bundled action as the runner does: INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, RUNNER_TEMP. */
 export async function runAction(action: string, inputs: Record<string, string>, extraEnv: NodeJS.ProcessEnv = {}) {
   const io = await tempDir('splash-runner-');
-  const env: NodeJS.ProcessEnv = { ...extraEnv, GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: join(io, 'output'), GITHUB_STEP_SUMMARY: join(io, 'summary') };
+  const env: NodeJS.ProcessEnv = { RUNNER_TEMP: io, ...extraEnv, GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: join(io, 'output'), GITHUB_STEP_SUMMARY: join(io, 'summary') };
   await writeFile(join(io, 'output'), '');
   await writeFile(join(io, 'summary'), '');
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;

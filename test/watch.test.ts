@@ -318,6 +318,24 @@ describe('the watcher (in-process, simulator over HTTP)', () => {
     expect(h.sim.dispatchedPaths().sort()).toEqual(['/global/raw/a.h5', '/global/raw/b.h5', '/global/raw/b.h5', '/global/raw/c.h5']);
   });
 
+  it('a file that changes after it was dispatched (grows, or is rewritten with the same size) is dispatched again once stable', async () => {
+    const h = await harness();
+    await h.start();
+    await mkdir(join(h.dir, 'raw'), { recursive: true });
+    const file = join(h.dir, 'raw/paused.h5');
+    await writeFile(file, 'first part');
+    await until(() => h.sim.dispatchedPaths().length === 1, 10_000, () => h.logs.join('\n'));
+    // The writer was only paused: it appends the rest.
+    await appendFile(file, ', and the rest');
+    await until(() => h.sim.dispatchedPaths().length === 2, 10_000, () => h.logs.join('\n'));
+    // Rewritten in place with the same size: only its mtime tells.
+    await new Promise((r) => setTimeout(r, 50));
+    await writeFile(file, 'FIRST PART, AND THE REST');
+    await until(() => h.sim.dispatchedPaths().length === 3, 10_000, () => h.logs.join('\n'));
+    await new Promise((r) => setTimeout(r, 1200)); // two rescans: nothing more
+    expect(h.sim.dispatchedPaths()).toEqual(Array(3).fill('/global/raw/paused.h5'));
+  });
+
   it('--ignore-existing adopts a folder without dispatching what is already there', async () => {
     const h = await harness();
     await mkdir(join(h.dir, 'old'), { recursive: true });

@@ -607,7 +607,7 @@ jobs:
         'bad.yml': example({ jobOutput: 'steps.move.outputs.copied', env: "needs.a.outputs.missing || needs['c'].outputs.out", later: 'steps.last.outputs.x' }),
       }),
     ).toEqual([
-      '.github/workflows/bad.yml › job a: refers to steps.move.outputs.copied, but actions/move/action.yml declares no output "copied" (declares: relative-paths, moved) [output-refs]',
+      '.github/workflows/bad.yml › job a: refers to steps.move.outputs.copied, but actions/move/action.yml declares no output "copied" (declares: relative-paths, moved, moved-list) [output-refs]',
       '.github/workflows/bad.yml › job b: refers to needs.a.outputs.missing, but job a has no output "missing" (has: out) [output-refs]',
       '.github/workflows/bad.yml › job b: refers to needs.c, but "c" is not in this job\'s needs (a, call) [output-refs]',
       '.github/workflows/bad.yml › job b › step 2: refers to steps.last, but no earlier step of this job has id "last" (earlier ids: first) [output-refs]',

@@ -1,6 +1,7 @@
 import { lstatSync, readdirSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { errorCode } from '../errors.js';
+import { isStateName } from './verification-record.js';
 
 export type WalkEntry =
   | { readonly kind: 'file'; readonly rel: string; readonly abs: string; readonly stat: Stats }
@@ -10,7 +11,8 @@ export type WalkEntry =
  * Depth-first walk of a real directory tree below `rootAbs/startRel`, never following symlinks (a symlink is
  * reported as skipped, so nothing outside the tree is reached through one). Synchronous on purpose:
  * readdirSync + lstatSync are several times cheaper per entry than their promise versions, which decides
- * the speed of a walk over hundreds of thousands of files. Relative paths use '/'.
+ * the speed of a walk over hundreds of thousands of files. Relative paths use '/'. This system's own state
+ * folders (`.splash`, `.splash-spool`) are not data: they are not entered and not reported.
  */
 export function* walkTree(rootAbs: string, startRel = ''): Generator<WalkEntry> {
   const stack: { rel: string; abs: string }[] = [{ rel: startRel, abs: startRel ? join(rootAbs, startRel) : rootAbs }];
@@ -36,7 +38,9 @@ export function* walkTree(rootAbs: string, startRel = ''): Generator<WalkEntry> 
         continue;
       }
       if (st.isFile()) yield { kind: 'file', rel, abs, stat: st };
-      else if (st.isDirectory()) dirs.push({ rel, abs });
+      else if (st.isDirectory()) {
+        if (!isStateName(name)) dirs.push({ rel, abs });
+      }
       else if (st.isSymbolicLink()) yield { kind: 'skipped', rel, abs, reason: 'symlink (not followed)' };
       else yield { kind: 'skipped', rel, abs, reason: 'not a regular file' };
     }

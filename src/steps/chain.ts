@@ -6,8 +6,17 @@ import type { Services } from '../services.js';
 
 /** One link of a beamline's chain: a step that runs, or a capability that is not built/configured yet. */
 export type ChainStep =
-  | { readonly kind: 'step'; readonly name: string; readonly run: (ctx: StepContext, paths: readonly RelPath[], services: Services) => Promise<string> }
+  | {
+      readonly kind: 'step';
+      readonly name: string;
+      readonly run: (ctx: StepContext, paths: readonly RelPath[], services: Services) => Promise<string>;
+      /** Called once after the last unit (also when the chain stopped): a step that ran file by file writes one summary for all. */
+      readonly finish?: (ctx: StepContext) => void;
+    }
   | { readonly kind: 'unavailable'; readonly name: string; readonly why: string };
+
+/** Rows of the dispatch table in a job summary (GitHub refuses a step summary over 1 MiB). */
+const SUMMARY_ROWS = 50;
 
 export type ChainStatus = 'ok' | 'failed' | 'not configured' | 'not run';
 
@@ -65,8 +74,16 @@ export async function runChain(
       }
     }
   }
+  for (const step of steps) if (step.kind === 'step') step.finish?.(ctx);
   ctx.summary.heading(`Dispatch · beamline ${beamline.id} (${beamline.title})`, 2);
-  ctx.summary.table(['file', 'step', 'status', 'detail'], outcomes.map((o) => [o.unit, o.step, o.status, o.detail]));
+  // When there are more rows than fit, failures first: they are the rows that matter.
+  const shown = outcomes.length <= SUMMARY_ROWS ? outcomes : [...outcomes.filter((o) => o.status === 'failed'), ...outcomes.filter((o) => o.status !== 'failed')].slice(0, SUMMARY_ROWS);
+  ctx.summary.table(['file', 'step', 'status', 'detail'], shown.map((o) => [o.unit, o.step, o.status, o.detail]));
+  if (outcomes.length > SUMMARY_ROWS) {
+    const tally = new Map<string, number>();
+    for (const o of outcomes) tally.set(`${o.step}: ${o.status}`, (tally.get(`${o.step}: ${o.status}`) ?? 0) + 1);
+    ctx.summary.text(`…and ${String(outcomes.length - SUMMARY_ROWS)} more row(s); in all ${[...tally].map(([k, n]) => `${k} ${String(n)}`).join(', ')}. The run log has every one.`);
+  }
   if (failed) {
     ctx.summary.text(`**The chain stopped at the first failure.** Fix the cause above, then run the dispatch again: finished copies are verified and kept, so a re-run only does what is missing.`);
     // Usage, config and not-configured errors keep their kind; anything else is a failed step (exit 1).

@@ -1,16 +1,19 @@
+import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { BeamlineConfig } from '../config/beamline.js';
 import type { TransferEndpoint } from '../endpoints.js';
 import { configError, pathError } from '../errors.js';
-import { resolveInside, type RelPath } from '../paths.js';
+import type { RelPath } from '../paths.js';
 import type { ChainStep } from './chain.js';
 import type { StepContext } from '../run/context.js';
 import { HASH_ALGORITHM } from '../fs/hash.js';
-import { formatBytes, formatDuration, formatRate } from '../run/format.js';
+import { formatBytes } from '../run/format.js';
 import { displayName } from '../text.js';
 import type { Services } from '../services.js';
 import type { TransferTask } from '../transfer/filesystem.js';
 import { type FileCopy, transferFor } from '../transfer/index.js';
+import { SourceResolver } from '../transfer/source-resolver.js';
+import { type MoveSummaryHop, writeMoveSummary } from './move-summary.js';
 
 export interface MoveInput {
   readonly beamline: BeamlineConfig;
@@ -18,6 +21,11 @@ export interface MoveInput {
   readonly paths: readonly RelPath[];
   readonly exportControlled: boolean;
   readonly services: Services;
+  /**
+   * A chain that moves file by file collects each move's result here and writes one summary and one set of
+   * outputs for all of them (moveLink); without it, the move writes its own.
+   */
+  readonly collect?: MoveResult[];
 }
 
 export type HopStatus = 'done' | 'failed' | 'skipped (export control)';
@@ -36,7 +44,7 @@ export interface HopResult {
 
 export interface MoveResult {
   readonly relPaths: readonly RelPath[];
-  /** Files written by this run (files already identical at a destination are not counted). */
+  /** Files written by this run, copied or replaced (files already identical at a destination are not counted). */
   moved: number;
   readonly hops: HopResult[];
 }
@@ -78,6 +86,7 @@ export async function moveStep(ctx: StepContext, input: MoveInput): Promise<Move
   if (planned.some((h) => !h.skip && (h.from.type === 'globus' || h.to.type === 'globus'))) await input.services.globus();
 
   const result: MoveResult = { relPaths: paths, moved: 0, hops: [] };
+  input.collect?.push(result);
   try {
     for (const { from, to, transfer, skip } of planned) {
       const hopResult: HopResult = { from: from.name, to: to.name, status: 'skipped (export control)', note: skip, files: [], skipped: [], task: undefined };
@@ -92,46 +101,61 @@ export async function moveStep(ctx: StepContext, input: MoveInput): Promise<Move
         for (const f of report.files) hopResult.files.push(f);
         for (const sk of report.skipped) hopResult.skipped.push(sk);
         hopResult.task = report.task;
-        for (const f of report.files) {
-          const sum = f.checksum === undefined ? '' : `, ${HASH_ALGORITHM} ${f.checksum.slice(0, 12)}…`;
-          ctx.info(f.status === 'copied' ? `copied ${f.rel} (${formatBytes(f.bytes)}${sum})` : `already there, identical: ${f.rel}`);
+        logFiles(ctx, report.files);
+        // One annotation per entry would flood the run page: the first few are warnings, the rest log lines.
+        report.skipped.slice(0, 10).forEach((sk) => { ctx.warn(`not copied: ${displayName(sk.rel)}: ${sk.reason}`); });
+        for (let i = 10; i < report.skipped.length; i += LOG_BATCH) {
+          ctx.info(report.skipped.slice(i, i + LOG_BATCH).map((sk) => `not copied: ${displayName(sk.rel)}: ${sk.reason}`).join('\n'));
         }
-        for (const sk of report.skipped) ctx.warn(`not copied: ${displayName(sk.rel)}: ${sk.reason}`);
       });
       hopResult.status = 'done';
-      result.moved += hopResult.files.filter((f) => f.status === 'copied').length;
+      result.moved += hopResult.files.filter((f) => f.status !== 'identical').length;
     }
   } finally {
-    writeMoveSummary(ctx, beamline, result);
+    if (!input.collect) writeMoveSummary(ctx, `Move · beamline ${beamline.id}`, paths.length, mergeHops([result]));
   }
-  ctx.setOutput('relative-paths', JSON.stringify(paths));
-  ctx.setOutput('moved', result.moved);
+  if (!input.collect) setMoveOutputs(ctx, [result]);
   return result;
 }
 
-function writeMoveSummary(ctx: StepContext, beamline: BeamlineConfig, result: MoveResult): void {
-  const copied = result.hops.reduce((n, h) => n + h.files.filter((f) => f.status === 'copied').length, 0);
-  const bytes = result.hops.reduce((n, h) => n + h.files.filter((f) => f.status === 'copied').reduce((b, f) => b + f.bytes, 0), 0);
-  ctx.summary.heading(`Move · beamline ${beamline.id}`, 2);
-  const byGlobus = result.hops.some((h) => h.task !== undefined);
-  const byCopy = result.hops.some((h) => h.task === undefined && h.files.some((f) => f.status === 'copied'));
-  const how = [
-    byCopy ? `folder copies verified by size and ${HASH_ALGORITHM} content hash before taking their final name` : '',
-    byGlobus ? 'Globus transfers verified by Globus (checksum sync, verify_checksum)' : '',
-  ].filter((x) => x !== '').join('; ');
-  ctx.summary.text(`${result.relPaths.length} path(s) over ${result.hops.length} hop(s): ${copied} file cop${copied === 1 ? 'y' : 'ies'} written (${formatBytes(bytes)})${how ? `; ${how}` : ''}.`);
-  ctx.summary.table(
-    ['hop', 'status', 'file', 'size', 'result', HASH_ALGORITHM],
-    result.hops.flatMap((h) =>
-      h.files.length === 0
-        ? [[`${h.from} → ${h.to}`, h.note ? `${h.status}: ${h.note}` : h.status, '', '', '', '']]
-        : h.files.map((f) => [`${h.from} → ${h.to}`, h.status, f.rel, formatBytes(f.bytes), f.status, f.checksum === undefined ? 'verified by Globus' : `${f.checksum.slice(0, 16)}…`]),
-    ),
-  );
-  const tasks = result.hops.flatMap((h) => (h.task ? [[`${h.from} → ${h.to}`, h.task.id, h.task.files, formatBytes(h.task.bytes), formatRate(h.task.bytesPerSecond), formatDuration(h.task.seconds)]] : []));
-  if (tasks.length > 0) ctx.summary.table(['hop', 'Globus task', 'files transferred', 'bytes', 'effective speed', 'time'], tasks);
-  const skipped = result.hops.flatMap((h) => h.skipped.map((s) => `${h.from}: ${displayName(s.rel)} — ${s.reason}`));
-  if (skipped.length > 0) ctx.summary.details(`${skipped.length} entries not copied`, skipped.map((s) => `- ${s}`).join('\n'));
+function setMoveOutputs(ctx: StepContext, results: readonly MoveResult[]): void {
+  ctx.setOutput('relative-paths', JSON.stringify(results.flatMap((r) => r.relPaths)));
+  ctx.setOutput('moved', results.reduce((n, r) => n + r.moved, 0));
+}
+
+/** The moves of a chain that ran file by file, hop by hop as one move of all their files. */
+function mergeHops(results: readonly MoveResult[]): MoveSummaryHop[] {
+  const merged: { from: string; to: string; statuses: Set<HopStatus>; note: string; files: FileCopy[]; skipped: { rel: string; reason: string }[]; tasks: TransferTask[] }[] = [];
+  for (const r of results) {
+    r.hops.forEach((h, i) => {
+      const m = (merged[i] ??= { from: h.from, to: h.to, statuses: new Set(), note: '', files: [], skipped: [], tasks: [] });
+      m.statuses.add(h.status);
+      m.note ||= h.note;
+      for (const f of h.files) m.files.push(f);
+      for (const k of h.skipped) m.skipped.push(k);
+      if (h.task) m.tasks.push(h.task);
+    });
+  }
+  const worst: HopStatus[] = ['failed', 'done', 'skipped (export control)'];
+  return merged.map((m) => ({ ...m, status: worst.find((w) => m.statuses.has(w)) ?? 'done' }));
+}
+
+/** Lines per log call: a move can handle thousands of files, and one write per line would add up. */
+const LOG_BATCH = 2000;
+
+function logFiles(ctx: StepContext, files: readonly FileCopy[]): void {
+  // A replaced file was dispatched before it was complete: worth an annotation (the first few), since a
+  // longer watch.stable_seconds would have avoided the second copy.
+  files.filter((f) => f.status === 'replaced').slice(0, 10).forEach((f) => {
+    ctx.warn(`replaced ${f.rel}: the source changed after this system had copied it (was it still being written?); the copy now holds its current bytes`);
+  });
+  const line = (f: FileCopy): string => {
+    const sum = f.checksum === undefined ? '' : `, ${HASH_ALGORITHM} ${f.checksum.slice(0, 12)}…`;
+    if (f.status === 'identical') return `already there, identical: ${f.rel}`;
+    if (f.status === 'replaced') return `replaced ${f.rel} (${formatBytes(f.bytes)}${sum}): the source changed since this system copied it`;
+    return `copied ${f.rel} (${formatBytes(f.bytes)}${sum})`;
+  };
+  for (let i = 0; i < files.length; i += LOG_BATCH) ctx.info(files.slice(i, i + LOG_BATCH).map(line).join('\n'));
 }
 
 /**
@@ -144,9 +168,9 @@ export async function checkSources(beamline: BeamlineConfig, paths: readonly Rel
   const first = beamline.endpoint(hop.from, `beamlines.${beamline.id}.move[0].from`);
   if (first.type !== 'filesystem') return;
   await requireReachable(first);
+  const sources = new SourceResolver(first);
   for (const rel of paths) {
-    const abs = await resolveInside(first.root_path, rel, { mustExist: true, field: `${first.name}:${rel}` });
-    const st = await stat(abs);
+    const st = statSync(await sources.resolve(rel));
     if (!st.isFile() && !st.isDirectory()) throw pathError(`${first.name}:${rel}: neither a file nor a folder; nothing was moved`);
   }
 }
@@ -166,14 +190,24 @@ async function requireReachable(e: TransferEndpoint): Promise<void> {
   }
 }
 
-/** The move step as the first link of a beamline's chain. */
+/**
+ * The move step as the first link of a beamline's chain. A chain that runs file by file moves each file on its
+ * own; the summary and the outputs are written once, for all of them (a dispatch of thousands of files would
+ * otherwise write thousands of summaries).
+ */
 export function moveLink(beamline: BeamlineConfig, exportControlled: boolean): ChainStep {
+  const results: MoveResult[] = [];
   return {
     kind: 'step',
     name: 'move',
     run: async (ctx, paths, services) => {
-      const r = await moveStep(ctx, { beamline, paths, exportControlled, services });
-      return `${r.moved} file(s) copied over ${r.hops.length} hop(s)`;
+      const r = await moveStep(ctx, { beamline, paths, exportControlled, services, collect: results });
+      return `${r.moved} file(s) written over ${r.hops.length} hop(s)`;
+    },
+    finish: (ctx) => {
+      if (results.length === 0) return;
+      writeMoveSummary(ctx, `Move · beamline ${beamline.id}`, results.reduce((n, r) => n + r.relPaths.length, 0), mergeHops(results));
+      setMoveOutputs(ctx, results);
     },
   };
 }

@@ -24,8 +24,15 @@ function partialStem(finalBase: string): string {
   return `.${base}.`;
 }
 
+/** Nonces of this process: a random start (a reused pid meets other names), then counted (no random draw per file). */
+let nonces = randomBytes(4).readUInt32BE(0);
+const nextNonce = (): string => {
+  nonces = (nonces + 1) >>> 0;
+  return nonces.toString(16).padStart(8, '0');
+};
+
 /** A fresh temporary name for one copy into `finalPath` (the nonce keeps two copies in one process apart). */
-export function partialNameFor(finalPath: string, pid = process.pid, nonce = randomBytes(4).toString('hex')): string {
+export function partialNameFor(finalPath: string, pid = process.pid, nonce = nextNonce()): string {
   return join(dirname(finalPath), `${partialStem(basename(finalPath))}${HOST}-${pid}-${nonce}${PARTIAL_SUFFIX}`);
 }
 
@@ -38,21 +45,24 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Remove partials of `finalPath` left by dead processes of this host; others' are left alone. */
-export async function removeStalePartials(finalPath: string): Promise<void> {
-  const stem = partialStem(basename(finalPath));
+const OWNER = /\.([0-9a-f]{8})-(\d+)-[0-9a-f]+\.splash-partial$/;
+
+/**
+ * Remove the partials in folder `dir` left by dead processes of this host (whatever file they were for);
+ * others' are left alone. Called once per destination folder a run copies into, not once per file.
+ */
+export async function removeStalePartialsIn(dir: string): Promise<void> {
   let names: string[];
   try {
-    names = await readdir(dirname(finalPath));
+    names = await readdir(dir);
   } catch {
     return;
   }
   for (const name of names) {
-    if (!name.startsWith(stem) || !name.endsWith(PARTIAL_SUFFIX)) continue;
-    const owner = name.slice(stem.length, -PARTIAL_SUFFIX.length);
-    const m = /^([0-9a-f]{8})-(\d+)-[0-9a-f]+$/.exec(owner);
+    if (!name.startsWith('.') || !name.endsWith(PARTIAL_SUFFIX)) continue;
+    const m = OWNER.exec(name);
     if (m?.[1] === HOST && m[2] !== undefined && Number(m[2]) !== process.pid && !alive(Number(m[2]))) {
-      await rm(join(dirname(finalPath), name), { force: true });
+      await rm(join(dir, name), { force: true });
     }
   }
 }
