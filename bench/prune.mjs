@@ -89,27 +89,30 @@ beamlines:
 }
 
 /**
- * What a verified move leaves with each copy (src/fs/verification-record.ts): under the copy's endpoint
- * root, `.splash/verified/<2 hex>/<sha256(rel)>.json`, binding the XXH128 digest to both files' identities.
+ * What a verified move leaves with each copy (src/fs/verification-record.ts): under the copy's endpoint root,
+ * one `.splash/verified/<2 hex>/<sha256(folder)>.jsonl` per folder, a line per file binding the XXH128 digest
+ * to both files' identities.
  */
 async function writeRecords(srcRoot, copyRoot) {
   const hasher = await createXXHash128();
   const identity = (st) => ({ dev: String(st.dev), ino: String(st.ino), size: String(st.size), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs) });
   for (let d = 0; d < total / perDir; d++) {
     const dir = `raw/p${String(d % 20).padStart(2, '0')}/scan_${String(d).padStart(4, '0')}`;
+    const lines = [];
     for (let f = 0; f < perDir; f++) {
       const rel = `${dir}/frame_${String(f).padStart(5, '0')}.tif`;
       hasher.init();
       hasher.update(readFileSync(join(copyRoot, rel)));
-      const key = createHash('sha256').update(rel).digest('hex');
-      const folder = join(copyRoot, '.splash/verified', key.slice(0, 2));
-      mkdirSync(folder, { recursive: true });
-      writeFileSync(join(folder, `${key}.json`), JSON.stringify({
+      lines.push(JSON.stringify({
         version: 1, rel, algorithm: 'xxh128', digest: hasher.digest('hex'),
         copy: identity(lstatSync(join(copyRoot, rel), { bigint: true })),
         source: { endpoint: 'ep', identity: identity(lstatSync(join(srcRoot, rel), { bigint: true })) },
         verifiedAt: new Date().toISOString(),
       }));
     }
+    const key = createHash('sha256').update(dir).digest('hex');
+    const folder = join(copyRoot, '.splash/verified', key.slice(0, 2));
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, `${key}.jsonl`), `${lines.join('\n')}\n`);
   }
 }

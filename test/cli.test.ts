@@ -65,7 +65,7 @@ describe('splash move / run', () => {
     const move = await splash(['move', '--beamline', '8.3.2', '--config', config, 'raw/a.h5']);
     expect(move.code).toBe(1);
     expect(count(move.stderr, said)).toBe(1);
-    expect(move.stderr).toMatch(new RegExp(`^splash: ${said}.*\n  hint: find out which copy is right`, 'm'));
+    expect(move.stderr).toMatch(new RegExp(`^splash: ${said}.*\n  hint: .*find out which file is right`, 'm'));
     expect(move.stderr).not.toContain('**');
 
     // The chain's table names the failed step; the error itself is the last line, once, and no Markdown shows.

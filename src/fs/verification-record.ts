@@ -1,6 +1,6 @@
 import type { BigIntStats } from 'node:fs';
-import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createHash, randomBytes } from 'node:crypto';
+import { appendFileSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { HASH_ALGORITHM } from './hash.js';
 
@@ -15,8 +15,8 @@ import { HASH_ALGORITHM } from './hash.js';
  * file over it, `touch -r`, a chmod) makes the record stale, and a stale record is ignored — the reader
  * then hashes. A lost or torn record is never a risk, only a re-read.
  *
- * Records live under the endpoint root in `.splash/verified/<2 hex>/<sha256(rel)>.json`, one per file,
- * written under a temporary name and renamed (concurrent writers each publish a whole record). The same
+ * Records live under the endpoint root in `.splash/verified/<2 hex>/<sha256(folder)>.jsonl`: one file per
+ * folder of data, a line per record, appended (the last line for a path wins; a tombstone forgets it). The same
  * `.splash/` folder holds the endpoint's other state (prune lock, storage-identity markers); every walk of
  * an endpoint's data skips it (`isStateName`).
  */
@@ -69,48 +69,147 @@ export function identityAt(abs: string): FileIdentity | undefined {
   return st?.isFile() ? identityOf(st) : undefined;
 }
 
-/** Where the record of `rel` lives under an endpoint root (real path). */
-export function recordPath(rootAbs: string, rel: string): string {
-  const key = createHash('sha256').update(rel).digest('hex');
-  return join(rootAbs, STATE_DIR, 'verified', key.slice(0, 2), `${key}.json`);
+/** Records of one folder: the path of its record file, and what it held when it was last read. */
+interface FolderRecords {
+  readonly size: bigint;
+  readonly mtimeNs: bigint;
+  /** When the file was last seen to be unchanged (ms). */
+  checkedAt: number;
+  readonly byRel: ReadonlyMap<string, VerificationRecord>;
 }
 
-/** Publish a record (replacing an older one for the same path): temporary name, then rename. */
-export function writeVerificationRecord(rootAbs: string, record: VerificationRecord): void {
-  const path = recordPath(rootAbs, record.rel);
-  const dir = path.slice(0, path.lastIndexOf('/'));
-  mkdirSync(dir, { recursive: true });
-  const tmp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    writeFileSync(tmp, JSON.stringify(record), { flag: 'wx', mode: 0o644 });
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
+/** A tombstone: the file of `rel` was deleted, so its earlier records say nothing any more. */
+interface Removal {
+  readonly version: 1;
+  readonly rel: string;
+  readonly removed: true;
+}
+
+function folderOf(rel: string): string {
+  const cut = rel.lastIndexOf('/');
+  return cut < 0 ? '' : rel.slice(0, cut);
+}
+
+/**
+ * Where the records of the files in folder `dirRel` live under an endpoint root (real path): one file per
+ * folder, so a sweep reads one small file per folder, and a batch of copies into a folder appends once.
+ */
+export function folderRecordPath(rootAbs: string, dirRel: string): string {
+  const memo = `${rootAbs}\0${dirRel}`;
+  let path = pathMemo.get(memo);
+  if (path === undefined) {
+    const key = createHash('sha256').update(dirRel).digest('hex');
+    path = join(rootAbs, STATE_DIR, 'verified', key.slice(0, 2), `${key}.jsonl`);
+    pathMemo.set(memo, path);
+    if (pathMemo.size > CACHE_FOLDERS) pathMemo.delete(pathMemo.keys().next().value ?? '');
   }
+  return path;
+}
+const pathMemo = new Map<string, string>();
+
+/**
+ * Append records (each replaces any earlier one for its path): one line each, all lines of a folder in one
+ * O_APPEND write, so concurrent writers never tear each other's lines on a local file system. A torn line (a
+ * crash mid-write, or a remote file system without atomic appends) fails to parse and is skipped: it costs a
+ * re-read, never a wrong verdict, because a record is trusted only while both files keep its identities.
+ */
+export function writeVerificationRecords(rootAbs: string, records: readonly (VerificationRecord | Removal)[]): void {
+  const byFolder = new Map<string, string[]>();
+  for (const r of records) {
+    const dir = folderOf(r.rel);
+    let lines = byFolder.get(dir);
+    if (!lines) byFolder.set(dir, (lines = []));
+    lines.push(JSON.stringify(r));
+  }
+  for (const [dir, lines] of byFolder) {
+    const path = folderRecordPath(rootAbs, dir);
+    mkdirSync(path.slice(0, path.lastIndexOf('/')), { recursive: true });
+    // A leading newline ends a line a crashed writer left unfinished, so ours parse.
+    appendFileSync(path, `\n${lines.join('\n')}\n`, { mode: 0o644 });
+    cache.delete(path);
+  }
+}
+
+export function writeVerificationRecord(rootAbs: string, record: VerificationRecord): void {
+  writeVerificationRecords(rootAbs, [record]);
+}
+
+/** Forget the records of these files (they were deleted): tombstones, appended per folder. */
+export function removeVerificationRecords(rootAbs: string, rels: readonly string[]): void {
+  writeVerificationRecords(rootAbs, rels.map((rel): Removal => ({ version: 1, rel, removed: true })));
+}
+
+export function removeVerificationRecord(rootAbs: string, rel: string): void {
+  removeVerificationRecords(rootAbs, [rel]);
+}
+
+/** The folder `dirRel` is gone (a prune removed it emptied): its record file goes too; missing is fine. */
+export function removeFolderRecords(rootAbs: string, dirRel: string): void {
+  const path = folderRecordPath(rootAbs, dirRel);
+  rmSync(path, { force: true });
+  cache.delete(path);
+}
+
+/**
+ * Folder record files read recently, so a sweep or a re-run over a folder of 10,000 files parses its record
+ * file once. An entry is checked against the file's size and mtime (one stat) when it is more than a second
+ * old, and this process's own writes drop it, so an append by anyone is seen within a second. A stale entry
+ * could only cost a re-read, never a wrong verdict: a record is trusted only while both files keep its
+ * identities. Bounded: the oldest entry goes first.
+ */
+const cache = new Map<string, FolderRecords>();
+const CACHE_FOLDERS = 64;
+const RECHECK_MS = 1000;
+
+function folderRecords(path: string): FolderRecords | undefined {
+  const known = cache.get(path);
+  const now = Date.now();
+  if (known && now - known.checkedAt < RECHECK_MS) return known;
+  let st;
+  try {
+    st = statSync(path, { bigint: true, throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+  if (!st?.isFile()) return undefined;
+  if (known && known.size === st.size && known.mtimeNs === st.mtimeNs) {
+    known.checkedAt = now;
+    return known;
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const byRel = new Map<string, VerificationRecord>();
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    let r: Partial<VerificationRecord & Removal>;
+    try {
+      r = JSON.parse(line) as Partial<VerificationRecord & Removal>;
+    } catch {
+      continue;
+    }
+    if (r.version !== 1 || typeof r.rel !== 'string') continue;
+    if (r.removed === true) byRel.delete(r.rel);
+    else if (isRecord(r)) byRel.set(r.rel, r);
+  }
+  const entry: FolderRecords = { size: st.size, mtimeNs: st.mtimeNs, checkedAt: now, byRel };
+  cache.delete(path);
+  cache.set(path, entry);
+  if (cache.size > CACHE_FOLDERS) cache.delete(cache.keys().next().value ?? '');
+  return entry;
 }
 
 /** The record of `rel`, or undefined when there is none or it cannot be read as one (then: hash). */
 export function readVerificationRecord(rootAbs: string, rel: string): VerificationRecord | undefined {
-  let text: string;
-  try {
-    text = readFileSync(recordPath(rootAbs, rel), 'utf8');
-  } catch {
-    return undefined;
-  }
-  try {
-    const r = JSON.parse(text) as Partial<VerificationRecord>;
-    if (r.version !== 1 || r.rel !== rel || r.algorithm !== HASH_ALGORITHM || typeof r.digest !== 'string') return undefined;
-    if (!isIdentity(r.copy) || !isIdentity(r.source?.identity)) return undefined;
-    return r as VerificationRecord;
-  } catch {
-    return undefined;
-  }
+  return folderRecords(folderRecordPath(rootAbs, folderOf(rel)))?.byRel.get(rel);
 }
 
-/** Remove the record of `rel` (the file it describes was deleted); a missing record is fine. */
-export function removeVerificationRecord(rootAbs: string, rel: string): void {
-  rmSync(recordPath(rootAbs, rel), { force: true });
+function isRecord(r: Partial<VerificationRecord>): r is VerificationRecord {
+  return r.algorithm === HASH_ALGORITHM && typeof r.digest === 'string' && /^[0-9a-f]{32}$/.test(r.digest) &&
+    isIdentity(r.copy) && typeof r.source?.endpoint === 'string' && isIdentity(r.source.identity);
 }
 
 function isIdentity(x: unknown): x is FileIdentity {

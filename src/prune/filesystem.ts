@@ -2,7 +2,7 @@ import { existsSync, rmdirSync, unlinkSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import type { FileSystemEndpoint } from '../endpoints.js';
 import { configError, SplashError } from '../errors.js';
-import { removeVerificationRecord, STATE_DIR } from '../fs/verification-record.js';
+import { removeFolderRecords, removeVerificationRecords, STATE_DIR } from '../fs/verification-record.js';
 import { codeOf } from '../fs/walk.js';
 import { isInside, SweepLocator } from '../paths.js';
 import type { StepContext } from '../run/context.js';
@@ -104,6 +104,8 @@ async function sweep(endpoint: FileSystemEndpoint, check: FileSystemEndpoint, ro
   const locator = new SweepLocator(checkRoot);
   // A file deleted here may itself have been a verified copy: its record goes with it.
   const ownRecords = existsSync(`${root}/${STATE_DIR}/verified`);
+  /** Deleted files that may have records here (they were copies themselves): forgotten at the end, per folder. */
+  const deletedRecords: string[] = [];
   const touched = new Set<string>();
   for (const item of plan.candidates) {
     try {
@@ -130,18 +132,13 @@ async function sweep(endpoint: FileSystemEndpoint, check: FileSystemEndpoint, ro
         report.unsafe.push({ rel: item.rel, reason: `could not delete (${codeOf(err)}); left for the next run` });
         continue;
       }
-      if (ownRecords) {
-        try {
-          removeVerificationRecord(root, item.rel);
-        } catch {
-          // A record left behind is harmless: it matches no file any more.
-        }
-      }
+      if (ownRecords) deletedRecords.push(item.rel);
       touched.add(parentOf(item.rel));
     }
     report.pruned.push(toPruned(item));
   }
   if (!opts.dryRun) for (const d of removeEmptiedDirs(root, touched, new Set(plan.youngDirs))) report.removedDirs.push(d);
+  if (deletedRecords.length > 0) forgetRecords(root, deletedRecords, new Set(report.removedDirs));
   return report;
 }
 
@@ -183,6 +180,20 @@ const toPruned = (i: PlanItem): PrunedFile => ({ rel: i.rel, size: i.size, mtime
  * (when planned: the sweep's own deletions change it) stays: acquisition software may still write into
  * it. The root itself is never removed.
  */
+/**
+ * Forget the records of deleted files: a removed folder's record file goes whole, other folders get one
+ * appended tombstone line per file. A record left behind is harmless (it matches no file any more), so
+ * failures are ignored.
+ */
+function forgetRecords(root: string, rels: readonly string[], removedDirs: ReadonlySet<string>): void {
+  try {
+    for (const dir of removedDirs) removeFolderRecords(root, dir);
+    removeVerificationRecords(root, rels.filter((rel) => !removedDirs.has(parentOf(rel))));
+  } catch {
+    // see above
+  }
+}
+
 function removeEmptiedDirs(root: string, touched: Set<string>, young: ReadonlySet<string>): string[] {
   const removed: string[] = [];
   const byDepth = new Map<number, Set<string>>();

@@ -5,7 +5,7 @@ import { basename, dirname } from 'node:path';
 import type { FileSystemEndpoint } from '../endpoints.js';
 import { SplashError, stepError } from '../errors.js';
 import { createContentHasher } from '../fs/hash.js';
-import { type FileIdentity, identityOf, isStateName } from '../fs/verification-record.js';
+import { type FileIdentity, identityOf, isStateName, type VerificationRecord } from '../fs/verification-record.js';
 import { codeOf, walkTree } from '../fs/walk.js';
 import { gateRootPath, joinInside, relPathUnder, resolveInside, type RelPath } from '../paths.js';
 import type { StepContext } from '../run/context.js';
@@ -13,7 +13,7 @@ import { decideExisting } from './existing-destination.js';
 import { copyLargeFile } from './large-file-copy.js';
 import { isPartialName, removeStalePartialsIn } from './partial.js';
 import { fsyncDirs, fsyncFd, publishHooks, publishNew, replaceVerified } from './publish.js';
-import { recordCopy, type RecordTarget } from './records.js';
+import { recordOf, type RecordTarget, saveRecords } from './records.js';
 import { SmallFileCopier, type VerifiedPartial } from './small-file-copy.js';
 import { type FoundFile, SourceResolver } from './source-resolver.js';
 
@@ -285,11 +285,14 @@ class FilesystemHop {
     } catch (err) {
       failure ??= stepError(`could not make the new names at ${this.#to.name} durable: ${codeOf(err)}`);
     }
+    const records: (VerificationRecord | undefined)[] = [];
     for (const { p, status } of published) {
       this.#results[p.index] = { rel: p.rel, status, bytes: p.size, checksum: p.digest };
       const now = lstatSync(p.dst, { bigint: true, throwIfNoEntry: false });
-      if (now && sameFile(now, p.partial)) recordCopy(this.#records, p.rel, p.dst, p.digest, p.source, identityOf(now), true);
+      if (now && sameFile(now, p.partial)) records.push(recordOf(this.#records, p.rel, p.dst, p.digest, p.source, identityOf(now), true));
     }
+    // One append per folder for the whole batch.
+    saveRecords(this.#records, records);
     if (failure !== undefined) throw failure;
     // Another run published (or replaced) the same name first, or someone wrote there meanwhile: fine if it
     // holds the source's bytes; never overwritten.

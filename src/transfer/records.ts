@@ -2,7 +2,7 @@ import type { BigIntStats } from 'node:fs';
 import { lstatSync } from 'node:fs';
 import { describeError } from '../errors.js';
 import { HASH_ALGORITHM } from '../fs/hash.js';
-import { type FileIdentity, identityOf, sameIdentity, writeVerificationRecord } from '../fs/verification-record.js';
+import { type FileIdentity, identityOf, sameIdentity, type VerificationRecord, writeVerificationRecords } from '../fs/verification-record.js';
 import type { RelPath } from '../paths.js';
 import type { StepContext } from '../run/context.js';
 
@@ -34,30 +34,49 @@ function isRacy(st: BigIntStats, nowMs = Date.now()): boolean {
 }
 
 /**
- * Record that the file at `rel` (identity `copy`) holds `digest`, as does the source with identity `source`.
- * The copy's identity is checked once more right before writing (unless the caller took it just now): a record
- * must never describe another file.
+ * The record that the file at `rel` (identity `copy`) holds `digest`, as does the source with identity
+ * `source`; undefined when none may be written (a racy source, or a copy that changed). The copy's identity is
+ * checked once more (unless the caller took it just now): a record must never describe another file.
  */
-export function recordCopy(t: RecordTarget, rel: RelPath, dstAbs: string, digest: string, source: BigIntStats, copy: FileIdentity, checkedJustNow = false): void {
+export function recordOf(t: RecordTarget, rel: RelPath, dstAbs: string, digest: string, source: BigIntStats, copy: FileIdentity, checkedJustNow = false): VerificationRecord | undefined {
   if (isRacy(source)) {
     t.ctx.debug(`no verification record for ${rel}: the source changed less than ${String(RACY_SOURCE_NS / 1_000_000_000n)} s ago`);
-    return;
+    return undefined;
   }
-  try {
-    const now = checkedJustNow ? undefined : lstatSync(dstAbs, { bigint: true, throwIfNoEntry: false });
-    if (!checkedJustNow && (!now || !sameIdentity(identityOf(now), copy))) {
+  if (!checkedJustNow) {
+    const now = lstatSync(dstAbs, { bigint: true, throwIfNoEntry: false });
+    if (!now || !sameIdentity(identityOf(now), copy)) {
       t.ctx.debug(`no verification record for ${rel}: the copy changed after it was verified`);
-      return;
+      return undefined;
     }
-    writeVerificationRecord(t.rootReal, {
-      version: 1,
-      rel,
-      algorithm: HASH_ALGORITHM,
-      digest,
-      copy,
-      source: { endpoint: t.sourceEndpoint, identity: identityOf(source) },
-      verifiedAt: new Date().toISOString(),
-    });
+  }
+  return {
+    version: 1,
+    rel,
+    algorithm: HASH_ALGORITHM,
+    digest,
+    copy,
+    source: { endpoint: t.sourceEndpoint, identity: identityOf(source) },
+    verifiedAt: new Date().toISOString(),
+  };
+}
+
+/** Write records (one append per folder); never throws. */
+export function saveRecords(t: RecordTarget, records: readonly (VerificationRecord | undefined)[]): void {
+  const valid = records.filter((r): r is VerificationRecord => r !== undefined);
+  if (valid.length === 0) return;
+  try {
+    writeVerificationRecords(t.rootReal, valid);
+  } catch (err) {
+    const which = valid.length === 1 ? `the verification record of ${valid[0]?.rel ?? ''}` : `the verification records of ${valid[0]?.rel ?? ''} and ${String(valid.length - 1)} more`;
+    t.ctx.debug(`could not write ${which} (${describeError(err)}); a later check re-reads ${valid.length === 1 ? 'the file' : 'those files'} instead`);
+  }
+}
+
+/** Record one copy (see recordOf); never throws. */
+export function recordCopy(t: RecordTarget, rel: RelPath, dstAbs: string, digest: string, source: BigIntStats, copy: FileIdentity, checkedJustNow = false): void {
+  try {
+    saveRecords(t, [recordOf(t, rel, dstAbs, digest, source, copy, checkedJustNow)]);
   } catch (err) {
     t.ctx.debug(`could not write the verification record of ${rel} (${describeError(err)}); a later check re-reads the file instead`);
   }
