@@ -50,6 +50,8 @@ const DISPATCH = [
 ] as const;
 
 const CHECKOUT = 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2';
+/** Every job that runs a step keeps its JSON report (docs/status.md) as the artifact splash-report-<job>. */
+const UPLOAD = 'actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02';
 
 /** The real action.yml files, so bad examples are judged against the actions as they are. */
 const ACTIONS = {
@@ -136,6 +138,22 @@ describe('the real workflows', () => {
     expect(checkConfigEnv(repo, config).map(formatFinding)).toEqual([]);
   });
 
+  it('keep the JSON report of every step of an action as the artifact splash-report-<job>, also when it failed', () => {
+    const missing: string[] = [];
+    for (const wf of repo.workflows.values()) {
+      for (const job of jobsOf(wf)) {
+        if (!job.steps.some((s) => String(s.body.uses).startsWith('./actions/'))) continue;
+        const upload = job.steps.at(-1)?.body;
+        const ok =
+          upload?.uses === UPLOAD &&
+          upload.if === '${{ always() }}' &&
+          JSON.stringify(upload.with) === JSON.stringify({ name: 'splash-report-${{ github.job }}', path: '${{ runner.temp }}/splash-reports/', 'if-no-files-found': 'ignore', 'retention-days': 35, overwrite: true });
+        if (!ok) missing.push(`${wf.file} › job ${job.id}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('give every job a timeout', () => {
     const missing = [...repo.workflows.values()].flatMap((wf) =>
       jobsOf(wf).filter((j) => j.body.uses === undefined && typeof j.body['timeout-minutes'] !== 'number').map((j) => `${wf.file} › job ${j.id}`),
@@ -185,7 +203,7 @@ describe('the real workflows', () => {
       expect(recon?.body.needs).toBe('move');
       expect(recon?.body['runs-on']).toEqual(['self-hosted', label]);
       expect(recon?.body.permissions).toEqual({ contents: 'read' });
-      expect(recon?.steps.map((s) => s.body.uses)).toEqual([CHECKOUT.split(' ')[0], './actions/recon']);
+      expect(recon?.steps.map((s) => s.body.uses)).toEqual([CHECKOUT.split(' ')[0], './actions/recon', UPLOAD]);
       expect(recon?.steps[1]?.body.with).toEqual({ beamline, 'file-paths': '${{ inputs.file-paths }}', 'is-export-control': '${{ inputs.is-export-control }}', config: '${{ inputs.config }}' });
       // Only the recon job gets the SFAPI secrets (and Globus's, for the results back).
       expect(Object.keys(record(recon?.steps[1]?.body.env, 'env'))).toEqual(['SFAPI_CLIENT_ID', 'SFAPI_PRIVATE_KEY', 'GLOBUS_CLIENT_ID', 'GLOBUS_CLIENT_SECRET']);
@@ -202,7 +220,7 @@ describe('the real workflows', () => {
     const ingest = jobs[1];
     expect(ingest?.body.needs).toBe('move');
     expect(ingest?.body['runs-on']).toEqual(['self-hosted', label]);
-    expect(ingest?.steps.map((s) => s.body.uses)).toEqual([CHECKOUT.split(' ')[0], './actions/ingest']);
+    expect(ingest?.steps.map((s) => s.body.uses)).toEqual([CHECKOUT.split(' ')[0], './actions/ingest', UPLOAD]);
     expect(ingest?.steps[1]?.body.with).toEqual({ beamline, 'file-paths': '${{ inputs.file-paths }}', config: '${{ inputs.config }}' });
     // Each step gets only its own services' credentials: ingest also Globus's where it lists a collection
     // the runner does not mount (7.3.3, 7.0.1.2).
@@ -211,7 +229,7 @@ describe('the real workflows', () => {
     const move = jobs[0];
     expect(move?.body['runs-on']).toEqual(['self-hosted', label]);
     expect(move?.body.permissions).toEqual({ contents: 'read' });
-    expect(move?.steps.map((s) => s.body.uses)).toEqual([CHECKOUT.split(' ')[0], './actions/move']);
+    expect(move?.steps.map((s) => s.body.uses)).toEqual([CHECKOUT.split(' ')[0], './actions/move', UPLOAD]);
     expect(move?.steps[0]?.body.with).toEqual({ 'persist-credentials': false });
     expect(move?.steps[1]?.body.with).toEqual({
       beamline,
@@ -268,6 +286,20 @@ describe('the real workflows', () => {
       'dry-run': "${{ github.event_name == 'workflow_dispatch' && inputs.dry-run || 'false' }}",
       beamline: '${{ inputs.beamline }}',
     });
+    // After a scheduled sweep, a dry run as of the next one: what it will delete (the status pages show it).
+    const preview = job?.steps.find((s) => s.body.id === 'preview');
+    expect(preview?.body).toMatchObject({ if: "${{ always() && github.event_name == 'schedule' }}", uses: './actions/prune', with: { 'dry-run': 'true', now: '${{ steps.next.outputs.now }}' } });
+    const next = job?.steps.find((s) => s.body.id === 'next');
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'splash-prune-next-')), 'out');
+    writeFileSync(out, '');
+    const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', scriptOf(next?.body)], { env: { PATH: process.env.PATH, GITHUB_OUTPUT: out }, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const now = /^now=(.*)$/m.exec(readFileSync(out, 'utf8'))?.[1] ?? '';
+    const cron = String((on.schedule as { cron: string }[])[0]?.cron).split(' ');
+    expect(now).toMatch(new RegExp(`^\\d{4}-\\d{2}-\\d{2}T${cron[1]?.padStart(2, '0') ?? ''}:${cron[0]?.padStart(2, '0') ?? ''}:00Z$`));
+    const ahead = Date.parse(now) - Date.now();
+    expect(ahead).toBeGreaterThan(0);
+    expect(ahead).toBeLessThanOrEqual(2 * 86_400_000);
   });
 
   it('archive runs after each beam cycle ends and archives; by hand it is a dry run unless told otherwise', () => {
