@@ -236,6 +236,35 @@ export async function runCommand(command: string, argv: string[]): Promise<numbe
       });
       return 0;
     }
+    case 'status': {
+      const { values, positionals } = parseArgs('status', argv, {
+        ...common,
+        out: { type: 'string', short: 'o', default: 'docs/status' },
+        cache: { type: 'string', default: '.splash-status-cache' },
+        days: { type: 'string', default: '28' },
+        'max-requests': { type: 'string', default: '200' },
+        reserve: { type: 'string', default: '100' },
+        repository: { type: 'string' },
+        'api-url': { type: 'string' },
+      });
+      if (positionals.length > 0) throw usageError(`status: unexpected argument ${JSON.stringify(positionals[0])}`, 'see: splash status --help');
+      const ctx = await stepContext(values.verbose);
+      const { statusCommand } = await import('./status.js');
+      await runStep(ctx, 'Status pages', (c) =>
+        statusCommand(c, {
+          config: values.config,
+          out: values.out,
+          cache: values.cache,
+          days: values.days,
+          maxRequests: values['max-requests'],
+          reserve: values.reserve,
+          repository: values.repository,
+          apiUrl: values['api-url'],
+          userAgent,
+        }),
+      );
+      return 0;
+    }
     default:
       throw usageError(`unknown command ${JSON.stringify(command)}`, 'see: splash --help');
   }

@@ -15,6 +15,8 @@ Commands:
   watch <folder>           the beamline file watcher: wait for complete files, dispatch them, never lose one
   reconcile                dispatch again files that never reached the beamline's first destination
   config check             validate config.yml and show what it configures
+  status                   build the pipeline status pages from recent runs and their step reports
+  new-beamline <id…>       scaffold a beamline: folder, config, workflow, dispatch event, docs page
   demo                     build a throw-away facility in a temp folder and run the pipeline on it
 
 Options:
@@ -196,4 +198,25 @@ Needs no credentials and no network.
 Options:
       --dir <folder>   build the facility here instead of a new temp folder (must be empty or absent)
       --clean          delete the folder at the end (by default it is kept so you can look around)`,
+  status: `Usage: splash status [--out docs/status] [--cache .splash-status-cache] [--days 28] [--max-requests 200]
+                     [--reserve 100] [--repository owner/name] [--api-url <url>] [--config config.yml]
+
+Builds the pipeline status pages of the documentation site (docs/status.md): reads this repository's
+workflow runs and the step reports they kept (artifacts splash-report-<job>) through the GitHub REST API,
+and writes an overview and one page per beamline (last scans, failures, the next prune, tape coverage per
+cycle, data moved per day) into --out. Reports already read are kept in --cache, so a build reads only what
+is new. It makes at most --max-requests API requests and stops (rendering what it has) when GitHub says
+fewer than --reserve are left this hour. The token comes from GITHUB_TOKEN (github.token_env); in a
+workflow it needs actions: read.
+
+Options:
+  -o, --out <folder>        where the pages go (default: docs/status)
+      --cache <folder>      reports read by earlier builds (default: .splash-status-cache; '' for none)
+      --days <n>            how far back (default: 28)
+      --max-requests <n>    API request budget of one build (default: 200)
+      --reserve <n>         leave this many requests of the hour's limit to other workflows (default: 100)
+      --repository <o/n>    default: GITHUB_REPOSITORY, else github.repository in config.yml
+      --api-url <url>       default: github.api_url in config.yml, else https://api.github.com
+  -c, --config <file>       config file (default: config.yml)
+  -v, --verbose             debug output`,
 };
