@@ -236,6 +236,32 @@ export async function runCommand(command: string, argv: string[]): Promise<numbe
       });
       return 0;
     }
+    case 'new-beamline': {
+      const { values, positionals } = parseArgs('new-beamline', argv, {
+        title: { type: 'string' },
+        group: { type: 'string' },
+        label: { type: 'string' },
+        list: { type: 'boolean', default: false },
+        endpoint: { type: 'string', multiple: true, default: [] },
+        move: { type: 'string', multiple: true, default: [] },
+        prune: { type: 'string', multiple: true, default: [] },
+        root: { type: 'string', default: '.' },
+        check: { type: 'boolean', default: false },
+      });
+      const { applyScaffold, planScaffold, scaffoldSpec } = await import('../scaffold/index.js');
+      const spec = scaffoldSpec({ ids: positionals, title: values.title, group: values.group, label: values.label, list: values.list, endpoints: values.endpoint, moves: values.move, prunes: values.prune });
+      const changes = await planScaffold(values.root, spec);
+      const say = (line: string): void => { process.stdout.write(`${line}\n`); };
+      if (values.check) {
+        for (const c of changes) say(`would change ${c.file} (${c.what})`);
+        if (changes.length > 0) throw usageError(`new-beamline --check: ${changes.length} file(s) differ from what the scaffold makes`, 'run it without --check to make them');
+        say(`${positionals.join(', ')}: everything the scaffold makes is in place`);
+        return 0;
+      }
+      await applyScaffold(values.root, changes, say);
+      say(changes.length === 0 ? `${positionals.join(', ')}: already in place, nothing changed` : `next: review the changes, run splash config check and npm test, and open a pull request (docs/adding-a-beamline.md)`);
+      return 0;
+    }
     case 'status': {
       const { values, positionals } = parseArgs('status', argv, {
         ...common,

@@ -219,4 +219,26 @@ Options:
       --api-url <url>       default: github.api_url in config.yml, else https://api.github.com
   -c, --config <file>       config file (default: config.yml)
   -v, --verbose             debug output`,
+  'new-beamline': `Usage: splash new-beamline <id> [<id>…] --title <text> --move FROM:TO[:offsite]… [options]
+
+Scaffolds a beamline, ready for review (docs/adding-a-beamline.md): beamlines/bl<digits>/ (config.ts,
+dispatcher.ts: move, then a generic ingest) and its entry in beamlines/index.ts; its endpoints and a
+beamlines."<id>" section in config.yml (runner label, event type new_file_<digits>, move hops, prune rules);
+the reusable workflow .github/workflows/beamline-<digits>.yml; the event type and job in dispatch.yml; its
+place in reconcile.yml; its rows in docs/workflows.md; and its docs page (filled in by npm run docs:gen).
+Idempotent: run again, it changes nothing; a file changed by hand is never overwritten. Several ids with
+--group make one dispatcher and one workflow for all of them, the beamline chosen by the workflow's input.
+
+Options:
+      --title <text>              what the beamline is (required)
+      --endpoint NAME=UUID:/root  a Globus collection to add (NAME=/root for a mounted folder); repeatable
+      --move FROM:TO[:offsite]    a hop; offsite = it leaves the facility (export-controlled data stops); repeatable
+      --prune ENDPOINT:DAYS:CHECK a retention rule; default: the first hop's source, 180 days, checked on the
+                                  last hop's destination; repeatable
+      --label <label>             the runner label (default bl<digits>, or the group's name)
+      --list                      the watcher sends a list of files per dispatch, moved as one batch
+      --group <name>              several ids, one dispatcher (beamlines/<name>/) and one workflow
+                                  In names and paths, {bl} stands for bl<digits> of each id (bl402), {id} for the id.
+      --root <folder>             the repository (default: .)
+      --check                     change nothing; exit 2 when the repository differs from what it would make`,
 };
