@@ -284,7 +284,14 @@ function pick(doc: unknown, re: RegExp): unknown {
   return Object.fromEntries(Object.entries(doc).filter(([k]) => re.test(k)));
 }
 
-const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** A table cell: `|` escaped, and outside code spans `<` `>` as entities (Vue would read them as tags). */
+const cell = (s: string): string =>
+  s
+    .replace(/\n/g, ' ')
+    .split(/(`[^`]*`)/)
+    .map((part) => (part.startsWith('`') ? part : part.replace(/</g, '&lt;').replace(/>/g, '&gt;')))
+    .join('')
+    .replace(/\|/g, '\\|');
 
 export function configReferenceRows(root: string): KeyRow[] {
   const comments = readSchemaComments(root);
@@ -337,14 +344,15 @@ export function renderConfigReference(root: string): string {
     const heading = section.label;
     out.push(`## \`${heading}\``, '');
     const siblings = (r: KeyRow): string => Object.entries(r.siblings).map(([k, v]) => `${k}: ${String(v)}`).join(', ');
-    out.push('| key | type | default | what it is | example | error for a wrong value |', '|---|---|---|---|---|---|');
+    // v-pre: a `{{ }}` in a comment or an error is text, not a Vue expression.
+    out.push('::: v-pre', '| key | type | default | what it is | example | error for a wrong value |', '|---|---|---|---|---|---|');
     for (const r of mine) {
       const key = `${section.label}${r.path[0]?.kind === 'item' ? '' : '.'}${display(r.path)}`;
       const when = siblings(r);
       const req = r.required ? 'required' : r.default === '' ? 'optional' : `\`${r.default}\``;
       out.push(`| \`${cell(key)}\`${when === '' ? '' : ` (${cell(when)})`} | ${cell(r.type)} | ${req} | ${cell(r.description)} | ${cell(r.example)} | ${r.error === '' ? '' : cell(r.error)} |`);
     }
-    out.push('');
+    out.push(':::', '');
   }
   return `${out.join('\n').trimEnd()}\n`;
 }
