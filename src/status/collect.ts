@@ -65,6 +65,8 @@ export interface Collected {
   readonly requests: number;
   /** Report artifacts seen but not read (budget or rate limit): read by a later build. */
   readonly unread: number;
+  /** The runs those unread reports belong to. */
+  readonly unreadRuns: ReadonlySet<number>;
   /** Why the build stopped reading early; undefined when it read everything. */
   readonly stopped: string | undefined;
   /** What GitHub said about the hour's limit at the last answer. */
@@ -280,6 +282,7 @@ export async function collect(opts: CollectOptions): Promise<Collected> {
     reports,
     requests: used(),
     unread: queue.length,
+    unreadRuns: new Set(queue.map((q) => q.run)),
     stopped,
     rateRemaining: client.lastRate?.remaining,
   };

@@ -49,7 +49,7 @@ export async function buildStatus(opts: StatusOptions): Promise<StatusResult> {
     sleep: opts.sleep,
     log: opts.log,
   });
-  const model = buildModel({ beamlines: opts.beamlines, runs: collected.runs, reports: collected.reports, now, since, repository: opts.client.repository });
+  const model = buildModel({ beamlines: opts.beamlines, runs: collected.runs, reports: collected.reports, unreadRuns: collected.unreadRuns, now, since, repository: opts.client.repository });
   const pages = renderPages(model, {
     requests: collected.requests,
     maxRequests: opts.maxRequests,

@@ -134,6 +134,8 @@ export function buildModel(input: {
   beamlines: readonly BeamlineInfo[];
   runs: readonly RunInfo[];
   reports: readonly CollectedReport[];
+  /** Runs whose reports were listed but not read yet (the build's budget): not to be mistaken for runs without. */
+  unreadRuns?: ReadonlySet<number>;
   now: Date;
   since: Date;
   repository: string;
@@ -168,7 +170,9 @@ export function buildModel(input: {
       const first = rs.find((r) => r.doc.step === 'move') ?? rs[0];
       if (rs.length === 0) {
         const running = info2 !== undefined && info2.status !== 'completed';
-        steps.move = { outcome: running ? 'running' : info2?.conclusion === 'success' ? 'ok' : 'failed', seconds: undefined, rate: undefined, detail: running ? 'in progress' : `run ${info2?.conclusion ?? 'unknown'} before a step reported` };
+        const unread = input.unreadRuns?.has(run) === true;
+        const detail = running ? 'in progress' : unread ? `run ${info2?.conclusion ?? 'unknown'}; its reports are read by the next build` : `run ${info2?.conclusion ?? 'unknown'} before a step reported`;
+        steps.move = { outcome: running ? 'running' : info2?.conclusion === 'success' ? 'ok' : 'failed', seconds: undefined, rate: undefined, detail };
       }
       return {
         run,

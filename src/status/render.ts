@@ -53,7 +53,7 @@ function header(model: StatusModel, facts: BuildFacts): string {
 }
 
 export function renderIndex(model: StatusModel, facts: BuildFacts): string {
-  const out = ['---', 'title: Pipeline status', 'outline: false', '---', '', '# Pipeline status', '', header(model, facts), ''];
+  const out = ['---', 'title: Pipeline status', 'outline: false', 'aside: false', '---', '', '# Pipeline status', '', header(model, facts), ''];
   if (model.runs === 0 && model.reports === 0) {
     out.push(
       '## No runs yet',
@@ -120,7 +120,7 @@ export function renderChart(days: readonly DayPoint[]): string {
 
 export function renderBeamline(b: BeamlineStatus, model: StatusModel, facts: BuildFacts): string {
   const id = b.info.id;
-  const out = ['---', `title: ${id} status`, '---', '', `# ${id} ${b.info.title.replace(/[<>{}]/g, '')} — pipeline status`, '', header(model, facts), '', `Back to [all beamlines](./index.md) · how ${id} is set up: [its page](../beamlines/${pageName(id)}.md).`, ''];
+  const out = ['---', `title: ${id} status`, 'aside: false', '---', '', `# ${id} ${b.info.title.replace(/[<>{}]/g, '')} — pipeline status`, '', header(model, facts), '', `Back to [all beamlines](./index.md) · how ${id} is set up: [its page](../beamlines/${pageName(id)}.md).`, ''];
 
   out.push('## Last scans', '');
   if (b.scans.length === 0) out.push('No dispatch of this beamline in the window.', '');
@@ -137,7 +137,7 @@ export function renderBeamline(b: BeamlineStatus, model: StatusModel, facts: Bui
     const rows = b.failures.map((f) => [link(f.url, `run ${f.run}`), esc(when(f.time)), esc(f.step), `<code>${esc(f.files)}</code>`, esc(f.reason)]);
     out.push(block(table('status-failures', ['run', 'when', 'step', 'files', 'reason'], rows)));
     if (b.failuresTotal > b.failures.length) out.push('', `The newest ${b.failures.length} of ${b.failuresTotal} failures.`);
-    out.push('What to do when a step fails: [Operations](../operations.md#when-a-step-fails).', '');
+    out.push('', 'What to do when a step fails: [Operations](../operations.md#when-a-step-fails).', '');
   }
 
   out.push('## Next prune', '');
