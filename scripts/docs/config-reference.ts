@@ -350,7 +350,7 @@ export function renderConfigReference(root: string): string {
       const key = `${section.label}${r.path[0]?.kind === 'item' ? '' : '.'}${display(r.path)}`;
       const when = siblings(r);
       const req = r.required ? 'required' : r.default === '' ? 'optional' : `\`${r.default}\``;
-      out.push(`| \`${cell(key)}\`${when === '' ? '' : ` (${cell(when)})`} | ${cell(r.type)} | ${req} | ${cell(r.description)} | ${cell(r.example)} | ${r.error === '' ? '' : cell(r.error)} |`);
+      out.push(`| ${cell(`\`${key}\``)}${when === '' ? '' : ` (${cell(when)})`} | ${cell(r.type)} | ${req} | ${cell(r.description)} | ${cell(r.example)} | ${r.error === '' ? '' : cell(r.error)} |`);
     }
     out.push(':::', '');
   }

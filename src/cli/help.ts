@@ -216,7 +216,7 @@ Options:
       --max-requests <n>    API request budget of one build (default: 200)
       --reserve <n>         leave this many requests of the hour's limit to other workflows (default: 100)
       --repository <o/n>    default: GITHUB_REPOSITORY, else github.repository in config.yml
-      --api-url <url>       default: github.api_url in config.yml, else https://api.github.com
+      --api-url <url>       default: GITHUB_API_URL (set in a workflow), else github.api_url in config.yml
   -c, --config <file>       config file (default: config.yml)
   -v, --verbose             debug output`,
   'new-beamline': `Usage: splash new-beamline <id> [<id>…] --title <text> --move FROM:TO[:offsite]… [options]

@@ -42,7 +42,8 @@ export async function statusCommand(ctx: StepContext, args: StatusArgs, env: Nod
     throw usageError(`environment variable ${tokenEnv} is not set: the status build reads runs and artifacts with it`, 'in a workflow: env: GITHUB_TOKEN: ${{ github.token }} with permissions actions: read');
   }
   ctx.mask(token);
-  const apiUrl = args.apiUrl ?? config.github?.apiUrl ?? env.GITHUB_API_URL ?? 'https://api.github.com';
+  // In a workflow the runner names the API of the GitHub it runs on (GitHub Enterprise Server included).
+  const apiUrl = args.apiUrl ?? env.GITHUB_API_URL ?? config.github?.apiUrl ?? 'https://api.github.com';
   const client = new GitHubClient({ apiUrl, owner: m[1] ?? '', repo: m[2] ?? '', credentials: { kind: 'token', token }, userAgent: args.userAgent });
   const beamlines: BeamlineInfo[] = configuredBeamlines(config).map((b) => {
     const s = b.config.settings;
