@@ -112,7 +112,7 @@ describe('the status pages in headless Chromium', () => {
     // The file name stayed text: no element was made from it, no expression evaluated, no dialog opened.
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     const prune = await cells(page, 'status-prune');
-    expect(prune).toEqual([['spot832', '1 days', expect.stringMatching(/^40 file\(s\), 200 GiB$/) as unknown as string, 'each has a verified copy on data832 (same path and size, not newer)', expect.stringContaining('raw/p9/lonely.h5') as unknown as string]]);
+    expect(prune).toEqual([['spot832', '1 days', expect.stringMatching(/^40 file\(s\), 200 GiB$/) as unknown as string, 'each has a verified copy at the same path on data832, checked again just before the delete', expect.stringContaining('raw/p9/lonely.h5') as unknown as string]]);
     expect(await cells(page, 'status-tape')).toEqual([['2026-2', '4', '480', '1.2 TiB', '0', expect.stringMatching(/UTC$/) as unknown as string]]);
 
     const chart = page.locator('svg.throughput-chart');

@@ -160,7 +160,7 @@ describe('status build', () => {
     expect(page).not.toContain('<{{');
     expect(page).toContain(`run ${silent.id}`);
     expect(page).toContain('before a step reported');
-    expect(page).toMatch(/<code>beamline<\/code><\/td><td>1 days<\/td><td>2 file\(s\), 4.0 KiB<\/td><td>each has a verified copy on <code>server<\/code>/);
+    expect(page).toMatch(/<code>beamline<\/code><\/td><td>1 days<\/td><td>2 file\(s\), 4.0 KiB<\/td><td>each has a verified copy at the same path on <code>server<\/code>/);
     expect(page).toContain('<code>raw/p0/old.h5</code>');
     expect(page).toMatch(/<rect class="bar" data-day="\d{4}-\d{2}-\d{2}" data-bytes="4096"/);
   });

@@ -69,8 +69,9 @@ export function generatedPart(root: string, config: SplashConfig, b: Beamline): 
   out.push('## Retention (prune)', '');
   if (s.prune.length === 0) out.push('No prune rules: nothing is ever deleted from this beamline\'s storage.', '');
   else {
-    out.push('| endpoint | kept for | deleted only when this holds a verified copy | verified by |', '|---|---|---|---|');
-    for (const r of s.prune) out.push(`| ${code(r.endpoint)} | ${r.after_days} days | ${code(r.check)} | ${r.verify === 'hash' ? 'size, mtime and XXH128 content hash' : 'size and mtime'} |`);
+    out.push('| endpoint | kept for | deleted only when this holds a verified copy | `verify` |', '|---|---|---|---|');
+    for (const r of s.prune) out.push(`| ${code(r.endpoint)} | ${r.after_days} days | ${code(r.check)} | ${code(r.verify)} |`);
+    out.push('', 'What a verified copy is, and what prune checks before each delete: [How it fits together](../concepts.md#the-prune-safety-rule).');
     out.push('');
   }
   out.push('## Ingest', '');

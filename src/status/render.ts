@@ -150,7 +150,7 @@ export function renderBeamline(b: BeamlineStatus, model: StatusModel, facts: Bui
       `<code>${esc(r.endpoint)}</code>`,
       esc(`${r.after_days} days`),
       esc(`${r.files} file(s), ${formatBytes(r.bytes)}`),
-      `each has a verified copy on <code>${esc(r.check)}</code> (same path and size, not newer)`,
+      `each has a verified copy at the same path on <code>${esc(r.check)}</code>, checked again just before the delete`,
       r.unsafeTotal === 0 ? '0' : esc(`${r.unsafeTotal} kept: ${r.unsafe.map((u) => `${u.path} (${u.reason})`).join('; ')}`),
     ]);
     out.push(block(table('status-prune', ['endpoint', 'keeps', 'will delete', 'why it is safe', 'kept, not provably replicated'], rows)));
