@@ -18,6 +18,7 @@ import { archiveTargetOf, type HpssResult, hpssStep } from '../src/steps/hpss.js
 import { destinationOf } from '../src/hpss/archive.js';
 import { parseCycle } from '../src/hpss/cycle.js';
 import { gatePath } from '../src/paths.js';
+import { reportHpss, reportIngest, reportMove, reportPaths, reportPrune, reportRecon } from '../src/steps/report.js';
 import { configuredBeamlines, openBeamline } from './index.js';
 
 export interface MoveArgs {
@@ -31,11 +32,14 @@ export interface MoveArgs {
 export async function runMove(ctx: StepContext, args: MoveArgs): Promise<MoveResult> {
   const id = parseBeamlineId(args.beamline, 'beamline');
   const raw = typeof args.filePaths === 'string' ? parsePathList(args.filePaths, 'file-paths') : args.filePaths;
+  reportPaths(ctx.report.begin('move', id), raw);
   if (raw.length === 0) throw usageError('file-paths: no paths given');
   const config = await loadConfig(args.config);
   const beamline = openBeamline(config, id).config;
   const paths = beamline.gate(raw);
-  return moveStep(ctx, { beamline, paths, exportControlled: args.exportControlled, services: createServices(config, ctx) });
+  const result = await moveStep(ctx, { beamline, paths, exportControlled: args.exportControlled, services: createServices(config, ctx) });
+  reportMove(ctx.report, result);
+  return result;
 }
 
 export interface IngestArgs {
@@ -47,11 +51,14 @@ export interface IngestArgs {
 export async function runIngest(ctx: StepContext, args: IngestArgs): Promise<IngestedDataset[]> {
   const id = parseBeamlineId(args.beamline, 'beamline');
   const raw = typeof args.filePaths === 'string' ? parsePathList(args.filePaths, 'file-paths') : args.filePaths;
+  reportPaths(ctx.report.begin('ingest', id), raw);
   if (raw.length === 0) throw usageError('file-paths: no paths given');
   const config = await loadConfig(args.config);
   const beamline = openBeamline(config, id);
   const paths = beamline.config.gate(raw);
-  return ingestStep(ctx, { beamline: beamline.config, paths, ingestor: beamline.ingestor, services: createServices(config, ctx) });
+  const datasets = await ingestStep(ctx, { beamline: beamline.config, paths, ingestor: beamline.ingestor, services: createServices(config, ctx) });
+  reportIngest(ctx.report, datasets);
+  return datasets;
 }
 
 export interface ReconArgs {
@@ -71,6 +78,7 @@ export interface ReconArgs {
 export async function runRecon(ctx: StepContext, args: ReconArgs): Promise<ReconResult[]> {
   const id = parseBeamlineId(args.beamline, 'beamline');
   const raw = typeof args.filePaths === 'string' ? parsePathList(args.filePaths, 'file-paths') : args.filePaths;
+  reportPaths(ctx.report.begin('recon', id), raw);
   if (raw.length === 0) throw usageError('file-paths: no paths given');
   const hpc = args.hpc === '' ? 'nersc' : args.hpc;
   if (hpc !== 'nersc') throw usageError(`hpc: expected nersc, got ${JSON.stringify(args.hpc)}`, 'ALCF (Globus Compute) is not built yet; use hpc: nersc');
@@ -81,10 +89,12 @@ export async function runRecon(ctx: StepContext, args: ReconArgs): Promise<Recon
   const settings = beamline.config.settings.recon;
   if (settings && settings.hpc !== wanted) throw usageError(`hpc: ${wanted}, but beamlines."${id}".recon.hpc is ${settings.hpc}`);
   const paths = beamline.config.gate(raw);
-  return reconStep(ctx, {
+  const results = await reconStep(ctx, {
     beamline: beamline.config, plan: beamline.recon, paths, options: args.reconOptions, exportControlled: args.exportControlled,
     dryRun: args.dryRun, services: createServices(config, ctx), print: args.print,
   });
+  reportRecon(ctx.report, results);
+  return results;
 }
 
 export interface PruneArgs {
@@ -96,12 +106,15 @@ export interface PruneArgs {
 }
 
 export async function runPrune(ctx: StepContext, args: PruneArgs): Promise<PruneReport[]> {
+  ctx.report.begin('prune', args.beamline === '' ? null : args.beamline).set('dry_run', args.dryRun).set('now', args.now.toISOString());
   const config = await loadConfig(args.config);
   const every = configuredBeamlines(config);
   const beamlines = args.beamline === '' ? every : [openBeamline(config, parseBeamlineId(args.beamline, 'beamline'))];
-  return pruneStep(ctx, {
+  const reports = await pruneStep(ctx, {
     beamlines: beamlines.map((b) => b.config), everyBeamline: every.map((b) => b.config), dryRun: args.dryRun, now: args.now, services: createServices(config, ctx),
   });
+  reportPrune(ctx.report, reports, args);
+  return reports;
 }
 
 export interface HpssArgs {
@@ -118,6 +131,7 @@ export interface HpssArgs {
 
 export async function runHpss(ctx: StepContext, args: HpssArgs): Promise<HpssResult[]> {
   const raw = typeof args.proposals === 'string' ? (args.proposals.trim() === '' ? [] : parsePathList(args.proposals, 'proposals')) : args.proposals;
+  ctx.report.begin('hpss', args.beamline === '' ? null : args.beamline).set('dry_run', args.dryRun).set('cycle', args.cycle);
   if (raw.length > 0 && args.beamline === '') throw usageError('proposals: given without a beamline', 'name the beamline the proposals belong to (--beamline 8.3.2)');
   const config = await loadConfig(args.config);
   const beamlines =
@@ -142,6 +156,7 @@ export async function runHpss(ctx: StepContext, args: HpssArgs): Promise<HpssRes
       firstError ??= err instanceof Error ? err : new Error(String(err));
     }
   }
+  reportHpss(ctx.report, results, args);
   if (firstError !== undefined) throw firstError;
   return results;
 }
@@ -155,12 +170,14 @@ export interface DispatchArgs {
 
 export async function runDispatch(ctx: StepContext, args: DispatchArgs): Promise<ChainOutcome[]> {
   const id = parseBeamlineId(args.beamline, 'beamline');
+  reportPaths(ctx.report.begin('dispatch', id), args.filePaths);
   if (args.filePaths.length === 0) throw usageError('no paths given', `usage: splash run ${id} <path…>`);
   const config = await loadConfig(args.config);
   const beamline = openBeamline(config, id);
   const paths = beamline.config.gate(args.filePaths);
   await checkSources(beamline.config, paths);
   const { outcomes } = await runChain(ctx, beamline.config, paths, beamline.chain({ exportControlled: args.exportControlled }), createServices(config, ctx));
+  ctx.report.list('outcomes', outcomes.map((o) => ({ unit: o.unit, step: o.step, status: o.status, detail: o.detail })));
   return outcomes;
 }
 

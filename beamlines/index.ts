@@ -14,6 +14,14 @@ import { recon7012 } from './bl7012/recon.js';
 import { Config832 } from './bl832/config.js';
 import { chain832 } from './bl832/dispatcher.js';
 import { recon832 } from './bl832/recon.js';
+import { Config7011 } from './bl7011/config.js';
+import { chain7011 } from './bl7011/dispatcher.js';
+import { Config931 } from './bl931/config.js';
+import { chain931 } from './bl931/dispatcher.js';
+import { Config531 } from './bl531/config.js';
+import { chain531 } from './bl531/dispatcher.js';
+import { ConfigDichroism } from './dichroism/config.js';
+import { chainDichroism } from './dichroism/dispatcher.js';
 
 /** A beamline as the front doors see it: its config and its dispatcher's chain. */
 export interface Beamline {
@@ -30,6 +38,11 @@ const known: Record<string, (c: SplashConfig) => Beamline> = {
   '8.3.2': (c) => { const b = new Config832(c); return { config: b, ingestor: dataExchangeIngestor, recon: recon832, chain: (o) => chain832(b, o) }; },
   '7.3.3': (c) => { const b = new Config733(c); return { config: b, ingestor: genericIngestor, chain: (o) => chain733(b, o) }; },
   '7.0.1.2': (c) => { const b = new Config7012(c); return { config: b, ingestor: genericIngestor, recon: recon7012, chain: (o) => chain7012(b, o) }; },
+  '7.0.1.1': (c) => { const b = new Config7011(c); return { config: b, ingestor: genericIngestor, chain: (o) => chain7011(b, o) }; },
+  '9.3.1': (c) => { const b = new Config931(c); return { config: b, ingestor: genericIngestor, chain: (o) => chain931(b, o) }; },
+  '5.3.1': (c) => { const b = new Config531(c); return { config: b, ingestor: genericIngestor, chain: (o) => chain531(b, o) }; },
+  '4.0.2': (c) => { const b = new ConfigDichroism(c, '4.0.2'); return { config: b, ingestor: genericIngestor, chain: (o) => chainDichroism(b, o) }; },
+  '6.3.1': (c) => { const b = new ConfigDichroism(c, '6.3.1'); return { config: b, ingestor: genericIngestor, chain: (o) => chainDichroism(b, o) }; },
 };
 
 export const knownBeamlineIds = Object.keys(known);

@@ -13,7 +13,7 @@ export async function runTypeScriptBench(name) {
     await build({
       entryPoints: [fileURLToPath(new URL(`./${name}`, import.meta.url))], outfile: out, bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning',
       // h5wasm's Node build and the simulators stay external-free; CommonJS dependencies need require.
-      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+      banner: { js: "import { createRequire as __splashCreateRequire } from 'node:module'; const require = __splashCreateRequire(import.meta.url);" },
     });
     const r = spawnSync(process.execPath, [out], { stdio: 'inherit' });
     process.exitCode = r.status ?? 1;

@@ -11,6 +11,8 @@ import { knownBeamlineIds } from '../beamlines/index.js';
 import { parsePathList } from '../src/run/inputs.js';
 import { runActionlint, unknownRunnerLabel } from './workflows/actionlint.js';
 import {
+  checkDispatchWiring,
+  dispatchRoutes,
   checkActionInputs,
   checkConcurrency,
   checkConfigEnv,
@@ -39,17 +41,23 @@ import {
 const ROOT = path.resolve(import.meta.dirname, '..');
 const repo = loadRepo(ROOT);
 
-/** The custom labels of the facility's self-hosted runners: the only actionlint findings accepted. */
-const FACILITY_RUNNER_LABELS = ['bl832', 'bl733', 'bl7012', 'prune', 'hpss', 'reconcile'];
+const CONFIG: unknown = parse(readFileSync(path.join(ROOT, 'config.yml'), 'utf8'));
 
-/** repository_dispatch event type → beamline id → reusable workflow. */
-const DISPATCH = [
-  { type: 'new_file_832', beamline: '8.3.2', workflow: '.github/workflows/beamline-832.yml', label: 'bl832' },
-  { type: 'new_file_733', beamline: '7.3.3', workflow: '.github/workflows/beamline-733.yml', label: 'bl733' },
-  { type: 'new_file_7012', beamline: '7.0.1.2', workflow: '.github/workflows/beamline-7012.yml', label: 'bl7012' },
-] as const;
+/**
+ * repository_dispatch event type → beamline id → reusable workflow, for every beamline config.yml configures
+ * (a beamline made by `splash new-beamline` joins here by itself).
+ */
+const DISPATCH = dispatchRoutes(repo, CONFIG).map((r) => ({ type: r.eventType, beamline: r.beamline, workflow: r.workflow ?? '(none)', label: r.labels[0] ?? '(none)', viaInput: r.viaInput }));
+
+/** The custom labels of the facility's self-hosted runners: the only actionlint findings accepted. */
+const FACILITY_RUNNER_LABELS = [...new Set([...DISPATCH.map((d) => d.label), 'prune', 'hpss', 'reconcile'])];
+
+/** The beamlines that reconstruct: those with a recon section. */
+const RECONSTRUCTS = new Set(Object.entries(record(record(CONFIG, 'config.yml').beamlines, 'beamlines')).filter(([, b]) => isRecord(b) && b.recon !== undefined).map(([id]) => id));
 
 const CHECKOUT = 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2';
+/** Every job that runs a step keeps its JSON report (docs/status.md) as the artifact splash-report-<job>. */
+const UPLOAD = 'actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02';
 
 /** The real action.yml files, so bad examples are judged against the actions as they are. */
 const ACTIONS = {
@@ -111,17 +119,11 @@ jobs:
 
 describe('the real workflows', () => {
   it('are the expected files, and the actions they use are read', () => {
-    expect([...repo.workflows.keys()].map((f) => path.basename(f)).sort()).toEqual([
-      'archive.yml',
-      'beamline-7012.yml',
-      'beamline-733.yml',
-      'beamline-832.yml',
-      'ci.yml',
-      'dispatch.yml',
-      'prune.yml',
-      'reconcile.yml',
-      'release.yml',
-    ]);
+    const beamlineWorkflows = [...new Set(DISPATCH.map((d) => path.basename(d.workflow)))];
+    expect([...repo.workflows.keys()].map((f) => path.basename(f)).sort()).toEqual(
+      ['archive.yml', 'ci.yml', 'dispatch.yml', 'prune.yml', 'reconcile.yml', 'release.yml', 'site.yml', ...beamlineWorkflows].sort(),
+    );
+    expect(beamlineWorkflows).toEqual(expect.arrayContaining(['beamline-832.yml', 'beamline-733.yml', 'beamline-7012.yml', 'beamline-7011.yml', 'beamline-931.yml', 'beamline-531.yml', 'beamline-dichroism.yml']));
     expect([...(repo.actions.get('actions/move')?.inputs.keys() ?? [])]).toEqual(['beamline', 'file-paths', 'config', 'is-export-control']);
     expect(repo.actions.get('actions/prune')?.outputs).toEqual(new Set(['pruned', 'kept', 'unsafe']));
   });
@@ -130,10 +132,31 @@ describe('the real workflows', () => {
     expect(checkRepo(repo).map(formatFinding)).toEqual([]);
   });
 
+  it('route every beamline config.yml configures: its event type, payload check, workflow, runner labels, reconcile', () => {
+    expect(checkDispatchWiring(repo, CONFIG).map(formatFinding)).toEqual([]);
+    expect(DISPATCH.map((d) => d.beamline).sort()).toEqual(['4.0.2', '5.3.1', '6.3.1', '7.0.1.1', '7.0.1.2', '7.3.3', '8.3.2', '9.3.1']);
+  });
+
   it('run on the runner labels config.yml names for their beamline, and set the variables it refers to', () => {
     const config: unknown = parse(readFileSync(path.join(ROOT, 'config.yml'), 'utf8'));
     expect(checkRunnerLabels(repo, config).map(formatFinding)).toEqual([]);
     expect(checkConfigEnv(repo, config).map(formatFinding)).toEqual([]);
+  });
+
+  it('keep the JSON report of every step of an action as the artifact splash-report-<job>, also when it failed', () => {
+    const missing: string[] = [];
+    for (const wf of repo.workflows.values()) {
+      for (const job of jobsOf(wf)) {
+        if (!job.steps.some((s) => String(s.body.uses).startsWith('./actions/'))) continue;
+        const upload = job.steps.at(-1)?.body;
+        const ok =
+          upload?.uses === UPLOAD &&
+          upload.if === '${{ always() }}' &&
+          JSON.stringify(upload.with) === JSON.stringify({ name: 'splash-report-${{ github.job }}', path: '${{ runner.temp }}/splash-reports/', 'if-no-files-found': 'ignore', 'retention-days': 35, overwrite: true });
+        if (!ok) missing.push(`${wf.file} › job ${job.id}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
   it('give every job a timeout', () => {
@@ -158,17 +181,20 @@ describe('the real workflows', () => {
     expect([...used].sort()).toEqual([...FACILITY_RUNNER_LABELS].sort());
   });
 
-  it.each(DISPATCH)('beamline workflow for $type: inputs, runner, move then ingest', ({ beamline, workflow: file, label }) => {
+  it.each(DISPATCH)('beamline workflow for $type: inputs, runner, move then ingest', ({ beamline, workflow: file, label, viaInput }) => {
     expect(knownBeamlineIds).toContain(beamline);
     const wf = workflow(path.basename(file));
     const call = record(triggersOf(wf).workflow_call, 'on.workflow_call');
+    // One workflow for a group of beamlines takes the beamline as an input; the steps get it from there.
+    const id = viaInput ? '${{ inputs.beamline }}' : beamline;
     expect(call.inputs).toEqual({
+      ...(viaInput ? { beamline: expect.objectContaining({ type: 'string', required: true }) as unknown } : {}),
       'file-paths': expect.objectContaining({ type: 'string', required: true }) as unknown,
       'is-export-control': expect.objectContaining({ type: 'boolean', default: false }) as unknown,
       config: expect.objectContaining({ type: 'string', default: 'config.yml' }) as unknown,
     });
     expect(Object.keys(record(call.outputs, 'outputs'))).toEqual(['relative-paths', 'moved']);
-    const reconstructs = beamline !== '7.3.3';
+    const reconstructs = RECONSTRUCTS.has(beamline);
     expect(call.secrets).toEqual({
       GLOBUS_CLIENT_ID: expect.objectContaining({ required: false }) as unknown,
       GLOBUS_CLIENT_SECRET: expect.objectContaining({ required: false }) as unknown,
@@ -185,8 +211,8 @@ describe('the real workflows', () => {
       expect(recon?.body.needs).toBe('move');
       expect(recon?.body['runs-on']).toEqual(['self-hosted', label]);
       expect(recon?.body.permissions).toEqual({ contents: 'read' });
-      expect(recon?.steps.map((s) => s.body.uses)).toEqual([CHECKOUT.split(' ')[0], './actions/recon']);
-      expect(recon?.steps[1]?.body.with).toEqual({ beamline, 'file-paths': '${{ inputs.file-paths }}', 'is-export-control': '${{ inputs.is-export-control }}', config: '${{ inputs.config }}' });
+      expect(recon?.steps.map((s) => s.body.uses)).toEqual([CHECKOUT.split(' ')[0], './actions/recon', UPLOAD]);
+      expect(recon?.steps[1]?.body.with).toEqual({ beamline: id, 'file-paths': '${{ inputs.file-paths }}', 'is-export-control': '${{ inputs.is-export-control }}', config: '${{ inputs.config }}' });
       // Only the recon job gets the SFAPI secrets (and Globus's, for the results back).
       expect(Object.keys(record(recon?.steps[1]?.body.env, 'env'))).toEqual(['SFAPI_CLIENT_ID', 'SFAPI_PRIVATE_KEY', 'GLOBUS_CLIENT_ID', 'GLOBUS_CLIENT_SECRET']);
       for (const j of jobs.slice(0, 2)) expect(JSON.stringify(j.body)).not.toContain('SFAPI');
@@ -202,19 +228,19 @@ describe('the real workflows', () => {
     const ingest = jobs[1];
     expect(ingest?.body.needs).toBe('move');
     expect(ingest?.body['runs-on']).toEqual(['self-hosted', label]);
-    expect(ingest?.steps.map((s) => s.body.uses)).toEqual([CHECKOUT.split(' ')[0], './actions/ingest']);
-    expect(ingest?.steps[1]?.body.with).toEqual({ beamline, 'file-paths': '${{ inputs.file-paths }}', config: '${{ inputs.config }}' });
+    expect(ingest?.steps.map((s) => s.body.uses)).toEqual([CHECKOUT.split(' ')[0], './actions/ingest', UPLOAD]);
+    expect(ingest?.steps[1]?.body.with).toEqual({ beamline: id, 'file-paths': '${{ inputs.file-paths }}', config: '${{ inputs.config }}' });
     // Each step gets only its own services' credentials: ingest also Globus's where it lists a collection
-    // the runner does not mount (7.3.3, 7.0.1.2).
+    // the runner does not mount (every beamline but 8.3.2, which reads the mounted data832).
     const ingestEnv = beamline === '8.3.2' ? ['SCICAT_USER', 'SCICAT_PASSWORD'] : ['SCICAT_USER', 'SCICAT_PASSWORD', 'GLOBUS_CLIENT_ID', 'GLOBUS_CLIENT_SECRET'];
     expect(Object.keys(record(ingest?.steps[1]?.body.env, 'env'))).toEqual(ingestEnv);
     const move = jobs[0];
     expect(move?.body['runs-on']).toEqual(['self-hosted', label]);
     expect(move?.body.permissions).toEqual({ contents: 'read' });
-    expect(move?.steps.map((s) => s.body.uses)).toEqual([CHECKOUT.split(' ')[0], './actions/move']);
+    expect(move?.steps.map((s) => s.body.uses)).toEqual([CHECKOUT.split(' ')[0], './actions/move', UPLOAD]);
     expect(move?.steps[0]?.body.with).toEqual({ 'persist-credentials': false });
     expect(move?.steps[1]?.body.with).toEqual({
-      beamline,
+      beamline: id,
       'file-paths': '${{ inputs.file-paths }}',
       'is-export-control': '${{ inputs.is-export-control }}',
       config: '${{ inputs.config }}',
@@ -224,7 +250,7 @@ describe('the real workflows', () => {
   it('dispatch routes each event type to its beamline workflow, after validating the payload on a GitHub-hosted runner', () => {
     const wf = workflow('dispatch.yml');
     const trigger = record(triggersOf(wf).repository_dispatch, 'on.repository_dispatch');
-    expect(trigger.types).toEqual(DISPATCH.map((d) => d.type));
+    expect([...(trigger.types as string[])].sort()).toEqual(DISPATCH.map((d) => d.type).sort());
     expect(Object.keys(triggersOf(wf))).toEqual(['repository_dispatch']);
     const jobs = jobsOf(wf);
     const validate = jobs.find((j) => j.id === 'validate');
@@ -235,9 +261,12 @@ describe('the real workflows', () => {
     for (const d of DISPATCH) {
       expect(script).toContain(`${d.type}) beamline=${d.beamline} ;;`);
       const callers = jobs.filter((j) => j.body.uses === `./${d.workflow}`);
-      expect(callers.map((j) => j.body.if)).toEqual([`github.event.action == '${d.type}'`]);
+      // One job per workflow: a group's job runs for each of its beamlines' event types.
+      const group = DISPATCH.filter((x) => x.workflow === d.workflow);
+      expect(callers.map((j) => j.body.if)).toEqual([group.map((x) => `github.event.action == '${x.type}'`).join(' || ')]);
       expect(callers[0]?.body.needs).toBe('validate');
       expect(callers[0]?.body.with).toEqual({
+        ...(d.viaInput ? { beamline: '${{ needs.validate.outputs.beamline }}' } : {}),
         'file-paths': '${{ needs.validate.outputs.file-paths }}',
         'is-export-control': "${{ needs.validate.outputs.is-export-control == 'true' }}",
       });
@@ -247,10 +276,10 @@ describe('the real workflows', () => {
         GLOBUS_CLIENT_SECRET: '${{ secrets.GLOBUS_CLIENT_SECRET }}',
         SCICAT_USER: '${{ secrets.SCICAT_USER }}',
         SCICAT_PASSWORD: '${{ secrets.SCICAT_PASSWORD }}',
-        ...(d.beamline === '7.3.3' ? {} : { SFAPI_CLIENT_ID: '${{ secrets.SFAPI_CLIENT_ID }}', SFAPI_PRIVATE_KEY: '${{ secrets.SFAPI_PRIVATE_KEY }}' }),
+        ...(RECONSTRUCTS.has(d.beamline) ? { SFAPI_CLIENT_ID: '${{ secrets.SFAPI_CLIENT_ID }}', SFAPI_PRIVATE_KEY: '${{ secrets.SFAPI_PRIVATE_KEY }}' } : {}),
       });
     }
-    expect(jobs).toHaveLength(1 + DISPATCH.length);
+    expect(jobs).toHaveLength(1 + new Set(DISPATCH.map((d) => d.workflow)).size);
   });
 
   it('prune runs daily and deletes, and by hand as a dry run unless told otherwise', () => {
@@ -268,6 +297,20 @@ describe('the real workflows', () => {
       'dry-run': "${{ github.event_name == 'workflow_dispatch' && inputs.dry-run || 'false' }}",
       beamline: '${{ inputs.beamline }}',
     });
+    // After a scheduled sweep, a dry run as of the next one: what it will delete (the status pages show it).
+    const preview = job?.steps.find((s) => s.body.id === 'preview');
+    expect(preview?.body).toMatchObject({ if: "${{ always() && github.event_name == 'schedule' }}", uses: './actions/prune', with: { 'dry-run': 'true', now: '${{ steps.next.outputs.now }}' } });
+    const next = job?.steps.find((s) => s.body.id === 'next');
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'splash-prune-next-')), 'out');
+    writeFileSync(out, '');
+    const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', scriptOf(next?.body)], { env: { PATH: process.env.PATH, GITHUB_OUTPUT: out }, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const now = /^now=(.*)$/m.exec(readFileSync(out, 'utf8'))?.[1] ?? '';
+    const cron = String((on.schedule as { cron: string }[])[0]?.cron).split(' ');
+    expect(now).toMatch(new RegExp(`^\\d{4}-\\d{2}-\\d{2}T${cron[1]?.padStart(2, '0') ?? ''}:${cron[0]?.padStart(2, '0') ?? ''}:00Z$`));
+    const ahead = Date.parse(now) - Date.now();
+    expect(ahead).toBeGreaterThan(0);
+    expect(ahead).toBeLessThanOrEqual(2 * 86_400_000);
   });
 
   it('archive runs after each beam cycle ends and archives; by hand it is a dry run unless told otherwise', () => {
@@ -377,12 +420,41 @@ describe('the real workflows', () => {
     });
   });
 
+  it('site builds on pushes to main and hourly, then publishes with the official Pages actions on GitHub-hosted runners', () => {
+    const wf = workflow('site.yml');
+    const on = triggersOf(wf);
+    expect(Object.keys(on).sort()).toEqual(['push', 'schedule', 'workflow_dispatch']);
+    expect(on.push).toEqual({ branches: ['main'] });
+    expect(on.schedule).toEqual([{ cron: expect.stringMatching(/^([1-9]|[1-5]\d) \* \* \* \*$/) as unknown }]);
+    expect(wf.doc.permissions).toEqual({});
+    const [build, deploy] = jobsOf(wf);
+    expect(build?.body.permissions).toEqual({ contents: 'read', actions: 'read', pages: 'read' });
+    expect(build?.body['runs-on']).toBe('ubuntu-latest');
+    const uses = build?.steps.flatMap((s) => (typeof s.body.uses === 'string' ? [s.body.uses.split('@')[0]] : []));
+    expect(uses).toEqual(['actions/checkout', 'actions/setup-node', 'actions/cache', 'actions/configure-pages', 'actions/upload-pages-artifact']);
+    const runs = build?.steps.map((s) => scriptOf(s.body)).filter((r) => r !== '') ?? [];
+    expect(runs).toEqual([
+      'npm ci --no-audit --no-fund',
+      'npm run -s docs:gen -- --check',
+      'node dist/cli/index.js status --out docs/status --cache .splash-status-cache --max-requests 200 --reserve 100',
+      'npm run docs:build',
+    ]);
+    // The token reaches only the status step; the site is built under the base path Pages serves it at.
+    const status = build?.steps.find((s) => scriptOf(s.body).includes(' status '));
+    expect(status?.body.env).toEqual({ GITHUB_TOKEN: '${{ github.token }}' });
+    expect(build?.steps.find((s) => scriptOf(s.body) === 'npm run docs:build')?.body.env).toEqual({ DOCS_BASE: '${{ steps.pages.outputs.base_path }}' });
+    expect(build?.steps.at(-1)?.body.with).toEqual({ path: 'docs/.vitepress/dist' });
+    expect(deploy?.body).toMatchObject({ needs: 'build', 'runs-on': 'ubuntu-latest', permissions: { pages: 'write', 'id-token': 'write' }, environment: { name: 'github-pages' } });
+    expect(deploy?.steps.map((s) => String(s.body.uses).split('@')[0])).toEqual(['actions/deploy-pages']);
+    expect(record(wf.doc.concurrency, 'concurrency')).toEqual({ group: 'pages', 'cancel-in-progress': false });
+  });
+
   it('ci checks pushes and pull requests with lint, type-check, bundle check, tests, actionlint and the docs build', () => {
     const wf = workflow('ci.yml');
     expect(Object.keys(triggersOf(wf)).sort()).toEqual(['pull_request', 'push']);
     expect(jobsOf(wf).map((j) => j.id)).toEqual(['check', 'docs']);
     const runs = jobsOf(wf).flatMap((j) => j.steps.map((s) => scriptOf(s.body)));
-    for (const cmd of ['npm ci', 'npm run -s lint', 'npm run -s typecheck', 'npm run -s bundle', 'git status --porcelain -- dist', 'npm test', '-t actionlint', 'npm run docs:build']) {
+    for (const cmd of ['npm ci', 'npm run -s lint', 'npm run -s typecheck', 'npm run -s bundle', 'git status --porcelain -- dist', 'npm test', '-t actionlint', 'npm run -s docs:gen -- --check', 'npm run docs:build']) {
       expect(runs.some((r) => r.includes(cmd)), cmd).toBe(true);
     }
   });
@@ -848,6 +920,51 @@ jobs: { test: { runs-on: ubuntu-latest, steps: [{ run: npm test }] } }
         'ci.yml': ci,
       }),
     ).toEqual([]);
+  });
+});
+
+describe('rule: every beamline config.yml configures is dispatched', () => {
+  const dispatch = `
+on: { repository_dispatch: { types: [new_file_832] } }
+permissions: {}
+jobs:
+  validate:
+    runs-on: ubuntu-latest
+    permissions: {}
+    steps:
+      - run: |
+          case "$EVENT_TYPE" in
+            new_file_832) beamline=8.3.2 ;;
+            *) exit 1 ;;
+          esac
+  bl832:
+    needs: validate
+    if: github.event.action == 'new_file_832'
+    permissions: { contents: read }
+    uses: ./.github/workflows/called.yml
+    with: { file-paths: "\${{ needs.validate.outputs.file-paths }}" }
+`;
+  const r = repoFrom({ '.github/workflows/dispatch.yml': dispatch, '.github/workflows/called.yml': CALLED }, ACTIONS);
+
+  it('passes a beamline routed to the workflow that moves it, on its labels', () => {
+    expect(checkDispatchWiring(r, { beamlines: { '8.3.2': { runner_labels: ['bl832'] } } })).toEqual([]);
+  });
+
+  it('fails on a beamline nothing dispatches, and on a route to a workflow that runs elsewhere', () => {
+    expect(checkDispatchWiring(r, { beamlines: { '8.3.2': { runner_labels: ['bl832-gpu'] }, '9.9.9': {} } }).map(formatFinding)).toEqual([
+      '.github/workflows/called.yml › job move: runs on ["bl832"], but config.yml beamlines."8.3.2".runner_labels are ["bl832-gpu"] [dispatch-wiring]',
+      '.github/workflows/dispatch.yml: on.repository_dispatch.types does not list new_file_999 (beamline 9.9.9) [dispatch-wiring]',
+      '.github/workflows/dispatch.yml › job validate: the payload check does not map new_file_999 to beamline 9.9.9 [dispatch-wiring]',
+      '.github/workflows/dispatch.yml: 0 jobs run for new_file_999; exactly one must call the beamline\'s reusable workflow [dispatch-wiring]',
+    ]);
+  });
+
+  it('fails on a workflow that moves another beamline than the event names', () => {
+    const other = dispatch.replaceAll('832', '999').replace('beamline=8.3.2', 'beamline=9.9.9');
+    const bad = repoFrom({ '.github/workflows/dispatch.yml': other, '.github/workflows/called.yml': CALLED }, ACTIONS);
+    expect(checkDispatchWiring(bad, { beamlines: { '9.9.9': {} } }).map(formatFinding)).toEqual([
+      '.github/workflows/called.yml › job move › step 2 (move): moves beamline "8.3.2", but dispatch.yml routes new_file_999 (beamline 9.9.9) here [dispatch-wiring]',
+    ]);
   });
 });
 

@@ -8,7 +8,7 @@
 // work on GitHub but not on the site; the build turns them into links to the file on GitHub, branch main (in
 // the repository of the Actions run that builds it, else the one config.yml dispatches to), and fails if the
 // file does not exist, as VitePress fails on a dead link between pages.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitepress';
@@ -44,6 +44,19 @@ function repoFileUrl(href: string, page: string): string | undefined {
   return `${repoUrl}/${kind}/main/${relative.split(path.sep).map(encodeURIComponent).join('/')}${hash}`;
 }
 
+/** The generated beamline pages (docs/beamlines/bl*.md, `npm run docs:gen`), by their title line. */
+function beamlinePages(): { text: string; link: string }[] {
+  const dir = path.join(DOCS, 'beamlines');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /^bl\d+\.md$/.test(f))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+    .map((f) => {
+      const title = /^# (.+)$/m.exec(readFileSync(path.join(dir, f), 'utf8'))?.[1] ?? f;
+      return { text: title, link: `/beamlines/${f.replace(/\.md$/, '')}` };
+    });
+}
+
 export default defineConfig({
   title: 'splash-flows',
   description:
@@ -70,23 +83,60 @@ export default defineConfig({
   themeConfig: {
     nav: [
       { text: 'Home', link: '/' },
-      { text: 'Workflows', link: '/workflows' },
-      { text: 'config.yml', link: '/config' },
-      { text: 'Globus', link: '/globus' },
-      { text: 'Tape', link: '/hpss' },
-      { text: 'Watcher', link: '/watcher' },
+      { text: 'Getting started', link: '/getting-started' },
+      { text: 'Status', link: '/status/' },
+      { text: 'Beamlines', link: '/beamlines/' },
+      { text: 'config.yml', link: '/reference/config' },
+      { text: 'Operations', link: '/operations' },
     ],
     sidebar: [
       {
-        text: 'Documentation',
+        text: 'Start here',
         items: [
           { text: 'Overview', link: '/' },
+          { text: 'Getting started', link: '/getting-started' },
+          { text: 'How it fits together', link: '/concepts' },
+        ],
+      },
+      {
+        text: 'Pipeline status',
+        items: [
+          { text: 'Status of every beamline', link: '/status/' },
+          { text: 'How the status pages are built', link: '/status-pages' },
+        ],
+      },
+      {
+        text: 'Beamlines',
+        items: [
+          { text: 'All beamlines', link: '/beamlines/' },
+          ...beamlinePages(),
+          { text: 'Adding a beamline', link: '/adding-a-beamline' },
+        ],
+      },
+      {
+        text: 'Steps and services',
+        items: [
           { text: 'The GitHub workflows', link: '/workflows' },
-          { text: 'config.yml reference', link: '/config' },
           { text: 'Globus moves and prunes', link: '/globus' },
           { text: 'Reconstruction at NERSC', link: '/recon' },
           { text: 'Tape archiving (HPSS)', link: '/hpss' },
           { text: 'The file watcher', link: '/watcher' },
+        ],
+      },
+      {
+        text: 'Configuration',
+        items: [
+          { text: 'config.yml explained', link: '/config' },
+          { text: 'config.yml reference (generated)', link: '/reference/config' },
+        ],
+      },
+      {
+        text: 'Running it',
+        items: [
+          { text: 'Operations', link: '/operations' },
+          { text: 'Security notes', link: '/security' },
+          { text: 'Troubleshooting', link: '/troubleshooting' },
+          { text: 'Migrating from the Python system', link: '/migrating' },
         ],
       },
     ],

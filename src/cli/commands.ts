@@ -236,6 +236,61 @@ export async function runCommand(command: string, argv: string[]): Promise<numbe
       });
       return 0;
     }
+    case 'new-beamline': {
+      const { values, positionals } = parseArgs('new-beamline', argv, {
+        title: { type: 'string' },
+        group: { type: 'string' },
+        label: { type: 'string' },
+        list: { type: 'boolean', default: false },
+        endpoint: { type: 'string', multiple: true, default: [] },
+        move: { type: 'string', multiple: true, default: [] },
+        prune: { type: 'string', multiple: true, default: [] },
+        root: { type: 'string', default: '.' },
+        check: { type: 'boolean', default: false },
+      });
+      const { applyScaffold, planScaffold, scaffoldSpec } = await import('../scaffold/index.js');
+      const spec = scaffoldSpec({ ids: positionals, title: values.title, group: values.group, label: values.label, list: values.list, endpoints: values.endpoint, moves: values.move, prunes: values.prune });
+      const changes = await planScaffold(values.root, spec);
+      const say = (line: string): void => { process.stdout.write(`${line}\n`); };
+      if (values.check) {
+        for (const c of changes) say(`would change ${c.file} (${c.what})`);
+        if (changes.length > 0) throw usageError(`new-beamline --check: ${changes.length} file(s) differ from what the scaffold makes`, 'run it without --check to make them');
+        say(`${positionals.join(', ')}: everything the scaffold makes is in place`);
+        return 0;
+      }
+      await applyScaffold(values.root, changes, say);
+      say(changes.length === 0 ? `${positionals.join(', ')}: already in place, nothing changed` : `next: review the changes, run splash config check and npm test, and open a pull request (docs/adding-a-beamline.md)`);
+      return 0;
+    }
+    case 'status': {
+      const { values, positionals } = parseArgs('status', argv, {
+        ...common,
+        out: { type: 'string', short: 'o', default: 'docs/status' },
+        cache: { type: 'string', default: '.splash-status-cache' },
+        days: { type: 'string', default: '28' },
+        'max-requests': { type: 'string', default: '200' },
+        reserve: { type: 'string', default: '100' },
+        repository: { type: 'string' },
+        'api-url': { type: 'string' },
+      });
+      if (positionals.length > 0) throw usageError(`status: unexpected argument ${JSON.stringify(positionals[0])}`, 'see: splash status --help');
+      const ctx = await stepContext(values.verbose);
+      const { statusCommand } = await import('./status.js');
+      await runStep(ctx, 'Status pages', (c) =>
+        statusCommand(c, {
+          config: values.config,
+          out: values.out,
+          cache: values.cache,
+          days: values.days,
+          maxRequests: values['max-requests'],
+          reserve: values.reserve,
+          repository: values.repository,
+          apiUrl: values['api-url'],
+          userAgent,
+        }),
+      );
+      return 0;
+    }
     default:
       throw usageError(`unknown command ${JSON.stringify(command)}`, 'see: splash --help');
   }

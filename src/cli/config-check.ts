@@ -50,6 +50,8 @@ export async function checkConfig(file: string, out: NodeJS.WritableStream): Pro
   for (const e of config.endpoints.values()) {
     lines.push(`  ${describeEndpoint(e)}`);
     if (e.type === 'filesystem' && !existsSync(e.root_path)) warnings.push(`endpoint ${e.name}: ${e.root_path} does not exist on this machine`);
+    // A collection not created yet (the original system's "uuid: TBD"): loads, but nothing can move there.
+    if (e.type === 'globus' && /^0{8}-0{4}-0{4}-0{4}-0{12}$/.test(e.uuid)) warnings.push(`endpoint ${e.name}: its collection id is the nil UUID, a placeholder: set the real one before the first dispatch`);
   }
   const beamlines = configuredBeamlines(config);
   lines.push('', `beamlines (${beamlines.length}):`);

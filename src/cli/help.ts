@@ -15,6 +15,8 @@ Commands:
   watch <folder>           the beamline file watcher: wait for complete files, dispatch them, never lose one
   reconcile                dispatch again files that never reached the beamline's first destination
   config check             validate config.yml and show what it configures
+  status                   build the pipeline status pages from recent runs and their step reports
+  new-beamline <id…>       scaffold a beamline: folder, config, workflow, dispatch event, docs page
   demo                     build a throw-away facility in a temp folder and run the pipeline on it
 
 Options:
@@ -199,4 +201,47 @@ Needs no credentials and no network.
 Options:
       --dir <folder>   build the facility here instead of a new temp folder (must be empty or absent)
       --clean          delete the folder at the end (by default it is kept so you can look around)`,
+  status: `Usage: splash status [--out docs/status] [--cache .splash-status-cache] [--days 28] [--max-requests 200]
+                     [--reserve 100] [--repository owner/name] [--api-url <url>] [--config config.yml]
+
+Builds the pipeline status pages of the documentation site (docs/status.md): reads this repository's
+workflow runs and the step reports they kept (artifacts splash-report-<job>) through the GitHub REST API,
+and writes an overview and one page per beamline (last scans, failures, the next prune, tape coverage per
+cycle, data moved per day) into --out. Reports already read are kept in --cache, so a build reads only what
+is new. It makes at most --max-requests API requests and stops (rendering what it has) when GitHub says
+fewer than --reserve are left this hour. The token comes from GITHUB_TOKEN (github.token_env); in a
+workflow it needs actions: read.
+
+Options:
+  -o, --out <folder>        where the pages go (default: docs/status)
+      --cache <folder>      reports read by earlier builds (default: .splash-status-cache; '' for none)
+      --days <n>            how far back (default: 28)
+      --max-requests <n>    API request budget of one build (default: 200)
+      --reserve <n>         leave this many requests of the hour's limit to other workflows (default: 100)
+      --repository <o/n>    default: GITHUB_REPOSITORY, else github.repository in config.yml
+      --api-url <url>       default: GITHUB_API_URL (set in a workflow), else github.api_url in config.yml
+  -c, --config <file>       config file (default: config.yml)
+  -v, --verbose             debug output`,
+  'new-beamline': `Usage: splash new-beamline <id> [<id>…] --title <text> --move FROM:TO[:offsite]… [options]
+
+Scaffolds a beamline, ready for review (docs/adding-a-beamline.md): beamlines/bl<digits>/ (config.ts,
+dispatcher.ts: move, then a generic ingest) and its entry in beamlines/index.ts; its endpoints and a
+beamlines."<id>" section in config.yml (runner label, event type new_file_<digits>, move hops, prune rules);
+the reusable workflow .github/workflows/beamline-<digits>.yml; the event type and job in dispatch.yml; its
+place in reconcile.yml; its rows in docs/workflows.md; and its docs page (filled in by npm run docs:gen).
+Idempotent: run again, it changes nothing; a file changed by hand is never overwritten. Several ids with
+--group make one dispatcher and one workflow for all of them, the beamline chosen by the workflow's input.
+
+Options:
+      --title <text>              what the beamline is (required)
+      --endpoint NAME=UUID:/root  a Globus collection to add (NAME=/root for a mounted folder); repeatable
+      --move FROM:TO[:offsite]    a hop; offsite = it leaves the facility (export-controlled data stops); repeatable
+      --prune ENDPOINT:DAYS:CHECK a retention rule; default: the first hop's source, 180 days, checked on the
+                                  last hop's destination; repeatable
+      --label <label>             the runner label (default bl<digits>, or the group's name)
+      --list                      the watcher sends a list of files per dispatch, moved as one batch
+      --group <name>              several ids, one dispatcher (beamlines/<name>/) and one workflow
+                                  In names and paths, {bl} stands for bl<digits> of each id (bl402), {id} for the id.
+      --root <folder>             the repository (default: .)
+      --check                     change nothing; exit 2 when the repository differs from what it would make`,
 };

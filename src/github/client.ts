@@ -135,18 +135,87 @@ export class GitHubClient {
     return `Bearer ${token}`;
   }
 
+  /**
+   * GET one page of a list (a route, or the `next` URL of the previous page's Link header, which keeps the
+   * query GitHub wants followed as it is). Returns the body, the next page's URL and the rate limit left.
+   */
+  async getPage(what: string, routeOrUrl: string, params: Record<string, unknown> = {}): Promise<{ data: unknown; next: string | undefined; rate: RateLimit | undefined }> {
+    const response = await this.#send(what, `GET ${routeOrUrl}`, { owner: this.#owner, repo: this.#repo, ...params, headers: { authorization: await this.#authorization() } });
+    return { data: response.data, next: nextLink(response.headers.link), rate: this.lastRate };
+  }
+
+  /**
+   * Where an artifact's zip can be fetched: GitHub answers 302 with a short-lived signed URL on its blob
+   * storage. The redirect is not followed here: the signed URL must be fetched without our Authorization
+   * header (the storage refuses a request that carries both), so the caller downloads it with a plain GET.
+   */
+  async artifactZipUrl(artifactId: number): Promise<string> {
+    const what = `downloading artifact ${artifactId} of ${this.repository}`;
+    const response = await this.#send(what, 'GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}', {
+      owner: this.#owner,
+      repo: this.#repo,
+      artifact_id: artifactId,
+      archive_format: 'zip',
+      headers: { authorization: await this.#authorization() },
+      request: { redirect: 'manual' },
+    });
+    const location = response.headers.location;
+    if (response.status !== 302 || typeof location !== 'string' || location === '') {
+      throw new GitHubError({ kind: 'other', status: response.status, message: `${what}: GitHub answered ${response.status} without a download location` });
+    }
+    return location;
+  }
+
+  /** What the last answer's x-ratelimit-* headers said; undefined before the first answer. */
+  lastRate: RateLimit | undefined;
+
   /** One request; any failure becomes a classified GitHubError. */
   async #call(what: string, route: string, params: Record<string, unknown>): Promise<unknown> {
+    return (await this.#send(what, route, params)).data;
+  }
+
+  async #send(what: string, route: string, params: Record<string, unknown>): Promise<{ status: number; data: unknown; headers: Record<string, string | number | undefined> }> {
     this.requestsSent++;
     const headers = { 'x-github-api-version': '2022-11-28', ...(params.headers as Record<string, string>) };
+    const extra = (params.request ?? {}) as Record<string, unknown>;
     try {
-      const response = await this.#octokit.request(route, { ...params, headers, request: { signal: AbortSignal.timeout(this.#timeoutMs) } });
-      return response.data;
+      const response = await this.#octokit.request(route, { ...params, headers, request: { ...extra, signal: AbortSignal.timeout(this.#timeoutMs) } });
+      this.lastRate = rateOf(response.headers) ?? this.lastRate;
+      return { status: response.status, data: response.data, headers: response.headers };
     } catch (err) {
       if (isOctokitFailure(err) && err.response) {
+        this.lastRate = rateOf(err.response.headers) ?? this.lastRate;
+        // A manual redirect is an answer, not a failure (@octokit/request throws on 3xx).
+        if (err.response.status === 302) return { status: 302, data: err.response.data, headers: err.response.headers };
         throw httpFailure(err.response.status, err.response.headers, err.response.data, what, this.#now());
       }
       throw networkFailure(err, what);
     }
   }
+}
+
+/** The x-ratelimit-* headers GitHub sends with every answer. */
+export interface RateLimit {
+  readonly limit: number;
+  readonly remaining: number;
+  /** Epoch seconds. */
+  readonly reset: number;
+  readonly resource: string;
+}
+
+function rateOf(headers: Record<string, string | number | undefined>): RateLimit | undefined {
+  const n = (name: string): number => Number(headers[name]);
+  const remaining = n('x-ratelimit-remaining');
+  if (!Number.isFinite(remaining) || headers['x-ratelimit-remaining'] === undefined) return undefined;
+  return { limit: n('x-ratelimit-limit'), remaining, reset: n('x-ratelimit-reset'), resource: String(headers['x-ratelimit-resource'] ?? 'core') };
+}
+
+/** The `rel="next"` URL of a Link header (RFC 8288 as GitHub writes it), if any. */
+export function nextLink(link: string | number | undefined): string | undefined {
+  if (typeof link !== 'string') return undefined;
+  for (const part of link.split(',')) {
+    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+    if (m && /(^|;)\s*rel="?([^";]*\s)?next(\s[^";]*)?"?\s*(;|$)/.test(m[2] ?? '')) return m[1];
+  }
+  return undefined;
 }

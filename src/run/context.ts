@@ -3,6 +3,8 @@
  * workflow commands, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY) and a terminal (`terminal.ts`, readable lines and
  * progress). A step never knows which one it has.
  */
+import type { StepReport } from './report.js';
+
 export type Cell = string | number;
 
 export interface Summary {
@@ -38,6 +40,8 @@ export interface StepContext {
   /** Progress for long work measured in bytes (copies). */
   progress(label: string, totalBytes: number): Progress;
   readonly summary: Summary;
+  /** The machine-readable report of the step (report.ts): written by runStep when the step ends. */
+  readonly report: StepReport;
   /** Write the summary out (job summary file, or the terminal). Called once by the front door. */
   flushSummary(): Promise<void>;
 }

@@ -8,6 +8,7 @@ import * as core from '@actions/core';
 import type { Progress, StepContext } from './context.js';
 import { onSecret, redact, registerSecret } from '../secrets.js';
 import { describeDone, describeProgress, percentOf } from './format.js';
+import { StepReport } from './report.js';
 import { SummaryBuilder } from './summary.js';
 
 export interface GithubOptions {
@@ -83,6 +84,7 @@ export function createGithubContext(opts: GithubOptions = {}): GithubContext {
   return {
     kind: 'github',
     summary,
+    report: new StepReport(),
     info(message) {
       core.info(m(message));
     },

@@ -6,6 +6,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Progress, StepContext } from './context.js';
 import { redact, registerSecret } from '../secrets.js';
 import { describeDone, describeProgress } from './format.js';
+import { StepReport } from './report.js';
 import { SummaryBuilder } from './summary.js';
 
 export interface TerminalOptions {
@@ -118,6 +119,7 @@ export function createTerminalContext(opts: TerminalOptions = {}): TerminalConte
     kind: 'terminal',
     outputs,
     summary,
+    report: new StepReport(),
     info(message) {
       emit(message);
     },

@@ -23,7 +23,8 @@ export type RuleId =
   | 'pr-self-hosted'
   | 'concurrency'
   | 'runner-labels'
-  | 'config-env';
+  | 'config-env'
+  | 'dispatch-wiring';
 
 export interface Finding {
   readonly rule: RuleId;
@@ -763,6 +764,87 @@ export function checkConfigEnv(repo: Repo, config: unknown): Finding[] {
           });
         }
       }
+    }
+  }
+  return out;
+}
+
+/** How an event type reaches a beamline: dispatch.yml's job, the reusable workflow it calls, the labels it runs on. */
+export interface DispatchRoute {
+  readonly beamline: string;
+  readonly eventType: string;
+  readonly job: string | undefined;
+  readonly workflow: string | undefined;
+  /** The beamline reaches the workflow as its `beamline` input (one workflow for a group of beamlines). */
+  readonly viaInput: boolean;
+  readonly labels: readonly string[];
+}
+
+/** The event type of each beamline config.yml configures: its watch.event_type, else new_file_<digits>. */
+export function eventTypes(config: unknown): Map<string, string> {
+  const beamlines = isRecord(config) && isRecord(config.beamlines) ? config.beamlines : {};
+  return new Map(
+    Object.entries(beamlines).map(([id, b]) => {
+      const watch = isRecord(b) && isRecord(b.watch) ? b.watch : {};
+      return [id, typeof watch.event_type === 'string' ? watch.event_type : `new_file_${id.replace(/\D/g, '')}`];
+    }),
+  );
+}
+
+export function dispatchRoutes(repo: Repo, config: unknown): DispatchRoute[] {
+  const dispatch = repo.workflows.get('.github/workflows/dispatch.yml');
+  const beamlines = isRecord(config) && isRecord(config.beamlines) ? config.beamlines : {};
+  return [...eventTypes(config)].map(([beamline, eventType]) => {
+    const job = dispatch ? jobsOf(dispatch).find((j) => typeof j.body.if === 'string' && j.body.if.includes(`github.event.action == '${eventType}'`)) : undefined;
+    const uses = job ? strOf(job.body.uses) : undefined;
+    const workflow = uses === undefined ? undefined : localWorkflow(uses);
+    const withs = job && isRecord(job.body.with) ? job.body.with : {};
+    const settings = beamlines[beamline];
+    const labels = isRecord(settings) && Array.isArray(settings.runner_labels) ? (settings.runner_labels as unknown[]).map(String) : [];
+    return { beamline, eventType, job: job?.id, workflow, viaInput: withs.beamline === '${{ needs.validate.outputs.beamline }}', labels };
+  });
+}
+
+/**
+ * Every beamline config.yml configures can be dispatched: dispatch.yml listens to its event type, the payload
+ * check maps the type to the beamline, exactly one job routes it to a reusable workflow whose move step runs
+ * for that beamline (named, or passed as the workflow's `beamline` input), on the beamline's runner labels;
+ * and reconcile.yml offers it.
+ */
+export function checkDispatchWiring(repo: Repo, config: unknown): Finding[] {
+  const file = '.github/workflows/dispatch.yml';
+  const dispatch = repo.workflows.get(file);
+  if (!dispatch) return [{ rule: 'dispatch-wiring', file, message: 'does not exist' }];
+  const out: Finding[] = [];
+  const trigger = triggersOf(dispatch).repository_dispatch;
+  const types = isRecord(trigger) && Array.isArray(trigger.types) ? (trigger.types as unknown[]).map(String) : [];
+  const script = jobsOf(dispatch).find((j) => j.id === 'validate')?.steps.map((s) => strOf(s.body.run) ?? '').join('\n') ?? '';
+  const reconcile = repo.workflows.get('.github/workflows/reconcile.yml');
+  for (const r of dispatchRoutes(repo, config)) {
+    const at = { rule: 'dispatch-wiring' as const, file };
+    if (!types.includes(r.eventType)) out.push({ ...at, message: `on.repository_dispatch.types does not list ${r.eventType} (beamline ${r.beamline})` });
+    if (!script.includes(`${r.eventType}) beamline=${r.beamline} ;;`)) out.push({ ...at, job: 'validate', message: `the payload check does not map ${r.eventType} to beamline ${r.beamline}` });
+    const jobs = jobsOf(dispatch).filter((j) => typeof j.body.if === 'string' && j.body.if.includes(`github.event.action == '${r.eventType}'`));
+    if (jobs.length !== 1 || r.workflow === undefined) {
+      out.push({ ...at, message: `${jobs.length} jobs run for ${r.eventType}; exactly one must call the beamline's reusable workflow` });
+      continue;
+    }
+    const called = repo.workflows.get(r.workflow);
+    if (!called) continue; // reported by checkReusableCalls
+    const moves = jobsOf(called).flatMap((j) => j.steps.filter((s) => strOf(s.body.uses) === './actions/move').map((s) => ({ job: j, step: s })));
+    const want = r.viaInput ? '${{ inputs.beamline }}' : r.beamline;
+    if (moves.length === 0) out.push({ rule: 'dispatch-wiring', file: r.workflow, message: `moves nothing: no step uses ./actions/move (beamline ${r.beamline})` });
+    for (const { job, step } of moves) {
+      const given = isRecord(step.body.with) ? step.body.with.beamline : undefined;
+      if (given !== want) out.push({ rule: 'dispatch-wiring', file: r.workflow, job: job.id, step: step.label, message: `moves beamline ${JSON.stringify(given)}, but dispatch.yml routes ${r.eventType} (beamline ${r.beamline}) here${r.viaInput ? ' as the beamline input' : ''}` });
+      const have = (runnerLabels(job.body['runs-on']) ?? []).filter((l) => l !== 'self-hosted');
+      if (r.labels.length > 0 && JSON.stringify([...have].sort()) !== JSON.stringify(r.labels.filter((l) => l !== 'self-hosted').sort())) {
+        out.push({ rule: 'dispatch-wiring', file: r.workflow, job: job.id, message: `runs on ${JSON.stringify(have)}, but config.yml beamlines."${r.beamline}".runner_labels are ${JSON.stringify(r.labels)}` });
+      }
+    }
+    const all = reconcile ? (/ALL_BEAMLINES: "([^"]*)"/.exec(reconcile.text)?.[1] ?? '').split(' ') : [];
+    if (reconcile && !all.includes(r.beamline)) {
+      out.push({ rule: 'dispatch-wiring', file: '.github/workflows/reconcile.yml', message: `ALL_BEAMLINES does not list ${r.beamline}` });
     }
   }
   return out;

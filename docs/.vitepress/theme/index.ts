@@ -3,6 +3,7 @@
 // broken page.) In the browser nothing changes.
 import { inBrowser, type Theme } from 'vitepress';
 import DefaultTheme from 'vitepress/theme';
+import './status.css';
 
 export default {
   extends: DefaultTheme,

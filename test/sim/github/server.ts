@@ -10,13 +10,18 @@
  *    the RS256 JWT is verified against the App's public key (signature, iss, iat/exp window).
  *  - Rate-limit headers on every answer (x-ratelimit-limit/-remaining/-reset/-used/-resource).
  *
- * Faults: an injected answer for the next N dispatches (any status, 403/429 with retry-after, a primary limit
+ *  - The Actions routes the status build reads (workflow runs, artifacts, artifact downloads through a signed
+ *    redirect to a second "blob storage" server): actions.ts. The rate limit (`rateLimit`, default 5000 an
+ *    hour) is enforced: past it every request is answered 403 with x-ratelimit-remaining: 0 until the reset.
+ *
+ * Faults: an injected answer for the next N dispatches (or, with injectActions, N Actions requests) (any status, 403/429 with retry-after, a primary limit
  * with x-ratelimit-remaining: 0 + reset, a dropped connection after the body was read, a delay), dropping
  * every connection, or not listening at all (ECONNREFUSED) — and back up on the same port.
  */
 import { createPublicKey, randomBytes, verify, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { type ActionsRouteContext, type ActionsStore, createActionsStore, handleActionsRoute, newBlobKey, runPage, SIM_REPOSITORY_ID, startBlobServer } from './actions.js';
 
 export interface GitHubSimOptions {
   /** owner/name the dispatches must name (default als-computing/splash-flows-ts). */
@@ -27,6 +32,8 @@ export interface GitHubSimOptions {
   app?: { clientId: string; publicKey: string | KeyObject; installationId: number };
   /** Installation token lifetime (default 3600 s). */
   installationTokenSeconds?: number;
+  /** Requests allowed per hour before GitHub answers 403 (default 5000; a workflow's GITHUB_TOKEN gets 1000). */
+  rateLimit?: number;
 }
 
 export interface RecordedDispatch {
@@ -68,6 +75,12 @@ export interface GitHubSim {
   dispatchedPaths(): string[];
   /** Answer the next `times` dispatch requests with this fault. */
   inject(fault: Fault, times?: number): void;
+  /** Answer the next `times` Actions requests (runs, artifacts, downloads) with this fault. */
+  injectActions(fault: Fault, times?: number): void;
+  /** Workflow runs and artifacts (actions.ts). */
+  readonly actions: ActionsStore;
+  /** API requests answered so far (every route, faults included; blob downloads are not API requests). */
+  apiRequests(): number;
   /** Destroy every connection as soon as it sends a request (the host is reachable, the service is not). */
   setDropAll(on: boolean): void;
   /** Stop listening and cut open connections: ECONNREFUSED until start(). */
@@ -101,15 +114,22 @@ export async function startGitHubSim(opts: GitHubSimOptions = {}): Promise<GitHu
   const dispatches: RecordedDispatch[] = [];
   const requests: SimRequest[] = [];
   const faults: Fault[] = [];
+  const actionFaults: Fault[] = [];
   let dropAll = false;
   const sockets = new Set<Socket>();
-  let remaining = 5000;
+  const limit = opts.rateLimit ?? 5000;
+  let remaining = limit;
+  let resetAt = Math.floor(Date.now() / 1000) + 3600;
+  let apiRequests = 0;
+  const store = createActionsStore();
+  const blobKey = newBlobKey();
+  const blob = await startBlobServer(store, blobKey);
 
   const rateHeaders = (): Record<string, string> => ({
-    'x-ratelimit-limit': '5000',
+    'x-ratelimit-limit': String(limit),
     'x-ratelimit-remaining': String(Math.max(0, remaining)),
-    'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
-    'x-ratelimit-used': String(5000 - remaining),
+    'x-ratelimit-reset': String(resetAt),
+    'x-ratelimit-used': String(limit - Math.max(0, remaining)),
     'x-ratelimit-resource': 'core',
   });
 
@@ -167,6 +187,50 @@ export async function startGitHubSim(opts: GitHubSimOptions = {}): Promise<GitHu
     return exp !== undefined && exp > Date.now();
   };
 
+  /** Answer with an injected fault; false for a delay (then the request is answered normally). */
+  function answerFault(req: IncomingMessage, res: ServerResponse, fault: Fault): boolean {
+    switch (fault.kind) {
+      case 'drop':
+        drop(req);
+        return true;
+      case 'delay':
+        // The caller waited already; then the request is answered normally.
+        return false;
+      case 'status':
+        send(req, res, fault.status, fault.body ?? { message: 'Server Error' }, fault.headers);
+        return true;
+      case 'secondary-rate-limit':
+        send(
+          req,
+          res,
+          fault.status ?? 403,
+          { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' },
+          fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) },
+        );
+        return true;
+      case 'primary-rate-limit':
+        send(req, res, 403, { message: 'API rate limit exceeded for installation.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' }, {
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + fault.resetInSeconds),
+        });
+        return true;
+    }
+  }
+
+  const routeContext = (req: IncomingMessage, res: ServerResponse): ActionsRouteContext => ({
+    store,
+    repository,
+    base: `http://127.0.0.1:${port}`,
+    blobBase: blob.url,
+    blobKey,
+    send: (status, body, headers) => { send(req, res, status, body, headers); },
+    sendRaw: (status, contentType, text) => {
+      requests.push({ method: req.method ?? '', path: (req.url ?? '').split('?')[0] ?? '', status, time: Date.now() });
+      res.writeHead(status, { 'content-type': contentType, 'content-length': String(Buffer.byteLength(text)) });
+      res.end(text);
+    },
+  });
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     if (dropAll) {
@@ -174,7 +238,40 @@ export async function startGitHubSim(opts: GitHubSimOptions = {}): Promise<GitHu
       return;
     }
     const path = (req.url ?? '').split('?')[0] ?? '';
+    const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+
+    // A run's html_url: a web page, not the API (no rate limit, no token).
+    const page = /^\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)$/.exec(path);
+    if (req.method === 'GET' && page && `${page[1] ?? ''}/${page[2] ?? ''}` === repository) {
+      if (runPage(routeContext(req, res), Number(page[3]))) return;
+    }
+
+    apiRequests++;
+    if (Math.floor(Date.now() / 1000) >= resetAt) {
+      remaining = limit;
+      resetAt = Math.floor(Date.now() / 1000) + 3600;
+    }
     remaining--;
+    if (remaining < 0) {
+      send(req, res, 403, { message: 'API rate limit exceeded for installation.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' });
+      return;
+    }
+
+    // The Actions routes, under /repos/{owner}/{repo} or (as Link headers write them) /repositories/{id}.
+    const actions = /^\/repos\/([^/]+)\/([^/]+)(\/actions\/.*)$/.exec(path) ?? /^\/repositories\/(\d+)()(\/actions\/.*)$/.exec(path);
+    if (actions) {
+      const fault = actionFaults.shift();
+      if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
+      if (fault && answerFault(req, res, fault)) return;
+      const cred = credential(req);
+      if (cred === undefined) { send(req, res, 401, { message: 'Requires authentication', documentation_url: 'https://docs.github.com/rest' }); return; }
+      if (!tokenValid(cred)) { send(req, res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' }); return; }
+      const named = actions[2] === '' ? actions[1] === String(SIM_REPOSITORY_ID) : `${actions[1] ?? ''}/${actions[2] ?? ''}` === repository;
+      if (!named) { send(req, res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' }); return; }
+      const listBase = `http://127.0.0.1:${port}/repositories/${SIM_REPOSITORY_ID}`;
+      handleActionsRoute(routeContext(req, res), req.method ?? '', actions[3] ?? '', query, listBase);
+      return;
+    }
 
     const inst = /^\/repos\/([^/]+)\/([^/]+)\/installation$/.exec(path);
     if (req.method === 'GET' && inst) {
@@ -201,31 +298,8 @@ export async function startGitHubSim(opts: GitHubSimOptions = {}): Promise<GitHu
     if (req.method !== 'POST') { send(req, res, 404, { message: 'Not Found', documentation_url: DOCS }); return; }
 
     const fault = faults.shift();
-    if (fault) {
-      switch (fault.kind) {
-        case 'drop':
-          drop(req);
-          return;
-        case 'delay':
-          await new Promise((r) => setTimeout(r, fault.ms));
-          break; // then answer normally
-        case 'status':
-          { send(req, res, fault.status, fault.body ?? { message: 'Server Error' }, fault.headers); return; }
-        case 'secondary-rate-limit':
-          { send(
-            req,
-            res,
-            fault.status ?? 403,
-            { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' },
-            fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) },
-          ); return; }
-        case 'primary-rate-limit':
-          { send(req, res, 403, { message: 'API rate limit exceeded for installation.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' }, {
-            'x-ratelimit-remaining': '0',
-            'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + fault.resetInSeconds),
-          }); return; }
-      }
-    }
+    if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
+    if (fault && answerFault(req, res, fault)) return;
 
     const cred = credential(req);
     if (cred === undefined) { send(req, res, 401, { message: 'Requires authentication', documentation_url: DOCS }); return; }
@@ -299,6 +373,11 @@ export async function startGitHubSim(opts: GitHubSimOptions = {}): Promise<GitHu
     inject(fault, times = 1) {
       for (let i = 0; i < times; i++) faults.push(fault);
     },
+    injectActions(fault, times = 1) {
+      for (let i = 0; i < times; i++) actionFaults.push(fault);
+    },
+    actions: store,
+    apiRequests: () => apiRequests,
     setDropAll(on) {
       dropAll = on;
     },
@@ -311,6 +390,9 @@ export async function startGitHubSim(opts: GitHubSimOptions = {}): Promise<GitHu
     revokeInstallationTokens() {
       installation.clear();
     },
-    close: stop,
+    async close() {
+      await stop();
+      await blob.close();
+    },
   };
 }

@@ -1,0 +1,13 @@
+import type { ChainOptions, ChainStep } from '../../src/steps/chain.js';
+import { genericIngestor } from '../../src/scicat/ingestors.js';
+import { ingestLink } from '../../src/steps/ingest.js';
+import { moveLink } from '../../src/steps/move.js';
+import type { Config931 } from './config.js';
+
+/** 9.3.1: move the files along config.yml's hops, then catalogue them. */
+export function chain931(beamline: Config931, opts: ChainOptions): ChainStep[] {
+  return [
+    moveLink(beamline, opts.exportControlled),
+    ingestLink(beamline, genericIngestor),
+  ];
+}
