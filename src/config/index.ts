@@ -1,4 +1,4 @@
 /** The config API: load and validate config.yml, and resolve `${VAR}` credentials when a step needs them. */
 export { loadConfig, parseConfig } from './load.js';
 export { MissingEnv, resolveEnv, type EnvString } from './env.js';
-export type { ArchiveSettings, BeamlineSettings, NerscJobSettings, ReconSettings, SfapiSettings, GitHubApp, GitHubSettings, GlobusApp, GlobusSettings, MoveHop, PruneRule, SplashConfig, WatchSettings } from './types.js';
+export type { AlcfJobSettings, ArchiveSettings, HpcName, BeamlineSettings, NerscJobSettings, ReconSettings, SfapiSettings, GitHubApp, GitHubSettings, GlobusApp, GlobusSettings, MoveHop, PruneRule, SplashConfig, WatchSettings } from './types.js';

@@ -31,6 +31,8 @@ export interface SlurmJobSpec {
   readonly verify: (status: JobStatusDoc) => string | undefined;
   /** The centre the job reports it used, when the job kind has one. */
   readonly centreOf?: (status: JobStatusDoc) => string | undefined;
+  /** What makes the outputs (image, program), for the catalogue. */
+  readonly software?: readonly string[];
 }
 
 export interface SlurmRunOptions {
@@ -223,6 +225,7 @@ async function finish(spec: SlurmJobSpec, o: SlurmRunOptions, jobId: string, reu
     results: spec.results,
     centre: status && spec.centreOf ? spec.centreOf(status) : undefined,
     status,
+    software: spec.software ?? [],
     stderrTail,
     logs,
   };

@@ -80,6 +80,48 @@ export const rawDatasetSchema = z.strictObject({
   version: z.string().optional(),
 });
 
+/**
+ * A derived dataset (a reconstruction): `CreateDerivedDatasetObsoleteDto` = the fields every dataset has
+ * (UpdateDatasetObsoleteDto: no principalInvestigator, creationLocation, dataFormat, sampleId, instrumentId,
+ * startTime or endTime — those are the raw DTO's) plus investigator, inputDatasets and usedSoftware (required)
+ * and jobParameters / jobLogData. Stricter than the backend where a reconstruction needs it: at least one
+ * input dataset and one piece of software, and a datasetName (re-runs find the dataset by it).
+ */
+export const derivedDatasetSchema = z.strictObject({
+  type: z.literal('derived'),
+  pid: nonEmpty.optional(),
+  owner: nonEmpty,
+  ownerEmail: z.string().refine(isEmail, 'must be an email address').optional(),
+  orcidOfOwner: z.string().optional(),
+  contactEmail: emailList,
+  sourceFolder: nonEmpty,
+  sourceFolderHost: z.string().refine(isUrlLike, 'must be a URL or host name with a domain (e.g. "nersc.gov")').optional(),
+  creationTime: isoDate,
+  ownerGroup: nonEmpty,
+  accessGroups: z.array(z.string()),
+  instrumentGroup: z.string().optional(),
+  datasetName: nonEmpty,
+  size: count.optional(),
+  numberOfFiles: count.optional(),
+  keywords: z.array(z.string()).optional(),
+  description: z.string().optional(),
+  license: z.string().optional(),
+  isPublished: z.boolean().optional(),
+  sharedWith: z.array(z.string()).optional(),
+  scientificMetadata: z.record(z.string(), z.unknown()).optional(),
+  proposalId: z.string().optional(),
+  runNumber: z.string().optional(),
+  version: z.string().optional(),
+  investigator: nonEmpty,
+  inputDatasets: z.array(nonEmpty).min(1, 'must name the dataset(s) it was derived from'),
+  usedSoftware: z.array(nonEmpty).min(1, 'must name the software that made it'),
+  jobParameters: z.record(z.string(), z.unknown()).optional(),
+  jobLogData: z.string().optional(),
+});
+
+/** What `POST /api/v3/Datasets` accepts for a derived dataset (the fields this project sends). */
+export type DerivedDatasetDocument = z.infer<typeof derivedDatasetSchema>;
+
 /** What `POST /api/v3/Datasets` accepts for a raw dataset (the fields this project sends). */
 export type RawDatasetDocument = z.infer<typeof rawDatasetSchema>;
 
@@ -155,6 +197,11 @@ function check<T>(schema: z.ZodType<T>, value: unknown): ValidationResult<T> {
 /** Checks a raw dataset document as the backend would; `issues` are one line each. */
 export function validateRawDataset(doc: unknown): ValidationResult<RawDatasetDocument> {
   return check(rawDatasetSchema, doc);
+}
+
+/** Checks a derived dataset document as the backend would (and the stricter rules above). */
+export function validateDerivedDataset(doc: unknown): ValidationResult<DerivedDatasetDocument> {
+  return check(derivedDatasetSchema, doc);
 }
 
 export function validateOrigDatablock(block: unknown): ValidationResult<OrigDatablockInput> {
