@@ -27,6 +27,9 @@ export interface ProgramBehaviour {
 }
 
 export interface ConfigOptions {
+  /** Service URLs as config.yml names them (default the simulators'; e.g. an echoing proxy in front). */
+  globusUrl?: string;
+  computeUrl?: string;
   alcf?: string;
   recon?: string;
   beamline?: string;
@@ -53,7 +56,7 @@ export interface AlcfSite {
   /** config.yml for this site; `alcf` lines go under recon.alcf, `recon` lines under recon. */
   config(o?: ConfigOptions): Promise<string>;
   /** The pieces of it, for a config that also names NERSC. */
-  globusSection(): string;
+  globusSection(o?: ConfigOptions): string;
   endpointLines(): string;
   scicatSection(): string;
   alcfBlock(o?: ConfigOptions): string;
@@ -68,7 +71,8 @@ function realPython3(): string {
   return p;
 }
 
-export async function alcfSite(o: { scicat?: boolean; compute?: Partial<ComputeSimOptions> } = {}): Promise<AlcfSite> {
+export async function alcfSite(o: { scicat?: boolean; compute?: Partial<ComputeSimOptions>; client?: { id: string; secret: string } } = {}): Promise<AlcfSite> {
+  const client = o.client ?? { id: 'sim-client', secret: 'sim-secret' };
   const sandbox = await tempDir('alcf-site-');
   const data832 = join(sandbox, 'data832');
   const eagleRoot = join(sandbox, 'eagle');
@@ -83,7 +87,7 @@ export async function alcfSite(o: { scicat?: boolean; compute?: Partial<ComputeS
   await writeFile(control, JSON.stringify({ programs: {} }));
   const programs: Record<string, ProgramBehaviour> = {};
 
-  const globus = await startGlobusSim({ collections: { [DATA832]: data832, [EAGLE]: eagle }, minTaskMs: 10 });
+  const globus = await startGlobusSim({ collections: { [DATA832]: data832, [EAGLE]: eagle }, minTaskMs: 10, clients: { [client.id]: client.secret } });
   const compute = await startComputeSim({
     introspect: (t) => globus.introspect(t),
     endpoints: { [ENDPOINT_ID]: 'online' },
@@ -93,7 +97,7 @@ export async function alcfSite(o: { scicat?: boolean; compute?: Partial<ComputeS
     ...o.compute,
   });
   const scicat = o.scicat ? await startScicatSim() : undefined;
-  const env = { GLOBUS_CLIENT_SECRET: 'sim-secret', ...(scicat ? { SCICAT_PASSWORD: 'ingestor-secret' } : {}) };
+  const env = { GLOBUS_CLIENT_ID: client.id, GLOBUS_CLIENT_SECRET: client.secret, ...(scicat ? { SCICAT_PASSWORD: 'ingestor-secret' } : {}) };
   const site: AlcfSite = {
     globus,
     compute,
@@ -112,15 +116,15 @@ export async function alcfSite(o: { scicat?: boolean; compute?: Partial<ComputeS
       await writeFileAt(p, Buffer.from(`\x89HDF\r\n\x1a\nslices=${String(slices)}\n`));
       return p;
     },
-    globusSection() {
+    globusSection(c = {}) {
       return `globus:
-  auth_url: ${globus.url}
-  transfer_url: ${globus.url}
-  compute_url: ${compute.url}
+  auth_url: ${c.globusUrl ?? globus.url}
+  transfer_url: ${c.globusUrl ?? globus.url}
+  compute_url: ${c.computeUrl ?? compute.url}
   poll_first_seconds: 0.02
   poll_max_seconds: 0.1
   globus_apps:
-    als: { client_id: sim-client, client_secret: "\${GLOBUS_CLIENT_SECRET}" }
+    als: { client_id: "\${GLOBUS_CLIENT_ID}", client_secret: "\${GLOBUS_CLIENT_SECRET}" }
   globus_endpoints:
     data832: { root_path: /data, uuid: ${DATA832}, uri: data832.lbl.gov }
     data832_scratch: { root_path: /data/scratch/globus_share, uuid: ${DATA832}, uri: data832.lbl.gov }
@@ -155,7 +159,7 @@ ${c.alcf ?? ''}`;
     },
     async config(c = {}) {
       const file = join(sandbox, 'config.yml');
-      const text = `${site.globusSection()}endpoints:
+      const text = `${site.globusSection(c)}endpoints:
 ${site.endpointLines()}${site.scicatSection()}${c.top ?? ''}beamlines:
   "8.3.2":
     path_prefix: /

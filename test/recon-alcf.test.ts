@@ -4,6 +4,7 @@
 // programs, the results come back by Globus, and the reconstruction is catalogued in the SciCat simulator as a
 // derived dataset of its raw scan, every request checked against the backend's DTOs and the official client.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { sourceFunctionCode } from '../src/compute/index.js';
 import { SplashError } from '../src/errors.js';
 import { createTerminalContext, type TerminalContext } from '../src/run/terminal.js';
 import { alcfSite, type AlcfSite } from './alcf-site.js';
+import { dist, repoRoot, tempDir } from './helpers.js';
 import { nerscSite } from './recon-site.js';
 import { contractIssues } from './sim/scicat/contract.js';
 import { checkContract } from './sim/scicat/replay.js';
@@ -375,4 +377,41 @@ ${recon832}${s.alcfBlock()}`);
     expect(contractIssues('attachment', doc.attachment)).toEqual([]);
     expect(r.log).toMatch(/SciCat dry run — the request bodies are in .*derived\/nersc/);
   });
+});
+
+describe('the bundled action at ALCF', () => {
+  it('SIGTERM (a cancelled workflow run): the step fails saying the Compute task cannot be cancelled and what stops it; a re-run waits for that task and takes its result', async () => {
+    const s = await site();
+    await s.writeScan(SCAN, 4);
+    await s.setProgram('tomo-recon', { sleepMs: 3000 });
+    const config = await s.config();
+    const io = await tempDir('splash-runner-');
+    await writeFile(join(io, 'output'), '');
+    await writeFile(join(io, 'summary'), '');
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...s.env, GITHUB_ACTIONS: 'true',
+      GITHUB_OUTPUT: join(io, 'output'), GITHUB_STEP_SUMMARY: join(io, 'summary'),
+      INPUT_BEAMLINE: '8.3.2', 'INPUT_FILE-PATHS': `/${SCAN}`, INPUT_CONFIG: config, INPUT_HPC: 'alcf',
+    };
+    const child = spawn(process.execPath, [dist('recon')], { env, cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const done = new Promise<number | null>((r) => child.on('close', (code) => { r(code); }));
+    const end = Date.now() + 30_000;
+    while (!s.compute.tasks().some((t) => t.status === 'running')) {
+      if (Date.now() > end) throw new Error(`the task never ran\n${out}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    child.kill('SIGTERM');
+    expect(await done, out).toBe(1);
+    expect(out).toMatch(/::error::.*the step was cancelled; Globus Compute cannot cancel a task: it runs on at ALCF until the program ends or the wrapper's time limit stops it \(task [0-9a-f-]{36}, limit 5m 00s\)/);
+    expect(readFileSync(join(io, 'summary'), 'utf8')).toMatch(/Globus Compute cannot cancel a task/);
+    // The task runs on; a re-run submits again, and the new task waits for the first one's job and takes its verdict.
+    const again = await recon(s, config, [`/${SCAN}`]);
+    expect(again.error, again.log).toBeUndefined();
+    const [first, second] = s.compute.tasks();
+    expect(first?.status).toBe('success');
+    expect(second?.result).toMatch(/"waited_for_another_task": true|"reused": true/);
+  }, 60_000);
 });

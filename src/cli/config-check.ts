@@ -109,6 +109,10 @@ export async function checkConfig(file: string, out: NodeJS.WritableStream): Pro
       const pres = centres.map((h) => runnable(() => reconPreflight(b, plan, example, '', [h]), where));
       const defaults = runnable(() => reconPreflight(b, plan, example, '', r.hpc), where);
       warnings.push(...new Set(pres.flatMap((p) => p.warnings)));
+      const landings = pres.map((p) => p.sites[0]?.hops.at(-1)?.to).filter((e) => e !== undefined);
+      if (landings.length === 2 && landings[0]?.name === landings[1]?.name && r.hpc.length === 1) {
+        warnings.push(`beamlines.${b.id}.recon: the results of NERSC and ALCF both come back to ${landings[0]?.name ?? ''}: a scan reconstructed at one centre and then at the other would meet the first one's results there (and not be overwritten)`);
+      }
       for (const site of pres.flatMap((p) => p.sites)) {
         const hops = [...site.hops, ...(site.stage ? [site.stage] : [])];
         if (site.hpc === 'alcf' || hops.some((h) => h.from.type === 'globus' || h.to.type === 'globus')) usesGlobus.push(`beamlines.${b.id}.recon${site.hpc === 'alcf' ? '.alcf' : '.results'}`);
