@@ -65,6 +65,8 @@ export interface ComputeSimOptions {
   retryAfterSeconds?: number;
   /** The worker's python (default python3). */
   python?: string;
+  /** worker.py (default: next to this file; a bundled bench passes the repository's). */
+  worker?: string;
   /** Environment of every worker process (PATH for the programs it runs, …); HOME and LANG are added. */
   workerEnv?: Record<string, string>;
   /** Working folder of the workers (an endpoint's worker starts in its own folder). */
@@ -256,7 +258,7 @@ export async function startComputeSim(opts: ComputeSimOptions): Promise<ComputeS
     const output = join(scratch, `${id}.out.json`);
     writeFileSync(input, JSON.stringify({ function_code: fn.code, payload: t.payload, result_serializers: t.resultSerializers, inject: injections.shift() ?? null }));
     const env: Record<string, string> = { HOME: workerDir, LANG: 'C.UTF-8', PATH: '/usr/local/bin:/usr/bin:/bin', ...opts.workerEnv };
-    const child = spawn(opts.python ?? 'python3', [WORKER, input, output], { cwd: workerDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(opts.python ?? 'python3', [opts.worker ?? WORKER, input, output], { cwd: workerDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
