@@ -9,16 +9,17 @@
  * walltime its worker. A re-run submits again; the wrapper answers from the finished job's status file when
  * its outputs are still there, or waits for a task of the same job that is still running.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import type { SplashConfig } from '../config/index.js';
 import { resolveEnv } from '../config/index.js';
-import { configError, SplashError, stepError } from '../errors.js';
+import { configError, stepError } from '../errors.js';
 import type { ComputeClient, TaskRecord } from '../compute/index.js';
 import { decodeResult, sourceFunctionCode } from '../compute/index.js';
 import type { RelPath } from '../paths.js';
 import type { StepContext } from '../run/context.js';
 import { formatDuration } from '../run/format.js';
-import type { JobController, JobOutcome, JobStatusDoc, Scan, TimelineEntry } from './job.js';
+import { type JobSpecs, SpecController } from './controller.js';
+import type { JobOutcome, JobStatusDoc, TimelineEntry } from './job.js';
+import { JobCancelled, sleepOrAbort } from './wait.js';
 
 /** One job as a beamline describes it: the wrapper's argument and what the verdict must confirm. */
 export interface ComputeJobSpec {
@@ -42,10 +43,7 @@ export interface ComputeJobSpec {
 }
 
 /** What a beamline says its ALCF jobs are (beamlines/blXXX/alcf.ts). */
-export interface AlcfJobs<O> {
-  reconstruct(scan: Scan, options: O): ComputeJobSpec;
-  multires?(scan: Scan, options: O): ComputeJobSpec;
-}
+export type AlcfJobs<O> = JobSpecs<O, ComputeJobSpec>;
 
 /** The Python function a beamline registers with Globus Compute. */
 export interface ComputeFunction {
@@ -110,20 +108,6 @@ export async function alcfPreflight(client: ComputeClient, endpointId: string, c
   return { functionId, registered: true };
 }
 
-export class JobCancelledAtAlcf extends SplashError {
-  constructor(message: string, hint?: string) {
-    super('step', message, hint);
-    this.name = 'JobCancelledAtAlcf';
-  }
-}
-
-const sleepOrAbort = async (ms: number, signal: AbortSignal): Promise<void> => {
-  try {
-    await delay(ms, undefined, { signal });
-  } catch {
-    // aborted: the caller checks the signal
-  }
-};
 
 const NO_CANCEL = 'Globus Compute cannot cancel a task: it runs on at ALCF until the program ends or the wrapper\'s time limit stops it';
 
@@ -131,7 +115,7 @@ function tailLines(text: string, n = 20): string {
   return text.replace(/\s+$/, '').split('\n').slice(-n).join('\n');
 }
 
-/** Submit the job and follow its task to a verdict. Throws for a submission the service refused, JobCancelledAtAlcf for a cancelled step. */
+/** Submit the job and follow its task to a verdict. Throws for a submission the service refused, JobCancelled for a cancelled step. */
 export async function runComputeJob(spec: ComputeJobSpec, run: AlcfRun): Promise<JobOutcome> {
   const { client, ctx } = run;
   const now = run.now ?? Date.now;
@@ -139,7 +123,7 @@ export async function runComputeJob(spec: ComputeJobSpec, run: AlcfRun): Promise
   const mark = (state: string): void => {
     if (timeline.at(-1)?.state !== state) timeline.push({ state, at: new Date(now()) });
   };
-  if (run.signal.aborted) throw new JobCancelledAtAlcf(`${spec.kind}: cancelled before the task was submitted`);
+  if (run.signal.aborted) throw new JobCancelled(`${spec.kind}: cancelled before the task was submitted`);
   const [taskId = ''] = await client.submit(run.endpointId, run.functionId, [{ args: [spec.job] }]);
   mark('submitted');
   ctx.info(`${spec.kind}: submitted Globus Compute task ${taskId} (${spec.name})`);
@@ -154,7 +138,7 @@ export async function runComputeJob(spec: ComputeJobSpec, run: AlcfRun): Promise
   for (;;) {
     if (aborted()) {
       mark('abandoned by the step');
-      throw new JobCancelledAtAlcf(`${spec.kind}: the step was cancelled; ${NO_CANCEL} (task ${taskId}, limit ${formatDuration(spec.walltimeSeconds)})`, 'dispatch the scan again: the new task waits for this one and takes its result');
+      throw new JobCancelled(`${spec.kind}: the step was cancelled; ${NO_CANCEL} (task ${taskId}, limit ${formatDuration(spec.walltimeSeconds)})`, 'dispatch the scan again: the new task waits for this one and takes its result');
     }
     record = (await client.batchStatus([taskId])).get(taskId);
     if (record === undefined) throw stepError(`${spec.kind}: Globus Compute does not know task ${taskId} it accepted`, 'dispatch the scan again');
@@ -226,35 +210,9 @@ function outcome(spec: ComputeJobSpec, taskId: string, timeline: TimelineEntry[]
   };
 }
 
-/** The ALCF JobController: a beamline's Compute jobs, run and judged by runComputeJob. */
-export class AlcfController<O> implements JobController<O> {
-  readonly hpc = 'alcf' as const;
-  constructor(
-    private readonly jobs: AlcfJobs<O>,
-    private readonly run: AlcfRun | undefined,
-  ) {}
-
-  #go(spec: ComputeJobSpec): Promise<JobOutcome> {
-    if (!this.run) throw new Error('AlcfController: describe only (no Compute client)');
-    return runComputeJob(spec, this.run);
-  }
-
-  reconstruct(scan: Scan, options: O): Promise<JobOutcome> {
-    return this.#go(this.jobs.reconstruct(scan, options));
-  }
-
-  get buildsMultiResolution(): boolean {
-    return this.jobs.multires !== undefined;
-  }
-
-  buildMultiResolution(scan: Scan, _recon: JobOutcome, options: O): Promise<JobOutcome> {
-    if (!this.jobs.multires) throw new Error('this beamline builds no multi-resolution copy');
-    return this.#go(this.jobs.multires(scan, options));
-  }
-
-  /** The wrapper's argument for each job, as JSON: exactly what the submission carries (args[0]). */
-  describe(scan: Scan, options: O): { kind: string; name: string; text: string }[] {
-    const specs = [this.jobs.reconstruct(scan, options), ...(this.jobs.multires ? [this.jobs.multires(scan, options)] : [])];
-    return specs.map((s) => ({ kind: s.kind, name: s.name, text: `${JSON.stringify(s.job, null, 2)}\n` }));
+/** The ALCF JobController: a beamline's Compute jobs, run and judged by runComputeJob; described as the wrapper's argument. */
+export class AlcfController<O> extends SpecController<O, ComputeJobSpec> {
+  constructor(jobs: AlcfJobs<O>, run: AlcfRun | undefined) {
+    super('alcf', jobs, run ? (spec) => runComputeJob(spec, run) : undefined, (s) => ({ kind: s.kind, name: s.name, text: `${JSON.stringify(s.job, null, 2)}\n` }));
   }
 }

@@ -38,8 +38,8 @@ const emailList = z.string().refine(isEmailList, 'must be an email address or a 
 /** `@IsInt()`: sizes and counts are whole numbers (a fractional size is a 400). */
 const count = z.number().int().nonnegative();
 
-export const rawDatasetSchema = z.strictObject({
-  type: z.literal('raw'),
+/** What every v3 dataset body has (UpdateDatasetObsoleteDto), among the fields this project sends. */
+const datasetFields = {
   pid: nonEmpty.optional(),
   owner: nonEmpty,
   ownerEmail: z.string().refine(isEmail, 'must be an email address').optional(),
@@ -51,8 +51,6 @@ export const rawDatasetSchema = z.strictObject({
   ownerGroup: nonEmpty,
   accessGroups: z.array(z.string()),
   instrumentGroup: z.string().optional(),
-  principalInvestigator: nonEmpty,
-  creationLocation: nonEmpty,
   datasetName: nonEmpty,
   /**
    * Leave size and numberOfFiles out when orig-datablocks follow: the backend adds every datablock's size and
@@ -62,13 +60,7 @@ export const rawDatasetSchema = z.strictObject({
   packedSize: count.optional(),
   numberOfFiles: count.optional(),
   numberOfFilesArchived: count.optional(),
-  scientificMetadata: z.record(z.string(), z.unknown()),
   proposalId: z.string().optional(),
-  sampleId: z.string().optional(),
-  instrumentId: z.string().optional(),
-  dataFormat: z.string().optional(),
-  startTime: isoDate.optional(),
-  endTime: isoDate.optional(),
   keywords: z.array(z.string()).optional(),
   description: z.string().optional(),
   license: z.string().optional(),
@@ -78,40 +70,32 @@ export const rawDatasetSchema = z.strictObject({
   classification: z.string().optional(),
   runNumber: z.string().optional(),
   version: z.string().optional(),
+};
+
+export const rawDatasetSchema = z.strictObject({
+  ...datasetFields,
+  type: z.literal('raw'),
+  principalInvestigator: nonEmpty,
+  creationLocation: nonEmpty,
+  scientificMetadata: z.record(z.string(), z.unknown()),
+  sampleId: z.string().optional(),
+  instrumentId: z.string().optional(),
+  dataFormat: z.string().optional(),
+  startTime: isoDate.optional(),
+  endTime: isoDate.optional(),
 });
 
 /**
  * A derived dataset (a reconstruction): `CreateDerivedDatasetObsoleteDto` = the fields every dataset has
- * (UpdateDatasetObsoleteDto: no principalInvestigator, creationLocation, dataFormat, sampleId, instrumentId,
- * startTime or endTime — those are the raw DTO's) plus investigator, inputDatasets and usedSoftware (required)
- * and jobParameters / jobLogData. Stricter than the backend where a reconstruction needs it: at least one
- * input dataset and one piece of software, and a datasetName (re-runs find the dataset by it).
+ * (no principalInvestigator, creationLocation, dataFormat, sampleId, instrumentId, startTime or endTime: those
+ * are the raw DTO's) plus investigator, inputDatasets and usedSoftware (required) and jobParameters /
+ * jobLogData. Stricter than the backend where a reconstruction needs it: at least one input dataset and one
+ * piece of software, and a datasetName (re-runs find the dataset by it).
  */
 export const derivedDatasetSchema = z.strictObject({
+  ...datasetFields,
   type: z.literal('derived'),
-  pid: nonEmpty.optional(),
-  owner: nonEmpty,
-  ownerEmail: z.string().refine(isEmail, 'must be an email address').optional(),
-  orcidOfOwner: z.string().optional(),
-  contactEmail: emailList,
-  sourceFolder: nonEmpty,
-  sourceFolderHost: z.string().refine(isUrlLike, 'must be a URL or host name with a domain (e.g. "nersc.gov")').optional(),
-  creationTime: isoDate,
-  ownerGroup: nonEmpty,
-  accessGroups: z.array(z.string()),
-  instrumentGroup: z.string().optional(),
-  datasetName: nonEmpty,
-  size: count.optional(),
-  numberOfFiles: count.optional(),
-  keywords: z.array(z.string()).optional(),
-  description: z.string().optional(),
-  license: z.string().optional(),
-  isPublished: z.boolean().optional(),
-  sharedWith: z.array(z.string()).optional(),
   scientificMetadata: z.record(z.string(), z.unknown()).optional(),
-  proposalId: z.string().optional(),
-  runNumber: z.string().optional(),
-  version: z.string().optional(),
   investigator: nonEmpty,
   inputDatasets: z.array(nonEmpty).min(1, 'must name the dataset(s) it was derived from'),
   usedSoftware: z.array(nonEmpty).min(1, 'must name the software that made it'),
