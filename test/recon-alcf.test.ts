@@ -13,7 +13,7 @@ import { sourceFunctionCode } from '../src/compute/index.js';
 import { SplashError } from '../src/errors.js';
 import { createTerminalContext, type TerminalContext } from '../src/run/terminal.js';
 import { alcfSite, type AlcfSite } from './alcf-site.js';
-import { dist, repoRoot, tempDir } from './helpers.js';
+import { dist, repoRoot, runNode, tempDir } from './helpers.js';
 import { nerscSite } from './recon-site.js';
 import { contractIssues } from './sim/scicat/contract.js';
 import { checkContract } from './sim/scicat/replay.js';
@@ -414,4 +414,41 @@ describe('the bundled action at ALCF', () => {
     expect(first?.status).toBe('success');
     expect(second?.result).toMatch(/"waited_for_another_task": true|"reused": true/);
   }, 60_000);
+});
+
+describe('configuration and arguments', () => {
+  it('splash config check and splash recon refuse what ALCF could not run: exit 2, the field and the fix, nothing sent', async () => {
+    const s = await site();
+    const base = readFileSync(await s.config(), 'utf8');
+    const file = join(s.sandbox, 'check.yml');
+    const cases: [string, (t: string) => string, RegExp][] = [
+      ['hpc alcf without its settings', (t) => t.replace(/ {6}alcf:\n( {8}.*\n)+/, ''), /beamlines\.8\.3\.2\.recon\.alcf: expected the alcf settings \(hpc includes alcf\), got nothing \(the key is missing\)/],
+      ['an unknown centre', (t) => t.replace('hpc: alcf', 'hpc: [alcf, mars]'), /beamlines\.8\.3\.2\.recon\.hpc: expected nersc, alcf, or a list of both/],
+      ['a function id that is no id', (t) => t.replace('        walltime:', '        function_id: latest\n        walltime:'), /recon\.alcf\.function_id: expected a UUID/],
+      ['polling slower than a result is kept', (t) => t.replace('        poll_max_seconds: 0.25', '        poll_max_seconds: 2400'), /recon\.alcf\.poll_max_seconds: expected a number of seconds > 0, at most 600/],
+      ['a globus app that does not exist', (t) => t.replace('        walltime:', '        globus_app: compute_app\n        walltime:'), /recon\.alcf\.globus_app: .* has no globus app "compute_app"/],
+      ['no Globus credentials at all', (t) => t.replace(/ {2}globus_apps:\n {4}als: .*\n/, ''), /uses Globus endpoints, but .* has no globus\.globus_apps/],
+      ['a stage hop to nowhere', (t) => t.replace('to: alcf832 }', 'to: alcf833 }'), /recon\.alcf\.stage\.to: expected one of the defined endpoints/],
+      ['read_from a Globus collection', (t) => t.replace('read_from: data832-scratch-mount', 'read_from: data832_scratch'), /recon\.alcf\.read_from: data832_scratch is a globus endpoint; the runner reads the results in a folder/],
+    ];
+    for (const [what, edit, said] of cases) {
+      await writeFile(file, edit(base));
+      const r = await runNode(dist('cli'), ['config', 'check', '--config', file], { env: s.env });
+      expect([what, r.code]).toEqual([what, 2]);
+      expect(r.stderr, what).toMatch(said);
+    }
+    await writeFile(file, base);
+    const ok = await runNode(dist('cli'), ['config', 'check', '--config', file], { env: s.env });
+    expect([ok.code, ok.stdout]).toEqual([0, expect.stringMatching(/recon: +tomography at ALCF \(Globus Compute endpoint 4953017e-6127-4587-9ee3-b71db7623122, function registered at each run/) as unknown]);
+    for (const [args, said] of [
+      [['--hpc', 'polaris'], /hpc: expected nersc, alcf or both, got "polaris"/],
+      [['--hpc', 'nersc'], /beamlines\.8\.3\.2\.recon\.nersc is not set, so the beamline cannot reconstruct at NERSC/],
+    ] as [string[], RegExp][]) {
+      const r = await runNode(dist('cli'), ['recon', '--beamline', '8.3.2', '--config', file, ...args, `/${SCAN}`], { env: s.env });
+      expect([args.join(' '), r.code]).toEqual([args.join(' '), 2]);
+      expect(r.stderr).toMatch(said);
+    }
+    expect(s.compute.requests).toEqual([]);
+    expect(s.globus.requests).toEqual([]);
+  });
 });

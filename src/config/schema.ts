@@ -331,7 +331,7 @@ export const ReconSchema = strict('recon settings', {
 }).superRefine((r, ctx) => {
   const wanted = typeof r.hpc === 'string' ? [r.hpc] : r.hpc;
   for (const h of ['nersc', 'alcf'] as const) {
-    if (wanted.includes(h) && r[h] === undefined) ctx.addIssue({ code: 'custom', path: [h], message: `the ${h} settings (hpc includes ${h})` });
+    if (wanted.includes(h) && r[h] === undefined) ctx.addIssue({ code: 'custom', path: [h], message: `the ${h} settings (hpc includes ${h})`, input: undefined });
   }
 });
 
