@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Python sources shipped to Globus Compute (beamlines/*/alcf/*.py) are imported as text, as esbuild's
+  // `.py: text` loader bundles them (scripts/bundle.mjs).
+  plugins: [{ name: 'python-source-as-text', transform: (code, id) => (id.endsWith('.py') ? { code: `export default ${JSON.stringify(code)};`, map: null } : undefined) }],
   test: {
     include: ['test/**/*.test.ts'],
     // Installs shellcheck when missing (as root): the generated Slurm scripts are linted in the tests.

@@ -5,7 +5,8 @@
  */
 import { loadConfig } from '../src/config/index.js';
 import { createServices } from '../src/services.js';
-import { usageError } from '../src/errors.js';
+import { configError, usageError } from '../src/errors.js';
+import type { HpcName } from '../src/config/index.js';
 import type { PruneReport } from '../src/prune/index.js';
 import type { StepContext } from '../src/run/context.js';
 import { parseBeamlineId, parsePathList } from '../src/run/inputs.js';
@@ -65,7 +66,7 @@ export interface ReconArgs {
   readonly config: string;
   readonly beamline: string;
   readonly filePaths: string | readonly string[];
-  /** Which HPC centre: nersc (alcf joins later). */
+  /** Where to reconstruct: nersc, alcf, both (or "nersc,alcf"); '' = recon.hpc in config.yml. */
   readonly hpc: string;
   /** JSON overriding the beamline's recon defaults; '' for the defaults. */
   readonly reconOptions: string;
@@ -75,26 +76,56 @@ export interface ReconArgs {
   readonly print?: (text: string) => void;
 }
 
+/** `nersc`, `alcf`, `both` or a list (`nersc,alcf`); '' = config's default (undefined). */
+export function parseHpc(raw: string, field = 'hpc'): HpcName[] | undefined {
+  const text = raw.trim().toLowerCase();
+  if (text === '') return undefined;
+  if (text === 'both') return ['nersc', 'alcf'];
+  const parts = text.split(/[\s,]+/).filter((p) => p !== '');
+  const bad = parts.find((p) => p !== 'nersc' && p !== 'alcf');
+  if (bad !== undefined || parts.length === 0) throw usageError(`${field}: expected nersc, alcf or both, got ${JSON.stringify(raw)}`, 'leave it empty for the beamline\'s recon.hpc in config.yml');
+  return [...new Set(parts as HpcName[])];
+}
+
 export async function runRecon(ctx: StepContext, args: ReconArgs): Promise<ReconResult[]> {
   const id = parseBeamlineId(args.beamline, 'beamline');
   const raw = typeof args.filePaths === 'string' ? parsePathList(args.filePaths, 'file-paths') : args.filePaths;
   reportPaths(ctx.report.begin('recon', id), raw);
   if (raw.length === 0) throw usageError('file-paths: no paths given');
-  const hpc = args.hpc === '' ? 'nersc' : args.hpc;
-  if (hpc !== 'nersc') throw usageError(`hpc: expected nersc, got ${JSON.stringify(args.hpc)}`, 'ALCF (Globus Compute) is not built yet; use hpc: nersc');
-  const wanted: string = hpc;
+  const hpc = parseHpc(args.hpc);
   const config = await loadConfig(args.config);
   const beamline = openBeamline(config, id);
   if (!beamline.recon) throw usageError(`beamline ${id} has no reconstruction`, 'beamlines that reconstruct: 8.3.2 (tomography), 7.0.1.2 (ptychography)');
-  const settings = beamline.config.settings.recon;
-  if (settings && settings.hpc !== wanted) throw usageError(`hpc: ${wanted}, but beamlines."${id}".recon.hpc is ${settings.hpc}`);
   const paths = beamline.config.gate(raw);
   const results = await reconStep(ctx, {
-    beamline: beamline.config, plan: beamline.recon, paths, options: args.reconOptions, exportControlled: args.exportControlled,
+    beamline: beamline.config, plan: beamline.recon, paths, options: args.reconOptions, hpc, exportControlled: args.exportControlled,
     dryRun: args.dryRun, services: createServices(config, ctx), print: args.print,
   });
   reportRecon(ctx.report, results);
   return results;
+}
+
+export interface RegisterFunctionArgs {
+  readonly config: string;
+  readonly beamline: string;
+}
+
+/**
+ * Registers the beamline's ALCF wrapper with Globus Compute from its source text and returns the function id
+ * for recon.alcf.function_id (each call registers anew: the service gives every registration its own id).
+ */
+export async function runRegisterFunction(ctx: StepContext, args: RegisterFunctionArgs): Promise<{ functionId: string; name: string }> {
+  const id = parseBeamlineId(args.beamline, 'beamline');
+  const config = await loadConfig(args.config);
+  const beamline = openBeamline(config, id);
+  const fn = beamline.recon?.computeFunction;
+  if (!fn) throw usageError(`beamline ${id} does not reconstruct at ALCF`, 'beamlines with an ALCF wrapper: 8.3.2');
+  const alcf = beamline.config.settings.recon?.alcf;
+  if (!alcf) throw configError(`${config.source}: beamlines."${id}".recon.alcf is not set`, 'add it first (docs/recon.md): the wrapper is registered with the globus app and Python version it names');
+  const client = await createServices(config, ctx).compute(alcf.globus_app);
+  const functionId = await client.registerFunction({ name: fn.name, source: fn.source, description: fn.description, pythonVersion: alcf.python_version });
+  ctx.info(`registered ${fn.name} as Globus Compute function ${functionId}`);
+  return { functionId, name: fn.name };
 }
 
 export interface PruneArgs {

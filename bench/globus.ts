@@ -38,7 +38,7 @@ try {
   const t0 = performance.now();
   await transferWithGlobus(from, to, rels, {
     ctx: quiet, client, label: 'bench',
-    settings: { app: undefined, authUrl: ours.url, transferUrl: ours.url, waitTimeoutMinutes: 60, stuckGraceSeconds: 600, pollFirstSeconds: 2, pollMaxSeconds: 60 },
+    settings: { app: undefined, authUrl: ours.url, transferUrl: ours.url, computeUrl: ours.url, waitTimeoutMinutes: 60, stuckGraceSeconds: 600, pollFirstSeconds: 2, pollMaxSeconds: 60 },
     sleep,
   });
   const oursMs = performance.now() - t0;

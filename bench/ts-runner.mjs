@@ -14,6 +14,8 @@ export async function runTypeScriptBench(name) {
       entryPoints: [fileURLToPath(new URL(`./${name}`, import.meta.url))], outfile: out, bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning',
       // h5wasm's Node build and the simulators stay external-free; CommonJS dependencies need require.
       banner: { js: "import { createRequire as __splashCreateRequire } from 'node:module'; const require = __splashCreateRequire(import.meta.url);" },
+      // The ALCF wrapper's Python source is imported as text, as in scripts/bundle.mjs.
+      loader: { '.py': 'text' },
     });
     const r = spawnSync(process.execPath, [out], { stdio: 'inherit' });
     process.exitCode = r.status ?? 1;

@@ -39,6 +39,8 @@ for (const [name, entry] of Object.entries(entries)) {
     chunkNames: 'chunks/[name]-[hash]',
     banner: { js: name === 'cli' ? `#!/usr/bin/env node\n${banner}` : banner },
     external: ['cpu-features', '*.node'],
+    // The Python wrapper registered with Globus Compute travels in the bundle as its source text.
+    loader: { '.py': 'text' },
     legalComments: 'none',
     logLevel: 'warning',
     charset: 'utf8',

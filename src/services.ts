@@ -1,6 +1,7 @@
 import { configError } from './errors.js';
 import { dirname, resolve } from 'node:path';
 import { type EnvString, type GlobusSettings, MissingEnv, resolveEnv, type SplashConfig } from './config/index.js';
+import type { ComputeClient } from './compute/index.js';
 import type { TransferClient } from './globus/index.js';
 import type { ScicatClient } from './scicat/index.js';
 import type { SfapiClient } from './sfapi/index.js';
@@ -18,6 +19,8 @@ export interface Services {
   scicat(): Promise<ScicatClient | undefined>;
   /** The NERSC Superfacility API client (recon at NERSC); credentials are read on first use. */
   sfapi(): Promise<SfapiClient>;
+  /** Globus Compute (recon at ALCF) with the credentials of a globus app (default: the one the Globus steps use). */
+  compute(app?: string): Promise<ComputeClient>;
 }
 
 export interface ScicatSettings {
@@ -31,6 +34,7 @@ export function createServices(config: SplashConfig, ctx: StepContext): Services
   let globus: Promise<TransferClient> | undefined;
   let scicat: Promise<ScicatClient | undefined> | undefined;
   let sfapi: Promise<SfapiClient> | undefined;
+  const compute = new Map<string, Promise<ComputeClient>>();
   return {
     globusSettings: config.globus,
     globus: () => (globus ??= connectGlobus(config, ctx)),
@@ -42,6 +46,17 @@ export function createServices(config: SplashConfig, ctx: StepContext): Services
           ctx.mask(s);
         }),
       )),
+    compute: (app) => {
+      const key = app ?? '';
+      let c = compute.get(key);
+      if (!c) {
+        c = Promise.all([import('./hpc/alcf.js'), import('./compute/index.js')]).then(([{ computeClientOf }, { ComputeClient }]) =>
+          computeClientOf(config, app, (s) => { ctx.mask(s); }, (o) => new ComputeClient(o)),
+        );
+        compute.set(key, c);
+      }
+      return c;
+    },
   };
 }
 

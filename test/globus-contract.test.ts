@@ -52,7 +52,7 @@ async function setup() {
     authUrl: sim.url, transferUrl: sim.url, clientId: 'sim-client', clientSecret: 'sim-secret', dispatcher: recordingAgent(sent),
     retry: { sleep: () => Promise.resolve() },
   });
-  const settings: GlobusSettings = { app: undefined, authUrl: sim.url, transferUrl: sim.url, waitTimeoutMinutes: 1, stuckGraceSeconds: 0.2, pollFirstSeconds: 0.02, pollMaxSeconds: 0.05 };
+  const settings: GlobusSettings = { app: undefined, authUrl: sim.url, transferUrl: sim.url, computeUrl: sim.url, waitTimeoutMinutes: 1, stuckGraceSeconds: 0.2, pollFirstSeconds: 0.02, pollMaxSeconds: 0.05 };
   const ctx = createTerminalContext({ stream: { write: () => true } as unknown as NodeJS.WritableStream, isTTY: false });
   return { sim, client, sent, settings, ctx, spot, data, from: endpoint('spot832', SPOT, '/'), to: endpoint('data832', DATA, '/') };
 }

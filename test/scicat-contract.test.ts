@@ -9,7 +9,7 @@ import { runIngest } from '../beamlines/commands.js';
 import { createTerminalContext } from '../src/run/terminal.js';
 import { ScicatClient } from '../src/scicat/index.js';
 import { writeDataExchange } from '../src/scicat/sample-scan.js';
-import { ATTACHMENT, CREDENTIALS, contractIssues, type DtoRules, ORIG_DATABLOCK, RAW_DATASET, SDK, type SdkModel, DATA_FILE } from './sim/scicat/contract.js';
+import { ATTACHMENT, CREDENTIALS, contractIssues, type DtoRules, DERIVED_DATASET, ORIG_DATABLOCK, RAW_DATASET, SDK, type SdkModel, DATA_FILE } from './sim/scicat/contract.js';
 import { type ScicatSim, startScicatSim } from './sim/scicat/index.js';
 import { checkContract } from './sim/scicat/replay.js';
 import { makeFacility, writeFileAt } from './helpers.js';
@@ -31,6 +31,7 @@ describe('the contract check itself', () => {
       expect([...Object.keys(rules.required), ...(rules.defaulted ?? []), ...extra].sort(), model.name).toEqual([...model.required].sort());
     };
     agree(RAW_DATASET, SDK.rawDataset);
+    agree(DERIVED_DATASET, SDK.derivedDataset);
     agree(ORIG_DATABLOCK, SDK.origDatablock);
     agree(DATA_FILE, SDK.dataFile);
     agree(ATTACHMENT, SDK.attachment);
@@ -45,6 +46,15 @@ describe('the contract check itself', () => {
     expect(contractIssues('rawDataset', { ...dataset, size: 10.5 })).toEqual(['size must be an integer number']);
     expect(contractIssues('rawDataset', { ...dataset, contactEmail: `${'x'.repeat(65)}@example.org` })).toHaveLength(1);
     expect(contractIssues('origDatablock', { size: 1, chkAlg: '', dataFileList: [{ path: 'a', size: 1, time: '2024-05-01T00:00:00Z' }] })).toEqual(['chkAlg should not be empty']);
+    // A derived dataset: its own required fields, and none of the raw DTO's (what splash_flows' PR #62 sent).
+    const derived = { type: 'derived', owner: 'o', contactEmail: 'a@example.org', sourceFolder: '/rec/p1', creationTime: '2024-05-01T00:00:00.000Z', ownerGroup: 'g', accessGroups: ['g'], datasetName: 'recscan1', investigator: 'p', inputDatasets: ['20.500.12345/abc'], usedSoftware: ['ghcr.io/als-computing/microct:master'], jobParameters: { centre: 1196.5 } };
+    expect(contractIssues('derivedDataset', derived)).toEqual([]);
+    expect(contractIssues('derivedDataset', { ...derived, principalInvestigator: 'p', creationLocation: '/ALS/832', dataFormat: 'TIFF', sampleId: 's' })).toEqual([
+      'property principalInvestigator should not exist', 'property creationLocation should not exist', 'property dataFormat should not exist', 'property sampleId should not exist',
+    ]);
+    expect(contractIssues('derivedDataset', { ...derived, inputDatasets: undefined, usedSoftware: 'x', investigator: 3 })).toEqual([
+      'investigator must be a string', 'inputDatasets must be an array', 'usedSoftware must be an array',
+    ]);
     // The lookup filter the client used to send: plain values, one of them date-like.
     const sim = await startScicatSim();
     sims.push(sim);

@@ -19,6 +19,7 @@ import { startGitHubSim, type GitHubSim } from './sim/github/index.js';
 import { startGlobusSim, type GlobusSim } from './sim/globus/index.js';
 import { startScicatSim, type ScicatSim } from './sim/scicat/index.js';
 import { nerscSite } from './recon-site.js';
+import { alcfSite } from './alcf-site.js';
 
 const unique = (label: string): string => `${label}-${randomBytes(9).toString('hex')}`;
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
@@ -434,4 +435,50 @@ describe('NERSC SFAPI through a gateway that echoes the request', () => {
     expectSealed(doors, s.needles(), /NERSC SFAPI POST \/compute\/jobs\/perlmutter → 403/);
     expect(s.site.sim.jobs()).toEqual([]);
   }, 60_000);
+});
+
+// ----- Globus Compute (recon at ALCF) -----
+
+async function computeFacility() {
+  const clientId = unique('client');
+  const secret = unique('compute-secret');
+  const site = await alcfSite({ client: { id: clientId, secret } });
+  closers.push(() => site.close());
+  // Auth and Transfer through one echoing gateway (it harvests the tokens Auth issues, Compute's included),
+  // Globus Compute through another.
+  const globusEcho = await proxy(site.globus.url, 'globus');
+  const computeEcho = await proxy(site.compute.url, 'compute');
+  await site.writeScan('raw/p1/scan1.h5', 2);
+  const config = await site.config({ globusUrl: globusEcho.url, computeUrl: computeEcho.url });
+  const needles = (): string[] => [...forms(secret), b64(`${clientId}:${secret}`), ...globusEcho.needles(), ...computeEcho.needles()];
+  const args = ['recon', '--beamline', '8.3.2', '--config', config, '/raw/p1/scan1.h5'];
+  const doors = async (): Promise<Door[]> => [
+    await terminalDoor(args, site.env),
+    await runnerDoor(args, site.env),
+    await actionDoor('recon', { beamline: '8.3.2', 'file-paths': '/raw/p1/scan1.h5', config }, site.env),
+  ];
+  return { site, computeEcho, globusEcho, needles, doors };
+}
+
+describe('Globus Compute through a gateway that echoes the request', () => {
+  it('the submission is refused after a 503 that is retried (the echo holds the Compute token and the payload): no output shows a credential', async () => {
+    const c = await computeFacility();
+    for (let i = 0; i < 3; i++) {
+      c.computeEcho.echo({ method: 'POST', path: /\/v3\/endpoints\/[^/]+\/submit$/, status: 503, times: 1 });
+      c.computeEcho.echo({ method: 'POST', path: /\/v3\/endpoints\/[^/]+\/submit$/, status: 403, times: 1 });
+    }
+    const doors = await c.doors();
+    // The Compute token was issued (through the Auth echo) and sent to the Compute gateway: the scan looks for it.
+    expect(c.computeEcho.credentials().some((x) => x.startsWith('Bearer '))).toBe(true);
+    expect(c.globusEcho.credentials().length).toBeGreaterThanOrEqual(3);
+    expectSealed(doors, c.needles(), /Globus Compute POST \/v3\/endpoints\/[^/]+\/submit → 403/);
+    expect(c.site.compute.tasks()).toEqual([]);
+  }, 90_000);
+
+  it('Auth refuses the client when the step asks for the Compute scope: nothing of the secret in any output', async () => {
+    const c = await computeFacility();
+    c.globusEcho.echo({ method: 'POST', path: /oauth2\/token/, status: 401, times: 10 });
+    const doors = await c.doors();
+    expectSealed(doors, c.needles(), /Globus Auth POST \/v2\/oauth2\/token → 401/);
+  }, 90_000);
 });

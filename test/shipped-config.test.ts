@@ -31,7 +31,7 @@ const quiet = () => createTerminalContext({ stream: { write: () => true } as unk
  * The folders the shipped config's filesystem endpoints are on the runners, as the Globus collection whose
  * storage they show. A mount added to config.yml must be added here (the test refuses an unknown one).
  */
-const MOUNTS: Record<string, string> = { 'data832-mount': 'data832' };
+const MOUNTS: Record<string, string> = { 'data832-mount': 'data832', 'data832-scratch-mount': 'data832_scratch' };
 
 interface ShippedFacility {
   config: string;

@@ -208,13 +208,13 @@ describe('the real workflows', () => {
     expect(jobs.map((j) => j.id)).toEqual(reconstructs ? ['move', 'ingest', 'recon'] : ['move', 'ingest']);
     if (reconstructs) {
       const recon = jobs[2];
-      expect(recon?.body.needs).toBe('move');
+      expect(recon?.body.needs).toEqual(['move', 'ingest']);
       expect(recon?.body['runs-on']).toEqual(['self-hosted', label]);
       expect(recon?.body.permissions).toEqual({ contents: 'read' });
       expect(recon?.steps.map((s) => s.body.uses)).toEqual([CHECKOUT.split(' ')[0], './actions/recon', UPLOAD]);
       expect(recon?.steps[1]?.body.with).toEqual({ beamline: id, 'file-paths': '${{ inputs.file-paths }}', 'is-export-control': '${{ inputs.is-export-control }}', config: '${{ inputs.config }}' });
-      // Only the recon job gets the SFAPI secrets (and Globus's, for the results back).
-      expect(Object.keys(record(recon?.steps[1]?.body.env, 'env'))).toEqual(['SFAPI_CLIENT_ID', 'SFAPI_PRIVATE_KEY', 'GLOBUS_CLIENT_ID', 'GLOBUS_CLIENT_SECRET']);
+      // Only the recon job gets the SFAPI secrets (and Globus's, for the results back and ALCF; SciCat's, for the derived dataset).
+      expect(Object.keys(record(recon?.steps[1]?.body.env, 'env'))).toEqual(['SFAPI_CLIENT_ID', 'SFAPI_PRIVATE_KEY', 'GLOBUS_CLIENT_ID', 'GLOBUS_CLIENT_SECRET', 'SCICAT_USER', 'SCICAT_PASSWORD']);
       for (const j of jobs.slice(0, 2)) expect(JSON.stringify(j.body)).not.toContain('SFAPI');
       // The job outlives the step's own deadline (each job's walltime + queue allowance), so the step cancels the Slurm job, not GitHub.
       const config: unknown = parse(readFileSync(path.join(ROOT, 'config.yml'), 'utf8'));

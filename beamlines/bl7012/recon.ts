@@ -96,6 +96,7 @@ export function ptychoJob(s: NerscJobSettings, scan: Scan, o: Options7012): Slur
     outputs: [out],
     results: [gatePath(dirRel === '.' ? outName : `${dirRel}/${outName}`)],
     verify: (st: JobStatusDoc) => (typeof st.result_bytes === 'number' && st.result_bytes > 0 ? undefined : 'the status file reports no result file'),
+    software: [program],
   };
 }
 

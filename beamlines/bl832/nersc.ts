@@ -174,6 +174,7 @@ export function reconJob832(s: NerscJobSettings, scan: Scan, o: ReconOptions832)
       return undefined;
     },
     centreOf: (st: JobStatusDoc) => (typeof st.centre === 'string' ? st.centre : undefined),
+    software: [ref, `${scriptsRoot(s)}/${RECON_SCRIPT}`],
   };
 }
 
@@ -239,5 +240,6 @@ export function multiresJob832(s: NerscJobSettings, scan: Scan, o: ReconOptions8
     outputs: [l.zarr],
     results: [l.resultsRel.zarr],
     verify: (st: JobStatusDoc) => (typeof st.levels === 'number' && st.levels > 0 ? undefined : 'the status file reports no zarr levels'),
+    software: [ref, `${scriptsRoot(s)}/${MULTIRES_SCRIPT}`],
   };
 }

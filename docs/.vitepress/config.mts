@@ -118,7 +118,7 @@ export default defineConfig({
         items: [
           { text: 'The GitHub workflows', link: '/workflows' },
           { text: 'Globus moves and prunes', link: '/globus' },
-          { text: 'Reconstruction at NERSC', link: '/recon' },
+          { text: 'Reconstruction (NERSC, ALCF)', link: '/recon' },
           { text: 'Tape archiving (HPSS)', link: '/hpss' },
           { text: 'The file watcher', link: '/watcher' },
         ],

@@ -86,8 +86,11 @@ export function generatedPart(root: string, config: SplashConfig, b: Beamline): 
   const r = s.recon;
   if (!r) out.push(b.recon ? 'This beamline can reconstruct, but config.yml has no `recon:` section for it: the step is reported "not configured".' : 'None.', '');
   else {
+    out.push(`Reconstructs at ${r.hpc.map((h) => h.toUpperCase()).join(' and ')} by default.`);
     const n = r.nersc;
-    out.push(`At ${r.hpc.toUpperCase()} (Slurm through the Superfacility API): QOS ${code(n.qos)}, account ${code(n.account)}, constraint ${code(n.constraint)}, walltime ${Math.round(n.walltime_seconds / 60)} min per job, queue allowance ${Math.round(n.queue_allowance_seconds / 60)} min.`);
+    if (n) out.push(`At NERSC (Slurm through the Superfacility API): QOS ${code(n.qos)}, account ${code(n.account)}, constraint ${code(n.constraint)}, walltime ${Math.round(n.walltime_seconds / 60)} min per job, queue allowance ${Math.round(n.queue_allowance_seconds / 60)} min.`);
+    const a = r.alcf;
+    if (a) out.push(`At ALCF (Globus Compute endpoint ${code(a.endpoint_id)}): the scan is staged to Eagle and the results come back by Globus; no remote cancel — the wrapper's time limit stops a task.`);
     if (Object.keys(r.defaults).length > 0) out.push(`Defaults: ${Object.entries(r.defaults).map(([k, v]) => code(`${k}: ${JSON.stringify(v)}`)).join(', ')}.`);
     if (r.results.length > 0) out.push(`Results back: ${r.results.map((h) => `${code(h.from)} → ${code(h.to)}`).join(', ')}.`);
     out.push('Details: [recon.md](../recon.md).', '');

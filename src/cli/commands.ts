@@ -1,4 +1,4 @@
-import { parseNow, runDispatch, runHpss, runIngest, runMove, runPrune, runRecon } from '../../beamlines/commands.js';
+import { parseNow, runDispatch, runHpss, runIngest, runMove, runPrune, runRecon, runRegisterFunction } from '../../beamlines/commands.js';
 import { openBeamline } from '../../beamlines/index.js';
 import { loadConfig } from '../config/index.js';
 import { usageError } from '../errors.js';
@@ -62,11 +62,24 @@ export async function runCommand(command: string, argv: string[]): Promise<numbe
       return 0;
     }
     case 'recon': {
+      if (argv[0] === 'register-function') {
+        const { values, positionals } = parseArgs('recon', argv.slice(1), { ...common, beamline: { type: 'string', short: 'b' } });
+        if (!values.beamline) throw usageError('recon register-function: --beamline is required', 'e.g. splash recon register-function --beamline 8.3.2');
+        if (positionals.length > 0) throw usageError(`recon register-function: unexpected argument ${JSON.stringify(positionals[0])}`);
+        const ctx = await stepContext(values.verbose);
+        await runStep(ctx, 'Register the ALCF wrapper', async (c) => {
+          const r = await runRegisterFunction(c, { config: values.config, beamline: values.beamline ?? '' });
+          // The id is the command's output: put it into beamlines.<id>.recon.alcf.function_id.
+          process.stdout.write(`${r.functionId}\n`);
+          return r;
+        });
+        return 0;
+      }
       const { values, positionals } = parseArgs('recon', argv, {
         ...common,
         beamline: { type: 'string', short: 'b' },
         'file-paths': { type: 'string' },
-        hpc: { type: 'string', default: 'nersc' },
+        hpc: { type: 'string', default: '' },
         'recon-options': { type: 'string', default: '' },
         'export-control': { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', short: 'n', default: false },

@@ -95,17 +95,43 @@ export async function checkConfig(file: string, out: NodeJS.WritableStream): Pro
     if (r) {
       const where = `${config.locate(['beamlines', b.id, 'recon'])} beamlines.${b.id}.recon`;
       if (!beamline.recon) throw configError(`${where}: beamline ${b.id} has no reconstruction of its own`, 'remove the recon section, or add the beamline\'s recon to beamlines/ (8.3.2 and 7.0.1.2 have one)');
-      if (!config.sfapi) throw configError(`${where}: recon at NERSC needs an sfapi: section`, 'add sfapi: { client_id: ${SFAPI_CLIENT_ID}, private_key: ${SFAPI_PRIVATE_KEY} } (docs/recon.md)');
-      // Options defaults, every script (rendered for an example scan), the results hops and their source folder.
       const plan = beamline.recon;
-      const pre = runnable(() => reconPreflight(b, plan, [gatePath(plan.example)], ''), where);
-      warnings.push(...pre.warnings);
-      pre.hops.forEach((h) => { if (h.from.type === 'globus' || h.to.type === 'globus') usesGlobus.push(`beamlines.${b.id}.recon.results`); });
+      // Every centre configured, not only the default: a run with --hpc must work too.
+      const centres = (['nersc', 'alcf'] as const).filter((h) => r[h] !== undefined);
+      for (const h of centres) {
+        if (!plan.hpcs.includes(h)) throw configError(`${where}.${h}: beamline ${b.id} does not reconstruct at ${h.toUpperCase()}`, `remove recon.${h}; ${plan.technique} runs at ${plan.hpcs.join(' or ')}`);
+      }
+      if (centres.includes('nersc') && !config.sfapi) throw configError(`${where}: recon at NERSC needs an sfapi: section`, 'add sfapi: { client_id: ${SFAPI_CLIENT_ID}, private_key: ${SFAPI_PRIVATE_KEY} } (docs/recon.md)');
+      const app = r.alcf?.globus_app;
+      if (app !== undefined && !config.globusApps.has(app)) throw configError(`${where}.alcf.globus_app: ${config.source} has no globus app ${JSON.stringify(app)}`, `name one of globus.globus_apps (${[...config.globusApps.keys()].join(', ') || 'none defined'})`);
+      // Options defaults, every script and job document (rendered for an example scan), the hops and their folders.
+      const example = [gatePath(plan.example)];
+      const pres = centres.map((h) => runnable(() => reconPreflight(b, plan, example, '', [h]), where));
+      const defaults = runnable(() => reconPreflight(b, plan, example, '', r.hpc), where);
+      warnings.push(...new Set(pres.flatMap((p) => p.warnings)));
+      const landings = pres.map((p) => p.sites[0]?.hops.at(-1)?.to).filter((e) => e !== undefined);
+      if (landings.length === 2 && landings[0]?.name === landings[1]?.name && r.hpc.length === 1) {
+        warnings.push(`beamlines.${b.id}.recon: the results of NERSC and ALCF both come back to ${landings[0]?.name ?? ''}: a scan reconstructed at one centre and then at the other would meet the first one's results there (and not be overwritten)`);
+      }
+      for (const site of pres.flatMap((p) => p.sites)) {
+        const hops = [...site.hops, ...(site.stage ? [site.stage] : [])];
+        if (site.hpc === 'alcf' || hops.some((h) => h.from.type === 'globus' || h.to.type === 'globus')) usesGlobus.push(`beamlines.${b.id}.recon${site.hpc === 'alcf' ? '.alcf' : '.results'}`);
+      }
       const n = r.nersc;
-      recon =
-        `${plan.technique} at NERSC (${config.sfapi.machine}, qos ${n.qos}, account ${n.account}, ${n.constraint}, ${String(n.nodes)} node(s), ` +
-        `walltime ${formatDuration(n.walltime_seconds)} + ${formatDuration(n.queue_allowance_seconds)} in the queue per job, ${n.container})` +
-        `${r.results.length > 0 ? `; results ${r.results.map((h) => `${h.from} → ${h.to}`).join(', ')}` : '; results stay at NERSC'}; defaults: ${pre.prepared.options}`;
+      const a = r.alcf;
+      const parts = [
+        n && config.sfapi
+          ? `NERSC (${config.sfapi.machine}, qos ${n.qos}, account ${n.account}, ${n.constraint}, ${String(n.nodes)} node(s), ` +
+            `walltime ${formatDuration(n.walltime_seconds)} + ${formatDuration(n.queue_allowance_seconds)} in the queue per job, ${n.container})` +
+            (r.results.length > 0 ? `; results ${r.results.map((h) => `${h.from} → ${h.to}`).join(', ')}` : '; results stay at NERSC')
+          : undefined,
+        a
+          ? `ALCF (Globus Compute endpoint ${a.endpoint_id}, function ${a.function_id ?? 'registered at each run'}, time limit ${formatDuration(a.walltime_seconds)} + ${formatDuration(a.queue_allowance_seconds)} waiting per job` +
+            `${a.stage ? `; scan ${a.stage.from} → ${a.stage.to}` : ''}${a.results.length > 0 ? `; results ${a.results.map((h) => `${h.from} → ${h.to}`).join(', ')}` : '; results stay at ALCF'})`
+          : undefined,
+      ].filter((x): x is string => x !== undefined);
+      const at = parts.length === 1 ? (parts[0] ?? '') : `${r.hpc.map((h) => h.toUpperCase()).join(' and ')} by default; ${parts.join('; ')}`;
+      recon = `${plan.technique} at ${at}; defaults: ${defaults.prepared.options}`;
     }
     if (usesGlobus.length > 0 && config.globusApps.size === 0) {
       throw configError(`${usesGlobus[0] ?? ''} uses Globus endpoints, but ${config.source} has no globus.globus_apps with credentials`, 'add globus: { globus_apps: { … } } (see docs/config.md)');

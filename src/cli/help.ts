@@ -8,7 +8,7 @@ Commands:
   run <beamline> <path…>   run the beamline's chain (move → ingest → recon) on files
   move                     move files along the beamline's storage hops, verified
   ingest                   register files in SciCat (dry run without SciCat in config.yml)
-  recon                    reconstruct scans at NERSC (Slurm through the Superfacility API); --dry-run prints the scripts
+  recon                    reconstruct scans at NERSC (Slurm) or ALCF (Globus Compute) and catalogue them; --dry-run prints the jobs
   hpss                     archive proposal folders to HPSS tape in htar bundles per beam cycle
   prune                    delete old files that have a verified copy elsewhere
   dispatch                 send a repository_dispatch for files (what the watcher sends)
@@ -51,23 +51,29 @@ Options:
   -c, --config <file>       config file (default: config.yml)
       --file-paths <list>   paths, newline-separated or a JSON array
   -v, --verbose             debug output`,
-  recon: `Usage: splash recon --beamline <id> [--dry-run] [--recon-options <json>] [--config config.yml] <path…>
+  recon: `Usage: splash recon --beamline <id> [--hpc nersc|alcf|both] [--dry-run] [--recon-options <json>] [--config config.yml] <path…>
+       splash recon register-function --beamline <id> [--config config.yml]
 
-Reconstructs each scan at NERSC (docs/recon.md): 8.3.2 tomography (the reconstruction, then the
-multi-resolution zarr), 7.0.1.2 ptychography (ptychocam or cdtools). The Slurm scripts are rendered from
-beamlines.<id>.recon in config.yml and submitted through the Superfacility API; each job is followed to its
-end. Success is Slurm COMPLETED with exit 0:0 and the job's status file confirming its outputs; any other end
-(FAILED, TIMEOUT, OUT_OF_MEMORY, NODE_FAIL, …) fails with the reason and the tail of the job's stderr, and
-nothing after it runs. Then the results go back along recon.results. A re-run follows the job an earlier run
-submitted for the same scan and options instead of submitting another. Ctrl-C cancels the Slurm job.
-Export-controlled scans are never reconstructed off site.
+Reconstructs each scan at NERSC or ALCF, or both (docs/recon.md): 8.3.2 tomography (the reconstruction, then
+the multi-resolution zarr), 7.0.1.2 ptychography (NERSC). At NERSC the Slurm scripts are rendered from
+beamlines.<id>.recon and submitted through the Superfacility API; success is Slurm COMPLETED with exit 0:0 and
+the job's status file confirming its outputs. At ALCF the scan goes to Eagle by Globus first, then the
+beamline's Python wrapper runs the program on Polaris through Globus Compute; success is the task's verdict
+confirming the outputs (Globus Compute cannot cancel a task: the wrapper's time limit stops it). Any other end
+fails with the reason and the tail of the output, and nothing after it runs. Then the results go back along the
+hops config names and each reconstruction is catalogued in SciCat as a derived dataset of its scan (a dry run
+without scicat.url). A re-run follows the job an earlier run submitted (NERSC) or takes its result (ALCF).
+Ctrl-C cancels the Slurm job. Export-controlled scans are never reconstructed off site.
+
+register-function registers the beamline's ALCF wrapper with Globus Compute and prints its id: put it into
+beamlines.<id>.recon.alcf.function_id.
 
 Options:
   -b, --beamline <id>        beamline id, e.g. 8.3.2 (required)
   -c, --config <file>        config file (default: config.yml)
-  -n, --dry-run              print the exact scripts sbatch would receive; needs no credentials
+  -n, --dry-run              print the exact scripts (NERSC) and wrapper arguments (ALCF); needs no credentials
       --recon-options <json> per-scan options over recon.defaults, e.g. '{"centre": 1196.5, "slices": {"start": 1000, "end": 1010}}'
-      --hpc nersc            the HPC centre (only nersc today)
+      --hpc <where>          nersc, alcf or both (default: recon.hpc in config.yml)
       --export-control       the data is export controlled: nothing is submitted
       --file-paths <list>    paths, newline-separated or a JSON array (instead of arguments)
   -v, --verbose              debug output`,

@@ -2,4 +2,4 @@
 export { loadConfig, parseConfig } from './load.js';
 export { MissingEnv, resolveEnv, type EnvString } from './env.js';
 export { defaultVerify, pruneRuleProblems, pruneRulesError, pruneRulesOf, type PruneRuleRef } from './prune-rules.js';
-export type { ArchiveSettings, BeamlineSettings, NerscJobSettings, ReconSettings, SfapiSettings, GitHubApp, GitHubSettings, GlobusApp, GlobusSettings, MoveHop, PruneRule, SplashConfig, WatchSettings } from './types.js';
+export type { AlcfJobSettings, ArchiveSettings, HpcName, BeamlineSettings, NerscJobSettings, ReconSettings, SfapiSettings, GitHubApp, GitHubSettings, GlobusApp, GlobusSettings, MoveHop, PruneRule, SplashConfig, WatchSettings } from './types.js';

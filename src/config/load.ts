@@ -161,6 +161,7 @@ function buildConfig(
     app: g?.app,
     authUrl: g?.auth_url ?? 'https://auth.globus.org',
     transferUrl: g?.transfer_url ?? 'https://transfer.api.globus.org',
+    computeUrl: g?.compute_url ?? 'https://compute.api.globus.org',
     waitTimeoutMinutes: g?.wait_timeout_minutes ?? 100,
     stuckGraceSeconds: g?.stuck_grace_seconds ?? 600,
     pollFirstSeconds: g?.poll_first_seconds ?? 2,
@@ -245,31 +246,56 @@ const freeze = <T extends object>(value: T): Readonly<T> => Object.freeze(value)
 /** `recon:` with defaults applied; a named legacy images section (ghcr_images832) is read as it is. */
 function reconSettings(r: NonNullable<z.output<typeof BeamlineSchema>['recon']>, id: string, images: ReadonlyMap<string, Readonly<Record<string, string>>>): ReconSettings {
   const n = r.nersc;
-  const named = typeof n.images === 'string' ? images.get(n.images) : undefined;
+  const a = r.alcf;
+  const named = n && typeof n.images === 'string' ? images.get(n.images) : undefined;
+  const hops = (list: readonly { from: string; to: string }[] | null | undefined) => Object.freeze((list ?? []).map((h) => freeze({ from: h.from, to: h.to })));
   return freeze({
-    hpc: r.hpc,
-    nersc: freeze({
-      qos: n.qos,
-      account: n.account,
-      constraint: n.constraint,
-      nodes: n.nodes,
-      cpus_per_task: n.cpus_per_task,
-      gpus: n.gpus,
-      exclusive: n.exclusive,
-      walltime_seconds: n.walltime,
-      queue_allowance_seconds: Math.round(n.queue_allowance_minutes * 60),
-      container: n.container,
-      images: freeze({ ...(typeof n.images === 'string' ? (named ?? {}) : (n.images ?? {})) }),
-      images_from: typeof n.images === 'string' ? n.images : `beamlines.${id}.recon.nersc.images`,
-      data_root: n.data_root,
-      scratch_root: n.scratch_root,
-      log_root: n.log_root,
-      scripts_root: n.scripts_root,
-      programs: freeze({ ...(n.programs ?? {}) }),
-    }),
+    hpc: Object.freeze(typeof r.hpc === 'string' ? [r.hpc] : [...new Set(r.hpc)]),
+    nersc: n
+      ? freeze({
+          qos: n.qos,
+          account: n.account,
+          constraint: n.constraint,
+          nodes: n.nodes,
+          cpus_per_task: n.cpus_per_task,
+          gpus: n.gpus,
+          exclusive: n.exclusive,
+          walltime_seconds: n.walltime,
+          queue_allowance_seconds: Math.round(n.queue_allowance_minutes * 60),
+          container: n.container,
+          images: freeze({ ...(typeof n.images === 'string' ? (named ?? {}) : (n.images ?? {})) }),
+          images_from: typeof n.images === 'string' ? n.images : `beamlines.${id}.recon.nersc.images`,
+          data_root: n.data_root,
+          scratch_root: n.scratch_root,
+          log_root: n.log_root,
+          scripts_root: n.scripts_root,
+          programs: freeze({ ...(n.programs ?? {}) }),
+        })
+      : undefined,
+    alcf: a
+      ? freeze({
+          endpoint_id: a.endpoint_id,
+          function_id: a.function_id,
+          globus_app: a.globus_app,
+          python: a.python,
+          python_version: a.python_version,
+          walltime_seconds: a.walltime,
+          queue_allowance_seconds: Math.round(a.queue_allowance_minutes * 60),
+          data_root: a.data_root,
+          scratch_root: a.scratch_root,
+          log_root: a.log_root,
+          scripts_root: a.scripts_root,
+          stage: a.stage ? freeze({ from: a.stage.from, to: a.stage.to }) : undefined,
+          results: hops(a.results),
+          read_from: a.read_from,
+          poll_first_seconds: a.poll_first_seconds,
+          poll_max_seconds: a.poll_max_seconds,
+        })
+      : undefined,
     defaults: freeze({ ...(r.defaults ?? {}) }),
-    results: Object.freeze((r.results ?? []).map((h) => freeze({ from: h.from, to: h.to }))),
+    results: hops(r.results),
     multires: r.multires,
+    read_from: r.read_from,
   });
 }
 

@@ -120,14 +120,20 @@ export function checkReferences(data: Record<string, unknown>, positions: Source
     }
     if (isRecord(beamline.recon)) {
       const recon = beamline.recon;
-      if (Array.isArray(recon.results)) {
-        recon.results.forEach((hop: unknown, index) => {
-          if (!isRecord(hop)) return;
-          const path = [...base, 'recon', 'results', index];
-          const from = reference(hop, 'from', path);
-          const to = reference(hop, 'to', path);
-          if (from !== undefined && from === to) issues.push({ path: [...path, 'to'], text: `expected an endpoint other than from (${JSON.stringify(from)}), got ${describeValue(to)}` });
-        });
+      const hop = (h: unknown, path: KeyPath): void => {
+        if (!isRecord(h)) return;
+        const from = reference(h, 'from', path);
+        const to = reference(h, 'to', path);
+        if (from !== undefined && from === to) issues.push({ path: [...path, 'to'], text: `expected an endpoint other than from (${JSON.stringify(from)}), got ${describeValue(to)}` });
+      };
+      if (Array.isArray(recon.results)) recon.results.forEach((h: unknown, index) => { hop(h, [...base, 'recon', 'results', index]); });
+      reference(recon, 'read_from', [...base, 'recon']);
+      // ALCF: the hop that stages the scan, the results' hops, where the runner reads them.
+      const alcf = recon.alcf;
+      if (isRecord(alcf)) {
+        hop(alcf.stage, [...base, 'recon', 'alcf', 'stage']);
+        if (Array.isArray(alcf.results)) alcf.results.forEach((h: unknown, index) => { hop(h, [...base, 'recon', 'alcf', 'results', index]); });
+        reference(alcf, 'read_from', [...base, 'recon', 'alcf']);
       }
       // A legacy images section named by its key (ghcr_images832) must be in the file.
       const nersc = recon.nersc;

@@ -269,16 +269,71 @@ export const NerscJobSchema = strict('NERSC job settings', {
   programs: z.record(z.string(), HpcPath('an absolute path at NERSC')).optional(),
 });
 
+const ResultsHops = z.array(strict('a results hop', { from: EndpointName, to: EndpointName }));
+const Seconds = (max?: number) => {
+  const n = z.number({ error: 'a number of seconds > 0' }).positive({ error: 'a number of seconds > 0' });
+  return max === undefined ? n : n.max(max, { error: `a number of seconds > 0, at most ${String(max)}` });
+};
+
+/**
+ * How a beamline's recon jobs run at ALCF (Polaris) through Globus Compute: the endpoint, the registered
+ * wrapper, the folders on Eagle the wrapper uses, and the Globus hops that carry the scan there.
+ */
+export const AlcfJobSchema = strict('ALCF job settings', {
+  /** The Globus Compute endpoint on Polaris (its id is not a secret). */
+  endpoint_id: Uuid,
+  /** The wrapper as registered by `splash recon register-function`; absent: registered at the start of each run. */
+  function_id: Uuid.optional(),
+  /** Which of globus.globus_apps submits (the client the endpoint runs as); default: globus.app. */
+  globus_app: z.string({ error: 'the name of one of globus.globus_apps' }).optional(),
+  /** The Python that runs the programs on the worker (its environment is the endpoint's worker_init). */
+  python: z.string({ error: 'a command like python, or an absolute path' }).regex(/^(\/[A-Za-z0-9._+/-]+|[A-Za-z0-9._+-]+)$/, { error: 'a command like python, or an absolute path' }).default('python'),
+  /** Stored with the registration (meta.python_version): the endpoint's Python. */
+  python_version: z.string({ error: 'a Python version like 3.11' }).regex(/^3\.\d+(\.\d+)?$/, { error: 'a Python version like 3.11' }).default('3.11'),
+  /** The wrapper stops the program after this long (Globus Compute cannot cancel a task). */
+  walltime: Walltime,
+  /** How long a task may wait for a node beyond the walltime before the step stops waiting. */
+  queue_allowance_minutes: z.number({ error: 'a number of minutes >= 0' }).min(0, { error: 'a number of minutes >= 0' }).default(60),
+  /** Where the staged scans are on Eagle, under their relative paths (stage.to's folder as the worker sees it). */
+  data_root: absolutePath('an absolute folder at ALCF'),
+  /** The jobs' working folder: raw/<proposal>/<scan> staged, scratch/<proposal>/… written. */
+  scratch_root: absolutePath('an absolute folder at ALCF'),
+  /** Where the wrapper writes the programs' output and each job's status file. */
+  log_root: absolutePath('an absolute folder at ALCF'),
+  /** The folder holding the reconstruction programs. */
+  scripts_root: absolutePath('an absolute folder at ALCF'),
+  /** The Globus hop that brings the scan to Eagle before the job (absent: it is already under data_root). */
+  stage: strict('a stage hop', { from: EndpointName, to: EndpointName }).optional(),
+  /** Hops the results take after the jobs succeeded. */
+  results: ResultsHops.nullish(),
+  /** A folder endpoint where the runner reads the returned results, to catalogue them (as recon.read_from). */
+  read_from: EndpointName.optional(),
+  /** Task polling: the first wait, growing 1.5x per poll up to the longest (well inside the 30 minutes a result is kept). */
+  poll_first_seconds: Seconds().default(2),
+  poll_max_seconds: Seconds(600).default(60),
+});
+
+const HpcName = z.enum(['nersc', 'alcf'], { error: 'nersc or alcf' });
+
 /** A scan's reconstruction: where, how, with which defaults, and where the results go back. */
 export const ReconSchema = strict('recon settings', {
-  hpc: z.enum(['nersc'], { error: 'nersc (alcf is not built yet)' }),
-  nersc: NerscJobSchema,
+  /** Where a dispatch reconstructs: nersc, alcf, or both ([nersc, alcf]). */
+  hpc: z.union([HpcName, z.array(HpcName).min(1, { error: 'at least one of nersc, alcf' })], { error: 'nersc, alcf, or a list of both' }),
+  nersc: NerscJobSchema.optional(),
+  alcf: AlcfJobSchema.optional(),
   /** What a scientist sets, per beamline (validated by the beamline's own rules, the same as recon-options). */
   defaults: z.record(z.string(), z.unknown(), { error: 'a mapping of recon options' }).nullish(),
-  /** Hops the results take after the jobs succeeded (Globus collections, or folders), relative to the results folder. */
-  results: z.array(strict('a results hop', { from: EndpointName, to: EndpointName })).nullish(),
+  /** Hops the NERSC results take after the jobs succeeded (Globus collections, or folders), relative to the results folder. */
+  results: ResultsHops.nullish(),
   /** 8.3.2: also build the multi-resolution (zarr) copy for viewing. */
   multires: z.boolean({ error: 'true or false' }).default(true),
+  /** A folder endpoint where the runner reads the results that came back, to catalogue them (default: the last hop's destination when it is a folder). */
+  read_from: EndpointName.optional(),
+}).superRefine((r, ctx) => {
+  const wanted = typeof r.hpc === 'string' ? [r.hpc] : r.hpc;
+  for (const h of ['nersc', 'alcf'] as const) {
+    if (wanted.includes(h) && r[h] === undefined) ctx.addIssue({ code: 'custom', path: [h], message: `the ${h} settings (hpc includes ${h})`, input: undefined });
+  }
 });
 
 export const BeamlineSchema = strict('beamline settings', {
@@ -336,6 +391,8 @@ export const GlobusSectionSchema = strict('the globus section', {
   app: z.string({ error: 'the name of one of globus_apps' }).optional(),
   auth_url: ServiceUrl.optional(),
   transfer_url: ServiceUrl.optional(),
+  /** Globus Compute (recon at ALCF); default https://compute.api.globus.org. */
+  compute_url: ServiceUrl.optional(),
   /** How long a move waits for its transfer task before giving up (the task is left running). */
   wait_timeout_minutes: z.number({ error: 'a number of minutes > 0' }).positive({ error: 'a number of minutes > 0' }).optional(),
   /** Task polling: the first wait, growing 1.5x per poll up to the longest. */

@@ -84,14 +84,41 @@ export interface NerscJobSettings {
   readonly programs: Readonly<Record<string, string>>;
 }
 
+/** `beamlines.<id>.recon.alcf`: the Globus Compute endpoint, the wrapper, and the folders on Eagle. */
+export interface AlcfJobSettings {
+  readonly endpoint_id: string;
+  readonly function_id: string | undefined;
+  readonly globus_app: string | undefined;
+  readonly python: string;
+  readonly python_version: string;
+  readonly walltime_seconds: number;
+  readonly queue_allowance_seconds: number;
+  readonly data_root: string;
+  readonly scratch_root: string;
+  readonly log_root: string;
+  readonly scripts_root: string;
+  readonly stage: { readonly from: string; readonly to: string } | undefined;
+  readonly results: readonly { readonly from: string; readonly to: string }[];
+  readonly read_from: string | undefined;
+  readonly poll_first_seconds: number;
+  readonly poll_max_seconds: number;
+}
+
+export type HpcName = 'nersc' | 'alcf';
+
 /** `beamlines.<id>.recon`. */
 export interface ReconSettings {
-  readonly hpc: 'nersc';
-  readonly nersc: NerscJobSettings;
+  /** Where a dispatch reconstructs by default, in order (one or both). */
+  readonly hpc: readonly HpcName[];
+  readonly nersc: NerscJobSettings | undefined;
+  readonly alcf: AlcfJobSettings | undefined;
   /** The beamline's recon-option defaults, as written (the beamline validates them). */
   readonly defaults: Readonly<Record<string, unknown>>;
+  /** The NERSC results' hops. */
   readonly results: readonly { readonly from: string; readonly to: string }[];
   readonly multires: boolean;
+  /** A folder endpoint where the runner reads returned results (to catalogue them). */
+  readonly read_from: string | undefined;
 }
 
 /** The `sfapi:` section: the NERSC Superfacility API and its credentials. */
@@ -134,6 +161,7 @@ export interface GlobusSettings {
   readonly app: string | undefined;
   readonly authUrl: string;
   readonly transferUrl: string;
+  readonly computeUrl: string;
   readonly waitTimeoutMinutes: number;
   readonly stuckGraceSeconds: number;
   readonly pollFirstSeconds: number;

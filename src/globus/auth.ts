@@ -131,6 +131,6 @@ function asAuthError(err: unknown, scope: string): unknown {
     body: err.body,
     advice: credentials
       ? 'Globus Auth rejected the client credentials: check the Globus client id and secret (globus.globus_apps in config.yml and the secrets it names)'
-      : `Globus Auth would not issue a token for scope ${scope}: check that the Globus app may use Transfer`,
+      : `Globus Auth would not issue a token for scope ${scope}: check that the Globus app may use that service (Transfer, or Globus Compute)`,
   });
 }

@@ -6,7 +6,7 @@
  */
 import { redact, redactValue } from '../secrets.js';
 
-export type GlobusService = 'Auth' | 'Transfer';
+export type GlobusService = 'Auth' | 'Transfer' | 'Compute';
 
 /** Server text made safe for one log line: no control or invisible characters, bounded length. */
 export function oneLine(text: string, max = 300): string {

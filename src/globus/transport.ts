@@ -38,6 +38,8 @@ export interface TransportOptions {
   /** Adds `Authorization: Bearer …` and enables the renew-once-on-401 rule. */
   authorizer?: Authorizer;
   dispatcher?: Dispatcher;
+  /** Awaited before every HTTP attempt: Globus Compute's client-side rate limit (src/compute/rate.ts). */
+  beforeSend?: () => Promise<void>;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -84,7 +86,7 @@ export class GlobusTransport {
     this.service = opts.service;
     const retry = retryPolicy(opts.retry, { baseSeconds: 0.25, capSeconds: 10 });
     this.#onRetry = retry.onRetry;
-    this.#http = new JsonTransport({ baseUrl: opts.baseUrl, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, retry, dispatcher: opts.dispatcher });
+    this.#http = new JsonTransport({ baseUrl: opts.baseUrl, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, retry, dispatcher: opts.dispatcher, beforeSend: opts.beforeSend });
     this.baseUrl = this.#http.baseUrl;
     this.timeoutMs = this.#http.timeoutMs;
     this.#authorizer = opts.authorizer;
@@ -137,13 +139,21 @@ export class GlobusTransport {
       path: req.path,
       status,
       code: code ?? str(b.code) ?? str(b.error) ?? 'Unknown',
-      apiMessage: message ?? str(b.message) ?? str(b.error_description) ?? str(b.error) ?? (typeof body === 'string' ? describe(body) : 'no error body'),
+      apiMessage: message ?? str(b.message) ?? str(b.error_description) ?? detailText(b.detail) ?? str(b.error) ?? (typeof body === 'string' ? describe(body) : 'no error body'),
       requestId: str(b.request_id),
       resource: str(b.resource),
       attempts,
       body,
     });
   }
+}
+
+/** Globus Compute's `detail`: a sentence, or FastAPI's list of `{loc, msg}` (a 422). */
+function detailText(detail: unknown): string | undefined {
+  if (typeof detail === 'string') return str(detail);
+  if (!Array.isArray(detail)) return undefined;
+  const parts = detail.map((d) => (isRecord(d) ? `${Array.isArray(d.loc) ? d.loc.map(String).join('.') : '?'}: ${typeof d.msg === 'string' ? d.msg : '?'}` : String(d)));
+  return parts.length > 0 ? parts.join('; ') : undefined;
 }
 
 function describe(text: string): string {

@@ -31,6 +31,8 @@ export interface GlobusErrorBody {
   authorization_parameters?: unknown;
   error?: string;
   error_description?: string;
+  /** Globus Compute's ErrorResponse: the message, or (422) a list of `{loc, msg, type}`. */
+  detail?: unknown;
 }
 
 // ----- submissions -----

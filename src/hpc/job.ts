@@ -6,7 +6,9 @@
  */
 import type { RelPath } from '../paths.js';
 
-export type HpcName = 'nersc' | 'alcf';
+import type { HpcName } from '../config/index.js';
+
+export type { HpcName };
 
 /** A scan as the recon step hands it over: its path relative to the endpoint roots. */
 export interface Scan {
@@ -56,6 +58,8 @@ export interface JobOutcome {
   /** The rotation centre the reconstruction used (a number, or how it was found), when it says. */
   readonly centre: string | undefined;
   readonly status: JobStatusDoc | undefined;
+  /** What made the outputs (container images, programs, the ALCF wrapper), for the catalogue. */
+  readonly software: readonly string[];
   /** The last lines of the job's stderr (and stdout when stderr is empty). */
   readonly stderrTail: string;
   readonly logs: readonly string[];

@@ -9,7 +9,7 @@ import { resolveEnv } from '../config/index.js';
 import { configError, stepError } from '../errors.js';
 import type { StepContext } from '../run/context.js';
 import { readCredentials, SfapiClient } from '../sfapi/index.js';
-import type { JobController, JobOutcome, Scan } from './job.js';
+import { type JobSpecs, SpecController } from './controller.js';
 import { runSlurmJob, type SlurmJobSpec } from './slurm.js';
 
 export function sfapiSettingsOf(config: SplashConfig): SfapiSettings {
@@ -81,10 +81,7 @@ export async function nerscPreflight(client: SfapiClient, s: SfapiSettings, ctx:
 }
 
 /** What a beamline says its NERSC jobs are (beamlines/blXXX/nersc.ts). */
-export interface NerscJobs<O> {
-  reconstruct(scan: Scan, options: O): SlurmJobSpec;
-  multires?(scan: Scan, options: O): SlurmJobSpec;
-}
+export type NerscJobs<O> = JobSpecs<O, SlurmJobSpec>;
 
 export interface NerscRun {
   readonly client: SfapiClient;
@@ -94,39 +91,21 @@ export interface NerscRun {
 }
 
 /** The NERSC JobController: a beamline's Slurm jobs, run and judged by src/hpc/slurm.ts. */
-export class NerscController<O> implements JobController<O> {
-  readonly hpc = 'nersc' as const;
-  constructor(
-    private readonly jobs: NerscJobs<O>,
-    private readonly run: NerscRun | undefined,
-  ) {}
-
-  #go(spec: SlurmJobSpec): Promise<JobOutcome> {
-    if (!this.run) throw new Error('NerscController: describe only (no SFAPI client)');
-    const { client, settings, ctx, signal } = this.run;
-    return runSlurmJob(spec, {
-      client, ctx, signal,
-      pollFirstMs: settings.pollFirstSeconds * 1000,
-      pollMaxMs: settings.pollMaxSeconds * 1000,
-      notFoundGraceMs: settings.notFoundGraceSeconds * 1000,
-    });
-  }
-
-  reconstruct(scan: Scan, options: O): Promise<JobOutcome> {
-    return this.#go(this.jobs.reconstruct(scan, options));
-  }
-
-  get buildsMultiResolution(): boolean {
-    return this.jobs.multires !== undefined;
-  }
-
-  buildMultiResolution(scan: Scan, _recon: JobOutcome, options: O): Promise<JobOutcome> {
-    if (!this.jobs.multires) throw new Error('this beamline builds no multi-resolution copy');
-    return this.#go(this.jobs.multires(scan, options));
-  }
-
-  describe(scan: Scan, options: O): { kind: string; name: string; text: string }[] {
-    const specs = [this.jobs.reconstruct(scan, options), ...(this.jobs.multires ? [this.jobs.multires(scan, options)] : [])];
-    return specs.map((s) => ({ kind: s.kind, name: s.name, text: s.script }));
+export class NerscController<O> extends SpecController<O, SlurmJobSpec> {
+  constructor(jobs: NerscJobs<O>, run: NerscRun | undefined) {
+    super(
+      'nersc',
+      jobs,
+      run
+        ? (spec) =>
+            runSlurmJob(spec, {
+              client: run.client, ctx: run.ctx, signal: run.signal,
+              pollFirstMs: run.settings.pollFirstSeconds * 1000,
+              pollMaxMs: run.settings.pollMaxSeconds * 1000,
+              notFoundGraceMs: run.settings.notFoundGraceSeconds * 1000,
+            })
+        : undefined,
+      (s) => ({ kind: s.kind, name: s.name, text: s.script }),
+    );
   }
 }

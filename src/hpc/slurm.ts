@@ -7,14 +7,14 @@
  * name is derived from the scan, the job kind and the options), so it follows the job it already submitted
  * instead of submitting a second one.
  */
-import { setTimeout as delay } from 'node:timers/promises';
-import { stepError, SplashError } from '../errors.js';
+import { stepError } from '../errors.js';
 import type { RelPath } from '../paths.js';
 import type { StepContext } from '../run/context.js';
 import { formatDuration } from '../run/format.js';
 import { ACTIVE_STATES, type JobView, SfapiApiError, type SfapiClient } from '../sfapi/index.js';
 import type { JobOutcome, JobStatusDoc, TimelineEntry } from './job.js';
 import { statusPathOf } from './slurm-script.js';
+import { JobCancelled, sleepOrAbort } from './wait.js';
 
 export interface SlurmJobSpec {
   readonly kind: string;
@@ -31,6 +31,8 @@ export interface SlurmJobSpec {
   readonly verify: (status: JobStatusDoc) => string | undefined;
   /** The centre the job reports it used, when the job kind has one. */
   readonly centreOf?: (status: JobStatusDoc) => string | undefined;
+  /** What makes the outputs (image, program), for the catalogue. */
+  readonly software?: readonly string[];
 }
 
 export interface SlurmRunOptions {
@@ -47,20 +49,7 @@ export interface SlurmRunOptions {
 /** Lines of stderr shown with a failure. */
 export const TAIL_LINES = 20;
 
-export class JobCancelled extends SplashError {
-  constructor(message: string, hint?: string) {
-    super('step', message, hint);
-    this.name = 'JobCancelled';
-  }
-}
-
-const sleepOrAbort = async (ms: number, signal: AbortSignal): Promise<void> => {
-  try {
-    await delay(ms, undefined, { signal });
-  } catch {
-    // aborted: the caller checks the signal
-  }
-};
+export { JobCancelled };
 
 function tail(text: string | undefined, lines = TAIL_LINES): string {
   if (text === undefined) return '';
@@ -223,6 +212,7 @@ async function finish(spec: SlurmJobSpec, o: SlurmRunOptions, jobId: string, reu
     results: spec.results,
     centre: status && spec.centreOf ? spec.centreOf(status) : undefined,
     status,
+    software: spec.software ?? [],
     stderrTail,
     logs,
   };

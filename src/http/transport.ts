@@ -77,6 +77,8 @@ export interface JsonTransportOptions {
   readonly timeoutMs: number;
   readonly retry: Omit<RetryPolicy<never>, 'onRetry'>;
   readonly dispatcher?: Dispatcher | undefined;
+  /** Awaited before every HTTP attempt (retries included): a client-side rate limit (Globus Compute's 20 per 10 s). */
+  readonly beforeSend?: (() => Promise<void>) | undefined;
 }
 
 /**
@@ -127,8 +129,10 @@ export class JsonTransport {
 
   readonly #retry: Omit<RetryPolicy<never>, 'onRetry'>;
   readonly #dispatcher: Dispatcher | undefined;
+  readonly #beforeSend: (() => Promise<void>) | undefined;
 
   constructor(opts: JsonTransportOptions) {
+    this.#beforeSend = opts.beforeSend;
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs;
     this.#retry = opts.retry;
@@ -168,6 +172,7 @@ export class JsonTransport {
       let status: number;
       let retryAfter: string | undefined;
       let text: string;
+      await this.#beforeSend?.();
       try {
         this.requestsSent++;
         ({ status, retryAfter, text } = await this.#send(req, token));

@@ -5,8 +5,10 @@
  */
 import type { Dispatcher } from 'undici';
 import {
+  type DerivedDatasetDocument,
   normalizeSourceFolder,
   validateAttachment,
+  validateDerivedDataset,
   validateOrigDatablock,
   validateRawDataset,
   type AttachmentInput,
@@ -188,7 +190,20 @@ export class ScicatClient implements Authorizer {
    * lookup before it is retried.
    */
   async ensureRawDataset(doc: RawDatasetDocument): Promise<EnsureResult> {
-    const prepared = this.#prepare(doc);
+    return this.#ensure(this.#prepare(doc));
+  }
+
+  /** The same for a derived dataset (a reconstruction), checked against the derived DTO's rules. */
+  async ensureDerivedDataset(doc: DerivedDatasetDocument): Promise<EnsureResult> {
+    const prepared = { ...doc, sourceFolder: normalizeSourceFolder(doc.sourceFolder) };
+    if (this.#validate) {
+      const v = validateDerivedDataset(prepared);
+      if (!v.ok) throw new ScicatValidationError(`Derived dataset '${doc.datasetName}'`, v.issues);
+    }
+    return this.#ensure(prepared);
+  }
+
+  async #ensure(prepared: { sourceFolder: string; datasetName: string }): Promise<EnsureResult> {
     const q = { sourceFolder: prepared.sourceFolder, datasetName: prepared.datasetName };
     const existing = await this.findDataset(q);
     if (existing) return { dataset: existing, created: false };

@@ -38,8 +38,8 @@ const emailList = z.string().refine(isEmailList, 'must be an email address or a 
 /** `@IsInt()`: sizes and counts are whole numbers (a fractional size is a 400). */
 const count = z.number().int().nonnegative();
 
-export const rawDatasetSchema = z.strictObject({
-  type: z.literal('raw'),
+/** What every v3 dataset body has (UpdateDatasetObsoleteDto), among the fields this project sends. */
+const datasetFields = {
   pid: nonEmpty.optional(),
   owner: nonEmpty,
   ownerEmail: z.string().refine(isEmail, 'must be an email address').optional(),
@@ -51,8 +51,6 @@ export const rawDatasetSchema = z.strictObject({
   ownerGroup: nonEmpty,
   accessGroups: z.array(z.string()),
   instrumentGroup: z.string().optional(),
-  principalInvestigator: nonEmpty,
-  creationLocation: nonEmpty,
   datasetName: nonEmpty,
   /**
    * Leave size and numberOfFiles out when orig-datablocks follow: the backend adds every datablock's size and
@@ -62,13 +60,7 @@ export const rawDatasetSchema = z.strictObject({
   packedSize: count.optional(),
   numberOfFiles: count.optional(),
   numberOfFilesArchived: count.optional(),
-  scientificMetadata: z.record(z.string(), z.unknown()),
   proposalId: z.string().optional(),
-  sampleId: z.string().optional(),
-  instrumentId: z.string().optional(),
-  dataFormat: z.string().optional(),
-  startTime: isoDate.optional(),
-  endTime: isoDate.optional(),
   keywords: z.array(z.string()).optional(),
   description: z.string().optional(),
   license: z.string().optional(),
@@ -78,7 +70,41 @@ export const rawDatasetSchema = z.strictObject({
   classification: z.string().optional(),
   runNumber: z.string().optional(),
   version: z.string().optional(),
+};
+
+export const rawDatasetSchema = z.strictObject({
+  ...datasetFields,
+  type: z.literal('raw'),
+  principalInvestigator: nonEmpty,
+  creationLocation: nonEmpty,
+  scientificMetadata: z.record(z.string(), z.unknown()),
+  sampleId: z.string().optional(),
+  instrumentId: z.string().optional(),
+  dataFormat: z.string().optional(),
+  startTime: isoDate.optional(),
+  endTime: isoDate.optional(),
 });
+
+/**
+ * A derived dataset (a reconstruction): `CreateDerivedDatasetObsoleteDto` = the fields every dataset has
+ * (no principalInvestigator, creationLocation, dataFormat, sampleId, instrumentId, startTime or endTime: those
+ * are the raw DTO's) plus investigator, inputDatasets and usedSoftware (required) and jobParameters /
+ * jobLogData. Stricter than the backend where a reconstruction needs it: at least one input dataset and one
+ * piece of software, and a datasetName (re-runs find the dataset by it).
+ */
+export const derivedDatasetSchema = z.strictObject({
+  ...datasetFields,
+  type: z.literal('derived'),
+  scientificMetadata: z.record(z.string(), z.unknown()).optional(),
+  investigator: nonEmpty,
+  inputDatasets: z.array(nonEmpty).min(1, 'must name the dataset(s) it was derived from'),
+  usedSoftware: z.array(nonEmpty).min(1, 'must name the software that made it'),
+  jobParameters: z.record(z.string(), z.unknown()).optional(),
+  jobLogData: z.string().optional(),
+});
+
+/** What `POST /api/v3/Datasets` accepts for a derived dataset (the fields this project sends). */
+export type DerivedDatasetDocument = z.infer<typeof derivedDatasetSchema>;
 
 /** What `POST /api/v3/Datasets` accepts for a raw dataset (the fields this project sends). */
 export type RawDatasetDocument = z.infer<typeof rawDatasetSchema>;
@@ -155,6 +181,11 @@ function check<T>(schema: z.ZodType<T>, value: unknown): ValidationResult<T> {
 /** Checks a raw dataset document as the backend would; `issues` are one line each. */
 export function validateRawDataset(doc: unknown): ValidationResult<RawDatasetDocument> {
   return check(rawDatasetSchema, doc);
+}
+
+/** Checks a derived dataset document as the backend would (and the stricter rules above). */
+export function validateDerivedDataset(doc: unknown): ValidationResult<DerivedDatasetDocument> {
+  return check(derivedDatasetSchema, doc);
 }
 
 export function validateOrigDatablock(block: unknown): ValidationResult<OrigDatablockInput> {

@@ -12,7 +12,7 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Flavour = 'globus' | 'scicat' | 'github' | 'sfapi';
+export type Flavour = 'globus' | 'scicat' | 'github' | 'sfapi' | 'compute';
 
 export interface EchoRule {
   /** '*' for any (default). */
@@ -122,6 +122,9 @@ export async function startEchoProxy(opts: { target: string; flavour: Flavour })
         return { statusCode: status, error: status >= 500 ? 'Internal Server Error' : 'Bad Request', ...up, message: `${said('message')}request was: ${echo}`, request };
       case 'github':
         return { ...up, message: `${said('message')}request was: ${echo}`, documentation_url: 'https://docs.github.com/rest', request };
+      case 'compute':
+        // Globus Compute's ErrorResponse, the echo where its detail goes.
+        return { status: 'Failed', code: typeof up.code === 'string' ? up.code : status >= 500 ? 'SERVICE_UNAVAILABLE' : 'REQUEST_FORBIDDEN', error_args: [], http_status_code: status, detail: `${said('detail')}request was: ${echo}`, reason: `request was: ${echo}`, request };
       case 'sfapi':
         if ((req.url ?? '').includes('/c2id/token')) {
           return { ...up, error: typeof up.error === 'string' ? up.error : 'invalid_client', error_description: `${said('error_description')}request was: ${echo}`, request };

@@ -1,6 +1,6 @@
 /** Globus Auth + Transfer v0.10 simulator for tests (see server.ts for the behaviour and its documented choices). */
-export { startGlobusSim, TRANSFER_SCOPE } from './server.js';
-export type { GlobusSim, GlobusSimOptions, SimRequest } from './server.js';
+export { COMPUTE_SCOPE, startGlobusSim, TRANSFER_SCOPE } from './server.js';
+export type { GlobusSim, GlobusSimOptions, SimRequest, TokenInfo } from './server.js';
 export type { Fault } from './faults.js';
 export type { SkippedError, SuccessfulTransfer, TaskDocument, TaskEvent, TaskStatus } from './tasks.js';
 export type { FileDocument, FileListDocument, FileType } from './collections.js';

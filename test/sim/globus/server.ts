@@ -64,6 +64,8 @@ export interface GlobusSim {
   inject(method: string, path: RegExp, fault: Fault): void;
   /** Make every token issued so far invalid (the next call with it gets 401 AuthenticationFailed). */
   expireTokens(): void;
+  /** Token introspection for another simulated resource server (Globus Compute); undefined for an unknown token. */
+  introspect(token: string): TokenInfo | undefined;
   /** The next submitted transfer/delete task ends FAILED with this fatal_error (and an error event). */
   failNextTask(code: string, description: string): void;
   /** The next submitted task stays ACTIVE with nice_status `code` (e.g. FILE_NOT_FOUND) and never finishes by itself. */
@@ -79,14 +81,26 @@ export interface GlobusSim {
 }
 
 export const TRANSFER_SCOPE = 'urn:globus:auth:scope:transfer.api.globus.org:all';
+/** Globus Compute's scope; its tokens' resource server is `funcx_service` (RECON §4.1). */
+export const COMPUTE_SCOPE = 'https://auth.globus.org/scopes/facd7ccc-c5f4-42aa-916b-a0e270e2c2a9/all';
+const RESOURCE_SERVERS: Record<string, string> = { [TRANSFER_SCOPE]: 'transfer.api.globus.org', [COMPUTE_SCOPE]: 'funcx_service' };
 const MAX_BODY = 32 * 1024 * 1024;
 /** The event list serves at most this many events (offset + limit), like the SDK's paginator (max_total_results). */
 const EVENT_LIST_MAX = 1000;
 
 interface Token {
   client: string;
+  /** The one scope this token is for (its resource server's). */
+  scope: string;
   expiresAt: number;
   revoked: boolean;
+}
+
+/** What a resource server (the Compute simulator) learns about a bearer token, as token introspection says. */
+export interface TokenInfo {
+  readonly active: boolean;
+  readonly client: string;
+  readonly scope: string;
 }
 
 interface Reply {
@@ -205,13 +219,16 @@ export async function startGlobusSim(opts: GlobusSimOptions): Promise<GlobusSim>
     if (grant !== 'client_credentials') return { status: 400, body: { error: 'unsupported_grant_type' } };
     const scope = (form.get('scope') ?? '').trim().split(/\s+/).filter(Boolean);
     if (scope.length === 0) return { status: 400, body: { error: 'invalid_scope', error_description: 'a client_credentials request needs a scope' } };
-    if (!scope.includes(TRANSFER_SCOPE)) return { status: 400, body: { error: 'invalid_scope', error_description: `the simulator only issues ${TRANSFER_SCOPE}` } };
-    const access = `Ag${randomBytes(36).toString('base64url')}`;
-    tokens.set(access, { client: id, expiresAt: Date.now() + lifetime * 1000, revoked: false });
-    return {
-      status: 200,
-      body: { access_token: access, scope: TRANSFER_SCOPE, expires_in: lifetime, token_type: 'Bearer', resource_server: 'transfer.api.globus.org', other_tokens: [] },
+    const unknown = scope.filter((x) => !Object.hasOwn(RESOURCE_SERVERS, x));
+    if (unknown.length > 0) return { status: 400, body: { error: 'invalid_scope', error_description: `the simulator only issues ${Object.keys(RESOURCE_SERVERS).join(' and ')}` } };
+    // One token per resource server: the first scope's in the answer, the others in other_tokens.
+    const issue = (sc: string): Record<string, unknown> => {
+      const access = `Ag${randomBytes(36).toString('base64url')}`;
+      tokens.set(access, { client: id, scope: sc, expiresAt: Date.now() + lifetime * 1000, revoked: false });
+      return { access_token: access, scope: sc, expires_in: lifetime, token_type: 'Bearer', resource_server: RESOURCE_SERVERS[sc] };
     };
+    const [first = TRANSFER_SCOPE, ...rest] = [...new Set(scope)];
+    return { status: 200, body: { ...issue(first), other_tokens: rest.map(issue) } };
   }
 
   /** The client behind a valid bearer token, else 401 AuthenticationFailed. */
@@ -221,6 +238,7 @@ export async function startGlobusSim(opts: GlobusSimOptions): Promise<GlobusSim>
     const m = /^Bearer\s+(\S+)$/i.exec(h);
     const t = m?.[1] ? tokens.get(m[1]) : undefined;
     if (!t || t.revoked || Date.now() >= t.expiresAt) throw new GlobusError(401, 'AuthenticationFailed', 'Token is not active');
+    if (t.scope !== TRANSFER_SCOPE) throw new GlobusError(401, 'AuthenticationFailed', 'Token is not valid for this resource server');
     return t.client;
   }
 
@@ -522,6 +540,11 @@ export async function startGlobusSim(opts: GlobusSimOptions): Promise<GlobusSim>
     },
     expireTokens() {
       for (const t of tokens.values()) t.revoked = true;
+    },
+    introspect(token) {
+      const t = tokens.get(token);
+      if (!t) return undefined;
+      return { active: !t.revoked && Date.now() < t.expiresAt, client: t.client, scope: t.scope };
     },
     failNextTask(code, description) {
       engine.queueMode({ kind: 'fail', code, description });

@@ -3,7 +3,8 @@
  * - the official generated client `@scicatproject/scicat-sdk-ts-fetch` (its models are generated from the
  *   backend's OpenAPI document): which fields each DTO declares and which it requires;
  * - the backend's DTO decorators (SciCatProject/backend, src/datasets/dto/update-dataset-obsolete.dto.ts,
- *   update-raw-dataset-obsolete.dto.ts, create-raw-dataset-obsolete.dto.ts, src/common/dto/ownable.dto.ts,
+ *   update-raw-dataset-obsolete.dto.ts, create-raw-dataset-obsolete.dto.ts, update-derived-dataset-obsolete.dto.ts,
+ *   create-derived-dataset-obsolete.dto.ts, src/common/dto/ownable.dto.ts,
  *   src/common/dto/datafile.dto.ts, src/origdatablocks/dto/update-origdatablock.dto.ts,
  *   src/attachments/dto-obsolete/update-attachment.v3.dto.ts, src/datasets/utils/email-list-validator.util.ts),
  *   transcribed rule by rule and checked with validator.js — the library class-validator calls — with the
@@ -13,11 +14,13 @@
 import {
   CreateAttachmentV3DtoFromJSONTyped,
   CreateDatasetOrigDatablockDtoFromJSONTyped,
+  CreateDerivedDatasetObsoleteDtoFromJSONTyped,
   CreateRawDatasetObsoleteDtoFromJSONTyped,
   CredentialsDtoFromJSONTyped,
   DataFileFromJSONTyped,
   instanceOfCreateAttachmentV3Dto,
   instanceOfCreateDatasetOrigDatablockDto,
+  instanceOfCreateDerivedDatasetObsoleteDto,
   instanceOfCreateRawDatasetObsoleteDto,
   instanceOfCredentialsDto,
   instanceOfDataFile,
@@ -50,6 +53,7 @@ function sdkModel(name: string, fromJSON: (json: unknown, ignoreDiscriminator: b
 export const SDK = {
   credentials: sdkModel('CredentialsDto', CredentialsDtoFromJSONTyped, instanceOfCredentialsDto),
   rawDataset: sdkModel('CreateRawDatasetObsoleteDto', CreateRawDatasetObsoleteDtoFromJSONTyped, instanceOfCreateRawDatasetObsoleteDto),
+  derivedDataset: sdkModel('CreateDerivedDatasetObsoleteDto', CreateDerivedDatasetObsoleteDtoFromJSONTyped, instanceOfCreateDerivedDatasetObsoleteDto),
   origDatablock: sdkModel('CreateDatasetOrigDatablockDto', CreateDatasetOrigDatablockDtoFromJSONTyped, instanceOfCreateDatasetOrigDatablockDto),
   dataFile: sdkModel('DataFile', DataFileFromJSONTyped, instanceOfDataFile),
   attachment: sdkModel('CreateAttachmentV3Dto', CreateAttachmentV3DtoFromJSONTyped, instanceOfCreateAttachmentV3Dto),
@@ -69,7 +73,7 @@ export function sdkErrors(model: SdkModel, body: Record<string, unknown>, prefix
 
 // --- the backend's DTO rules ------------------------------------------------------------------------------
 
-export type Rule = 'string' | 'nonEmptyString' | 'email' | 'emailList' | 'date' | 'int' | 'number' | 'boolean' | 'object' | 'array' | 'stringArray' | 'url' | 'rawType';
+export type Rule = 'string' | 'nonEmptyString' | 'email' | 'emailList' | 'date' | 'int' | 'number' | 'boolean' | 'object' | 'array' | 'stringArray' | 'url' | 'rawType' | 'datasetType';
 
 export interface FieldError {
   property: string;
@@ -114,8 +118,11 @@ export function checkRule(field: string, rule: Rule, v: unknown): Record<string,
     case 'url':
       return typeof v === 'string' && isURLModule.default(v, { require_valid_protocol: false, require_protocol: false }) ? undefined : { isUrl: `${field} must be a URL address` };
     case 'rawType':
-      // IsEnum(DatasetType) admits derived too; the simulator stores raw datasets only (a documented choice).
+      // The controller validates a body with the raw DTO unless its type is derived.
       return v === 'raw' ? undefined : { isIn: `${field} must be one of the following values: raw` };
+    case 'datasetType':
+      // `@IsEnum(DatasetType)`: raw or derived (a derived body whose type is raw would meet the raw DTO instead).
+      return v === 'raw' || v === 'derived' ? undefined : { isEnum: `${field} must be one of the following values: raw, derived` };
   }
 }
 
@@ -130,54 +137,63 @@ export interface DtoRules {
 const OWNABLE_REQUIRED = { ownerGroup: 'nonEmptyString' } as const;
 const OWNABLE_OPTIONAL = { accessGroups: 'stringArray', instrumentGroup: 'string' } as const;
 
+/** UpdateDatasetObsoleteDto (⊂ OwnableDto): what every v3 dataset body has, raw or derived. */
+const DATASET_REQUIRED = {
+  ...OWNABLE_REQUIRED,
+  owner: 'string',
+  contactEmail: 'emailList',
+  sourceFolder: 'nonEmptyString',
+  creationTime: 'date',
+} as const;
+const DATASET_OPTIONAL = {
+  ...OWNABLE_OPTIONAL,
+  // `@IsString()` with a Transform that fills it from sourceFolder when absent.
+  datasetName: 'string',
+  ownerEmail: 'email',
+  orcidOfOwner: 'string',
+  sourceFolderHost: 'url',
+  size: 'int',
+  packedSize: 'int',
+  numberOfFiles: 'int',
+  numberOfFilesArchived: 'int',
+  validationStatus: 'string',
+  keywords: 'stringArray',
+  description: 'string',
+  classification: 'string',
+  license: 'string',
+  isPublished: 'boolean',
+  techniques: 'array',
+  sharedWith: 'stringArray',
+  relationships: 'array',
+  datasetlifecycle: 'object',
+  scientificMetadata: 'object',
+  scientificMetadataSchema: 'string',
+  scientificMetadataValid: 'boolean',
+  comment: 'string',
+  dataQualityMetrics: 'number',
+  proposalId: 'string',
+  runNumber: 'string',
+  // the create DTOs': pid and version
+  pid: 'string',
+  version: 'string',
+} as const;
+
 /** CreateRawDatasetObsoleteDto (create-raw ⊂ update-raw ⊂ update-dataset-obsolete ⊂ OwnableDto). */
 export const RAW_DATASET: DtoRules = {
-  required: {
-    ...OWNABLE_REQUIRED,
-    owner: 'string',
-    contactEmail: 'emailList',
-    sourceFolder: 'nonEmptyString',
-    creationTime: 'date',
-    type: 'rawType',
-    principalInvestigator: 'string',
-    creationLocation: 'string',
-  },
-  optional: {
-    ...OWNABLE_OPTIONAL,
-    pid: 'string',
-    // `@IsString()` with a Transform that fills it from sourceFolder when absent.
-    datasetName: 'string',
-    ownerEmail: 'email',
-    orcidOfOwner: 'string',
-    sourceFolderHost: 'url',
-    size: 'int',
-    packedSize: 'int',
-    numberOfFiles: 'int',
-    numberOfFilesArchived: 'int',
-    validationStatus: 'string',
-    keywords: 'stringArray',
-    description: 'string',
-    classification: 'string',
-    license: 'string',
-    isPublished: 'boolean',
-    techniques: 'array',
-    sharedWith: 'stringArray',
-    relationships: 'array',
-    datasetlifecycle: 'object',
-    scientificMetadata: 'object',
-    scientificMetadataSchema: 'string',
-    scientificMetadataValid: 'boolean',
-    comment: 'string',
-    dataQualityMetrics: 'number',
-    proposalId: 'string',
-    runNumber: 'string',
-    startTime: 'date',
-    endTime: 'date',
-    dataFormat: 'string',
-    sampleId: 'string',
-    instrumentId: 'string',
-    version: 'string',
-  },
+  required: { ...DATASET_REQUIRED, type: 'rawType', principalInvestigator: 'string', creationLocation: 'string' },
+  optional: { ...DATASET_OPTIONAL, startTime: 'date', endTime: 'date', dataFormat: 'string', sampleId: 'string', instrumentId: 'string' },
+  defaulted: ['datasetName'],
+};
+
+/**
+ * CreateDerivedDatasetObsoleteDto (create-derived ⊂ update-derived ⊂ update-dataset-obsolete ⊂ OwnableDto):
+ * investigator `@IsString()`, inputDatasets and usedSoftware `@IsString({each: true})` (required: the generated
+ * model's arrays), jobParameters `@IsObject()`, jobLogData `@IsString()` optional. No principalInvestigator,
+ * creationLocation, dataFormat, sampleId, instrumentId, startTime or endTime: those are the raw DTO's.
+ */
+export const DERIVED_DATASET: DtoRules = {
+  required: { ...DATASET_REQUIRED, type: 'datasetType', investigator: 'string', inputDatasets: 'stringArray', usedSoftware: 'stringArray' },
+  optional: { ...DATASET_OPTIONAL, jobParameters: 'object', jobLogData: 'string' },
   defaulted: ['datasetName'],
 };
 
@@ -226,11 +242,12 @@ export function validateFields(body: Record<string, unknown>, rules: DtoRules, p
 
 export const flatten = (errors: readonly FieldError[]): string[] => errors.flatMap((e) => Object.values(e.constraints));
 
-export type BodyKind = 'credentials' | 'rawDataset' | 'origDatablock' | 'attachment';
+export type BodyKind = 'credentials' | 'rawDataset' | 'derivedDataset' | 'origDatablock' | 'attachment';
 
 const RULES: Record<BodyKind, { rules: DtoRules; model: SdkModel }> = {
   credentials: { rules: CREDENTIALS, model: SDK.credentials },
   rawDataset: { rules: RAW_DATASET, model: SDK.rawDataset },
+  derivedDataset: { rules: DERIVED_DATASET, model: SDK.derivedDataset },
   origDatablock: { rules: ORIG_DATABLOCK, model: SDK.origDatablock },
   attachment: { rules: ATTACHMENT, model: SDK.attachment },
 };
@@ -260,6 +277,9 @@ export function checkBody(kind: BodyKind, body: unknown): FieldError[] {
   }
   return errors;
 }
+
+/** Which DTO the v3 controller validates a dataset body with: the derived one for type derived, else the raw one. */
+export const datasetKindOf = (body: unknown): BodyKind => (isRecord(body) && body.type === 'derived' ? 'derivedDataset' : 'rawDataset');
 
 /** One line per problem; empty when the body keeps the contract. */
 export const contractIssues = (kind: BodyKind, body: unknown): string[] => flatten(checkBody(kind, body));

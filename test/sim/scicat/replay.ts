@@ -15,7 +15,7 @@ import {
   DatasetsControllerCreateV3RequestFromJSON,
 } from '@scicatproject/scicat-sdk-ts-fetch';
 import { isDeepStrictEqual } from 'node:util';
-import { type BodyKind, contractIssues } from './contract.js';
+import { type BodyKind, contractIssues, datasetKindOf } from './contract.js';
 import type { SimRequest } from './server.js';
 import { applyWherePipe } from './where.js';
 
@@ -137,7 +137,7 @@ export async function checkContract(requests: readonly SimRequest[]): Promise<Co
     if (sdk.method !== r.method) report.violations.push(`${what}: the generated client uses ${sdk.method}`);
     // Routes are case-insensitive; segments compare decoded (a pid's '/' travels as %2F in both).
     if (sdk.path.toLowerCase() !== r.path.toLowerCase()) report.violations.push(`${what}: the generated client's path is ${sdk.path}`);
-    const bodyKind = BODY_KIND[c.kind];
+    const bodyKind = c.kind === 'create dataset' ? datasetKindOf(r.body) : BODY_KIND[c.kind];
     if (bodyKind !== undefined) {
       for (const issue of contractIssues(bodyKind, r.body)) report.violations.push(`${what}: ${issue}`);
       // Read and written back by the official client, the body must come out as it went in.

@@ -12,13 +12,14 @@
  * unknown token is an anonymous caller — 403 `Forbidden resource` on writes, reads of published datasets only.
  * Routes are matched case-insensitively; path segments are percent-decoded one by one, so a pid's '/' must
  * arrive as %2F. Fault paths are matched against the raw (still encoded) path.
- * Documented choices: only type "raw" is accepted; a logged-in user may read and write every dataset (an
+ * Datasets of type "raw" and "derived" are accepted, each validated with its own DTO (the controller's choice).
+ * Documented choices: a logged-in user may read and write every dataset (an
  * ingestor account); the filter honours `where` and `limits.limit`/`limits.skip` (not `fields`, `order`).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type BodyKind, checkBody, flatten } from './contract.js';
+import { type BodyKind, checkBody, datasetKindOf, flatten } from './contract.js';
 import { applyWherePipe, matches, MongoQueryError, type WherePipeVersion } from './where.js';
 
 export type Fault =
@@ -193,7 +194,7 @@ export async function startScicatSim(opts: ScicatSimOptions = {}): Promise<Scica
 
   function createDataset(body: unknown): [number, unknown] {
     // validateDatasetObsolete: class-validator errors, JSON-stringified, under `status`/`message`.
-    const errors = checkBody('rawDataset', body);
+    const errors = checkBody(datasetKindOf(body), body);
     if (errors.length > 0 || !isRecord(body)) throw new HttpError(400, { status: 400, message: JSON.stringify(errors) });
     const pid = typeof body.pid === 'string' ? body.pid : `${pidPrefix}/${randomUUID()}`;
     if (datasets.has(pid)) throw nest(409, `A dataset with pid ${pid} already exists!`);
