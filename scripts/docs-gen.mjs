@@ -24,6 +24,8 @@ try {
     logLevel: 'warning',
     // typescript (to read the schema's comments) stays a dependency loaded at run time.
     external: ['typescript'],
+    // The ALCF wrapper's Python source is imported as text, as in scripts/bundle.mjs.
+    loader: { '.py': 'text' },
     banner: { js: "import { createRequire as __splashCreateRequire } from 'node:module'; const require = __splashCreateRequire(import.meta.url);" },
   });
   const r = spawnSync(process.execPath, [out, ...process.argv.slice(2)], { stdio: 'inherit', cwd: fileURLToPath(new URL('..', import.meta.url)) });
