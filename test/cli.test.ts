@@ -210,6 +210,7 @@ describe('splash demo', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/beamline: 2 pruned, 0 kept .*, 1 unsafe/);
     expect(r.stdout).toMatch(/unsafe: raw\/demo-proposal\/scan_0003\.h5 — not replicated/);
+    expect(r.stdout).toContain('kept (younger than 1 day)');
     expect(readdirSync(join(dir, 'beamline/raw/demo-proposal'))).toEqual(['scan_0003.h5']);
     expect(readdirSync(join(dir, 'archive/raw/demo-proposal')).sort()).toEqual(['scan_0001.h5', 'scan_0002.h5']);
     // The scans were catalogued (dry run: no SciCat configured) with their metadata.

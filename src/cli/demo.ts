@@ -6,6 +6,7 @@ import { runDispatch, runPrune, runRecon } from '../../beamlines/commands.js';
 import { usageError } from '../errors.js';
 import { walkTree } from '../fs/walk.js';
 import { formatBytes } from '../run/format.js';
+import { days } from '../prune/report.js';
 import { runStep } from '../run/step.js';
 import { createTerminalContext } from '../run/terminal.js';
 
@@ -99,7 +100,7 @@ export async function runDemo(opts: { dir: string | undefined; clean: boolean; v
   say();
   say('What happened:');
   for (const r of reports) {
-    say(`  ${r.endpoint}: ${r.pruned.length} pruned, ${r.kept.length} kept (younger than ${r.afterDays} days), ${r.unsafe.length} unsafe`);
+    say(`  ${r.endpoint}: ${r.pruned.length} pruned, ${r.kept.length} kept (younger than ${days(r.afterDays)}), ${r.unsafe.length} unsafe`);
     for (const u of r.unsafe) say(`    unsafe: ${u.rel} — ${u.reason}`);
   }
   say();
