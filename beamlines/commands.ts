@@ -11,12 +11,15 @@ import type { StepContext } from '../src/run/context.js';
 import { parseBeamlineId, parsePathList } from '../src/run/inputs.js';
 import { type ChainOutcome, runChain } from '../src/steps/chain.js';
 import { checkSources, moveStep, type MoveResult } from '../src/steps/move.js';
-import { type IngestedDataset, ingestStep } from '../src/steps/ingest.js';
+import { type IngestedDataset, ingestSource, ingestStep } from '../src/steps/ingest.js';
 import { pruneStep } from '../src/steps/prune.js';
 import { type ReconResult, reconStep } from '../src/steps/recon.js';
 import { archiveTargetOf, type HpssResult, hpssStep } from '../src/steps/hpss.js';
 import { destinationOf } from '../src/hpss/archive.js';
 import { parseCycle } from '../src/hpss/cycle.js';
+import { tapeHostFor } from '../src/hpss/transport.js';
+import type { BeamlineConfig } from '../src/config/beamline.js';
+import { cancelOnSignals } from '../src/run/cancel.js';
 import { gatePath } from '../src/paths.js';
 import { configuredBeamlines, openBeamline } from './index.js';
 
@@ -125,22 +128,39 @@ export async function runHpss(ctx: StepContext, args: HpssArgs): Promise<HpssRes
     const { settings, target } = archiveTargetOf(b.config);
     const proposals = raw.map((p, i) => gatePath(p, { field: `proposals[${String(i)}]` }));
     for (const p of proposals) destinationOf(target, p); // a name hsi cannot take is refused now, not midway
-    return { settings, target, proposals, cycle: parseCycle(args.cycle, 'cycle', args.now, settings.time_zone) };
+    return { beamline: b.config, settings, target, proposals, cycle: parseCycle(args.cycle, 'cycle', args.now, settings.time_zone) };
   });
+  const services = createServices(config, ctx);
+  const cancel = cancelOnSignals();
   const results: HpssResult[] = [];
   // One beamline's failure does not keep the next one's data off tape; the run still fails at the end.
   let firstError: Error | undefined;
-  for (const r of runs) {
-    try {
-      results.push(await hpssStep(ctx, { ...r, dryRun: args.dryRun }));
-    } catch (err) {
-      if (runs.length === 1) throw err;
-      ctx.error(`beamline ${r.target.beamlineId}: ${err instanceof Error ? err.message : String(err)}`);
-      firstError ??= err instanceof Error ? err : new Error(String(err));
+  try {
+    for (const r of runs) {
+      try {
+        const host = await tapeHostFor(r.target.to, config, services, ctx, cancel.signal);
+        const catalogue = { client: () => services.scicat(), ingestRoot: ingestRootOf(r.beamline) };
+        results.push(await hpssStep(ctx, { ...r, dryRun: args.dryRun, host, catalogue }));
+      } catch (err) {
+        if (runs.length === 1) throw err;
+        ctx.error(`beamline ${r.target.beamlineId}: ${err instanceof Error ? err.message : String(err)}`);
+        firstError ??= err instanceof Error ? err : new Error(String(err));
+      }
     }
+  } finally {
+    cancel.dispose();
   }
   if (firstError !== undefined) throw firstError;
   return results;
+}
+
+/** The root of the endpoint ingest catalogues a beamline's files on (datasets' sourceFolder); undefined when it does not ingest. */
+function ingestRootOf(beamline: BeamlineConfig): string | undefined {
+  try {
+    return ingestSource(beamline).endpoint.root_path;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface DispatchArgs {

@@ -119,12 +119,18 @@ describe('splash hpss over ssh', () => {
     expect((await readdir(dest)).sort()).toEqual([
       'BLS-00564_2026-1.tar',
       'BLS-00564_2026-1.tar.idx',
+      'BLS-00564_2026-1.tar.sha256',
       'BLS-00564_2026-1_part1.tar',
       'BLS-00564_2026-1_part1.tar.idx',
+      'BLS-00564_2026-1_part1.tar.sha256',
       'BLS-00564_2026-2.tar',
       'BLS-00564_2026-2.tar.idx',
+      'BLS-00564_2026-2.tar.sha256',
       LONG,
     ]);
+    // The checksum manifest stored with each archive: every member's SHA-256, read while htar read it.
+    const sha = execFileSync('sha256sum', ['scan_001.h5', 'evening.h5'], { cwd: join(site.root, 'cfs/raw/BLS-00564'), encoding: 'utf8' });
+    expect(readFileSync(join(dest, 'BLS-00564_2026-1.tar.sha256'), 'utf8').split('\n').filter(Boolean).sort()).toEqual(sha.split('\n').filter(Boolean).sort());
     // 1 KiB bundles: evening (50) + scan_001 (600) fill the first; scan_002 + the sub-folder file the next.
     const first = join(dest, 'BLS-00564_2026-1.tar');
     expect(execFileSync('tar', ['-tf', first], { encoding: 'utf8' }).split('\n').filter(Boolean)).toEqual(['evening.h5', 'scan_001.h5']);
@@ -133,7 +139,7 @@ describe('splash hpss over ssh', () => {
     expect(member(join(dest, 'BLS-00564_2026-2.tar'), 'autumn/scan_900.h5')).toBe('E'.repeat(70));
     expect(readFileSync(join(dest, LONG), 'utf8')).toBe('L'.repeat(30));
 
-    expect(r.out).toContain('raw/BLS-00564: 6 file(s), 1.4 KiB → 3 htar archive(s) + 1 single file(s)');
+    expect(r.out).toContain('raw/BLS-00564: 6 file(s), 1.4 KiB → 3 new htar archive(s) + 1 single file(s)');
     expect(r.out).toContain('ignored: link.h5: symbolic link (not followed)');
     expect(r.out).toMatch(/archived and verified: \/home\/a\/alsdev\/data_mover\/8\.3\.2\/raw\/BLS-00564\/BLS-00564_2026-2\.tar \(1 file\(s\), 70 B\)/);
     expect(r.out).toContain(`on its own: ${LONG} (path too long for a tar header)`);
@@ -172,15 +178,25 @@ describe('splash hpss over ssh', () => {
     expect(existsSync(join(dest, 'BLS-00564_2026-1.tar.idx'))).toBe(true);
   });
 
-  it('verification catches an archive on HPSS that lacks a planned file', async () => {
+  it('a file that arrives after its cycle was archived goes into a new part; the archives on tape stay as they are', async () => {
     const site = await makeSite();
     await fillProposal(site);
     expect((await splash(site, '-b', '8.3.2', 'raw/BLS-00564')).code).toBe(0);
+    const dest = join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-00564');
+    const before = readFileSync(join(dest, 'BLS-00564_2026-2.tar'));
     // A scan of that cycle appears after it was archived (restored with its old mtime).
     await writeFileAt(join(site.root, 'cfs/raw/BLS-00564/autumn/late.h5'), 'F', new Date('2026-09-11T12:00:00Z'));
     const r = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
-    expect(r.code).toBe(1);
-    expect(r.out).toMatch(/BLS-00564_2026-2\.tar .*verification: autumn\/late\.h5 is not in the archive/);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('6 already on HPSS in 4 archive(s) and file(s) → 1 new htar archive(s)');
+    expect(r.out).toMatch(/archived and verified: \/home\/a\/alsdev\/data_mover\/8\.3\.2\/raw\/BLS-00564\/BLS-00564_2026-2_part1\.tar \(1 file\(s\), 1 B\)/);
+    expect(member(join(dest, 'BLS-00564_2026-2_part1.tar'), 'autumn/late.h5')).toBe('F');
+    expect(readFileSync(join(dest, 'BLS-00564_2026-2.tar')).equals(before)).toBe(true);
+    // And the next one after that: _part2.
+    await writeFileAt(join(site.root, 'cfs/raw/BLS-00564/autumn/later.h5'), 'G', new Date('2026-09-12T12:00:00Z'));
+    expect((await splash(site, '-b', '8.3.2', 'raw/BLS-00564')).code).toBe(0);
+    expect(member(join(dest, 'BLS-00564_2026-2_part2.tar'), 'autumn/later.h5')).toBe('G');
+    expect(site.calls().filter((c) => c[0] === 'htar' && c[1] === '-cf')).toHaveLength(5);
   });
 
   it('refuses what hsi cannot take and fails the step naming it, archiving everything else', async () => {
@@ -254,18 +270,27 @@ describe('splash hpss over ssh', () => {
     expect(refused.out).toMatch(/cycle: beam cycle 2026-2 has not ended yet \(the last that has is 2026-1\)/);
   });
 
-  it('a flaky listing of the destination writes nothing: complete archives are never overwritten', async () => {
+  it('a listing of the tape folder that fails writes nothing: complete archives are never overwritten', async () => {
     const site = await makeSite();
     const dir = await fillProposal(site);
     expect((await splash(site, '-b', '8.3.2', 'raw/BLS-00564')).code).toBe(0);
     const tar = join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-00564/BLS-00564_2026-1.tar');
     const before = readFileSync(tar);
     rmSync(join(dir, 'scan_001.h5')); // gone from disk since: tape holds the only copy
-    site.tools({ fail: 'ls-dir-2' });
+    site.tools({ fail: 'ls' }); // every hsi ls fails: what is on tape is unknown
     const r = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/cannot list \/home\/a\/alsdev\/data_mover\/8\.3\.2\/raw\/BLS-00564 on HPSS, so nothing was written/);
+    expect(r.out).toMatch(/cannot tell what is on HPSS in \/home\/a\/alsdev\/data_mover\/8\.3\.2\/raw\/BLS-00564, so nothing was written/);
     expect(site.calls().filter((c) => c[0] === 'htar' && c[1] === '-cf')).toHaveLength(3); // the first run's only
+    expect(readFileSync(tar).equals(before)).toBe(true);
+
+    // The listing flaky between the survey and the write (a late file to write): the write stops before anything.
+    await writeFileAt(join(dir, 'late.h5'), 'L', new Date('2026-03-05T12:00:00Z'));
+    site.tools({ fail: 'ls-dir-2' });
+    const flaky = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
+    expect(flaky.code).toBe(1);
+    expect(flaky.out).toMatch(/cannot list \/home\/a\/alsdev\/data_mover\/8\.3\.2\/raw\/BLS-00564 on HPSS, so nothing was written/);
+    expect(site.calls().filter((c) => c[0] === 'htar' && c[1] === '-cf')).toHaveLength(3);
     expect(readFileSync(tar).equals(before)).toBe(true);
   });
 
@@ -276,7 +301,9 @@ describe('splash hpss over ssh', () => {
     rmSync(join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-00564/BLS-00564_2026-2.tar'));
     const r = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/BLS-00564_2026-2\.tar .*verification: BLS-00564_2026-2\.tar is not on HPSS \(hsi ls -l does not list it with a size\)/);
+    expect(r.out).toMatch(/BLS-00564_2026-2\.tar .*verification: BLS-00564_2026-2\.tar is not on HPSS \(only its index is\)/);
+    // Its files are on tape again, in a new part.
+    expect(r.out).toMatch(/archived and verified: .*BLS-00564_2026-2_part1\.tar \(1 file\(s\), 70 B\)/);
   });
 
   it('runs hsi and htar on the runner itself when the endpoint has no ssh settings', async () => {

@@ -1,0 +1,311 @@
+/**
+ * What is on tape for one proposal: its HPSS folder listed once (`hsi ls -l -R`), every htar archive in it
+ * listed from its index (`htar -tvf`, no tape recall), and the checksum manifest this system stores next to
+ * each archive it writes (`<archive>.sha256`). One script, so the listing, the archive step, the restore and
+ * the tape prune all read the same facts the same way, and a Slurm transport needs one job for it.
+ *
+ * The bash side only decides what to list (the `.tar` names in the folder's own listing); what the listings
+ * mean — which archives are complete, which members they hold, which lines could not be read — is decided
+ * here. A line this parser cannot read is kept as a problem, never skipped: a prune must not delete on a
+ * listing it only half understood.
+ */
+import { type BeamCycle, compareCycles } from './cycle.js';
+import { MARK, toolLines } from './script-common.js';
+import { shq } from '../shell.js';
+
+/** A member as `htar -tvf` lists it. */
+export interface TapeMember {
+  /** The name as stored (not yet through the path gate: an archive may hold anything). */
+  readonly rel: string;
+  readonly size: number;
+  /** file, hardlink (a second name of a file stored before it), symlink, dir, other. */
+  readonly type: 'file' | 'hardlink' | 'symlink' | 'dir' | 'other';
+  /** Link target for hardlink and symlink members. */
+  readonly link: string | undefined;
+}
+
+export interface TapeArchive {
+  /** `BLS-00564_2026-1_part1.tar` */
+  readonly name: string;
+  /** Full HPSS path. */
+  readonly path: string;
+  /** From the name, when it is `<proposal>_<YYYY>-<cycle>[_part<N>].tar`. */
+  readonly cycle: BeamCycle | undefined;
+  readonly part: number | undefined;
+  /** Size of the archive file (hsi ls -l); undefined when only its index is there. */
+  readonly bytes: number | undefined;
+  readonly modified: string;
+  /** htar writes `<archive>.idx` only once the archive is stored: without it the archive is incomplete. */
+  readonly indexed: boolean;
+  readonly members: readonly TapeMember[];
+  /** Why the member listing cannot be trusted ('' when it was whole). */
+  readonly listingProblem: string;
+  /** rel → sha256 of each member, from `<archive>.sha256`; undefined when there is none (older archives). */
+  readonly manifest: ReadonlyMap<string, string> | undefined;
+  readonly manifestProblem: string;
+}
+
+/** A file stored on its own (hsi cput): too large for htar or a path too long for a tar header. */
+export interface TapeFile {
+  /** Relative to the proposal's HPSS folder. */
+  readonly rel: string;
+  readonly path: string;
+  readonly size: number;
+  readonly modified: string;
+}
+
+export interface TapeCatalog {
+  readonly dest: string;
+  /** False when the folder is not on HPSS at all (nothing archived yet). */
+  readonly exists: boolean;
+  readonly archives: readonly TapeArchive[];
+  readonly singles: readonly TapeFile[];
+  /** Lines of the folder listing that could not be read, and listings that failed. */
+  readonly problems: readonly string[];
+}
+
+/** htar's own consistency file, listed with every archive and never data. */
+const CONSISTENCY_FILE = /^\/tmp\/HTAR_CF_CHK_\d+_\d+$/;
+
+/**
+ * The catalog part of a script: the folder listing, then each top-level `.tar` with `htar -tvf` and its
+ * manifest with `hsi get`. Needs `toolLines` before it (HSI, HTAR, say, hsi_, htar_).
+ */
+export function catalogLines(dest: string): string[] {
+  return [
+    `CDEST=${shq(dest)}`,
+    `say catalog-begin`,
+    'cout=$(hsi_ ls -l -R "$CDEST" 2>&1); crc=$?',
+    'say ls-begin',
+    `printf '%s\\n' "$cout"`,
+    'say ls-end "$crc"',
+    'if [ "$crc" -eq 0 ]; then',
+    // The names in the folder's own block (its header is "<dest>:"): the last word of each line.
+    `  ctop=$(printf '%s\\n' "$cout" | awk -v h="$CDEST:" '/^[^ ]*:$/ { top = ($0 == h); next } top && NF > 0 { print $NF }')`,
+    // An index without its archive is listed too (htar reads the index): the archive file is then found missing.
+    `  for cn in $(printf '%s\\n' "$ctop" | sed -n 's,.*/,,; s,\\.tar\\.idx$,.tar,; /\\.tar$/p' | sort -u); do`,
+    '    say tar-begin "$cn"; htar_ -tvf "$CDEST/$cn" 2>&1; say tar-end "$cn" "$?"',
+    '  done',
+    `  for cn in $(printf '%s\\n' "$ctop" | sed -n 's,.*/,,; /\\.tar\\.sha256$/p'); do`,
+    `    cm=$(mktemp "\${TMPDIR:-/tmp}/splash-manifest.XXXXXX") || { say man-end "\${cn%.sha256}" 99; continue; }`,
+    '    say man-begin "${cn%.sha256}"',
+    '    if hsi_ get "$cm" : "$CDEST/$cn" >/dev/null 2>&1; then cat -- "$cm"; cr=$?; else cr=$?; fi',
+    '    rm -f -- "$cm"; say man-end "${cn%.sha256}" "$cr"',
+    '  done',
+    'fi',
+    'say catalog-end',
+  ];
+}
+
+export function catalogScript(hsi: string, htar: string, dest: string): string {
+  return ['set -u -f', ...toolLines(hsi, htar), ...catalogLines(dest)].join('\n') + '\n';
+}
+
+const MONTH = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)$/;
+
+interface LsEntry {
+  readonly dir: string;
+  readonly name: string;
+  readonly type: string;
+  readonly size: number;
+  readonly modified: string;
+}
+
+/** An `ls -l`-style line: type from the mode, size right before the date, name the last word (hsi-safe names). */
+export function lsEntry(line: string, dir: string): LsEntry | undefined {
+  const words = line.trim().split(/\s+/);
+  if (words.length < 4) return undefined;
+  const mode = words[0] ?? '';
+  if (!/^[-dlcbps][-rwxsStT]{9}/.test(mode)) return undefined;
+  const date = words.findIndex((w, i) => i > 0 && (MONTH.test(w) || /^\d{4}-\d{2}-\d{2}$/.test(w)));
+  const size = date > 0 ? words[date - 1] : undefined;
+  if (size === undefined || !/^\d+$/.test(size)) return undefined;
+  const name = words.at(-1) ?? '';
+  const modified = words.slice(date, -1).join(' ');
+  return { dir, name: name.slice(name.lastIndexOf('/') + 1), type: mode.charAt(0), size: Number(size), modified };
+}
+
+/** An htar -tvf member line; undefined for lines that are not members. */
+export function memberLine(line: string): TapeMember | undefined {
+  const m = /^HTAR: ([-dlhcbps])[-rwxsStT]{9}\S*\s+\S+\s+(\d+)\s+\S+\s+\S+\s+(.+)$/.exec(line);
+  if (!m?.[1] || m[2] === undefined || m[3] === undefined) return undefined;
+  const size = Number(m[2]);
+  let name = m[3];
+  let link: string | undefined;
+  let type: TapeMember['type'] = 'other';
+  if (m[1] === '-') type = 'file';
+  else if (m[1] === 'd') type = 'dir';
+  else if (m[1] === 'h') {
+    type = 'hardlink';
+    const at = name.indexOf(' link to ');
+    if (at !== -1) [name, link] = [name.slice(0, at), name.slice(at + 9)];
+  } else if (m[1] === 'l') {
+    type = 'symlink';
+    const at = name.indexOf(' -> ');
+    if (at !== -1) [name, link] = [name.slice(0, at), name.slice(at + 4)];
+  }
+  return { rel: name.replace(/^\.\//, ''), size, type, link };
+}
+
+/** `<proposal>_<YYYY>-<cycle>[_part<N>].tar`: the names this system and the original one give archives. */
+export function archiveNameParts(name: string, proposal: string): { cycle: BeamCycle; part: number } | undefined {
+  if (!name.startsWith(`${proposal}_`)) return undefined;
+  const m = /^(\d{4})-([12])(?:_part(\d+))?\.tar$/.exec(name.slice(proposal.length + 1));
+  if (!m) return undefined;
+  return { cycle: { year: Number(m[1]), cycle: m[2] === '1' ? 1 : 2 }, part: m[3] === undefined ? 0 : Number(m[3]) };
+}
+
+/** Archives in the order a later one supersedes an earlier one: by cycle, then part; others by name last. */
+export function archiveOrder(a: TapeArchive, b: TapeArchive): number {
+  if (a.cycle && b.cycle) return compareCycles(a.cycle, b.cycle) || (a.part ?? 0) - (b.part ?? 0);
+  if (a.cycle) return -1;
+  if (b.cycle) return 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** sha256sum lines, names as given (the path gate refuses the backslash and newline sha256sum would escape). */
+function parseManifest(lines: readonly string[]): { map: Map<string, string>; problem: string } {
+  const map = new Map<string, string>();
+  for (const line of lines) {
+    if (line === '') continue;
+    const m = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
+    if (!m?.[1] || m[2] === undefined) return { map, problem: `unreadable manifest line ${JSON.stringify(line.slice(0, 100))}` };
+    map.set(m[2].replace(/^\.\//, ''), m[1]);
+  }
+  return { map, problem: '' };
+}
+
+/** Is this hsi output the "no such path" answer (the folder is simply not there yet)? */
+export const isMissing = (text: string): boolean => /HPSS_ENOENT|No such file or directory/.test(text);
+
+/** Read the catalog part of a script's output. */
+export function parseCatalog(stdout: string, dest: string, proposal: string): TapeCatalog {
+  const lines = stdout.split('\n');
+  const problems: string[] = [];
+  const begin = lines.indexOf(`${MARK} catalog-begin`);
+  const end = lines.indexOf(`${MARK} catalog-end`);
+  if (begin === -1 || end < begin) {
+    return { dest, exists: false, archives: [], singles: [], problems: ['the catalog of the HPSS folder is incomplete (no begin/end marker)'] };
+  }
+  let lsText: string[] = [];
+  let lsExit: number | undefined;
+  const tars = new Map<string, { lines: string[]; exit: number | undefined }>();
+  const manifests = new Map<string, { lines: string[]; exit: number | undefined }>();
+  let into: string[] | undefined;
+  for (const line of lines.slice(begin + 1, end)) {
+    if (!line.startsWith(`${MARK} `)) {
+      into?.push(line);
+      continue;
+    }
+    const [verb = '', a = '', b = ''] = line.slice(MARK.length + 1).split(' ');
+    if (verb === 'ls-begin') into = lsText = [];
+    else if (verb === 'ls-end') [lsExit, into] = [Number(a), undefined];
+    else if (verb === 'tar-begin') tars.set(a, { lines: (into = []), exit: undefined });
+    else if (verb === 'tar-end') {
+      const t = tars.get(a);
+      if (t) t.exit = Number(b);
+      into = undefined;
+    } else if (verb === 'man-begin') manifests.set(a, { lines: (into = []), exit: undefined });
+    else if (verb === 'man-end') {
+      const m = manifests.get(a) ?? { lines: [], exit: undefined };
+      m.exit = Number(b);
+      manifests.set(a, m);
+      into = undefined;
+    }
+  }
+  if (lsExit !== 0) {
+    const text = lsText.join('\n');
+    if (isMissing(text)) return { dest, exists: false, archives: [], singles: [], problems: [] };
+    return { dest, exists: false, archives: [], singles: [], problems: [`hsi ls of ${dest} failed (exit ${String(lsExit)}): ${text.trim().split('\n').slice(-2).join(' | ').slice(0, 300)}`] };
+  }
+
+  // The folder listing: "<dir>:" headers, then one ls -l line per entry.
+  const entries: LsEntry[] = [];
+  let dir: string | undefined;
+  for (const line of lsText) {
+    const header = /^(\/\S*):$/.exec(line);
+    if (header?.[1] !== undefined) {
+      dir = header[1];
+      continue;
+    }
+    if (line.trim() === '' || dir === undefined) {
+      if (line.trim() !== '') problems.push(`unreadable line in the listing of ${dest}: ${JSON.stringify(line.slice(0, 120))}`);
+      continue;
+    }
+    const e = lsEntry(line, dir);
+    if (e) entries.push(e);
+    else problems.push(`unreadable line in the listing of ${dest}: ${JSON.stringify(line.slice(0, 120))}`);
+  }
+  const top = entries.filter((e) => e.dir === dest);
+  const topFiles = new Map(top.filter((e) => e.type === '-').map((e) => [e.name, e]));
+  const archiveNames = new Set([...topFiles.keys()].filter((n) => n.endsWith('.tar')));
+  for (const n of topFiles.keys()) if (n.endsWith('.tar.idx')) archiveNames.add(n.slice(0, -4));
+
+  const archives: TapeArchive[] = [];
+  for (const name of archiveNames) {
+    const file = topFiles.get(name);
+    const indexed = topFiles.has(`${name}.idx`);
+    const parts = archiveNameParts(name, proposal);
+    let members: TapeMember[] = [];
+    let listingProblem = '';
+    if (indexed) {
+      const t = tars.get(name);
+      if (t === undefined) listingProblem = 'its index was not listed';
+      else {
+        const parsed = t.lines.map(memberLine);
+        members = parsed.filter((m): m is TapeMember => m !== undefined && !CONSISTENCY_FILE.test(m.rel));
+        if (t.exit !== 0) listingProblem = `htar -tvf exited ${String(t.exit)}: ${t.lines.filter((l) => l.trim() !== '').slice(-2).join(' | ').slice(0, 300)}`;
+        else if (!t.lines.some((l) => /^HTAR: HTAR SUCCESSFUL\s*$/.test(l))) listingProblem = 'the listing has no HTAR SUCCESSFUL line';
+      }
+    } else listingProblem = 'no index: the archive was never completed';
+    const man = manifests.get(name);
+    let manifest: Map<string, string> | undefined;
+    let manifestProblem = '';
+    if (topFiles.has(`${name}.sha256`)) {
+      if (man?.exit === 0) {
+        const parsed = parseManifest(man.lines);
+        manifest = parsed.map;
+        manifestProblem = parsed.problem;
+      } else manifestProblem = `its checksum manifest could not be read (exit ${String(man?.exit)})`;
+    }
+    archives.push({
+      name,
+      path: `${dest}/${name}`,
+      cycle: parts?.cycle,
+      part: parts?.part,
+      bytes: file?.size,
+      modified: file?.modified ?? '',
+      indexed,
+      members,
+      listingProblem,
+      manifest,
+      manifestProblem,
+    });
+  }
+  archives.sort(archiveOrder);
+  const sidecar = (n: string): boolean => archiveNames.has(n) || (n.endsWith('.idx') && archiveNames.has(n.slice(0, -4))) || (n.endsWith('.sha256') && archiveNames.has(n.slice(0, -7)));
+  const singles: TapeFile[] = entries
+    .filter((e) => e.type === '-' && !(e.dir === dest && sidecar(e.name)))
+    .map((e) => {
+      const rel = `${e.dir === dest ? '' : `${e.dir.slice(dest.length + 1)}/`}${e.name}`;
+      return { rel, path: `${e.dir}/${e.name}`, size: e.size, modified: e.modified };
+    })
+    .sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return { dest, exists: true, archives, singles, problems };
+}
+
+/** Where a member of the proposal is on tape: the newest archive holding it (a later part supersedes), or a single file. */
+export type TapeLocation =
+  | { readonly kind: 'member'; readonly archive: TapeArchive; readonly member: TapeMember }
+  | { readonly kind: 'single'; readonly file: TapeFile };
+
+/** Every file name of the proposal on tape, with the place a restore takes it from. */
+export function locations(catalog: TapeCatalog): Map<string, TapeLocation> {
+  const out = new Map<string, TapeLocation>();
+  for (const archive of catalog.archives) {
+    if (!archive.indexed || archive.listingProblem !== '') continue;
+    for (const member of archive.members) if (member.type !== 'dir') out.set(member.rel, { kind: 'member', archive, member });
+  }
+  for (const file of catalog.singles) if (!out.has(file.rel)) out.set(file.rel, { kind: 'single', file });
+  return out;
+}
