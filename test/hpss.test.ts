@@ -2,15 +2,13 @@
 // (test/sim/sshd.ts, in-process), and hsi/htar stand-ins (test/sim/hpss) that write real tar archives into a
 // folder playing HPSS.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { mkdir, readdir, utimes } from 'node:fs/promises';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdir, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dist, repoRoot, runAction, runNode, tempDir, writeFileAt } from './helpers.js';
+import { dist, runAction, runNode, tempDir, writeFileAt } from './helpers.js';
+import { fillProposal, HPSS_ROOT, LONG, makeSite as makeSiteWith, type Site, splash } from './hpss-site.js';
 import { type Sshd, startSshd } from './sim/sshd.js';
-
-const HPSS_ROOT = '/home/a/alsdev/data_mover';
-const TOOLS = join(repoRoot, 'test/sim/hpss/tools.mjs');
 
 let sshd: Sshd;
 beforeAll(async () => {
@@ -20,92 +18,11 @@ afterAll(async () => {
   await (sshd as Sshd | undefined)?.stop(); // undefined when sshd failed to start: that error is the one to see
 });
 
-interface Site {
-  root: string;
-  config: string;
-  /** The folder playing HPSS (HPSS paths map below it). */
-  tape: string;
-  /** Every hsi/htar invocation, one JSON array per line. */
-  calls: () => string[][];
-  tools: (opts?: { fail?: string }) => void;
-  writeConfig: (opts?: { ssh?: boolean; archive?: string; port?: number }) => void;
-}
-
-async function makeSite(): Promise<Site> {
-  const root = await tempDir('splash-hpss-');
-  const tape = join(root, 'tape');
-  const bin = join(root, 'bin');
-  const log = join(root, 'calls.log');
-  await mkdir(join(tape, HPSS_ROOT), { recursive: true });
-  await mkdir(bin, { recursive: true });
-  await mkdir(join(root, 'cfs/raw'), { recursive: true });
-  writeFileSync(log, '');
-  const tools = (opts: { fail?: string } = {}): void => {
-    for (const tool of ['hsi', 'htar']) {
-      const extra = opts.fail ? ` --fail '${opts.fail}'` : '';
-      writeFileSync(join(bin, tool), `#!/bin/sh\nexec '${process.execPath}' '${TOOLS}' ${tool} --root '${tape}' --log '${log}'${extra} -- "$@"\n`);
-      chmodSync(join(bin, tool), 0o755);
-    }
-  };
-  tools();
-  const config = join(root, 'config.yml');
-  const writeConfig = (opts: { ssh?: boolean; archive?: string; port?: number } = {}): void => {
-    const ssh =
-      opts.ssh === false
-        ? ''
-        : `    ssh: { host: 127.0.0.1, port: ${String(opts.port ?? sshd.port)}, user: ${sshd.user}, key_path: ${sshd.keyPath}, known_hosts: ${sshd.knownHosts} }\n`;
-    writeFileSync(
-      config,
-      `endpoints:
-  cfs832: { type: filesystem, root_path: ${root}/cfs }
-  hpss_alsdev:
-    type: hpss
-    root_path: ${HPSS_ROOT}
-${ssh}    hsi: ${bin}/hsi
-    htar: ${bin}/htar
-beamlines:
-  "8.3.2":
-    archive: ${opts.archive ?? '{ from: cfs832, to: hpss_alsdev, time_zone: America/Los_Angeles, bundle_max_gib: 0.000001 }'}
-`,
-    );
-  };
-  writeConfig();
-  const calls = (): string[][] =>
-    readFileSync(log, 'utf8')
-      .split('\n')
-      .filter((l) => l !== '')
-      .map((l) => JSON.parse(l) as string[]);
-  return { root, config, tape, calls, tools, writeConfig };
-}
-
-/** The CLI as a user runs it; the terminal context writes its log to stderr, so `out` is what they read. */
-async function splash(site: Site, ...args: string[]) {
-  // Cycles are reckoned from a fixed date (all of 2026 ended) unless a test gives its own.
-  const now = args.includes('--now') ? [] : ['--now', '2027-01-05'];
-  const r = await runNode(dist('cli'), ['hpss', '--config', site.config, ...now, ...args]);
-  return { ...r, out: r.stdout + r.stderr };
-}
+const makeSite = (): Promise<Site> => makeSiteWith(sshd);
 
 /** Extract a tar from the simulated HPSS and read one member. */
 function member(tar: string, rel: string): string {
   return execFileSync('tar', ['-xOf', tar, '--', rel], { encoding: 'utf8' });
-}
-
-const LONG = `${'n'.repeat(120)}.h5`;
-
-/** A proposal with files in two beam cycles, a sub-folder, a name with a space, an over-long name and a symlink. */
-async function fillProposal(site: Site, name = 'BLS-00564'): Promise<string> {
-  const dir = join(site.root, 'cfs/raw', name);
-  const spring = new Date('2026-03-02T17:00:00Z');
-  await writeFileAt(join(dir, 'scan_001.h5'), 'A'.repeat(600), spring);
-  await writeFileAt(join(dir, 'scan_002.h5'), 'B'.repeat(600), spring);
-  await writeFileAt(join(dir, 'sub/with space.h5'), 'C'.repeat(100), spring);
-  // 23:30 on July 15 in California: still cycle 1 there, already July 16 in UTC.
-  await writeFileAt(join(dir, 'evening.h5'), 'D'.repeat(50), new Date('2026-07-16T06:30:00Z'));
-  await writeFileAt(join(dir, 'autumn/scan_900.h5'), 'E'.repeat(70), new Date('2026-09-10T12:00:00Z'));
-  await writeFileAt(join(dir, LONG), 'L'.repeat(30), spring);
-  symlinkSync('/etc/passwd', join(dir, 'link.h5'));
-  return dir;
 }
 
 describe('splash hpss over ssh', () => {

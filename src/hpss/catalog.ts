@@ -15,8 +15,10 @@ import { shq } from '../shell.js';
 
 /** A member as `htar -tvf` lists it. */
 export interface TapeMember {
-  /** The name as stored (not yet through the path gate: an archive may hold anything). */
+  /** The name, without a leading "./" (not yet through the path gate: an archive may hold anything). */
   readonly rel: string;
+  /** The name exactly as stored, which is what htar -x must be asked for. */
+  readonly stored: string;
   readonly size: number;
   /** file, hardlink (a second name of a file stored before it), symlink, dir, other. */
   readonly type: 'file' | 'hardlink' | 'symlink' | 'dir' | 'other';
@@ -144,7 +146,7 @@ export function memberLine(line: string): TapeMember | undefined {
     const at = name.indexOf(' -> ');
     if (at !== -1) [name, link] = [name.slice(0, at), name.slice(at + 4)];
   }
-  return { rel: name.replace(/^\.\//, ''), size, type, link };
+  return { rel: name.replace(/^(\.\/)+/, ''), stored: name, size, type, link };
 }
 
 /** `<proposal>_<YYYY>-<cycle>[_part<N>].tar`: the names this system and the original one give archives. */

@@ -22,8 +22,9 @@
 // --fail: the event fails every time, or with @n only the n-th time it happens (counted in the root).
 // Events: any hsi command (ls, mkdir, put, cput, get, rm, rmdir); ls-dir-2 (the second plain ls of a folder);
 // get-partial (writes half the file, then fails); htar-create, htar-idx (the tar written, the index not),
-// htar-extract, htar-extract-partial (the first member half written, then fails), htar-extract-corrupt (one
-// byte of the first member flipped, exit 0), htar-K.
+// htar-extract, htar-extract-partial (the first member half written, then fails), htar-extract-slow (the first
+// member half written, a 3 s pause, then the whole extraction), htar-extract-corrupt (one byte of the first
+// member flipped, exit 0), htar-K.
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -318,6 +319,16 @@ function htar() {
         writeFileSync(first, bytes.subarray(0, Math.floor(bytes.length / 2)));
       }
       die('HTAR: Error: HPSS_ECONN: connection lost while reading the archive (injected)');
+    }
+    if (fails('htar-extract-slow')) {
+      // Half of the first member written, then a long pause: a transfer to cut in the middle (a test kills the connection).
+      const first = wanted.find((m) => byPath.get(m)?.type === 'f');
+      if (first !== undefined) {
+        const bytes = spawnSync('tar', ['-xOf', abs, '-P', '--', first]).stdout;
+        mkdirSync(dirname(first), { recursive: true });
+        writeFileSync(first, bytes.subarray(0, Math.floor(bytes.length / 2)));
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000);
+      }
     }
     const list = join(process.cwd(), `.sim-x-${process.pid}`);
     writeFileSync(list, wanted.join('\n') + '\n');
