@@ -19,7 +19,8 @@
 //
 // Usage (the test writes wrapper scripts): tools.mjs hsi|htar --root <dir> [--log <file>]
 //   [--fail <event>[@n],…] [--member-limit <bytes>] -- <the tool's own arguments>
-// --fail: the event fails every time, or with @n only the n-th time it happens (counted in the root).
+// --fail (or a `.sim-fail` file in the root): the event fails every time, or with @n only the n-th time it
+// happens (counted in the root).
 // Events: any hsi command (ls, mkdir, put, cput, get, rm, rmdir); ls-dir-2 (the second plain ls of a folder);
 // get-partial (writes half the file, then fails); htar-create, htar-idx (the tar written, the index not),
 // htar-extract, htar-extract-partial (the first member half written, then fails), htar-extract-slow (the first
@@ -39,7 +40,12 @@ const opt = (name) => {
   return i === -1 ? undefined : own[i + 1];
 };
 const root = opt('--root');
-const faults = (opt('--fail') ?? '').split(',').filter((f) => f !== '');
+// Faults from --fail, and from a `.sim-fail` file in the root (how a test reaches tools it does not start itself).
+const failFile = root === undefined ? undefined : join(root, '.sim-fail');
+const faults = [opt('--fail') ?? '', failFile !== undefined && existsSync(failFile) ? readFileSync(failFile, 'utf8').trim() : '']
+  .join(',')
+  .split(',')
+  .filter((f) => f !== '');
 const memberLimit = Number(opt('--member-limit') ?? 68719476735);
 const log = opt('--log');
 if (log) appendFileSync(log, `${JSON.stringify([tool, ...args])}\n`);
