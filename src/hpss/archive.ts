@@ -186,7 +186,7 @@ export async function archiveProposal(ctx: StepContext, host: TapeHost, target: 
   }
   const files = readFiles(result, surveyed.stdout);
   const name = proposalName(proposal);
-  const catalog = parseCatalog(afterListing(surveyed.stdout), dest, name);
+  const catalog = parseCatalog(afterListing(surveyed.stdout), dest);
   if (catalog.problems.length > 0) {
     // Which archives are complete is unknown: writing now could overwrite one that holds the only copy.
     throw stepError(`cannot tell what is on HPSS in ${dest}, so nothing was written: ${catalog.problems.slice(0, 2).join('; ')}`, 'run again; if it persists, check HPSS and the listing with splash hpss ls');

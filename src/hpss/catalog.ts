@@ -70,28 +70,29 @@ export interface TapeCatalog {
 const CONSISTENCY_FILE = /^\/tmp\/HTAR_CF_CHK_\d+_\d+$/;
 
 /**
- * The catalog part of a script: the folder listing, then each top-level `.tar` with `htar -tvf` and its
- * manifest with `hsi get`. Needs `toolLines` before it (HSI, HTAR, say, hsi_, htar_).
+ * The catalog part of a script: the folder listed recursively, then every `.tar` (or lone `.tar.idx`) in it
+ * with `htar -tvf`, and every `.tar.sha256` manifest with `hsi get`, each framed by marker lines naming its
+ * full HPSS path. Needs `toolLines` before it (HSI, HTAR, say, hsi_, htar_).
  */
-export function catalogLines(dest: string): string[] {
+export function catalogLines(base: string): string[] {
   return [
-    `CDEST=${shq(dest)}`,
+    `CDEST=${shq(base)}`,
     `say catalog-begin`,
     'cout=$(hsi_ ls -l -R "$CDEST" 2>&1); crc=$?',
     'say ls-begin',
     `printf '%s\\n' "$cout"`,
     'say ls-end "$crc"',
     'if [ "$crc" -eq 0 ]; then',
-    // The names in the folder's own block (its header is "<dest>:"): the last word of each line.
-    `  ctop=$(printf '%s\\n' "$cout" | awk -v h="$CDEST:" '/^[^ ]*:$/ { top = ($0 == h); next } top && NF > 0 { print $NF }')`,
+    // Every name with its folder ("<dir>:" headers before each block): the last word of each line.
+    `  call=$(printf '%s\\n' "$cout" | awk '/^\\/[^ ]*:$/ { d = substr($0, 1, length($0) - 1); next } d != "" && NF > 0 { n = $NF; sub(/.*\\//, "", n); print d "/" n }')`,
     // An index without its archive is listed too (htar reads the index): the archive file is then found missing.
-    `  for cn in $(printf '%s\\n' "$ctop" | sed -n 's,.*/,,; s,\\.tar\\.idx$,.tar,; /\\.tar$/p' | sort -u); do`,
-    '    say tar-begin "$cn"; htar_ -tvf "$CDEST/$cn" 2>&1; say tar-end "$cn" "$?"',
+    `  for cn in $(printf '%s\\n' "$call" | sed -n 's,\\.tar\\.idx$,.tar,; /\\.tar$/p' | sort -u); do`,
+    '    say tar-begin "$cn"; htar_ -tvf "$cn" 2>&1; say tar-end "$cn" "$?"',
     '  done',
-    `  for cn in $(printf '%s\\n' "$ctop" | sed -n 's,.*/,,; /\\.tar\\.sha256$/p'); do`,
+    `  for cn in $(printf '%s\\n' "$call" | sed -n '/\\.tar\\.sha256$/p'); do`,
     `    cm=$(mktemp "\${TMPDIR:-/tmp}/splash-manifest.XXXXXX") || { say man-end "\${cn%.sha256}" 99; continue; }`,
     '    say man-begin "${cn%.sha256}"',
-    '    if hsi_ get "$cm" : "$CDEST/$cn" >/dev/null 2>&1; then cat -- "$cm"; cr=$?; else cr=$?; fi',
+    '    if hsi_ get "$cm" : "$cn" >/dev/null 2>&1; then cat -- "$cm"; cr=$?; else cr=$?; fi',
     '    rm -f -- "$cm"; say man-end "${cn%.sha256}" "$cr"',
     '  done',
     'fi',
@@ -180,14 +181,28 @@ function parseManifest(lines: readonly string[]): { map: Map<string, string>; pr
 /** Is this hsi output the "no such path" answer (the folder is simply not there yet)? */
 export const isMissing = (text: string): boolean => /HPSS_ENOENT|No such file or directory/.test(text);
 
-/** Read the catalog part of a script's output. */
-export function parseCatalog(stdout: string, dest: string, proposal: string): TapeCatalog {
+/** What a catalog run saw below its base: every archive (in any folder) and every file stored on its own. */
+export interface TapeTree {
+  readonly base: string;
+  readonly exists: boolean;
+  readonly archives: readonly TapeArchive[];
+  /** Full-path files that are neither archives nor their sidecars (`rel` relative to the base). */
+  readonly singles: readonly TapeFile[];
+  readonly problems: readonly string[];
+}
+
+/**
+ * Read the catalog part of a script's output. A `.tar` is an archive when it has its index or is named like one
+ * (`<folder>_<YYYY>-<cycle>[_part<N>].tar`, an interrupted write); any other file — a user's own `data.tar`
+ * stored on its own included — is a single file.
+ */
+export function parseCatalogTree(stdout: string, base: string): TapeTree {
   const lines = stdout.split('\n');
   const problems: string[] = [];
   const begin = lines.indexOf(`${MARK} catalog-begin`);
   const end = lines.indexOf(`${MARK} catalog-end`);
   if (begin === -1 || end < begin) {
-    return { dest, exists: false, archives: [], singles: [], problems: ['the catalog of the HPSS folder is incomplete (no begin/end marker)'] };
+    return { base, exists: false, archives: [], singles: [], problems: ['the catalog of the HPSS folder is incomplete (no begin/end marker)'] };
   }
   let lsText: string[] = [];
   let lsExit: number | undefined;
@@ -217,11 +232,11 @@ export function parseCatalog(stdout: string, dest: string, proposal: string): Ta
   }
   if (lsExit !== 0) {
     const text = lsText.join('\n');
-    if (isMissing(text)) return { dest, exists: false, archives: [], singles: [], problems: [] };
-    return { dest, exists: false, archives: [], singles: [], problems: [`hsi ls of ${dest} failed (exit ${String(lsExit)}): ${text.trim().split('\n').slice(-2).join(' | ').slice(0, 300)}`] };
+    if (isMissing(text)) return { base, exists: false, archives: [], singles: [], problems: [] };
+    return { base, exists: false, archives: [], singles: [], problems: [`hsi ls of ${base} failed (exit ${String(lsExit)}): ${text.trim().split('\n').slice(-2).join(' | ').slice(0, 300)}`] };
   }
 
-  // The folder listing: "<dir>:" headers, then one ls -l line per entry.
+  // The listing: "<dir>:" headers, then one ls -l line per entry.
   const entries: LsEntry[] = [];
   let dir: string | undefined;
   for (const line of lsText) {
@@ -230,70 +245,63 @@ export function parseCatalog(stdout: string, dest: string, proposal: string): Ta
       dir = header[1];
       continue;
     }
-    if (line.trim() === '' || dir === undefined) {
-      if (line.trim() !== '') problems.push(`unreadable line in the listing of ${dest}: ${JSON.stringify(line.slice(0, 120))}`);
-      continue;
-    }
-    const e = lsEntry(line, dir);
+    if (line.trim() === '') continue;
+    const e = dir === undefined ? undefined : lsEntry(line, dir);
     if (e) entries.push(e);
-    else problems.push(`unreadable line in the listing of ${dest}: ${JSON.stringify(line.slice(0, 120))}`);
+    else problems.push(`unreadable line in the listing of ${base}: ${JSON.stringify(line.slice(0, 120))}`);
   }
-  const top = entries.filter((e) => e.dir === dest);
-  const topFiles = new Map(top.filter((e) => e.type === '-').map((e) => [e.name, e]));
-  const archiveNames = new Set([...topFiles.keys()].filter((n) => n.endsWith('.tar')));
-  for (const n of topFiles.keys()) if (n.endsWith('.tar.idx')) archiveNames.add(n.slice(0, -4));
-
+  const files = new Map(entries.filter((e) => e.type === '-').map((e) => [`${e.dir}/${e.name}`, e]));
+  const archivePaths = new Set<string>();
+  for (const [path, e] of files) {
+    if (path.endsWith('.tar.idx')) archivePaths.add(path.slice(0, -4));
+    else if (path.endsWith('.tar') && (files.has(`${path}.idx`) || archiveNameParts(e.name, e.dir.slice(e.dir.lastIndexOf('/') + 1)))) archivePaths.add(path);
+  }
   const archives: TapeArchive[] = [];
-  for (const name of archiveNames) {
-    const file = topFiles.get(name);
-    const indexed = topFiles.has(`${name}.idx`);
-    const parts = archiveNameParts(name, proposal);
+  for (const path of archivePaths) {
+    const folder = path.slice(0, path.lastIndexOf('/'));
+    const name = path.slice(folder.length + 1);
+    const file = files.get(path);
+    const indexed = files.has(`${path}.idx`);
+    const parts = archiveNameParts(name, folder.slice(folder.lastIndexOf('/') + 1));
     let members: TapeMember[] = [];
     let listingProblem = '';
     if (indexed) {
-      const t = tars.get(name);
+      const t = tars.get(path);
       if (t === undefined) listingProblem = 'its index was not listed';
       else {
-        const parsed = t.lines.map(memberLine);
-        members = parsed.filter((m): m is TapeMember => m !== undefined && !CONSISTENCY_FILE.test(m.rel));
+        members = t.lines.map(memberLine).filter((m): m is TapeMember => m !== undefined && !CONSISTENCY_FILE.test(m.rel));
         if (t.exit !== 0) listingProblem = `htar -tvf exited ${String(t.exit)}: ${t.lines.filter((l) => l.trim() !== '').slice(-2).join(' | ').slice(0, 300)}`;
         else if (!t.lines.some((l) => /^HTAR: HTAR SUCCESSFUL\s*$/.test(l))) listingProblem = 'the listing has no HTAR SUCCESSFUL line';
       }
     } else listingProblem = 'no index: the archive was never completed';
-    const man = manifests.get(name);
     let manifest: Map<string, string> | undefined;
     let manifestProblem = '';
-    if (topFiles.has(`${name}.sha256`)) {
+    if (files.has(`${path}.sha256`)) {
+      const man = manifests.get(path);
       if (man?.exit === 0) {
         const parsed = parseManifest(man.lines);
         manifest = parsed.map;
         manifestProblem = parsed.problem;
       } else manifestProblem = `its checksum manifest could not be read (exit ${String(man?.exit)})`;
     }
-    archives.push({
-      name,
-      path: `${dest}/${name}`,
-      cycle: parts?.cycle,
-      part: parts?.part,
-      bytes: file?.size,
-      modified: file?.modified ?? '',
-      indexed,
-      members,
-      listingProblem,
-      manifest,
-      manifestProblem,
-    });
+    // An index without its archive (an interrupted prune) dates from its index.
+    const modified = file?.modified ?? files.get(`${path}.idx`)?.modified ?? '';
+    archives.push({ name, path, cycle: parts?.cycle, part: parts?.part, bytes: file?.size, modified, indexed, members, listingProblem, manifest, manifestProblem });
   }
-  archives.sort(archiveOrder);
-  const sidecar = (n: string): boolean => archiveNames.has(n) || (n.endsWith('.idx') && archiveNames.has(n.slice(0, -4))) || (n.endsWith('.sha256') && archiveNames.has(n.slice(0, -7)));
-  const singles: TapeFile[] = entries
-    .filter((e) => e.type === '-' && !(e.dir === dest && sidecar(e.name)))
-    .map((e) => {
-      const rel = `${e.dir === dest ? '' : `${e.dir.slice(dest.length + 1)}/`}${e.name}`;
-      return { rel, path: `${e.dir}/${e.name}`, size: e.size, modified: e.modified };
-    })
+  archives.sort((a, b) => (a.path.slice(0, a.path.lastIndexOf('/')) < b.path.slice(0, b.path.lastIndexOf('/')) ? -1 : a.path.slice(0, a.path.lastIndexOf('/')) > b.path.slice(0, b.path.lastIndexOf('/')) ? 1 : archiveOrder(a, b)));
+  const sidecar = (p: string): boolean => archivePaths.has(p) || (p.endsWith('.idx') && archivePaths.has(p.slice(0, -4))) || (p.endsWith('.sha256') && archivePaths.has(p.slice(0, -7)));
+  const singles: TapeFile[] = [...files]
+    .filter(([p]) => !sidecar(p) && p.startsWith(`${base}/`))
+    .map(([p, e]) => ({ rel: p.slice(base.length + 1), path: p, size: e.size, modified: e.modified }))
     .sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-  return { dest, exists: true, archives, singles, problems };
+  return { base, exists: true, archives, singles, problems };
+}
+
+/** The catalog of one proposal folder: its archives (the ones directly in it) and its single files. */
+export function parseCatalog(stdout: string, dest: string): TapeCatalog {
+  const tree = parseCatalogTree(stdout, dest);
+  const archives = tree.archives.filter((a) => a.path === `${dest}/${a.name}`);
+  return { dest, exists: tree.exists, archives, singles: tree.singles, problems: tree.problems };
 }
 
 /** Where a member of the proposal is on tape: the newest archive holding it (a later part supersedes), or a single file. */

@@ -5,6 +5,8 @@ import type { Services } from '../services.js';
 import { checkPruneRoots, pruneFilesystem } from './filesystem.js';
 import { checkGlobusPruneRoots, pruneGlobus } from './globus.js';
 import type { PruneReport } from './report.js';
+import { checkHpssPrune, pruneHpss } from './hpss.js';
+import type { SplashConfig } from '../config/index.js';
 
 export type { PruneReport, PrunedFile, UnsafeFile } from './report.js';
 
@@ -24,7 +26,18 @@ export interface Prune {
 }
 
 /** The prune controller for an endpoint checked against another, chosen by their kinds; throws "not configured". */
-export function pruneFor(endpoint: TransferEndpoint, check: TransferEndpoint, verify: 'size' | 'hash'): Prune {
+export function pruneFor(endpoint: TransferEndpoint, check: TransferEndpoint, verify: 'size' | 'hash', where?: { readonly beamline: string; readonly config: SplashConfig }): Prune {
+  // Tape (src/prune/hpss.ts): whole archives, checked against copies on a folder the HPSS host sees.
+  if (endpoint.type === 'hpss' && check.type !== 'hpss' && where !== undefined) {
+    const checked = check;
+    return {
+      check: async () => {
+        checkHpssPrune(endpoint, checked, verify);
+        await Promise.resolve();
+      },
+      run: (opts) => pruneHpss(endpoint, checked, verify, where, opts),
+    };
+  }
   if (endpoint.type === 'filesystem' && check.type === 'filesystem') {
     return { check: async () => { await checkPruneRoots(endpoint, check); }, run: (opts) => pruneFilesystem(endpoint, check, opts) };
   }
@@ -37,6 +50,6 @@ export function pruneFor(endpoint: TransferEndpoint, check: TransferEndpoint, ve
   throw new SplashError(
     'not-configured',
     `no prune controller for ${describeEndpoint(endpoint)} checked against ${describeEndpoint(check)}: this build prunes filesystem and Globus endpoints, each checked against one of its kind`,
-    'HPSS pruning is not built yet; remove this rule or point it at an endpoint of the same kind',
+    'an hpss endpoint is pruned against a folder the HPSS host sees (a filesystem or Globus endpoint); other pairs are not built: remove this rule or point it at an endpoint of the same kind',
   );
 }

@@ -6,7 +6,7 @@
 import type { BeamlineConfig } from '../config/beamline.js';
 import type { HPSSEndpoint, TransferEndpoint } from '../endpoints.js';
 import { pathError, stepError, usageError } from '../errors.js';
-import { destinationOf, proposalName } from '../hpss/archive.js';
+import { destinationOf } from '../hpss/archive.js';
 import { catalogScript, parseCatalog, type TapeCatalog } from '../hpss/catalog.js';
 import { cycleKey } from '../hpss/cycle.js';
 import { lastLines, type TapeHost } from '../hpss/host.js';
@@ -33,7 +33,7 @@ async function readCatalog(host: TapeHost, hpss: HPSSEndpoint, beamlineId: strin
   const dest = destinationOf({ to: hpss, beamlineId }, proposal);
   const ran = await host.run(catalogScript(hpss.hsi, hpss.htar, dest), 'list');
   if (ran.code !== 0) throw stepError(`listing ${dest} on ${host.label} failed (exit ${String(ran.code)}): ${lastLines(ran.stderr)}`, 'run again; if it persists, check HPSS');
-  const catalog = parseCatalog(ran.stdout, dest, proposalName(proposal));
+  const catalog = parseCatalog(ran.stdout, dest);
   if (catalog.problems.length > 0) throw stepError(`cannot read what is on HPSS in ${dest}: ${catalog.problems.slice(0, 2).join('; ')}`, 'run again; if it persists, check HPSS');
   if (!catalog.exists) throw pathError(`proposal ${displayName(proposal)}: nothing on HPSS (no folder ${dest})`, 'check the proposal path (relative to the archive\'s from endpoint, e.g. raw/BLS-00564) and the beamline');
   return catalog;
