@@ -1,13 +1,13 @@
 // The hpss step end to end: the bundled CLI and action, the OpenSSH client to an SSH server on 127.0.0.1
 // (test/sim/sshd.ts, in-process), and hsi/htar stand-ins (test/sim/hpss) that write real tar archives into a
 // folder playing HPSS.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { readdir, utimes } from 'node:fs/promises';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir, readdir, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dist, runAction, runNode, tempDir, writeFileAt } from './helpers.js';
-import { fillProposal, HPSS_ROOT, LONG, makeSite as makeSiteWith, type Site, splash } from './hpss-site.js';
+import { fillProposal, HPSS_ROOT, LONG, makeSite as makeSiteWith, type Site, splash, TOOLS } from './hpss-site.js';
 import { type Sshd, startSshd } from './sim/sshd.js';
 
 let sshd: Sshd;
@@ -231,6 +231,73 @@ describe('splash hpss over ssh', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('via this runner');
     expect(existsSync(join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-00564/BLS-00564_2026-2.tar.idx'))).toBe(true);
+  });
+});
+
+describe('splash hpss: archives of the original system, integrity, hard links', () => {
+  it('archives the original system split into other parts (find order, ./ names) are recognised and verified as they are', async () => {
+    const site = await makeSite();
+    const dir = join(site.root, 'cfs/raw/BLS-00777');
+    const spring = new Date('2026-03-02T17:00:00Z');
+    for (const n of ['b.h5', 'a.h5', 'c.h5', 'sub/d.h5']) await writeFileAt(join(dir, n), n.repeat(40), spring);
+    // What the original wrote: `htar -cvf <archive> ./b.h5 ./c.h5` from find's order, then a _part1 of the rest.
+    const dest = join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-00777');
+    await mkdir(dest, { recursive: true });
+    for (const [name, members] of [['BLS-00777_2026-1.tar', ['./b.h5', './c.h5']], ['BLS-00777_2026-1_part1.tar', ['./sub/d.h5', './a.h5']]] as const) {
+      execFileSync(process.execPath, [TOOLS, 'htar', '--root', site.tape, '--', '-cvf', `${HPSS_ROOT}/8.3.2/raw/BLS-00777/${name}`, ...members], { cwd: dir });
+    }
+    const r = await splash(site, '-b', '8.3.2', 'raw/BLS-00777');
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain('4 already on HPSS in 2 archive(s) and file(s) → 0 new htar archive(s)');
+    expect(r.out.match(/already on HPSS, verified: .*BLS-00777_2026-1(_part1)?\.tar \(2 file\(s\)/g)).toHaveLength(2);
+    expect(site.calls().filter((c) => c[0] === 'htar' && c[1] === '-cf')).toEqual([]);
+    // And they come back by their stored names.
+    rmSync(dir, { recursive: true });
+    const back = await splash(site, 'restore', '-b', '8.3.2', 'raw/BLS-00777', '--to', 'restore832');
+    expect(back.code, back.out).toBe(0);
+    expect(readFileSync(join(site.restored, 'raw/BLS-00777/sub/d.h5'), 'utf8')).toBe('sub/d.h5'.repeat(40));
+    expect(back.out).toContain('(no checksum manifest: checked by size)');
+  });
+
+  it('verify: content reads every new archive back from tape against its CRCs (htar -K)', async () => {
+    const site = await makeSite();
+    await fillProposal(site);
+    site.writeConfig({ archive: '{ from: cfs832, to: hpss_alsdev, bundle_max_gib: 0.000001, verify: content }' });
+    const r = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
+    expect(r.code, r.out).toBe(0);
+    const calls = site.calls().filter((c) => c[0] === 'htar');
+    expect(calls.filter((c) => c[1] === '-cf').every((c) => c.includes('-Hcrc'))).toBe(true);
+    expect(calls.filter((c) => c[1] === '-K' && c.includes('-Hverify=crc'))).toHaveLength(3);
+    // The stand-in's -K really reads the archive: a flipped byte on "tape" is found.
+    const tar = join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-00564/BLS-00564_2026-2.tar');
+    const bytes = readFileSync(tar);
+    bytes[520] = (bytes[520] ?? 0) ^ 0xff; // inside the one member's data (its header is the first 512 bytes)
+    writeFileSync(tar, bytes);
+    const k = spawnSync(process.execPath, [TOOLS, 'htar', '--root', site.tape, '--', '-K', '-Hverify=crc', '-f', `${HPSS_ROOT}/8.3.2/raw/BLS-00564/BLS-00564_2026-2.tar`], { encoding: 'utf8' });
+    expect(k.status).toBe(1);
+    expect(k.stderr).toMatch(/CRC mismatch/);
+
+    const other = await makeSite();
+    await fillProposal(other);
+    other.writeConfig({ archive: '{ from: cfs832, to: hpss_alsdev, bundle_max_gib: 0.000001, verify: content }' });
+    other.tools({ fail: 'htar-K@2' });
+    const failed = await splash(other, '-b', '8.3.2', 'raw/BLS-00564');
+    expect(failed.code).toBe(1);
+    expect(failed.out).toMatch(/BLS-00564_2026-1_part1\.tar .*verification: htar -K \(read back from tape\) exited 72/);
+  });
+
+  it('hard links inside a proposal are refused up front, naming both names; the rest is archived', async () => {
+    const site = await makeSite();
+    const dir = await fillProposal(site);
+    linkSync(join(dir, 'scan_001.h5'), join(dir, 'scan_001_copy.h5'));
+    const r = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/not archived: raw\/BLS-00564\/scan_001\.h5: hard link: the same data as scan_001_copy\.h5 \(htar would store all but one name as a link of size 0\)/);
+    expect(r.out).toMatch(/not archived: raw\/BLS-00564\/scan_001_copy\.h5: hard link: the same data as scan_001\.h5/);
+    expect(r.stderr).toMatch(/2 file\(s\) are not on tape/);
+    expect(r.out).toMatch(/archived and verified: .*BLS-00564_2026-2\.tar/);
+    const listed = execFileSync('tar', ['-tf', join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-00564/BLS-00564_2026-1.tar')], { encoding: 'utf8' });
+    expect(listed).not.toMatch(/scan_001/);
   });
 });
 
