@@ -180,7 +180,7 @@ describe('the tape catalog and its readers', () => {
     ].join('\n');
 
   it('reads archives, indexes, manifests and files stored alone; the consistency file is never a member', () => {
-    const sha = 'a'.repeat(64);
+    const sha = 'a'.repeat(128);
     const c = parseCatalog(
       out(
         [
@@ -188,7 +188,7 @@ describe('the tape catalog and its readers', () => {
           // A layout with a class-of-service column and month names, as a real hsi may print.
           '-rw-r-----    1 alsdev    als    2  DISK   10240 Mar 01 2026 P_2026-1.tar',
           '-rw-r-----    1 alsdev    als    2  DISK     512 Mar 01 2026 P_2026-1.tar.idx',
-          '-rw-r-----    1 alsdev    als    2  DISK      80 Mar 01 2026 P_2026-1.tar.sha256',
+          '-rw-r-----    1 alsdev    als    2  DISK      80 Mar 01 2026 P_2026-1.tar.b2sum',
           '-rw-r-----    1 alsdev    als    2  DISK    4096 Mar 01 2026 P_2026-2.tar',
           'drwxr-x---    2 alsdev    als    2  DISK     512 Mar 01 2026 sub',
           '',

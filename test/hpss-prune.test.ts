@@ -123,7 +123,7 @@ describe('splash prune of an hpss endpoint', () => {
       const r = await prune(site);
       expect(r.code, `${fault}: ${r.out}`).toBe(0);
       // scan_002.h5 is in the 2026-1 _part1 archive (with sub/with space.h5): that archive stays whole.
-      expect(onTape(site), fault).toEqual(expect.arrayContaining(['BLS-00564_2026-1_part1.tar', 'BLS-00564_2026-1_part1.tar.idx', 'BLS-00564_2026-1_part1.tar.sha256']));
+      expect(onTape(site), fault).toEqual(expect.arrayContaining(['BLS-00564_2026-1_part1.tar', 'BLS-00564_2026-1_part1.tar.idx', 'BLS-00564_2026-1_part1.tar.b2sum']));
       expect(onTape(site), fault).not.toContain('BLS-00564_2026-1.tar');
       expect(r.out, fault).toMatch(/kept, unsafe to delete: hpss_alsdev:raw\/BLS-00564\/BLS-00564_2026-1_part1\.tar — the copy does not verify: /);
       if (fault === 'changed') FILES['scan_002.h5'] = 'B'.repeat(600); // the tape copy is the original
@@ -133,14 +133,14 @@ describe('splash prune of an hpss endpoint', () => {
 
   it('verify: size trusts equal sizes only; an archive of the original system (no manifest) is kept by verify: hash', async () => {
     const site = await pruneSite('size');
-    rmSync(join(dest(site), 'BLS-00564_2026-2.tar.sha256')); // as the original system wrote them: no manifest
+    rmSync(join(dest(site), 'BLS-00564_2026-2.tar.b2sum')); // as the original system wrote them: no manifest
     expect((await prune(site, '--dry-run')).code).toBe(0);
     expect((await prune(site)).code).toBe(0);
     expect(onTape(site)).toEqual([]); // every archive and the single file: their copies have the sizes
     nothingLost(site);
 
     const strict = await pruneSite('hash');
-    rmSync(join(dest(strict), 'BLS-00564_2026-2.tar.sha256'));
+    rmSync(join(dest(strict), 'BLS-00564_2026-2.tar.b2sum'));
     const dry = await prune(strict, '--dry-run');
     expect(dry.out).toMatch(/BLS-00564_2026-2\.tar — no checksum manifest \(an archive of the original system/);
   });
@@ -170,7 +170,7 @@ describe('splash prune of an hpss endpoint', () => {
     site.tools();
     const finish = await prune(site);
     expect(finish.code, finish.out).toBe(0);
-    expect(onTape(site)).toEqual(['BLS-00564_2026-2.tar', 'BLS-00564_2026-2.tar.idx', 'BLS-00564_2026-2.tar.sha256', LONG]);
+    expect(onTape(site)).toEqual(['BLS-00564_2026-2.tar', 'BLS-00564_2026-2.tar.b2sum', 'BLS-00564_2026-2.tar.idx', LONG]);
     nothingLost(site);
   });
 

@@ -56,7 +56,7 @@ const ORIGINAL = {
 const extractions = (site: Site): string[][] => site.calls().filter((c) => c[0] === 'htar' && c[1] === '-xf');
 
 describe('splash hpss restore', () => {
-  it('brings a whole proposal back, each file checked (size and the archive manifest’s SHA-256) before it gets its name', async () => {
+  it('brings a whole proposal back, each file checked (size and the archive manifest’s BLAKE2b) before it gets its name', async () => {
     const site = await makeSite();
     const dir = await archived(site);
     rmSync(dir, { recursive: true });
@@ -65,7 +65,7 @@ describe('splash hpss restore', () => {
     const target = join(site.restored, P);
     expect(tree(target)).toEqual(ORIGINAL);
     expect(statSync(join(target, 'scan_001.h5')).mtime.toISOString()).toBe('2026-03-02T17:00:00.000Z');
-    expect(r.out).toContain('restored and verified (size, SHA-256): raw/BLS-00564/scan_001.h5 from BLS-00564_2026-1.tar');
+    expect(r.out).toContain('restored and verified (size, BLAKE2b): raw/BLS-00564/scan_001.h5 from BLS-00564_2026-1.tar');
     expect(r.out).toContain(`restored and verified (size): raw/BLS-00564/${LONG} from ${HPSS_ROOT}/8.3.2/raw/BLS-00564/${LONG}`);
     // Exactly the members were asked for, by list; nothing of the run is left behind.
     expect(extractions(site).every((c) => c.includes('-L'))).toBe(true);
@@ -283,17 +283,17 @@ describe('splash hpss ls', () => {
     await archived(site);
     const r = await splash(site, 'ls', '-b', '8.3.2', P);
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toMatch(/BLS-00564_2026-1\.tar {2}cycle 2026-1 {2}2 member\(s\), 650 B {2}sha256 manifest/);
+    expect(r.out).toMatch(/BLS-00564_2026-1\.tar {2}cycle 2026-1 {2}2 member\(s\), 650 B {2}checksum manifest \(BLAKE2b\)/);
     expect(r.out).toContain(`${LONG}  stored on its own, 30 B`);
     const json = await splash(site, 'ls', '-b', '8.3.2', P, '--json');
     expect(json.code).toBe(0);
-    const doc = JSON.parse(json.stdout) as { archives: { name: string; cycle: string; complete: boolean; members: { path: string; size: number; sha256?: string }[] }[]; files: { path: string }[] };
+    const doc = JSON.parse(json.stdout) as { archives: { name: string; cycle: string; complete: boolean; members: { path: string; size: number; blake2b?: string }[] }[]; files: { path: string }[] };
     expect(doc.archives.map((a) => [a.name, a.cycle, a.complete, a.members.length])).toEqual([
       ['BLS-00564_2026-1.tar', '2026-1', true, 2],
       ['BLS-00564_2026-1_part1.tar', '2026-1', true, 2],
       ['BLS-00564_2026-2.tar', '2026-2', true, 1],
     ]);
-    expect(doc.archives[0]?.members.find((m) => m.path === 'scan_001.h5')?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(doc.archives[0]?.members.find((m) => m.path === 'scan_001.h5')?.blake2b).toMatch(/^[0-9a-f]{128}$/);
     expect(doc.files.map((f) => f.path)).toEqual([LONG]);
     const none = await splash(site, 'ls', '-b', '8.3.2', 'raw/BLS-99999');
     expect(none.code).toBe(2);

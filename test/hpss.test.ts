@@ -35,19 +35,19 @@ describe('splash hpss over ssh', () => {
     const dest = join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-00564');
     expect((await readdir(dest)).sort()).toEqual([
       'BLS-00564_2026-1.tar',
+      'BLS-00564_2026-1.tar.b2sum',
       'BLS-00564_2026-1.tar.idx',
-      'BLS-00564_2026-1.tar.sha256',
       'BLS-00564_2026-1_part1.tar',
+      'BLS-00564_2026-1_part1.tar.b2sum',
       'BLS-00564_2026-1_part1.tar.idx',
-      'BLS-00564_2026-1_part1.tar.sha256',
       'BLS-00564_2026-2.tar',
+      'BLS-00564_2026-2.tar.b2sum',
       'BLS-00564_2026-2.tar.idx',
-      'BLS-00564_2026-2.tar.sha256',
       LONG,
     ]);
-    // The checksum manifest stored with each archive: every member's SHA-256, read while htar read it.
-    const sha = execFileSync('sha256sum', ['scan_001.h5', 'evening.h5'], { cwd: join(site.root, 'cfs/raw/BLS-00564'), encoding: 'utf8' });
-    expect(readFileSync(join(dest, 'BLS-00564_2026-1.tar.sha256'), 'utf8').split('\n').filter(Boolean).sort()).toEqual(sha.split('\n').filter(Boolean).sort());
+    // The checksum manifest stored with each archive: every member's BLAKE2b-512, read while htar read it.
+    const sha = execFileSync('b2sum', ['scan_001.h5', 'evening.h5'], { cwd: join(site.root, 'cfs/raw/BLS-00564'), encoding: 'utf8' });
+    expect(readFileSync(join(dest, 'BLS-00564_2026-1.tar.b2sum'), 'utf8').split('\n').filter(Boolean).sort()).toEqual(sha.split('\n').filter(Boolean).sort());
     // 1 KiB bundles: evening (50) + scan_001 (600) fill the first; scan_002 + the sub-folder file the next.
     const first = join(dest, 'BLS-00564_2026-1.tar');
     expect(execFileSync('tar', ['-tf', first], { encoding: 'utf8' }).split('\n').filter(Boolean)).toEqual(['evening.h5', 'scan_001.h5']);

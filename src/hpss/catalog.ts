@@ -1,7 +1,7 @@
 /**
  * What is on tape for one proposal: its HPSS folder listed once (`hsi ls -l -R`), every htar archive in it
  * listed from its index (`htar -tvf`, no tape recall), and the checksum manifest this system stores next to
- * each archive it writes (`<archive>.sha256`). One script, so the listing, the archive step, the restore and
+ * each archive it writes (`<archive>.b2sum`). One script, so the listing, the archive step, the restore and
  * the tape prune all read the same facts the same way, and a Slurm transport needs one job for it.
  *
  * The bash side only decides what to list (the `.tar` names in the folder's own listing); what the listings
@@ -42,7 +42,7 @@ export interface TapeArchive {
   readonly members: readonly TapeMember[];
   /** Why the member listing cannot be trusted ('' when it was whole). */
   readonly listingProblem: string;
-  /** rel → sha256 of each member, from `<archive>.sha256`; undefined when there is none (older archives). */
+  /** rel → BLAKE2b-512 of each member, from `<archive>.b2sum`; undefined when there is none (older archives). */
   readonly manifest: ReadonlyMap<string, string> | undefined;
   readonly manifestProblem: string;
 }
@@ -71,7 +71,7 @@ const CONSISTENCY_FILE = /^\/tmp\/HTAR_CF_CHK_\d+_\d+$/;
 
 /**
  * The catalog part of a script: the folder listed recursively, then every `.tar` (or lone `.tar.idx`) in it
- * with `htar -tvf`, and every `.tar.sha256` manifest with `hsi get`, each framed by marker lines naming its
+ * with `htar -tvf`, and every `.tar.b2sum` manifest with `hsi get`, each framed by marker lines naming its
  * full HPSS path. Needs `toolLines` before it (HSI, HTAR, say, hsi_, htar_).
  */
 export function catalogLines(base: string): string[] {
@@ -89,11 +89,11 @@ export function catalogLines(base: string): string[] {
     `  for cn in $(printf '%s\\n' "$call" | sed -n 's,\\.tar\\.idx$,.tar,; /\\.tar$/p' | sort -u); do`,
     '    say tar-begin "$cn"; htar_ -tvf "$cn" 2>&1; say tar-end "$cn" "$?"',
     '  done',
-    `  for cn in $(printf '%s\\n' "$call" | sed -n '/\\.tar\\.sha256$/p'); do`,
-    `    cm=$(mktemp "\${TMPDIR:-/tmp}/splash-manifest.XXXXXX") || { say man-end "\${cn%.sha256}" 99; continue; }`,
-    '    say man-begin "${cn%.sha256}"',
+    `  for cn in $(printf '%s\\n' "$call" | sed -n '/\\.tar\\.b2sum$/p'); do`,
+    `    cm=$(mktemp "\${TMPDIR:-/tmp}/splash-manifest.XXXXXX") || { say man-end "\${cn%.b2sum}" 99; continue; }`,
+    '    say man-begin "${cn%.b2sum}"',
     '    if hsi_ get "$cm" : "$cn" >/dev/null 2>&1; then cat -- "$cm"; cr=$?; else cr=$?; fi',
-    '    rm -f -- "$cm"; say man-end "${cn%.sha256}" "$cr"',
+    '    rm -f -- "$cm"; say man-end "${cn%.b2sum}" "$cr"',
     '  done',
     'fi',
     'say catalog-end',
@@ -166,12 +166,12 @@ export function archiveOrder(a: TapeArchive, b: TapeArchive): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-/** sha256sum lines, names as given (the path gate refuses the backslash and newline sha256sum would escape). */
+/** b2sum lines, names as given (the path gate refuses the backslash and newline b2sum would escape). */
 function parseManifest(lines: readonly string[]): { map: Map<string, string>; problem: string } {
   const map = new Map<string, string>();
   for (const line of lines) {
     if (line === '') continue;
-    const m = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
+    const m = /^([0-9a-f]{128}) [ *](.+)$/.exec(line);
     if (!m?.[1] || m[2] === undefined) return { map, problem: `unreadable manifest line ${JSON.stringify(line.slice(0, 100))}` };
     map.set(m[2].replace(/^\.\//, ''), m[1]);
   }
@@ -276,7 +276,7 @@ export function parseCatalogTree(stdout: string, base: string): TapeTree {
     } else listingProblem = 'no index: the archive was never completed';
     let manifest: Map<string, string> | undefined;
     let manifestProblem = '';
-    if (files.has(`${path}.sha256`)) {
+    if (files.has(`${path}.b2sum`)) {
       const man = manifests.get(path);
       if (man?.exit === 0) {
         const parsed = parseManifest(man.lines);
@@ -289,7 +289,7 @@ export function parseCatalogTree(stdout: string, base: string): TapeTree {
     archives.push({ name, path, cycle: parts?.cycle, part: parts?.part, bytes: file?.size, modified, indexed, members, listingProblem, manifest, manifestProblem });
   }
   archives.sort((a, b) => (a.path.slice(0, a.path.lastIndexOf('/')) < b.path.slice(0, b.path.lastIndexOf('/')) ? -1 : a.path.slice(0, a.path.lastIndexOf('/')) > b.path.slice(0, b.path.lastIndexOf('/')) ? 1 : archiveOrder(a, b)));
-  const sidecar = (p: string): boolean => archivePaths.has(p) || (p.endsWith('.idx') && archivePaths.has(p.slice(0, -4))) || (p.endsWith('.sha256') && archivePaths.has(p.slice(0, -7)));
+  const sidecar = (p: string): boolean => archivePaths.has(p) || (p.endsWith('.idx') && archivePaths.has(p.slice(0, -4))) || (p.endsWith('.b2sum') && archivePaths.has(p.slice(0, -6)));
   const singles: TapeFile[] = [...files]
     .filter(([p]) => !sidecar(p) && p.startsWith(`${base}/`))
     .map(([p, e]) => ({ rel: p.slice(base.length + 1), path: p, size: e.size, modified: e.modified }))

@@ -4,7 +4,7 @@
  *
  * An archive may go only when every member has a copy at the rule's check endpoint (a folder the HPSS host
  * sees, at the same path relative to the beamline's tape folder): a regular file of the member's size, and
- * with verify: hash (or checksum) the SHA-256 the archive's manifest recorded — an archive without a manifest
+ * with verify: hash (or checksum) the BLAKE2b the archive's manifest recorded — an archive without a manifest
  * is then kept. The copies are checked on the host right before the delete, in the same run. The real run
  * deletes only what a dry run listed in its plan (kept in the check endpoint's `.splash/`, at most a week old)
  * with the same size: tape deletions are seen before they happen. The archive file goes first, then its index
@@ -19,12 +19,12 @@ export const PLAN_MAX_DAYS = 7;
 export interface TapeUnit {
   /** The HPSS path deleted (an archive file or a single file). */
   readonly path: string;
-  /** Its sidecars, deleted after it (`.idx`, `.sha256`); for an index without its archive, just those. */
+  /** Its sidecars, deleted after it (`.idx`, `.b2sum`); for an index without its archive, just those. */
   readonly sidecars: readonly string[];
   /** The archive file's size ('' when it is already gone): the plan entry must match it. */
   readonly bytes: number | undefined;
-  /** Each member's copy to check: its absolute path at the check endpoint, size, SHA-256 (hash rules). */
-  readonly copies: readonly { readonly path: string; readonly size: number; readonly sha256: string | undefined }[];
+  /** Each member's copy to check: its absolute path at the check endpoint, size, BLAKE2b (hash rules). */
+  readonly copies: readonly { readonly path: string; readonly size: number; readonly checksum: string | undefined }[];
 }
 
 export interface PruneScriptInput {
@@ -53,7 +53,7 @@ export function pruneScript(input: PruneScriptInput): string {
     '  if [ -L "$1" ] || [ ! -f "$1" ]; then echo "no copy at $1"; return 1; fi',
     '  local s; s=$(stat -c %s -- "$1") || { echo "cannot stat $1"; return 1; }',
     '  [ "$s" = "$2" ] || { echo "$1 has $s bytes, the archive $2"; return 1; }',
-    '  if [ "$3" != - ]; then local h; h=$(sha256sum -- "$1" | cut -d" " -f1); [ "$h" = "$3" ] || { echo "$1 has other content (SHA-256)"; return 1; }; fi',
+    '  if [ "$3" != - ]; then local h; h=$(b2sum -- "$1" | cut -d" " -f1); [ "$h" = "$3" ] || { echo "$1 has other content (BLAKE2b)"; return 1; }; fi',
     '}',
     // In a plan younger than a week: the path with the size the dry run saw ("-": an index whose archive is gone, any size).
     'planned() {',
@@ -66,7 +66,7 @@ export function pruneScript(input: PruneScriptInput): string {
   input.units.forEach((u, i) => {
     const id = `u${String(i)}`;
     lines.push(`# ${id}: ${u.path}`, 'why=');
-    for (const c of u.copies) lines.push(`[ -n "$why" ] || why=$(copy ${shq(c.path)} ${String(c.size)} ${c.sha256 ?? '-'})`);
+    for (const c of u.copies) lines.push(`[ -n "$why" ] || why=$(copy ${shq(c.path)} ${String(c.size)} ${c.checksum ?? '-'})`);
     lines.push(`if [ -n "$why" ]; then say unsafe ${id} "$why"; else`);
     lines.push(`  printf '%s\\n' ${shq(planLine(u))} >>"$NEWPLAN"`);
     if (input.dryRun) lines.push(`  say ok ${id}`);

@@ -6,7 +6,7 @@
  * absolute path) and every member that is not a regular file (symbolic and hard links, devices) is reported
  * and never asked of htar — htar extracts exactly the list it is given. Files are extracted into a private
  * folder of this run under the endpoint's `.splash/restore/`, checked there (a regular file; the size the
- * archive's listing gives; the SHA-256 its manifest recorded, where it has one), and only then given their
+ * archive's listing gives; the BLAKE2b its manifest recorded, where it has one), and only then given their
  * final name with `ln` — which fails rather than replace anything. A name that exists already is compared:
  * the same bytes count as restored, different bytes are a conflict and stay as they are. No folder on the
  * way is followed through a symbolic link. An extraction that fails places nothing of that archive, so a
@@ -14,6 +14,7 @@
  */
 import { type TapeArchive, type TapeCatalog, type TapeMember, locations } from './catalog.js';
 import { MARK, toolLines } from './script-common.js';
+import { delimiter } from './script.js';
 import { gatePath, type RelPath } from '../paths.js';
 import { shq } from '../shell.js';
 
@@ -24,8 +25,8 @@ export interface RestoreFile {
   /** Relative to the proposal folder, through the path gate. */
   readonly rel: RelPath;
   readonly size: number;
-  /** SHA-256 from the archive's manifest, when it has one. */
-  readonly sha256: string | undefined;
+  /** BLAKE2b from the archive's manifest, when it has one. */
+  readonly checksum: string | undefined;
 }
 
 /** Files fetched together: the members of one archive (one htar -x), or one file stored on its own (hsi get). */
@@ -84,7 +85,7 @@ export function planRestore(catalog: TapeCatalog, sel: RestoreSelection): Restor
     const loc = where.get(rel);
     if (!loc) missing.push(rel);
     else if (loc.kind === 'member') take(loc.archive, loc.member);
-    else singles.push({ path: loc.file.path, file: { rel: rel as RelPath, size: loc.file.size, sha256: undefined } });
+    else singles.push({ path: loc.file.path, file: { rel: rel as RelPath, size: loc.file.size, checksum: undefined } });
   }
   if (everything) {
     for (const a of catalog.archives) if (a.indexed && a.listingProblem !== '') refused.push({ rel: a.name, why: `its listing cannot be read: ${a.listingProblem}` });
@@ -111,7 +112,7 @@ export function planRestore(catalog: TapeCatalog, sel: RestoreSelection): Restor
         refused.push({ rel: member.rel, why: err instanceof Error ? err.message : String(err) });
         continue;
       }
-      files.push({ rel, stored: member.stored, size: member.size, sha256: archive.manifest?.get(member.rel) });
+      files.push({ rel, stored: member.stored, size: member.size, checksum: archive.manifest?.get(member.rel) });
     }
     if (files.length > 0) groups.push({ kind: 'archive', archive, files });
   }
@@ -128,8 +129,50 @@ export interface RestoreScriptInput {
   readonly plan: RestorePlan;
 }
 
-/** The bash functions every restore script shares (see the module comment for what they guarantee). */
+/** judge(): files have, sums, table — say same/conflict for names already there; the rest into need and list. */
+const JUDGE_AWK = [
+  'FILENAME == ARGV[1] { type[$3] = $2; size[$3] = $1; next }',
+  'FILENAME == ARGV[2] { i = index($0, "  "); sum[substr($0, i + 2)] = substr($0, 1, i - 1); next }',
+  '{ d = P $4',
+  '  if (d in type) {',
+  '    if (type[d] !~ /^regular/) { print M " conflict " $1 " not a regular file"; next }',
+  '    if (size[d] != $2) { print M " conflict " $1 " " size[d] " bytes"; next }',
+  '    if ($3 != "-") { if (sum[d] == $3) print M " same " $1; else print M " conflict " $1 " other content"; next }',
+  '  }',
+  '  print $1 "\\t" $2 "\\t" $3 "\\t" $4 > need; print $5 > list }',
+].join('\n');
+
+/** place(): the fetched copies' lstat and sums, and need — say failed for bad copies; `dir TAB id TAB rel` of good ones. */
+const CHECK_AWK = [
+  'FILENAME == ARGV[1] { type[$3] = $2; size[$3] = $1; next }',
+  'FILENAME == ARGV[2] { i = index($0, "  "); sum[substr($0, i + 2)] = substr($0, 1, i - 1); next }',
+  '{ d = P $4',
+  '  if (!(d in type) || type[d] !~ /^regular/) { print M " failed " $1 " not extracted as a regular file"; next }',
+  '  if (size[d] != $2) { print M " failed " $1 " " size[d] " bytes extracted, " $2 " in the listing"; next }',
+  '  if ($3 != "-" && sum[d] != $3) { print M " failed " $1 " checksum does not match the archive manifest"; next }',
+  '  dir = $4; if (sub(/\\/[^\\/]*$/, "", dir) == 0) dir = "."',
+  '  print dir "\\t" $1 "\\t" $4 > good }',
+].join('\n');
+
+/** place(): folders refused, inodes of copy and final name, bydir — say restored (same inode) or failed; others to compare. */
+const LINKED_AWK = [
+  'FILENAME == ARGV[1] { bad[$0] = 1; next }',
+  'FILENAME == ARGV[2] { ino[$3] = $1; type[$3] = $2; next }',
+  '{ if ($1 in bad) { print M " failed " $2 " cannot make its folder"; next }',
+  '  a = A $3; b = B $3',
+  '  if ((a in ino) && (b in ino) && ino[a] == ino[b]) { print M " restored " $2; next }',
+  '  if (b in ino) { print $2 "\\t" $3 > cmpf; next }',
+  '  print M " failed " $2 " cannot link into place" }',
+].join('\n');
+
+/**
+ * The bash functions every restore script shares (see the module comment for what they guarantee). They work
+ * on a group's table (`id TAB size TAB checksum|- TAB rel TAB stored name`, one line per file; the path gate
+ * refuses tabs and newlines in names) in batches — one stat and one b2sum per batch, one ln per folder —
+ * because a process per file costs more than the extraction itself.
+ */
 const FUNCTIONS = [
+  "TAB=$(printf '\\t')",
   // Create <base>/<rel> level by level; a symbolic link or a non-folder on the way is refused.
   'mkin() {',
   '  local p=$1 part IFS=/',
@@ -140,40 +183,45 @@ const FUNCTIONS = [
   '    if [ -L "$p" ] || [ ! -d "$p" ]; then echo "$p is not a folder" >&2; return 1; fi',
   '  done',
   '}',
-  'sum() { sha256sum -- "$1" | cut -d" " -f1; }',
-  // The same bytes as the archive's: its listing's size, and the manifest's checksum where there is one.
-  'matches() { [ -f "$1" ] && [ ! -L "$1" ] && [ "$(stat -c %s -- "$1")" = "$2" ] && { [ "$3" = - ] || [ "$(sum "$1")" = "$3" ]; }; }',
-  // A file already at its final name: same (nothing to fetch), conflict, or unknown (fetch it and compare).
-  'already() {',
-  '  local d="$T/$2"',
-  '  [ -e "$d" ] || [ -L "$d" ] || return 1',
-  '  if [ -L "$d" ] || [ ! -f "$d" ]; then say conflict "$1" not a regular file; return 0; fi',
-  '  if [ "$(stat -c %s -- "$d")" != "$3" ]; then say conflict "$1" "$(stat -c %s -- "$d")" bytes; return 0; fi',
-  '  if [ "$4" != - ]; then if [ "$(sum "$d")" = "$4" ]; then say same "$1"; else say conflict "$1" other content; fi; return 0; fi',
-  '  return 1',
+  // lstat (a link is a link) of paths read from stdin: `size TAB type TAB path`; a missing path prints nothing.
+  `lstats() { xargs -d '\\n' -r stat --printf='%s\\t%F\\t%n\\n' -- 2>/dev/null; }`,
+  `sums() { xargs -d '\\n' -r b2sum -- 2>/dev/null; }`,
+  // Which files of the table are at their final name already: the same (said), a conflict (said), or unknown
+  // without a checksum (fetched, then compared); the rest is fetched. Writes $W/need and $W/list.
+  'judge() {',
+  '  awk -F "$TAB" -v P="$T/" \'{ print P $4 }\' "$W/table" | lstats >"$W/have"',
+  '  awk -F "$TAB" -v P="$T/" \'FILENAME == ARGV[1] { if ($2 ~ /^regular/) r[$3] = 1; next } $3 != "-" && ((P $4) in r) { print P $4 }\' "$W/have" "$W/table" | sums >"$W/havesum"',
+  `  awk -F "$TAB" -v P="$T/" -v M=${shq(MARK)} -v need="$W/need" -v list="$W/list" '${JUDGE_AWK}' "$W/have" "$W/havesum" "$W/table"`,
   '}',
-  // Check the extracted copy, then give it its name: ln never replaces an existing file.
+  // Check the fetched copies (a regular file, the listing's size, the manifest's checksum), give the good ones
+  // their names with one `ln -t` per folder (ln never replaces a file), and say what became of each: a name
+  // that is the same inode as the copy is restored; another file there is compared.
   'place() {',
-  '  local id=$1 src="$X/$2" dst="$T/$2" dir',
-  '  if ! matches "$src" "$3" "$4"; then',
-  '    if [ ! -f "$src" ] || [ -L "$src" ]; then say failed "$id" not extracted as a regular file',
-  '    elif [ "$(stat -c %s -- "$src")" != "$3" ]; then say failed "$id" "$(stat -c %s -- "$src")" bytes extracted, "$3" in the listing',
-  '    else say failed "$id" checksum does not match the archive manifest; fi',
-  '    return',
-  '  fi',
-  '  dir=${2%/*}; [ "$dir" = "$2" ] && dir=',
-  '  if [ -n "$dir" ] && ! mkin "$T" "$dir"; then say failed "$id" cannot make its folder; return; fi',
-  '  if ln -- "$src" "$dst" 2>/dev/null; then rm -f -- "$src"; say restored "$id"; return; fi',
-  '  if [ -f "$dst" ] && [ ! -L "$dst" ] && cmp -s -- "$src" "$dst"; then say same "$id"',
-  '  elif [ -e "$dst" ] || [ -L "$dst" ]; then say conflict "$id" other content',
-  '  else say failed "$id" cannot link into place; fi',
+  '  awk -F "$TAB" -v P="$X/" \'{ print P $4 }\' "$W/need" | lstats >"$W/got"',
+  '  awk -F "$TAB" -v P="$X/" \'$3 != "-" { print P $4 }\' "$W/need" | sums >"$W/gotsum"',
+  `  awk -F "$TAB" -v P="$X/" -v M=${shq(MARK)} -v good="$W/good" '${CHECK_AWK}' "$W/got" "$W/gotsum" "$W/need"`,
+  '  [ -s "$W/good" ] || return 0',
+  '  sort -t "$TAB" -k1,1 -s "$W/good" >"$W/bydir"',
+  '  : >"$W/baddir"',
+  '  cut -f1 "$W/bydir" | uniq | while IFS= read -r dir; do',
+  '    if [ "$dir" = . ] || mkin "$T" "$dir"; then',
+  '      awk -F "$TAB" -v d="$dir" -v P="$X/" \'$1 == d { print P $3 }\' "$W/bydir" | xargs -d \'\\n\' -r ln -t "$T/$dir" -- 2>/dev/null',
+  '    else printf \'%s\\n\' "$dir" >>"$W/baddir"; fi',
+  '  done',
+  `  awk -F "$TAB" -v A="$X/" -v B="$T/" '{ print A $3; print B $3 }' "$W/bydir" | xargs -d '\\n' -r stat --printf='%d:%i\\t%F\\t%n\\n' -- 2>/dev/null >"$W/ino"`,
+  `  awk -F "$TAB" -v A="$X/" -v B="$T/" -v M=${shq(MARK)} -v cmpf="$W/cmp" '${LINKED_AWK}' "$W/baddir" "$W/ino" "$W/bydir"`,
+  '  [ -s "$W/cmp" ] || return 0',
+  '  while IFS="$TAB" read -r id rel; do',
+  '    if [ -f "$T/$rel" ] && [ ! -L "$T/$rel" ] && cmp -s -- "$X/$rel" "$T/$rel"; then say same "$id"; else say conflict "$id" other content; fi',
+  '  done <"$W/cmp"',
   '}',
   // A private folder per fetch under <root>/.splash/restore (never inside a data folder); gone on every exit.
-  // Members go to its x/, the member list beside it: no member name can meet the list.
+  // Members go to its x/, the tables beside it: no member name can meet them.
   'WS=()',
   'cleanup() { local w; for w in ${WS[@]+"${WS[@]}"}; do rm -rf -- "$w"; done; }',
-  "trap cleanup EXIT",
+  'trap cleanup EXIT',
   "trap 'exit 129' HUP",
+  "trap 'exit 141' PIPE",
   "trap 'exit 143' TERM",
   "trap 'exit 130' INT",
   'workdir() {',
@@ -198,51 +246,36 @@ export function restoreScript(input: RestoreScriptInput): string {
     `[ -d "$ROOT" ] || { echo "no folder $ROOT" >&2; exit ${String(EXIT_NO_TARGET)}; }`,
     `mkin "$ROOT" ${shq(input.proposal)} && mkin "$ROOT" .splash/restore || exit ${String(EXIT_NO_TARGET)}`,
     // Folders of runs that died (this host: their process is gone; anywhere: two days old): removed.
+    'set +f',
     'for old in "$SPOOL"/*; do',
     '  [ -d "$old" ] && [ ! -L "$old" ] || continue',
     '  n=${old##*/}; h=${n%%.*}; r=${n#*.}; p=${r%%.*}',
     '  if { [ "$h" = "$(hostname -s 2>/dev/null || echo host)" ] && ! kill -0 "$p" 2>/dev/null; } || [ -n "$(find "$old" -maxdepth 0 -mmin +2880 2>/dev/null)" ]; then rm -rf -- "$old"; fi',
     'done',
+    'set -f',
   ];
-  // The loop above globs: allowed for that line only.
-  lines.splice(lines.indexOf('for old in "$SPOOL"/*; do'), 0, 'set +f');
-  lines.push('set -f');
   let n = 0;
   input.plan.groups.forEach((g, gi) => {
     const group = `g${String(gi)}`;
     const files = g.kind === 'archive' ? g.files : [{ ...g.file, stored: g.file.rel }];
-    const ids = files.map(() => `f${String(n++)}`);
-    const spec = (f: RestoreFile): string => `${shq(f.rel)} ${String(f.size)} ${f.sha256 ?? '-'}`;
-    lines.push(`# ${group}: ${g.kind === 'archive' ? g.archive.path : g.path}`, 'need=()');
-    files.forEach((f, i) => {
-      lines.push(`already ${ids[i] ?? ''} ${spec(f)} || need+=(${String(i)})`);
-    });
-    lines.push(`if [ \${#need[@]} -gt 0 ]; then`, `  if ! workdir; then say fetch-end ${group} mktemp; else`);
-    if (g.kind === 'archive') {
-      lines.push(
-        '  names=(',
-        ...files.map((f) => `    ${shq(f.stored)}`),
-        '  )',
-        '  for i in "${need[@]}"; do printf \'%s\\n\' "${names[$i]}"; done >"$W/list"',
-        `  (cd -- "$X" && htar_ -xf ${shq(g.archive.path)} -L "$W/list"); rc=$?`,
-      );
-    } else {
-      lines.push(`  mkin "$X" ${shq(g.file.rel.includes('/') ? g.file.rel.slice(0, g.file.rel.lastIndexOf('/')) : '')} && hsi_ get "$X/"${shq(g.file.rel)} : ${shq(g.path)}; rc=$?`);
-    }
+    const rows = files.map((f) => `f${String(n++)}\t${String(f.size)}\t${f.checksum ?? '-'}\t${f.rel}\t${f.stored}`);
+    const d = delimiter('SPLASH_TABLE', rows);
     lines.push(
-      `  say fetch-end ${group} "$rc"`,
+      `# ${group}: ${g.kind === 'archive' ? g.archive.path : g.path}`,
+      `if ! workdir; then say fetch-end ${group} mktemp; else`,
+      `  cat >"$W/table" <<'${d}'`,
+      ...rows,
+      d,
+      '  judge',
+      '  if [ -s "$W/need" ]; then',
+      g.kind === 'archive'
+        ? `    (cd -- "$X" && htar_ -xf ${shq(g.archive.path)} -L "$W/list"); rc=$?`
+        : `    mkin "$X" ${shq(g.file.rel.includes('/') ? g.file.rel.slice(0, g.file.rel.lastIndexOf('/')) : '')} && hsi_ get "$X/"${shq(g.file.rel)} : ${shq(g.path)}; rc=$?`,
+      `    say fetch-end ${group} "$rc"`,
       // A failed fetch places nothing: what it left in the private folder may be cut short.
-      '  if [ "$rc" -eq 0 ]; then',
-      '    for i in "${need[@]}"; do',
-      '      case $i in',
-      ...files.map((f, i) => `        ${String(i)}) place ${ids[i] ?? ''} ${spec(f)} ;;`),
-      '      esac',
-      '    done',
-      '  else',
-      `    for i in "\${need[@]}"; do say failed "f$((i + ${String(n - files.length)}))" fetch failed; done`,
+      '    if [ "$rc" -eq 0 ]; then place; else cut -f1 "$W/need" | while IFS= read -r id; do say failed "$id" fetch failed; done; fi',
       '  fi',
       '  rm -rf -- "$W"',
-      '  fi',
       'fi',
     );
   });

@@ -216,14 +216,14 @@ export function archiveScript(input: ArchiveScriptInput): string {
       d,
       // The checksum manifest is read from the same files while htar reads them (a second reader, in parallel):
       // a restore checks each file against it, a tape prune each copy. Stored only with a complete archive.
-      '    xargs -d "\\n" -a "$l" sha256sum -- >"$l.sha256" 2>/dev/null & mp=$!',
+      '    xargs -d "\\n" -a "$l" b2sum -- >"$l.b2sum" 2>/dev/null & mp=$!',
       `    htar_ -cf "$a"${crc} -L "$l"; rc=$?`,
       '    wait "$mp"; mrc=$?',
       `    if [ "$rc" -eq 0 ]; then say written ${id}; else say failed ${id} "htar exit $rc"; fi`,
       '    if [ "$rc" -eq 0 ]; then',
-      `      if [ "$mrc" -eq 0 ] && hsi_ put "$l.sha256" : "$a.sha256" >/dev/null 2>&1; then say manifest ${id} ok; else say manifest ${id} "sha256sum exit $mrc or hsi put failed"; fi`,
+      `      if [ "$mrc" -eq 0 ] && hsi_ put "$l.b2sum" : "$a.b2sum" >/dev/null 2>&1; then say manifest ${id} ok; else say manifest ${id} "b2sum exit $mrc or hsi put failed"; fi`,
       '    fi',
-      '    rm -f -- "$l" "$l.sha256"',
+      '    rm -f -- "$l" "$l.b2sum"',
       '  fi',
       'fi',
       `list ${id} "$a"`,

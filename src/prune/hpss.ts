@@ -37,7 +37,7 @@ const beamlineFolder = (e: HPSSEndpoint, beamline: string): string => joinInside
 
 /** Refusals config alone can tell: what the copies are checked on, and how. */
 export function checkHpssPrune(endpoint: HPSSEndpoint, check: FileSystemEndpoint | GlobusEndpoint, verify: string): void {
-  if (verify !== 'size' && verify !== 'hash' && verify !== 'checksum') throw configError(`prune of ${endpoint.name}: verify: ${verify} is not available on tape (expected size, or hash: each copy against the archive's SHA-256 manifest)`);
+  if (verify !== 'size' && verify !== 'hash' && verify !== 'checksum') throw configError(`prune of ${endpoint.name}: verify: ${verify} is not available on tape (expected size, or hash: each copy against the archive's BLAKE2b manifest)`);
   if (check.root_path === '/') throw configError(`prune of ${endpoint.name}: check endpoint ${check.name} has root_path /; name the folder that holds the copies`);
 }
 
@@ -109,7 +109,7 @@ export async function pruneHpss(
       if (copy === undefined) return 'its name cannot be checked at the check endpoint (the path gate refuses it)';
       // A file stored alone has no manifest: only verify: size can vouch for its copy.
       if (hash) return 'stored on its own, without a checksum manifest: verify: hash cannot vouch for its copy';
-      return { path: f.path, sidecars: [], bytes: f.size, copies: [{ path: copy, size: f.size, sha256: undefined }] };
+      return { path: f.path, sidecars: [], bytes: f.size, copies: [{ path: copy, size: f.size, checksum: undefined }] };
     });
   }
   // An index whose archive is gone (an interrupted prune): finished once its members' copies verify again.
@@ -145,16 +145,16 @@ function archiveUnit(a: TapeArchive, folder: string, hash: boolean, copyPath: (r
   if (a.listingProblem !== '') return `its listing cannot be read: ${a.listingProblem}`;
   if (a.members.length === 0) return 'its listing names no members';
   if (hash && (a.manifest === undefined || a.manifestProblem !== '')) return a.manifestProblem || 'no checksum manifest (an archive of the original system, or written before manifests): verify: hash cannot vouch for its copies';
-  const copies: { path: string; size: number; sha256: string | undefined }[] = [];
+  const copies: { path: string; size: number; checksum: string | undefined }[] = [];
   for (const m of a.members) {
     if (m.type === 'dir') continue;
     if (m.type !== 'file') return `member ${JSON.stringify(m.rel)} is a ${m.type}: its copy cannot be checked as a file`;
     const path = copyPath(folder === '' ? m.rel : `${folder}/${m.rel}`, `member of ${a.name}`);
     if (path === undefined) return `member ${JSON.stringify(m.rel)} has a name the path gate refuses: its copy cannot be checked`;
-    const sha256 = hash ? a.manifest?.get(m.rel) : undefined;
-    if (hash && sha256 === undefined) return `member ${JSON.stringify(m.rel)} is not in the archive's manifest`;
-    copies.push({ path, size: m.size, sha256 });
+    const checksum = hash ? a.manifest?.get(m.rel) : undefined;
+    if (hash && checksum === undefined) return `member ${JSON.stringify(m.rel)} is not in the archive's manifest`;
+    copies.push({ path, size: m.size, checksum });
   }
-  const sidecars = [`${a.path}.idx`, ...(a.manifest !== undefined || a.manifestProblem !== '' ? [`${a.path}.sha256`] : [])];
+  const sidecars = [`${a.path}.idx`, ...(a.manifest !== undefined || a.manifestProblem !== '' ? [`${a.path}.b2sum`] : [])];
   return { path: a.path, sidecars, bytes: a.bytes, copies };
 }

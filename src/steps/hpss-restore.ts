@@ -65,7 +65,7 @@ export function catalogJson(proposal: string, c: TapeCatalog): unknown {
       complete: a.indexed && a.listingProblem === '' && a.bytes !== undefined,
       problem: a.indexed ? a.listingProblem || (a.bytes === undefined ? 'the archive file is missing (only its index is on HPSS)' : null) : 'no index: never completed',
       checksums: a.manifest !== undefined,
-      members: a.members.map((m) => ({ path: m.rel, size: m.size, type: m.type, ...(m.link === undefined ? {} : { link: m.link }), ...(a.manifest?.has(m.rel) ? { sha256: a.manifest.get(m.rel) } : {}) })),
+      members: a.members.map((m) => ({ path: m.rel, size: m.size, type: m.type, ...(m.link === undefined ? {} : { link: m.link }), ...(a.manifest?.has(m.rel) ? { blake2b: a.manifest.get(m.rel) } : {}) })),
     })),
     files: c.singles.map((f) => ({ path: f.rel, hpss: f.path, size: f.size })),
   };
@@ -82,7 +82,7 @@ export async function listStep(ctx: StepContext, input: ListInput): Promise<Tape
   for (const a of catalog.archives) {
     const bytes = a.members.reduce((n, m) => n + m.size, 0);
     const state = !a.indexed ? 'INCOMPLETE (no index)' : a.listingProblem || (a.bytes === undefined ? 'archive file missing' : `${String(a.members.length)} member(s), ${formatBytes(bytes)}`);
-    ctx.info(`  ${a.name}  cycle ${a.cycle ? cycleKey(a.cycle) : '-'}  ${state}${a.manifest ? '  sha256 manifest' : ''}`);
+    ctx.info(`  ${a.name}  cycle ${a.cycle ? cycleKey(a.cycle) : '-'}  ${state}${a.manifest ? '  checksum manifest (BLAKE2b)' : ''}`);
     for (const m of a.members) ctx.info(`      ${formatBytes(m.size).padStart(10)}  ${displayName(m.rel)}${m.type === 'file' ? '' : `  (${m.type}${m.link === undefined ? '' : ` → ${displayName(m.link)}`})`}`);
   }
   for (const f of catalog.singles) ctx.info(`  ${displayName(f.rel)}  stored on its own, ${formatBytes(f.size)}`);
@@ -133,7 +133,7 @@ export async function restoreStep(ctx: StepContext, input: RestoreInput): Promis
   if (plan.missing.length > 0) {
     throw pathError(`not on HPSS for ${displayName(proposal)}: ${plan.missing.slice(0, 5).map((m) => displayName(m)).join(', ')}${plan.missing.length > 5 ? ` (+${String(plan.missing.length - 5)} more)` : ''}; nothing was restored`, 'see what is there with splash hpss ls');
   }
-  const files: RestoredFile[] = planFiles(plan).map((p) => ({ rel: `${proposal}/${p.file.rel}`, size: p.file.size, from: p.from, checksum: p.file.sha256 !== undefined, status: 'planned', why: '' }));
+  const files: RestoredFile[] = planFiles(plan).map((p) => ({ rel: `${proposal}/${p.file.rel}`, size: p.file.size, from: p.from, checksum: p.file.checksum !== undefined, status: 'planned', why: '' }));
   const result: RestoreResult = { proposal, into: target, files, refused: plan.refused.map((r) => ({ ...r })) };
   ctx.info(`restoring ${String(files.length)} file(s), ${formatBytes(files.reduce((n, f) => n + f.size, 0))}, of ${displayName(proposal)} from ${catalog.dest} into ${input.into.name}: ${target} via ${host.label}${input.dryRun ? ' — dry run, nothing is fetched' : ''}`);
   for (const g of plan.groups) {
@@ -158,7 +158,7 @@ export async function restoreStep(ctx: StepContext, input: RestoreInput): Promis
       else [f.status, f.why] = ['not run', `the script stopped before it (exit ${String(ran.code)}): ${lastLines(ran.stderr)}`];
     });
     for (const f of files) {
-      if (f.status === 'restored') ctx.info(`restored and verified${f.checksum ? ' (size, SHA-256)' : ' (size)'}: ${displayName(f.rel)} from ${f.from}`);
+      if (f.status === 'restored') ctx.info(`restored and verified${f.checksum ? ' (size, BLAKE2b)' : ' (size)'}: ${displayName(f.rel)} from ${f.from}`);
       else if (f.status === 'same') ctx.info(`already there with the same content: ${displayName(f.rel)}`);
       else if (f.status === 'conflict') ctx.error(`${displayName(f.rel)} exists with other content (${f.why}); kept as it is, not overwritten`);
       else ctx.error(`${displayName(f.rel)} was not restored: ${f.why}`);
@@ -186,7 +186,7 @@ function writeSummary(ctx: StepContext, input: RestoreInput, result: RestoreResu
   s.text(`Into ${input.into.name}: \`${result.into}\`.`);
   s.table(
     ['file', 'from', 'size', 'checked', 'status'],
-    result.files.slice(0, SUMMARY_LIMIT).map((f) => [f.rel, f.from, formatBytes(f.size), f.checksum ? 'size, SHA-256' : 'size', f.why ? `${f.status}: ${f.why}` : f.status]),
+    result.files.slice(0, SUMMARY_LIMIT).map((f) => [f.rel, f.from, formatBytes(f.size), f.checksum ? 'size, BLAKE2b' : 'size', f.why ? `${f.status}: ${f.why}` : f.status]),
   );
   if (result.files.length > SUMMARY_LIMIT) s.text(`…and ${String(result.files.length - SUMMARY_LIMIT)} more in the run log.`);
   if (result.refused.length > 0) s.details(`Not restored (${String(result.refused.length)})`, result.refused.slice(0, SUMMARY_LIMIT).map((r) => `- ${r.rel}: ${r.why}`).join('\n'));
