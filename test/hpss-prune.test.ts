@@ -8,17 +8,11 @@ import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync,
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dist, runNode, writeFileAt } from './helpers.js';
-import { fillProposal, HPSS_ROOT, LONG, makeSite, type Site, splash } from './hpss-site.js';
+import { fillProposal, HPSS_ROOT, LONG, makeSite, PROPOSAL_FILES, type Site, splash } from './hpss-site.js';
 
 const P = 'raw/BLS-00564';
-const FILES: Record<string, string> = {
-  'autumn/scan_900.h5': 'E'.repeat(70),
-  'evening.h5': 'D'.repeat(50),
-  [LONG]: 'L'.repeat(30),
-  'scan_001.h5': 'A'.repeat(600),
-  'scan_002.h5': 'B'.repeat(600),
-  'sub/with space.h5': 'C'.repeat(100),
-};
+/** The proposal's files; a test that changes one on disk on purpose says what tape holds for it. */
+const FILES: Record<string, string> = { ...PROPOSAL_FILES };
 /** Two months from now: every archive written by the test is old enough for a 30-day rule. */
 const LATER = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
 

@@ -6,7 +6,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, st
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dist, runAction, tempDir, writeFileAt } from './helpers.js';
-import { fillProposal, HPSS_ROOT, LONG, makeSite as makeSiteWith, type Site, splash, TOOLS } from './hpss-site.js';
+import { fillProposal, HPSS_ROOT, LONG, makeSite as makeSiteWith, PROPOSAL_FILES, type Site, splash, TOOLS } from './hpss-site.js';
 import { type Sshd, startSshd } from './sim/sshd.js';
 
 let sshd: Sshd;
@@ -44,14 +44,7 @@ function tree(dir: string): Record<string, string> {
   return out;
 }
 
-const ORIGINAL = {
-  'autumn/scan_900.h5': 'E'.repeat(70),
-  'evening.h5': 'D'.repeat(50),
-  [LONG]: 'L'.repeat(30),
-  'scan_001.h5': 'A'.repeat(600),
-  'scan_002.h5': 'B'.repeat(600),
-  'sub/with space.h5': 'C'.repeat(100),
-};
+const ORIGINAL = PROPOSAL_FILES;
 
 const extractions = (site: Site): string[][] => site.calls().filter((c) => c[0] === 'htar' && c[1] === '-xf');
 

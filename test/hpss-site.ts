@@ -95,6 +95,16 @@ export async function splash(site: Site, ...args: string[]) {
 
 export const LONG = `${'n'.repeat(120)}.h5`;
 
+/** The data files fillProposal writes, with their content (the symlink is not data). */
+export const PROPOSAL_FILES: Readonly<Record<string, string>> = {
+  'autumn/scan_900.h5': 'E'.repeat(70),
+  'evening.h5': 'D'.repeat(50),
+  [LONG]: 'L'.repeat(30),
+  'scan_001.h5': 'A'.repeat(600),
+  'scan_002.h5': 'B'.repeat(600),
+  'sub/with space.h5': 'C'.repeat(100),
+};
+
 /** A proposal with files in two beam cycles, a sub-folder, a name with a space, an over-long name and a symlink. */
 export async function fillProposal(site: Site, name = 'BLS-00564'): Promise<string> {
   const dir = join(site.root, 'cfs/raw', name);

@@ -209,8 +209,11 @@ export async function startScicatSim(opts: ScicatSimOptions = {}): Promise<Scica
     return [201, stored];
   }
 
-  /** GET /Datasets: the Filter decorator parses `filter`, the WherePipe transforms `where`, Mongo matches it. */
-  function findDatasets(query: URLSearchParams, anonymous: boolean): [number, unknown] {
+  /**
+   * A list route's `filter` as the backend reads it: the Filter decorator parses it, the WherePipe transforms
+   * `where`, and Mongo matches it; parseLimitFilters: limit 100 and skip 0 unless given.
+   */
+  function listed(query: URLSearchParams, docs: Iterable<Record<string, unknown>>, visible: (d: Record<string, unknown>) => boolean = () => true): [number, unknown] {
     let filter: unknown = {};
     const f = query.get('filter');
     if (f !== null) {
@@ -223,16 +226,19 @@ export async function startScicatSim(opts: ScicatSimOptions = {}): Promise<Scica
     if (!isRecord(filter)) throw nest(400, 'filter must be a JSON object');
     const where = applyWherePipe(filter.where ?? {}, wherePipe);
     const limits = isRecord(filter.limits) ? filter.limits : {};
-    // parseLimitFilters: limit 100 and skip 0 unless given.
     const skip = typeof limits.skip === 'number' ? limits.skip : 0;
     const limit = typeof limits.limit === 'number' && limits.limit > 0 ? limits.limit : 100;
     try {
-      const hits = [...datasets.values()].filter((d) => (!anonymous || d.isPublished === true) && matches(d, where));
-      return [200, hits.slice(skip, skip + limit)];
+      return [200, [...docs].filter((d) => visible(d) && matches(d, where)).slice(skip, skip + limit)];
     } catch (err) {
       if (err instanceof MongoQueryError) throw nest(400, err.message);
       throw err;
     }
+  }
+
+  /** GET /Datasets: an anonymous caller sees published datasets only. */
+  function findDatasets(query: URLSearchParams, anonymous: boolean): [number, unknown] {
+    return listed(query, datasets.values(), (d) => !anonymous || d.isPublished === true);
   }
 
   /** checkPermissionsForDatasetExtended: 404 for an unknown dataset, 403 when the caller may not see it. */
@@ -286,26 +292,7 @@ export async function startScicatSim(opts: ScicatSimOptions = {}): Promise<Scica
 
   /** GET /datablocks?filter=…: the FilterPipe's where (WherePipe) and limits, as for datasets. */
   function findDatablocks(query: URLSearchParams): [number, unknown] {
-    let filter: unknown = {};
-    const f = query.get('filter');
-    if (f !== null) {
-      try {
-        filter = JSON.parse(f);
-      } catch (err) {
-        throw nest(400, `Invalid JSON in filter: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
-    if (!isRecord(filter)) throw nest(400, 'filter must be a JSON object');
-    const where = applyWherePipe(filter.where ?? {}, wherePipe);
-    const limits = isRecord(filter.limits) ? filter.limits : {};
-    const skip = typeof limits.skip === 'number' ? limits.skip : 0;
-    const limit = typeof limits.limit === 'number' && limits.limit > 0 ? limits.limit : 100;
-    try {
-      return [200, datablocks.filter((d) => matches(d, where)).slice(skip, skip + limit)];
-    } catch (err) {
-      if (err instanceof MongoQueryError) throw nest(400, err.message);
-      throw err;
-    }
+    return listed(query, datablocks);
   }
 
   function route(method: string, rawPath: string, query: URLSearchParams, body: () => unknown, req: IncomingMessage): [number, unknown] {
