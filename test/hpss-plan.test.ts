@@ -160,7 +160,7 @@ describe('script pieces', () => {
   it('reads the marker lines; text between list-begin and list-end is the listing', () => {
     const out = ['@@splash written b0', '@@splash manifest b0 ok', '@@splash list-begin b0', 'HTAR: x', '@@splash list-end b0 0', '@@splash check-begin b0', 'HTAR: HTAR SUCCESSFUL', '@@splash check-end b0 0', '@@splash failed s0 hsi cput exit 72', 'noise'].join('\n');
     const r = parseArchiveOutput(out);
-    expect(r.get('b0')).toEqual({ status: 'written', reason: '', listing: ['HTAR: x'], listingExit: 0, manifest: 'ok', check: ['HTAR: HTAR SUCCESSFUL'], checkExit: 0 });
+    expect(r.get('b0')).toEqual({ status: 'written', reason: '', listing: ['HTAR: x'], listingExit: 0, manifest: 'ok', sums: [], check: ['HTAR: HTAR SUCCESSFUL'], checkExit: 0 });
     expect(r.get('s0')?.status).toBe('failed');
     expect(r.get('s0')?.reason).toBe('hsi cput exit 72');
   });

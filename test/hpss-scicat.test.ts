@@ -1,6 +1,8 @@
 // The tape location in SciCat: after the archives verify, each ingested file's dataset gets a datablock whose
 // archiveId names the archive and the member. Against the strict SciCat simulator (DTO rules and the official
 // generated client's models), replayed through that client; idempotent across re-runs and lost answers.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dist, runNode } from './helpers.js';
 import { fillProposal, HPSS_ROOT, LONG, makeSite, type Site } from './hpss-site.js';
@@ -53,7 +55,9 @@ describe('tape locations in SciCat', () => {
     const dest = `${HPSS_ROOT}/8.3.2/${P}`;
     expect(archiveIdsOf(scan?.pid as string)).toEqual([`HPSS:${dest}/BLS-00564_2026-1.tar#scan_001.h5`]);
     const block = sim.datablocks(scan?.pid as string)[0];
-    expect(block).toMatchObject({ version: 'htar', size: 600, packedSize: 600, ownerGroup: scan?.ownerGroup, dataFileList: [{ path: 'scan_001.h5', size: 600, time: '2026-03-02T17:00:00.000Z' }] });
+    const b2 = execFileSync('b2sum', [join(site.root, 'cfs', P, 'scan_001.h5')], { encoding: 'utf8' }).slice(0, 128);
+    expect(block).toMatchObject({ version: 'htar', size: 600, packedSize: 600, ownerGroup: scan?.ownerGroup, chkAlg: 'blake2b', dataFileList: [{ path: 'scan_001.h5', size: 600, time: '2026-03-02T17:00:00.000Z', chk: b2 }] });
+    expect(sim.datablocks(byName.get(LONG)?.pid as string)[0]?.chkAlg).toBeUndefined(); // stored alone: no manifest
     expect(archiveIdsOf(byName.get('with space.h5')?.pid as string)).toEqual([`HPSS:${dest}/BLS-00564_2026-1_part1.tar#sub/with space.h5`]);
     expect(archiveIdsOf(byName.get(LONG)?.pid as string)).toEqual([`HPSS:${dest}/${LONG}`]);
     expect(sim.datablocks(byName.get(LONG)?.pid as string)[0]?.version).toBe('hsi');
@@ -93,6 +97,14 @@ describe('tape locations in SciCat', () => {
     expect(fixed.code, fixed.out).toBe(0);
     expect(fixed.out).toContain('SciCat: the tape location of 1 file(s) recorded');
     expect((await checkContract(sim.requests)).violations).toEqual([]);
+  });
+
+  it('SciCat configured without its credentials: refused before anything goes to tape', async () => {
+    const site = await scicatSite();
+    const r = await runNode(dist('cli'), ['hpss', '--config', site.config, '--now', '2027-01-05', '-b', '8.3.2', P], { env: {} });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/SCICAT_USER/);
+    expect(site.calls().filter((c) => c[0] === 'htar')).toEqual([]);
   });
 
   it('the simulator refuses a datablock the backend would refuse', async () => {

@@ -13,7 +13,7 @@ import { gatePath, joinInside, type RelPath } from '../paths.js';
 import type { StepContext } from '../run/context.js';
 import { formatBytes } from '../run/format.js';
 import { displayName } from '../text.js';
-import { type TapeArchive, type TapeCatalog, parseCatalog } from './catalog.js';
+import { type TapeArchive, type TapeCatalog, parseCatalog, parseManifest } from './catalog.js';
 import { type BeamCycle, cycleKey } from './cycle.js';
 import { lastLines, type TapeHost } from './host.js';
 import { type ArchivePlan, type InventoryFile, isHsiSafe, planArchive } from './plan.js';
@@ -62,6 +62,8 @@ export interface ArchivedItem {
   problem: string;
   /** A checksum manifest is stored with it (restores and tape prunes check content, not only sizes). */
   checksums: boolean;
+  /** Its members' BLAKE2b-512 from that manifest, by member name. */
+  sums?: ReadonlyMap<string, string> | undefined;
 }
 
 export interface ProposalResult {
@@ -212,6 +214,7 @@ export async function archiveProposal(ctx: StepContext, host: TapeHost, target: 
       bytes: a.members.reduce((n, m) => n + m.size, 0), members: covered.get(a) ?? [],
       status: problems.length > 0 ? 'failed' : 'already on HPSS', problem: problems.length > 0 ? `verification: ${problems.join('; ')}` : '',
       checksums: a.manifest !== undefined && a.manifestProblem === '',
+      sums: a.manifestProblem === '' ? a.manifest : undefined,
     });
   }
   for (const s of singles) result.items.push({ path: s.path, kind: 'single', cycle: '', files: 1, bytes: s.file.size, members: [s.file], status: 'already on HPSS', problem: '', checksums: false });
@@ -277,6 +280,10 @@ export async function archiveProposal(ctx: StepContext, host: TapeHost, target: 
       return;
     }
     item.checksums = r.manifest === 'ok';
+    if (item.checksums) {
+      const parsed = parseManifest(r.sums);
+      if (parsed.problem === '') item.sums = parsed.map;
+    }
     if (r.status === 'written' && r.manifest !== 'ok') ctx.warn(`${item.path}: no checksum manifest stored (${r.manifest || 'not attempted'}): restores of it check sizes only`);
     item.status = r.status === 'present' ? 'already on HPSS' : 'written';
   };

@@ -167,7 +167,7 @@ export function archiveOrder(a: TapeArchive, b: TapeArchive): number {
 }
 
 /** b2sum lines, names as given (the path gate refuses the backslash and newline b2sum would escape). */
-function parseManifest(lines: readonly string[]): { map: Map<string, string>; problem: string } {
+export function parseManifest(lines: readonly string[]): { map: Map<string, string>; problem: string } {
   const map = new Map<string, string>();
   for (const line of lines) {
     if (line === '') continue;

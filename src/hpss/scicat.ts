@@ -5,6 +5,7 @@
  * retrieved back" — so a user (or `splash hpss restore`) reads the archive and the member from it:
  *   archiveId  HPSS:/home/a/alsdev/data_mover/8.3.2/raw/BLS-00564/BLS-00564_2026-1.tar#scan_001.h5
  *   version    htar (a member of that archive) or hsi (a file stored on its own: no "#member")
+ *   chk        the file's BLAKE2b-512 from the archive's manifest (chkAlg blake2b), when it has one
  * The HPSS path is hsi-safe (no '#'), so the first '#' separates archive and member. archiveId is unique in
  * the backend, which makes the record idempotent: it is looked up first, and a replay answers 409.
  * Datasets are found as ingest made them: one per file, by its folder on the ingest endpoint and its name.
@@ -22,6 +23,8 @@ export interface TapeEntry {
   readonly member: string | undefined;
   readonly size: number;
   readonly mtimeMs: number;
+  /** BLAKE2b-512 from the archive's manifest, when it has one. */
+  readonly checksum?: string | undefined;
 }
 
 export const archiveIdOf = (e: Pick<TapeEntry, 'archivePath' | 'member'>): string => `HPSS:${e.archivePath}${e.member === undefined ? '' : `#${e.member}`}`;
@@ -36,7 +39,9 @@ export function datablockFor(e: TapeEntry, dataset: { pid: string; ownerGroup: s
     size: e.size,
     packedSize: e.size,
     version: e.member === undefined ? 'hsi' : 'htar',
-    dataFileList: [{ path: basename(e.rel), size: e.size, time: new Date(e.mtimeMs).toISOString() }],
+    // The algorithm as the backend's own example names it ("e.g., sha2 or blake2b").
+    ...(e.checksum === undefined ? {} : { chkAlg: 'blake2b' }),
+    dataFileList: [{ path: basename(e.rel), size: e.size, time: new Date(e.mtimeMs).toISOString(), ...(e.checksum === undefined ? {} : { chk: e.checksum }) }],
   };
   const v = validateDatablock(block);
   if (!v.ok) throw new Error(`the datablock for ${e.rel} would be rejected: ${v.issues.join('; ')}`);

@@ -222,6 +222,8 @@ export function archiveScript(input: ArchiveScriptInput): string {
       `    if [ "$rc" -eq 0 ]; then say written ${id}; else say failed ${id} "htar exit $rc"; fi`,
       '    if [ "$rc" -eq 0 ]; then',
       `      if [ "$mrc" -eq 0 ] && hsi_ put "$l.b2sum" : "$a.b2sum" >/dev/null 2>&1; then say manifest ${id} ok; else say manifest ${id} "b2sum exit $mrc or hsi put failed"; fi`,
+      // The sums come back too: the tape locations in SciCat carry each file's checksum.
+      `      say sums-begin ${id}; cat -- "$l.b2sum" 2>/dev/null; say sums-end ${id} 0`,
       '    fi',
       '    rm -f -- "$l" "$l.b2sum"',
       '  fi',
@@ -258,6 +260,8 @@ export interface ItemReport {
   listingExit: number | undefined;
   /** 'ok', or why the checksum manifest was not stored; '' when none was attempted. */
   manifest: string;
+  /** The manifest's lines (`<BLAKE2b>  <member>`), when one was stored. */
+  sums: string[];
   /** `htar -K` output and exit, when content verification ran. */
   check: string[];
   checkExit: number | undefined;
@@ -268,7 +272,7 @@ export function parseArchiveOutput(stdout: string): Map<string, ItemReport> {
   const items = new Map<string, ItemReport>();
   const item = (id: string): ItemReport => {
     let r = items.get(id);
-    if (!r) items.set(id, (r = { status: 'unknown', reason: '', listing: [], listingExit: undefined, manifest: '', check: [], checkExit: undefined }));
+    if (!r) items.set(id, (r = { status: 'unknown', reason: '', listing: [], listingExit: undefined, manifest: '', sums: [], check: [], checkExit: undefined }));
     return r;
   };
   let into: string[] | undefined;
@@ -280,6 +284,8 @@ export function parseArchiveOutput(stdout: string): Map<string, ItemReport> {
     const [verb = '', id = '', ...rest] = line.slice(MARK.length + 1).split(' ');
     if (verb === 'list-begin') into = item(id).listing;
     else if (verb === 'check-begin') into = item(id).check;
+    else if (verb === 'sums-begin') into = item(id).sums;
+    else if (verb === 'sums-end') into = undefined;
     else if (verb === 'list-end' || verb === 'check-end') {
       item(id)[verb === 'list-end' ? 'listingExit' : 'checkExit'] = Number(rest[0]);
       into = undefined;

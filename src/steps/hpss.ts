@@ -105,6 +105,8 @@ const unarchived = (proposal: RelPath, error: string): ProposalResult => ({ prop
 export async function hpssStep(ctx: StepContext, input: HpssInput): Promise<HpssResult> {
   const { settings, target, host } = input;
   await host.check(); // the key is there and readable, the services up, before anything runs
+  // SciCat's credentials too: a run must not write archives and then stop at a missing setting.
+  if (!input.dryRun && input.catalogue?.ingestRoot !== undefined) await input.catalogue.client();
   const selecting = input.proposals.length === 0;
   const result: HpssResult = { beamline: target.beamlineId, cycle: selecting ? cycleKey(input.cycle) : undefined, proposals: [] };
   ctx.info(`archiving from ${target.from.name} to ${target.to.name} (${target.to.root_path}) via ${host.label}${input.dryRun ? ' — dry run, nothing is written' : ''}`);
@@ -168,7 +170,7 @@ async function recordLocations(ctx: StepContext, input: HpssInput, result: HpssR
   const entries: TapeEntry[] = result.proposals.flatMap((p) =>
     p.items
       .filter((i) => i.status === 'written' || i.status === 'already on HPSS')
-      .flatMap((i) => i.members.map((m) => ({ rel: `${p.proposal}/${m.rel}`, archivePath: i.path, member: i.kind === 'archive' ? m.rel : undefined, size: m.size, mtimeMs: m.mtimeMs }))),
+      .flatMap((i) => i.members.map((m) => ({ rel: `${p.proposal}/${m.rel}`, archivePath: i.path, member: i.kind === 'archive' ? m.rel : undefined, size: m.size, mtimeMs: m.mtimeMs, checksum: i.sums?.get(m.rel) }))),
   );
   if (entries.length === 0 || input.catalogue === undefined) return undefined;
   const { ingestRoot } = input.catalogue;
