@@ -12,12 +12,16 @@ import type { StepContext } from '../src/run/context.js';
 import { parseBeamlineId, parsePathList } from '../src/run/inputs.js';
 import { type ChainOutcome, runChain } from '../src/steps/chain.js';
 import { checkSources, moveStep, type MoveResult } from '../src/steps/move.js';
-import { type IngestedDataset, ingestStep } from '../src/steps/ingest.js';
+import { type IngestedDataset, ingestSource, ingestStep } from '../src/steps/ingest.js';
 import { pruneStep } from '../src/steps/prune.js';
 import { type ReconResult, reconStep } from '../src/steps/recon.js';
 import { archiveTargetOf, type HpssResult, hpssStep } from '../src/steps/hpss.js';
 import { destinationOf } from '../src/hpss/archive.js';
 import { parseCycle } from '../src/hpss/cycle.js';
+import { tapeHostFor } from '../src/hpss/transport.js';
+import { listStep, type RestoreResult, restoreStep, restoreTargetOf } from '../src/steps/hpss-restore.js';
+import type { BeamlineConfig } from '../src/config/beamline.js';
+import { cancelOnSignals } from '../src/run/cancel.js';
 import { gatePath } from '../src/paths.js';
 import { reportHpss, reportIngest, reportMove, reportPaths, reportPrune, reportRecon } from '../src/steps/report.js';
 import { configuredBeamlines, openBeamline } from './index.js';
@@ -173,23 +177,104 @@ export async function runHpss(ctx: StepContext, args: HpssArgs): Promise<HpssRes
     const { settings, target } = archiveTargetOf(b.config);
     const proposals = raw.map((p, i) => gatePath(p, { field: `proposals[${String(i)}]` }));
     for (const p of proposals) destinationOf(target, p); // a name hsi cannot take is refused now, not midway
-    return { settings, target, proposals, cycle: parseCycle(args.cycle, 'cycle', args.now, settings.time_zone) };
+    return { beamline: b.config, settings, target, proposals, cycle: parseCycle(args.cycle, 'cycle', args.now, settings.time_zone) };
   });
+  const services = createServices(config, ctx);
+  const cancel = cancelOnSignals();
   const results: HpssResult[] = [];
   // One beamline's failure does not keep the next one's data off tape; the run still fails at the end.
   let firstError: Error | undefined;
-  for (const r of runs) {
-    try {
-      results.push(await hpssStep(ctx, { ...r, dryRun: args.dryRun }));
-    } catch (err) {
-      if (runs.length === 1) throw err;
-      ctx.error(`beamline ${r.target.beamlineId}: ${err instanceof Error ? err.message : String(err)}`);
-      firstError ??= err instanceof Error ? err : new Error(String(err));
+  try {
+    for (const r of runs) {
+      try {
+        const host = await tapeHostFor(r.target.to, config, services, ctx, cancel.signal);
+        const catalogue = { client: () => services.scicat(), ingestRoot: ingestRootOf(r.beamline) };
+        results.push(await hpssStep(ctx, { ...r, dryRun: args.dryRun, host, catalogue }));
+      } catch (err) {
+        if (runs.length === 1) throw err;
+        ctx.error(`beamline ${r.target.beamlineId}: ${err instanceof Error ? err.message : String(err)}`);
+        firstError ??= err instanceof Error ? err : new Error(String(err));
+      }
     }
+  } finally {
+    cancel.dispose();
   }
   reportHpss(ctx.report, results, args);
   if (firstError !== undefined) throw firstError;
   return results;
+}
+
+export interface HpssRestoreArgs {
+  readonly config: string;
+  readonly beamline: string;
+  /** The proposal folder, relative to the archive's from endpoint (raw/BLS-00564). */
+  readonly proposal: string;
+  /** The endpoint to restore into; '' = archive.restore_to. */
+  readonly to: string;
+  /** Archive names (BLS-00564_2026-1.tar) and files (relative to the proposal); both empty = everything. */
+  readonly archives: readonly string[];
+  readonly files: readonly string[];
+  readonly dryRun: boolean;
+}
+
+/** `splash hpss restore` and the hpss action's `direction: from-tape`: every input checked before HPSS is asked anything. */
+export async function runHpssRestore(ctx: StepContext, args: HpssRestoreArgs): Promise<RestoreResult> {
+  if (args.beamline === '') throw usageError('restore: --beamline is required', 'e.g. splash hpss restore -b 8.3.2 raw/BLS-00564');
+  if (args.proposal === '') throw usageError('restore: which proposal?', 'e.g. splash hpss restore -b 8.3.2 raw/BLS-00564 --to nersc832');
+  const id = parseBeamlineId(args.beamline, 'beamline');
+  const proposal = gatePath(args.proposal, { field: 'proposal' });
+  const archives = args.archives.map((a, i) => {
+    if (!/^[A-Za-z0-9._,+=@%-]+\.tar$/.test(a)) throw usageError(`archive[${String(i)}]: expected an archive name like BLS-00564_2026-1.tar, got ${JSON.stringify(a)}`, 'see the names with splash hpss ls');
+    return a;
+  });
+  // Files relative to the proposal folder; the proposal's own path in front is accepted too.
+  const files = args.files.map((f, i) => {
+    const rel = gatePath(f, { field: `file[${String(i)}]` });
+    return (rel.startsWith(`${proposal}/`) ? gatePath(rel.slice(proposal.length + 1), { field: `file[${String(i)}]` }) : rel);
+  });
+  const config = await loadConfig(args.config);
+  const beamline = openBeamline(config, id).config;
+  const { hpss, into } = restoreTargetOf(beamline, args.to);
+  destinationOf({ to: hpss, beamlineId: id }, proposal);
+  const services = createServices(config, ctx);
+  const cancel = cancelOnSignals();
+  try {
+    const host = await tapeHostFor(hpss, config, services, ctx, cancel.signal);
+    return await restoreStep(ctx, { hpss, beamlineId: id, proposal, into, selection: { archives, files }, dryRun: args.dryRun, host });
+  } finally {
+    cancel.dispose();
+  }
+}
+
+export interface HpssListArgs {
+  readonly config: string;
+  readonly beamline: string;
+  readonly proposal: string;
+  readonly json: boolean;
+  readonly print?: (text: string) => void;
+}
+
+/** `splash hpss ls <proposal>`: what is on tape for it, archive by archive. */
+export async function runHpssList(ctx: StepContext, args: HpssListArgs): Promise<void> {
+  if (args.beamline === '') throw usageError('ls: --beamline is required', 'e.g. splash hpss ls -b 8.3.2 raw/BLS-00564');
+  if (args.proposal === '') throw usageError('ls: which proposal?', 'e.g. splash hpss ls -b 8.3.2 raw/BLS-00564');
+  const id = parseBeamlineId(args.beamline, 'beamline');
+  const proposal = gatePath(args.proposal, { field: 'proposal' });
+  const config = await loadConfig(args.config);
+  const beamline = openBeamline(config, id).config;
+  const { target } = archiveTargetOf(beamline);
+  destinationOf(target, proposal);
+  const host = await tapeHostFor(target.to, config, createServices(config, ctx), ctx);
+  await listStep(ctx, { hpss: target.to, beamlineId: id, proposal, host, json: args.json, print: args.print });
+}
+
+/** The root of the endpoint ingest catalogues a beamline's files on (datasets' sourceFolder); undefined when it does not ingest. */
+function ingestRootOf(beamline: BeamlineConfig): string | undefined {
+  try {
+    return ingestSource(beamline).endpoint.root_path;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface DispatchArgs {

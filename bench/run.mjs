@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const only = process.argv.slice(2);
-for (const name of ['startup', 'prune', 'copy', 'small-files', 'globus', 'watch', 'hdf5', 'hpss', 'recon', 'alcf', 'status']) {
+for (const name of ['startup', 'prune', 'copy', 'small-files', 'globus', 'watch', 'hdf5', 'hpss', 'hpss-restore', 'recon', 'alcf', 'status']) {
   if (only.length > 0 && !only.includes(name)) continue;
   const r = spawnSync(process.execPath, [fileURLToPath(new URL(`./${name}.mjs`, import.meta.url))], { stdio: 'inherit' });
   if (r.status !== 0) process.exitCode = 1;

@@ -34,13 +34,26 @@ export interface SshSettings {
   readonly connect_timeout_seconds: number;
 }
 
+/** hsi/htar as Slurm jobs through the Superfacility API (the transfer QOS), as the original system runs them. */
+export interface HpssSlurmSettings {
+  readonly account: string;
+  readonly qos: string;
+  readonly constraint: string;
+  readonly walltimeSeconds: number;
+  readonly queueAllowanceSeconds: number;
+  /** Where the jobs write their logs, status files and results (readable through the SFAPI). */
+  readonly logDir: string;
+}
+
 export interface HPSSEndpoint {
   readonly type: 'hpss';
   readonly name: string;
   readonly root_path: string;
   readonly uri: string | undefined;
-  /** Undefined: hsi and htar run on the runner itself (a runner on a NERSC data transfer node). */
+  /** Undefined (and no sfapi): hsi and htar run on the runner itself (a runner on a NERSC data transfer node). */
   readonly ssh: SshSettings | undefined;
+  /** Set: hsi and htar run as Slurm jobs through the SFAPI instead of over ssh. */
+  readonly sfapi: HpssSlurmSettings | undefined;
   readonly hsi: string;
   readonly htar: string;
 }

@@ -599,6 +599,8 @@ ${tape}beamlines:
       proposals: 'raw',
       time_zone: 'America/Los_Angeles',
       bundle_max_bytes: 2 * 1024 ** 4,
+      verify: 'listing',
+      restore_to: undefined,
     });
     const tape = config.endpoints.get('tape');
     expect(tape).toMatchObject({ type: 'hpss', hsi: 'hsi', htar: 'htar', ssh: { host: 'dtn01.nersc.gov', user: 'alsdev', port: 22, connect_timeout_seconds: 30 } });

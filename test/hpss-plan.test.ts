@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { cycleKey, cycleOf, lastCompletedCycle, parseCycle } from '../src/hpss/cycle.js';
 import { fitsUstar, HTAR_MEMBER_LIMIT, type InventoryFile, isHsiSafe, planArchive } from '../src/hpss/plan.js';
 import { lsSize, parseArchiveOutput, parseListing, verifyBundleListing, verifyLsListing } from '../src/hpss/script.js';
+import { archiveNameParts, parseCatalog } from '../src/hpss/catalog.js';
+import { lsTime } from '../src/hpss/prune.js';
 import { shq } from '../src/shell.js';
 
 const LA = 'America/Los_Angeles';
@@ -156,10 +158,95 @@ describe('script pieces', () => {
   });
 
   it('reads the marker lines; text between list-begin and list-end is the listing', () => {
-    const out = ['@@splash written b0', '@@splash list-begin b0', 'HTAR: x', '@@splash list-end b0 0', '@@splash failed s0 hsi cput exit 72', 'noise'].join('\n');
+    const out = ['@@splash written b0', '@@splash manifest b0 ok', '@@splash list-begin b0', 'HTAR: x', '@@splash list-end b0 0', '@@splash check-begin b0', 'HTAR: HTAR SUCCESSFUL', '@@splash check-end b0 0', '@@splash failed s0 hsi cput exit 72', 'noise'].join('\n');
     const r = parseArchiveOutput(out);
-    expect(r.get('b0')).toEqual({ status: 'written', reason: '', listing: ['HTAR: x'], listingExit: 0 });
+    expect(r.get('b0')).toEqual({ status: 'written', reason: '', listing: ['HTAR: x'], listingExit: 0, manifest: 'ok', sums: [], check: ['HTAR: HTAR SUCCESSFUL'], checkExit: 0 });
     expect(r.get('s0')?.status).toBe('failed');
     expect(r.get('s0')?.reason).toBe('hsi cput exit 72');
+  });
+});
+
+describe('the tape catalog and its readers', () => {
+  const dest = '/hpss/8.3.2/raw/P';
+  const out = (ls: string[], tars: Record<string, string[]>, extra: string[] = []): string =>
+    [
+      '@@splash catalog-begin',
+      '@@splash ls-begin',
+      ...ls,
+      '@@splash ls-end 0',
+      ...Object.entries(tars).flatMap(([name, lines]) => [`@@splash tar-begin ${dest}/${name}`, ...lines, `@@splash tar-end ${dest}/${name} 0`]),
+      ...extra,
+      '@@splash catalog-end',
+    ].join('\n');
+
+  it('reads archives, indexes, manifests and files stored alone; the consistency file is never a member', () => {
+    const sha = 'a'.repeat(128);
+    const c = parseCatalog(
+      out(
+        [
+          `${dest}:`,
+          // A layout with a class-of-service column and month names, as a real hsi may print.
+          '-rw-r-----    1 alsdev    als    2  DISK   10240 Mar 01 2026 P_2026-1.tar',
+          '-rw-r-----    1 alsdev    als    2  DISK     512 Mar 01 2026 P_2026-1.tar.idx',
+          '-rw-r-----    1 alsdev    als    2  DISK      80 Mar 01 2026 P_2026-1.tar.b2sum',
+          '-rw-r-----    1 alsdev    als    2  DISK    4096 Mar 01 2026 P_2026-2.tar',
+          'drwxr-x---    2 alsdev    als    2  DISK     512 Mar 01 2026 sub',
+          '',
+          `${dest}/sub:`,
+          '-rw-r-----    1 alsdev    als    2  DISK     999 Mar 01 2026 huge.h5',
+        ],
+        {
+          'P_2026-1.tar': [
+            'HTAR: -rw-r--r--  alsdev/als          12 2026-03-01 12:00  ./a b.h5',
+            'HTAR: hrw-r--r--  alsdev/als           0 2026-03-01 12:00  c.h5 link to a b.h5',
+            'HTAR: lrwxrwxrwx  alsdev/als           0 2026-03-01 12:00  l -> /etc',
+            'HTAR: -rw-------  alsdev/als         256 2026-03-01 12:00  /tmp/HTAR_CF_CHK_12345_1700000000',
+            'HTAR: HTAR SUCCESSFUL',
+          ],
+        },
+        ['@@splash man-begin /hpss/8.3.2/raw/P/P_2026-1.tar', `${sha}  a b.h5`, '@@splash man-end /hpss/8.3.2/raw/P/P_2026-1.tar 0'],
+      ),
+      dest,
+    );
+    expect(c.problems).toEqual([]);
+    expect(c.archives.map((a) => [a.name, a.indexed, a.bytes, a.part, a.listingProblem])).toEqual([
+      ['P_2026-1.tar', true, 10240, 0, ''],
+      ['P_2026-2.tar', false, 4096, 0, 'no index: the archive was never completed'],
+    ]);
+    expect(c.archives[0]?.members).toEqual([
+      { rel: 'a b.h5', stored: './a b.h5', size: 12, type: 'file', link: undefined },
+      { rel: 'c.h5', stored: 'c.h5', size: 0, type: 'hardlink', link: 'a b.h5' },
+      { rel: 'l', stored: 'l', size: 0, type: 'symlink', link: '/etc' },
+    ]);
+    expect(c.archives[0]?.manifest?.get('a b.h5')).toBe(sha);
+    expect(c.singles).toEqual([{ rel: 'sub/huge.h5', path: `${dest}/sub/huge.h5`, size: 999, modified: 'Mar 01 2026' }]);
+  });
+
+  it('a line it cannot read, a failed listing or a missing end marker is a problem, never skipped', () => {
+    expect(parseCatalog(out([`${dest}:`, 'Username: alsdev UID: 123'], {}), dest).problems[0]).toMatch(/unreadable line/);
+    expect(parseCatalog('@@splash catalog-begin\n@@splash ls-begin\n', dest).problems[0]).toMatch(/incomplete/);
+    const missing = parseCatalog(['@@splash catalog-begin', '@@splash ls-begin', '*** hpss_Lstat: No such file or directory [-2: HPSS_ENOENT]', '@@splash ls-end 72', '@@splash catalog-end'].join('\n'), dest);
+    expect([missing.exists, missing.problems]).toEqual([false, []]);
+    const failed = parseCatalog(['@@splash catalog-begin', '@@splash ls-begin', '*** HPSS_ECONN', '@@splash ls-end 72', '@@splash catalog-end'].join('\n'), dest);
+    expect(failed.problems[0]).toMatch(/hsi ls of \/hpss\/8\.3\.2\/raw\/P failed \(exit 72\)/);
+  });
+
+  it('names archives as the original did, and late files go into parts after the highest on tape', () => {
+    expect(archiveNameParts('BLS-1_2026-2_part3.tar', 'BLS-1')).toEqual({ cycle: { year: 2026, cycle: 2 }, part: 3 });
+    expect(archiveNameParts('BLS-1_2026-2.tar', 'BLS-1')).toEqual({ cycle: { year: 2026, cycle: 2 }, part: 0 });
+    expect(archiveNameParts('data.tar', 'BLS-1')).toBeUndefined();
+    const plan = planArchive([file('late.h5', 10, '2026-09-01T00:00:00Z'), file('later.h5', 995, '2026-09-02T00:00:00Z')], {
+      proposal: 'BLS-1', timeZone: LA, bundleMaxBytes: 1000, upTo: { year: 2026, cycle: 2 }, partsOnTape: new Map([['2026-2', 1]]),
+    });
+    expect(plan.bundles.map((b) => b.name)).toEqual(['BLS-1_2026-2_part2.tar', 'BLS-1_2026-2_part3.tar']);
+  });
+
+  it('reads hsi ls times in the forms it may print them, and the hard-link records of the inventory', () => {
+    const now = new Date('2026-12-06T12:00:00Z');
+    expect(lsTime('2026-03-01 12:00', now)).toBe(Date.UTC(2026, 2, 1, 12, 0));
+    expect(lsTime('Mar 01 2025', now)).toBe(Date.UTC(2025, 2, 1));
+    expect(lsTime('Dec 24 10:00', now)).toBe(Date.UTC(2025, 11, 24, 10, 0)); // in the future this year: last year
+    expect(lsTime('yesterday', now)).toBeUndefined();
+    expect(parseListing('@@splash-begin\0h\t5\t1767225600\t64769:1234\ta.h5\0@@splash-end\0')).toEqual([{ kind: 'file', rel: 'a.h5', size: 5, mtimeMs: 1767225600000, type: 'f', linkKey: '64769:1234' }]);
   });
 });

@@ -1,16 +1,14 @@
 // The hpss step end to end: the bundled CLI and action, the OpenSSH client to an SSH server on 127.0.0.1
 // (test/sim/sshd.ts, in-process), and hsi/htar stand-ins (test/sim/hpss) that write real tar archives into a
 // folder playing HPSS.
-import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dist, repoRoot, runAction, runNode, tempDir, writeFileAt } from './helpers.js';
+import { dist, runAction, runNode, tempDir, writeFileAt } from './helpers.js';
+import { fillProposal, HPSS_ROOT, LONG, makeSite as makeSiteWith, type Site, splash, TOOLS } from './hpss-site.js';
 import { type Sshd, startSshd } from './sim/sshd.js';
-
-const HPSS_ROOT = '/home/a/alsdev/data_mover';
-const TOOLS = join(repoRoot, 'test/sim/hpss/tools.mjs');
 
 let sshd: Sshd;
 beforeAll(async () => {
@@ -20,92 +18,11 @@ afterAll(async () => {
   await (sshd as Sshd | undefined)?.stop(); // undefined when sshd failed to start: that error is the one to see
 });
 
-interface Site {
-  root: string;
-  config: string;
-  /** The folder playing HPSS (HPSS paths map below it). */
-  tape: string;
-  /** Every hsi/htar invocation, one JSON array per line. */
-  calls: () => string[][];
-  tools: (opts?: { fail?: string }) => void;
-  writeConfig: (opts?: { ssh?: boolean; archive?: string; port?: number }) => void;
-}
-
-async function makeSite(): Promise<Site> {
-  const root = await tempDir('splash-hpss-');
-  const tape = join(root, 'tape');
-  const bin = join(root, 'bin');
-  const log = join(root, 'calls.log');
-  await mkdir(join(tape, HPSS_ROOT), { recursive: true });
-  await mkdir(bin, { recursive: true });
-  await mkdir(join(root, 'cfs/raw'), { recursive: true });
-  writeFileSync(log, '');
-  const tools = (opts: { fail?: string } = {}): void => {
-    for (const tool of ['hsi', 'htar']) {
-      const extra = opts.fail ? ` --fail '${opts.fail}'` : '';
-      writeFileSync(join(bin, tool), `#!/bin/sh\nexec '${process.execPath}' '${TOOLS}' ${tool} --root '${tape}' --log '${log}'${extra} -- "$@"\n`);
-      chmodSync(join(bin, tool), 0o755);
-    }
-  };
-  tools();
-  const config = join(root, 'config.yml');
-  const writeConfig = (opts: { ssh?: boolean; archive?: string; port?: number } = {}): void => {
-    const ssh =
-      opts.ssh === false
-        ? ''
-        : `    ssh: { host: 127.0.0.1, port: ${String(opts.port ?? sshd.port)}, user: ${sshd.user}, key_path: ${sshd.keyPath}, known_hosts: ${sshd.knownHosts} }\n`;
-    writeFileSync(
-      config,
-      `endpoints:
-  cfs832: { type: filesystem, root_path: ${root}/cfs }
-  hpss_alsdev:
-    type: hpss
-    root_path: ${HPSS_ROOT}
-${ssh}    hsi: ${bin}/hsi
-    htar: ${bin}/htar
-beamlines:
-  "8.3.2":
-    archive: ${opts.archive ?? '{ from: cfs832, to: hpss_alsdev, time_zone: America/Los_Angeles, bundle_max_gib: 0.000001 }'}
-`,
-    );
-  };
-  writeConfig();
-  const calls = (): string[][] =>
-    readFileSync(log, 'utf8')
-      .split('\n')
-      .filter((l) => l !== '')
-      .map((l) => JSON.parse(l) as string[]);
-  return { root, config, tape, calls, tools, writeConfig };
-}
-
-/** The CLI as a user runs it; the terminal context writes its log to stderr, so `out` is what they read. */
-async function splash(site: Site, ...args: string[]) {
-  // Cycles are reckoned from a fixed date (all of 2026 ended) unless a test gives its own.
-  const now = args.includes('--now') ? [] : ['--now', '2027-01-05'];
-  const r = await runNode(dist('cli'), ['hpss', '--config', site.config, ...now, ...args]);
-  return { ...r, out: r.stdout + r.stderr };
-}
+const makeSite = (): Promise<Site> => makeSiteWith(sshd);
 
 /** Extract a tar from the simulated HPSS and read one member. */
 function member(tar: string, rel: string): string {
   return execFileSync('tar', ['-xOf', tar, '--', rel], { encoding: 'utf8' });
-}
-
-const LONG = `${'n'.repeat(120)}.h5`;
-
-/** A proposal with files in two beam cycles, a sub-folder, a name with a space, an over-long name and a symlink. */
-async function fillProposal(site: Site, name = 'BLS-00564'): Promise<string> {
-  const dir = join(site.root, 'cfs/raw', name);
-  const spring = new Date('2026-03-02T17:00:00Z');
-  await writeFileAt(join(dir, 'scan_001.h5'), 'A'.repeat(600), spring);
-  await writeFileAt(join(dir, 'scan_002.h5'), 'B'.repeat(600), spring);
-  await writeFileAt(join(dir, 'sub/with space.h5'), 'C'.repeat(100), spring);
-  // 23:30 on July 15 in California: still cycle 1 there, already July 16 in UTC.
-  await writeFileAt(join(dir, 'evening.h5'), 'D'.repeat(50), new Date('2026-07-16T06:30:00Z'));
-  await writeFileAt(join(dir, 'autumn/scan_900.h5'), 'E'.repeat(70), new Date('2026-09-10T12:00:00Z'));
-  await writeFileAt(join(dir, LONG), 'L'.repeat(30), spring);
-  symlinkSync('/etc/passwd', join(dir, 'link.h5'));
-  return dir;
 }
 
 describe('splash hpss over ssh', () => {
@@ -118,13 +35,19 @@ describe('splash hpss over ssh', () => {
     const dest = join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-00564');
     expect((await readdir(dest)).sort()).toEqual([
       'BLS-00564_2026-1.tar',
+      'BLS-00564_2026-1.tar.b2sum',
       'BLS-00564_2026-1.tar.idx',
       'BLS-00564_2026-1_part1.tar',
+      'BLS-00564_2026-1_part1.tar.b2sum',
       'BLS-00564_2026-1_part1.tar.idx',
       'BLS-00564_2026-2.tar',
+      'BLS-00564_2026-2.tar.b2sum',
       'BLS-00564_2026-2.tar.idx',
       LONG,
     ]);
+    // The checksum manifest stored with each archive: every member's BLAKE2b-512, read while htar read it.
+    const sha = execFileSync('b2sum', ['scan_001.h5', 'evening.h5'], { cwd: join(site.root, 'cfs/raw/BLS-00564'), encoding: 'utf8' });
+    expect(readFileSync(join(dest, 'BLS-00564_2026-1.tar.b2sum'), 'utf8').split('\n').filter(Boolean).sort()).toEqual(sha.split('\n').filter(Boolean).sort());
     // 1 KiB bundles: evening (50) + scan_001 (600) fill the first; scan_002 + the sub-folder file the next.
     const first = join(dest, 'BLS-00564_2026-1.tar');
     expect(execFileSync('tar', ['-tf', first], { encoding: 'utf8' }).split('\n').filter(Boolean)).toEqual(['evening.h5', 'scan_001.h5']);
@@ -133,7 +56,7 @@ describe('splash hpss over ssh', () => {
     expect(member(join(dest, 'BLS-00564_2026-2.tar'), 'autumn/scan_900.h5')).toBe('E'.repeat(70));
     expect(readFileSync(join(dest, LONG), 'utf8')).toBe('L'.repeat(30));
 
-    expect(r.out).toContain('raw/BLS-00564: 6 file(s), 1.4 KiB → 3 htar archive(s) + 1 single file(s)');
+    expect(r.out).toContain('raw/BLS-00564: 6 file(s), 1.4 KiB → 3 new htar archive(s) + 1 single file(s)');
     expect(r.out).toContain('ignored: link.h5: symbolic link (not followed)');
     expect(r.out).toMatch(/archived and verified: \/home\/a\/alsdev\/data_mover\/8\.3\.2\/raw\/BLS-00564\/BLS-00564_2026-2\.tar \(1 file\(s\), 70 B\)/);
     expect(r.out).toContain(`on its own: ${LONG} (path too long for a tar header)`);
@@ -172,15 +95,25 @@ describe('splash hpss over ssh', () => {
     expect(existsSync(join(dest, 'BLS-00564_2026-1.tar.idx'))).toBe(true);
   });
 
-  it('verification catches an archive on HPSS that lacks a planned file', async () => {
+  it('a file that arrives after its cycle was archived goes into a new part; the archives on tape stay as they are', async () => {
     const site = await makeSite();
     await fillProposal(site);
     expect((await splash(site, '-b', '8.3.2', 'raw/BLS-00564')).code).toBe(0);
+    const dest = join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-00564');
+    const before = readFileSync(join(dest, 'BLS-00564_2026-2.tar'));
     // A scan of that cycle appears after it was archived (restored with its old mtime).
     await writeFileAt(join(site.root, 'cfs/raw/BLS-00564/autumn/late.h5'), 'F', new Date('2026-09-11T12:00:00Z'));
     const r = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
-    expect(r.code).toBe(1);
-    expect(r.out).toMatch(/BLS-00564_2026-2\.tar .*verification: autumn\/late\.h5 is not in the archive/);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('6 already on HPSS in 4 archive(s) and file(s) → 1 new htar archive(s)');
+    expect(r.out).toMatch(/archived and verified: \/home\/a\/alsdev\/data_mover\/8\.3\.2\/raw\/BLS-00564\/BLS-00564_2026-2_part1\.tar \(1 file\(s\), 1 B\)/);
+    expect(member(join(dest, 'BLS-00564_2026-2_part1.tar'), 'autumn/late.h5')).toBe('F');
+    expect(readFileSync(join(dest, 'BLS-00564_2026-2.tar')).equals(before)).toBe(true);
+    // And the next one after that: _part2.
+    await writeFileAt(join(site.root, 'cfs/raw/BLS-00564/autumn/later.h5'), 'G', new Date('2026-09-12T12:00:00Z'));
+    expect((await splash(site, '-b', '8.3.2', 'raw/BLS-00564')).code).toBe(0);
+    expect(member(join(dest, 'BLS-00564_2026-2_part2.tar'), 'autumn/later.h5')).toBe('G');
+    expect(site.calls().filter((c) => c[0] === 'htar' && c[1] === '-cf')).toHaveLength(5);
   });
 
   it('refuses what hsi cannot take and fails the step naming it, archiving everything else', async () => {
@@ -254,18 +187,27 @@ describe('splash hpss over ssh', () => {
     expect(refused.out).toMatch(/cycle: beam cycle 2026-2 has not ended yet \(the last that has is 2026-1\)/);
   });
 
-  it('a flaky listing of the destination writes nothing: complete archives are never overwritten', async () => {
+  it('a listing of the tape folder that fails writes nothing: complete archives are never overwritten', async () => {
     const site = await makeSite();
     const dir = await fillProposal(site);
     expect((await splash(site, '-b', '8.3.2', 'raw/BLS-00564')).code).toBe(0);
     const tar = join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-00564/BLS-00564_2026-1.tar');
     const before = readFileSync(tar);
     rmSync(join(dir, 'scan_001.h5')); // gone from disk since: tape holds the only copy
-    site.tools({ fail: 'ls-dir-2' });
+    site.tools({ fail: 'ls' }); // every hsi ls fails: what is on tape is unknown
     const r = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/cannot list \/home\/a\/alsdev\/data_mover\/8\.3\.2\/raw\/BLS-00564 on HPSS, so nothing was written/);
+    expect(r.out).toMatch(/cannot tell what is on HPSS in \/home\/a\/alsdev\/data_mover\/8\.3\.2\/raw\/BLS-00564, so nothing was written/);
     expect(site.calls().filter((c) => c[0] === 'htar' && c[1] === '-cf')).toHaveLength(3); // the first run's only
+    expect(readFileSync(tar).equals(before)).toBe(true);
+
+    // The listing flaky between the survey and the write (a late file to write): the write stops before anything.
+    await writeFileAt(join(dir, 'late.h5'), 'L', new Date('2026-03-05T12:00:00Z'));
+    site.tools({ fail: 'ls-dir-2' });
+    const flaky = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
+    expect(flaky.code).toBe(1);
+    expect(flaky.out).toMatch(/cannot list \/home\/a\/alsdev\/data_mover\/8\.3\.2\/raw\/BLS-00564 on HPSS, so nothing was written/);
+    expect(site.calls().filter((c) => c[0] === 'htar' && c[1] === '-cf')).toHaveLength(3);
     expect(readFileSync(tar).equals(before)).toBe(true);
   });
 
@@ -276,7 +218,9 @@ describe('splash hpss over ssh', () => {
     rmSync(join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-00564/BLS-00564_2026-2.tar'));
     const r = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/BLS-00564_2026-2\.tar .*verification: BLS-00564_2026-2\.tar is not on HPSS \(hsi ls -l does not list it with a size\)/);
+    expect(r.out).toMatch(/BLS-00564_2026-2\.tar .*verification: BLS-00564_2026-2\.tar is not on HPSS \(only its index is\)/);
+    // Its files are on tape again, in a new part.
+    expect(r.out).toMatch(/archived and verified: .*BLS-00564_2026-2_part1\.tar \(1 file\(s\), 70 B\)/);
   });
 
   it('runs hsi and htar on the runner itself when the endpoint has no ssh settings', async () => {
@@ -287,6 +231,73 @@ describe('splash hpss over ssh', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('via this runner');
     expect(existsSync(join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-00564/BLS-00564_2026-2.tar.idx'))).toBe(true);
+  });
+});
+
+describe('splash hpss: archives of the original system, integrity, hard links', () => {
+  it('archives the original system split into other parts (find order, ./ names) are recognised and verified as they are', async () => {
+    const site = await makeSite();
+    const dir = join(site.root, 'cfs/raw/BLS-00777');
+    const spring = new Date('2026-03-02T17:00:00Z');
+    for (const n of ['b.h5', 'a.h5', 'c.h5', 'sub/d.h5']) await writeFileAt(join(dir, n), n.repeat(40), spring);
+    // What the original wrote: `htar -cvf <archive> ./b.h5 ./c.h5` from find's order, then a _part1 of the rest.
+    const dest = join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-00777');
+    await mkdir(dest, { recursive: true });
+    for (const [name, members] of [['BLS-00777_2026-1.tar', ['./b.h5', './c.h5']], ['BLS-00777_2026-1_part1.tar', ['./sub/d.h5', './a.h5']]] as const) {
+      execFileSync(process.execPath, [TOOLS, 'htar', '--root', site.tape, '--', '-cvf', `${HPSS_ROOT}/8.3.2/raw/BLS-00777/${name}`, ...members], { cwd: dir });
+    }
+    const r = await splash(site, '-b', '8.3.2', 'raw/BLS-00777');
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain('4 already on HPSS in 2 archive(s) and file(s) → 0 new htar archive(s)');
+    expect(r.out.match(/already on HPSS, verified: .*BLS-00777_2026-1(_part1)?\.tar \(2 file\(s\)/g)).toHaveLength(2);
+    expect(site.calls().filter((c) => c[0] === 'htar' && c[1] === '-cf')).toEqual([]);
+    // And they come back by their stored names.
+    rmSync(dir, { recursive: true });
+    const back = await splash(site, 'restore', '-b', '8.3.2', 'raw/BLS-00777', '--to', 'restore832');
+    expect(back.code, back.out).toBe(0);
+    expect(readFileSync(join(site.restored, 'raw/BLS-00777/sub/d.h5'), 'utf8')).toBe('sub/d.h5'.repeat(40));
+    expect(back.out).toContain('(no checksum manifest: checked by size)');
+  });
+
+  it('verify: content reads every new archive back from tape against its CRCs (htar -K)', async () => {
+    const site = await makeSite();
+    await fillProposal(site);
+    site.writeConfig({ archive: '{ from: cfs832, to: hpss_alsdev, bundle_max_gib: 0.000001, verify: content }' });
+    const r = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
+    expect(r.code, r.out).toBe(0);
+    const calls = site.calls().filter((c) => c[0] === 'htar');
+    expect(calls.filter((c) => c[1] === '-cf').every((c) => c.includes('-Hcrc'))).toBe(true);
+    expect(calls.filter((c) => c[1] === '-K' && c.includes('-Hverify=crc'))).toHaveLength(3);
+    // The stand-in's -K really reads the archive: a flipped byte on "tape" is found.
+    const tar = join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-00564/BLS-00564_2026-2.tar');
+    const bytes = readFileSync(tar);
+    bytes[520] = (bytes[520] ?? 0) ^ 0xff; // inside the one member's data (its header is the first 512 bytes)
+    writeFileSync(tar, bytes);
+    const k = spawnSync(process.execPath, [TOOLS, 'htar', '--root', site.tape, '--', '-K', '-Hverify=crc', '-f', `${HPSS_ROOT}/8.3.2/raw/BLS-00564/BLS-00564_2026-2.tar`], { encoding: 'utf8' });
+    expect(k.status).toBe(1);
+    expect(k.stderr).toMatch(/CRC mismatch/);
+
+    const other = await makeSite();
+    await fillProposal(other);
+    other.writeConfig({ archive: '{ from: cfs832, to: hpss_alsdev, bundle_max_gib: 0.000001, verify: content }' });
+    other.tools({ fail: 'htar-K@2' });
+    const failed = await splash(other, '-b', '8.3.2', 'raw/BLS-00564');
+    expect(failed.code).toBe(1);
+    expect(failed.out).toMatch(/BLS-00564_2026-1_part1\.tar .*verification: htar -K \(read back from tape\) exited 72/);
+  });
+
+  it('hard links inside a proposal are refused up front, naming both names; the rest is archived', async () => {
+    const site = await makeSite();
+    const dir = await fillProposal(site);
+    linkSync(join(dir, 'scan_001.h5'), join(dir, 'scan_001_copy.h5'));
+    const r = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/not archived: raw\/BLS-00564\/scan_001\.h5: hard link: the same data as scan_001_copy\.h5 \(htar would store all but one name as a link of size 0\)/);
+    expect(r.out).toMatch(/not archived: raw\/BLS-00564\/scan_001_copy\.h5: hard link: the same data as scan_001\.h5/);
+    expect(r.stderr).toMatch(/2 file\(s\) are not on tape/);
+    expect(r.out).toMatch(/archived and verified: .*BLS-00564_2026-2\.tar/);
+    const listed = execFileSync('tar', ['-tf', join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-00564/BLS-00564_2026-1.tar')], { encoding: 'utf8' });
+    expect(listed).not.toMatch(/scan_001/);
   });
 });
 

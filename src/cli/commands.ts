@@ -1,4 +1,4 @@
-import { parseNow, runDispatch, runHpss, runIngest, runMove, runPrune, runRecon, runRegisterFunction } from '../../beamlines/commands.js';
+import { parseNow, runDispatch, runHpss, runHpssList, runHpssRestore, runIngest, runMove, runPrune, runRecon, runRegisterFunction } from '../../beamlines/commands.js';
 import { openBeamline } from '../../beamlines/index.js';
 import { loadConfig } from '../config/index.js';
 import { usageError } from '../errors.js';
@@ -146,7 +146,31 @@ export async function runCommand(command: string, argv: string[]): Promise<numbe
         cycle: { type: 'string', default: '' },
         'dry-run': { type: 'boolean', short: 'n', default: false },
         now: { type: 'string', default: '' },
+        to: { type: 'string', default: '' },
+        archive: { type: 'string', multiple: true, default: [] },
+        file: { type: 'string', multiple: true, default: [] },
+        json: { type: 'boolean', default: false },
       });
+      const [sub, ...rest] = positionals;
+      if (sub === 'restore' || sub === 'ls') {
+        if (rest.length > 1) throw usageError(`hpss ${sub}: one proposal at a time, got ${String(rest.length)}`, 'see: splash hpss --help');
+        const proposal = rest[0] ?? '';
+        if (sub === 'ls') {
+          if (values['dry-run'] || values.to !== '' || values.archive.length > 0 || values.file.length > 0) throw usageError('hpss ls: --dry-run, --to, --archive and --file go with restore');
+          const ctx = await stepContext(values.verbose);
+          await runStep(ctx, 'HPSS listing', (c) =>
+            runHpssList(c, { config: values.config, beamline: values.beamline, proposal, json: values.json, print: (text) => process.stdout.write(`${redact(text)}\n`) }),
+          );
+          return 0;
+        }
+        if (values.json) throw usageError('hpss restore: --json goes with ls');
+        const ctx = await stepContext(values.verbose);
+        await runStep(ctx, values['dry-run'] ? 'HPSS restore (dry run)' : 'HPSS restore', (c) =>
+          runHpssRestore(c, { config: values.config, beamline: values.beamline, proposal, to: values.to, archives: values.archive, files: values.file, dryRun: values['dry-run'] }),
+        );
+        return 0;
+      }
+      if (values.to !== '' || values.archive.length > 0 || values.file.length > 0 || values.json) throw usageError('hpss: --to, --archive, --file go with restore, --json with ls', 'see: splash hpss --help');
       const now = parseNow(values.now, '--now');
       const ctx = await stepContext(values.verbose);
       await runStep(ctx, 'HPSS archive', (c) =>

@@ -9,7 +9,7 @@ Commands:
   move                     move files along the beamline's storage hops, verified
   ingest                   register files in SciCat (dry run without SciCat in config.yml)
   recon                    reconstruct scans at NERSC (Slurm) or ALCF (Globus Compute) and catalogue them; --dry-run prints the jobs
-  hpss                     archive proposal folders to HPSS tape in htar bundles per beam cycle
+  hpss                     archive proposal folders to HPSS tape per beam cycle; hpss restore, hpss ls
   prune                    delete old files that have a verified copy elsewhere
   dispatch                 send a repository_dispatch for files (what the watcher sends)
   watch <folder>           the beamline file watcher: wait for complete files, dispatch them, never lose one
@@ -120,14 +120,30 @@ listing (each member with its size). An archive whose index is already on HPSS i
 Only ended cycles are archived (an archive cannot be appended to): --cycle (default: the last completed one)
 is the last cycle a run archives; files of later cycles wait for a run after theirs ends. Without proposals:
 every folder under archive.proposals whose newest file is from that cycle — what the scheduled workflow runs.
-hsi and htar run on the hpss endpoint's ssh host.
+Files already in a complete archive on tape (the original system's too) are verified, not written again;
+files that arrived after their cycle was archived go into new parts (_part2, …). hsi and htar run on the
+hpss endpoint's ssh host, on this runner, or as Slurm jobs through the Superfacility API (its sfapi: settings).
+
+       splash hpss restore -b <id> <proposal> [--to <endpoint>] [--archive <name>…] [--file <path>…] [--dry-run]
+Brings a proposal (or the named archives, or files relative to the proposal folder) back from tape into the
+endpoint --to (default: archive.restore_to), under the proposal's own path. Every member name goes through the
+path gate; each file is checked (the listing's size, the manifest's BLAKE2b where the archive has one) before
+it gets its name, and a different file already there is never overwritten. --dry-run lists what would come
+from which archive.
+
+       splash hpss ls -b <id> <proposal> [--json]
+What is on tape for a proposal: archive by archive, with cycle, members and sizes; --json for machines.
 
 Options:
   -b, --beamline <id>   beamline id (default with no proposals: every beamline with archive settings)
   -c, --config <file>   config file (default: config.yml)
       --cycle <cycle>   last (default), or an ended cycle such as 2026-1
-  -n, --dry-run         list and plan, write nothing
+  -n, --dry-run         list and plan, write nothing (restore: fetch nothing)
       --now <date>      what "last" is reckoned from (ISO, e.g. 2026-07-20)
+      --to <endpoint>   restore: where the files go
+      --archive <name>  restore: a whole archive (repeatable)
+      --file <path>     restore: a file, relative to the proposal folder (repeatable)
+      --json            ls: print JSON
   -v, --verbose         debug output`,
   dispatch: `Usage: splash dispatch --beamline <id> [--config config.yml] [--export-control] <path…>
 

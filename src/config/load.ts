@@ -144,6 +144,8 @@ function buildConfig(
               proposals: b.archive.proposals,
               time_zone: b.archive.time_zone,
               bundle_max_bytes: Math.floor(b.archive.bundle_max_gib * 1024 ** 3),
+              verify: b.archive.verify,
+              restore_to: b.archive.restore_to,
             })
           : undefined,
         recon: b.recon ? reconSettings(b.recon, id, images) : undefined,
@@ -238,7 +240,11 @@ function toEndpoint(name: string, e: EndpointInput): TransferEndpoint {
 }
 
 function hpssEndpoint(name: string, e: z.output<typeof LegacyHpssEndpointSchema>): HPSSEndpoint {
-  return freeze({ type: 'hpss', name, root_path: e.root_path, uri: e.uri, ssh: e.ssh ? freeze({ ...e.ssh, user: e.ssh.user, known_hosts: e.ssh.known_hosts }) : undefined, hsi: e.hsi, htar: e.htar });
+  return freeze({
+    type: 'hpss', name, root_path: e.root_path, uri: e.uri, ssh: e.ssh ? freeze({ ...e.ssh, user: e.ssh.user, known_hosts: e.ssh.known_hosts }) : undefined,
+    sfapi: e.sfapi ? freeze({ account: e.sfapi.account, qos: e.sfapi.qos, constraint: e.sfapi.constraint, walltimeSeconds: e.sfapi.walltime, queueAllowanceSeconds: e.sfapi.queue_allowance_minutes * 60, logDir: e.sfapi.log_dir }) : undefined,
+    hsi: e.hsi, htar: e.htar,
+  });
 }
 
 const freeze = <T extends object>(value: T): Readonly<T> => Object.freeze(value);

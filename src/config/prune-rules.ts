@@ -83,6 +83,15 @@ function verifyProblem(ref: PruneRuleRef): PruneRuleProblem | undefined {
       hint: 'remove verify: size — the default (checksum) now proves each copy\'s content, from the verification record the move wrote or by hashing both files; verify: hash re-reads both files on every run (it also catches bit rot)',
     };
   }
+  // Tape: whole archives; `hash` checks each copy on a folder against the archive's checksum manifest.
+  if (ref.endpoint.type === 'hpss' && ref.check.type === 'filesystem') {
+    if (verify !== 'checksum') return undefined;
+    return {
+      ref, key: 'verify',
+      text: `expected size (the default) or hash for a tape endpoint checked against a folder, got ${got}`,
+      hint: 'use verify: hash to check every copy against the archive\'s BLAKE2b manifest (archives without one are then kept), or leave the default (size)',
+    };
+  }
   if (verify === 'size') return undefined;
   const kinds = [ref.endpoint, ref.check].some((e) => e.type === 'globus') ? 'Globus endpoints' : `${ref.endpoint.type} and ${ref.check.type} endpoints`;
   return {

@@ -112,6 +112,7 @@ export function checkReferences(data: Record<string, unknown>, positions: Source
       const path = [...base, 'archive'];
       const from = reference(beamline.archive, 'from', path);
       const to = reference(beamline.archive, 'to', path);
+      reference(beamline.archive, 'restore_to', path);
       if (from !== undefined && from === to) {
         issues.push({ path: [...path, 'to'], text: `expected an hpss endpoint other than from (${JSON.stringify(from)}), got ${describeValue(to)}` });
       } else if (to !== undefined && !isHpss(data, defined.get(to) ?? [])) {

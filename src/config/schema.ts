@@ -119,14 +119,21 @@ const hpssShape = {
   root_path: RootPath,
   uri: OptionalText,
   ssh: SshSchema.optional(),
+  /** Or: hsi/htar run as Slurm jobs through the Superfacility API (declared below, with the Slurm value rules). */
+  sfapi: z.lazy(() => HpssSfapiSchema).optional(),
   hsi: HostCommand.default('hsi'),
   htar: HostCommand.default('htar'),
+};
+
+/** One way to reach the tools: ssh or sfapi (neither: the runner itself). */
+const oneTransport = (e: { ssh?: unknown; sfapi?: unknown }, ctx: z.core.$RefinementCtx): void => {
+  if (e.ssh !== undefined && e.sfapi !== undefined) ctx.addIssue({ code: 'custom', path: ['sfapi'], message: 'either ssh or sfapi, not both (they are two ways to run hsi and htar)', input: e.sfapi });
 };
 
 export const HpssEndpointSchema = strict('an hpss endpoint', {
   type: z.literal('hpss'),
   ...hpssShape,
-});
+}).superRefine(oneTransport);
 
 /** `type` selects the transfer and prune controllers, so it is the discriminator. */
 export const EndpointSchema = z.discriminatedUnion('type', [FileSystemEndpointSchema, GlobusEndpointSchema, HpssEndpointSchema], {
@@ -202,6 +209,10 @@ export const ArchiveSchema = strict('archive settings', {
   time_zone: TimeZone.default('America/Los_Angeles'),
   /** Largest htar bundle; NERSC recommends 100 GB – 2 TB. */
   bundle_max_gib: z.number({ error: 'a number of GiB > 0' }).positive({ error: 'a number of GiB > 0' }).default(2048),
+  /** listing: each archive checked against htar's index; content: also read back from tape (htar -K, CRCs). */
+  verify: z.enum(['listing', 'content'], { error: 'listing or content' }).default('listing'),
+  /** The endpoint `splash hpss restore` writes to when --to is not given (a folder on the HPSS host). */
+  restore_to: EndpointName.optional(),
 });
 
 
@@ -239,6 +250,22 @@ const HpcPath = (what: string) =>
 /** An image reference, or a name of a legacy `*_images*` section's key. */
 const ImageRef = z.string({ error: 'an image reference like ghcr.io/als-computing/microct@sha256:…' }).regex(/^[a-z0-9][a-z0-9._/:@-]*$/, {
   error: 'an image reference like ghcr.io/als-computing/microct@sha256:… (lower-case, no blanks)',
+});
+
+/**
+ * hsi/htar as Slurm jobs through the SFAPI, as the original system runs them (CONTRACTS.md §4.5): the transfer
+ * QOS on Perlmutter, with the `cron` constraint its xfer jobs use. The client is the `sfapi:` section's.
+ */
+export const HpssSfapiSchema = strict('sfapi settings of an hpss endpoint', {
+  account: SlurmWord('a NERSC account like als').default('als'),
+  qos: SlurmWord('a Slurm QOS like xfer').default('xfer'),
+  constraint: SlurmWord('a constraint like cron').default('cron'),
+  /** Per job; NERSC's xfer jobs in the original use 12 h. */
+  walltime: Walltime.default(12 * 3600),
+  /** How long a job may wait in the queue before the step gives up and cancels it. */
+  queue_allowance_minutes: z.number({ error: 'a number of minutes >= 0' }).min(0, { error: 'a number of minutes >= 0' }).default(240),
+  /** Where the jobs' %x_%j.out/.err, status files and results are written (a CFS folder the SFAPI can read). */
+  log_dir: HpcPath('an absolute folder at NERSC'),
 });
 
 /** How a beamline's recon jobs run at NERSC: Slurm settings and the folders the scripts use there. */
@@ -366,7 +393,7 @@ export const LegacyHpssEndpointSchema = strict('an hpss endpoint', {
   ...hpssShape,
   /** Accepted for the legacy file; the endpoint's name is its key. */
   name: OptionalText,
-});
+}).superRefine(oneTransport);
 
 /** Credentials stay `${VAR}` references; a missing variable arrives here as MissingEnv (deferred). */
 const EnvStringSchema = z.union([z.string().min(1), z.instanceof(MissingEnv)], {

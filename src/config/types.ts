@@ -148,6 +148,10 @@ export interface ArchiveSettings {
   /** IANA zone the beam cycles are reckoned in. */
   readonly time_zone: string;
   readonly bundle_max_bytes: number;
+  /** listing: archives checked against htar's index; content: also read back from tape (htar -K). */
+  readonly verify: 'listing' | 'content';
+  /** Default endpoint of `splash hpss restore`. */
+  readonly restore_to: string | undefined;
 }
 
 export interface GlobusApp {

@@ -28,6 +28,32 @@ export interface HostRunOptions {
   readonly timeoutMs?: number;
 }
 
+/**
+ * Where the hpss steps' scripts run: over ssh on a NERSC host, on this runner, or as Slurm jobs through the
+ * SFAPI (slurm-host.ts). Every transport runs the same script text and hands back its exit code, stdout and
+ * stderr, so the scripts and their verification are shared.
+ */
+export interface TapeHost {
+  /** For log lines: "alsdev@dtn01.nersc.gov", "this runner", "Slurm jobs on perlmutter (qos xfer)". */
+  readonly label: string;
+  /** What can be checked before anything runs (a readable key, reachable services); throws config or step errors. */
+  check(): Promise<void>;
+  /** Run one script; `what` names it in job names and errors (list, archive, restore, prune). */
+  run(script: string, what: string, opts?: HostRunOptions): Promise<HostRun>;
+}
+
+/** The ssh (or local) transport. */
+export function sshHost(e: HPSSEndpoint): TapeHost {
+  return {
+    label: hostLabel(e),
+    check: () => {
+      sshArgs(e); // the key is there and readable, before anything runs
+      return Promise.resolve();
+    },
+    run: (script, _what, opts) => runOnHost(e, script, opts),
+  };
+}
+
 /** ssh itself failed (no connection, key refused, unknown host key): every later call would fail the same way. */
 export class SshFailed extends SplashError {
   constructor(message: string, hint: string) {
@@ -37,6 +63,7 @@ export class SshFailed extends SplashError {
 
 /** Where the step's scripts run, for log lines. */
 export function hostLabel(e: HPSSEndpoint): string {
+  if (e.sfapi) return `Slurm jobs (qos ${e.sfapi.qos}) through the Superfacility API`;
   if (!e.ssh) return 'this runner';
   return `${e.ssh.user === undefined ? '' : `${e.ssh.user}@`}${e.ssh.host}${e.ssh.port === 22 ? '' : `:${String(e.ssh.port)}`}`;
 }

@@ -59,6 +59,11 @@ export interface PlanOptions {
   readonly bundleMaxBytes: number;
   /** The last cycle to archive (the last completed one); files of later cycles are deferred. */
   readonly upTo: BeamCycle;
+  /**
+   * Per cycle key, the highest part number of a complete archive already on tape: files of that cycle not in
+   * any of them (late files) go into new parts after it, `_part<N+1>` …, since an archive cannot be appended to.
+   */
+  readonly partsOnTape?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -114,7 +119,7 @@ export function planArchive(files: readonly InventoryFile[], opts: PlanOptions):
   for (const { cycle, files: group } of [...byCycle.values()].sort((a, b) => compareCycles(a.cycle, b.cycle))) {
     let current: InventoryFile[] = [];
     let bytes = 0;
-    let part = 0;
+    let part = (opts.partsOnTape?.get(cycleKey(cycle)) ?? -1) + 1;
     const close = (): void => {
       const suffix = part === 0 ? '' : `_part${String(part)}`;
       bundles.push({ name: `${opts.proposal}_${cycleKey(cycle)}${suffix}.tar`, cycle, members: current, bytes });

@@ -4,13 +4,14 @@
  * tool reading stdin would eat the rest of it), and results come back as `@@splash …` marker lines, so the
  * TypeScript side decides what succeeded — not a grep in bash.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { stepError } from '../errors.js';
 import { shq } from '../shell.js';
 import type { InventoryFile, PlannedBundle, PlannedSingle } from './plan.js';
+import { catalogLines } from './catalog.js';
+import { MARK, toolLines } from './script-common.js';
 
-
-export const MARK = '@@splash';
+export { MARK } from './script-common.js';
 
 /** Exit codes the scripts use for "cannot even start". */
 export const EXIT_NO_FOLDER = 3;
@@ -29,17 +30,6 @@ const BEGIN = '@@splash-begin';
 const END = '@@splash-end';
 
 const PROLOGUE = 'set -u -f'; // no globbing: paths are data
-
-/** The archive script's tools and its marker-line writer. */
-function tools(hsi: string, htar: string): string[] {
-  return [
-    `HSI=${shq(hsi)}`,
-    `HTAR=${shq(htar)}`,
-    `say() { printf '${MARK} %s\\n' "$*"; }`,
-    'hsi_() { "$HSI" -q "$@" </dev/null; }',
-    'htar_() { "$HTAR" "$@" </dev/null; }',
-  ];
-}
 
 function enter(dir: string): string {
   // "Missing" and "not allowed in" are different problems: only the first is a wrong path.
@@ -70,17 +60,35 @@ export function proposalsScript(dir: string): string {
   );
 }
 
-/** Every entry under `dir`: `f\t<size>\t<mtime>\t<rel>\0` for files, `o\t<type>\t0\t<rel>\0` for the rest. */
+/**
+ * Every entry under `dir`: `f\t<size>\t<mtime>\t<rel>\0` for files, `h\t<size>\t<mtime>\t<dev:inode>\t<rel>\0`
+ * for files with more than one name (hard links), `o\t<type>\t0\t<rel>\0` for the rest.
+ */
+function inventoryLines(dir: string): string[] {
+  return [
+    enter(dir),
+    `printf '${BEGIN}\\0'`,
+    "find . -mindepth 1 \\( -type f -links +1 -printf 'h\\t%s\\t%T@\\t%D:%i\\t%P\\0' \\) -o \\( -type f -printf 'f\\t%s\\t%T@\\t%P\\0' \\) -o \\( ! -type d -printf 'o\\t%y\\t0\\t%P\\0' \\) || exit",
+    `printf '${END}\\0'`,
+  ];
+}
+
 export function inventoryScript(dir: string): string {
-  return (
-    [
-      PROLOGUE,
-      enter(dir),
-      `printf '${BEGIN}\\0'`,
-      "find . -mindepth 1 \\( -type f -printf 'f\\t%s\\t%T@\\t%P\\0' \\) -o \\( ! -type d -printf 'o\\t%y\\t0\\t%P\\0' \\) || exit",
-      `printf '${END}\\0'`,
-    ].join('\n') + '\n'
-  );
+  return [PROLOGUE, ...inventoryLines(dir)].join('\n') + '\n';
+}
+
+/**
+ * What a proposal's archive run needs to know, in one run of the host: the files of the proposal folder
+ * (as inventoryScript), then what is on tape in its HPSS folder (catalog.ts).
+ */
+export function surveyScript(hsi: string, htar: string, source: string, dest: string): string {
+  return [PROLOGUE, ...toolLines(hsi, htar), ...inventoryLines(source), "printf '\\n'", ...catalogLines(dest)].join('\n') + '\n';
+}
+
+/** The text after the inventory's end marker (where a survey's catalog part is). */
+export function afterListing(stdout: string): string {
+  const at = stdout.lastIndexOf(`\0${END}\0`);
+  return at === -1 ? '' : stdout.slice(at + END.length + 2);
 }
 
 export interface InventoryEntry {
@@ -91,6 +99,8 @@ export interface InventoryEntry {
   readonly mtimeMs: number;
   /** find's %y letter for non-files: l symlink, p fifo, s socket … */
   readonly type: string;
+  /** `<dev>:<inode>` of a file with more than one name (a hard link). */
+  readonly linkKey?: string;
 }
 
 /** The records between BEGIN and END; an unknown record or a missing END is an error, never skipped. */
@@ -108,6 +118,14 @@ export function parseListing(stdout: string): InventoryEntry[] {
       const rel = name.join('\t');
       if (/^\d+$/.test(a) && Number.isFinite(seconds) && rel !== '') {
         entries.push({ kind: 'file', rel, size: Number(a), mtimeMs: Math.round(seconds * 1000), type: 'f' });
+        continue;
+      }
+    } else if (kind === 'h' && rest.length >= 3) {
+      const [b = '', key = '', ...name] = rest;
+      const seconds = Number(b);
+      const rel = name.join('\t');
+      if (/^\d+$/.test(a) && Number.isFinite(seconds) && /^\d+:\d+$/.test(key) && rel !== '') {
+        entries.push({ kind: 'file', rel, size: Number(a), mtimeMs: Math.round(seconds * 1000), type: 'f', linkKey: key });
         continue;
       }
     } else if (kind === 'd' && rest.length >= 1) {
@@ -137,14 +155,20 @@ export interface ArchiveScriptInput {
   readonly dest: string;
   readonly bundles: readonly PlannedBundle[];
   readonly singles: readonly PlannedSingle[];
+  /** Read every new archive back from tape against its index and CRCs (`htar -K`), not only its listing. */
+  readonly verifyContent: boolean;
 }
 
-/** A heredoc delimiter that no member name equals. */
-function delimiter(members: readonly InventoryFile[]): string {
-  for (;;) {
-    const d = `SPLASH_MEMBERS_${randomBytes(6).toString('hex')}`;
-    if (!members.some((m) => m.rel === d)) return d;
-  }
+/**
+ * A heredoc delimiter that no member name equals. Derived from the names (not random), so the same plan is
+ * the same script: a Slurm transport finds a job still running for it by name.
+ */
+export function delimiter(prefix: string, names: readonly string[]): string {
+  const taken = new Set(names);
+  const base = `${prefix}_${createHash('sha256').update(names.join('\n')).digest('hex').slice(0, 12)}`;
+  let d = base;
+  for (let i = 1; taken.has(d); i++) d = `${base}_${String(i)}`;
+  return d;
 }
 
 /**
@@ -156,7 +180,7 @@ function delimiter(members: readonly InventoryFile[]): string {
 export function archiveScript(input: ArchiveScriptInput): string {
   const lines = [
     PROLOGUE,
-    ...tools(input.hsi, input.htar),
+    ...toolLines(input.hsi, input.htar),
     `DEST=${shq(input.dest)}`,
     // Every hsi call is an HPSS session (seconds on the real system): look upwards from the folder for the
     // deepest one that exists (usually its parent), then create the missing levels one by one.
@@ -176,9 +200,10 @@ export function archiveScript(input: ArchiveScriptInput): string {
     // hsi lists in columns like ls; a word whose last path part is the name counts (names are hsi-safe).
     `listed() { printf '%s\\n' "$have" | awk -v n="$1" '{ for (i = 1; i <= NF; i++) { f = $i; sub(/.*\\//, "", f); if (f == n) found = 1 } } END { exit !found }'; }`,
   ];
+  const crc = input.verifyContent ? ' -Hcrc' : '';
   input.bundles.forEach((b, i) => {
     const id = `b${String(i)}`;
-    const d = delimiter(b.members);
+    const d = delimiter('SPLASH_MEMBERS', b.members.map((m) => m.rel));
     lines.push(
       `n=${shq(b.name)}; a="$DEST/$n"`,
       // An archive without its index was never finished: htar -c writes it again (it cannot append). One that
@@ -189,11 +214,22 @@ export function archiveScript(input: ArchiveScriptInput): string {
       `    cat >"$l" <<'${d}'`,
       ...b.members.map((m) => m.rel),
       d,
-      '    htar_ -cf "$a" -L "$l"; rc=$?; rm -f -- "$l"',
+      // The checksum manifest is read from the same files while htar reads them (a second reader, in parallel):
+      // a restore checks each file against it, a tape prune each copy. Stored only with a complete archive.
+      '    xargs -d "\\n" -a "$l" b2sum -- >"$l.b2sum" 2>/dev/null & mp=$!',
+      `    htar_ -cf "$a"${crc} -L "$l"; rc=$?`,
+      '    wait "$mp"; mrc=$?',
       `    if [ "$rc" -eq 0 ]; then say written ${id}; else say failed ${id} "htar exit $rc"; fi`,
+      '    if [ "$rc" -eq 0 ]; then',
+      `      if [ "$mrc" -eq 0 ] && hsi_ put "$l.b2sum" : "$a.b2sum" >/dev/null 2>&1; then say manifest ${id} ok; else say manifest ${id} "b2sum exit $mrc or hsi put failed"; fi`,
+      // The sums come back too: the tape locations in SciCat carry each file's checksum.
+      `      say sums-begin ${id}; cat -- "$l.b2sum" 2>/dev/null; say sums-end ${id} 0`,
+      '    fi',
+      '    rm -f -- "$l" "$l.b2sum"',
       '  fi',
       'fi',
       `list ${id} "$a"`,
+      ...(input.verifyContent ? [`say check-begin ${id}`, 'htar_ -K -Hverify=crc -f "$a" 2>&1', `say check-end ${id} "$?"`] : []),
     );
   });
   // The archive files themselves, all in one folder: one session lists them all.
@@ -222,6 +258,13 @@ export interface ItemReport {
   reason: string;
   listing: string[];
   listingExit: number | undefined;
+  /** 'ok', or why the checksum manifest was not stored; '' when none was attempted. */
+  manifest: string;
+  /** The manifest's lines (`<BLAKE2b>  <member>`), when one was stored. */
+  sums: string[];
+  /** `htar -K` output and exit, when content verification ran. */
+  check: string[];
+  checkExit: number | undefined;
 }
 
 /** Read the marker lines of an archive script run: one report per `b<i>` / `s<i>` id, and `bf` (the folder). */
@@ -229,21 +272,25 @@ export function parseArchiveOutput(stdout: string): Map<string, ItemReport> {
   const items = new Map<string, ItemReport>();
   const item = (id: string): ItemReport => {
     let r = items.get(id);
-    if (!r) items.set(id, (r = { status: 'unknown', reason: '', listing: [], listingExit: undefined }));
+    if (!r) items.set(id, (r = { status: 'unknown', reason: '', listing: [], listingExit: undefined, manifest: '', sums: [], check: [], checkExit: undefined }));
     return r;
   };
-  let listing: ItemReport | undefined;
+  let into: string[] | undefined;
   for (const line of stdout.split('\n')) {
     if (!line.startsWith(`${MARK} `)) {
-      listing?.listing.push(line);
+      into?.push(line);
       continue;
     }
     const [verb = '', id = '', ...rest] = line.slice(MARK.length + 1).split(' ');
-    if (verb === 'list-begin') listing = item(id);
-    else if (verb === 'list-end') {
-      item(id).listingExit = Number(rest[0]);
-      listing = undefined;
-    } else if (verb === 'written' || verb === 'present' || verb === 'failed') {
+    if (verb === 'list-begin') into = item(id).listing;
+    else if (verb === 'check-begin') into = item(id).check;
+    else if (verb === 'sums-begin') into = item(id).sums;
+    else if (verb === 'sums-end') into = undefined;
+    else if (verb === 'list-end' || verb === 'check-end') {
+      item(id)[verb === 'list-end' ? 'listingExit' : 'checkExit'] = Number(rest[0]);
+      into = undefined;
+    } else if (verb === 'manifest') item(id).manifest = rest.join(' ');
+    else if (verb === 'written' || verb === 'present' || verb === 'failed') {
       const r = item(id);
       r.status = verb;
       r.reason = rest.join(' ');

@@ -155,6 +155,28 @@ export const attachmentSchema = z.strictObject({
 
 export type AttachmentInput = z.infer<typeof attachmentSchema>;
 
+/**
+ * Body of `POST /api/v3/datablocks` (the backend's CreateDatablockDto: UpdateDatablockDto ⊂ OwnableDto, plus
+ * datasetId): where an archive system keeps a dataset's bytes — `archiveId` "is used when data is retrieved
+ * back", and the backend keeps it unique. Not the dataset route `POST /datasets/{pid}/datablocks` (marked
+ * obsolete; it also adds the block's size and file count to the dataset's size and numberOfFiles, which the
+ * orig-datablock already counted): this one adds only to packedSize and numberOfFilesArchived.
+ */
+export const datablockSchema = z.strictObject({
+  datasetId: nonEmpty,
+  ownerGroup: nonEmpty,
+  accessGroups: z.array(z.string()).optional(),
+  instrumentGroup: z.string().optional(),
+  archiveId: nonEmpty,
+  size: count,
+  packedSize: count,
+  chkAlg: nonEmpty.optional(),
+  version: z.string(),
+  dataFileList: z.array(dataFileSchema).min(1, 'must list at least one file'),
+});
+
+export type DatablockInput = z.infer<typeof datablockSchema>;
+
 export type ValidationResult<T> = { ok: true; value: T; issues: [] } | { ok: false; issues: string[] };
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
@@ -194,6 +216,10 @@ export function validateOrigDatablock(block: unknown): ValidationResult<OrigData
 
 export function validateAttachment(att: unknown): ValidationResult<AttachmentInput> {
   return check(attachmentSchema, att);
+}
+
+export function validateDatablock(block: unknown): ValidationResult<DatablockInput> {
+  return check(datablockSchema, block);
 }
 
 /** One spelling of a source folder for storing and querying: no trailing slash (except "/"), no "//". */

@@ -10,8 +10,10 @@ import type { HPSSEndpoint, TransferEndpoint } from '../endpoints.js';
 import { configError, pathError, SplashError, stepError } from '../errors.js';
 import { type ArchivedItem, type ArchiveTarget, archiveProposal, type ProposalResult } from '../hpss/archive.js';
 import { type BeamCycle, cycleKey, cycleOf, sameCycle } from '../hpss/cycle.js';
-import { hostLabel, lastLines, runOnHost, SshFailed, sshArgs } from '../hpss/host.js';
+import { lastLines, SshFailed, type TapeHost } from '../hpss/host.js';
+import { recordTapeLocations, type TapeEntry } from '../hpss/scicat.js';
 import { EXIT_NO_FOLDER, parseListing, proposalsScript } from '../hpss/script.js';
+import type { ScicatClient } from '../scicat/index.js';
 import { gatePath, joinInside, type RelPath } from '../paths.js';
 import type { StepContext } from '../run/context.js';
 import { formatBytes } from '../run/format.js';
@@ -26,12 +28,18 @@ export interface HpssInput {
   /** Which cycle's proposals a selecting run archives. */
   readonly cycle: BeamCycle;
   readonly dryRun: boolean;
+  /** Where the scripts run (ssh, this runner, or Slurm jobs through the SFAPI). */
+  readonly host: TapeHost;
+  /** SciCat, to record where each archived dataset is on tape; `ingestRoot` is the endpoint ingest read the files on. */
+  readonly catalogue?: { readonly client: () => Promise<ScicatClient | undefined>; readonly ingestRoot: string | undefined } | undefined;
 }
 
 export interface HpssResult {
   readonly beamline: string;
   readonly cycle: string | undefined;
   readonly proposals: ProposalResult[];
+  /** Tape locations recorded in SciCat (undefined: not attempted). */
+  tapeLocations?: { recorded: number; already: number; notCatalogued: number; failed: number } | undefined;
 }
 
 const SUMMARY_LIMIT = 50;
@@ -51,7 +59,7 @@ export function archiveTargetOf(beamline: BeamlineConfig): { settings: ArchiveSe
   if (to.type !== 'hpss') throw configError(`${field}.to: ${to.name} is a ${to.type} endpoint, not hpss`, 'name an endpoint with type: hpss (or a hpss_<name> section)');
   if (from.type === 'hpss') throw configError(`${field}.from: ${from.name} is an hpss endpoint`, 'name the endpoint holding the data on disk (e.g. the NERSC CFS collection)');
   const hpss: HPSSEndpoint = to;
-  return { settings, target: { from, to: hpss, beamlineId: beamline.id, timeZone: settings.time_zone, bundleMaxBytes: settings.bundle_max_bytes } };
+  return { settings, target: { from, to: hpss, beamlineId: beamline.id, timeZone: settings.time_zone, bundleMaxBytes: settings.bundle_max_bytes, verifyContent: settings.verify === 'content' } };
 }
 
 /**
@@ -62,15 +70,16 @@ export function archiveTargetOf(beamline: BeamlineConfig): { settings: ArchiveSe
  */
 async function selectProposals(
   ctx: StepContext,
+  host: TapeHost,
   settings: ArchiveSettings,
   target: ArchiveTarget,
   cycle: BeamCycle,
 ): Promise<{ chosen: RelPath[]; refused: { name: string; why: string }[] }> {
   const parent = gatePath(settings.proposals, { field: 'archive.proposals' });
   const dir = joinInside(target.from.root_path, parent);
-  const listed = await runOnHost(target.to, proposalsScript(dir));
-  if (listed.code === EXIT_NO_FOLDER) throw configError(`archive.proposals: no folder ${dir} on ${hostLabel(target.to)}`, 'check archive.from and archive.proposals in config.yml');
-  if (listed.code !== 0) throw stepError(`listing ${dir} on ${hostLabel(target.to)} failed (exit ${String(listed.code)}): ${lastLines(listed.stderr)}`);
+  const listed = await host.run(proposalsScript(dir), 'select');
+  if (listed.code === EXIT_NO_FOLDER) throw configError(`archive.proposals: no folder ${dir} on ${host.label}`, 'check archive.from and archive.proposals in config.yml');
+  if (listed.code !== 0) throw stepError(`listing ${dir} on ${host.label} failed (exit ${String(listed.code)}): ${lastLines(listed.stderr)}`);
   const chosen: RelPath[] = [];
   const refused: { name: string; why: string }[] = [];
   const entries = parseListing(listed.stdout).sort((a, b) => (a.rel < b.rel ? -1 : 1));
@@ -94,13 +103,15 @@ async function selectProposals(
 const unarchived = (proposal: RelPath, error: string): ProposalResult => ({ proposal, dest: '', items: [], notArchived: [], ignored: [], plan: undefined, error });
 
 export async function hpssStep(ctx: StepContext, input: HpssInput): Promise<HpssResult> {
-  const { settings, target } = input;
-  sshArgs(target.to); // the key is there and readable, before anything runs
+  const { settings, target, host } = input;
+  await host.check(); // the key is there and readable, the services up, before anything runs
+  // SciCat's credentials too: a run must not write archives and then stop at a missing setting.
+  if (!input.dryRun && input.catalogue?.ingestRoot !== undefined) await input.catalogue.client();
   const selecting = input.proposals.length === 0;
   const result: HpssResult = { beamline: target.beamlineId, cycle: selecting ? cycleKey(input.cycle) : undefined, proposals: [] };
-  ctx.info(`archiving from ${target.from.name} to ${target.to.name} (${target.to.root_path}) via ${hostLabel(target.to)}${input.dryRun ? ' — dry run, nothing is written' : ''}`);
+  ctx.info(`archiving from ${target.from.name} to ${target.to.name} (${target.to.root_path}) via ${host.label}${input.dryRun ? ' — dry run, nothing is written' : ''}`);
   try {
-    const selected = selecting ? await selectProposals(ctx, settings, target, input.cycle) : { chosen: input.proposals, refused: [] };
+    const selected = selecting ? await selectProposals(ctx, host, settings, target, input.cycle) : { chosen: input.proposals, refused: [] };
     for (const r of selected.refused) {
       ctx.error(`proposal folder ${displayName(r.name)} cannot be archived: ${r.why}`);
       result.proposals.push(unarchived(r.name as RelPath, r.why));
@@ -108,7 +119,7 @@ export async function hpssStep(ctx: StepContext, input: HpssInput): Promise<Hpss
     for (const proposal of selected.chosen) {
       await ctx.group(`archive ${proposal}`, async () => {
         try {
-          result.proposals.push(await archiveProposal(ctx, target, proposal, { dryRun: input.dryRun, upTo: input.cycle }));
+          result.proposals.push(await archiveProposal(ctx, host, target, proposal, { dryRun: input.dryRun, upTo: input.cycle }));
         } catch (err) {
           // The host or the config failing fails every proposal the same way: stop now.
           if (err instanceof SshFailed || (err instanceof SplashError && err.kind === 'config')) throw err;
@@ -119,6 +130,7 @@ export async function hpssStep(ctx: StepContext, input: HpssInput): Promise<Hpss
         }
       });
     }
+    if (!input.dryRun) result.tapeLocations = await recordLocations(ctx, input, result);
   } finally {
     writeSummary(ctx, input, result);
   }
@@ -129,11 +141,13 @@ export async function hpssStep(ctx: StepContext, input: HpssInput): Promise<Hpss
   const failedItems = items.filter((i) => i.status === 'failed');
   const failedProposals = result.proposals.filter((p) => p.error !== '');
   const notArchived = result.proposals.reduce((n, p) => n + p.notArchived.length, 0);
-  if (failedItems.length > 0 || failedProposals.length > 0 || notArchived > 0) {
+  const notRecorded = result.tapeLocations?.failed ?? 0;
+  if (failedItems.length > 0 || failedProposals.length > 0 || notArchived > 0 || notRecorded > 0) {
     const parts = [
       failedProposals.length > 0 ? `${String(failedProposals.length)} proposal(s) could not be archived` : '',
       failedItems.length > 0 ? `${String(failedItems.length)} archive(s) failed` : '',
       notArchived > 0 ? `${String(notArchived)} file(s) are not on tape (see "not archived" in the log)` : '',
+      notRecorded > 0 ? `the tape location of ${String(notRecorded)} file(s) could not be recorded in SciCat` : '',
     ].filter((s) => s !== '');
     const err = stepError(
       `hpss: ${parts.join('; ')}`,
@@ -146,6 +160,33 @@ export async function hpssStep(ctx: StepContext, input: HpssInput): Promise<Hpss
     throw err;
   }
   return result;
+}
+
+/**
+ * After the archives verified: each archived file's dataset gets its tape location (hpss/scicat.ts). Files on
+ * tape in a verified archive or stored alone count; a file without a dataset (never ingested) is noted only.
+ */
+async function recordLocations(ctx: StepContext, input: HpssInput, result: HpssResult): Promise<HpssResult['tapeLocations']> {
+  const entries: TapeEntry[] = result.proposals.flatMap((p) =>
+    p.items
+      .filter((i) => i.status === 'written' || i.status === 'already on HPSS')
+      .flatMap((i) => i.members.map((m) => ({ rel: `${p.proposal}/${m.rel}`, archivePath: i.path, member: i.kind === 'archive' ? m.rel : undefined, size: m.size, mtimeMs: m.mtimeMs, checksum: i.sums?.get(m.rel) }))),
+  );
+  if (entries.length === 0 || input.catalogue === undefined) return undefined;
+  const { ingestRoot } = input.catalogue;
+  if (ingestRoot === undefined) {
+    ctx.info('tape locations are not recorded in SciCat: this beamline does not ingest');
+    return undefined;
+  }
+  const client = await input.catalogue.client();
+  if (!client) {
+    ctx.info('tape locations are not recorded in SciCat: config.yml names no scicat.url');
+    return undefined;
+  }
+  const r = await recordTapeLocations(client, ingestRoot, entries);
+  ctx.info(`SciCat: the tape location of ${String(r.recorded)} file(s) recorded, ${String(r.already)} recorded before${r.notCatalogued.length > 0 ? `, ${String(r.notCatalogued.length)} without a dataset (not ingested)` : ''}`);
+  for (const f of r.failed.slice(0, 10)) ctx.error(`SciCat: the tape location of ${displayName(f.rel)} was not recorded: ${f.why}`);
+  return { recorded: r.recorded, already: r.already, notCatalogued: r.notCatalogued.length, failed: r.failed.length };
 }
 
 function writeSummary(ctx: StepContext, input: HpssInput, result: HpssResult): void {
@@ -162,6 +203,8 @@ function writeSummary(ctx: StepContext, input: HpssInput, result: HpssResult): v
   }
   const failed = result.proposals.filter((p) => p.error !== '');
   if (failed.length > 0) s.list(failed.map((p) => `${p.proposal}: ${p.error}`));
+  const t = result.tapeLocations;
+  if (t) s.text(`SciCat: tape location recorded for ${String(t.recorded)} file(s) now, ${String(t.already)} before${t.notCatalogued > 0 ? `; ${String(t.notCatalogued)} file(s) have no dataset` : ''}${t.failed > 0 ? `; **${String(t.failed)} failed** (run again)` : ''}.`);
   const deferred = result.proposals.reduce((n, p) => n + (p.plan?.deferred.length ?? 0), 0);
   if (deferred > 0) s.text(`${String(deferred)} file(s) belong to a beam cycle that has not ended; a run after it ends archives them.`);
   const ignored = result.proposals.flatMap((p) => p.ignored.map((n) => `${p.proposal}/${n.rel}: ${n.why}`));

@@ -42,7 +42,7 @@ export async function pruneStep(ctx: StepContext, input: PruneInput): Promise<Pr
       const endpoint = b.endpoint(rule.endpoint, `beamlines.${b.id}.prune[${i}].endpoint`);
       const check = b.endpoint(rule.check, `beamlines.${b.id}.prune[${i}].check`);
       try {
-        return { beamline: b, rule, endpoint, check, run: pruneFor(endpoint, check, rule.verify), why: '' };
+        return { beamline: b, rule, endpoint, check, run: pruneFor(endpoint, check, rule.verify, { beamline: b.id, config: b.config }), why: '' };
       } catch (err) {
         if (!(err instanceof SplashError) || err.kind !== 'not-configured') throw err;
         return { beamline: b, rule, endpoint, check, run: undefined, why: err.message };

@@ -13,6 +13,8 @@
  */
 import {
   CreateAttachmentV3DtoFromJSONTyped,
+  CreateDatablockDtoFromJSONTyped,
+  instanceOfCreateDatablockDto,
   CreateDatasetOrigDatablockDtoFromJSONTyped,
   CreateDerivedDatasetObsoleteDtoFromJSONTyped,
   CreateRawDatasetObsoleteDtoFromJSONTyped,
@@ -57,6 +59,7 @@ export const SDK = {
   origDatablock: sdkModel('CreateDatasetOrigDatablockDto', CreateDatasetOrigDatablockDtoFromJSONTyped, instanceOfCreateDatasetOrigDatablockDto),
   dataFile: sdkModel('DataFile', DataFileFromJSONTyped, instanceOfDataFile),
   attachment: sdkModel('CreateAttachmentV3Dto', CreateAttachmentV3DtoFromJSONTyped, instanceOfCreateAttachmentV3Dto),
+  datablock: sdkModel('CreateDatablockDto', CreateDatablockDtoFromJSONTyped, instanceOfCreateDatablockDto),
 } as const;
 
 /** Fields the SDK model does not declare, and required ones that are missing, as class-validator would word them. */
@@ -217,6 +220,16 @@ export const ATTACHMENT: DtoRules = {
 
 export const CREDENTIALS: DtoRules = { required: { username: 'string', password: 'string' }, optional: {} };
 
+/**
+ * CreateDatablockDto (src/datablocks/dto/create-datablock.dto.ts: UpdateDatablockDto ⊂ OwnableDto, plus
+ * datasetId `@IsString()`): archiveId `@IsString()`, size and packedSize `@IsInt()`, chkAlg `@IsOptional()
+ * @IsString() @IsNotEmpty()`, version `@IsString()`, dataFileList `@IsArray() @ArrayNotEmpty()` of DataFileDto.
+ */
+export const DATABLOCK: DtoRules = {
+  required: { ...OWNABLE_REQUIRED, datasetId: 'string', archiveId: 'string', size: 'int', packedSize: 'int', version: 'string', dataFileList: 'array' },
+  optional: { ...OWNABLE_OPTIONAL, chkAlg: 'nonEmptyString' },
+};
+
 /** class-validator with whitelist + forbidNonWhitelisted: every rule, plus unknown fields refused. */
 export function validateFields(body: Record<string, unknown>, rules: DtoRules, prefix = ''): FieldError[] {
   const errors: FieldError[] = [];
@@ -242,7 +255,7 @@ export function validateFields(body: Record<string, unknown>, rules: DtoRules, p
 
 export const flatten = (errors: readonly FieldError[]): string[] => errors.flatMap((e) => Object.values(e.constraints));
 
-export type BodyKind = 'credentials' | 'rawDataset' | 'derivedDataset' | 'origDatablock' | 'attachment';
+export type BodyKind = 'credentials' | 'rawDataset' | 'derivedDataset' | 'origDatablock' | 'attachment' | 'datablock';
 
 const RULES: Record<BodyKind, { rules: DtoRules; model: SdkModel }> = {
   credentials: { rules: CREDENTIALS, model: SDK.credentials },
@@ -250,6 +263,7 @@ const RULES: Record<BodyKind, { rules: DtoRules; model: SdkModel }> = {
   derivedDataset: { rules: DERIVED_DATASET, model: SDK.derivedDataset },
   origDatablock: { rules: ORIG_DATABLOCK, model: SDK.origDatablock },
   attachment: { rules: ATTACHMENT, model: SDK.attachment },
+  datablock: { rules: DATABLOCK, model: SDK.datablock },
 };
 
 /** The DTO's rules, then whatever the generated model adds (a field it requires or does not know). */
@@ -268,7 +282,7 @@ export function checkBody(kind: BodyKind, body: unknown): FieldError[] {
   if (!isRecord(body)) return [{ property: '', constraints: { isObject: 'body must be an object' } }];
   const { rules, model } = RULES[kind];
   const errors = checkAgainst(body, rules, model);
-  if (kind === 'origDatablock' && Array.isArray(body.dataFileList)) {
+  if ((kind === 'origDatablock' || kind === 'datablock') && Array.isArray(body.dataFileList)) {
     if (body.dataFileList.length === 0) errors.push({ property: 'dataFileList', constraints: { arrayNotEmpty: 'dataFileList should not be empty' } });
     body.dataFileList.forEach((file: unknown, i) => {
       if (!isRecord(file)) errors.push({ property: `dataFileList.${i}`, constraints: { nestedValidation: `nested property dataFileList.${i} must be either object or array` } });

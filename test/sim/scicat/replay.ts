@@ -9,6 +9,8 @@ import {
   AuthApi,
   Configuration,
   CreateAttachmentV3DtoFromJSON,
+  CreateDatablockDtoFromJSON,
+  DatablocksApi,
   CreateDatasetOrigDatablockDtoFromJSON,
   CredentialsDtoFromJSON,
   DatasetsApi,
@@ -19,7 +21,7 @@ import { type BodyKind, contractIssues, datasetKindOf } from './contract.js';
 import type { SimRequest } from './server.js';
 import { applyWherePipe } from './where.js';
 
-export type RequestKind = 'login' | 'find datasets' | 'create dataset' | 'get dataset' | 'create orig-datablock' | 'list orig-datablocks' | 'create attachment' | 'list attachments';
+export type RequestKind = 'login' | 'find datasets' | 'create dataset' | 'get dataset' | 'create orig-datablock' | 'list orig-datablocks' | 'create attachment' | 'list attachments' | 'create datablock' | 'find datablocks';
 
 export interface ContractReport {
   /** Requests checked. */
@@ -59,6 +61,7 @@ function classify(r: SimRequest): { kind: RequestKind; pid?: string } | undefine
   const lower = segs.map((s) => s.toLowerCase());
   if (lower[0] !== 'api' || lower[1] !== 'v3') return undefined;
   if (lower[2] === 'auth' && lower[3] === 'login' && r.method === 'POST') return { kind: 'login' };
+  if (lower[2] === 'datablocks' && segs.length === 3) return { kind: r.method === 'POST' ? 'create datablock' : 'find datablocks' };
   if (lower[2] !== 'datasets') return undefined;
   const pid = segs[3] === undefined ? undefined : decodeURIComponent(segs[3]);
   if (pid === undefined) return r.method === 'POST' ? { kind: 'create dataset' } : { kind: 'find datasets' };
@@ -73,6 +76,7 @@ const BODY_KIND: Partial<Record<RequestKind, BodyKind>> = {
   'create dataset': 'rawDataset',
   'create orig-datablock': 'origDatablock',
   'create attachment': 'attachment',
+  'create datablock': 'datablock',
 };
 
 function replay(kind: RequestKind, pid: string, body: unknown, query: URLSearchParams): Promise<Sent> {
@@ -96,6 +100,10 @@ function replay(kind: RequestKind, pid: string, body: unknown, query: URLSearchP
         return datasets.datasetsControllerCreateAttachmentV3Raw({ pid, CreateAttachmentV3Dto: CreateAttachmentV3DtoFromJSON(body) });
       case 'list attachments':
         return datasets.datasetsControllerFindAllAttachmentsV3Raw({ pid });
+      case 'create datablock':
+        return new DatablocksApi(cfg).datablocksControllerCreateV3Raw({ CreateDatablockDto: CreateDatablockDtoFromJSON(body) });
+      case 'find datablocks':
+        return new DatablocksApi(cfg).datablocksControllerFindAllV3Raw(filter === undefined ? {} : { filter });
     }
   });
 }
@@ -145,7 +153,7 @@ export async function checkContract(requests: readonly SimRequest[]): Promise<Co
     } else if (r.body !== undefined && !(typeof r.body === 'object' && r.body !== null && Object.keys(r.body).length === 0)) {
       report.violations.push(`${what}: a ${c.kind} request carries a body`);
     }
-    if (c.kind === 'find datasets') for (const issue of filterIssues(query.get('filter'))) report.violations.push(`${what}: ${issue}`);
+    if (c.kind === 'find datasets' || c.kind === 'find datablocks') for (const issue of filterIssues(query.get('filter'))) report.violations.push(`${what}: ${issue}`);
   }
   return report;
 }

@@ -1,6 +1,7 @@
 /**
  * SciCat v3 backend simulator for tests (CONTRACTS §3), over HTTP on 127.0.0.1. Speaks login, raw datasets
- * (create, get by pid, filter lookup), orig-datablocks and attachments, and rejects what the backend rejects,
+ * (create, get by pid, filter lookup), orig-datablocks, attachments and datablocks (`/datablocks`: create with
+ * a unique archiveId, filter lookup), and rejects what the backend rejects,
  * in the backend's shapes:
  * - dataset DTO validation → 400 `{"status":400,"message":"<JSON of class-validator errors>"}` (§3.8);
  * - other DTOs → NestJS `{"message":[…],"error":"Bad Request","statusCode":400}`;
@@ -66,6 +67,8 @@ export interface ScicatSim {
   datasets(): Record<string, unknown>[];
   origDatablocks(pid?: string): Record<string, unknown>[];
   attachments(pid?: string): Record<string, unknown>[];
+  /** Datablocks (`POST /api/v3/datablocks`): where an archive system keeps a dataset's bytes. */
+  datablocks(pid?: string): Record<string, unknown>[];
   /** Every token issued so far stops working (the next call answers 401). */
   expireTokens(): void;
   inject(method: string, pathRegex: RegExp, fault: Fault): void;
@@ -117,6 +120,7 @@ export async function startScicatSim(opts: ScicatSimOptions = {}): Promise<Scica
   const datasets = new Map<string, Record<string, unknown>>();
   const blocks: Record<string, unknown>[] = [];
   const attachments: Record<string, unknown>[] = [];
+  const datablocks: Record<string, unknown>[] = [];
   const log: SimRequest[] = [];
   const faults: ArmedFault[] = [];
 
@@ -206,8 +210,11 @@ export async function startScicatSim(opts: ScicatSimOptions = {}): Promise<Scica
     return [201, stored];
   }
 
-  /** GET /Datasets: the Filter decorator parses `filter`, the WherePipe transforms `where`, Mongo matches it. */
-  function findDatasets(query: URLSearchParams, anonymous: boolean): [number, unknown] {
+  /**
+   * A list route's `filter` as the backend reads it: the Filter decorator parses it, the WherePipe transforms
+   * `where`, and Mongo matches it; parseLimitFilters: limit 100 and skip 0 unless given.
+   */
+  function listed(query: URLSearchParams, docs: Iterable<Record<string, unknown>>, visible: (d: Record<string, unknown>) => boolean = () => true): [number, unknown] {
     let filter: unknown = {};
     const f = query.get('filter');
     if (f !== null) {
@@ -220,16 +227,19 @@ export async function startScicatSim(opts: ScicatSimOptions = {}): Promise<Scica
     if (!isRecord(filter)) throw nest(400, 'filter must be a JSON object');
     const where = applyWherePipe(filter.where ?? {}, wherePipe);
     const limits = isRecord(filter.limits) ? filter.limits : {};
-    // parseLimitFilters: limit 100 and skip 0 unless given.
     const skip = typeof limits.skip === 'number' ? limits.skip : 0;
     const limit = typeof limits.limit === 'number' && limits.limit > 0 ? limits.limit : 100;
     try {
-      const hits = [...datasets.values()].filter((d) => (!anonymous || d.isPublished === true) && matches(d, where));
-      return [200, hits.slice(skip, skip + limit)];
+      return [200, [...docs].filter((d) => visible(d) && matches(d, where)).slice(skip, skip + limit)];
     } catch (err) {
       if (err instanceof MongoQueryError) throw nest(400, err.message);
       throw err;
     }
+  }
+
+  /** GET /Datasets: an anonymous caller sees published datasets only. */
+  function findDatasets(query: URLSearchParams, anonymous: boolean): [number, unknown] {
+    return listed(query, datasets.values(), (d) => !anonymous || d.isPublished === true);
   }
 
   /** checkPermissionsForDatasetExtended: 404 for an unknown dataset, 403 when the caller may not see it. */
@@ -262,6 +272,30 @@ export async function startScicatSim(opts: ScicatSimOptions = {}): Promise<Scica
     return [201, att];
   }
 
+  /**
+   * POST /datablocks (DatablocksController.create): CreateDatablockDto; archiveId is unique in the collection
+   * (11000 → 409); the dataset's packedSize and numberOfFilesArchived grow by the block's (not size or
+   * numberOfFiles, unlike the obsolete dataset route). A logged-in ingestor may create any.
+   */
+  function createDatablock(body: unknown): [number, unknown] {
+    const b = validated('datablock', body);
+    if (datablocks.some((d) => d.archiveId === b.archiveId)) throw nest(409, 'A datablock with this this unique key already exists!');
+    const dataset = datasets.get(b.datasetId as string);
+    const now = new Date().toISOString();
+    const block = { _id: randomUUID(), ...b, ownerGroup: b.ownerGroup, accessGroups: b.accessGroups ?? dataset?.accessGroups ?? [], createdAt: now, updatedAt: now };
+    datablocks.push(block);
+    if (dataset) {
+      dataset.packedSize = (typeof dataset.packedSize === 'number' ? dataset.packedSize : 0) + (b.packedSize as number);
+      dataset.numberOfFilesArchived = (typeof dataset.numberOfFilesArchived === 'number' ? dataset.numberOfFilesArchived : 0) + (b.dataFileList as unknown[]).length;
+    }
+    return [201, block];
+  }
+
+  /** GET /datablocks?filter=…: the FilterPipe's where (WherePipe) and limits, as for datasets. */
+  function findDatablocks(query: URLSearchParams): [number, unknown] {
+    return listed(query, datablocks);
+  }
+
   function route(method: string, rawPath: string, query: URLSearchParams, body: () => unknown, req: IncomingMessage): [number, unknown] {
     let segs: string[];
     try {
@@ -277,10 +311,17 @@ export async function startScicatSim(opts: ScicatSimOptions = {}): Promise<Scica
       if (method !== 'POST') throw notFound();
       return login(body());
     }
-    if (rest[0] !== 'datasets') throw notFound();
+    if (rest[0] !== 'datasets' && rest[0] !== 'datablocks') throw notFound();
     const who = caller(req, query);
     if (who.kind === 'expired') throw new HttpError(401, { message: 'SESSION_EXPIRED', error: 'Unauthorized', statusCode: 401 });
     const anonymous = who.kind === 'anonymous';
+    if (rest[0] === 'datablocks') {
+      // DatablockCreateEndpoint / ReadEndpoint: logged-in users only.
+      if (anonymous) throw nest(403, 'Forbidden resource');
+      if (rest.length === 1 && method === 'POST') return createDatablock(body());
+      if (rest.length === 1 && method === 'GET') return findDatablocks(query);
+      throw notFound();
+    }
     // PoliciesGuard: an anonymous caller may read (published data) but never create.
     if (anonymous && method !== 'GET') throw nest(403, 'Forbidden resource');
     const pid = segs[3];
@@ -375,6 +416,7 @@ export async function startScicatSim(opts: ScicatSimOptions = {}): Promise<Scica
     datasets: () => [...datasets.values()].map((d) => structuredClone(d)),
     origDatablocks: (pid) => blocks.filter((b) => pid === undefined || b.datasetId === pid).map((b) => structuredClone(b)),
     attachments: (pid) => attachments.filter((a) => pid === undefined || a.datasetId === pid).map((a) => structuredClone(a)),
+    datablocks: (pid) => datablocks.filter((d) => pid === undefined || d.datasetId === pid).map((d) => structuredClone(d)),
     expireTokens() {
       for (const t of tokens.values()) t.revoked = true;
     },

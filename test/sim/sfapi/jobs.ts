@@ -24,7 +24,9 @@ export type JobFault =
   /** The job stays PENDING (with this squeue reason, default "Priority") until cancelled. */
   | { kind: 'pend'; reason?: string }
   /** sbatch refuses the job: the task completes (HTTP 200) with result status "error" and this message. */
-  | { kind: 'reject'; error: string; taskStatus?: 'completed' | 'failed' };
+  | { kind: 'reject'; error: string; taskStatus?: 'completed' | 'failed' }
+  /** Nothing: this submission runs normally (so a fault queued after it hits a later one). */
+  | { kind: 'none' };
 
 export interface Timings {
   /** An async task (submit, cancel) stays "new" this long. */

@@ -244,6 +244,8 @@ export interface QosPolicy {
   maxMinutes: number;
   minMinutes?: number;
   maxNodes?: number;
+  /** The QOS runs jobs without nodes of their own: asking for any (-N) is refused. */
+  nodesRefused?: boolean;
 }
 
 export const PERLMUTTER_QOS: Readonly<Record<string, QosPolicy>> = {
@@ -254,9 +256,12 @@ export const PERLMUTTER_QOS: Readonly<Record<string, QosPolicy>> = {
   preempt: { maxMinutes: 48 * 60, minMinutes: 120 },
   shared: { maxMinutes: 48 * 60, maxNodes: 1 },
   overrun: { maxMinutes: 48 * 60 },
+  // The transfer QOS the original system runs hsi/htar in (CONTRACTS §4.1: `-q xfer -C cron`); xfer jobs get no
+  // nodes of their own and refuse -N [2ND]; the wall-time limit is [UNVERIFIED] (its scripts ask for 12 h).
+  xfer: { maxMinutes: 48 * 60, nodesRefused: true },
 };
 
-export const PERLMUTTER_CONSTRAINTS: readonly string[] = ['cpu', 'gpu', 'gpu&hbm40g', 'gpu&hbm80g'];
+export const PERLMUTTER_CONSTRAINTS: readonly string[] = ['cpu', 'gpu', 'gpu&hbm40g', 'gpu&hbm80g', 'cron'];
 
 export interface SubmitPolicy {
   accounts: readonly string[];
@@ -283,6 +288,7 @@ export function checkPolicy(o: BatchOptions, policy: SubmitPolicy): string | und
   if (minutes > q.maxMinutes || (q.minMinutes !== undefined && minutes < q.minMinutes)) {
     return `${FAILED} Requested time limit is invalid (missing or exceeds some limit)`;
   }
+  if (q.nodesRefused && o.nodes !== undefined) return `${FAILED} Job violates accounting/QOS policy (qos ${o.qos} takes no node request; remove -N/--nodes)`;
   const nodes = o.nodes ?? 1;
   if (q.maxNodes !== undefined && nodes > q.maxNodes) {
     return `${FAILED} Job violates accounting/QOS policy (job submit limit, user's size and/or time limits)`;
