@@ -8,13 +8,15 @@ const __dirname = __splashDirname(__filename);
 import {
   HELP,
   MAIN_HELP,
-  VERSION
-} from "./chunks/chunk-J7JXV4DQ.js";
+  VERSION,
+  reportFailure,
+  underRunner
+} from "./chunks/chunk-5D2EQOZG.js";
 import {
-  describeError,
   exitCodeFor,
   usageError
-} from "./chunks/chunk-UOHAREYA.js";
+} from "./chunks/chunk-4VXUNQHW.js";
+import "./chunks/chunk-ZFJJYYNF.js";
 import "./chunks/chunk-CJW4YZWO.js";
 
 // src/cli/main.ts
@@ -39,7 +41,7 @@ async function main(argv) {
 `);
     return 0;
   }
-  const { runCommand } = await import("./chunks/commands-LOWUYIZ5.js");
+  const { runCommand } = await import("./chunks/commands-G43RSZHP.js");
   return runCommand(command, rest);
 }
 main(process.argv.slice(2)).then(
@@ -47,8 +49,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err) => {
-    process.stderr.write(`splash: ${describeError(err)}
-`);
+    reportFailure(err, underRunner() ? "runner" : "terminal");
     process.exitCode = exitCodeFor(err);
   }
 );

@@ -9,8 +9,9 @@ import {
   getInput,
   parseBeamlineId,
   parseBoolean
-} from "./chunks/chunk-DMI2ZWFE.js";
-import "./chunks/chunk-AH3DSS7N.js";
+} from "./chunks/chunk-A72R76XZ.js";
+import "./chunks/chunk-GBCEOSPT.js";
+import "./chunks/chunk-2H32LMKA.js";
 import "./chunks/chunk-56GLMHBG.js";
 
 // actions/hpss/main.ts
@@ -22,6 +23,6 @@ await actionEntry(async () => {
   const dryRun = parseBoolean(getInput("dry-run"), "dry-run", false);
   const config = getInput("config", { fallback: "config.yml" });
   const now = getInput("now");
-  const { runHpssAction } = await import("./chunks/run-DRPAB7YV.js");
+  const { runHpssAction } = await import("./chunks/run-SY77JQI6.js");
   await runHpssAction({ config, beamline, proposals, cycle, dryRun, now });
 });

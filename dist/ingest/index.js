@@ -9,8 +9,9 @@ import {
   getInput,
   parseBeamlineId,
   parsePathList
-} from "./chunks/chunk-5PZESYQX.js";
-import "./chunks/chunk-AH3DSS7N.js";
+} from "./chunks/chunk-GZTIHPDB.js";
+import "./chunks/chunk-GBCEOSPT.js";
+import "./chunks/chunk-2H32LMKA.js";
 import "./chunks/chunk-56GLMHBG.js";
 
 // actions/ingest/main.ts
@@ -18,6 +19,6 @@ await actionEntry(async () => {
   const beamline = parseBeamlineId(getInput("beamline", { required: true }), "beamline");
   const filePaths = parsePathList(getInput("file-paths", { required: true }), "file-paths");
   const config = getInput("config", { fallback: "config.yml" });
-  const { runIngestAction } = await import("./chunks/run-IAMUU2GS.js");
+  const { runIngestAction } = await import("./chunks/run-QAVTJWI4.js");
   await runIngestAction({ config, beamline, filePaths });
 });

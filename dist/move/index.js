@@ -10,8 +10,9 @@ import {
   parseBeamlineId,
   parseBoolean,
   parsePathList
-} from "./chunks/chunk-DMI2ZWFE.js";
-import "./chunks/chunk-AH3DSS7N.js";
+} from "./chunks/chunk-A72R76XZ.js";
+import "./chunks/chunk-GBCEOSPT.js";
+import "./chunks/chunk-2H32LMKA.js";
 import "./chunks/chunk-56GLMHBG.js";
 
 // actions/move/main.ts
@@ -20,6 +21,6 @@ await actionEntry(async () => {
   const filePaths = parsePathList(getInput("file-paths", { required: true }), "file-paths");
   const config = getInput("config", { fallback: "config.yml" });
   const exportControlled = parseBoolean(getInput("is-export-control"), "is-export-control", false);
-  const { runMoveAction } = await import("./chunks/run-TDYHHERP.js");
+  const { runMoveAction } = await import("./chunks/run-X6E7IUYS.js");
   await runMoveAction({ config, beamline, filePaths, exportControlled });
 });

@@ -9,8 +9,9 @@ import {
   getInput,
   parseBeamlineId,
   parseBoolean
-} from "./chunks/chunk-6UXQZBYA.js";
-import "./chunks/chunk-AH3DSS7N.js";
+} from "./chunks/chunk-PEAVMJCL.js";
+import "./chunks/chunk-GBCEOSPT.js";
+import "./chunks/chunk-2H32LMKA.js";
 import "./chunks/chunk-56GLMHBG.js";
 
 // actions/prune/main.ts
@@ -20,6 +21,6 @@ await actionEntry(async () => {
   const config = getInput("config", { fallback: "config.yml" });
   const dryRun = parseBoolean(getInput("dry-run"), "dry-run", false);
   const now = getInput("now");
-  const { runPruneAction } = await import("./chunks/run-MZQM74SD.js");
+  const { runPruneAction } = await import("./chunks/run-HFNTYZDY.js");
   await runPruneAction({ config, beamline, dryRun, now });
 });

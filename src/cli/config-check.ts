@@ -76,7 +76,7 @@ export async function checkConfig(file: string, out: NodeJS.WritableStream): Pro
       const endpoint = b.endpoint(r.endpoint, `${field}.endpoint`);
       const check = b.endpoint(r.check, `${field}.check`);
       if (endpoint.type === 'globus') usesGlobus.push(field);
-      notConfigured(() => pruneFor(endpoint, check, r.verify), `beamline ${b.id} prune of ${r.endpoint}`, warnings);
+      notConfigured(() => pruneFor(endpoint, check, r.verify, { beamline: b.id, config: b.config }), `beamline ${b.id} prune of ${r.endpoint}`, warnings);
     });
     let ingest = '';
     if (chain.includes('ingest')) {
