@@ -49,8 +49,12 @@ export interface VerificationRecord {
   readonly digest: string;
   /** The file at this endpoint, as it was right after it was verified (after its final rename). */
   readonly copy: FileIdentity;
-  /** The file it was verified against, as it was while it was hashed. */
-  readonly source: { readonly endpoint: string; readonly identity: FileIdentity };
+  /**
+   * The file it was verified against, as it was while it was hashed; `born` is its birth time (ns) where the
+   * file system reports one: with dev and ino it tells the same file grown or rewritten in place from a new
+   * file under the same name (which may even get the freed inode number of a deleted one).
+   */
+  readonly source: { readonly endpoint: string; readonly identity: FileIdentity; readonly born?: string };
   /** ISO time of the verification. */
   readonly verifiedAt: string;
 }
@@ -61,6 +65,20 @@ export function identityOf(st: BigIntStats): FileIdentity {
 
 export function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
   return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+}
+
+/** The file's birth time (ns) as a decimal string, or undefined where the file system keeps none (Node reports 0). */
+export function bornOf(st: BigIntStats): string | undefined {
+  return st.birthtimeNs > 0n ? String(st.birthtimeNs) : undefined;
+}
+
+/**
+ * Whether `st` is the very file a record's source was: the same inode, born at the same instant. Without a
+ * birth time on both sides this cannot be told (inode numbers of deleted files are reused at once): false.
+ */
+export function sameSourceFile(source: VerificationRecord['source'], st: BigIntStats): boolean {
+  const born = bornOf(st);
+  return born !== undefined && source.born === born && source.identity.dev === String(st.dev) && source.identity.ino === String(st.ino);
 }
 
 /** Identity of the file at `abs` without following a symlink; undefined when it is not a regular file. */
@@ -209,7 +227,8 @@ export function readVerificationRecord(rootAbs: string, rel: string): Verificati
 
 function isRecord(r: Partial<VerificationRecord>): r is VerificationRecord {
   return r.algorithm === HASH_ALGORITHM && typeof r.digest === 'string' && /^[0-9a-f]{32}$/.test(r.digest) &&
-    isIdentity(r.copy) && typeof r.source?.endpoint === 'string' && isIdentity(r.source.identity);
+    isIdentity(r.copy) && typeof r.source?.endpoint === 'string' && isIdentity(r.source.identity) &&
+    (r.source.born === undefined || (typeof r.source.born === 'string' && /^\d+$/.test(r.source.born)));
 }
 
 function isIdentity(x: unknown): x is FileIdentity {

@@ -2,7 +2,7 @@ import type { BigIntStats } from 'node:fs';
 import { lstatSync } from 'node:fs';
 import { describeError } from '../errors.js';
 import { HASH_ALGORITHM } from '../fs/hash.js';
-import { type FileIdentity, identityOf, sameIdentity, type VerificationRecord, writeVerificationRecords } from '../fs/verification-record.js';
+import { bornOf, type FileIdentity, identityOf, sameIdentity, type VerificationRecord, writeVerificationRecords } from '../fs/verification-record.js';
 import type { RelPath } from '../paths.js';
 import type { StepContext } from '../run/context.js';
 
@@ -50,13 +50,14 @@ export function recordOf(t: RecordTarget, rel: RelPath, dstAbs: string, digest: 
       return undefined;
     }
   }
+  const born = bornOf(source);
   return {
     version: 1,
     rel,
     algorithm: HASH_ALGORITHM,
     digest,
     copy,
-    source: { endpoint: t.sourceEndpoint, identity: identityOf(source) },
+    source: { endpoint: t.sourceEndpoint, identity: identityOf(source), ...(born === undefined ? {} : { born }) },
     verifiedAt: new Date().toISOString(),
   };
 }
