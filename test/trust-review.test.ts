@@ -3,19 +3,20 @@
  * copy, prune's proofs and locks, secret masking). Each test pins a way to lose data or leak a secret that
  * worked on the code before its fix.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, rename, symlink, writeFile } from 'node:fs/promises';
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FileSystemEndpoint } from '../src/endpoints.js';
+import { SplashError } from '../src/errors.js';
 import { readVerificationRecord } from '../src/fs/verification-record.js';
 import { gatePath } from '../src/paths.js';
 import { pruneFilesystem } from '../src/prune/filesystem.js';
 import { createTerminalContext, type TerminalContext } from '../src/run/terminal.js';
 import { copyBetweenFilesystems } from '../src/transfer/filesystem.js';
 import { RACY_SOURCE_NS } from '../src/transfer/records.js';
-import { DAY, tempDir, writeFileAt } from './helpers.js';
+import { dataTree, DAY, tempDir, writeFileAt } from './helpers.js';
 
 const capture = (): { ctx: TerminalContext; text: () => string } => {
   let out = '';
@@ -26,6 +27,18 @@ const quiet = (): TerminalContext => capture().ctx;
 const ep = (name: string, root: string): FileSystemEndpoint => ({ type: 'filesystem', name, root_path: root });
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, Number(RACY_SOURCE_NS / 1_000_000n) + 150));
 const OLD = new Date(Date.now() - 3 * DAY);
+
+/** Whether this process may mount (root in a sandbox that allows it). */
+const canMount = (() => {
+  try {
+    const d = execFileSync('mktemp', ['-d']).toString().trim();
+    execFileSync('mount', ['-t', 'tmpfs', 'none', d], { stdio: 'ignore' });
+    execFileSync('umount', [d]);
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 async function twoEndpoints() {
   const root = await tempDir('splash-trust-review-');
@@ -131,4 +144,26 @@ describe('prune: a folder of the pruned endpoint swapped for a symlink out of it
     for (let r = 0; r < 3 && lost === 0; r++) lost += await round(2000);
     expect(lost, 'files outside the endpoint deleted').toBe(0);
   }, 120_000);
+});
+
+describe('prune: the storage-identity proof after the move wrote its records into the check endpoint', () => {
+  it.skipIf(!canMount)('an overlay of the pruned folder at the check root, whose .splash the move created first: refused, nothing deleted', async () => {
+    const { root, a, b } = await twoEndpoints();
+    for (let i = 0; i < 5; i++) await writeFileAt(join(a.root_path, `raw/scan_${i}.h5`), `scan ${i}`, OLD);
+    await mkdir(join(root, 'upper'));
+    await mkdir(join(root, 'work'));
+    execFileSync('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${a.root_path},upperdir=${join(root, 'upper')},workdir=${join(root, 'work')}`, b.root_path]);
+    try {
+      // The normal order: files are moved to the check endpoint (found there already, so only recorded), then pruned.
+      const moved = await copyBetweenFilesystems(a, b, gatePath('raw'), { ctx: quiet() });
+      expect(moved.files.map((f) => f.status)).toEqual(Array(5).fill('identical'));
+      const before = dataTree(a.root_path);
+      const err = await pruneFilesystem(a, b, { afterDays: 1, verify: 'checksum', now: new Date(), dryRun: false, ctx: quiet() }).then(() => undefined, (e: unknown) => e);
+      expect(dataTree(a.root_path)).toEqual(before);
+      expect(err).toBeInstanceOf(SplashError);
+      expect((err as SplashError).message).toMatch(/both are the same storage/);
+    } finally {
+      execFileSync('umount', [b.root_path]);
+    }
+  }, 30_000);
 });

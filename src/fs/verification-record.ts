@@ -26,9 +26,15 @@ export const STATE_DIR = '.splash';
 /** The watcher's spool, when it lives in the watched folder (the default). */
 export const SPOOL_DIR = '.splash-spool';
 
-/** Names of this system's own state folders: never data, never moved, pruned, archived or dispatched. */
+/**
+ * Prefix of prune's storage-identity marker, made for a moment at the top of an endpoint root (not under
+ * `.splash/`: see src/prune/fs-identity.ts).
+ */
+export const MARKER_PREFIX = '.splash-identity-';
+
+/** Names of this system's own state (folders, and the identity marker): never data, never moved, pruned, archived or dispatched. */
 export function isStateName(name: string): boolean {
-  return name === STATE_DIR || name === SPOOL_DIR;
+  return name === STATE_DIR || name === SPOOL_DIR || name.startsWith(MARKER_PREFIX);
 }
 
 /** Identity of a file as the kernel reports it; decimal strings, because ino and ns times exceed 2^53. */
