@@ -16,7 +16,7 @@ import { pruneFilesystem } from '../src/prune/filesystem.js';
 import { createTerminalContext, type TerminalContext } from '../src/run/terminal.js';
 import { copyBetweenFilesystems } from '../src/transfer/filesystem.js';
 import { RACY_SOURCE_NS } from '../src/transfer/records.js';
-import { dataTree, DAY, tempDir, writeFileAt } from './helpers.js';
+import { dataTree, DAY, dist, runNode, tempDir, writeFileAt } from './helpers.js';
 
 const capture = (): { ctx: TerminalContext; text: () => string } => {
   let out = '';
@@ -166,4 +166,26 @@ describe('prune: the storage-identity proof after the move wrote its records int
       execFileSync('umount', [b.root_path]);
     }
   }, 30_000);
+});
+
+describe('config errors never show a secret', () => {
+  it('a secret of the wrong type (a number YAML read, a list, a mapping; literal or from the environment): named, its value not shown (exit 2)', async () => {
+    const root = await tempDir('splash-trust-review-');
+    const config = join(root, 'config.yml');
+    await writeFile(config, `globus:
+  globus_apps:
+    numeric: { client_id: a, client_secret: 0x5ec12e7 }
+    listed: { client_id: b, client_secret: [ "literal-secret-in-a-list" ] }
+    mapped: { client_id: c, client_secret: { value: "literal-secret-in-a-map" } }
+    from_env: { client_id: d, client_secret: [ "\${REVIEW_SECRET}" ] }
+endpoints:
+  beamline: { type: filesystem, root_path: /data/beamline }
+`);
+    const r = await runNode(dist('cli'), ['config', 'check', '--config', config], { env: { ...process.env, REVIEW_SECRET: 'env-secret-9f8e7d6c' } });
+    expect(r.code).toBe(2);
+    const out = r.stdout + r.stderr;
+    for (const app of ['numeric', 'listed', 'mapped', 'from_env']) expect(out).toContain(`globus.globus_apps.${app}.client_secret: expected`);
+    expect(out).toMatch(/got a (number|list|mapping) \(not shown: the value of a secret\)/);
+    for (const secret of ['99357415', '0x5ec12e7', 'literal-secret-in-a-list', 'literal-secret-in-a-map', 'env-secret-9f8e7d6c']) expect(out, secret).not.toContain(secret);
+  });
 });
