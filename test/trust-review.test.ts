@@ -64,6 +64,24 @@ describe('a new file under an old name is not "the same source changed"', () => 
     expect(readFileSync(join(b.root_path, 'raw/scan_001.h5'), 'utf8')).toBe('the first experiment');
   }, 30_000);
 
+  it('two hops, both pruned but the last: a new scan under the old name reaches the server again, and never replaces the archive\'s only copy of the old one', async () => {
+    const { root, a, b } = await twoEndpoints();
+    await mkdir(join(root, 'archive'));
+    const c = ep('archive', join(root, 'archive'));
+    const src = join(a.root_path, 'raw/scan_001.h5');
+    await writeFileAt(src, 'the first experiment', OLD);
+    await copyBetweenFilesystems(a, b, gatePath('raw/scan_001.h5'), { ctx: quiet() });
+    await copyBetweenFilesystems(b, c, gatePath('raw/scan_001.h5'), { ctx: quiet() });
+    const prune = { afterDays: 1, verify: 'checksum' as const, now: new Date(), dryRun: false, ctx: quiet() };
+    expect((await pruneFilesystem(a, b, prune)).pruned).toHaveLength(1);
+    expect((await pruneFilesystem(b, c, prune)).pruned).toHaveLength(1);
+    await writeFileAt(src, 'a second, unrelated experiment');
+    await settle();
+    expect((await copyBetweenFilesystems(a, b, gatePath('raw/scan_001.h5'), { ctx: quiet() })).files[0]?.status).toBe('copied');
+    await expect(copyBetweenFilesystems(b, c, gatePath('raw/scan_001.h5'), { ctx: quiet() })).rejects.toThrow(/archive:raw\/scan_001\.h5 is a copy this system made of another file of that name .*; not overwritten/);
+    expect(readFileSync(join(c.root_path, 'raw/scan_001.h5'), 'utf8')).toBe('the first experiment');
+  }, 30_000);
+
   it('a file deleted by hand and written anew under its name (a new inode): its old copy is never replaced', async () => {
     const { a, b } = await twoEndpoints();
     const src = join(a.root_path, 'scan.h5');

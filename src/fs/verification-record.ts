@@ -56,11 +56,10 @@ export interface VerificationRecord {
   /** The file at this endpoint, as it was right after it was verified (after its final rename). */
   readonly copy: FileIdentity;
   /**
-   * The file it was verified against, as it was while it was hashed; `born` is its birth time (ns) where the
-   * file system reports one: with dev and ino it tells the same file grown or rewritten in place from a new
-   * file under the same name (which may even get the freed inode number of a deleted one).
+   * The file it was verified against, as it was while it was hashed; `origin` names the file the data
+   * came from (see originOf), where it can be told.
    */
-  readonly source: { readonly endpoint: string; readonly identity: FileIdentity; readonly born?: string };
+  readonly source: { readonly endpoint: string; readonly identity: FileIdentity; readonly origin?: string };
   /** ISO time of the verification. */
   readonly verifiedAt: string;
 }
@@ -73,18 +72,20 @@ export function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
   return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
 }
 
-/** The file's birth time (ns) as a decimal string, or undefined where the file system keeps none (Node reports 0). */
-export function bornOf(st: BigIntStats): string | undefined {
-  return st.birthtimeNs > 0n ? String(st.birthtimeNs) : undefined;
-}
-
 /**
- * Whether `st` is the very file a record's source was: the same inode, born at the same instant. Without a
- * birth time on both sides this cannot be told (inode numbers of deleted files are reused at once): false.
+ * The file the data of `st` (the file at `rel` on `endpoint`) came from, across hops: when the file is a copy
+ * this system made (its record there still describes it), its record's origin; else the file itself, as
+ * `endpoint:dev:ino:birth time`. The same origin tells a file grown or rewritten in place, and the copies
+ * made of it hop after hop (each replacement is a new inode), from a new file under the same name — which
+ * may even get the freed inode number of a deleted one, but never its birth time. Undefined where it cannot
+ * be told: the file system keeps no birth time (Node reports 0).
  */
-export function sameSourceFile(source: VerificationRecord['source'], st: BigIntStats): boolean {
-  const born = bornOf(st);
-  return born !== undefined && source.born === born && source.identity.dev === String(st.dev) && source.identity.ino === String(st.ino);
+export function originOf(rootReal: string | undefined, endpoint: string, rel: string, st: BigIntStats): string | undefined {
+  if (rootReal !== undefined) {
+    const made = readVerificationRecord(rootReal, rel);
+    if (made && sameIdentity(made.copy, identityOf(st))) return made.source.origin;
+  }
+  return st.birthtimeNs > 0n ? `${endpoint}:${String(st.dev)}:${String(st.ino)}:${String(st.birthtimeNs)}` : undefined;
 }
 
 /** Identity of the file at `abs` without following a symlink; undefined when it is not a regular file. */
@@ -234,7 +235,7 @@ export function readVerificationRecord(rootAbs: string, rel: string): Verificati
 function isRecord(r: Partial<VerificationRecord>): r is VerificationRecord {
   return r.algorithm === HASH_ALGORITHM && typeof r.digest === 'string' && /^[0-9a-f]{32}$/.test(r.digest) &&
     isIdentity(r.copy) && typeof r.source?.endpoint === 'string' && isIdentity(r.source.identity) &&
-    (r.source.born === undefined || (typeof r.source.born === 'string' && /^\d+$/.test(r.source.born)));
+    (r.source.origin === undefined || typeof r.source.origin === 'string');
 }
 
 function isIdentity(x: unknown): x is FileIdentity {

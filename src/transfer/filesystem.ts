@@ -186,7 +186,13 @@ class FilesystemHop {
     } catch {
       // The root's own check (resolveInside) reports it before any byte moves.
     }
-    this.#records = { ctx: opts.ctx, rootReal, sourceEndpoint: from.name };
+    let sourceRoot: string | undefined;
+    try {
+      sourceRoot = realpathSync(from.root_path);
+    } catch {
+      // Reported by the source's own checks; without it a copy's origin is the source file itself.
+    }
+    this.#records = { ctx: opts.ctx, rootReal, sourceEndpoint: from.name, sourceRoot };
   }
 
   results(): FileCopy[] {
