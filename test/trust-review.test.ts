@@ -3,14 +3,14 @@
  * copy, prune's proofs and locks, secret masking). Each test pins a way to lose data or leak a secret that
  * worked on the code before its fix.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdir, rename, symlink, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { appendFile, mkdir, rename, symlink, writeFile } from 'node:fs/promises';
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { FileSystemEndpoint } from '../src/endpoints.js';
 import { SplashError } from '../src/errors.js';
-import { readVerificationRecord } from '../src/fs/verification-record.js';
+import { identityAt, readVerificationRecord, sameIdentity } from '../src/fs/verification-record.js';
 import { gatePath } from '../src/paths.js';
 import { pruneFilesystem } from '../src/prune/filesystem.js';
 import { createTerminalContext, type TerminalContext } from '../src/run/terminal.js';
@@ -206,4 +206,35 @@ endpoints:
     expect(out).toMatch(/got a (number|list|mapping) \(not shown: the value of a secret\)/);
     for (const secret of ['99357415', '0x5ec12e7', 'literal-secret-in-a-list', 'literal-secret-in-a-map', 'env-secret-9f8e7d6c']) expect(out, secret).not.toContain(secret);
   });
+});
+
+describe.skipIf(!canMount)('a replacement on a full disk', () => {
+  const mounted: string[] = [];
+  afterAll(() => {
+    for (const m of mounted.splice(0)) spawnSync('umount', ['-l', m]);
+  });
+
+  it('the new copy cannot take the name (link: ENOSPC, no inode left on a tmpfs): the old copy is put back, not dropped', async () => {
+    const { a } = await twoEndpoints();
+    const dir = await tempDir('splash-tmpfs-');
+    // Root, the copy (and its partial's link while it is published), .splash/verified/<xx>/<folder>.jsonl: 7.
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,nr_inodes=7', 'tmpfs', dir]);
+    mounted.push(dir);
+    const b = ep('server', dir);
+    await writeFileAt(join(a.root_path, 'x.h5'), 'first part');
+    await settle();
+    await copyBetweenFilesystems(a, b, gatePath('x.h5'), { ctx: quiet() });
+    expect(readVerificationRecord(realpathSync(dir), 'x.h5')).toBeDefined();
+    // The writer goes on; the replacement's partial takes the last inode, so its link() fails.
+    await appendFile(join(a.root_path, 'x.h5'), ', and the rest');
+    await expect(copyBetweenFilesystems(a, b, gatePath('x.h5'), { ctx: quiet() })).rejects.toThrow(/ENOSPC/);
+    expect(readFileSync(join(dir, 'x.h5'), 'utf8')).toBe('first part');
+    expect(readdirSync(dir).filter((n) => n.endsWith('.splash-partial'))).toEqual([]);
+    // Its record still describes it, so once there is room a re-run replaces it (not "not overwritten" forever).
+    const rec = readVerificationRecord(realpathSync(dir), 'x.h5');
+    expect(sameIdentity(rec?.copy ?? ({} as never), identityAt(join(dir, 'x.h5')) ?? ({} as never))).toBe(true);
+    execFileSync('mount', ['-o', 'remount,nr_inodes=20', dir]);
+    expect((await copyBetweenFilesystems(a, b, gatePath('x.h5'), { ctx: quiet() })).files[0]?.status).toBe('replaced');
+    expect(readFileSync(join(dir, 'x.h5'), 'utf8')).toBe('first part, and the rest');
+  }, 30_000);
 });
