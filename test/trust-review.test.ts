@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { appendFile, mkdir, rename, symlink, writeFile } from 'node:fs/promises';
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FileSystemEndpoint } from '../src/endpoints.js';
@@ -237,4 +237,32 @@ describe.skipIf(!canMount)('a replacement on a full disk', () => {
     expect((await copyBetweenFilesystems(a, b, gatePath('x.h5'), { ctx: quiet() })).files[0]?.status).toBe('replaced');
     expect(readFileSync(join(dir, 'x.h5'), 'utf8')).toBe('first part, and the rest');
   }, 30_000);
+});
+
+describe('prune locks: a lock taken over while its holder is deleting', () => {
+  it('another host takes the lock over (its clock runs ahead, so the heartbeat looked stale): the holder stops at its next deletion, not up to 30 s later', async () => {
+    const root = await tempDir('splash-trust-review-');
+    for (const side of ['x', 'y']) {
+      for (let i = 0; i < 4000; i++) await writeFileAt(join(root, side, `d${i % 4}/f${i}.dat`), `file ${i}`, OLD);
+    }
+    const config = join(root, 'config.yml');
+    await writeFile(config, `endpoints:\n  x: { type: filesystem, root_path: ${root}/x }\n  y: { type: filesystem, root_path: ${root}/y }\nbeamlines:\n  "8.3.2":\n    prune: [ { endpoint: x, after_days: 1, check: y, verify: hash } ]\n`);
+    const a = spawn(process.execPath, [dist('cli'), 'prune', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let aErr = '';
+    a.stderr.on('data', (d: Buffer) => (aErr += d.toString()));
+    const aExit = new Promise<number | null>((r) => a.on('exit', (code) => { r(code); }));
+    const count = (): number => [0, 1, 2, 3].reduce((n, d) => n + readdirSync(join(root, `x/d${d}`)).length, 0);
+    // Once it deletes: the other host's takeover (rename aside, its own lock linked in).
+    for (let i = 0; i < 400_000 && count() === 4000; i++) await new Promise((r) => setImmediate(r));
+    const lock = join(root, 'x/.splash/prune.lock');
+    await writeFile(`${lock}.theirs`, JSON.stringify({ host: 'dtn99.example.org', pid: 4242, since: new Date().toISOString(), nonce: 'c0ffee', purpose: 'prune of x (beamline 8.3.2)' }));
+    renameSync(lock, `${lock}.stale-aside`);
+    renameSync(`${lock}.theirs`, lock);
+    const atTakeover = count();
+    expect(atTakeover).toBeLessThan(4000);
+    expect(await aExit).toBe(1);
+    expect(aErr).toMatch(/prune lock .*prune\.lock was lost/);
+    // The other host prunes from now on: the first holder must not go on deleting meanwhile.
+    expect(atTakeover - count(), 'files deleted after the lock was taken over').toBeLessThanOrEqual(1);
+  }, 120_000);
 });
