@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { appendFile, mkdir, rename, symlink, writeFile } from 'node:fs/promises';
-import { existsSync, readdirSync, readFileSync, realpathSync, renameSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FileSystemEndpoint } from '../src/endpoints.js';
@@ -240,6 +240,36 @@ describe.skipIf(!canMount)('a replacement on a full disk', () => {
 });
 
 describe('prune locks: a lock taken over while its holder is deleting', () => {
+  it('taken over while the holder hashes a large file: that file is not deleted after the hash', async () => {
+    const { a, b } = await twoEndpoints();
+    const big = Buffer.alloc(192 << 20, 7);
+    await writeFileAt(join(a.root_path, 'big.h5'), big, OLD);
+    await writeFileAt(join(b.root_path, 'big.h5'), big, OLD);
+    const copy = realpathSync(join(b.root_path, 'big.h5'));
+    const hashing = (): boolean => readdirSync('/proc/self/fd').some((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === copy;
+      } catch {
+        return false;
+      }
+    });
+    const running = pruneFilesystem(a, b, { afterDays: 1, verify: 'hash', now: new Date(), dryRun: false, ctx: quiet() }).then(() => undefined, (e: unknown) => e);
+    let seen = false;
+    for (let i = 0; i < 200_000 && !seen; i++) {
+      await new Promise((r) => setImmediate(r));
+      seen = hashing();
+    }
+    expect(seen).toBe(true);
+    // Another prune takes the lock over now, while the big copy is being read.
+    const lock = join(realpathSync(a.root_path), '.splash/prune.lock');
+    await writeFile(`${lock}.theirs`, JSON.stringify({ host: 'dtn99.example.org', pid: 4242, since: new Date().toISOString(), nonce: 'c0ffee', purpose: 'prune of beamline' }));
+    renameSync(lock, `${lock}.stale-aside`);
+    renameSync(`${lock}.theirs`, lock);
+    const err = await running;
+    expect(String(err)).toMatch(/was lost/);
+    expect(existsSync(join(a.root_path, 'big.h5'))).toBe(true);
+  }, 60_000);
+
   it('another host takes the lock over (its clock runs ahead, so the heartbeat looked stale): the holder stops at its next deletion, not up to 30 s later', async () => {
     const root = await tempDir('splash-trust-review-');
     for (const side of ['x', 'y']) {

@@ -110,7 +110,7 @@ async function sweep(endpoint: FileSystemEndpoint, check: FileSystemEndpoint, ro
   const touched = new Set<string>();
   const folders = new FolderPins(root);
   try {
-    for (const item of plan.candidates) {
+    const stillLocked = (): void => {
       try {
         for (const l of locks) l.keep();
       } catch (err) {
@@ -118,12 +118,17 @@ async function sweep(endpoint: FileSystemEndpoint, check: FileSystemEndpoint, ro
         if (err instanceof SplashError) throw new PruneIncomplete(err, report);
         throw err;
       }
+    };
+    for (const item of plan.candidates) {
+      stillLocked();
       const problem = item.proof.kind === 'record' ? undefined : await contentProblem(spec, item);
       if (problem) {
         report.unsafe.push({ rel: item.rel, reason: problem });
         continue;
       }
       if (!opts.dryRun) {
+        // Again after the content proof, which may read a large file for minutes.
+        if (item.proof.kind !== 'record') stillLocked();
         // The file is checked and deleted through its folder opened once (see pinned-folder.ts): a folder on
         // its path swapped for a symlink meanwhile cannot send the unlink to a file of that name elsewhere.
         const dir = folders.pin(parentOf(item.rel));
