@@ -117,25 +117,27 @@ describe('1. the check copy is the same storage under another name', () => {
     expect(readdirSync(join(root, 'elsewhere'))).toEqual([]);
   });
 
-  it('a marker that cannot be removed (append-only .splash): a warning, and the prune goes on; a lock that cannot be removed warns too', async () => {
+  it('a marker that cannot be removed (append-only root and .splash): a warning, and the prune goes on; a lock that cannot be removed warns too', async () => {
     const { src, check } = await twoEndpoints();
-    await writeFileAt(join(src.root_path, 'a.h5'), 'A', OLD);
-    await writeFileAt(join(check.root_path, 'a.h5'), 'A', OLD);
+    await writeFileAt(join(src.root_path, 'raw/a.h5'), 'A', OLD);
+    await writeFileAt(join(check.root_path, 'raw/a.h5'), 'A', OLD);
     mkdirSync(join(src.root_path, '.splash'));
-    execFileSync('chattr', ['+a', join(src.root_path, '.splash')]);
+    // The marker is made at the top of the root (see fs-identity.ts), the lock under .splash/.
+    const appendOnly = [src.root_path, join(src.root_path, '.splash')];
+    for (const d of appendOnly) execFileSync('chattr', ['+a', d]);
     try {
       const { ctx, text } = capture();
       const r = await pruneFilesystem(src, check, opts({ ctx }));
-      expect(r.pruned.map((f) => f.rel)).toEqual(['a.h5']);
-      expect(text()).toMatch(/the storage-identity marker .*\/\.splash\/identity-[0-9a-f]{32} could not be removed \(EPERM\); it is harmless/);
+      expect(r.pruned.map((f) => f.rel)).toEqual(['raw/a.h5']);
+      expect(text()).toMatch(/the storage-identity marker .*\/\.splash-identity-[0-9a-f]{32} could not be removed \(EPERM\); it is harmless/);
       expect(text()).toMatch(/the prune lock .*prune\.lock could not be removed \(EPERM\)/);
       // The next run meets the lock it left (this process is alive): it says who holds it, and deletes nothing.
-      await writeFileAt(join(src.root_path, 'b.h5'), 'B', OLD);
-      await writeFileAt(join(check.root_path, 'b.h5'), 'B', OLD);
+      await writeFileAt(join(src.root_path, 'raw/b.h5'), 'B', OLD);
+      await writeFileAt(join(check.root_path, 'raw/b.h5'), 'B', OLD);
       expect(((await failure(pruneFilesystem(src, check, opts()))) as SplashError).message).toMatch(/beamline is locked by another prune/);
-      expect(existsSync(join(src.root_path, 'b.h5'))).toBe(true);
+      expect(existsSync(join(src.root_path, 'raw/b.h5'))).toBe(true);
     } finally {
-      execFileSync('chattr', ['-a', join(src.root_path, '.splash')]);
+      for (const d of appendOnly) execFileSync('chattr', ['-a', d]);
     }
   });
 

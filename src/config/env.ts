@@ -46,9 +46,9 @@ export function isCredentialPath(path: KeyPath): boolean {
 /** Of the credentials, those whose value is itself secret (a username or client id is not): masked from load on. */
 const SECRET_KEY = /(^|_)(password|passwd|token|secret|api_key|apikey|private_key|credentials?)$/i;
 
+/** A value at or anywhere below a secret key (`client_secret: [ "${X}" ]` is a mistake, and still a secret). */
 export function isSecretPath(path: KeyPath): boolean {
-  const last = path.at(-1);
-  return typeof last === 'string' && SECRET_KEY.test(last);
+  return path.some((key) => typeof key === 'string' && SECRET_KEY.test(key));
 }
 
 export type Expansion =

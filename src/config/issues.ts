@@ -6,6 +6,7 @@
 import { safeJson } from '../text.js';
 import type * as z from 'zod';
 import { configError, type SplashError } from '../errors.js';
+import { isSecretPath } from './env.js';
 import { formatKeyPath, type KeyPath } from './key-path.js';
 import type { SourcePositions } from './yaml-tree.js';
 
@@ -37,6 +38,16 @@ export function describeValue(value: unknown): string {
     text = '(a value that cannot be shown)';
   }
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
+}
+
+/**
+ * The `got …` part for the value at `path`: as describeValue, but a value at or below a secret key (a
+ * password YAML read as a number, a secret put in a list) is described by its kind only, never shown.
+ */
+export function describeValueAt(path: KeyPath, value: unknown): string {
+  if (value === undefined || !isSecretPath(path)) return describeValue(value);
+  const kind = value === null ? 'nothing' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a mapping' : TYPE_PHRASES[typeof value] ?? 'a value';
+  return `${kind} (not shown: the value of a secret)`;
 }
 
 const quote = (v: unknown): string => (typeof v === 'string' ? safeJson(v) : String(v));
@@ -113,16 +124,16 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], prefix: KeyPa
         }
         break;
       case 'invalid_key':
-        out.push({ path, offset: positions.keyOffset(path), text: `expected ${issue.issues[0]?.message ?? issue.message}, got ${describeValue(issue.input)}` });
+        out.push({ path, offset: positions.keyOffset(path), text: `expected ${issue.issues[0]?.message ?? issue.message}, got ${describeValueAt(path, issue.input)}` });
         break;
       case 'invalid_union': {
         // A bad discriminator: zod already points the path at `type`; show that value, not the whole mapping.
         const input = issue.discriminator !== undefined && isRecord(issue.input) ? issue.input[issue.discriminator] : issue.input;
-        out.push({ path, text: `expected ${issue.message}, got ${describeValue(input)}` });
+        out.push({ path, text: `expected ${issue.message}, got ${describeValueAt(path, input)}` });
         break;
       }
       default:
-        out.push({ path, text: `expected ${issue.message}, got ${describeValue(issue.input)}` });
+        out.push({ path, text: `expected ${issue.message}, got ${describeValueAt(path, issue.input)}` });
     }
   }
   return out;

@@ -26,9 +26,15 @@ export const STATE_DIR = '.splash';
 /** The watcher's spool, when it lives in the watched folder (the default). */
 export const SPOOL_DIR = '.splash-spool';
 
-/** Names of this system's own state folders: never data, never moved, pruned, archived or dispatched. */
+/**
+ * Prefix of prune's storage-identity marker, made for a moment at the top of an endpoint root (not under
+ * `.splash/`: see src/prune/fs-identity.ts).
+ */
+export const MARKER_PREFIX = '.splash-identity-';
+
+/** Names of this system's own state (folders, and the identity marker): never data, never moved, pruned, archived or dispatched. */
 export function isStateName(name: string): boolean {
-  return name === STATE_DIR || name === SPOOL_DIR;
+  return name === STATE_DIR || name === SPOOL_DIR || name.startsWith(MARKER_PREFIX);
 }
 
 /** Identity of a file as the kernel reports it; decimal strings, because ino and ns times exceed 2^53. */
@@ -49,8 +55,11 @@ export interface VerificationRecord {
   readonly digest: string;
   /** The file at this endpoint, as it was right after it was verified (after its final rename). */
   readonly copy: FileIdentity;
-  /** The file it was verified against, as it was while it was hashed. */
-  readonly source: { readonly endpoint: string; readonly identity: FileIdentity };
+  /**
+   * The file it was verified against, as it was while it was hashed; `origin` names the file the data
+   * came from (see originOf), where it can be told.
+   */
+  readonly source: { readonly endpoint: string; readonly identity: FileIdentity; readonly origin?: string };
   /** ISO time of the verification. */
   readonly verifiedAt: string;
 }
@@ -61,6 +70,22 @@ export function identityOf(st: BigIntStats): FileIdentity {
 
 export function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
   return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+}
+
+/**
+ * The file the data of `st` (the file at `rel` on `endpoint`) came from, across hops: when the file is a copy
+ * this system made (its record there still describes it), its record's origin; else the file itself, as
+ * `endpoint:dev:ino:birth time`. The same origin tells a file grown or rewritten in place, and the copies
+ * made of it hop after hop (each replacement is a new inode), from a new file under the same name — which
+ * may even get the freed inode number of a deleted one, but never its birth time. Undefined where it cannot
+ * be told: the file system keeps no birth time (Node reports 0).
+ */
+export function originOf(rootReal: string | undefined, endpoint: string, rel: string, st: BigIntStats): string | undefined {
+  if (rootReal !== undefined) {
+    const made = readVerificationRecord(rootReal, rel);
+    if (made && sameIdentity(made.copy, identityOf(st))) return made.source.origin;
+  }
+  return st.birthtimeNs > 0n ? `${endpoint}:${String(st.dev)}:${String(st.ino)}:${String(st.birthtimeNs)}` : undefined;
 }
 
 /** Identity of the file at `abs` without following a symlink; undefined when it is not a regular file. */
@@ -209,7 +234,8 @@ export function readVerificationRecord(rootAbs: string, rel: string): Verificati
 
 function isRecord(r: Partial<VerificationRecord>): r is VerificationRecord {
   return r.algorithm === HASH_ALGORITHM && typeof r.digest === 'string' && /^[0-9a-f]{32}$/.test(r.digest) &&
-    isIdentity(r.copy) && typeof r.source?.endpoint === 'string' && isIdentity(r.source.identity);
+    isIdentity(r.copy) && typeof r.source?.endpoint === 'string' && isIdentity(r.source.identity) &&
+    (r.source.origin === undefined || typeof r.source.origin === 'string');
 }
 
 function isIdentity(x: unknown): x is FileIdentity {

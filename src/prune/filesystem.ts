@@ -2,6 +2,7 @@ import { existsSync, rmdirSync, unlinkSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import type { FileSystemEndpoint } from '../endpoints.js';
 import { configError, SplashError } from '../errors.js';
+import { type PinnedFolder, pinFolder } from '../fs/pinned-folder.js';
 import { removeFolderRecords, removeVerificationRecords, STATE_DIR } from '../fs/verification-record.js';
 import { codeOf } from '../fs/walk.js';
 import { isInside, SweepLocator } from '../paths.js';
@@ -107,39 +108,79 @@ async function sweep(endpoint: FileSystemEndpoint, check: FileSystemEndpoint, ro
   /** Deleted files that may have records here (they were copies themselves): forgotten at the end, per folder. */
   const deletedRecords: string[] = [];
   const touched = new Set<string>();
-  for (const item of plan.candidates) {
-    try {
-      for (const l of locks) l.keep();
-    } catch (err) {
-      // A lost lock stops the deletions; what was deleted so far still belongs in the summary.
-      if (err instanceof SplashError) throw new PruneIncomplete(err, report);
-      throw err;
-    }
-    const problem = item.proof.kind === 'record' ? undefined : await contentProblem(spec, item);
-    if (problem) {
-      report.unsafe.push({ rel: item.rel, reason: problem });
-      continue;
-    }
-    if (!opts.dryRun) {
-      const changed = changedSincePlanned(spec, locator, item);
-      if (changed) {
-        report.unsafe.push({ rel: item.rel, reason: `${changed}; left for the next run` });
-        continue;
-      }
+  const folders = new FolderPins(root);
+  try {
+    const stillLocked = (): void => {
       try {
-        unlinkSync(`${root}/${item.rel}`);
+        for (const l of locks) l.keep();
       } catch (err) {
-        report.unsafe.push({ rel: item.rel, reason: `could not delete (${codeOf(err)}); left for the next run` });
+        // A lost lock stops the deletions; what was deleted so far still belongs in the summary.
+        if (err instanceof SplashError) throw new PruneIncomplete(err, report);
+        throw err;
+      }
+    };
+    for (const item of plan.candidates) {
+      stillLocked();
+      const problem = item.proof.kind === 'record' ? undefined : await contentProblem(spec, item);
+      if (problem) {
+        report.unsafe.push({ rel: item.rel, reason: problem });
         continue;
       }
-      if (ownRecords) deletedRecords.push(item.rel);
-      touched.add(parentOf(item.rel));
+      if (!opts.dryRun) {
+        // Again after the content proof, which may read a large file for minutes.
+        if (item.proof.kind !== 'record') stillLocked();
+        // The file is checked and deleted through its folder opened once (see pinned-folder.ts): a folder on
+        // its path swapped for a symlink meanwhile cannot send the unlink to a file of that name elsewhere.
+        const dir = folders.pin(parentOf(item.rel));
+        const name = item.rel.slice(item.rel.lastIndexOf('/') + 1);
+        const changed = dir ? changedSincePlanned(spec, locator, item, dir.entry(name)) : 'its folder changed since the plan (moved, or swapped for a symlink)';
+        if (changed !== undefined || !dir) {
+          report.unsafe.push({ rel: item.rel, reason: `${changed ?? ''}; left for the next run` });
+          continue;
+        }
+        try {
+          unlinkSync(dir.entry(name));
+        } catch (err) {
+          report.unsafe.push({ rel: item.rel, reason: `could not delete (${codeOf(err)}); left for the next run` });
+          continue;
+        }
+        if (ownRecords) deletedRecords.push(item.rel);
+        touched.add(parentOf(item.rel));
+      }
+      report.pruned.push(toPruned(item));
     }
-    report.pruned.push(toPruned(item));
+  } finally {
+    folders.close();
   }
   if (!opts.dryRun) for (const d of removeEmptiedDirs(root, touched, new Set(plan.youngDirs))) report.removedDirs.push(d);
   if (deletedRecords.length > 0) forgetRecords(root, deletedRecords, new Set(report.removedDirs));
   return report;
+}
+
+/**
+ * The folders deletions go through, each opened once while its files are deleted (the plan is sorted, so a
+ * folder's files come together): only the last one is kept open.
+ */
+class FolderPins {
+  readonly #root: string;
+  #current: { rel: string; pinned: PinnedFolder | undefined } | undefined;
+
+  constructor(root: string) {
+    this.#root = root;
+  }
+
+  pin(dirRel: string): PinnedFolder | undefined {
+    if (this.#current?.rel !== dirRel) {
+      this.close();
+      this.#current = { rel: dirRel, pinned: pinFolder(dirRel === '' ? this.#root : `${this.#root}/${dirRel}`) };
+    }
+    return this.#current.pinned;
+  }
+
+  close(): void {
+    this.#current?.pinned?.close();
+    this.#current = undefined;
+  }
 }
 
 /**
@@ -208,10 +249,15 @@ function removeEmptiedDirs(root: string, touched: Set<string>, young: ReadonlySe
   for (let depth = Math.max(0, ...byDepth.keys()); depth > 0; depth--) {
     for (const rel of [...(byDepth.get(depth) ?? [])].sort()) {
       if (young.has(rel)) continue;
+      // Through its parent opened once, as the deletions: never an empty folder of that name elsewhere.
+      const parent = pinFolder(parentOf(rel) === '' ? root : `${root}/${parentOf(rel)}`);
+      if (!parent) continue;
       try {
-        rmdirSync(`${root}/${rel}`);
+        rmdirSync(parent.entry(rel.slice(rel.lastIndexOf('/') + 1)));
       } catch {
         continue;
+      } finally {
+        parent.close();
       }
       removed.push(rel);
       add(parentOf(rel));

@@ -1,4 +1,4 @@
-import { linkSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { type BigIntStats, linkSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { stepError } from '../errors.js';
 import { STATE_DIR } from '../fs/verification-record.js';
@@ -33,10 +33,13 @@ export class FilesystemLock {
   #timer: NodeJS.Timeout | undefined;
   #lost: string | undefined;
   #released = false;
+  /** The lock file as published (inode and birth time): a takeover publishes another file at the name. */
+  readonly #file: string;
 
   private constructor(path: string, holder: LockHolder) {
     this.path = path;
     this.holder = holder;
+    this.#file = fileKey(lstatSync(path, { bigint: true }));
     // Also while a long await runs (hashing a big file); the sweep's loops call keep() between files.
     this.#timer = setInterval(() => { this.#beat(); }, HEARTBEAT_MS);
     this.#timer.unref();
@@ -97,10 +100,29 @@ export class FilesystemLock {
     throw new PruneLocked(endpoint, path, readLock(path)?.holder, forRule);
   }
 
-  /** Refresh the heartbeat when it is due and make sure the lock is still ours; throws when it was lost. */
+  /**
+   * Refresh the heartbeat when it is due and make sure the lock is still ours; throws when it was lost. Called
+   * before every deletion: between heartbeats, one lstat tells whether the lock file is still the one this
+   * holder published. Another prune may take a lock over while its holder runs (a host whose clock runs ahead
+   * sees a fresh heartbeat as stale); the holder must stop at once, not at its next heartbeat.
+   */
   keep(): void {
     if (Date.now() - this.#lastBeat >= HEARTBEAT_MS) this.#beat();
+    else this.#checkFile();
     if (this.#lost !== undefined) throw stepError(`prune lock ${this.path} was lost (${this.#lost}); stopped before the next deletion`, 'another prune may have taken it over as stale; run the prune again');
+  }
+
+  #checkFile(): void {
+    if (this.#released || this.#lost !== undefined) return;
+    let st;
+    try {
+      st = lstatSync(this.path, { bigint: true, throwIfNoEntry: false });
+    } catch (err) {
+      this.#lost = `it cannot be read (${codeOf(err)})`;
+      return;
+    }
+    if (st === undefined) this.#lost = 'the lock file is gone';
+    else if (fileKey(st) !== this.#file) this.#lost = 'another lock file took its place';
   }
 
   #beat(): void {
@@ -133,6 +155,9 @@ export class FilesystemLock {
     return undefined;
   }
 }
+
+/** Which file a lock is: its inode, and its birth time where kept (a deleted lock's inode number is soon reused). */
+const fileKey = (st: BigIntStats): string => `${String(st.dev)}:${String(st.ino)}:${String(st.birthtimeNs)}`;
 
 function publish(path: string, holder: LockHolder): void {
   const tmp = `${path}.${holder.nonce}.tmp`;

@@ -168,11 +168,12 @@ function copyAt(spec: SweepSpec, locator: SweepLocator, rel: string): { stat: Bi
 /**
  * Right before a deletion: the file and its copy must still be exactly what was planned and verified
  * (same identity, so the same bytes). Looked up afresh: nothing cached during planning is trusted here.
+ * `srcPath` is how the file is reached for its deletion (through its pinned folder).
  */
-export function changedSincePlanned(spec: SweepSpec, locator: SweepLocator, item: PlanItem): string | undefined {
+export function changedSincePlanned(spec: SweepSpec, locator: SweepLocator, item: PlanItem, srcPath = `${spec.root}/${item.rel}`): string | undefined {
   let src: BigIntStats | undefined;
   try {
-    src = lstatSync(`${spec.root}/${item.rel}`, { bigint: true, throwIfNoEntry: false });
+    src = lstatSync(srcPath, { bigint: true, throwIfNoEntry: false });
   } catch (err) {
     return `unreadable now (${codeOf(err)})`;
   }

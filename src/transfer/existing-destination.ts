@@ -2,7 +2,7 @@ import type { BigIntStats } from 'node:fs';
 import { lstatSync, statSync } from 'node:fs';
 import { stepError } from '../errors.js';
 import { hashFile } from '../fs/hash.js';
-import { type FileIdentity, identityOf, readVerificationRecord, sameIdentity } from '../fs/verification-record.js';
+import { type FileIdentity, identityOf, originOf, readVerificationRecord, sameIdentity } from '../fs/verification-record.js';
 import type { RelPath } from '../paths.js';
 import { recordCopy, type RecordTarget } from './records.js';
 import { type FoundFile, isFound } from './source-resolver.js';
@@ -15,7 +15,12 @@ import { type FoundFile, isFound } from './source-resolver.js';
  *
  * "A copy this system made" is known from its verification record: the record names this source endpoint
  * and its copy identity is still the destination's (any change to the destination since — by a person or
- * another tool — changes its ctime and voids the claim).
+ * another tool — changes its ctime and voids the claim). "Of the same source" means the same origin (see
+ * originOf): the very file, grown or rewritten in place, or on a later hop the copy this system made of it. A
+ * new file under the old name (a scan numbered from 1 again after the old one was pruned at the beamline, or
+ * deleted and written anew) is another file, and the copy may be the only one left of the old: it is never
+ * replaced. Where the file system keeps no birth time this cannot be told (a deleted file's inode number is
+ * reused at once), so a changed source is never replaced there.
  */
 export type ExistingDecision =
   | { readonly kind: 'identical'; readonly digest: string }
@@ -50,7 +55,12 @@ export async function decideExisting(f: ExistingFile, dstSt: BigIntStats, record
         return { kind: 'identical', digest: src.digest };
       }
     }
-    return { kind: 'replace', expected: dstId };
+    const origin = originOf(records.sourceRoot, records.sourceEndpoint, f.rel, srcSt);
+    if (origin !== undefined && origin === record.source.origin) return { kind: 'replace', expected: dstId };
+    throw stepError(
+      `${f.toName}:${f.rel} is a copy this system made of another file of that name (${f.fromName}:${f.rel} is not the file it was copied from: it was deleted or replaced since, and written anew${origin === undefined || record.source.origin === undefined ? ', or the file system keeps no birth time to tell' : ''}); not overwritten`,
+      'the copy may be the only one left of the earlier file: keep it (rename one of the two), then run the move again',
+    );
   }
   if (dstSt.size !== srcSt.size) {
     throw stepError(

@@ -5,7 +5,7 @@ import { basename, dirname } from 'node:path';
 import type { FileSystemEndpoint } from '../endpoints.js';
 import { SplashError, stepError } from '../errors.js';
 import { createContentHasher } from '../fs/hash.js';
-import { type FileIdentity, identityOf, isStateName, type VerificationRecord } from '../fs/verification-record.js';
+import { type FileIdentity, identityOf, isStateName, readVerificationRecord, sameIdentity, type VerificationRecord } from '../fs/verification-record.js';
 import { codeOf, walkTree } from '../fs/walk.js';
 import { gateRootPath, joinInside, relPathUnder, resolveInside, type RelPath } from '../paths.js';
 import type { StepContext } from '../run/context.js';
@@ -186,7 +186,13 @@ class FilesystemHop {
     } catch {
       // The root's own check (resolveInside) reports it before any byte moves.
     }
-    this.#records = { ctx: opts.ctx, rootReal, sourceEndpoint: from.name };
+    let sourceRoot: string | undefined;
+    try {
+      sourceRoot = realpathSync(from.root_path);
+    } catch {
+      // Reported by the source's own checks; without it a copy's origin is the source file itself.
+    }
+    this.#records = { ctx: opts.ctx, rootReal, sourceEndpoint: from.name, sourceRoot };
   }
 
   results(): FileCopy[] {
@@ -276,6 +282,7 @@ class FilesystemHop {
       failure = err instanceof SplashError ? err : stepError(current === undefined
         ? `could not make ${String(batch.length)} verified cop${batch.length === 1 ? 'y' : 'ies'} at ${this.#to.name} durable: ${codeOf(err)}; none was given its final name`
         : `could not give ${this.#to.name}:${current.rel} its final name: ${codeOf(err)}`);
+      if (current?.expected !== undefined) this.#rerecordPutBack(current.rel, current.dst, current.expected);
     } finally {
       closeAndRemove(batch, new Set(published.map(({ p }) => p)));
     }
@@ -305,6 +312,19 @@ class FilesystemHop {
       }
       this.#results[p.index] = { rel: p.rel, status: 'identical', bytes: p.size, checksum: d.digest };
     }
+  }
+
+  /**
+   * A replacement that failed after the old copy was moved aside put it back (publish.ts); the move gave it a
+   * new ctime, so its record is written again for its new identity, and a re-run can still replace it.
+   */
+  #rerecordPutBack(rel: RelPath, dst: string, expected: FileIdentity): void {
+    const record = readVerificationRecord(this.#records.rootReal, rel);
+    const now = lstatSync(dst, { bigint: true, throwIfNoEntry: false });
+    if (!record || !sameIdentity(record.copy, expected) || !now?.isFile()) return;
+    const id = identityOf(now);
+    if (id.dev !== expected.dev || id.ino !== expected.ino || id.size !== expected.size || id.mtimeNs !== expected.mtimeNs) return;
+    saveRecords(this.#records, [{ ...record, copy: id }]);
   }
 
   /** Create the destination folder of `rel` once per hop, inside the root, and clear it of dead runs' partials. */

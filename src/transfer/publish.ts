@@ -77,10 +77,14 @@ export function replaceVerified(tmp: string, dst: string, expected: FileIdentity
   try {
     linkSync(tmp, dst);
   } catch (err) {
-    // Something new took the name in the instant it was free: not ours to overwrite. The old copy (of an older
-    // source) is dropped; the caller decides with what is there now.
-    rmSync(aside, { force: true });
-    if (codeOf(err) === 'EEXIST') return false;
+    if (codeOf(err) === 'EEXIST') {
+      // Something new took the name in the instant it was free: not ours to overwrite. The old copy (of an
+      // older source) is dropped; the caller decides with what is there now.
+      rmSync(aside, { force: true });
+      return false;
+    }
+    // The new copy could not take the name (a full disk): the old one goes back, so the destination keeps it.
+    putBack(aside, dst);
     throw err;
   }
   unlinkSync(tmp);
@@ -99,7 +103,12 @@ function putBack(aside: string, dst: string): void {
     linkSync(aside, dst);
     unlinkSync(aside);
   } catch (err) {
-    if (codeOf(err) !== 'EEXIST') throw err;
+    if (codeOf(err) !== 'EEXIST') {
+      // No room for a second name (a tmpfs out of inodes): rename() needs none, and the name is free.
+      if (lstatSync(dst, { throwIfNoEntry: false }) !== undefined) throw err;
+      renameSync(aside, dst);
+      return;
+    }
     const kept = `${dst}.splash-kept-${String(Date.now())}`;
     renameSync(aside, kept);
     throw stepError(`${dst} changed twice while it was being replaced; the file that was there is kept as ${kept}`, 'find out who writes there and which file is right');

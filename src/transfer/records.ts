@@ -2,7 +2,7 @@ import type { BigIntStats } from 'node:fs';
 import { lstatSync } from 'node:fs';
 import { describeError } from '../errors.js';
 import { HASH_ALGORITHM } from '../fs/hash.js';
-import { type FileIdentity, identityOf, sameIdentity, type VerificationRecord, writeVerificationRecords } from '../fs/verification-record.js';
+import { type FileIdentity, identityOf, originOf, sameIdentity, type VerificationRecord, writeVerificationRecords } from '../fs/verification-record.js';
 import type { RelPath } from '../paths.js';
 import type { StepContext } from '../run/context.js';
 
@@ -17,6 +17,8 @@ export interface RecordTarget {
   readonly rootReal: string;
   /** Name of the source endpoint. */
   readonly sourceEndpoint: string;
+  /** Real path of the source endpoint's root, where its own records (of copies made into it) are. */
+  readonly sourceRoot: string | undefined;
 }
 
 /**
@@ -50,13 +52,14 @@ export function recordOf(t: RecordTarget, rel: RelPath, dstAbs: string, digest: 
       return undefined;
     }
   }
+  const origin = originOf(t.sourceRoot, t.sourceEndpoint, rel, source);
   return {
     version: 1,
     rel,
     algorithm: HASH_ALGORITHM,
     digest,
     copy,
-    source: { endpoint: t.sourceEndpoint, identity: identityOf(source) },
+    source: { endpoint: t.sourceEndpoint, identity: identityOf(source), ...(origin === undefined ? {} : { origin }) },
     verifiedAt: new Date().toISOString(),
   };
 }
