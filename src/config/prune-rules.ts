@@ -93,11 +93,17 @@ function verifyProblem(ref: PruneRuleRef): PruneRuleProblem | undefined {
     };
   }
   if (verify === 'size') return undefined;
-  const kinds = [ref.endpoint, ref.check].some((e) => e.type === 'globus') ? 'Globus endpoints' : `${ref.endpoint.type} and ${ref.check.type} endpoints`;
+  if ([ref.endpoint, ref.check].some((e) => e.type === 'globus')) {
+    return {
+      ref, key: 'verify',
+      text: `expected size (the default) for Globus endpoints, got ${got} (${verify} is not available for Globus endpoints: the API offers no checksum of a stored file)`,
+      hint: 'remove the verify key — Globus already verified checksums when it transferred the files (verify_checksum)',
+    };
+  }
   return {
     ref, key: 'verify',
-    text: `expected size (the default) for ${kinds}, got ${got} (${verify} is not available for Globus endpoints: the API offers no checksum of a stored file)`,
-    hint: 'remove the verify key — Globus already verified checksums when it transferred the files (verify_checksum)',
+    text: `expected size (the default) for an ${ref.endpoint.type} endpoint checked against an ${ref.check.type} endpoint, got ${got}`,
+    hint: 'remove the verify key',
   };
 }
 

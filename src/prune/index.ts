@@ -57,7 +57,7 @@ export function pruneFor(endpoint: TransferEndpoint, check: TransferEndpoint, ve
   }
   throw new SplashError(
     'not-configured',
-    `no prune controller for ${describeEndpoint(endpoint)} checked against ${describeEndpoint(check)}: this build prunes filesystem and Globus endpoints, each checked against one of its kind`,
+    `no prune controller for ${describeEndpoint(endpoint)} checked against ${describeEndpoint(check)}: this build prunes filesystem and Globus endpoints each checked against one of its kind, and HPSS checked against a filesystem or Globus endpoint`,
     'an hpss endpoint is pruned against a folder the HPSS host sees (a filesystem or Globus endpoint); other pairs are not built: remove this rule or point it at an endpoint of the same kind',
   );
 }

@@ -97,7 +97,7 @@ export async function pruneStep(ctx: StepContext, input: PruneInput): Promise<Pr
     );
   }
   if (reports.length === 0 && unavailable.length > 0) {
-    throw new SplashError('not-configured', `${unavailable.length === 1 ? 'the only prune rule' : `none of the ${unavailable.length} prune rules`} can run: ${unavailable[0]?.why ?? ''}`);
+    throw new SplashError('not-configured', `${unavailable.length === 1 ? 'the only prune rule cannot run' : `none of the ${unavailable.length} prune rules can run`}: ${unavailable[0]?.why ?? ''}`);
   }
   return reports;
 }
