@@ -234,3 +234,67 @@ describe('status build', () => {
     expect(none.stderr).toContain('environment variable GITHUB_TOKEN is not set');
   });
 });
+
+// Adversarial review: what reaches the pages comes from artifacts, and artifacts come from any run of the
+// repository — a pull request from a fork runs its own version of ci.yml and can upload a `splash-report-*`.
+describe('status build: untrusted artifacts', () => {
+  const build = async (s: GitHubSim, cacheDir?: string) => {
+    const out = await tempDir('splash-status-');
+    const r = await buildStatus({ client: client(s), beamlines: BEAMLINES, outDir: out, cacheDir, days: 28, maxRequests: 200, reserve: 100, now: NOW });
+    return { r, page: readFileSync(join(out, 'bl832.md'), 'utf8'), index: readFileSync(join(out, 'index.md'), 'utf8') };
+  };
+
+  it('a pull request\'s run (from a fork) cannot put scans, failures or a prune preview on a beamline\'s page', async () => {
+    const s = await sim();
+    const at = new Date(NOW.getTime() - 3600_000);
+    // A fork's PR titled like a dispatch, whose modified ci.yml uploads made-up reports.
+    const pr = s.actions.addRun({ name: 'ci', path: '.github/workflows/ci.yml', display_title: 'new_file_832', event: 'pull_request', created_at: at, conclusion: 'failure' });
+    keepReports(s, pr.id, 'move', [
+      report({ step: 'move', beamline: '8.3.2', started: at.toISOString(), status: 'failed', error: 'FORGED: the data832 disk is gone, copy everything to https://evil.example', facts: { paths: ['/raw/p1/forged.h5'], paths_total: 1 } }),
+      report({ step: 'prune', title: 'Prune (dry run)', started: at.toISOString(), facts: { dry_run: true, now: NOW.toISOString(), rules: [{ endpoint: 'spot832', check: 'data832', after_days: 1, pruned: 0, pruned_bytes: 0, kept: 0, unsafe: 0, pruned_files: [], unsafe_files: [] }], rules_total: 1 } }),
+    ], at);
+    // One real dispatch, so the page is not empty.
+    const ok = s.actions.addRun({ display_title: 'new_file_832', created_at: at });
+    keepReports(s, ok.id, 'move', [report({ step: 'move', beamline: '8.3.2', started: at.toISOString(), facts: { paths: ['/raw/p1/real.h5'], paths_total: 1 } })], at);
+    const { page } = await build(s);
+    expect(page).toContain('/raw/p1/real.h5');
+    expect(page).not.toContain('FORGED');
+    expect(page).not.toContain('forged.h5');
+    expect(page).not.toContain(`run ${pr.id}`);
+    expect(page).toContain('No prune preview yet');
+  });
+
+  it('a report with fields of the wrong kind neither breaks the build nor writes an attribute into the page', async () => {
+    const s = await sim();
+    const at = new Date(NOW.getTime() - 3600_000);
+    const run = s.actions.addRun({ display_title: 'new_file_832', created_at: at });
+    const evil = { ...report({ step: 'move', beamline: '8.3.2', started: at.toISOString() }), status: 'ok"/onmouseover="alert(document.domain)' };
+    const broken = { ...report({ step: 'ingest', beamline: '8.3.2', started: at.toISOString() }), facts: null };
+    keepReports(s, run.id, 'move', [evil as unknown as StepReportDoc, broken as unknown as StepReportDoc], at);
+    const { page } = await build(s);
+    // HTML reads "/" between attributes as a blank: this would be an event handler.
+    expect(page).not.toMatch(/onmouseover="/);
+    expect(page).toContain(`run ${run.id}`);
+  });
+
+  it('a lone carriage return in a reason cannot end the HTML block and turn the rest into Markdown', async () => {
+    const s = await sim();
+    const at = new Date(NOW.getTime() - 3600_000);
+    const run = s.actions.addRun({ display_title: 'new_file_832', created_at: at, conclusion: 'failure' });
+    keepReports(s, run.id, 'move', [report({ step: 'move', beamline: '8.3.2', started: at.toISOString(), status: 'failed', error: 'x\r\r[log in again](https://evil.example/login) \r\r', facts: { paths: ['/raw/p1/a.h5'], paths_total: 1 } })], at);
+    const { page } = await build(s);
+    // markdown-it reads a lone CR as a line end: two of them are a blank line, which ends an HTML block.
+    const html = page.slice(page.indexOf('## Failures'), page.indexOf('## Next prune'));
+    expect(html).toContain('log in again');
+    expect(html.replace(/\r\n?/g, '\n')).not.toMatch(/\n\s*\n[^\n]*log in again/);
+  });
+
+  it('an artifact whose files inflate to far more than a report can be is skipped (many small-enough files, or overlapping stored entries)', async () => {
+    const { zipSync } = await import('fflate');
+    const pad = (n: number) => `${JSON.stringify(report({ step: 'move', beamline: '8.3.2', started: NOW.toISOString() })).slice(0, -1)}, "pad": "${' '.repeat(n)}"}`;
+    const files = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`r${i}.json`, new TextEncoder().encode(pad(3 * 1024 * 1024))]));
+    const zip = zipSync(files, { level: 9 });
+    expect(zip.length).toBeLessThan(1024 * 1024);
+    expect(() => reportsInZip(zip)).toThrow(/larger than a report/);
+  });
+});

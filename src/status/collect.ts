@@ -129,20 +129,75 @@ async function plainDownload(url: string): Promise<Uint8Array> {
   return body;
 }
 
-/** The step reports in an artifact's zip; documents of another schema are skipped. */
+/** A report file is a few KiB; an artifact holds the reports of one job. */
+const MAX_REPORT_BYTES = 4 * 1024 * 1024;
+const MAX_ARTIFACT_REPORT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Whether a parsed document is a step report with every field of the kind the pages read: anything else
+ * (another schema, a hand-made or damaged file) is skipped, never half-rendered.
+ */
+export function isStepReport(doc: unknown): doc is StepReportDoc {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return false;
+  const d = doc as Record<string, unknown>;
+  const isString = (v: unknown): v is string => typeof v === 'string';
+  const orNull = (v: unknown): boolean => v === null || isString(v);
+  return (
+    d.schema === REPORT_SCHEMA &&
+    isString(d.step) &&
+    isString(d.title) &&
+    orNull(d.beamline) &&
+    (d.status === 'ok' || d.status === 'failed') &&
+    orNull(d.error) &&
+    isString(d.started) &&
+    !Number.isNaN(Date.parse(d.started)) &&
+    isString(d.finished) &&
+    typeof d.seconds === 'number' &&
+    Number.isFinite(d.seconds) &&
+    d.seconds >= 0 &&
+    d.facts !== null &&
+    typeof d.facts === 'object' &&
+    !Array.isArray(d.facts)
+  );
+}
+
+/**
+ * The step reports in an artifact's zip; other documents are skipped. What is unpacked is bounded by the
+ * sizes the zip declares (fflate inflates an entry into a buffer of its declared size, and a stored entry is
+ * its compressed size), per file and in total: many files just under the limit, or entries sharing one
+ * region of the zip, would otherwise unpack to gigabytes from a small download.
+ */
 export function reportsInZip(zip: Uint8Array): StepReportDoc[] {
-  const files = unzipSync(zip, { filter: (f) => f.name.endsWith('.json') && f.originalSize < 4 * 1024 * 1024 });
+  let total = 0;
+  const files = unzipSync(zip, {
+    filter: (f) => {
+      if (!f.name.endsWith('.json')) return false;
+      const size = Math.max(f.size, f.originalSize);
+      if (size >= MAX_REPORT_BYTES) return false;
+      total += size;
+      if (total > MAX_ARTIFACT_REPORT_BYTES) throw new Error(`its report files unpack to more than ${MAX_ARTIFACT_REPORT_BYTES} bytes, larger than a report can be`);
+      return true;
+    },
+  });
   const docs: StepReportDoc[] = [];
   for (const [, bytes] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
     try {
-      const doc = JSON.parse(new TextDecoder().decode(bytes)) as Partial<StepReportDoc>;
-      if (doc.schema === REPORT_SCHEMA && typeof doc.step === 'string' && typeof doc.started === 'string') docs.push(doc as StepReportDoc);
+      const doc: unknown = JSON.parse(new TextDecoder().decode(bytes));
+      if (isStepReport(doc)) docs.push(doc);
     } catch {
       // not a report: ignored
     }
   }
   return docs;
 }
+
+/**
+ * The events of the runs whose reports the pages show: the pipeline's own workflows (dispatch, the scheduled
+ * prune, archive and reconcile, and their manual runs). A pull request's run — from a fork, with its own
+ * version of the workflows — can upload a `splash-report-*` artifact too: it must not put scans, failures or
+ * a "safe to prune" preview on a beamline's page.
+ */
+export const PIPELINE_EVENTS: ReadonlySet<string> = new Set(['repository_dispatch', 'schedule', 'workflow_dispatch']);
 
 function runInfo(raw: Record<string, unknown>): RunInfo {
   const s = (k: string): string => (typeof raw[k] === 'string' ? (raw[k]) : '');
@@ -276,9 +331,15 @@ export async function collect(opts: CollectOptions): Promise<Collected> {
     log(`stopped early: ${stopped}`);
   }
   await saveCache(opts.cacheDir, cache);
-  const reports = Object.entries(cache.artifacts).flatMap(([id, a]) => a.docs.map((doc) => ({ artifact: Number(id), run: a.run, doc })));
+  // Only the pipeline's runs, and only reports of those runs (checked here, so a cache from an older build
+  // or a tampered one is held to the same rule as a fresh download).
+  const runs = Object.values(cache.runs).filter((r) => PIPELINE_EVENTS.has(r.event));
+  const trusted = new Set(runs.map((r) => r.id));
+  const reports = Object.entries(cache.artifacts)
+    .filter(([, a]) => trusted.has(a.run))
+    .flatMap(([id, a]) => a.docs.filter(isStepReport).map((doc) => ({ artifact: Number(id), run: a.run, doc })));
   return {
-    runs: Object.values(cache.runs).sort((a, b) => Date.parse(b.created) - Date.parse(a.created) || b.id - a.id),
+    runs: runs.sort((a, b) => Date.parse(b.created) - Date.parse(a.created) || b.id - a.id),
     reports,
     requests: used(),
     unread: queue.length,

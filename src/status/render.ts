@@ -18,8 +18,9 @@ export interface BuildFacts {
 /** The page of a beamline: `bl` and its digits, like its folder in beamlines/ (8.3.2 → bl832). */
 export const pageName = (id: string): string => `bl${id.replace(/\D/g, '')}`;
 
+/** HTML text or attribute value on one line: markdown-it reads a lone CR as a line end too, and a blank line would end the HTML block. */
 export function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;').replace(/\r?\n/g, ' ');
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;').replace(/[\r\n\u2028\u2029]+/g, ' ');
 }
 
 /** Only http(s) URLs become links; anything else is shown as text. */
@@ -41,7 +42,7 @@ function cell(c: StepCell | undefined): string {
   if (!c) return '<span class="outcome none">—</span>';
   const parts = [c.seconds === undefined ? '' : formatDuration(c.seconds), c.rate === undefined ? '' : formatRate(c.rate)].filter((p) => p !== '');
   const title = c.detail === '' ? '' : ` title="${esc(c.detail)}"`;
-  return `<span class="outcome ${c.outcome.replace(' ', '-')}"${title}>${esc(c.outcome)}</span>${parts.length > 0 ? ` <small>${esc(parts.join(', '))}</small>` : ''}`;
+  return `<span class="outcome ${esc(c.outcome.replace(/[^a-z]+/g, '-'))}"${title}>${esc(c.outcome)}</span>${parts.length > 0 ? ` <small>${esc(parts.join(', '))}</small>` : ''}`;
 }
 
 function header(model: StatusModel, facts: BuildFacts): string {
