@@ -11,7 +11,7 @@ import {
   VERSION,
   reportFailure,
   underRunner
-} from "./chunks/chunk-5D2EQOZG.js";
+} from "./chunks/chunk-XZPXOAPG.js";
 import {
   exitCodeFor,
   usageError
@@ -41,7 +41,7 @@ async function main(argv) {
 `);
     return 0;
   }
-  const { runCommand } = await import("./chunks/commands-G43RSZHP.js");
+  const { runCommand } = await import("./chunks/commands-T3L5UDWD.js");
   return runCommand(command, rest);
 }
 main(process.argv.slice(2)).then(

@@ -8,10 +8,13 @@ import {
   actionEntry,
   getInput,
   parseBeamlineId,
-  parseBoolean
+  parseBoolean,
+  parsePathList
 } from "./chunks/chunk-A72R76XZ.js";
 import "./chunks/chunk-GBCEOSPT.js";
-import "./chunks/chunk-2H32LMKA.js";
+import {
+  usageError
+} from "./chunks/chunk-2H32LMKA.js";
 import "./chunks/chunk-56GLMHBG.js";
 
 // actions/hpss/main.ts
@@ -23,6 +26,19 @@ await actionEntry(async () => {
   const dryRun = parseBoolean(getInput("dry-run"), "dry-run", false);
   const config = getInput("config", { fallback: "config.yml" });
   const now = getInput("now");
-  const { runHpssAction } = await import("./chunks/run-SY77JQI6.js");
+  const direction = getInput("direction", { fallback: "to-tape" });
+  if (direction !== "to-tape" && direction !== "from-tape") throw usageError(`direction: expected to-tape or from-tape, got ${JSON.stringify(direction)}`);
+  const list = (name) => {
+    const v = getInput(name);
+    return v.trim() === "" ? [] : parsePathList(v, name);
+  };
+  if (direction === "from-tape") {
+    const wanted = list("proposals");
+    if (wanted.length !== 1) throw usageError(`proposals: a restore takes exactly one proposal, got ${String(wanted.length)}`);
+    const { runHpssRestoreAction } = await import("./chunks/run-DZBTH3B5.js");
+    await runHpssRestoreAction({ config, beamline, proposal: wanted[0] ?? "", to: getInput("restore-to"), archives: list("restore-archives"), files: list("restore-files"), dryRun });
+    return;
+  }
+  const { runHpssAction } = await import("./chunks/run-DZBTH3B5.js");
   await runHpssAction({ config, beamline, proposals, cycle, dryRun, now });
 });

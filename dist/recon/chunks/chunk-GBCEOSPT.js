@@ -1,0 +1,13 @@
+import { createRequire as __splashCreateRequire } from 'node:module';
+import { fileURLToPath as __splashFileURLToPath } from 'node:url';
+import { dirname as __splashDirname } from 'node:path';
+const require = __splashCreateRequire(import.meta.url);
+const __filename = __splashFileURLToPath(import.meta.url);
+const __dirname = __splashDirname(__filename);
+
+// src/beamline-id.ts
+var BEAMLINE_ID = /^\d+(\.\d+)+$/;
+
+export {
+  BEAMLINE_ID
+};

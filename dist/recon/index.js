@@ -1,0 +1,27 @@
+import { createRequire as __splashCreateRequire } from 'node:module';
+import { fileURLToPath as __splashFileURLToPath } from 'node:url';
+import { dirname as __splashDirname } from 'node:path';
+const require = __splashCreateRequire(import.meta.url);
+const __filename = __splashFileURLToPath(import.meta.url);
+const __dirname = __splashDirname(__filename);
+import {
+  actionEntry,
+  getInput,
+  parseBeamlineId,
+  parseBoolean
+} from "./chunks/chunk-A72R76XZ.js";
+import "./chunks/chunk-GBCEOSPT.js";
+import "./chunks/chunk-2H32LMKA.js";
+import "./chunks/chunk-56GLMHBG.js";
+
+// actions/recon/main.ts
+await actionEntry(async () => {
+  const beamline = parseBeamlineId(getInput("beamline", { required: true }), "beamline");
+  const filePaths = getInput("file-paths", { required: true });
+  const config = getInput("config", { fallback: "config.yml" });
+  const hpc = getInput("hpc");
+  const reconOptions = getInput("recon-options");
+  const exportControlled = parseBoolean(getInput("is-export-control"), "is-export-control", false);
+  const { runReconAction } = await import("./chunks/run-3SZ7CROL.js");
+  await runReconAction({ config, beamline, filePaths, hpc, reconOptions, exportControlled, dryRun: false });
+});
