@@ -212,12 +212,44 @@ describe('the sliding-window limiter', () => {
     const sent: number[] = [];
     const l = new SlidingWindowLimiter({ requests: 20, windowMs: 10_000, marginMs: 0, now: () => now, sleep: (ms) => { now += ms; return Promise.resolve(); } });
     for (let i = 0; i < 75; i++) {
-      await l.acquire();
+      const answered = await l.acquire();
       sent.push(now);
+      answered();
       now += 37;
     }
     for (let i = 20; i < sent.length; i++) expect((sent[i] ?? 0) - (sent[i - 20] ?? 0)).toBeGreaterThanOrEqual(10_000);
     expect(l.waits).toBeGreaterThan(0);
+  });
+
+  it('counts a request where the service does: a slow request, arriving late, is not followed by more than N in its window', async () => {
+    // The service dates a request by its arrival, anywhere between the send and the answer. Take the worst
+    // case, arrival = answer: every 7th request is slow (a busy runner), the others quick.
+    let now = 0;
+    const arrived: number[] = [];
+    const l = new SlidingWindowLimiter({ requests: 20, windowMs: 10_000, marginMs: 0, now: () => now, sleep: (ms) => { now += ms; return Promise.resolve(); } });
+    for (let i = 0; i < 90; i++) {
+      const answered = await l.acquire();
+      now += i % 7 === 0 ? 900 : 5;
+      arrived.push(now);
+      answered();
+    }
+    for (let i = 20; i < arrived.length; i++) expect((arrived[i] ?? 0) - (arrived[i - 20] ?? 0), `request ${String(i)}`).toBeGreaterThanOrEqual(10_000);
+  });
+
+  it('a request in flight holds its slot: callers at once never have more than N unanswered or answered inside a window', async () => {
+    let now = 0;
+    const l = new SlidingWindowLimiter({ requests: 3, windowMs: 1_000, marginMs: 0, now: () => now, sleep: (ms) => { now += ms; return Promise.resolve(); } });
+    const held = await Promise.all([l.acquire(), l.acquire(), l.acquire()]);
+    let fourth = false;
+    const p = l.acquire().then((a) => { fourth = true; return a; });
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    now += 5_000; // long past the window of the sends, but none has been answered
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(fourth).toBe(false);
+    held[0]();
+    (await p)();
+    expect(fourth).toBe(true);
+    expect(now).toBeGreaterThanOrEqual(5_000 + 1_000);
   });
 });
 

@@ -7,7 +7,7 @@
 import type { Dispatcher } from 'undici';
 import { GlobusApiError, GlobusNetworkError, oneLine, type GlobusService } from './errors.js';
 import { type Authorizer, type RetryOptions as HttpRetryOptions, type RetryPolicy, retryPolicy } from '../http/retry.js';
-import { JsonTransport } from '../http/transport.js';
+import { type AttemptAnswered, JsonTransport } from '../http/transport.js';
 import type { GlobusErrorBody } from './types.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -39,7 +39,7 @@ export interface TransportOptions {
   authorizer?: Authorizer;
   dispatcher?: Dispatcher;
   /** Awaited before every HTTP attempt: Globus Compute's client-side rate limit (src/compute/rate.ts). */
-  beforeSend?: () => Promise<void>;
+  beforeSend?: () => Promise<AttemptAnswered | undefined>;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';

@@ -70,6 +70,9 @@ export interface JsonResponse {
   readonly recovered?: boolean;
 }
 
+/** Told when an attempt's answer came back (see beforeSend). */
+export type AttemptAnswered = () => void;
+
 export interface JsonTransportOptions {
   /** Service root without trailing slash. */
   readonly baseUrl: string;
@@ -77,8 +80,11 @@ export interface JsonTransportOptions {
   readonly timeoutMs: number;
   readonly retry: Omit<RetryPolicy<never>, 'onRetry'>;
   readonly dispatcher?: Dispatcher | undefined;
-  /** Awaited before every HTTP attempt (retries included): a client-side rate limit (Globus Compute's 20 per 10 s). */
-  readonly beforeSend?: (() => Promise<void>) | undefined;
+  /**
+   * Awaited before every HTTP attempt (retries included): a client-side rate limit (Globus Compute's 20 per 10 s).
+   * The function it may give is called when that attempt's answer (or failure) is back.
+   */
+  readonly beforeSend?: (() => Promise<AttemptAnswered | undefined>) | undefined;
 }
 
 /**
@@ -129,7 +135,7 @@ export class JsonTransport {
 
   readonly #retry: Omit<RetryPolicy<never>, 'onRetry'>;
   readonly #dispatcher: Dispatcher | undefined;
-  readonly #beforeSend: (() => Promise<void>) | undefined;
+  readonly #beforeSend: (() => Promise<AttemptAnswered | undefined>) | undefined;
 
   constructor(opts: JsonTransportOptions) {
     this.#beforeSend = opts.beforeSend;
@@ -172,10 +178,10 @@ export class JsonTransport {
       let status: number;
       let retryAfter: string | undefined;
       let text: string;
-      await this.#beforeSend?.();
+      const answered = await this.#beforeSend?.();
       try {
         this.requestsSent++;
-        ({ status, retryAfter, text } = await this.#send(req, token));
+        ({ status, retryAfter, text } = await this.#send(req, token).finally(() => answered?.()));
       } catch (err) {
         const code = errorCode(err);
         if (code === undefined || !RETRIABLE_NETWORK.has(code) || retries >= maxRetries) throw rules.networkError(attempts, code, err);
