@@ -193,6 +193,20 @@ describe('8.3.2 at NERSC', () => {
     expect(submissions(f)).toBe(4);
   });
 
+  it('a re-run with options whose outputs another run has since overwritten reconstructs again: the old job\'s verdict is not taken for the folder\'s new contents', async () => {
+    const f = await facility();
+    await f.site.writeScan(SCAN, 4);
+    expect((await recon(f, [`/${SCAN}`])).error).toBeUndefined();
+    // Other options write the same folder (the original layout has one output folder per scan).
+    expect((await recon(f, [`/${SCAN}`], { options: '{"algorithm": "fbp"}' })).error).toBeUndefined();
+    expect(submissions(f)).toBe(4);
+    const back = await recon(f, [`/${SCAN}`]);
+    expect(back.error, back.log).toBeUndefined();
+    expect(back.log).not.toMatch(/already completed it with these options/);
+    expect(back.log).toMatch(/outputs were rewritten by Slurm job \d+ \(splash_recon_\S+\) since: submitting again/);
+    expect(submissions(f)).toBe(6);
+  });
+
   it('warns in the summary when the Iris client expires within a day', async () => {
     const f = await facility();
     await f.site.writeScan(SCAN, 4);

@@ -8,6 +8,7 @@
  * expands %-patterns in --output/--error. So they are checked, not quoted: a value a directive cannot carry
  * exactly is refused.
  */
+import { createHash } from 'node:crypto';
 import { configError } from '../errors.js';
 import { shq } from '../shell.js';
 
@@ -75,6 +76,18 @@ export function statusPathOf(logDir: string, jobName: string, jobId: string): st
 }
 
 /**
+ * Where the record of the job that last wrote an output is: a job claims each output (`claim`) before it
+ * writes it, so a later run can tell whether a finished job's outputs are still that job's — another job
+ * (other options for the same scan) may have rewritten the same folder since.
+ */
+export function ownerPathOf(logDir: string, output: string): string {
+  return `${logDir}/splash_owner_${createHash('sha256').update(output).digest('hex').slice(0, 16)}.txt`;
+}
+
+/** What `claim` writes into an owner record. */
+export const ownerRecord = (jobName: string, jobId: string): string => `${jobName} ${jobId}`;
+
+/**
  * The shell prologue every job shares, after the directives: strict mode, the status file and its writer.
  * `STATUS_FIELDS` is a bash function body the job defines to print its own extra JSON fields (numbers only).
  * The status file is written under a temporary name and renamed, so the client never reads half of it.
@@ -95,6 +108,9 @@ export function prologue(logDir: string): string[] {
     '  mv -f -- "$tmp" "$STATUS"',
     '}',
     'fail() { trap - ERR TERM; write_status false "$1"; echo "splash: $STAGE failed: $1" >&2; exit 1; }',
+    '# the record of which job last wrote an output (ownerPathOf): claimed before the output is rewritten',
+    'claim() { local tmp="$1.tmp.$$"; printf \'%s %s\\n\' "$SLURM_JOB_NAME" "$SLURM_JOB_ID" >"$tmp"; mv -f -- "$tmp" "$1"; }',
+    'owned() { [ "$(cat -- "$1" 2>/dev/null || true)" = "${SLURM_JOB_NAME} ${SLURM_JOB_ID}" ]; }',
     `trap 'fail "a command failed (exit $?)"' ERR`,
     `trap 'fail "terminated (walltime, scancel or a node failure)"' TERM`,
   ];

@@ -13,7 +13,7 @@ import type { StepContext } from '../run/context.js';
 import { formatDuration } from '../run/format.js';
 import { ACTIVE_STATES, type JobView, SfapiApiError, type SfapiClient } from '../sfapi/index.js';
 import type { JobOutcome, JobStatusDoc, TimelineEntry } from './job.js';
-import { statusPathOf } from './slurm-script.js';
+import { ownerRecord, statusPathOf } from './slurm-script.js';
 import { JobCancelled, sleepOrAbort } from './wait.js';
 
 export interface SlurmJobSpec {
@@ -26,6 +26,11 @@ export interface SlurmJobSpec {
   /** Where %x_%j.out/.err and the status file are. */
   readonly logDir: string;
   readonly outputs: readonly string[];
+  /**
+   * The owner records (ownerPathOf) the job claims its outputs in. A finished job's outputs are its own only
+   * while every record still names it: other options for the same scan rewrite the same folders.
+   */
+  readonly owners?: readonly string[];
   readonly results: readonly RelPath[];
   /** Does the status file confirm the outputs? The reason when it does not. */
   readonly verify: (status: JobStatusDoc) => string | undefined;
@@ -87,7 +92,9 @@ export async function runSlurmJob(spec: SlurmJobSpec, o: SlurmRunOptions): Promi
     const done = newest([...accounted, ...queued].filter((j) => !ACTIVE_STATES.has(j.state)));
     if (done?.state === 'COMPLETED' && (done.exitCode ?? '0:0') === '0:0') {
       const status = await readStatus(client, spec, done.jobId);
-      if (status !== undefined && status.ok && spec.verify(status) === undefined) {
+      const taken = status !== undefined && status.ok && spec.verify(status) === undefined ? await takenOver(client, spec, done.jobId) : undefined;
+      if (taken !== undefined) ctx.info(`${spec.kind}: job ${done.jobId} (${spec.name}) completed it with these options, but its outputs were ${taken}: submitting again`);
+      else if (status !== undefined && status.ok && spec.verify(status) === undefined) {
         ctx.info(`${spec.kind}: job ${done.jobId} (${spec.name}) already completed it with these options; not submitted again`);
         mark('found COMPLETED');
         return finish(spec, o, done.jobId, true, timeline, done);
@@ -161,6 +168,21 @@ async function cancel(client: SfapiClient, ctx: StepContext, spec: SlurmJobSpec,
   }
 }
 
+/** Whether another job has claimed one of the job's outputs since ("rewritten by …"), or undefined when all are still its own. */
+async function takenOver(client: SfapiClient, spec: SlurmJobSpec, jobId: string): Promise<string | undefined> {
+  for (const path of spec.owners ?? []) {
+    const text = await client.download(path).catch((err: unknown) => {
+      if (err instanceof SfapiApiError) return undefined;
+      throw err;
+    });
+    const owner = text?.trim();
+    if (owner === ownerRecord(spec.name, jobId)) continue;
+    const other = owner === undefined ? undefined : /^(\S+) (\d+)$/.exec(owner);
+    return other ? `rewritten by Slurm job ${other[2] ?? '?'} (${other[1] ?? '?'}) since` : `not recorded as its own (${path})`;
+  }
+  return undefined;
+}
+
 async function readStatus(client: SfapiClient, spec: SlurmJobSpec, jobId: string): Promise<JobStatusDoc | undefined> {
   const text = await client.download(statusPathOf(spec.logDir, spec.name, jobId)).catch((err: unknown) => {
     if (err instanceof SfapiApiError) return undefined;
@@ -188,7 +210,11 @@ async function finish(spec: SlurmJobSpec, o: SlurmRunOptions, jobId: string, reu
   else if (exitCode !== undefined && exitCode !== '0:0') reason = `Slurm job ${jobId} COMPLETED with exit code ${exitCode}`;
   else if (status === undefined) reason = `Slurm job ${jobId} COMPLETED, but wrote no readable status file (${statusPathOf(spec.logDir, spec.name, jobId)}): its outputs are not confirmed`;
   else if (!status.ok) reason = `Slurm job ${jobId} COMPLETED, but its status file says ${status.stage ?? '?'} failed: ${status.message ?? ''}`;
-  else reason = spec.verify(status);
+  else {
+    reason = spec.verify(status);
+    const taken = reason === undefined ? await takenOver(client, spec, jobId) : undefined;
+    if (taken !== undefined) reason = `Slurm job ${jobId} COMPLETED, but its outputs were ${taken}: they are not this job's`;
+  }
   let stderrTail = '';
   if (reason !== undefined) {
     const [err, out] = await Promise.all(logs.map((p) => client.download(p).catch(() => undefined)).reverse());
