@@ -207,6 +207,21 @@ describe('8.3.2 at NERSC', () => {
     expect(submissions(f)).toBe(6);
   });
 
+  it('after other options rewrote the TIFF stack the zarr is built again, even when their own zarr job failed (it claimed the zarr before it ran)', async () => {
+    const f = await facility();
+    await f.site.writeScan(SCAN, 4);
+    expect((await recon(f, [`/${SCAN}`])).error).toBeUndefined();
+    // Other options rewrite the TIFF stack; their zarr fails, so the zarr on disk is still the first run's.
+    f.site.sim.setProgram('tiff-to-zarr', { mode: 'fail' });
+    expect((await recon(f, [`/${SCAN}`], { options: '{"algorithm": "fbp"}' })).error).toBeInstanceOf(SplashError);
+    f.site.sim.setProgram('tiff-to-zarr', undefined);
+    const back = await recon(f, [`/${SCAN}`]);
+    expect(back.error, back.log).toBeUndefined();
+    expect(back.log).toMatch(/reconstruct: submitted/);
+    expect(back.log).not.toMatch(/multires: job \d+ \(\S+\) already completed it/);
+    expect(back.log).toMatch(/multires: submitted/);
+  });
+
   it('warns in the summary when the Iris client expires within a day', async () => {
     const f = await facility();
     await f.site.writeScan(SCAN, 4);
