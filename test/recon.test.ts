@@ -222,6 +222,19 @@ describe('8.3.2 at NERSC', () => {
     expect(back.log).toMatch(/multires: submitted/);
   });
 
+  it('two dispatches of the same scan at once: Slurm runs the reconstruction once, the later job is given up before it starts, and both runs succeed', async () => {
+    const f = await facility();
+    await f.site.writeScan(SCAN, 4);
+    f.site.sim.setProgram('tomo-recon', { sleepMs: 1500 });
+    const [a, b] = await Promise.all([recon(f, [`/${SCAN}`]), recon(f, [`/${SCAN}`])]);
+    expect(a.error, a.log).toBeUndefined();
+    expect(b.error, b.log).toBeUndefined();
+    const recons = f.site.sim.jobs().filter((j) => j.name.startsWith('splash_recon_'));
+    // Every recon job that ever started is the one that completed: no second job wrote into the folder.
+    expect(recons.filter((j) => j.startAt !== undefined).map((j) => j.state)).toEqual(['COMPLETED']);
+    expect(JSON.parse(a.outputs.get('job-ids') ?? '[]')[0]).toBe(JSON.parse(b.outputs.get('job-ids') ?? '[]')[0]);
+  }, 60_000);
+
   it('warns in the summary when the Iris client expires within a day', async () => {
     const f = await facility();
     await f.site.writeScan(SCAN, 4);

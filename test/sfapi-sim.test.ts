@@ -590,6 +590,20 @@ describe('job views', () => {
     expect((page.body.output as Doc[]).length).toBe(1);
   });
 
+  it('--dependency=singleton holds a job (reason Dependency) until every earlier job of its name and user has ended; other dependencies are refused', async () => {
+    const { sim, token } = await fresh();
+    const a = await submitOk(sim, token, header('#SBATCH --dependency=singleton\nsleep 1\n', { name: 'one_at_a_time' }));
+    const b = await submitOk(sim, token, header('#SBATCH --dependency=singleton\ntrue\n', { name: 'one_at_a_time' }));
+    await sleep(300);
+    const rows = await view(sim, token, { kwargs: ['name=one_at_a_time'] });
+    expect(rows.map((r) => [r.jobid, r.state, r.reason])).toEqual([[a, 'RUNNING', 'None'], [b, 'PENDING', 'Dependency']]);
+    await waitEnd(sim, token, a);
+    expect((await waitEnd(sim, token, b)).state).toBe('COMPLETED');
+    const { result } = await submitAndWait(sim, token, header('#SBATCH --dependency=afterok:1\ntrue\n'));
+    expect(result).toMatchObject({ status: 'error' });
+    expect(String(result.error)).toMatch(/only --dependency=singleton is modelled/);
+  });
+
   it('while perlmutter is unavailable: job routes answer status ERROR and pending jobs wait; they start when it is back', async () => {
     const { sim, token, sandbox } = await fresh({ timings: { pendingMs: 400 } });
     const jobid = await submitOk(sim, token, header(`touch ${sandbox}/ran\n`));

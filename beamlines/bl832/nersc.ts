@@ -105,7 +105,7 @@ const header = (s: NerscJobSettings, name: string, imageRef: string) =>
   directives({
     jobName: name, account: s.account, qos: s.qos, constraint: s.constraint, nodes: s.nodes, ntasksPerNode: 1,
     cpusPerTask: s.cpus_per_task, gpus: s.gpus, walltimeSeconds: s.walltime_seconds, exclusive: s.exclusive, logDir: s.log_root,
-    image: s.container === 'shifter' ? imageRef : undefined,
+    image: s.container === 'shifter' ? imageRef : undefined, singleton: true,
   });
 
 /** The reconstruction job: stage the scan, run the recon (one process per node over its slice range), count the slices. */

@@ -27,6 +27,12 @@ export interface SlurmDirectives {
   readonly logDir: string;
   /** Shifter image, pulled before the job starts. */
   readonly image?: string | undefined;
+  /**
+   * `--dependency=singleton`: Slurm starts the job only after every earlier job of the same name and user has
+   * ended, so two runs that submit the same job at once never run it side by side (src/hpc/slurm.ts then gives
+   * the later one up while it waits).
+   */
+  readonly singleton?: boolean | undefined;
 }
 
 /** What an #SBATCH value may hold: no blanks, quotes, `#`, `%` or control characters. */
@@ -66,6 +72,7 @@ export function directives(d: SlurmDirectives): string[] {
     `--output=${v(d.logDir, 'the log folder')}/%x_%j.out`,
     `--error=${v(d.logDir, 'the log folder')}/%x_%j.err`,
     ...(d.image !== undefined ? [`--image=${v(d.image, 'the image')}`] : []),
+    ...(d.singleton ? ['--dependency=singleton'] : []),
   ];
   return ['#!/bin/bash', ...lines.map((l) => `#SBATCH ${l}`)];
 }

@@ -113,6 +113,18 @@ export async function runSlurmJob(spec: SlurmJobSpec, o: SlurmRunOptions): Promi
     jobId = id;
     mark('submitted');
     ctx.info(`${spec.kind}: submitted Slurm job ${jobId} (${spec.name})${recovered ? ', found after a lost answer' : ''} at ${new Date(submittedAt).toISOString()}`);
+    // Another run may have submitted the same job at the same moment (both looked it up before either
+    // submitted). The later one is held by --dependency=singleton; it is given up, and the earlier followed.
+    const mine = jobId;
+    const earlier = (await client.jobs({ name: spec.name, user }, 'squeue')).filter((j) => ACTIVE_STATES.has(j.state) && j.jobId !== mine && Number(j.jobId) < Number(mine));
+    const twin = [...earlier].sort((a, b) => Number(a.jobId) - Number(b.jobId))[0];
+    if (twin) {
+      await cancel(client, ctx, spec, mine, `job ${twin.jobId} of the same name was submitted first (by another run)`);
+      jobId = twin.jobId;
+      reused = true;
+      mark(`following ${twin.jobId}`);
+      ctx.info(`${spec.kind}: following Slurm job ${jobId}, submitted for the same scan and options by another run`);
+    }
   }
 
   // 3. Follow it with backoff until it ends, the deadline passes, or the step is cancelled.

@@ -32,6 +32,8 @@ export interface BatchOptions {
   image?: string;
   volumes: string[];
   comment?: string;
+  /** `--dependency=singleton`: runs only after every earlier job of the same name and user ended (the one dependency modelled). */
+  singleton?: boolean;
   chdir?: string;
   openMode: 'truncate' | 'append';
   gpus?: string;
@@ -68,6 +70,7 @@ const OPTIONS: readonly OptionSpec[] = [
   { long: 'image', arg: 'required', key: 'image' },
   { long: 'volume', arg: 'required', key: 'volumes' },
   { long: 'comment', arg: 'required', key: 'comment' },
+  { long: 'dependency', short: 'd', arg: 'required', key: 'singleton' },
   { long: 'chdir', short: 'D', arg: 'required', key: 'chdir' },
   { long: 'open-mode', arg: 'required', key: 'openMode' },
   { long: 'gpus', short: 'G', arg: 'required', key: 'gpus' },
@@ -156,6 +159,10 @@ function setOption(o: BatchOptions, spec: OptionSpec, value: string | undefined)
       return undefined;
     case 'hold':
       o.hold = true;
+      return undefined;
+    case 'singleton':
+      if (v !== 'singleton') return `sbatch: error: Job dependency problem\n(sfapi-sim: only --dependency=singleton is modelled, got ${JSON.stringify(v)})`;
+      o.singleton = true;
       return undefined;
     case 'volumes':
       o.volumes.push(v);
