@@ -232,7 +232,21 @@ describe('8.3.2 at NERSC', () => {
     const recons = f.site.sim.jobs().filter((j) => j.name.startsWith('splash_recon_'));
     // Every recon job that ever started is the one that completed: no second job wrote into the folder.
     expect(recons.filter((j) => j.startAt !== undefined).map((j) => j.state)).toEqual(['COMPLETED']);
-    expect(JSON.parse(a.outputs.get('job-ids') ?? '[]')[0]).toBe(JSON.parse(b.outputs.get('job-ids') ?? '[]')[0]);
+    const ids = (r: typeof a): string[] => JSON.parse(r.outputs.get('job-ids') ?? '[]') as string[];
+    expect(ids(a)[0]).toBe(ids(b)[0]);
+  }, 60_000);
+
+  it('two dispatches of the same scan with other options at once: no two of its jobs run side by side; the later run wins, the earlier fails saying its folder was rewritten', async () => {
+    const f = await facility();
+    await f.site.writeScan(SCAN, 4);
+    f.site.sim.setProgram('tomo-recon', { sleepMs: 1500 });
+    const first = recon(f, [`/${SCAN}`]);
+    await new Promise((r) => setTimeout(r, 300));
+    const [a, b] = await Promise.all([first, recon(f, [`/${SCAN}`], { options: '{"algorithm": "fbp"}' })]);
+    expect(b.error, b.log).toBeUndefined();
+    if (a.error !== undefined) expect((a.error as Error).message, a.log).toMatch(/rewr/);
+    const ran = f.site.sim.jobs().filter((j) => j.startAt !== undefined).map((j) => ({ name: j.name, start: j.startAt ?? 0, end: j.endAt ?? Infinity }));
+    for (const x of ran) for (const y of ran) if (x !== y && x.start < y.start) expect(y.start, `${y.name} started while ${x.name} ran`).toBeGreaterThanOrEqual(x.end);
   }, 60_000);
 
   it('warns in the summary when the Iris client expires within a day', async () => {

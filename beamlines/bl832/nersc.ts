@@ -108,11 +108,15 @@ const header = (s: NerscJobSettings, name: string, imageRef: string) =>
     image: s.container === 'shifter' ? imageRef : undefined, singleton: true,
   });
 
+/** The reconstruction job's name: the scan, the options and the image make it. */
+const reconName = (s: NerscJobSettings, scan: Scan, l: Layout, o: ReconOptions832): string =>
+  jobName('recon', `${l.names.folder}_${l.names.stem}`, { beamline: scan.beamline, rel: scan.rel, options: o, image: image(s, 'recon_image') });
+
 /** The reconstruction job: stage the scan, run the recon (one process per node over its slice range), count the slices. */
 export function reconJob832(s: NerscJobSettings, scan: Scan, o: ReconOptions832): SlurmJobSpec {
   const l = layout(s, scan);
   const ref = image(s, 'recon_image');
-  const name = jobName('recon', `${l.names.folder}_${l.names.stem}`, { beamline: scan.beamline, rel: scan.rel, options: o, image: ref });
+  const name = reconName(s, scan, l, o);
   const ranges = o.slices ? splitRange(o.slices.start, o.slices.end, s.nodes) : [undefined];
   const expected = o.slices && o.binning === 1 ? String(o.slices.end - o.slices.start) : '';
   const requested = o.centre === 'auto' ? `auto (${o.centre_method})` : String(o.centre);
@@ -199,11 +203,16 @@ export function multiresJob832(s: NerscJobSettings, scan: Scan, o: ReconOptions8
     `TIFF=${shq(l.tiffDir)}`,
     `ZARR=${shq(l.zarr)}`,
     `OWNER=${shq(ownerPathOf(s.log_root, l.zarr))}`,
+    `TIFF_OWNER=${shq(ownerPathOf(s.log_root, l.tiffDir))}`,
+    `RECON_JOB=${shq(reconName(s, scan, l, o))}`,
+    '# the TIFF stack must be the reconstruction of these options: another run may have rewritten it since',
+    'from_recon() { case "$(cat -- "$TIFF_OWNER" 2>/dev/null || true)" in "$RECON_JOB "*) return 0 ;; *) return 1 ;; esac; }',
     'SLICES=',
     'LEVELS=',
     `status_fields() { printf ',"slices":%s,"levels":%s' "$(num "$SLICES")" "$(num "$LEVELS")"; }`,
     'STAGE=stage',
     '[ -d "$TIFF" ] || fail "no TIFF stack to convert (the reconstruction output is missing)"',
+    'from_recon || fail "the TIFF stack is not the reconstruction of these options (another run rewrote it)"',
     'SLICES=$(find "$TIFF" -maxdepth 1 -type f \\( -name \'*.tif\' -o -name \'*.tiff\' \\) | wc -l)',
     '[ "$SLICES" -gt 0 ] || fail "the TIFF stack is empty"',
     'claim "$OWNER"',
@@ -233,6 +242,7 @@ export function multiresJob832(s: NerscJobSettings, scan: Scan, o: ReconOptions8
     'PY',
     '); then LEVELS=; fail "the zarr metadata does not describe the TIFF stack (the error is above)"; fi',
     'owned "$OWNER" || fail "another job rewrote the zarr while this one ran"',
+    'from_recon || fail "another run rewrote the TIFF stack while the zarr was built"',
     'STAGE=finished',
     'write_status true "zarr with $LEVELS levels of $SLICES slices"',
     '',

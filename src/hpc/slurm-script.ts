@@ -77,6 +77,20 @@ export function directives(d: SlurmDirectives): string[] {
   return ['#!/bin/bash', ...lines.map((l) => `#SBATCH ${l}`)];
 }
 
+/**
+ * The script with `afterany:<ids>` added to its dependencies: Slurm starts it only after those jobs ended
+ * (jobs of the same scan with other options, which write the same folders).
+ */
+export function withAfterAny(script: string, jobIds: readonly string[]): string {
+  if (jobIds.length === 0) return script;
+  const after = `afterany:${jobIds.join(':')}`;
+  const lines = script.split('\n');
+  const i = lines.findIndex((l) => l.startsWith('#SBATCH --dependency='));
+  if (i >= 0) lines[i] = `${lines[i] ?? ''},${after}`;
+  else lines.splice(1, 0, `#SBATCH --dependency=${after}`);
+  return lines.join('\n');
+}
+
 /** Where a job's status file is (the prologue writes it there). */
 export function statusPathOf(logDir: string, jobName: string, jobId: string): string {
   return `${logDir}/${jobName}_${jobId}.status.json`;

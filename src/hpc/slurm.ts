@@ -13,7 +13,8 @@ import type { StepContext } from '../run/context.js';
 import { formatDuration } from '../run/format.js';
 import { ACTIVE_STATES, type JobView, SfapiApiError, type SfapiClient } from '../sfapi/index.js';
 import type { JobOutcome, JobStatusDoc, TimelineEntry } from './job.js';
-import { ownerRecord, statusPathOf } from './slurm-script.js';
+import { scanOfJobName } from './naming.js';
+import { ownerRecord, statusPathOf, withAfterAny } from './slurm-script.js';
 import { JobCancelled, sleepOrAbort } from './wait.js';
 
 export interface SlurmJobSpec {
@@ -105,8 +106,14 @@ export async function runSlurmJob(spec: SlurmJobSpec, o: SlurmRunOptions): Promi
   // 2. Submit. If the answer is lost, the job is looked up by its name before any retry.
   if (jobId === undefined) {
     if (o.signal.aborted) throw new JobCancelled(`${spec.kind}: cancelled before the job was submitted`);
+    // Jobs of the same scan with other options (or of another kind) write the same folders: this one waits
+    // for them to end instead of running beside them.
+    const scan = scanOfJobName(spec.name);
+    const others = scan === undefined ? [] : (await client.jobs({ user }, 'squeue')).filter((j) => ACTIVE_STATES.has(j.state) && j.name !== spec.name && scanOfJobName(j.name) === scan);
+    const waitFor = [...new Set(others.map((j) => j.jobId))].sort((a, b) => Number(a) - Number(b));
+    if (waitFor.length > 0) ctx.info(`${spec.kind}: job(s) ${waitFor.join(', ')} of the same scan (${others.map((j) => j.name).join(', ')}) are still in the queue: this job starts after they end`);
     const submittedAt = now();
-    const { jobId: id, recovered } = await client.submitJob(spec.script, async () => {
+    const { jobId: id, recovered } = await client.submitJob(withAfterAny(spec.script, waitFor), async () => {
       const again = await client.jobs({ name: spec.name, user }, 'squeue');
       return newest(again.filter((j) => ACTIVE_STATES.has(j.state)))?.jobId;
     });
