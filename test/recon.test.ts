@@ -249,6 +249,30 @@ describe('8.3.2 at NERSC', () => {
     for (const x of ran) for (const y of ran) if (x !== y && x.start < y.start) expect(y.start, `${y.name} started while ${x.name} ran`).toBeGreaterThanOrEqual(x.end);
   }, 60_000);
 
+  it('a status query that fails for a moment while the job runs (500, status ERROR) does not fail the step: the job is followed to its end', async () => {
+    const f = await facility();
+    await f.site.writeScan(SCAN, 4);
+    f.site.sim.setProgram('tomo-recon', { sleepMs: 1500 });
+    const run = recon(f, [`/${SCAN}`]);
+    const until = Date.now() + 20_000;
+    while (!f.site.sim.jobs().some((j) => j.state === 'RUNNING')) {
+      if (Date.now() > until) throw new Error('the job never ran');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    f.site.sim.inject('GET', /\/compute\/jobs\/perlmutter$/, { kind: 'status', status: 500, times: 3 });
+    // Then the job routes answer 200 with status ERROR for a while, and every token expires.
+    await new Promise((r) => setTimeout(r, 300));
+    f.site.sim.setStatus('perlmutter', 'unavailable', ['slurmctld failover']);
+    f.site.sim.expireTokens();
+    await new Promise((r) => setTimeout(r, 400));
+    f.site.sim.setStatus('perlmutter', 'active');
+    const r = await run;
+    expect(r.error, r.log).toBeUndefined();
+    expect(r.log).toMatch(/reconstruct: could not read the state of job \d+ \(.*500.*\); asking again/);
+    expect(r.log).toMatch(/reconstruct: could not read the state of job \d+ \(.*status ERROR.*\); asking again/);
+    expect(f.site.sim.jobs().map((j) => j.state)).toEqual(['COMPLETED', 'COMPLETED']);
+  }, 60_000);
+
   it('warns in the summary when the Iris client expires within a day', async () => {
     const f = await facility();
     await f.site.writeScan(SCAN, 4);

@@ -11,7 +11,7 @@ import { stepError } from '../errors.js';
 import type { RelPath } from '../paths.js';
 import type { StepContext } from '../run/context.js';
 import { formatDuration } from '../run/format.js';
-import { ACTIVE_STATES, type JobView, SfapiApiError, type SfapiClient } from '../sfapi/index.js';
+import { ACTIVE_STATES, type JobView, SfapiApiError, type SfapiClient, SfapiNetworkError } from '../sfapi/index.js';
 import type { JobOutcome, JobStatusDoc, TimelineEntry } from './job.js';
 import { scanOfJobName } from './naming.js';
 import { ownerRecord, statusPathOf, withAfterAny } from './slurm-script.js';
@@ -123,7 +123,13 @@ export async function runSlurmJob(spec: SlurmJobSpec, o: SlurmRunOptions): Promi
     // Another run may have submitted the same job at the same moment (both looked it up before either
     // submitted). The later one is held by --dependency=singleton; it is given up, and the earlier followed.
     const mine = jobId;
-    const earlier = (await client.jobs({ name: spec.name, user }, 'squeue')).filter((j) => ACTIVE_STATES.has(j.state) && j.jobId !== mine && Number(j.jobId) < Number(mine));
+    // Submitted is submitted: a failed look-up must not end the step before the job is followed.
+    const named = await client.jobs({ name: spec.name, user }, 'squeue').catch((err: unknown) => {
+      if (!transient(err)) throw err;
+      ctx.warn(`${spec.kind}: could not look for a job of the same name submitted by another run (${err instanceof Error ? err.message : String(err)}); following ${mine}`);
+      return [];
+    });
+    const earlier = named.filter((j) => ACTIVE_STATES.has(j.state) && j.jobId !== mine && Number(j.jobId) < Number(mine));
     const twin = [...earlier].sort((a, b) => Number(a.jobId) - Number(b.jobId))[0];
     if (twin) {
       await cancel(client, ctx, spec, mine, `job ${twin.jobId} of the same name was submitted first (by another run)`);
@@ -136,7 +142,9 @@ export async function runSlurmJob(spec: SlurmJobSpec, o: SlurmRunOptions): Promi
 
   // 3. Follow it with backoff until it ends, the deadline passes, or the step is cancelled.
   const deadline = now() + (spec.walltimeSeconds + spec.queueAllowanceSeconds) * 1000;
-  const notFoundUntil = now() + o.notFoundGraceMs;
+  // When Slurm last told us about the job (or it was submitted): it may be unknown, or its state unreadable,
+  // for notFoundGraceMs after that — right after a submit (sfapi_client#93), or while Slurm or the SFAPI hiccup.
+  let heardAt = now();
   let wait = o.pollFirstMs;
   let last: JobView | undefined;
   let lastLog = 0;
@@ -147,12 +155,27 @@ export async function runSlurmJob(spec: SlurmJobSpec, o: SlurmRunOptions): Promi
       mark('cancelled by the step');
       throw new JobCancelled(`${spec.kind}: the step was cancelled; Slurm job ${jobId} was cancelled too`, 'dispatch the scan again to reconstruct it');
     }
-    const view = await client.job(jobId);
-    if (view === undefined) {
-      if (now() > notFoundUntil) {
-        throw stepError(`${spec.kind}: Slurm job ${jobId} is in neither squeue nor sacct ${Math.round(o.notFoundGraceMs / 1000)} s after it was submitted`, 'check the job at https://iris.nersc.gov (or with sacct on Perlmutter), then dispatch again');
+    let view: JobView | undefined;
+    let unreadable = false;
+    try {
+      view = await client.job(jobId);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (!transient(err)) throw err;
+      if (now() - heardAt > o.notFoundGraceMs) {
+        throw stepError(`${spec.kind}: the state of Slurm job ${jobId} could not be read for ${Math.round((now() - heardAt) / 1000)} s: ${message}`, `the job may still be running: dispatch the scan again to follow it (a re-run finds it by name), or cancel it (scancel ${jobId} on Perlmutter)`);
+      }
+      ctx.warn(`${spec.kind}: could not read the state of job ${jobId} (${message}); asking again`);
+      unreadable = true;
+    }
+    if (unreadable) {
+      // asked again after the wait below
+    } else if (view === undefined) {
+      if (now() - heardAt > o.notFoundGraceMs) {
+        throw stepError(`${spec.kind}: Slurm job ${jobId} has been in neither squeue nor sacct for ${Math.round(o.notFoundGraceMs / 1000)} s`, 'check the job at https://iris.nersc.gov (or with sacct on Perlmutter), then dispatch again');
       }
     } else {
+      heardAt = now();
       last = view;
       mark(view.state);
       if (!ACTIVE_STATES.has(view.state)) break;
@@ -173,6 +196,12 @@ export async function runSlurmJob(spec: SlurmJobSpec, o: SlurmRunOptions): Promi
     wait = Math.min(o.pollMaxMs, Math.round(wait * 1.5));
   }
   return finish(spec, o, jobId, reused, timeline, last);
+}
+
+/** A failed status query worth asking again: no answer, a server error, or a 200 body saying status ERROR (a Slurm timeout). */
+function transient(err: unknown): boolean {
+  if (err instanceof SfapiNetworkError) return true;
+  return err instanceof SfapiApiError && (err.status === 200 || err.status >= 500);
 }
 
 async function cancel(client: SfapiClient, ctx: StepContext, spec: SlurmJobSpec, jobId: string, why: string): Promise<void> {
