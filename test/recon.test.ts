@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { runRecon } from '../beamlines/commands.js';
 import { SplashError } from '../src/errors.js';
+import { createGithubContext } from '../src/run/github.js';
 import { createTerminalContext, type TerminalContext } from '../src/run/terminal.js';
 import type { JobFault, ProgramBehaviour } from './sim/sfapi/index.js';
 import { nerscSite, type NerscSite } from './recon-site.js';
@@ -272,6 +273,33 @@ describe('8.3.2 at NERSC', () => {
     expect(r.log).toMatch(/reconstruct: could not read the state of job \d+ \(.*status ERROR.*\); asking again/);
     expect(f.site.sim.jobs().map((j) => j.state)).toEqual(['COMPLETED', 'COMPLETED']);
   }, 60_000);
+
+  it('a program whose stderr holds a code fence and HTML cannot break out of the summary\'s code block', async () => {
+    const f = await facility();
+    await f.site.writeScan(SCAN, 4);
+    f.site.sim.setProgram('tomo-recon', { mode: 'fail', message: 'ValueError: bad name ````\n</details>\n\n# Injected\n[re-authenticate](https://evil.example/)' });
+    const summary = join(await tempDir('splash-summary-'), 'summary.md');
+    await writeFile(summary, '');
+    const saved = { ...process.env };
+    Object.assign(process.env, f.site.env, { GITHUB_STEP_SUMMARY: summary });
+    const ctx = createGithubContext();
+    let error: unknown;
+    try {
+      await runRecon(ctx, { config: f.config, beamline: '8.3.2', filePaths: [`/${SCAN}`], hpc: 'nersc', reconOptions: '', exportControlled: false, dryRun: false, print: () => undefined });
+    } catch (err) {
+      error = err;
+    } finally {
+      await ctx.flushSummary();
+      for (const k of [...Object.keys(f.site.env), 'GITHUB_STEP_SUMMARY']) if (!(k in saved)) Reflect.deleteProperty(process.env, k);
+    }
+    expect(error).toBeInstanceOf(SplashError);
+    const md = readFileSync(summary, 'utf8');
+    const block = /<details><summary>last lines of stderr[^<]*<\/summary>\n\n(`{3,})\n([\s\S]*?)\n\1\n\n<\/details>/.exec(md);
+    expect(block, md).not.toBeNull();
+    expect(block?.[2]).toContain('# Injected');
+    // The fence is longer than any run of backticks inside, so the text stays code.
+    expect((block?.[1] ?? '').length).toBeGreaterThan(4);
+  });
 
   it('warns in the summary when the Iris client expires within a day', async () => {
     const f = await facility();
