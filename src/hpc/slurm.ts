@@ -145,6 +145,7 @@ export async function runSlurmJob(spec: SlurmJobSpec, o: SlurmRunOptions): Promi
   // When Slurm last told us about the job (or it was submitted): it may be unknown, or its state unreadable,
   // for notFoundGraceMs after that — right after a submit (sfapi_client#93), or while Slurm or the SFAPI hiccup.
   let heardAt = now();
+  let seen = false;
   let wait = o.pollFirstMs;
   let last: JobView | undefined;
   let lastLog = 0;
@@ -172,10 +173,11 @@ export async function runSlurmJob(spec: SlurmJobSpec, o: SlurmRunOptions): Promi
       // asked again after the wait below
     } else if (view === undefined) {
       if (now() - heardAt > o.notFoundGraceMs) {
-        throw stepError(`${spec.kind}: Slurm job ${jobId} has been in neither squeue nor sacct for ${Math.round(o.notFoundGraceMs / 1000)} s`, 'check the job at https://iris.nersc.gov (or with sacct on Perlmutter), then dispatch again');
+        throw stepError(`${spec.kind}: Slurm job ${jobId} is in neither squeue nor sacct ${Math.round(o.notFoundGraceMs / 1000)} s after it was ${seen ? 'last seen' : 'submitted'}`, 'check the job at https://iris.nersc.gov (or with sacct on Perlmutter), then dispatch again');
       }
     } else {
       heardAt = now();
+      seen = true;
       last = view;
       mark(view.state);
       if (!ACTIVE_STATES.has(view.state)) break;
