@@ -3,7 +3,7 @@
 // Globus Compute simulator's worker, decoding the payload by Python's rules — against the stand-in recon
 // programs, the results come back by Globus, and the reconstruction is catalogued in the SciCat simulator as a
 // derived dataset of its raw scan, every request checked against the backend's DTOs and the official client.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -206,6 +206,39 @@ describe('8.3.2 at ALCF', () => {
     expect(readdirSync(slices).map((f) => statSync(join(slices, f)).mtimeMs)).toEqual(before);
     expect(readdirSync(join(s.data832, 'data/scratch/globus_share/BLS-00564_dyparkinson')).sort()).toEqual(['recscan1', 'recscan1.zarr']);
   });
+
+  it('a re-run with options whose outputs another run has since overwritten reconstructs again: the old job\'s verdict is not taken for the folder\'s new contents', async () => {
+    const s = await site();
+    const config = await s.config();
+    await s.writeScan(SCAN, 4);
+    expect((await recon(s, config, [`/${SCAN}`])).error).toBeUndefined();
+    // Other options write the same folders (one output folder per scan, as at NERSC); the results already back
+    // at the beamline are cleared by hand each time (the transfer back never overwrites a differing file).
+    const backHome = join(s.data832, 'data/scratch/globus_share/BLS-00564_dyparkinson');
+    rmSync(backHome, { recursive: true });
+    expect((await recon(s, config, [`/${SCAN}`], { options: '{"algorithm": "fbp"}' })).error).toBeUndefined();
+    rmSync(backHome, { recursive: true });
+    const back = await recon(s, config, [`/${SCAN}`]);
+    expect(back.error, back.log).toBeUndefined();
+    expect(back.log).not.toMatch(/the result of an earlier run/);
+    const last = s.compute.tasks().slice(-2);
+    expect(last.map((t) => /"reused": false/.test(t.result ?? ''))).toEqual([true, true]);
+  });
+
+  it('two runs with other options for the same scan at once: the second task waits for the first instead of writing into the same folders', async () => {
+    const s = await site();
+    const config = await s.config();
+    await s.writeScan(SCAN, 4);
+    await s.setProgram('tomo-recon', { sleepMs: 2500 });
+    // The transfer back of the second may refuse the first's results: only what ran at ALCF matters here.
+    await Promise.all([recon(s, config, [`/${SCAN}`]), recon(s, config, [`/${SCAN}`], { options: '{"algorithm": "fbp"}' })]);
+    const verdicts = s.compute.tasks()
+      .map((t) => JSON.parse(t.result?.slice(3) ?? 'null') as { kind?: string; ok?: boolean; start: number; end: number } | null)
+      .filter((v) => v?.kind === 'reconstruct');
+    expect(verdicts.map((v) => v?.ok)).toEqual([true, true]);
+    const [a, b] = verdicts.sort((x, y) => (x?.start ?? 0) - (y?.start ?? 0));
+    expect(b?.start).toBeGreaterThanOrEqual(a?.end ?? Infinity);
+  }, 60_000);
 
   it('429 and 5xx answers are retried; the client never exceeds 20 requests in 10 s however fast it polls', async () => {
     const s = await site();

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { runRecon } from '../beamlines/commands.js';
 import { SplashError } from '../src/errors.js';
+import { createGithubContext } from '../src/run/github.js';
 import { createTerminalContext, type TerminalContext } from '../src/run/terminal.js';
 import type { JobFault, ProgramBehaviour } from './sim/sfapi/index.js';
 import { nerscSite, type NerscSite } from './recon-site.js';
@@ -191,6 +192,113 @@ describe('8.3.2 at NERSC', () => {
     expect(submissions(f)).toBe(2);
     expect((await recon(f, [`/${SCAN}`], { options: '{"algorithm": "fbp"}' })).error).toBeUndefined();
     expect(submissions(f)).toBe(4);
+  });
+
+  it('a re-run with options whose outputs another run has since overwritten reconstructs again: the old job\'s verdict is not taken for the folder\'s new contents', async () => {
+    const f = await facility();
+    await f.site.writeScan(SCAN, 4);
+    expect((await recon(f, [`/${SCAN}`])).error).toBeUndefined();
+    // Other options write the same folder (the original layout has one output folder per scan).
+    expect((await recon(f, [`/${SCAN}`], { options: '{"algorithm": "fbp"}' })).error).toBeUndefined();
+    expect(submissions(f)).toBe(4);
+    const back = await recon(f, [`/${SCAN}`]);
+    expect(back.error, back.log).toBeUndefined();
+    expect(back.log).not.toMatch(/already completed it with these options/);
+    expect(back.log).toMatch(/outputs were rewritten by Slurm job \d+ \(splash_recon_\S+\) since: submitting again/);
+    expect(submissions(f)).toBe(6);
+  });
+
+  it('after other options rewrote the TIFF stack the zarr is built again, even when their own zarr job failed (it claimed the zarr before it ran)', async () => {
+    const f = await facility();
+    await f.site.writeScan(SCAN, 4);
+    expect((await recon(f, [`/${SCAN}`])).error).toBeUndefined();
+    // Other options rewrite the TIFF stack; their zarr fails, so the zarr on disk is still the first run's.
+    f.site.sim.setProgram('tiff-to-zarr', { mode: 'fail' });
+    expect((await recon(f, [`/${SCAN}`], { options: '{"algorithm": "fbp"}' })).error).toBeInstanceOf(SplashError);
+    f.site.sim.setProgram('tiff-to-zarr', undefined);
+    const back = await recon(f, [`/${SCAN}`]);
+    expect(back.error, back.log).toBeUndefined();
+    expect(back.log).toMatch(/reconstruct: submitted/);
+    expect(back.log).not.toMatch(/multires: job \d+ \(\S+\) already completed it/);
+    expect(back.log).toMatch(/multires: submitted/);
+  });
+
+  it('two dispatches of the same scan at once: Slurm runs the reconstruction once, the later job is given up before it starts, and both runs succeed', async () => {
+    const f = await facility();
+    await f.site.writeScan(SCAN, 4);
+    f.site.sim.setProgram('tomo-recon', { sleepMs: 1500 });
+    const [a, b] = await Promise.all([recon(f, [`/${SCAN}`]), recon(f, [`/${SCAN}`])]);
+    expect(a.error, a.log).toBeUndefined();
+    expect(b.error, b.log).toBeUndefined();
+    const recons = f.site.sim.jobs().filter((j) => j.name.startsWith('splash_recon_'));
+    // Every recon job that ever started is the one that completed: no second job wrote into the folder.
+    expect(recons.filter((j) => j.startAt !== undefined).map((j) => j.state)).toEqual(['COMPLETED']);
+    const ids = (r: typeof a): string[] => JSON.parse(r.outputs.get('job-ids') ?? '[]') as string[];
+    expect(ids(a)[0]).toBe(ids(b)[0]);
+  }, 60_000);
+
+  it('two dispatches of the same scan with other options at once: no two of its jobs run side by side; the later run wins, the earlier fails saying its folder was rewritten', async () => {
+    const f = await facility();
+    await f.site.writeScan(SCAN, 4);
+    f.site.sim.setProgram('tomo-recon', { sleepMs: 1500 });
+    const first = recon(f, [`/${SCAN}`]);
+    await new Promise((r) => setTimeout(r, 300));
+    const [a, b] = await Promise.all([first, recon(f, [`/${SCAN}`], { options: '{"algorithm": "fbp"}' })]);
+    expect(b.error, b.log).toBeUndefined();
+    if (a.error !== undefined) expect((a.error as Error).message, a.log).toMatch(/rewr/);
+    const ran = f.site.sim.jobs().filter((j) => j.startAt !== undefined).map((j) => ({ name: j.name, start: j.startAt ?? 0, end: j.endAt ?? Infinity }));
+    for (const x of ran) for (const y of ran) if (x !== y && x.start < y.start) expect(y.start, `${y.name} started while ${x.name} ran`).toBeGreaterThanOrEqual(x.end);
+  }, 60_000);
+
+  it('a status query that fails for a moment while the job runs (500, status ERROR) does not fail the step: the job is followed to its end', async () => {
+    const f = await facility();
+    await f.site.writeScan(SCAN, 4);
+    f.site.sim.setProgram('tomo-recon', { sleepMs: 1500 });
+    const run = recon(f, [`/${SCAN}`]);
+    const until = Date.now() + 20_000;
+    while (!f.site.sim.jobs().some((j) => j.state === 'RUNNING')) {
+      if (Date.now() > until) throw new Error('the job never ran');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    f.site.sim.inject('GET', /\/compute\/jobs\/perlmutter$/, { kind: 'status', status: 500, times: 3 });
+    // Then the job routes answer 200 with status ERROR for a while, and every token expires.
+    await new Promise((r) => setTimeout(r, 300));
+    f.site.sim.setStatus('perlmutter', 'unavailable', ['slurmctld failover']);
+    f.site.sim.expireTokens();
+    await new Promise((r) => setTimeout(r, 400));
+    f.site.sim.setStatus('perlmutter', 'active');
+    const r = await run;
+    expect(r.error, r.log).toBeUndefined();
+    expect(r.log).toMatch(/reconstruct: could not read the state of job \d+ \(.*500.*\); asking again/);
+    expect(r.log).toMatch(/reconstruct: could not read the state of job \d+ \(.*status ERROR.*\); asking again/);
+    expect(f.site.sim.jobs().map((j) => j.state)).toEqual(['COMPLETED', 'COMPLETED']);
+  }, 60_000);
+
+  it('a program whose stderr holds a code fence and HTML cannot break out of the summary\'s code block', async () => {
+    const f = await facility();
+    await f.site.writeScan(SCAN, 4);
+    f.site.sim.setProgram('tomo-recon', { mode: 'fail', message: 'ValueError: bad name ````\n</details>\n\n# Injected\n[re-authenticate](https://evil.example/)' });
+    const summary = join(await tempDir('splash-summary-'), 'summary.md');
+    await writeFile(summary, '');
+    const saved = { ...process.env };
+    Object.assign(process.env, f.site.env, { GITHUB_STEP_SUMMARY: summary });
+    const ctx = createGithubContext();
+    let error: unknown;
+    try {
+      await runRecon(ctx, { config: f.config, beamline: '8.3.2', filePaths: [`/${SCAN}`], hpc: 'nersc', reconOptions: '', exportControlled: false, dryRun: false, print: () => undefined });
+    } catch (err) {
+      error = err;
+    } finally {
+      await ctx.flushSummary();
+      for (const k of [...Object.keys(f.site.env), 'GITHUB_STEP_SUMMARY']) if (!(k in saved)) Reflect.deleteProperty(process.env, k);
+    }
+    expect(error).toBeInstanceOf(SplashError);
+    const md = readFileSync(summary, 'utf8');
+    const block = /<details><summary>last lines of stderr[^<]*<\/summary>\n\n(`{3,})\n([\s\S]*?)\n\1\n\n<\/details>/.exec(md);
+    expect(block, md).not.toBeNull();
+    expect(block?.[2]).toContain('# Injected');
+    // The fence is longer than any run of backticks inside, so the text stays code.
+    expect((block?.[1] ?? '').length).toBeGreaterThan(4);
   });
 
   it('warns in the summary when the Iris client expires within a day', async () => {

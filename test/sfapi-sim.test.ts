@@ -590,6 +590,23 @@ describe('job views', () => {
     expect((page.body.output as Doc[]).length).toBe(1);
   });
 
+  it('--dependency=singleton holds a job (reason Dependency) until every earlier job of its name and user has ended, afterany:<id> until that job has; other dependencies are refused', async () => {
+    const { sim, token } = await fresh();
+    const a = await submitOk(sim, token, header('#SBATCH --dependency=singleton\nsleep 1\n', { name: 'one_at_a_time' }));
+    const b = await submitOk(sim, token, header('#SBATCH --dependency=singleton\ntrue\n', { name: 'one_at_a_time' }));
+    const c = await submitOk(sim, token, header(`#SBATCH --dependency=afterany:${a}\ntrue\n`, { name: 'after_it' }));
+    await sleep(300);
+    const rows = await view(sim, token, { kwargs: ['user=alsdev'] });
+    expect(rows.map((r) => [r.jobid, r.state, r.reason])).toEqual([[a, 'RUNNING', 'None'], [b, 'PENDING', 'Dependency'], [c, 'PENDING', 'Dependency']]);
+    const endA = await waitEnd(sim, token, a);
+    const [rowB, rowC] = [await waitEnd(sim, token, b), await waitEnd(sim, token, c)];
+    expect([rowB.state, rowC.state]).toEqual(['COMPLETED', 'COMPLETED']);
+    expect(String(rowB.start) >= String(endA.end) && String(rowC.start) >= String(endA.end)).toBe(true);
+    const { result } = await submitAndWait(sim, token, header('#SBATCH --dependency=afterok:1\ntrue\n'));
+    expect(result).toMatchObject({ status: 'error' });
+    expect(String(result.error)).toMatch(/only --dependency=singleton and afterany:<ids> are modelled/);
+  });
+
   it('while perlmutter is unavailable: job routes answer status ERROR and pending jobs wait; they start when it is back', async () => {
     const { sim, token, sandbox } = await fresh({ timings: { pendingMs: 400 } });
     const jobid = await submitOk(sim, token, header(`touch ${sandbox}/ran\n`));

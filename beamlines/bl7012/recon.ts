@@ -65,7 +65,7 @@ export function ptychoJob(s: NerscJobSettings, scan: Scan, o: Options7012): Slur
       : [file, ...Object.keys(CdtoolsParams.shape).map((k) => pyStr(o.cdtools[k as keyof Options7012['cdtools']]))];
   const name = jobName('ptycho', stem, { beamline: scan.beamline, rel: scan.rel, options: o, program });
   const script = [
-    ...directives({ jobName: name, account: s.account, qos: s.qos, constraint: s.constraint, nodes: s.nodes, gpus: s.gpus, cpusPerTask: s.cpus_per_task, walltimeSeconds: s.walltime_seconds, exclusive: s.exclusive, logDir: s.log_root }),
+    ...directives({ jobName: name, account: s.account, qos: s.qos, constraint: s.constraint, nodes: s.nodes, gpus: s.gpus, cpusPerTask: s.cpus_per_task, walltimeSeconds: s.walltime_seconds, exclusive: s.exclusive, logDir: s.log_root, singleton: true }),
     ...prologue(s.log_root),
     `# splash-flows: 7.0.1.2 ptychography with ${o.program} (generated; every value is quoted). Options: ${stableJson(o)}`,
     `DIR=${shq(dir)}`,

@@ -13,7 +13,7 @@ import { configError, usageError } from '../../src/errors.js';
 import { containerArgv, type Mount } from '../../src/hpc/container.js';
 import type { JobStatusDoc, Scan } from '../../src/hpc/job.js';
 import { jobName, stableJson } from '../../src/hpc/naming.js';
-import { directives, prologue } from '../../src/hpc/slurm-script.js';
+import { directives, ownerPathOf, prologue } from '../../src/hpc/slurm-script.js';
 import type { SlurmJobSpec } from '../../src/hpc/slurm.js';
 import { gatePath, type RelPath } from '../../src/paths.js';
 import { shq } from '../../src/shell.js';
@@ -105,14 +105,18 @@ const header = (s: NerscJobSettings, name: string, imageRef: string) =>
   directives({
     jobName: name, account: s.account, qos: s.qos, constraint: s.constraint, nodes: s.nodes, ntasksPerNode: 1,
     cpusPerTask: s.cpus_per_task, gpus: s.gpus, walltimeSeconds: s.walltime_seconds, exclusive: s.exclusive, logDir: s.log_root,
-    image: s.container === 'shifter' ? imageRef : undefined,
+    image: s.container === 'shifter' ? imageRef : undefined, singleton: true,
   });
+
+/** The reconstruction job's name: the scan, the options and the image make it. */
+const reconName = (s: NerscJobSettings, scan: Scan, l: Layout, o: ReconOptions832): string =>
+  jobName('recon', `${l.names.folder}_${l.names.stem}`, { beamline: scan.beamline, rel: scan.rel, options: o, image: image(s, 'recon_image') });
 
 /** The reconstruction job: stage the scan, run the recon (one process per node over its slice range), count the slices. */
 export function reconJob832(s: NerscJobSettings, scan: Scan, o: ReconOptions832): SlurmJobSpec {
   const l = layout(s, scan);
   const ref = image(s, 'recon_image');
-  const name = jobName('recon', `${l.names.folder}_${l.names.stem}`, { beamline: scan.beamline, rel: scan.rel, options: o, image: ref });
+  const name = reconName(s, scan, l, o);
   const ranges = o.slices ? splitRange(o.slices.start, o.slices.end, s.nodes) : [undefined];
   const expected = o.slices && o.binning === 1 ? String(o.slices.end - o.slices.start) : '';
   const requested = o.centre === 'auto' ? `auto (${o.centre_method})` : String(o.centre);
@@ -129,6 +133,7 @@ export function reconJob832(s: NerscJobSettings, scan: Scan, o: ReconOptions832)
     `RAW_DIR=${shq(l.rawDir)}`,
     `RAW=${shq(l.raw)}`,
     `OUT=${shq(l.tiffDir)}`,
+    `OWNER=${shq(ownerPathOf(s.log_root, l.tiffDir))}`,
     `EXPECTED=${shq(expected)}`,
     'WRITTEN=',
     `centre() { local c; c=$(head -c 64 -- "$OUT/center.txt" 2>/dev/null | tr -d '[:space:]' || true); case "$c" in ""|*[!0-9.]*) c=${shq(requested)} ;; esac; printf '"%s"' "$c"; }`,
@@ -142,6 +147,7 @@ export function reconJob832(s: NerscJobSettings, scan: Scan, o: ReconOptions832)
     '  mv -f -- "$RAW.splash-partial" "$RAW"',
     'fi',
     '# the slices counted below must be this job\'s',
+    'claim "$OWNER"',
     'rm -rf -- "$OUT"',
     'STAGE=reconstruct',
     'pids=()',
@@ -154,6 +160,7 @@ export function reconJob832(s: NerscJobSettings, scan: Scan, o: ReconOptions832)
     '[ "$WRITTEN" -gt 0 ] || fail "the reconstruction wrote no slices"',
     '[ "$EMPTY" -eq 0 ] || fail "$EMPTY slice file(s) are empty"',
     'if [ -n "$EXPECTED" ] && [ "$WRITTEN" -ne "$EXPECTED" ]; then fail "wrote $WRITTEN slices, expected $EXPECTED"; fi',
+    'owned "$OWNER" || fail "another job rewrote the output folder while this one ran"',
     'STAGE=finished',
     'write_status true "wrote $WRITTEN slices"',
     '',
@@ -166,6 +173,7 @@ export function reconJob832(s: NerscJobSettings, scan: Scan, o: ReconOptions832)
     queueAllowanceSeconds: s.queue_allowance_seconds,
     logDir: s.log_root,
     outputs: [l.tiffDir],
+    owners: [ownerPathOf(s.log_root, l.tiffDir)],
     results: [l.resultsRel.tiff],
     verify: (st: JobStatusDoc) => {
       const written = typeof st.slices_written === 'number' ? st.slices_written : 0;
@@ -194,13 +202,20 @@ export function multiresJob832(s: NerscJobSettings, scan: Scan, o: ReconOptions8
     '# splash-flows: 8.3.2 multi-resolution copy (generated; every value is quoted)',
     `TIFF=${shq(l.tiffDir)}`,
     `ZARR=${shq(l.zarr)}`,
+    `OWNER=${shq(ownerPathOf(s.log_root, l.zarr))}`,
+    `TIFF_OWNER=${shq(ownerPathOf(s.log_root, l.tiffDir))}`,
+    `RECON_JOB=${shq(reconName(s, scan, l, o))}`,
+    '# the TIFF stack must be the reconstruction of these options: another run may have rewritten it since',
+    'from_recon() { case "$(cat -- "$TIFF_OWNER" 2>/dev/null || true)" in "$RECON_JOB "*) return 0 ;; *) return 1 ;; esac; }',
     'SLICES=',
     'LEVELS=',
     `status_fields() { printf ',"slices":%s,"levels":%s' "$(num "$SLICES")" "$(num "$LEVELS")"; }`,
     'STAGE=stage',
     '[ -d "$TIFF" ] || fail "no TIFF stack to convert (the reconstruction output is missing)"',
+    'from_recon || fail "the TIFF stack is not the reconstruction of these options (another run rewrote it)"',
     'SLICES=$(find "$TIFF" -maxdepth 1 -type f \\( -name \'*.tif\' -o -name \'*.tiff\' \\) | wc -l)',
     '[ "$SLICES" -gt 0 ] || fail "the TIFF stack is empty"',
+    'claim "$OWNER"',
     'rm -rf -- "$ZARR"',
     'STAGE=multires',
     `${q(['srun', '--nodes=1', '--ntasks=1', ...run])} &`,
@@ -226,6 +241,8 @@ export function multiresJob832(s: NerscJobSettings, scan: Scan, o: ReconOptions8
     'print(len(datasets))',
     'PY',
     '); then LEVELS=; fail "the zarr metadata does not describe the TIFF stack (the error is above)"; fi',
+    'owned "$OWNER" || fail "another job rewrote the zarr while this one ran"',
+    'from_recon || fail "another run rewrote the TIFF stack while the zarr was built"',
     'STAGE=finished',
     'write_status true "zarr with $LEVELS levels of $SLICES slices"',
     '',
@@ -238,6 +255,7 @@ export function multiresJob832(s: NerscJobSettings, scan: Scan, o: ReconOptions8
     queueAllowanceSeconds: s.queue_allowance_seconds,
     logDir: s.log_root,
     outputs: [l.zarr],
+    owners: [ownerPathOf(s.log_root, l.zarr)],
     results: [l.resultsRel.zarr],
     verify: (st: JobStatusDoc) => (typeof st.levels === 'number' && st.levels > 0 ? undefined : 'the status file reports no zarr levels'),
     software: [ref, `${scriptsRoot(s)}/${MULTIRES_SCRIPT}`],

@@ -15,6 +15,14 @@ export function stableJson(value: unknown): string {
   return value === undefined ? 'null' : JSON.stringify(value);
 }
 
+/**
+ * The scan part of a job name (`splash_<kind>_<scan>_<hash>`), or undefined for a name not made here. Jobs of
+ * one scan — any kind, any options — write the same folders.
+ */
+export function scanOfJobName(name: string): string | undefined {
+  return /^splash_[a-z0-9]+_(.+)_[0-9a-f]{12}$/.exec(name)?.[1];
+}
+
 /** `splash_<kind>_<readable part of the scan>_<12 hex>`: letters, digits, `_ . -` only (safe in #SBATCH and squeue filters). */
 export function jobName(kind: string, readable: string, identity: unknown): string {
   const hash = createHash('sha256').update(stableJson(identity)).digest('hex').slice(0, 12);

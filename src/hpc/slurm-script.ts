@@ -8,6 +8,7 @@
  * expands %-patterns in --output/--error. So they are checked, not quoted: a value a directive cannot carry
  * exactly is refused.
  */
+import { createHash } from 'node:crypto';
 import { configError } from '../errors.js';
 import { shq } from '../shell.js';
 
@@ -26,6 +27,12 @@ export interface SlurmDirectives {
   readonly logDir: string;
   /** Shifter image, pulled before the job starts. */
   readonly image?: string | undefined;
+  /**
+   * `--dependency=singleton`: Slurm starts the job only after every earlier job of the same name and user has
+   * ended, so two runs that submit the same job at once never run it side by side (src/hpc/slurm.ts then gives
+   * the later one up while it waits).
+   */
+  readonly singleton?: boolean | undefined;
 }
 
 /** What an #SBATCH value may hold: no blanks, quotes, `#`, `%` or control characters. */
@@ -65,14 +72,41 @@ export function directives(d: SlurmDirectives): string[] {
     `--output=${v(d.logDir, 'the log folder')}/%x_%j.out`,
     `--error=${v(d.logDir, 'the log folder')}/%x_%j.err`,
     ...(d.image !== undefined ? [`--image=${v(d.image, 'the image')}`] : []),
+    ...(d.singleton ? ['--dependency=singleton'] : []),
   ];
   return ['#!/bin/bash', ...lines.map((l) => `#SBATCH ${l}`)];
+}
+
+/**
+ * The script with `afterany:<ids>` added to its dependencies: Slurm starts it only after those jobs ended
+ * (jobs of the same scan with other options, which write the same folders).
+ */
+export function withAfterAny(script: string, jobIds: readonly string[]): string {
+  if (jobIds.length === 0) return script;
+  const after = `afterany:${jobIds.join(':')}`;
+  const lines = script.split('\n');
+  const i = lines.findIndex((l) => l.startsWith('#SBATCH --dependency='));
+  if (i >= 0) lines[i] = `${lines[i] ?? ''},${after}`;
+  else lines.splice(1, 0, `#SBATCH --dependency=${after}`);
+  return lines.join('\n');
 }
 
 /** Where a job's status file is (the prologue writes it there). */
 export function statusPathOf(logDir: string, jobName: string, jobId: string): string {
   return `${logDir}/${jobName}_${jobId}.status.json`;
 }
+
+/**
+ * Where the record of the job that last wrote an output is: a job claims each output (`claim`) before it
+ * writes it, so a later run can tell whether a finished job's outputs are still that job's — another job
+ * (other options for the same scan) may have rewritten the same folder since.
+ */
+export function ownerPathOf(logDir: string, output: string): string {
+  return `${logDir}/splash_owner_${createHash('sha256').update(output).digest('hex').slice(0, 16)}.txt`;
+}
+
+/** What `claim` writes into an owner record. */
+export const ownerRecord = (jobName: string, jobId: string): string => `${jobName} ${jobId}`;
 
 /**
  * The shell prologue every job shares, after the directives: strict mode, the status file and its writer.
@@ -95,6 +129,9 @@ export function prologue(logDir: string): string[] {
     '  mv -f -- "$tmp" "$STATUS"',
     '}',
     'fail() { trap - ERR TERM; write_status false "$1"; echo "splash: $STAGE failed: $1" >&2; exit 1; }',
+    '# the record of which job last wrote an output (ownerPathOf): claimed before the output is rewritten',
+    'claim() { local tmp="$1.tmp.$$"; printf \'%s %s\\n\' "$SLURM_JOB_NAME" "$SLURM_JOB_ID" >"$tmp"; mv -f -- "$tmp" "$1"; }',
+    'owned() { [ "$(cat -- "$1" 2>/dev/null || true)" = "${SLURM_JOB_NAME} ${SLURM_JOB_ID}" ]; }',
     `trap 'fail "a command failed (exit $?)"' ERR`,
     `trap 'fail "terminated (walltime, scancel or a node failure)"' TERM`,
   ];

@@ -11,9 +11,10 @@ import { stepError } from '../errors.js';
 import type { RelPath } from '../paths.js';
 import type { StepContext } from '../run/context.js';
 import { formatDuration } from '../run/format.js';
-import { ACTIVE_STATES, type JobView, SfapiApiError, type SfapiClient } from '../sfapi/index.js';
+import { ACTIVE_STATES, type JobView, SfapiApiError, type SfapiClient, SfapiNetworkError } from '../sfapi/index.js';
 import type { JobOutcome, JobStatusDoc, TimelineEntry } from './job.js';
-import { statusPathOf } from './slurm-script.js';
+import { scanOfJobName } from './naming.js';
+import { ownerRecord, statusPathOf, withAfterAny } from './slurm-script.js';
 import { JobCancelled, sleepOrAbort } from './wait.js';
 
 export interface SlurmJobSpec {
@@ -26,6 +27,11 @@ export interface SlurmJobSpec {
   /** Where %x_%j.out/.err and the status file are. */
   readonly logDir: string;
   readonly outputs: readonly string[];
+  /**
+   * The owner records (ownerPathOf) the job claims its outputs in. A finished job's outputs are its own only
+   * while every record still names it: other options for the same scan rewrite the same folders.
+   */
+  readonly owners?: readonly string[];
   readonly results: readonly RelPath[];
   /** Does the status file confirm the outputs? The reason when it does not. */
   readonly verify: (status: JobStatusDoc) => string | undefined;
@@ -87,7 +93,9 @@ export async function runSlurmJob(spec: SlurmJobSpec, o: SlurmRunOptions): Promi
     const done = newest([...accounted, ...queued].filter((j) => !ACTIVE_STATES.has(j.state)));
     if (done?.state === 'COMPLETED' && (done.exitCode ?? '0:0') === '0:0') {
       const status = await readStatus(client, spec, done.jobId);
-      if (status !== undefined && status.ok && spec.verify(status) === undefined) {
+      const taken = status !== undefined && status.ok && spec.verify(status) === undefined ? await takenOver(client, spec, done.jobId) : undefined;
+      if (taken !== undefined) ctx.info(`${spec.kind}: job ${done.jobId} (${spec.name}) completed it with these options, but its outputs were ${taken}: submitting again`);
+      else if (status !== undefined && status.ok && spec.verify(status) === undefined) {
         ctx.info(`${spec.kind}: job ${done.jobId} (${spec.name}) already completed it with these options; not submitted again`);
         mark('found COMPLETED');
         return finish(spec, o, done.jobId, true, timeline, done);
@@ -98,19 +106,46 @@ export async function runSlurmJob(spec: SlurmJobSpec, o: SlurmRunOptions): Promi
   // 2. Submit. If the answer is lost, the job is looked up by its name before any retry.
   if (jobId === undefined) {
     if (o.signal.aborted) throw new JobCancelled(`${spec.kind}: cancelled before the job was submitted`);
+    // Jobs of the same scan with other options (or of another kind) write the same folders: this one waits
+    // for them to end instead of running beside them.
+    const scan = scanOfJobName(spec.name);
+    const others = scan === undefined ? [] : (await client.jobs({ user }, 'squeue')).filter((j) => ACTIVE_STATES.has(j.state) && j.name !== spec.name && scanOfJobName(j.name) === scan);
+    const waitFor = [...new Set(others.map((j) => j.jobId))].sort((a, b) => Number(a) - Number(b));
+    if (waitFor.length > 0) ctx.info(`${spec.kind}: job(s) ${waitFor.join(', ')} of the same scan (${others.map((j) => j.name).join(', ')}) are still in the queue: this job starts after they end`);
     const submittedAt = now();
-    const { jobId: id, recovered } = await client.submitJob(spec.script, async () => {
+    const { jobId: id, recovered } = await client.submitJob(withAfterAny(spec.script, waitFor), async () => {
       const again = await client.jobs({ name: spec.name, user }, 'squeue');
       return newest(again.filter((j) => ACTIVE_STATES.has(j.state)))?.jobId;
     });
     jobId = id;
     mark('submitted');
     ctx.info(`${spec.kind}: submitted Slurm job ${jobId} (${spec.name})${recovered ? ', found after a lost answer' : ''} at ${new Date(submittedAt).toISOString()}`);
+    // Another run may have submitted the same job at the same moment (both looked it up before either
+    // submitted). The later one is held by --dependency=singleton; it is given up, and the earlier followed.
+    const mine = jobId;
+    // Submitted is submitted: a failed look-up must not end the step before the job is followed.
+    const named = await client.jobs({ name: spec.name, user }, 'squeue').catch((err: unknown) => {
+      if (!transient(err)) throw err;
+      ctx.warn(`${spec.kind}: could not look for a job of the same name submitted by another run (${err instanceof Error ? err.message : String(err)}); following ${mine}`);
+      return [];
+    });
+    const earlier = named.filter((j) => ACTIVE_STATES.has(j.state) && j.jobId !== mine && Number(j.jobId) < Number(mine));
+    const twin = [...earlier].sort((a, b) => Number(a.jobId) - Number(b.jobId))[0];
+    if (twin) {
+      await cancel(client, ctx, spec, mine, `job ${twin.jobId} of the same name was submitted first (by another run)`);
+      jobId = twin.jobId;
+      reused = true;
+      mark(`following ${twin.jobId}`);
+      ctx.info(`${spec.kind}: following Slurm job ${jobId}, submitted for the same scan and options by another run`);
+    }
   }
 
   // 3. Follow it with backoff until it ends, the deadline passes, or the step is cancelled.
   const deadline = now() + (spec.walltimeSeconds + spec.queueAllowanceSeconds) * 1000;
-  const notFoundUntil = now() + o.notFoundGraceMs;
+  // When Slurm last told us about the job (or it was submitted): it may be unknown, or its state unreadable,
+  // for notFoundGraceMs after that — right after a submit (sfapi_client#93), or while Slurm or the SFAPI hiccup.
+  let heardAt = now();
+  let seen = false;
   let wait = o.pollFirstMs;
   let last: JobView | undefined;
   let lastLog = 0;
@@ -121,12 +156,28 @@ export async function runSlurmJob(spec: SlurmJobSpec, o: SlurmRunOptions): Promi
       mark('cancelled by the step');
       throw new JobCancelled(`${spec.kind}: the step was cancelled; Slurm job ${jobId} was cancelled too`, 'dispatch the scan again to reconstruct it');
     }
-    const view = await client.job(jobId);
-    if (view === undefined) {
-      if (now() > notFoundUntil) {
-        throw stepError(`${spec.kind}: Slurm job ${jobId} is in neither squeue nor sacct ${Math.round(o.notFoundGraceMs / 1000)} s after it was submitted`, 'check the job at https://iris.nersc.gov (or with sacct on Perlmutter), then dispatch again');
+    let view: JobView | undefined;
+    let unreadable = false;
+    try {
+      view = await client.job(jobId);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (!transient(err)) throw err;
+      if (now() - heardAt > o.notFoundGraceMs) {
+        throw stepError(`${spec.kind}: the state of Slurm job ${jobId} could not be read for ${Math.round((now() - heardAt) / 1000)} s: ${message}`, `the job may still be running: dispatch the scan again to follow it (a re-run finds it by name), or cancel it (scancel ${jobId} on Perlmutter)`);
+      }
+      ctx.warn(`${spec.kind}: could not read the state of job ${jobId} (${message}); asking again`);
+      unreadable = true;
+    }
+    if (unreadable) {
+      // asked again after the wait below
+    } else if (view === undefined) {
+      if (now() - heardAt > o.notFoundGraceMs) {
+        throw stepError(`${spec.kind}: Slurm job ${jobId} is in neither squeue nor sacct ${Math.round(o.notFoundGraceMs / 1000)} s after it was ${seen ? 'last seen' : 'submitted'}`, 'check the job at https://iris.nersc.gov (or with sacct on Perlmutter), then dispatch again');
       }
     } else {
+      heardAt = now();
+      seen = true;
       last = view;
       mark(view.state);
       if (!ACTIVE_STATES.has(view.state)) break;
@@ -149,6 +200,12 @@ export async function runSlurmJob(spec: SlurmJobSpec, o: SlurmRunOptions): Promi
   return finish(spec, o, jobId, reused, timeline, last);
 }
 
+/** A failed status query worth asking again: no answer, a server error, or a 200 body saying status ERROR (a Slurm timeout). */
+function transient(err: unknown): boolean {
+  if (err instanceof SfapiNetworkError) return true;
+  return err instanceof SfapiApiError && (err.status === 200 || err.status >= 500);
+}
+
 async function cancel(client: SfapiClient, ctx: StepContext, spec: SlurmJobSpec, jobId: string, why: string): Promise<void> {
   try {
     await client.cancelJob(jobId);
@@ -159,6 +216,21 @@ async function cancel(client: SfapiClient, ctx: StepContext, spec: SlurmJobSpec,
     if (/already completing or completed|Invalid job id/i.test(message)) return;
     ctx.error(`${spec.kind}: ${why}, but cancelling Slurm job ${jobId} failed: ${message} — cancel it by hand (scancel ${jobId} on Perlmutter)`);
   }
+}
+
+/** Whether another job has claimed one of the job's outputs since ("rewritten by …"), or undefined when all are still its own. */
+async function takenOver(client: SfapiClient, spec: SlurmJobSpec, jobId: string): Promise<string | undefined> {
+  for (const path of spec.owners ?? []) {
+    const text = await client.download(path).catch((err: unknown) => {
+      if (err instanceof SfapiApiError) return undefined;
+      throw err;
+    });
+    const owner = text?.trim();
+    if (owner === ownerRecord(spec.name, jobId)) continue;
+    const other = owner === undefined ? undefined : /^(\S+) (\d+)$/.exec(owner);
+    return other ? `rewritten by Slurm job ${other[2] ?? '?'} (${other[1] ?? '?'}) since` : `not recorded as its own (${path})`;
+  }
+  return undefined;
 }
 
 async function readStatus(client: SfapiClient, spec: SlurmJobSpec, jobId: string): Promise<JobStatusDoc | undefined> {
@@ -188,7 +260,11 @@ async function finish(spec: SlurmJobSpec, o: SlurmRunOptions, jobId: string, reu
   else if (exitCode !== undefined && exitCode !== '0:0') reason = `Slurm job ${jobId} COMPLETED with exit code ${exitCode}`;
   else if (status === undefined) reason = `Slurm job ${jobId} COMPLETED, but wrote no readable status file (${statusPathOf(spec.logDir, spec.name, jobId)}): its outputs are not confirmed`;
   else if (!status.ok) reason = `Slurm job ${jobId} COMPLETED, but its status file says ${status.stage ?? '?'} failed: ${status.message ?? ''}`;
-  else reason = spec.verify(status);
+  else {
+    reason = spec.verify(status);
+    const taken = reason === undefined ? await takenOver(client, spec, jobId) : undefined;
+    if (taken !== undefined) reason = `Slurm job ${jobId} COMPLETED, but its outputs were ${taken}: they are not this job's`;
+  }
   let stderrTail = '';
   if (reason !== undefined) {
     const [err, out] = await Promise.all(logs.map((p) => client.download(p).catch(() => undefined)).reverse());

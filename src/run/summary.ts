@@ -16,6 +16,17 @@ type Block =
 
 const oneLine = (s: string): string => s.replace(/\r?\n/g, ' ');
 
+/**
+ * Text shown verbatim in a fenced code block. The fence is longer than any run of backticks in the text
+ * (CommonMark closes a block only at a fence at least as long as the opening one), so program output — a
+ * stderr tail — cannot end the block early and put its own Markdown or HTML into the summary.
+ */
+export function codeBlock(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}\n${text}\n${fence}`;
+}
+
 /** Markdown table cell: `|` would end the cell and a raw newline the row; backticks are left for code spans. */
 function escapeCell(s: string): string {
   return s.trim().replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');

@@ -18,6 +18,7 @@ import type { RelPath } from '../paths.js';
 import { cancelOnSignals } from '../run/cancel.js';
 import type { StepContext } from '../run/context.js';
 import { formatDuration } from '../run/format.js';
+import { codeBlock } from '../run/summary.js';
 import type { Services } from '../services.js';
 import { type Transfer, transferFor } from '../transfer/index.js';
 import { type ChainStep, unavailable } from './chain.js';
@@ -406,7 +407,7 @@ function writeSummary(ctx: StepContext, input: ReconInput, hpcs: readonly HpcNam
   for (const r of results) {
     for (const j of r.jobs.filter((x) => !x.ok)) {
       s.text(`**${j.kind} of ${r.scan} at ${HPC_LABEL[j.hpc]} failed:** ${j.reason ?? j.state}`);
-      if (j.stderrTail.trim() !== '') s.details(`last lines of ${j.hpc === 'alcf' && j.status === undefined ? 'the traceback' : `stderr (${j.logs[1] ?? ''})`}`, `\`\`\`\n${j.stderrTail}\n\`\`\``);
+      if (j.stderrTail.trim() !== '') s.details(`last lines of ${j.hpc === 'alcf' && j.status === undefined ? 'the traceback' : `stderr (${j.logs[1] ?? ''})`}`, codeBlock(j.stderrTail));
     }
   }
   if (failure && !results.some((r) => r.jobs.some((j) => !j.ok))) s.text(`**Stopped:** ${failure.message}`);

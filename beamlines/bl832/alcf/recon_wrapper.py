@@ -13,10 +13,14 @@ and is stopped (SIGTERM, then SIGKILL) when it passes timeout_seconds; the endpo
 the worker itself.
 
 A job is identified by its name (a hash of the scan, the options and the programs). The verdict is also
-written to <log_dir>/<name>.status.json: a later task for the same job whose outputs are still there returns
-it at once (a re-run after the client lost the result), and a lock file makes a second task for a job that is
-still running wait for the first one instead of writing into the same folder.
+written to <log_dir>/<name>.status.json: a later task for the same job whose outputs are still its own returns
+it at once (a re-run after the client lost the result). The outputs of a scan are the same folders whatever the
+options, so each run records itself as their owner before it rewrites them: a verdict is reused only while the
+outputs (and, for the zarr, the TIFF stack it was built from) are still owned by the run it describes. A lock
+per output folder makes a second task that would write the same folders -- the same job, or other options for
+the same scan -- wait for the first one instead of writing into them at the same time.
 """
+import hashlib
 import json
 import os
 import shutil
@@ -24,6 +28,7 @@ import signal
 import socket
 import subprocess
 import time
+import uuid
 
 JOB_VERSION = 1
 TAIL_LINES = 20
@@ -43,7 +48,8 @@ def splash_recon(job):
     log_dir = job["log_dir"]
     os.makedirs(log_dir, exist_ok=True)
     status_path = os.path.join(log_dir, name + ".status.json")
-    lock_path = os.path.join(log_dir, name + ".lock")
+    # One lock per set of output folders, not per job: other options write the same folders.
+    lock_path = os.path.join(log_dir, "splash_lock_%s.lock" % _key("\n".join(sorted(job.get("clean") or [name]))))
 
     earlier = _reusable(job, status_path)
     if earlier is not None:
@@ -101,6 +107,35 @@ def _inside(path, root):
     return os.path.isabs(path) and path != root and path.startswith(root.rstrip("/") + "/")
 
 
+def _key(text):
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _owner_path(job, path):
+    """Where the record of the run that last (re)wrote an output folder is."""
+    return os.path.join(job["log_dir"], "splash_owner_%s.json" % _key(os.path.normpath(path)))
+
+
+def _owner(job, path):
+    doc = _read_json(_owner_path(job, path))
+    return doc.get("run") if doc else None
+
+
+def _claim(job, run):
+    for p in job.get("clean", []):
+        _write_json(_owner_path(job, p), {"job": job["name"], "run": run})
+
+
+def _owns(job, run):
+    return all(_owner(job, p) == run for p in job.get("clean", []))
+
+
+def _input_owner(job):
+    """The run that wrote the job's input (the zarr's TIFF stack), as far as it is recorded."""
+    check = job["check"]
+    return _owner(job, check["tiff_dir"]) if check["kind"] == "zarr" else None
+
+
 def _now():
     return int(time.time())
 
@@ -125,6 +160,9 @@ def _reusable(job, status_path):
     """The verdict of an earlier run of this very job, if it succeeded and its outputs still check out."""
     doc = _read_json(status_path)
     if not doc or doc.get("ok") is not True or doc.get("job") != job["name"]:
+        return None
+    # Other options for the same scan may have rewritten the folders (or the zarr's TIFF stack) since.
+    if not isinstance(doc.get("run"), str) or not _owns(job, doc["run"]) or doc.get("input_run") != _input_owner(job):
         return None
     try:
         fields = _check_outputs(job)
@@ -312,6 +350,8 @@ def _run(job):
         "returncode": None,
         "timeout_seconds": job["timeout_seconds"],
         "reused": False,
+        "run": uuid.uuid4().hex,
+        "input_run": None,
         "logs": [out_path, err_path],
         "stdout_tail": "",
         "stderr_tail": "",
@@ -320,6 +360,8 @@ def _run(job):
         if job.get("stage"):
             _stage(job["stage"])
         verdict["stage"] = job["kind"]
+        verdict["input_run"] = _input_owner(job)
+        _claim(job, verdict["run"])
         _clean(job.get("clean", []))
         returncode, timed_out = _execute(job, out_path, err_path)
         verdict["returncode"] = returncode
@@ -333,6 +375,8 @@ def _run(job):
             raise JobFailed("the program exited with code %d" % returncode)
         verdict["stage"] = "check"
         verdict.update(_check_outputs(job))
+        if not _owns(job, verdict["run"]) or verdict["input_run"] != _input_owner(job):
+            raise JobFailed("another task rewrote the outputs (or their input) while this one ran")
         verdict["stage"] = "finished"
         verdict["ok"] = True
         verdict["message"] = ("wrote %d slices" % verdict["slices_written"]) if job["check"]["kind"] == "tiff-stack" else ("zarr with %d levels of %d slices" % (verdict["levels"], verdict["slices"]))

@@ -235,6 +235,15 @@ export class SlurmSim {
       return;
     }
     job.waitingForMachine = false;
+    // --dependency=singleton: not before every earlier job of the same name and user has ended.
+    // --dependency=afterany:<ids>: not before those jobs have ended.
+    const singleton = job.options.singleton && [...this.jobs.values()].some((j) => j.id < job.id && j.name === job.name && j.user === job.user && ACTIVE.includes(j.state));
+    const after = (job.options.afterany ?? []).some((id) => { const j = this.jobs.get(id); return j !== undefined && ACTIVE.includes(j.state); });
+    if (singleton || after) {
+      job.reason = 'Dependency';
+      job.timers.push(setTimeout(() => { this.tryStart(job); }, Math.max(10, this.cfg.timings.pendingMs)));
+      return;
+    }
     if (job.fault?.kind === 'never-runs') {
       if (job.fault.state === 'BOOT_FAIL') job.startAt = Date.now();
       this.finish(job, job.fault.state, '0:0', job.fault.state === 'BOOT_FAIL' ? 'launch failed requeued held' : 'DeadLine');

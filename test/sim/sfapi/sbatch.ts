@@ -32,6 +32,10 @@ export interface BatchOptions {
   image?: string;
   volumes: string[];
   comment?: string;
+  /** `--dependency=singleton`: runs only after every earlier job of the same name and user ended. */
+  singleton?: boolean;
+  /** `--dependency=afterany:<id>[:<id>…]`: runs only after those jobs ended. */
+  afterany?: number[];
   chdir?: string;
   openMode: 'truncate' | 'append';
   gpus?: string;
@@ -41,7 +45,8 @@ export type ParsedScript =
   | { ok: true; options: BatchOptions; directives: string[] }
   | { ok: false; error: string };
 
-type OptionKey = keyof BatchOptions | 'ignored';
+/** `afterany` is filled by --dependency (key `singleton`), never by an option of its own. */
+type OptionKey = Exclude<keyof BatchOptions, 'afterany'> | 'ignored';
 
 interface OptionSpec {
   long: string;
@@ -68,6 +73,7 @@ const OPTIONS: readonly OptionSpec[] = [
   { long: 'image', arg: 'required', key: 'image' },
   { long: 'volume', arg: 'required', key: 'volumes' },
   { long: 'comment', arg: 'required', key: 'comment' },
+  { long: 'dependency', short: 'd', arg: 'required', key: 'singleton' },
   { long: 'chdir', short: 'D', arg: 'required', key: 'chdir' },
   { long: 'open-mode', arg: 'required', key: 'openMode' },
   { long: 'gpus', short: 'G', arg: 'required', key: 'gpus' },
@@ -156,6 +162,14 @@ function setOption(o: BatchOptions, spec: OptionSpec, value: string | undefined)
       return undefined;
     case 'hold':
       o.hold = true;
+      return undefined;
+    case 'singleton':
+      // A comma-separated list, all to be satisfied; only singleton and afterany are modelled.
+      for (const d of v.split(',')) {
+        if (d === 'singleton') o.singleton = true;
+        else if (/^afterany(:\d+)+$/.test(d)) o.afterany = [...(o.afterany ?? []), ...d.split(':').slice(1).map(Number)];
+        else return `sbatch: error: Job dependency problem\n(sfapi-sim: only --dependency=singleton and afterany:<ids> are modelled, got ${JSON.stringify(v)})`;
+      }
       return undefined;
     case 'volumes':
       o.volumes.push(v);

@@ -98,6 +98,8 @@ export interface ProgramBehaviour {
    */
   mode?: 'ok' | 'fail' | 'crash' | 'short' | 'swallow';
   exitCode?: number;
+  /** fail: the last line of the traceback (default a RuntimeError naming the injected failure). */
+  message?: string;
   /** Sleep this long before working (walltime and cancel tests). */
   sleepMs?: number;
   /** tomo-recon: slices to reconstruct when no sino range is given (default 8). */

@@ -49,7 +49,7 @@ async function prelude(name, script) {
     process.kill(process.pid, 'SIGSEGV');
     await sleep(10_000);
   }
-  if (b.mode === 'fail') die(traceback(script, `RuntimeError: ${name} failed (sfapi-sim: injected failure)`), b.exitCode ?? 1);
+  if (b.mode === 'fail') die(traceback(script, b.message ?? `RuntimeError: ${name} failed (sfapi-sim: injected failure)`), b.exitCode ?? 1);
   return b;
 }
 
