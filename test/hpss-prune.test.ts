@@ -168,6 +168,22 @@ describe('splash prune of an hpss endpoint', () => {
     nothingLost(site);
   });
 
+  it('a name on tape that hsi reads as a pattern (`*`, `?`, `[…]`) is never handed to hsi rm: it would delete what it matches', async () => {
+    const site = await pruneSite('size');
+    const cfs = join(site.root, 'cfs', P);
+    // Someone stored a file named `*` next to the archives (hsi put), and a copy of its size sits at the check endpoint.
+    writeFileSync(join(dest(site), '*'), 'x');
+    writeFileSync(join(cfs, '*'), 'x');
+    // scan_002.h5 (in the _part1 archive) has no verified copy any more: that archive must stay.
+    writeFileSync(join(cfs, 'scan_002.h5'), 'B'.repeat(599));
+    expect((await prune(site, '--dry-run')).code).toBe(0);
+    const r = await prune(site);
+    expect(onTape(site)).toEqual(expect.arrayContaining(['*', 'BLS-00564_2026-1_part1.tar', 'BLS-00564_2026-1_part1.tar.idx']));
+    expect(r.out).toMatch(/kept, unsafe to delete: hpss_alsdev:raw\/BLS-00564\/\* — its name on HPSS has characters hsi would read/);
+    expect(deletes(site).flat().some((a) => /[*?[]/.test(a))).toBe(false);
+    nothingLost(site);
+  });
+
   it('a check endpoint that is another hpss endpoint is not a prune this build runs', async () => {
     const site = await pruneSite('size');
     const text = readFileSync(site.config, 'utf8').replace('check: cfs832', 'check: hpss_other').replace('endpoints:\n', 'endpoints:\n  hpss_other: { type: hpss, root_path: /home/b/other }\n');

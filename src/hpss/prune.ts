@@ -13,6 +13,9 @@
 import { MARK, toolLines } from './script-common.js';
 import { shq } from '../shell.js';
 
+/** Why a name on tape is never pruned: hsi would expand it as a pattern or split it (script-common.ts refuses it too). */
+export const HSI_UNSAFE_NAME = 'its name on HPSS has characters hsi would read as a pattern or split (only letters, digits and . _ , + = @ % - are passed to hsi rm); remove it by hand if it should go';
+
 /** A plan older than this is not trusted: the real run needs a fresh dry run. */
 export const PLAN_MAX_DAYS = 7;
 

@@ -13,6 +13,7 @@
  * dropped connection or a failed job leaves no file under its final name; the re-run completes the rest.
  */
 import { type TapeArchive, type TapeCatalog, type TapeMember, locations } from './catalog.js';
+import { isHsiSafe } from './plan.js';
 import { MARK, toolLines } from './script-common.js';
 import { delimiter } from './script.js';
 import { gatePath, type RelPath } from '../paths.js';
@@ -85,6 +86,8 @@ export function planRestore(catalog: TapeCatalog, sel: RestoreSelection): Restor
     const loc = where.get(rel);
     if (!loc) missing.push(rel);
     else if (loc.kind === 'member') take(loc.archive, loc.member);
+    // hsi get would expand a pattern in the name (`*` fetches what it matches) or split it at a space.
+    else if (!isHsiSafe(loc.file.path)) refused.push({ rel, why: 'stored on its own under a name hsi would read as a pattern or split: fetch it by hand' });
     else singles.push({ path: loc.file.path, file: { rel: rel as RelPath, size: loc.file.size, checksum: undefined } });
   }
   if (everything) {

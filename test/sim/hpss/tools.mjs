@@ -103,7 +103,23 @@ function hsi() {
     if (seen[w[0]] === 2) die('*** hpss_ReadList: HPSS_ECONN: connection reset (injected)');
   }
   const flags = w.filter((x) => x.startsWith('-') && x !== '-');
-  const paths = w.filter((x) => !x.startsWith('-') || x === '-');
+  // hsi expands wildcards (`*`, `?`, `[…]`) in HPSS paths against what HPSS holds, as a shell would (CONTRACTS.md
+  // §4.2): `rm /a/*` removes every file in /a. The sim expands them in the last path part; no match is ENOENT.
+  const expand = (p) => {
+    const slash = p.lastIndexOf('/');
+    const [dir, pattern] = [p.slice(0, slash + 1), p.slice(slash + 1)];
+    if (!/[*?[]/.test(pattern) || !existsSync(onHpss(dir || '.'))) return [p];
+    const source = pattern.replace(/[.+^$(){}|\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.').replaceAll('[!', '[^');
+    let re;
+    try {
+      re = new RegExp(`^${source}$`);
+    } catch {
+      return [p]; // an unclosed `[`: a plain name
+    }
+    const hits = readdirSync(onHpss(dir || '.')).filter((n) => !n.startsWith('.sim-') && re.test(n)).sort();
+    return hits.length === 0 ? [p] : hits.map((n) => `${dir}${n}`);
+  };
+  const paths = w.filter((x) => !x.startsWith('-') || x === '-').flatMap((x) => (x === '-' || x === ':' || cmd === 'mkdir' || cmd === 'put' || cmd === 'cput' ? [x] : expand(x)));
   const missing = (p) => die(`*** hpss_Lstat: No such file or directory [-2: HPSS_ENOENT]\n    ${p}`);
   const localAndRemote = () => {
     const colon = w.indexOf(':');
