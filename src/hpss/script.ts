@@ -191,6 +191,8 @@ export function archiveScript(input: ArchiveScriptInput): string {
     '  for d in ${missing[@]+"${missing[@]}"}; do hsi_ mkdir "$d" || { say mkdir-failed; return 1; }; done',
     '}',
     'list() { say list-begin "$1"; htar_ -tvf "$2" 2>&1; say list-end "$1" "$?"; }',
+    // inode, size, mtime, ctime and name of each file in a list (names hold no tabs: the path gate).
+    `stamps() { xargs -d '\\n' -r -a "$1" stat --printf='%i\\t%s\\t%y\\t%z\\t%n\\n' -- 2>&1; }`,
     'lsl() { say list-begin "$1"; hsi_ ls -l "$2" 2>&1; say list-end "$1" "$?"; }',
     enter(input.source),
     `ensure_dir "$DEST" || exit ${String(EXIT_NO_DEST)}`,
@@ -216,16 +218,25 @@ export function archiveScript(input: ArchiveScriptInput): string {
       d,
       // The checksum manifest is read from the same files while htar reads them (a second reader, in parallel):
       // a restore checks each file against it, a tape prune each copy. Stored only with a complete archive.
+      // Each member's inode, size, mtime and ctime before and after: a file written to while htar and b2sum read it
+      // leaves an archive that holds neither version (or another one than the manifest), which must not count as complete.
+      '    stamps "$l" >"$l.before"',
       '    xargs -d "\\n" -a "$l" b2sum -- >"$l.b2sum" 2>/dev/null & mp=$!',
       `    htar_ -cf "$a"${crc} -L "$l"; rc=$?`,
       '    wait "$mp"; mrc=$?',
-      `    if [ "$rc" -eq 0 ]; then say written ${id}; else say failed ${id} "htar exit $rc"; fi`,
-      '    if [ "$rc" -eq 0 ]; then',
+      '    stamps "$l" >"$l.after"',
+      '    if [ "$rc" = 0 ] && ! cmp -s -- "$l.before" "$l.after"; then',
+      '      ch=$(awk \'NR == FNR { b[FNR] = $0; next } $0 != b[FNR]\' "$l.before" "$l.after" | cut -f5 | head -n 3 | paste -sd , -)',
+      // Without its index the archive is an interrupted write, never used: the next run archives the files as they are then.
+      `      if hsi_ rm "$a.idx" >/dev/null 2>&1; then say failed ${id} "changed while it was archived: $ch (its index was removed, so it counts as an interrupted write: the next run archives its files again)"; else say failed ${id} "changed while it was archived: $ch, and its index could not be removed: remove $a.idx by hand"; fi`,
+      '      rc=changed',
+      `    elif [ "$rc" = 0 ]; then say written ${id}; else say failed ${id} "htar exit $rc"; fi`,
+      '    if [ "$rc" = 0 ]; then',
       `      if [ "$mrc" -eq 0 ] && hsi_ put "$l.b2sum" : "$a.b2sum" >/dev/null 2>&1; then say manifest ${id} ok; else say manifest ${id} "b2sum exit $mrc or hsi put failed"; fi`,
       // The sums come back too: the tape locations in SciCat carry each file's checksum.
       `      say sums-begin ${id}; cat -- "$l.b2sum" 2>/dev/null; say sums-end ${id} 0`,
       '    fi',
-      '    rm -f -- "$l" "$l.b2sum"',
+      '    rm -f -- "$l" "$l.b2sum" "$l.before" "$l.after"',
       '  fi',
       'fi',
       `list ${id} "$a"`,

@@ -23,6 +23,8 @@
 // happens (counted in the root).
 // Events: any hsi command (ls, mkdir, put, cput, get, rm, rmdir); ls-dir-2 (the second plain ls of a folder);
 // get-partial (writes half the file, then fails); htar-create, htar-idx (the tar written, the index not),
+// htar-create-rewrite (after the tar read it, the first member is rewritten: same size, other bytes — a writer at
+// work during the archive),
 // htar-extract, htar-extract-partial (the first member half written, then fails), htar-extract-slow (the first
 // member half written, a 3 s pause, then the whole extraction), htar-extract-corrupt (one byte of the first
 // member flipped, exit 0), htar-K.
@@ -307,6 +309,11 @@ function htar() {
     const tar = spawnSync('tar', ['-cf', abs, '--no-recursion', '--verbatim-files-from', '-T', list], { encoding: 'utf8' });
     rmSync(list);
     if (tar.status !== 0) die(`HTAR: Error: ${tar.stderr}`);
+    if (fails('htar-create-rewrite')) {
+      // Someone writes into the first member while htar is at work (it has read it already): same size, other bytes.
+      const first = kept.find((k) => k.type === 'f' && k.size > 0);
+      if (first !== undefined) writeFileSync(first.path, Buffer.alloc(first.size, 'Z'));
+    }
     if (fails('htar-idx')) die('HTAR: Error: index not written (injected)');
     writeFileSync(idx, JSON.stringify({ members: kept, cf: `/tmp/HTAR_CF_CHK_${process.pid}_${Math.floor(Date.now() / 1000)}` }));
     process.stdout.write('HTAR: HTAR SUCCESSFUL\n');
