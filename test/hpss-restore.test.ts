@@ -2,7 +2,7 @@
 // the hsi/htar stand-ins extracting real tar archives — including archives with hostile member names, an
 // extraction that dies half-way, a connection dropped mid-restore, and files already at the target.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dist, runAction, tempDir, writeFileAt } from './helpers.js';
@@ -173,6 +173,35 @@ describe('splash hpss restore', () => {
     const again = await splash(site, 'restore', '-b', '8.3.2', P, '--to', 'restore832');
     expect(again.code, again.out).toBe(0);
     expect(tree(target)).toEqual(ORIGINAL);
+    expect(readdirSync(spool)).toEqual([]);
+  }, 60_000);
+});
+
+describe('restores side by side', () => {
+  it('a restore that runs for days keeps its private folder: another restore into the same endpoint does not clear it away', async () => {
+    const site = await makeSite();
+    await archived(site);
+    await fillProposal(site, 'BLS-00999');
+    expect((await splash(site, '-b', '8.3.2', 'raw/BLS-00999')).code).toBe(0);
+    site.tools({ fail: 'htar-extract-hold' });
+    const spool = join(site.restored, '.splash/restore');
+    const busy = (): string[] => (existsSync(spool) ? readdirSync(spool).filter((d) => existsSync(join(spool, d, 'x')) && readdirSync(join(spool, d, 'x')).length > 0) : []);
+    const until = async (what: () => boolean): Promise<void> => {
+      for (let i = 0; i < 400 && !what(); i++) await new Promise((r) => setTimeout(r, 50));
+    };
+    const first = splash(site, 'restore', '-b', '8.3.2', P, '--to', 'restore832', '--archive', 'BLS-00564_2026-1.tar');
+    await until(() => busy().length === 1);
+    const [mine = ''] = busy();
+    // Days into its tape recall: htar writes below the folder, so the folder's own time is as old as the run.
+    const old = new Date(Date.now() - 3 * 86_400_000);
+    utimesSync(join(spool, mine), old, old);
+    const second = splash(site, 'restore', '-b', '8.3.2', 'raw/BLS-00999', '--to', 'restore832', '--archive', 'BLS-00999_2026-1.tar');
+    await until(() => busy().some((d) => d !== mine)); // the second one is past its start (and its clean-up of old folders)
+    writeFileSync(join(site.tape, '.sim-release'), '');
+    const [a, b] = await Promise.all([first, second]);
+    expect(b.code, b.out).toBe(0);
+    expect(a.code, a.out).toBe(0);
+    expect(tree(join(site.restored, P))).toEqual({ 'evening.h5': 'D'.repeat(50), 'scan_001.h5': 'A'.repeat(600) });
     expect(readdirSync(spool)).toEqual([]);
   }, 60_000);
 });

@@ -19,6 +19,10 @@ import { delimiter } from './script.js';
 import { gatePath, type RelPath } from '../paths.js';
 import { shq } from '../shell.js';
 
+/** How often a running restore refreshes the time of its private folders, and when another host's count as left behind. */
+const HEARTBEAT_SECONDS = 600;
+const STALE_MINUTES = 2 * 24 * 60;
+
 /** The target folder cannot be made, or is reached through a symbolic link. */
 export const EXIT_NO_TARGET = 7;
 
@@ -220,15 +224,21 @@ const FUNCTIONS = [
   '}',
   // A private folder per fetch under <root>/.splash/restore (never inside a data folder); gone on every exit.
   // Members go to its x/, the tables beside it: no member name can meet them.
+  'ME=$(hostname -s 2>/dev/null || echo host)',
   'WS=()',
-  'cleanup() { local w; for w in ${WS[@]+"${WS[@]}"}; do rm -rf -- "$w"; done; }',
+  // A restore from tape can run for days, and a run on another host (each Slurm job may land elsewhere) cannot be
+  // asked whether it is alive: this run's folders say so by their time, refreshed while it lives.
+  // (sleep in the background and wait: a trapped TERM ends the wait at once, and the sleep with it.)
+  `( s=; trap 'kill $s 2>/dev/null; exit 0' TERM; while kill -0 $$ 2>/dev/null; do find "$SPOOL" -mindepth 1 -maxdepth 1 -name "$ME.$$.*" -exec touch -c -- {} + 2>/dev/null; sleep ${String(HEARTBEAT_SECONDS)} & s=$!; wait "$s"; done ) </dev/null >/dev/null 2>&1 &`,
+  'HB=$!',
+  'cleanup() { local w; kill "$HB" 2>/dev/null; for w in ${WS[@]+"${WS[@]}"}; do rm -rf -- "$w"; done; }',
   'trap cleanup EXIT',
   "trap 'exit 129' HUP",
   "trap 'exit 141' PIPE",
   "trap 'exit 143' TERM",
   "trap 'exit 130' INT",
   'workdir() {',
-  '  W=$(mktemp -d "$SPOOL/$(hostname -s 2>/dev/null || echo host).$$.XXXXXX") || return 1',
+  '  W=$(mktemp -d "$SPOOL/$ME.$$.XXXXXX") || return 1',
   '  WS+=("$W"); X="$W/x"',
   '  mkdir -- "$X"',
   '}',
@@ -248,12 +258,13 @@ export function restoreScript(input: RestoreScriptInput): string {
     ...FUNCTIONS,
     `[ -d "$ROOT" ] || { echo "no folder $ROOT" >&2; exit ${String(EXIT_NO_TARGET)}; }`,
     `mkin "$ROOT" ${shq(input.proposal)} && mkin "$ROOT" .splash/restore || exit ${String(EXIT_NO_TARGET)}`,
-    // Folders of runs that died (this host: their process is gone; anywhere: two days old): removed.
+    // Folders of runs that died are removed: on this host, when their process is gone (a live one is kept however
+    // old: its tape recall may take days); from another host, when their time was not refreshed for two days.
     'set +f',
     'for old in "$SPOOL"/*; do',
     '  [ -d "$old" ] && [ ! -L "$old" ] || continue',
     '  n=${old##*/}; h=${n%%.*}; r=${n#*.}; p=${r%%.*}',
-    '  if { [ "$h" = "$(hostname -s 2>/dev/null || echo host)" ] && ! kill -0 "$p" 2>/dev/null; } || [ -n "$(find "$old" -maxdepth 0 -mmin +2880 2>/dev/null)" ]; then rm -rf -- "$old"; fi',
+    `  if [ "$h" = "$ME" ]; then kill -0 "$p" 2>/dev/null || rm -rf -- "$old"; elif [ -n "$(find "$old" -maxdepth 0 -mmin +${String(STALE_MINUTES)} 2>/dev/null)" ]; then rm -rf -- "$old"; fi`,
     'done',
     'set -f',
   ];

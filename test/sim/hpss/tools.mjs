@@ -26,7 +26,8 @@
 // htar-create-rewrite (after the tar read it, the first member is rewritten: same size, other bytes — a writer at
 // work during the archive),
 // htar-extract, htar-extract-partial (the first member half written, then fails), htar-extract-slow (the first
-// member half written, a 3 s pause, then the whole extraction), htar-extract-corrupt (one byte of the first
+// member half written, a 3 s pause, then the whole extraction), htar-extract-hold (the same, held until the test
+// creates `.sim-release` in the root), htar-extract-corrupt (one byte of the first
 // member flipped, exit 0), htar-K.
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
@@ -358,6 +359,17 @@ function htar() {
         writeFileSync(first, bytes.subarray(0, Math.floor(bytes.length / 2)));
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000);
       }
+    }
+    if (fails('htar-extract-hold')) {
+      // Half of the first member written, then held until the test creates `.sim-release` in the root (at most 60 s):
+      // an extraction that lasts as long as the test needs (a tape recall of days).
+      const first = wanted.find((m) => byPath.get(m)?.type === 'f');
+      if (first !== undefined) {
+        const bytes = spawnSync('tar', ['-xOf', abs, '-P', '--', first]).stdout;
+        mkdirSync(dirname(first), { recursive: true });
+        writeFileSync(first, bytes.subarray(0, Math.floor(bytes.length / 2)));
+      }
+      for (let i = 0; i < 600 && !existsSync(join(root, '.sim-release')); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
     }
     const list = join(process.cwd(), `.sim-x-${process.pid}`);
     writeFileSync(list, wanted.join('\n') + '\n');
