@@ -4,7 +4,7 @@
 // a delete that fails half-way), after each of which no file is lost: every file is still on tape or its copy
 // is whole at the check endpoint.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dist, runNode, writeFileAt } from './helpers.js';
@@ -166,6 +166,26 @@ describe('splash prune of an hpss endpoint', () => {
     expect(finish.code, finish.out).toBe(0);
     expect(onTape(site)).toEqual(['BLS-00564_2026-2.tar', 'BLS-00564_2026-2.tar.b2sum', 'BLS-00564_2026-2.tar.idx', LONG]);
     nothingLost(site);
+  });
+
+  it('a plan is used once: archives a real run deleted and the archive step wrote again are not deleted without a new dry run', async () => {
+    const site = await pruneSite();
+    expect((await prune(site, '--dry-run')).code).toBe(0);
+    const plan = join(site.root, 'cfs/.splash/tape-prune/hpss_alsdev.8.3.2.plan');
+    const planned = statSync(plan).mtimeMs;
+    expect((await prune(site)).code).toBe(0);
+    expect(onTape(site)).toEqual([LONG]);
+    expect(readFileSync(plan, 'utf8')).toBe(''); // what it deleted left the plan; its age still counts from the dry run
+    expect(statSync(plan).mtimeMs).toBe(planned);
+    // The files go to tape again: the same archives, with the same names and sizes.
+    const again = await splash(site, '-b', '8.3.2', P);
+    expect(again.code, again.out).toBe(0);
+    const all = onTape(site);
+    expect(all).toContain('BLS-00564_2026-1.tar');
+    const r = await prune(site);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/3 archive\(s\) verified but not deleted: tape is pruned only after a dry run planned it/);
+    expect(onTape(site)).toEqual(all);
   });
 
   it('a name on tape that hsi reads as a pattern (`*`, `?`, `[…]`) is never handed to hsi rm: it would delete what it matches', async () => {

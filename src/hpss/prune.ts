@@ -65,6 +65,9 @@ export function pruneScript(input: PruneScriptInput): string {
     '}',
     `mkdir -p -- "\${PLAN%/*}" || { echo "cannot write the plan folder \${PLAN%/*}" >&2; exit 8; }`,
     'NEWPLAN=$(mktemp "$PLAN.XXXXXX") || exit 8',
+    // What a real run deleted leaves the plan: an archive written again under the same name and size is a new
+    // archive, deleted only after a new dry run showed it.
+    ...(input.dryRun ? [] : ['DONE=$(mktemp "$PLAN.done.XXXXXX") || exit 8']),
   ];
   input.units.forEach((u, i) => {
     const id = `u${String(i)}`;
@@ -81,14 +84,24 @@ export function pruneScript(input: PruneScriptInput): string {
         // The archive first: what an interruption leaves is an index without an archive, never the reverse.
         ...(u.bytes === undefined ? [] : [`    hsi_ rm ${shq(u.path)} >/dev/null 2>&1 || rc=$?`]),
         ...u.sidecars.map((s) => `    [ "$rc" -ne 0 ] || hsi_ rm ${shq(s)} >/dev/null 2>&1 || rc=$?`),
-        `    if [ "$rc" -eq 0 ]; then say deleted ${id}; else say failed ${id} "hsi rm exit $rc"; fi`,
+        // A delete that failed half-way stays planned: the next run finishes it (an index without its archive).
+        `    if [ "$rc" -eq 0 ]; then say deleted ${id}; printf '%s\\n' ${shq(u.path)} >>"$DONE"; else say failed ${id} "hsi rm exit $rc"; fi`,
         '  fi',
       );
     }
     lines.push('fi');
   });
-  // A dry run leaves the plan the real run follows; a real run leaves what it verified but did not delete.
-  lines.push(input.dryRun ? 'mv -f -- "$NEWPLAN" "$PLAN"' : 'rm -f -- "$NEWPLAN"');
+  // A dry run leaves the plan the real run follows; a real run takes out of it what it deleted.
+  if (input.dryRun) lines.push('mv -f -- "$NEWPLAN" "$PLAN"');
+  else {
+    lines.push(
+      // The plan without the deleted paths (paths hold no spaces: hsi-safe), keeping its time: its age still counts from the dry run.
+      'if [ -s "$DONE" ] && [ -f "$PLAN" ]; then',
+      '  awk \'NR == FNR { d[$0] = 1; next } { p = $0; sub(/ [^ ]*$/, "", p) } !(p in d)\' "$DONE" "$PLAN" >"$NEWPLAN" && touch -r "$PLAN" -- "$NEWPLAN" && mv -f -- "$NEWPLAN" "$PLAN"',
+      'fi',
+      'rm -f -- "$NEWPLAN" "$DONE"',
+    );
+  }
   return lines.join('\n') + '\n';
 }
 
