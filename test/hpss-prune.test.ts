@@ -168,6 +168,23 @@ describe('splash prune of an hpss endpoint', () => {
     nothingLost(site);
   });
 
+  it('an hsi rm that exits 0 without deleting is caught: the index stays with its archive, and the run fails', async () => {
+    const site = await pruneSite();
+    expect((await prune(site, '--dry-run')).code).toBe(0);
+    site.tools({ fail: 'rm-silent@1' }); // the first archive file stays on HPSS, though hsi says nothing by its exit code
+    const r = await prune(site);
+    expect(r.code, r.out).toBe(1);
+    expect(r.stderr).toMatch(/deleting from HPSS failed for 1 archive\(s\): raw\/BLS-00564\/BLS-00564_2026-1\.tar: .*still on HPSS/);
+    expect(r.out).not.toContain(`pruned hpss_alsdev:${P}/BLS-00564_2026-1.tar\n`);
+    expect(onTape(site)).toEqual(expect.arrayContaining(['BLS-00564_2026-1.tar', 'BLS-00564_2026-1.tar.idx', 'BLS-00564_2026-1.tar.b2sum']));
+    nothingLost(site);
+
+    site.tools();
+    const again = await prune(site);
+    expect(again.code, again.out).toBe(0);
+    expect(onTape(site)).toEqual([LONG]);
+  });
+
   it('a plan is used once: archives a real run deleted and the archive step wrote again are not deleted without a new dry run', async () => {
     const site = await pruneSite();
     expect((await prune(site, '--dry-run')).code).toBe(0);

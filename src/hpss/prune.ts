@@ -58,6 +58,8 @@ export function pruneScript(input: PruneScriptInput): string {
     '  [ "$s" = "$2" ] || { echo "$1 has $s bytes, the archive $2"; return 1; }',
     '  if [ "$3" != - ]; then local h; h=$(b2sum -- "$1" | cut -d" " -f1); [ "$h" = "$3" ] || { echo "$1 has other content (BLAKE2b)"; return 1; }; fi',
     '}',
+    // Whether HPSS says a path is not there: by what hsi ls answers, not by its exit code alone.
+    'gone() { local out; out=$(hsi_ ls "$1" 2>&1); case $out in *HPSS_ENOENT*|*"No such file or directory"*) return 0 ;; *) return 1 ;; esac; }',
     // In a plan younger than a week: the path with the size the dry run saw ("-": an index whose archive is gone, any size).
     'planned() {',
     `  [ -f "$PLAN" ] && [ -n "$(find "$PLAN" -maxdepth 0 -mtime -${String(PLAN_MAX_DAYS)} 2>/dev/null)" ] &&`,
@@ -81,11 +83,14 @@ export function pruneScript(input: PruneScriptInput): string {
         `  if ! planned ${shq(u.path)} ${u.bytes === undefined ? '-' : String(u.bytes)}; then say unplanned ${id}`,
         '  else',
         '    rc=0',
-        // The archive first: what an interruption leaves is an index without an archive, never the reverse.
-        ...(u.bytes === undefined ? [] : [`    hsi_ rm ${shq(u.path)} >/dev/null 2>&1 || rc=$?`]),
-        ...u.sidecars.map((s) => `    [ "$rc" -ne 0 ] || hsi_ rm ${shq(s)} >/dev/null 2>&1 || rc=$?`),
+        // The archive first: what an interruption leaves is an index without an archive, never the reverse. Its
+        // index goes only once HPSS says the archive file is gone (an exit code of 0 alone does not say so).
+        ...(u.bytes === undefined
+          ? []
+          : [`    hsi_ rm ${shq(u.path)} >/dev/null 2>&1 || rc="hsi rm exit $?"`, `    [ "$rc" != 0 ] || gone ${shq(u.path)} || rc="hsi rm exited 0, but the archive file is still on HPSS"`]),
+        ...u.sidecars.map((s) => `    [ "$rc" != 0 ] || hsi_ rm ${shq(s)} >/dev/null 2>&1 || rc="hsi rm exit $?"`),
         // A delete that failed half-way stays planned: the next run finishes it (an index without its archive).
-        `    if [ "$rc" -eq 0 ]; then say deleted ${id}; printf '%s\\n' ${shq(u.path)} >>"$DONE"; else say failed ${id} "hsi rm exit $rc"; fi`,
+        `    if [ "$rc" = 0 ]; then say deleted ${id}; printf '%s\\n' ${shq(u.path)} >>"$DONE"; else say failed ${id} "$rc"; fi`,
         '  fi',
       );
     }

@@ -22,6 +22,7 @@
 // --fail (or a `.sim-fail` file in the root): the event fails every time, or with @n only the n-th time it
 // happens (counted in the root).
 // Events: any hsi command (ls, mkdir, put, cput, get, rm, rmdir); ls-dir-2 (the second plain ls of a folder);
+// rm-silent (hsi rm deletes nothing, says so on stderr, and exits 0);
 // get-partial (writes half the file, then fails); htar-create, htar-idx (the tar written, the index not),
 // htar-create-rewrite (after the tar read it, the first member is rewritten: same size, other bytes — a writer at
 // work during the archive),
@@ -195,6 +196,11 @@ function hsi() {
       return 0;
     }
     case 'rm': {
+      // rm-silent: hsi reports the failure and exits 0 anyway (hsi's exit codes are not documented: CONTRACTS.md §4.2).
+      if (fails('rm-silent')) {
+        process.stderr.write(`*** hpss_Unlink: Device or resource busy [-16: HPSS_EBUSY] (injected)\n    ${paths.join(' ')}\n`);
+        return 0;
+      }
       for (const p of paths) {
         const abs = onHpss(p);
         if (!existsSync(abs)) missing(p);
