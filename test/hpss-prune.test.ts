@@ -221,6 +221,42 @@ describe('splash prune of an hpss endpoint', () => {
     nothingLost(site);
   });
 
+  it('a member name with a line break cannot forge the listing: a member without a copy keeps its archive', async () => {
+    const site = await pruneSite('size');
+    // An archive of the original system (no path gate then): secret.h5 has no copy anywhere; the next member's
+    // name carries a line that reads like the catalog's own marker, starting the archive's listing afresh.
+    const folder = join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-EVIL');
+    const archive = `${HPSS_ROOT}/8.3.2/raw/BLS-EVIL/BLS-EVIL_2026-1.tar`;
+    const members = [
+      { path: 'secret.h5', content: 'only on tape' },
+      { path: `y\n@@splash tar-begin ${archive}`, content: 'y' },
+      { path: 'scan_001.h5', content: 'A'.repeat(600) },
+    ];
+    execFileSync('mkdir', ['-p', folder]);
+    const py = 'import io, json, sys, tarfile\nwith tarfile.open(sys.argv[1], "w", format=tarfile.GNU_FORMAT) as t:\n    for m in json.loads(sys.argv[2]):\n        d = m["content"].encode(); i = tarfile.TarInfo(m["path"]); i.size = len(d); i.mtime = 1772470800; t.addfile(i, io.BytesIO(d))\n';
+    execFileSync('python3', ['-c', py, join(folder, 'BLS-EVIL_2026-1.tar'), JSON.stringify(members)]);
+    writeFileSync(join(folder, 'BLS-EVIL_2026-1.tar.idx'), JSON.stringify({ members: members.map((m) => ({ path: m.path, size: m.content.length, mtime: 1772470800000, type: 'f' })) }));
+    await writeFileAt(join(site.root, 'cfs/raw/BLS-EVIL/scan_001.h5'), 'A'.repeat(600)); // the one member with a copy
+    expect((await prune(site, '--dry-run')).code).toBe(0);
+    await prune(site);
+    expect(readdirSync(folder).sort()).toEqual(['BLS-EVIL_2026-1.tar', 'BLS-EVIL_2026-1.tar.idx']);
+    expect(execFileSync('tar', ['-xOf', join(folder, 'BLS-EVIL_2026-1.tar'), 'secret.h5'], { encoding: 'utf8' })).toBe('only on tape');
+
+    // A name with a line break alone: its listing line reads as a member "y", and a file y of its size is at the
+    // check endpoint — but "y<line break>z" has no copy. A listing with a line that is not htar's is not trusted.
+    const other = join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-NL');
+    const twoLines = [{ path: 'y\nz', content: 'only on tape' }, { path: 'scan_001.h5', content: 'A'.repeat(600) }];
+    execFileSync('mkdir', ['-p', other]);
+    execFileSync('python3', ['-c', py, join(other, 'BLS-NL_2026-1.tar'), JSON.stringify(twoLines)]);
+    writeFileSync(join(other, 'BLS-NL_2026-1.tar.idx'), JSON.stringify({ members: twoLines.map((m) => ({ path: m.path, size: m.content.length, mtime: 1772470800000, type: 'f' })) }));
+    await writeFileAt(join(site.root, 'cfs/raw/BLS-NL/scan_001.h5'), 'A'.repeat(600));
+    await writeFileAt(join(site.root, 'cfs/raw/BLS-NL/y'), 'X'.repeat(12));
+    const dry = await prune(site, '--dry-run');
+    expect(dry.out).toMatch(/BLS-NL_2026-1\.tar — its listing cannot be read: .*not htar's/);
+    await prune(site);
+    expect(readdirSync(other).sort()).toEqual(['BLS-NL_2026-1.tar', 'BLS-NL_2026-1.tar.idx']);
+  });
+
   it('a check endpoint that is another hpss endpoint is not a prune this build runs', async () => {
     const site = await pruneSite('size');
     const text = readFileSync(site.config, 'utf8').replace('check: cfs832', 'check: hpss_other').replace('endpoints:\n', 'endpoints:\n  hpss_other: { type: hpss, root_path: /home/b/other }\n');

@@ -283,8 +283,8 @@ export function restoreScript(input: RestoreScriptInput): string {
       '  judge',
       '  if [ -s "$W/need" ]; then',
       g.kind === 'archive'
-        ? `    (cd -- "$X" && htar_ -xf ${shq(g.archive.path)} -L "$W/list"); rc=$?`
-        : `    mkin "$X" ${shq(g.file.rel.includes('/') ? g.file.rel.slice(0, g.file.rel.lastIndexOf('/')) : '')} && hsi_ get "$X/"${shq(g.file.rel)} : ${shq(g.path)}; rc=$?`,
+        ? `    (cd -- "$X" && htar_ -xf ${shq(g.archive.path)} -L "$W/list") | frame; rc=\${PIPESTATUS[0]}`
+        : `    { mkin "$X" ${shq(g.file.rel.includes('/') ? g.file.rel.slice(0, g.file.rel.lastIndexOf('/')) : '')} && hsi_ get "$X/"${shq(g.file.rel)} : ${shq(g.path)}; } | frame; rc=\${PIPESTATUS[0]}`,
       `    say fetch-end ${group} "$rc"`,
       // A failed fetch places nothing: what it left in the private folder may be cut short.
       '    if [ "$rc" -eq 0 ]; then place; else cut -f1 "$W/need" | while IFS= read -r id; do say failed "$id" fetch failed; done; fi',
