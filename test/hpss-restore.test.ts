@@ -207,7 +207,7 @@ describe('restores side by side', () => {
 });
 
 /** An archive crafted by hand on "HPSS", with the index the stand-in reads (what a damaged or hostile archive holds). */
-function craftArchive(site: Site, proposal: string, name: string, members: { path: string; content?: string; symlink?: string; hardlink?: string }[]): void {
+function craftArchive(site: Site, proposal: string, name: string, members: { path: string; content?: string; symlink?: string; hardlink?: string; mode?: number }[]): void {
   const dest = join(site.tape, HPSS_ROOT, '8.3.2/raw', proposal);
   mkdirSync(dest, { recursive: true });
   const py = `
@@ -217,6 +217,7 @@ with tarfile.open(sys.argv[1], 'w', format=tarfile.USTAR_FORMAT) as t:
     for m in members:
         info = tarfile.TarInfo(m['path'])
         info.mtime = 1772470800
+        info.mode = m.get('mode', 0o644)
         if 'symlink' in m:
             info.type = tarfile.SYMTYPE; info.linkname = m['symlink']; t.addfile(info)
         elif 'hardlink' in m:
@@ -276,6 +277,19 @@ describe('hostile archives', () => {
     // htar was asked for exactly the two names that passed the gate, never for the others.
     const asked = extractions(site);
     expect(asked).toHaveLength(1);
+  });
+
+  it('a member with set-user-ID, set-group-ID or sticky bits is restored without them', async () => {
+    const site = await makeSite();
+    craftArchive(site, 'BLS-SUID', 'BLS-SUID_2026-1.tar', [
+      { path: 'tool.sh', content: '#!/bin/sh\nid\n', mode: 0o6755 },
+      { path: 'data.h5', content: 'data', mode: 0o1644 },
+    ]);
+    const r = await splash(site, 'restore', '-b', '8.3.2', 'raw/BLS-SUID', '--to', 'restore832');
+    expect(r.code, r.out).toBe(0);
+    // Run by whoever restores (a collaboration account, or root): a set-ID program from tape would run as them.
+    expect(statSync(join(site.restored, 'raw/BLS-SUID/tool.sh')).mode & 0o7777).toBe(0o755);
+    expect(statSync(join(site.restored, 'raw/BLS-SUID/data.h5')).mode & 0o7777).toBe(0o644);
   });
 
   it('a folder of the target reached through a symbolic link is not followed', async () => {

@@ -208,6 +208,9 @@ const FUNCTIONS = [
   '  awk -F "$TAB" -v P="$X/" \'$3 != "-" { print P $4 }\' "$W/need" | sums >"$W/gotsum"',
   `  awk -F "$TAB" -v P="$X/" -v M=${shq(MARK)} -v good="$W/good" '${CHECK_AWK}' "$W/got" "$W/gotsum" "$W/need"`,
   '  [ -s "$W/good" ] || return 0',
+  // No set-user-ID, set-group-ID or sticky bit from tape: a program restored with them would run as whoever
+  // restores (a collaboration account; root keeps them where tar extracts as root).
+  '  awk -F "$TAB" -v P="$X/" \'{ print P $3 }\' "$W/good" | xargs -d \'\\n\' -r chmod -- ug-s,o-t 2>/dev/null',
   '  sort -t "$TAB" -k1,1 -s "$W/good" >"$W/bydir"',
   '  : >"$W/baddir"',
   '  cut -f1 "$W/bydir" | uniq | while IFS= read -r dir; do',
