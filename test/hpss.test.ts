@@ -117,6 +117,20 @@ describe('splash hpss over ssh', () => {
     expect(readFileSync(join(site.restored, 'raw/BLS-00564/evening.h5'), 'utf8')).toBe(readFileSync(join(dir, 'evening.h5'), 'utf8'));
   });
 
+  it('a file stored alone on tape is never replaced: a changed (or damaged) file on disk fails the step, the tape copy stays', async () => {
+    const site = await makeSite();
+    const dir = await fillProposal(site);
+    expect((await splash(site, '-b', '8.3.2', 'raw/BLS-00564')).code).toBe(0);
+    const onTape = join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-00564', LONG);
+    expect(readFileSync(onTape, 'utf8')).toBe('L'.repeat(30));
+    // A transfer that died half-way left the file cut short on disk, with a newer time.
+    writeFileSync(join(dir, LONG), 'L'.repeat(10));
+    const r = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
+    expect(r.code, r.out).toBe(1);
+    expect(r.out).toMatch(/n+\.h5 \(1 file\(s\), 10 B\): .*another version .* is on HPSS and is not replaced/);
+    expect(readFileSync(onTape, 'utf8')).toBe('L'.repeat(30));
+  });
+
   it('a file that arrives after its cycle was archived goes into a new part; the archives on tape stay as they are', async () => {
     const site = await makeSite();
     await fillProposal(site);

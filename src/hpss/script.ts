@@ -252,10 +252,12 @@ export function archiveScript(input: ArchiveScriptInput): string {
     lines.push(
       `t="$DEST"/${shq(s.file.rel)}`,
       `if ensure_dir "$DEST"${shq(dir)}; then`,
-      // cput skips a file HPSS already holds (unless the local one is newer, then it replaces it).
-      '  if hsi_ ls "$t" >/dev/null 2>&1; then done=present; else done=written; fi',
+      // Never replaced: cput would overwrite a file HPSS holds when the one on disk is newer — and a file cut short
+      // or damaged on disk is newer. One there already is verified as it is (archive.ts): of another size it stays,
+      // since it may be the only good copy.
+      `  if hsi_ ls "$t" >/dev/null 2>&1; then say present ${id}`,
       // ` : ` separates local from HPSS name; without it hsi reads two files (CONTRACTS.md §4.5).
-      `  if hsi_ cput ${shq(s.file.rel)} : "$t"; then say "$done" ${id}; else say failed ${id} "hsi cput exit $?"; fi`,
+      `  elif hsi_ cput ${shq(s.file.rel)} : "$t"; then say written ${id}; else say failed ${id} "hsi cput exit $?"; fi`,
       `else say failed ${id} mkdir; fi`,
       `lsl ${id} "$t"`,
     );
