@@ -158,7 +158,8 @@ describe('script pieces', () => {
   });
 
   it('reads the marker lines; text between list-begin and list-end is the listing', () => {
-    const out = ['@@splash written b0', '@@splash manifest b0 ok', '@@splash list-begin b0', 'HTAR: x', '@@splash list-end b0 0', '@@splash check-begin b0', 'HTAR: HTAR SUCCESSFUL', '@@splash check-end b0 0', '@@splash failed s0 hsi cput exit 72', 'noise'].join('\n');
+    // Tool output comes framed (a leading '|'); a line that is neither framed nor a marker is not read.
+    const out = ['@@splash written b0', '@@splash manifest b0 ok', '@@splash list-begin b0', '|HTAR: x', 'banner', '@@splash list-end b0 0', '@@splash check-begin b0', '|HTAR: HTAR SUCCESSFUL', '@@splash check-end b0 0', '@@splash failed s0 hsi cput exit 72', 'noise'].join('\n');
     const r = parseArchiveOutput(out);
     expect(r.get('b0')).toEqual({ status: 'written', reason: '', listing: ['HTAR: x'], listingExit: 0, manifest: 'ok', sums: [], check: ['HTAR: HTAR SUCCESSFUL'], checkExit: 0 });
     expect(r.get('s0')?.status).toBe('failed');
@@ -172,9 +173,9 @@ describe('the tape catalog and its readers', () => {
     [
       '@@splash catalog-begin',
       '@@splash ls-begin',
-      ...ls,
+      ...ls.map((l) => `|${l}`),
       '@@splash ls-end 0',
-      ...Object.entries(tars).flatMap(([name, lines]) => [`@@splash tar-begin ${dest}/${name}`, ...lines, `@@splash tar-end ${dest}/${name} 0`]),
+      ...Object.entries(tars).flatMap(([name, lines]) => [`@@splash tar-begin ${dest}/${name}`, ...lines.map((l) => `|${l}`), `@@splash tar-end ${dest}/${name} 0`]),
       ...extra,
       '@@splash catalog-end',
     ].join('\n');
@@ -204,7 +205,7 @@ describe('the tape catalog and its readers', () => {
             'HTAR: HTAR SUCCESSFUL',
           ],
         },
-        ['@@splash man-begin /hpss/8.3.2/raw/P/P_2026-1.tar', `${sha}  a b.h5`, '@@splash man-end /hpss/8.3.2/raw/P/P_2026-1.tar 0'],
+        ['@@splash man-begin /hpss/8.3.2/raw/P/P_2026-1.tar', `|${sha}  a b.h5`, '@@splash man-end /hpss/8.3.2/raw/P/P_2026-1.tar 0'],
       ),
       dest,
     );
@@ -225,9 +226,9 @@ describe('the tape catalog and its readers', () => {
   it('a line it cannot read, a failed listing or a missing end marker is a problem, never skipped', () => {
     expect(parseCatalog(out([`${dest}:`, 'Username: alsdev UID: 123'], {}), dest).problems[0]).toMatch(/unreadable line/);
     expect(parseCatalog('@@splash catalog-begin\n@@splash ls-begin\n', dest).problems[0]).toMatch(/incomplete/);
-    const missing = parseCatalog(['@@splash catalog-begin', '@@splash ls-begin', '*** hpss_Lstat: No such file or directory [-2: HPSS_ENOENT]', '@@splash ls-end 72', '@@splash catalog-end'].join('\n'), dest);
+    const missing = parseCatalog(['@@splash catalog-begin', '@@splash ls-begin', '|*** hpss_Lstat: No such file or directory [-2: HPSS_ENOENT]', '@@splash ls-end 72', '@@splash catalog-end'].join('\n'), dest);
     expect([missing.exists, missing.problems]).toEqual([false, []]);
-    const failed = parseCatalog(['@@splash catalog-begin', '@@splash ls-begin', '*** HPSS_ECONN', '@@splash ls-end 72', '@@splash catalog-end'].join('\n'), dest);
+    const failed = parseCatalog(['@@splash catalog-begin', '@@splash ls-begin', '|*** HPSS_ECONN', '@@splash ls-end 72', '@@splash catalog-end'].join('\n'), dest);
     expect(failed.problems[0]).toMatch(/hsi ls of \/hpss\/8\.3\.2\/raw\/P failed \(exit 72\)/);
   });
 

@@ -4,7 +4,7 @@
 // a delete that fails half-way), after each of which no file is lost: every file is still on tape or its copy
 // is whole at the check endpoint.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dist, runNode, writeFileAt } from './helpers.js';
@@ -166,6 +166,95 @@ describe('splash prune of an hpss endpoint', () => {
     expect(finish.code, finish.out).toBe(0);
     expect(onTape(site)).toEqual(['BLS-00564_2026-2.tar', 'BLS-00564_2026-2.tar.b2sum', 'BLS-00564_2026-2.tar.idx', LONG]);
     nothingLost(site);
+  });
+
+  it('an hsi rm that exits 0 without deleting is caught: the index stays with its archive, and the run fails', async () => {
+    const site = await pruneSite();
+    expect((await prune(site, '--dry-run')).code).toBe(0);
+    site.tools({ fail: 'rm-silent@1' }); // the first archive file stays on HPSS, though hsi says nothing by its exit code
+    const r = await prune(site);
+    expect(r.code, r.out).toBe(1);
+    expect(r.stderr).toMatch(/deleting from HPSS failed for 1 archive\(s\): raw\/BLS-00564\/BLS-00564_2026-1\.tar: .*still on HPSS/);
+    expect(r.out).not.toContain(`pruned hpss_alsdev:${P}/BLS-00564_2026-1.tar\n`);
+    expect(onTape(site)).toEqual(expect.arrayContaining(['BLS-00564_2026-1.tar', 'BLS-00564_2026-1.tar.idx', 'BLS-00564_2026-1.tar.b2sum']));
+    nothingLost(site);
+
+    site.tools();
+    const again = await prune(site);
+    expect(again.code, again.out).toBe(0);
+    expect(onTape(site)).toEqual([LONG]);
+  });
+
+  it('a plan is used once: archives a real run deleted and the archive step wrote again are not deleted without a new dry run', async () => {
+    const site = await pruneSite();
+    expect((await prune(site, '--dry-run')).code).toBe(0);
+    const plan = join(site.root, 'cfs/.splash/tape-prune/hpss_alsdev.8.3.2.plan');
+    const planned = statSync(plan).mtimeMs;
+    expect((await prune(site)).code).toBe(0);
+    expect(onTape(site)).toEqual([LONG]);
+    expect(readFileSync(plan, 'utf8')).toBe(''); // what it deleted left the plan; its age still counts from the dry run
+    expect(statSync(plan).mtimeMs).toBe(planned);
+    // The files go to tape again: the same archives, with the same names and sizes.
+    const again = await splash(site, '-b', '8.3.2', P);
+    expect(again.code, again.out).toBe(0);
+    const all = onTape(site);
+    expect(all).toContain('BLS-00564_2026-1.tar');
+    const r = await prune(site);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/3 archive\(s\) verified but not deleted: tape is pruned only after a dry run planned it/);
+    expect(onTape(site)).toEqual(all);
+  });
+
+  it('a name on tape that hsi reads as a pattern (`*`, `?`, `[…]`) is never handed to hsi rm: it would delete what it matches', async () => {
+    const site = await pruneSite('size');
+    const cfs = join(site.root, 'cfs', P);
+    // Someone stored a file named `*` next to the archives (hsi put), and a copy of its size sits at the check endpoint.
+    writeFileSync(join(dest(site), '*'), 'x');
+    writeFileSync(join(cfs, '*'), 'x');
+    // scan_002.h5 (in the _part1 archive) has no verified copy any more: that archive must stay.
+    writeFileSync(join(cfs, 'scan_002.h5'), 'B'.repeat(599));
+    expect((await prune(site, '--dry-run')).code).toBe(0);
+    const r = await prune(site);
+    expect(onTape(site)).toEqual(expect.arrayContaining(['*', 'BLS-00564_2026-1_part1.tar', 'BLS-00564_2026-1_part1.tar.idx']));
+    expect(r.out).toMatch(/kept, unsafe to delete: hpss_alsdev:raw\/BLS-00564\/\* — its name on HPSS has characters hsi would read/);
+    expect(deletes(site).flat().some((a) => /[*?[]/.test(a))).toBe(false);
+    nothingLost(site);
+  });
+
+  it('a member name with a line break cannot forge the listing: a member without a copy keeps its archive', async () => {
+    const site = await pruneSite('size');
+    // An archive of the original system (no path gate then): secret.h5 has no copy anywhere; the next member's
+    // name carries a line that reads like the catalog's own marker, starting the archive's listing afresh.
+    const folder = join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-EVIL');
+    const archive = `${HPSS_ROOT}/8.3.2/raw/BLS-EVIL/BLS-EVIL_2026-1.tar`;
+    const members = [
+      { path: 'secret.h5', content: 'only on tape' },
+      { path: `y\n@@splash tar-begin ${archive}`, content: 'y' },
+      { path: 'scan_001.h5', content: 'A'.repeat(600) },
+    ];
+    execFileSync('mkdir', ['-p', folder]);
+    const py = 'import io, json, sys, tarfile\nwith tarfile.open(sys.argv[1], "w", format=tarfile.GNU_FORMAT) as t:\n    for m in json.loads(sys.argv[2]):\n        d = m["content"].encode(); i = tarfile.TarInfo(m["path"]); i.size = len(d); i.mtime = 1772470800; t.addfile(i, io.BytesIO(d))\n';
+    execFileSync('python3', ['-c', py, join(folder, 'BLS-EVIL_2026-1.tar'), JSON.stringify(members)]);
+    writeFileSync(join(folder, 'BLS-EVIL_2026-1.tar.idx'), JSON.stringify({ members: members.map((m) => ({ path: m.path, size: m.content.length, mtime: 1772470800000, type: 'f' })) }));
+    await writeFileAt(join(site.root, 'cfs/raw/BLS-EVIL/scan_001.h5'), 'A'.repeat(600)); // the one member with a copy
+    expect((await prune(site, '--dry-run')).code).toBe(0);
+    await prune(site);
+    expect(readdirSync(folder).sort()).toEqual(['BLS-EVIL_2026-1.tar', 'BLS-EVIL_2026-1.tar.idx']);
+    expect(execFileSync('tar', ['-xOf', join(folder, 'BLS-EVIL_2026-1.tar'), 'secret.h5'], { encoding: 'utf8' })).toBe('only on tape');
+
+    // A name with a line break alone: its listing line reads as a member "y", and a file y of its size is at the
+    // check endpoint — but "y<line break>z" has no copy. A listing with a line that is not htar's is not trusted.
+    const other = join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-NL');
+    const twoLines = [{ path: 'y\nz', content: 'only on tape' }, { path: 'scan_001.h5', content: 'A'.repeat(600) }];
+    execFileSync('mkdir', ['-p', other]);
+    execFileSync('python3', ['-c', py, join(other, 'BLS-NL_2026-1.tar'), JSON.stringify(twoLines)]);
+    writeFileSync(join(other, 'BLS-NL_2026-1.tar.idx'), JSON.stringify({ members: twoLines.map((m) => ({ path: m.path, size: m.content.length, mtime: 1772470800000, type: 'f' })) }));
+    await writeFileAt(join(site.root, 'cfs/raw/BLS-NL/scan_001.h5'), 'A'.repeat(600));
+    await writeFileAt(join(site.root, 'cfs/raw/BLS-NL/y'), 'X'.repeat(12));
+    const dry = await prune(site, '--dry-run');
+    expect(dry.out).toMatch(/BLS-NL_2026-1\.tar — its listing cannot be read: .*not htar's/);
+    await prune(site);
+    expect(readdirSync(other).sort()).toEqual(['BLS-NL_2026-1.tar', 'BLS-NL_2026-1.tar.idx']);
   });
 
   it('a check endpoint that is another hpss endpoint is not a prune this build runs', async () => {

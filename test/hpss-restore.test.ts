@@ -2,7 +2,7 @@
 // the hsi/htar stand-ins extracting real tar archives — including archives with hostile member names, an
 // extraction that dies half-way, a connection dropped mid-restore, and files already at the target.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dist, runAction, tempDir, writeFileAt } from './helpers.js';
@@ -177,8 +177,37 @@ describe('splash hpss restore', () => {
   }, 60_000);
 });
 
+describe('restores side by side', () => {
+  it('a restore that runs for days keeps its private folder: another restore into the same endpoint does not clear it away', async () => {
+    const site = await makeSite();
+    await archived(site);
+    await fillProposal(site, 'BLS-00999');
+    expect((await splash(site, '-b', '8.3.2', 'raw/BLS-00999')).code).toBe(0);
+    site.tools({ fail: 'htar-extract-hold' });
+    const spool = join(site.restored, '.splash/restore');
+    const busy = (): string[] => (existsSync(spool) ? readdirSync(spool).filter((d) => existsSync(join(spool, d, 'x')) && readdirSync(join(spool, d, 'x')).length > 0) : []);
+    const until = async (what: () => boolean): Promise<void> => {
+      for (let i = 0; i < 400 && !what(); i++) await new Promise((r) => setTimeout(r, 50));
+    };
+    const first = splash(site, 'restore', '-b', '8.3.2', P, '--to', 'restore832', '--archive', 'BLS-00564_2026-1.tar');
+    await until(() => busy().length === 1);
+    const [mine = ''] = busy();
+    // Days into its tape recall: htar writes below the folder, so the folder's own time is as old as the run.
+    const old = new Date(Date.now() - 3 * 86_400_000);
+    utimesSync(join(spool, mine), old, old);
+    const second = splash(site, 'restore', '-b', '8.3.2', 'raw/BLS-00999', '--to', 'restore832', '--archive', 'BLS-00999_2026-1.tar');
+    await until(() => busy().some((d) => d !== mine)); // the second one is past its start (and its clean-up of old folders)
+    writeFileSync(join(site.tape, '.sim-release'), '');
+    const [a, b] = await Promise.all([first, second]);
+    expect(b.code, b.out).toBe(0);
+    expect(a.code, a.out).toBe(0);
+    expect(tree(join(site.restored, P))).toEqual({ 'evening.h5': 'D'.repeat(50), 'scan_001.h5': 'A'.repeat(600) });
+    expect(readdirSync(spool)).toEqual([]);
+  }, 60_000);
+});
+
 /** An archive crafted by hand on "HPSS", with the index the stand-in reads (what a damaged or hostile archive holds). */
-function craftArchive(site: Site, proposal: string, name: string, members: { path: string; content?: string; symlink?: string; hardlink?: string }[]): void {
+function craftArchive(site: Site, proposal: string, name: string, members: { path: string; content?: string; symlink?: string; hardlink?: string; mode?: number }[]): void {
   const dest = join(site.tape, HPSS_ROOT, '8.3.2/raw', proposal);
   mkdirSync(dest, { recursive: true });
   const py = `
@@ -188,6 +217,7 @@ with tarfile.open(sys.argv[1], 'w', format=tarfile.USTAR_FORMAT) as t:
     for m in members:
         info = tarfile.TarInfo(m['path'])
         info.mtime = 1772470800
+        info.mode = m.get('mode', 0o644)
         if 'symlink' in m:
             info.type = tarfile.SYMTYPE; info.linkname = m['symlink']; t.addfile(info)
         elif 'hardlink' in m:
@@ -247,6 +277,19 @@ describe('hostile archives', () => {
     // htar was asked for exactly the two names that passed the gate, never for the others.
     const asked = extractions(site);
     expect(asked).toHaveLength(1);
+  });
+
+  it('a member with set-user-ID, set-group-ID or sticky bits is restored without them', async () => {
+    const site = await makeSite();
+    craftArchive(site, 'BLS-SUID', 'BLS-SUID_2026-1.tar', [
+      { path: 'tool.sh', content: '#!/bin/sh\nid\n', mode: 0o6755 },
+      { path: 'data.h5', content: 'data', mode: 0o1644 },
+    ]);
+    const r = await splash(site, 'restore', '-b', '8.3.2', 'raw/BLS-SUID', '--to', 'restore832');
+    expect(r.code, r.out).toBe(0);
+    // Run by whoever restores (a collaboration account, or root): a set-ID program from tape would run as them.
+    expect(statSync(join(site.restored, 'raw/BLS-SUID/tool.sh')).mode & 0o7777).toBe(0o755);
+    expect(statSync(join(site.restored, 'raw/BLS-SUID/data.h5')).mode & 0o7777).toBe(0o644);
   });
 
   it('a folder of the target reached through a symbolic link is not followed', async () => {

@@ -95,6 +95,42 @@ describe('splash hpss over ssh', () => {
     expect(existsSync(join(dest, 'BLS-00564_2026-1.tar.idx'))).toBe(true);
   });
 
+  it('a file written to while its archive is made: that archive is not complete (no index, no manifest); its files go to tape again with the next run', async () => {
+    const site = await makeSite();
+    const dir = await fillProposal(site);
+    site.tools({ fail: 'htar-create-rewrite@1' }); // evening.h5, the first member of the first archive, changes under htar
+    const r = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
+    expect(r.code, r.out).toBe(1);
+    expect(r.out).toMatch(/BLS-00564_2026-1\.tar \(2 file\(s\), 650 B\): .*changed while it was archived: evening\.h5/);
+    const dest = join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-00564');
+    // What the archive holds is neither the file before nor after: nothing may take it for complete.
+    expect(existsSync(join(dest, 'BLS-00564_2026-1.tar.idx'))).toBe(false);
+    expect(existsSync(join(dest, 'BLS-00564_2026-1.tar.b2sum'))).toBe(false);
+    expect(existsSync(join(dest, 'BLS-00564_2026-2.tar.idx'))).toBe(true); // the others were not touched
+
+    site.tools();
+    const again = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
+    expect(again.code, again.out).toBe(0);
+    expect(again.out).toMatch(/BLS-00564_2026-1\.tar on HPSS has no index \(an interrupted write\): not used/);
+    const back = await splash(site, 'restore', '-b', '8.3.2', 'raw/BLS-00564', '--to', 'restore832');
+    expect(back.code, back.out).toBe(0);
+    expect(readFileSync(join(site.restored, 'raw/BLS-00564/evening.h5'), 'utf8')).toBe(readFileSync(join(dir, 'evening.h5'), 'utf8'));
+  });
+
+  it('a file stored alone on tape is never replaced: a changed (or damaged) file on disk fails the step, the tape copy stays', async () => {
+    const site = await makeSite();
+    const dir = await fillProposal(site);
+    expect((await splash(site, '-b', '8.3.2', 'raw/BLS-00564')).code).toBe(0);
+    const onTape = join(site.tape, HPSS_ROOT, '8.3.2/raw/BLS-00564', LONG);
+    expect(readFileSync(onTape, 'utf8')).toBe('L'.repeat(30));
+    // A transfer that died half-way left the file cut short on disk, with a newer time.
+    writeFileSync(join(dir, LONG), 'L'.repeat(10));
+    const r = await splash(site, '-b', '8.3.2', 'raw/BLS-00564');
+    expect(r.code, r.out).toBe(1);
+    expect(r.out).toMatch(/n+\.h5 \(1 file\(s\), 10 B\): .*another version .* is on HPSS and is not replaced/);
+    expect(readFileSync(onTape, 'utf8')).toBe('L'.repeat(30));
+  });
+
   it('a file that arrives after its cycle was archived goes into a new part; the archives on tape stay as they are', async () => {
     const site = await makeSite();
     await fillProposal(site);

@@ -25,6 +25,7 @@ import {
   EXIT_NO_FOLDER,
   EXIT_NO_LISTING,
   type ItemReport,
+  lsSize,
   parseArchiveOutput,
   parseListing,
   surveyScript,
@@ -301,7 +302,14 @@ export async function archiveProposal(ctx: StepContext, host: TapeHost, target: 
   plan.singles.forEach((s, i) => {
     const item = fresh[plan.bundles.length + i];
     const base = s.file.rel.slice(s.file.rel.lastIndexOf('/') + 1);
-    if (item) verify(`s${String(i)}`, item, (r) => verifyLsListing(r.listing, r.listingExit, base, s.file.size));
+    if (item) {
+      verify(`s${String(i)}`, item, (r) => {
+        const problems = verifyLsListing(r.listing, r.listingExit, base, s.file.size);
+        // Found there already, of another size: another version, which is never replaced (script.ts).
+        const other = r.status === 'present' && problems.length > 0 && lsSize(r.listing, base) !== undefined;
+        return other ? [`another version of the file (${String(lsSize(r.listing, base))} bytes) is on HPSS and is not replaced: if the file on disk (${String(s.file.size)} bytes) is the right one, move the tape copy aside first (hsi mv), then run again`] : problems;
+      });
+    }
   });
   logItems(ctx, result.items);
   return result;

@@ -10,7 +10,7 @@
  * listing it only half understood.
  */
 import { type BeamCycle, compareCycles } from './cycle.js';
-import { MARK, toolLines } from './script-common.js';
+import { framed, MARK, toolLines } from './script-common.js';
 import { shq } from '../shell.js';
 
 /** A member as `htar -tvf` lists it. */
@@ -80,19 +80,19 @@ export function catalogLines(base: string): string[] {
     `say catalog-begin`,
     'cout=$(hsi_ ls -l -R "$CDEST" 2>&1); crc=$?',
     'say ls-begin',
-    `printf '%s\\n' "$cout"`,
+    `printf '%s\\n' "$cout" | frame`,
     'say ls-end "$crc"',
     'if [ "$crc" -eq 0 ]; then',
     // Every name with its folder ("<dir>:" headers before each block): the last word of each line.
     `  call=$(printf '%s\\n' "$cout" | awk '/^\\/[^ ]*:$/ { d = substr($0, 1, length($0) - 1); next } d != "" && NF > 0 { n = $NF; sub(/.*\\//, "", n); print d "/" n }')`,
     // An index without its archive is listed too (htar reads the index): the archive file is then found missing.
     `  for cn in $(printf '%s\\n' "$call" | sed -n 's,\\.tar\\.idx$,.tar,; /\\.tar$/p' | sort -u); do`,
-    '    say tar-begin "$cn"; htar_ -tvf "$cn" 2>&1; say tar-end "$cn" "$?"',
+    '    say tar-begin "$cn"; htar_ -tvf "$cn" 2>&1 | frame; say tar-end "$cn" "${PIPESTATUS[0]}"',
     '  done',
     `  for cn in $(printf '%s\\n' "$call" | sed -n '/\\.tar\\.b2sum$/p'); do`,
     `    cm=$(mktemp "\${TMPDIR:-/tmp}/splash-manifest.XXXXXX") || { say man-end "\${cn%.b2sum}" 99; continue; }`,
     '    say man-begin "${cn%.b2sum}"',
-    '    if hsi_ get "$cm" : "$cn" >/dev/null 2>&1; then cat -- "$cm"; cr=$?; else cr=$?; fi',
+    '    if hsi_ get "$cm" : "$cn" >/dev/null 2>&1; then frame <"$cm"; cr=$?; else cr=$?; fi',
     '    rm -f -- "$cm"; say man-end "${cn%.b2sum}" "$cr"',
     '  done',
     'fi',
@@ -211,7 +211,8 @@ export function parseCatalogTree(stdout: string, base: string): TapeTree {
   let into: string[] | undefined;
   for (const line of lines.slice(begin + 1, end)) {
     if (!line.startsWith(`${MARK} `)) {
-      into?.push(line);
+      const text = framed(line);
+      if (text !== undefined) into?.push(text);
       continue;
     }
     const [verb = '', a = '', b = ''] = line.slice(MARK.length + 1).split(' ');
@@ -272,6 +273,9 @@ export function parseCatalogTree(stdout: string, base: string): TapeTree {
         members = t.lines.map(memberLine).filter((m): m is TapeMember => m !== undefined && !CONSISTENCY_FILE.test(m.rel));
         if (t.exit !== 0) listingProblem = `htar -tvf exited ${String(t.exit)}: ${t.lines.filter((l) => l.trim() !== '').slice(-2).join(' | ').slice(0, 300)}`;
         else if (!t.lines.some((l) => /^HTAR: HTAR SUCCESSFUL\s*$/.test(l))) listingProblem = 'the listing has no HTAR SUCCESSFUL line';
+        // Every line htar prints starts with "HTAR: "; one that does not is the rest of a member name with a line
+        // break, and the line before it names a member that is not there: which members it holds is unknown.
+        else if (t.lines.some((l) => l.trim() !== '' && !l.startsWith('HTAR: '))) listingProblem = `a line of its listing is not htar's (a member name with a line break?): ${JSON.stringify(t.lines.find((l) => l.trim() !== '' && !l.startsWith('HTAR: '))?.slice(0, 80))}`;
       }
     } else listingProblem = 'no index: the archive was never completed';
     let manifest: Map<string, string> | undefined;

@@ -13,6 +13,9 @@
 import { MARK, toolLines } from './script-common.js';
 import { shq } from '../shell.js';
 
+/** Why a name on tape is never pruned: hsi would expand it as a pattern or split it (script-common.ts refuses it too). */
+export const HSI_UNSAFE_NAME = 'its name on HPSS has characters hsi would read as a pattern or split (only letters, digits and . _ , + = @ % - are passed to hsi rm); remove it by hand if it should go';
+
 /** A plan older than this is not trusted: the real run needs a fresh dry run. */
 export const PLAN_MAX_DAYS = 7;
 
@@ -55,6 +58,8 @@ export function pruneScript(input: PruneScriptInput): string {
     '  [ "$s" = "$2" ] || { echo "$1 has $s bytes, the archive $2"; return 1; }',
     '  if [ "$3" != - ]; then local h; h=$(b2sum -- "$1" | cut -d" " -f1); [ "$h" = "$3" ] || { echo "$1 has other content (BLAKE2b)"; return 1; }; fi',
     '}',
+    // Whether HPSS says a path is not there: by what hsi ls answers, not by its exit code alone.
+    'gone() { local out; out=$(hsi_ ls "$1" 2>&1); case $out in *HPSS_ENOENT*|*"No such file or directory"*) return 0 ;; *) return 1 ;; esac; }',
     // In a plan younger than a week: the path with the size the dry run saw ("-": an index whose archive is gone, any size).
     'planned() {',
     `  [ -f "$PLAN" ] && [ -n "$(find "$PLAN" -maxdepth 0 -mtime -${String(PLAN_MAX_DAYS)} 2>/dev/null)" ] &&`,
@@ -62,6 +67,9 @@ export function pruneScript(input: PruneScriptInput): string {
     '}',
     `mkdir -p -- "\${PLAN%/*}" || { echo "cannot write the plan folder \${PLAN%/*}" >&2; exit 8; }`,
     'NEWPLAN=$(mktemp "$PLAN.XXXXXX") || exit 8',
+    // What a real run deleted leaves the plan: an archive written again under the same name and size is a new
+    // archive, deleted only after a new dry run showed it.
+    ...(input.dryRun ? [] : ['DONE=$(mktemp "$PLAN.done.XXXXXX") || exit 8']),
   ];
   input.units.forEach((u, i) => {
     const id = `u${String(i)}`;
@@ -75,17 +83,30 @@ export function pruneScript(input: PruneScriptInput): string {
         `  if ! planned ${shq(u.path)} ${u.bytes === undefined ? '-' : String(u.bytes)}; then say unplanned ${id}`,
         '  else',
         '    rc=0',
-        // The archive first: what an interruption leaves is an index without an archive, never the reverse.
-        ...(u.bytes === undefined ? [] : [`    hsi_ rm ${shq(u.path)} >/dev/null 2>&1 || rc=$?`]),
-        ...u.sidecars.map((s) => `    [ "$rc" -ne 0 ] || hsi_ rm ${shq(s)} >/dev/null 2>&1 || rc=$?`),
-        `    if [ "$rc" -eq 0 ]; then say deleted ${id}; else say failed ${id} "hsi rm exit $rc"; fi`,
+        // The archive first: what an interruption leaves is an index without an archive, never the reverse. Its
+        // index goes only once HPSS says the archive file is gone (an exit code of 0 alone does not say so).
+        ...(u.bytes === undefined
+          ? []
+          : [`    hsi_ rm ${shq(u.path)} >/dev/null 2>&1 || rc="hsi rm exit $?"`, `    [ "$rc" != 0 ] || gone ${shq(u.path)} || rc="hsi rm exited 0, but the archive file is still on HPSS"`]),
+        ...u.sidecars.map((s) => `    [ "$rc" != 0 ] || hsi_ rm ${shq(s)} >/dev/null 2>&1 || rc="hsi rm exit $?"`),
+        // A delete that failed half-way stays planned: the next run finishes it (an index without its archive).
+        `    if [ "$rc" = 0 ]; then say deleted ${id}; printf '%s\\n' ${shq(u.path)} >>"$DONE"; else say failed ${id} "$rc"; fi`,
         '  fi',
       );
     }
     lines.push('fi');
   });
-  // A dry run leaves the plan the real run follows; a real run leaves what it verified but did not delete.
-  lines.push(input.dryRun ? 'mv -f -- "$NEWPLAN" "$PLAN"' : 'rm -f -- "$NEWPLAN"');
+  // A dry run leaves the plan the real run follows; a real run takes out of it what it deleted.
+  if (input.dryRun) lines.push('mv -f -- "$NEWPLAN" "$PLAN"');
+  else {
+    lines.push(
+      // The plan without the deleted paths (paths hold no spaces: hsi-safe), keeping its time: its age still counts from the dry run.
+      'if [ -s "$DONE" ] && [ -f "$PLAN" ]; then',
+      '  awk \'NR == FNR { d[$0] = 1; next } { p = $0; sub(/ [^ ]*$/, "", p) } !(p in d)\' "$DONE" "$PLAN" >"$NEWPLAN" && touch -r "$PLAN" -- "$NEWPLAN" && mv -f -- "$NEWPLAN" "$PLAN"',
+      'fi',
+      'rm -f -- "$NEWPLAN" "$DONE"',
+    );
+  }
   return lines.join('\n') + '\n';
 }
 

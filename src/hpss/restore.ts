@@ -13,10 +13,15 @@
  * dropped connection or a failed job leaves no file under its final name; the re-run completes the rest.
  */
 import { type TapeArchive, type TapeCatalog, type TapeMember, locations } from './catalog.js';
+import { isHsiSafe } from './plan.js';
 import { MARK, toolLines } from './script-common.js';
 import { delimiter } from './script.js';
 import { gatePath, type RelPath } from '../paths.js';
 import { shq } from '../shell.js';
+
+/** How often a running restore refreshes the time of its private folders, and when another host's count as left behind. */
+const HEARTBEAT_SECONDS = 600;
+const STALE_MINUTES = 2 * 24 * 60;
 
 /** The target folder cannot be made, or is reached through a symbolic link. */
 export const EXIT_NO_TARGET = 7;
@@ -85,6 +90,8 @@ export function planRestore(catalog: TapeCatalog, sel: RestoreSelection): Restor
     const loc = where.get(rel);
     if (!loc) missing.push(rel);
     else if (loc.kind === 'member') take(loc.archive, loc.member);
+    // hsi get would expand a pattern in the name (`*` fetches what it matches) or split it at a space.
+    else if (!isHsiSafe(loc.file.path)) refused.push({ rel, why: 'stored on its own under a name hsi would read as a pattern or split: fetch it by hand' });
     else singles.push({ path: loc.file.path, file: { rel: rel as RelPath, size: loc.file.size, checksum: undefined } });
   }
   if (everything) {
@@ -201,6 +208,9 @@ const FUNCTIONS = [
   '  awk -F "$TAB" -v P="$X/" \'$3 != "-" { print P $4 }\' "$W/need" | sums >"$W/gotsum"',
   `  awk -F "$TAB" -v P="$X/" -v M=${shq(MARK)} -v good="$W/good" '${CHECK_AWK}' "$W/got" "$W/gotsum" "$W/need"`,
   '  [ -s "$W/good" ] || return 0',
+  // No set-user-ID, set-group-ID or sticky bit from tape: a program restored with them would run as whoever
+  // restores (a collaboration account; root keeps them where tar extracts as root).
+  '  awk -F "$TAB" -v P="$X/" \'{ print P $3 }\' "$W/good" | xargs -d \'\\n\' -r chmod -- ug-s,o-t 2>/dev/null',
   '  sort -t "$TAB" -k1,1 -s "$W/good" >"$W/bydir"',
   '  : >"$W/baddir"',
   '  cut -f1 "$W/bydir" | uniq | while IFS= read -r dir; do',
@@ -217,15 +227,21 @@ const FUNCTIONS = [
   '}',
   // A private folder per fetch under <root>/.splash/restore (never inside a data folder); gone on every exit.
   // Members go to its x/, the tables beside it: no member name can meet them.
+  'ME=$(hostname -s 2>/dev/null || echo host)',
   'WS=()',
-  'cleanup() { local w; for w in ${WS[@]+"${WS[@]}"}; do rm -rf -- "$w"; done; }',
+  // A restore from tape can run for days, and a run on another host (each Slurm job may land elsewhere) cannot be
+  // asked whether it is alive: this run's folders say so by their time, refreshed while it lives.
+  // (sleep in the background and wait: a trapped TERM ends the wait at once, and the sleep with it.)
+  `( s=; trap 'kill $s 2>/dev/null; exit 0' TERM; while kill -0 $$ 2>/dev/null; do find "$SPOOL" -mindepth 1 -maxdepth 1 -name "$ME.$$.*" -exec touch -c -- {} + 2>/dev/null; sleep ${String(HEARTBEAT_SECONDS)} & s=$!; wait "$s"; done ) </dev/null >/dev/null 2>&1 &`,
+  'HB=$!',
+  'cleanup() { local w; kill "$HB" 2>/dev/null; for w in ${WS[@]+"${WS[@]}"}; do rm -rf -- "$w"; done; }',
   'trap cleanup EXIT',
   "trap 'exit 129' HUP",
   "trap 'exit 141' PIPE",
   "trap 'exit 143' TERM",
   "trap 'exit 130' INT",
   'workdir() {',
-  '  W=$(mktemp -d "$SPOOL/$(hostname -s 2>/dev/null || echo host).$$.XXXXXX") || return 1',
+  '  W=$(mktemp -d "$SPOOL/$ME.$$.XXXXXX") || return 1',
   '  WS+=("$W"); X="$W/x"',
   '  mkdir -- "$X"',
   '}',
@@ -245,12 +261,13 @@ export function restoreScript(input: RestoreScriptInput): string {
     ...FUNCTIONS,
     `[ -d "$ROOT" ] || { echo "no folder $ROOT" >&2; exit ${String(EXIT_NO_TARGET)}; }`,
     `mkin "$ROOT" ${shq(input.proposal)} && mkin "$ROOT" .splash/restore || exit ${String(EXIT_NO_TARGET)}`,
-    // Folders of runs that died (this host: their process is gone; anywhere: two days old): removed.
+    // Folders of runs that died are removed: on this host, when their process is gone (a live one is kept however
+    // old: its tape recall may take days); from another host, when their time was not refreshed for two days.
     'set +f',
     'for old in "$SPOOL"/*; do',
     '  [ -d "$old" ] && [ ! -L "$old" ] || continue',
     '  n=${old##*/}; h=${n%%.*}; r=${n#*.}; p=${r%%.*}',
-    '  if { [ "$h" = "$(hostname -s 2>/dev/null || echo host)" ] && ! kill -0 "$p" 2>/dev/null; } || [ -n "$(find "$old" -maxdepth 0 -mmin +2880 2>/dev/null)" ]; then rm -rf -- "$old"; fi',
+    `  if [ "$h" = "$ME" ]; then kill -0 "$p" 2>/dev/null || rm -rf -- "$old"; elif [ -n "$(find "$old" -maxdepth 0 -mmin +${String(STALE_MINUTES)} 2>/dev/null)" ]; then rm -rf -- "$old"; fi`,
     'done',
     'set -f',
   ];
@@ -269,8 +286,8 @@ export function restoreScript(input: RestoreScriptInput): string {
       '  judge',
       '  if [ -s "$W/need" ]; then',
       g.kind === 'archive'
-        ? `    (cd -- "$X" && htar_ -xf ${shq(g.archive.path)} -L "$W/list"); rc=$?`
-        : `    mkin "$X" ${shq(g.file.rel.includes('/') ? g.file.rel.slice(0, g.file.rel.lastIndexOf('/')) : '')} && hsi_ get "$X/"${shq(g.file.rel)} : ${shq(g.path)}; rc=$?`,
+        ? `    (cd -- "$X" && htar_ -xf ${shq(g.archive.path)} -L "$W/list") | frame; rc=\${PIPESTATUS[0]}`
+        : `    { mkin "$X" ${shq(g.file.rel.includes('/') ? g.file.rel.slice(0, g.file.rel.lastIndexOf('/')) : '')} && hsi_ get "$X/"${shq(g.file.rel)} : ${shq(g.path)}; } | frame; rc=\${PIPESTATUS[0]}`,
       `    say fetch-end ${group} "$rc"`,
       // A failed fetch places nothing: what it left in the private folder may be cut short.
       '    if [ "$rc" -eq 0 ]; then place; else cut -f1 "$W/need" | while IFS= read -r id; do say failed "$id" fetch failed; done; fi',

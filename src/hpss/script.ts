@@ -9,7 +9,7 @@ import { stepError } from '../errors.js';
 import { shq } from '../shell.js';
 import type { InventoryFile, PlannedBundle, PlannedSingle } from './plan.js';
 import { catalogLines } from './catalog.js';
-import { MARK, toolLines } from './script-common.js';
+import { framed, MARK, toolLines } from './script-common.js';
 
 export { MARK } from './script-common.js';
 
@@ -190,8 +190,10 @@ export function archiveScript(input: ArchiveScriptInput): string {
     '  while [ -n "$p" ] && ! hsi_ ls "$p" >/dev/null 2>&1; do missing=("$p" ${missing[@]+"${missing[@]}"}); p="${p%/*}"; done',
     '  for d in ${missing[@]+"${missing[@]}"}; do hsi_ mkdir "$d" || { say mkdir-failed; return 1; }; done',
     '}',
-    'list() { say list-begin "$1"; htar_ -tvf "$2" 2>&1; say list-end "$1" "$?"; }',
-    'lsl() { say list-begin "$1"; hsi_ ls -l "$2" 2>&1; say list-end "$1" "$?"; }',
+    'list() { say list-begin "$1"; htar_ -tvf "$2" 2>&1 | frame; say list-end "$1" "${PIPESTATUS[0]}"; }',
+    // inode, size, mtime, ctime and name of each file in a list (names hold no tabs: the path gate).
+    `stamps() { xargs -d '\\n' -r -a "$1" stat --printf='%i\\t%s\\t%y\\t%z\\t%n\\n' -- 2>&1; }`,
+    'lsl() { say list-begin "$1"; hsi_ ls -l "$2" 2>&1 | frame; say list-end "$1" "${PIPESTATUS[0]}"; }',
     enter(input.source),
     `ensure_dir "$DEST" || exit ${String(EXIT_NO_DEST)}`,
     // One listing of the folder tells which archives are complete. If it fails, which ones are is unknown,
@@ -216,20 +218,29 @@ export function archiveScript(input: ArchiveScriptInput): string {
       d,
       // The checksum manifest is read from the same files while htar reads them (a second reader, in parallel):
       // a restore checks each file against it, a tape prune each copy. Stored only with a complete archive.
+      // Each member's inode, size, mtime and ctime before and after: a file written to while htar and b2sum read it
+      // leaves an archive that holds neither version (or another one than the manifest), which must not count as complete.
+      '    stamps "$l" >"$l.before"',
       '    xargs -d "\\n" -a "$l" b2sum -- >"$l.b2sum" 2>/dev/null & mp=$!',
-      `    htar_ -cf "$a"${crc} -L "$l"; rc=$?`,
+      `    htar_ -cf "$a"${crc} -L "$l" | frame; rc=\${PIPESTATUS[0]}`,
       '    wait "$mp"; mrc=$?',
-      `    if [ "$rc" -eq 0 ]; then say written ${id}; else say failed ${id} "htar exit $rc"; fi`,
-      '    if [ "$rc" -eq 0 ]; then',
+      '    stamps "$l" >"$l.after"',
+      '    if [ "$rc" = 0 ] && ! cmp -s -- "$l.before" "$l.after"; then',
+      '      ch=$(awk \'NR == FNR { b[FNR] = $0; next } $0 != b[FNR]\' "$l.before" "$l.after" | cut -f5 | head -n 3 | paste -sd , -)',
+      // Without its index the archive is an interrupted write, never used: the next run archives the files as they are then.
+      `      if hsi_ rm "$a.idx" >/dev/null 2>&1; then say failed ${id} "changed while it was archived: $ch (its index was removed, so it counts as an interrupted write: the next run archives its files again)"; else say failed ${id} "changed while it was archived: $ch, and its index could not be removed: remove $a.idx by hand"; fi`,
+      '      rc=changed',
+      `    elif [ "$rc" = 0 ]; then say written ${id}; else say failed ${id} "htar exit $rc"; fi`,
+      '    if [ "$rc" = 0 ]; then',
       `      if [ "$mrc" -eq 0 ] && hsi_ put "$l.b2sum" : "$a.b2sum" >/dev/null 2>&1; then say manifest ${id} ok; else say manifest ${id} "b2sum exit $mrc or hsi put failed"; fi`,
       // The sums come back too: the tape locations in SciCat carry each file's checksum.
-      `      say sums-begin ${id}; cat -- "$l.b2sum" 2>/dev/null; say sums-end ${id} 0`,
+      `      say sums-begin ${id}; frame 2>/dev/null <"$l.b2sum"; say sums-end ${id} 0`,
       '    fi',
-      '    rm -f -- "$l" "$l.b2sum"',
+      '    rm -f -- "$l" "$l.b2sum" "$l.before" "$l.after"',
       '  fi',
       'fi',
       `list ${id} "$a"`,
-      ...(input.verifyContent ? [`say check-begin ${id}`, 'htar_ -K -Hverify=crc -f "$a" 2>&1', `say check-end ${id} "$?"`] : []),
+      ...(input.verifyContent ? [`say check-begin ${id}`, 'htar_ -K -Hverify=crc -f "$a" 2>&1 | frame', `say check-end ${id} "\${PIPESTATUS[0]}"`] : []),
     );
   });
   // The archive files themselves, all in one folder: one session lists them all.
@@ -241,10 +252,12 @@ export function archiveScript(input: ArchiveScriptInput): string {
     lines.push(
       `t="$DEST"/${shq(s.file.rel)}`,
       `if ensure_dir "$DEST"${shq(dir)}; then`,
-      // cput skips a file HPSS already holds (unless the local one is newer, then it replaces it).
-      '  if hsi_ ls "$t" >/dev/null 2>&1; then done=present; else done=written; fi',
+      // Never replaced: cput would overwrite a file HPSS holds when the one on disk is newer — and a file cut short
+      // or damaged on disk is newer. One there already is verified as it is (archive.ts): of another size it stays,
+      // since it may be the only good copy.
+      `  if hsi_ ls "$t" >/dev/null 2>&1; then say present ${id}`,
       // ` : ` separates local from HPSS name; without it hsi reads two files (CONTRACTS.md §4.5).
-      `  if hsi_ cput ${shq(s.file.rel)} : "$t"; then say "$done" ${id}; else say failed ${id} "hsi cput exit $?"; fi`,
+      `  elif hsi_ cput ${shq(s.file.rel)} : "$t"; then say written ${id}; else say failed ${id} "hsi cput exit $?"; fi`,
       `else say failed ${id} mkdir; fi`,
       `lsl ${id} "$t"`,
     );
@@ -278,7 +291,8 @@ export function parseArchiveOutput(stdout: string): Map<string, ItemReport> {
   let into: string[] | undefined;
   for (const line of stdout.split('\n')) {
     if (!line.startsWith(`${MARK} `)) {
-      into?.push(line);
+      const text = framed(line);
+      if (text !== undefined) into?.push(text);
       continue;
     }
     const [verb = '', id = '', ...rest] = line.slice(MARK.length + 1).split(' ');

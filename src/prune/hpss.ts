@@ -14,7 +14,8 @@ import type { FileSystemEndpoint, GlobusEndpoint, HPSSEndpoint } from '../endpoi
 import { configError, stepError } from '../errors.js';
 import { catalogScript, parseCatalogTree, type TapeArchive } from '../hpss/catalog.js';
 import { lastLines } from '../hpss/host.js';
-import { lsTime, parsePruneOutput, pruneScript, type TapeUnit } from '../hpss/prune.js';
+import { isHsiSafe } from '../hpss/plan.js';
+import { HSI_UNSAFE_NAME, lsTime, parsePruneOutput, pruneScript, type TapeUnit } from '../hpss/prune.js';
 import { tapeHostFor } from '../hpss/transport.js';
 import { gatePath, joinInside } from '../paths.js';
 import type { StepContext } from '../run/context.js';
@@ -79,7 +80,7 @@ export async function pruneHpss(
       return undefined;
     }
   };
-  const consider = (rel: string, bytes: number, modified: string, build: () => TapeUnit | string): void => {
+  const consider = (rel: string, path: string, bytes: number, modified: string, build: () => TapeUnit | string): void => {
     const t = lsTime(modified, opts.now);
     if (t === undefined) {
       unsafe(rel, `its age cannot be read from the HPSS listing (${JSON.stringify(modified)})`);
@@ -89,7 +90,8 @@ export async function pruneHpss(
       report.kept.push({ rel, size: bytes, mtimeMs: t });
       return;
     }
-    const unit = build();
+    // Its path goes to `hsi rm`: a name hsi would expand (`*`) or split would delete what it matches.
+    const unit = isHsiSafe(path) ? build() : HSI_UNSAFE_NAME;
     if (typeof unit === 'string') unsafe(rel, unit);
     else units.push({ unit, rel, bytes, mtimeMs: t });
   };
@@ -101,10 +103,10 @@ export async function pruneHpss(
       continue;
     }
     const bytes = a.members.reduce((n, m) => n + m.size, 0);
-    consider(rel, a.bytes ?? bytes, a.modified, () => archiveUnit(a, folder, hash, copyPath));
+    consider(rel, a.path, a.bytes ?? bytes, a.modified, () => archiveUnit(a, folder, hash, copyPath));
   }
   for (const f of tree.singles) {
-    consider(f.rel, f.size, f.modified, () => {
+    consider(f.rel, f.path, f.size, f.modified, () => {
       const copy = copyPath(f.rel, 'file on tape');
       if (copy === undefined) return 'its name cannot be checked at the check endpoint (the path gate refuses it)';
       // A file stored alone has no manifest: only verify: size can vouch for its copy.

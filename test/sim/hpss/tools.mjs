@@ -22,9 +22,13 @@
 // --fail (or a `.sim-fail` file in the root): the event fails every time, or with @n only the n-th time it
 // happens (counted in the root).
 // Events: any hsi command (ls, mkdir, put, cput, get, rm, rmdir); ls-dir-2 (the second plain ls of a folder);
+// rm-silent (hsi rm deletes nothing, says so on stderr, and exits 0);
 // get-partial (writes half the file, then fails); htar-create, htar-idx (the tar written, the index not),
+// htar-create-rewrite (after the tar read it, the first member is rewritten: same size, other bytes — a writer at
+// work during the archive),
 // htar-extract, htar-extract-partial (the first member half written, then fails), htar-extract-slow (the first
-// member half written, a 3 s pause, then the whole extraction), htar-extract-corrupt (one byte of the first
+// member half written, a 3 s pause, then the whole extraction), htar-extract-hold (the same, held until the test
+// creates `.sim-release` in the root), htar-extract-corrupt (one byte of the first
 // member flipped, exit 0), htar-K.
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
@@ -103,7 +107,23 @@ function hsi() {
     if (seen[w[0]] === 2) die('*** hpss_ReadList: HPSS_ECONN: connection reset (injected)');
   }
   const flags = w.filter((x) => x.startsWith('-') && x !== '-');
-  const paths = w.filter((x) => !x.startsWith('-') || x === '-');
+  // hsi expands wildcards (`*`, `?`, `[…]`) in HPSS paths against what HPSS holds, as a shell would (CONTRACTS.md
+  // §4.2): `rm /a/*` removes every file in /a. The sim expands them in the last path part; no match is ENOENT.
+  const expand = (p) => {
+    const slash = p.lastIndexOf('/');
+    const [dir, pattern] = [p.slice(0, slash + 1), p.slice(slash + 1)];
+    if (!/[*?[]/.test(pattern) || !existsSync(onHpss(dir || '.'))) return [p];
+    const source = pattern.replace(/[.+^$(){}|\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.').replaceAll('[!', '[^');
+    let re;
+    try {
+      re = new RegExp(`^${source}$`);
+    } catch {
+      return [p]; // an unclosed `[`: a plain name
+    }
+    const hits = readdirSync(onHpss(dir || '.')).filter((n) => !n.startsWith('.sim-') && re.test(n)).sort();
+    return hits.length === 0 ? [p] : hits.map((n) => `${dir}${n}`);
+  };
+  const paths = w.filter((x) => !x.startsWith('-') || x === '-').flatMap((x) => (x === '-' || x === ':' || cmd === 'mkdir' || cmd === 'put' || cmd === 'cput' ? [x] : expand(x)));
   const missing = (p) => die(`*** hpss_Lstat: No such file or directory [-2: HPSS_ENOENT]\n    ${p}`);
   const localAndRemote = () => {
     const colon = w.indexOf(':');
@@ -176,6 +196,11 @@ function hsi() {
       return 0;
     }
     case 'rm': {
+      // rm-silent: hsi reports the failure and exits 0 anyway (hsi's exit codes are not documented: CONTRACTS.md §4.2).
+      if (fails('rm-silent')) {
+        process.stderr.write(`*** hpss_Unlink: Device or resource busy [-16: HPSS_EBUSY] (injected)\n    ${paths.join(' ')}\n`);
+        return 0;
+      }
       for (const p of paths) {
         const abs = onHpss(p);
         if (!existsSync(abs)) missing(p);
@@ -291,6 +316,11 @@ function htar() {
     const tar = spawnSync('tar', ['-cf', abs, '--no-recursion', '--verbatim-files-from', '-T', list], { encoding: 'utf8' });
     rmSync(list);
     if (tar.status !== 0) die(`HTAR: Error: ${tar.stderr}`);
+    if (fails('htar-create-rewrite')) {
+      // Someone writes into the first member while htar is at work (it has read it already): same size, other bytes.
+      const first = kept.find((k) => k.type === 'f' && k.size > 0);
+      if (first !== undefined) writeFileSync(first.path, Buffer.alloc(first.size, 'Z'));
+    }
     if (fails('htar-idx')) die('HTAR: Error: index not written (injected)');
     writeFileSync(idx, JSON.stringify({ members: kept, cf: `/tmp/HTAR_CF_CHK_${process.pid}_${Math.floor(Date.now() / 1000)}` }));
     process.stdout.write('HTAR: HTAR SUCCESSFUL\n');
@@ -335,6 +365,17 @@ function htar() {
         writeFileSync(first, bytes.subarray(0, Math.floor(bytes.length / 2)));
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000);
       }
+    }
+    if (fails('htar-extract-hold')) {
+      // Half of the first member written, then held until the test creates `.sim-release` in the root (at most 60 s):
+      // an extraction that lasts as long as the test needs (a tape recall of days).
+      const first = wanted.find((m) => byPath.get(m)?.type === 'f');
+      if (first !== undefined) {
+        const bytes = spawnSync('tar', ['-xOf', abs, '-P', '--', first]).stdout;
+        mkdirSync(dirname(first), { recursive: true });
+        writeFileSync(first, bytes.subarray(0, Math.floor(bytes.length / 2)));
+      }
+      for (let i = 0; i < 600 && !existsSync(join(root, '.sim-release')); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
     }
     const list = join(process.cwd(), `.sim-x-${process.pid}`);
     writeFileSync(list, wanted.join('\n') + '\n');
