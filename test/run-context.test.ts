@@ -321,6 +321,47 @@ describe('github context', () => {
     expect(summary).toContain('| file | token |\n| --- | --- |\n| a\\|b | *** |');
   });
 
+  it('text from outside cannot become a workflow command: lines the runner would read as one are logged inert', () => {
+    // The runner's reading of a log (actions/runner ActionCommand.cs): lines split at CR and LF; a line is a
+    // command when, leading blanks trimmed, it starts with `::name…::`, or when it holds `##[name…]` anywhere;
+    // after `::stop-commands::T` nothing is a command until the line `::T::`.
+    const commands = (log: string): string[] => {
+      const found: string[] = [];
+      let stopped: string | undefined;
+      for (const line of log.split(/\r\n|\r|\n/)) {
+        const t = line.replace(/^[\s\u0085]+/, '');
+        if (stopped !== undefined) {
+          if (t === `::${stopped}::`) stopped = undefined;
+          continue;
+        }
+        const v2 = /^::([^ :]+)[^:]*::(.*)$/.exec(t);
+        const v1 = /##\[([^\] ]+)[^\]]*\]/.exec(line);
+        const name = v2?.[1] ?? v1?.[1];
+        if (name === undefined) continue;
+        found.push(name);
+        if (name === 'stop-commands') stopped = v2?.[2];
+      }
+      return found;
+    };
+    const ctx = createGithubContext();
+    const hostile = [
+      'htar: error reading member',
+      '  ::add-mask::',
+      '\t::warning title=Your runner is compromised::log in at https://evil.example',
+      '\u0085::error::forged',
+      'member name ##[add-mask]secret-looking',
+      'a lone CR\r::set-output name=job-ids::[666]',
+    ];
+    for (const text of hostile) ctx.info(text);
+    ctx.info('plain line: nothing to neutralize');
+    const log = stdout.join('');
+    expect(commands(log).filter((c) => c !== 'stop-commands')).toEqual([]);
+    // Shown verbatim, and an ordinary line is left as it is.
+    for (const text of hostile) expect(log).toContain(text);
+    expect(log).toContain('\nplain line: nothing to neutralize\n');
+    expect(log).not.toMatch(/stop-commands[^\n]*\nplain line/);
+  });
+
   it('writes no summary when nothing was added', async () => {
     const ctx = createGithubContext();
     await ctx.flushSummary();

@@ -4,6 +4,7 @@
  * runner (see index.ts), so the CLI never pays for @actions/core.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 import * as core from '@actions/core';
 import type { Progress, StepContext } from './context.js';
 import { onSecret, redact, registerSecret } from '../secrets.js';
@@ -28,6 +29,22 @@ export interface GithubContext extends StepContext {
 const LOG_INTERVAL_MS = 10_000;
 const LOG_HEARTBEAT_MS = 60_000;
 const LOG_STEP_PERCENT = 10;
+
+/**
+ * The runner reads any log line whose text, leading blanks trimmed, starts with `::`, or that holds `##[`
+ * anywhere, as a workflow command (actions/runner ActionCommand.TryParseV2 / TryParse). A log line often
+ * carries text from outside — a remote tool's output, a file name, a service's error — which must not become
+ * `::add-mask::`, `::stop-commands::` or an annotation. Such a message is logged verbatim between
+ * `::stop-commands::<token>` and `::<token>::`, the runner's own way to show text without reading commands in
+ * it; a token it does not contain.
+ */
+export function inertLog(message: string): string {
+  // .NET's TrimStart also drops U+0085, which JavaScript's \s does not cover.
+  if (!/(^|[\r\n])(?:[^\S\r\n]|\u0085)*::|##\[/.test(message)) return message;
+  let token = randomUUID();
+  while (message.includes(token)) token = randomUUID();
+  return `::stop-commands::${token}\n${message}\n::${token}::`;
+}
 
 /** The runner is told every secret once per process, however many contexts exist. */
 let tellingRunner = false;
@@ -70,13 +87,13 @@ export function createGithubContext(opts: GithubOptions = {}): GithubContext {
         if (!due) return;
         lastLine = t;
         lastStep = Math.max(step, lastStep);
-        core.info(m(`${label}: ${describeProgress(doneBytes, totalBytes, elapsed())}`));
+        core.info(inertLog(m(`${label}: ${describeProgress(doneBytes, totalBytes, elapsed())}`)));
       },
       done(): void {
         if (finished) return;
         finished = true;
         const bytes = doneBytes > 0 ? doneBytes : Math.max(0, totalBytes);
-        core.info(m(`${label}: ${describeDone(bytes, totalBytes, elapsed())}`));
+        core.info(inertLog(m(`${label}: ${describeDone(bytes, totalBytes, elapsed())}`)));
       },
     };
   };
@@ -86,7 +103,7 @@ export function createGithubContext(opts: GithubOptions = {}): GithubContext {
     summary,
     report: new StepReport(),
     info(message) {
-      core.info(m(message));
+      core.info(inertLog(m(message)));
     },
     warn(message) {
       core.warning(m(message));
@@ -99,7 +116,7 @@ export function createGithubContext(opts: GithubOptions = {}): GithubContext {
     },
     async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
       if (inGroup.getStore() === true) {
-        core.info(m(`> ${title}`));
+        core.info(inertLog(m(`> ${title}`)));
         return fn();
       }
       return inGroup.run(true, () => core.group(m(title), fn));
