@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dist, runAction, tempDir, writeFileAt } from './helpers.js';
 import { fillProposal, HPSS_ROOT, LONG, makeSite as makeSiteWith, PROPOSAL_FILES, type Site, splash, TOOLS } from './hpss-site.js';
 import { type Sshd, startSshd } from './sim/sshd.js';
+import { planRestore } from '../src/hpss/restore.js';
 
 let sshd: Sshd;
 beforeAll(async () => {
@@ -277,6 +278,15 @@ describe('hostile archives', () => {
     // htar was asked for exactly the two names that passed the gate, never for the others.
     const asked = extractions(site);
     expect(asked).toHaveLength(1);
+  });
+
+  it('a file stored alone on tape goes through the same path gate as an archive member: a hostile name is refused, not fetched', () => {
+    const single = (rel: string) => ({ rel, path: `/home/a/alsdev/BLS-1/${rel}`, size: 3, modified: '2026-01-01' });
+    const catalog = { dest: '/home/a/alsdev/BLS-1', exists: true, archives: [], singles: [single('-rf'), single('a/../../../etc/cron.d/x'), single('ok/big.h5')], problems: [] };
+    const plan = planRestore(catalog, { archives: [], files: [] });
+    expect(plan.groups.map((g) => (g.kind === 'single' ? g.file.rel : g.archive.name))).toEqual(['ok/big.h5']);
+    expect(plan.refused.map((r) => r.rel).sort()).toEqual(['-rf', 'a/../../../etc/cron.d/x']);
+    for (const r of plan.refused) expect(r.why).toMatch(/file stored alone on tape/);
   });
 
   it('a member with set-user-ID, set-group-ID or sticky bits is restored without them', async () => {

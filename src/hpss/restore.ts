@@ -92,7 +92,17 @@ export function planRestore(catalog: TapeCatalog, sel: RestoreSelection): Restor
     else if (loc.kind === 'member') take(loc.archive, loc.member);
     // hsi get would expand a pattern in the name (`*` fetches what it matches) or split it at a space.
     else if (!isHsiSafe(loc.file.path)) refused.push({ rel, why: 'stored on its own under a name hsi would read as a pattern or split: fetch it by hand' });
-    else singles.push({ path: loc.file.path, file: { rel: rel as RelPath, size: loc.file.size, checksum: undefined } });
+    else {
+      // A file stored alone is named by the HPSS listing: the same gate as an archive member's name.
+      let gated: RelPath;
+      try {
+        gated = gatePath(rel, { field: 'file stored alone on tape' });
+      } catch (err) {
+        refused.push({ rel, why: err instanceof Error ? err.message : String(err) });
+        continue;
+      }
+      singles.push({ path: loc.file.path, file: { rel: gated, size: loc.file.size, checksum: undefined } });
+    }
   }
   if (everything) {
     for (const a of catalog.archives) if (a.indexed && a.listingProblem !== '') refused.push({ rel: a.name, why: `its listing cannot be read: ${a.listingProblem}` });
