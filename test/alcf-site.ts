@@ -22,6 +22,8 @@ const IMAGE_BIN = join(repoRoot, 'test/sim/sfapi/image');
 export interface ProgramBehaviour {
   mode?: 'fail' | 'crash' | 'short' | 'swallow';
   exitCode?: number;
+  /** fail: the last line of the traceback. */
+  message?: string;
   sleepMs?: number;
   writeSlices?: number;
 }
@@ -50,8 +52,8 @@ export interface AlcfSite {
   /** Eagle as the Polaris workers see it: /eagle/IRIBeta/als. */
   readonly eagle: string;
   readonly env: Record<string, string>;
-  /** Steer a stand-in program (tomo-recon, tiff-to-zarr) as the SFAPI simulator does. */
-  setProgram(name: 'tomo-recon' | 'tiff-to-zarr', b: ProgramBehaviour | undefined): Promise<void>;
+  /** Steer a stand-in program (tomo-recon, scan-rows, tiff-to-zarr) as the SFAPI simulator does. */
+  setProgram(name: 'tomo-recon' | 'scan-rows' | 'tiff-to-zarr', b: ProgramBehaviour | undefined): Promise<void>;
   writeScan(rel: string, slices?: number): Promise<string>;
   /** config.yml for this site; `alcf` lines go under recon.alcf, `recon` lines under recon. */
   config(o?: ConfigOptions): Promise<string>;

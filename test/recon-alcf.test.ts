@@ -141,11 +141,14 @@ describe('8.3.2 at ALCF', () => {
     expect(s.compute.requests.filter((q) => q.status === 429)).toEqual([]);
   });
 
-  const failures: [string, { program?: Parameters<AlcfSite['setProgram']>[1]; options?: string; walltime?: string }, RegExp][] = [
+  const failures: [string, { program?: Parameters<AlcfSite['setProgram']>[1]; rows?: Parameters<AlcfSite['setProgram']>[1]; options?: string; walltime?: string }, RegExp][] = [
     ['the program fails (exit 3)', { program: { mode: 'fail', exitCode: 3 } }, /verdict at ALCF: reconstruct failed: the program exited with code 3 — stderr:.*RuntimeError: tomo-recon failed/],
     ['the program crashes (SIGSEGV)', { program: { mode: 'crash' } }, /verdict at ALCF: reconstruct failed: the program was killed by signal 11 — stderr:.*Segmentation fault/],
     ['the program swallows its error, exits 0 and writes nothing (the original\'s defect at ALCF)', { program: { mode: 'swallow' } }, /verdict at ALCF: check failed: the reconstruction wrote no (slices|output folder)/],
     ['one slice short of the range asked for', { program: { mode: 'short' }, options: '{"slices": {"start": 10, "end": 14}}' }, /verdict at ALCF: check failed: wrote 3 slices, expected 4/],
+    ['a full scan one slice short, exit 0: the wrapper counts the scan\'s detector rows and fails', { program: { mode: 'short' } }, /verdict at ALCF: check failed: wrote 3 slices, expected 4/],
+    ['a binned full scan one slice short (4 rows, binning 2: 2 slices)', { program: { mode: 'short' }, options: '{"binning": 2}' }, /verdict at ALCF: check failed: wrote 1 slices, expected 2/],
+    ['a full scan whose detector rows cannot be read: the wrapper fails before reconstructing', { rows: { mode: 'fail', message: 'KeyError: "Unable to open object (object \'data\' doesn\'t exist)"' } }, /verdict at ALCF: count failed: could not read the detector rows \(\/exchange\/data shape\[1\]\) of the scan, so the slices cannot be counted: the probe exited with code 1: KeyError/],
     ['the program runs past the wrapper\'s time limit (Globus Compute cannot cancel: the wrapper stops it)', { program: { sleepMs: 30_000 }, walltime: '0.04' }, /verdict at ALCF: reconstruct failed: the program passed its time limit of 2 s and was stopped/],
   ];
   it.each(failures)('%s: the step fails with the reason and the output tail; no zarr, nothing back, nothing catalogued', async (_what, how, said) => {
@@ -154,16 +157,29 @@ describe('8.3.2 at ALCF', () => {
     await s.writeScan(SCAN, 4);
     await ingest(s, config, [`/${SCAN}`]);
     if (how.program) await s.setProgram('tomo-recon', how.program);
+    if (how.rows) await s.setProgram('scan-rows', how.rows);
     const r = await recon(s, config, [`/${SCAN}`], { options: how.options });
     expect(r.error, r.log).toBeInstanceOf(SplashError);
     expect((r.error as SplashError).kind).toBe('step');
     expect((r.error as Error).message.replace(/\n/g, ' ')).toMatch(said);
-    expect(r.log).toMatch(how.walltime ? /reconstruct of .* at ALCF failed:/ : /last lines of stderr/);
+    expect(r.log).toMatch(how.walltime || how.rows ? /reconstruct of .* at ALCF failed:/ : /last lines of stderr/);
     expect(submits(s)).toBe(1);
     expect(readdirSync(join(s.data832, 'data/scratch/globus_share'))).toEqual([]);
     expect(s.scicat?.datasets().map((d) => d.type)).toEqual(['raw']);
     expect(r.outputs.get('output-paths')).toBe('[]');
     expect(r.outputs.get('derived-pids')).toBe('[]');
+  });
+
+  it('a binned full scan that writes the whole stack (7 rows, binning 2: 3 slices) succeeds; the verdict says what was expected', async () => {
+    const s = await site();
+    const config = await s.config();
+    await s.writeScan(SCAN, 7);
+    const r = await recon(s, config, [`/${SCAN}`], { options: '{"binning": 2}' });
+    expect(r.error, r.log).toBeUndefined();
+    expect(readdirSync(join(s.data832, 'data/scratch/globus_share/BLS-00564_dyparkinson/recscan1'))).toHaveLength(3);
+    const verdicts = readdirSync(join(s.eagle, 'logs')).filter((n) => n.startsWith('splash_recon_') && n.endsWith('.status.json'));
+    expect(verdicts).toHaveLength(1);
+    expect(JSON.parse(readFileSync(join(s.eagle, 'logs', verdicts[0] ?? ''), 'utf8'))).toMatchObject({ ok: true, slices_expected: 3, slices_written: 3 });
   });
 
   it('an endpoint that is offline fails the step at once: nothing goes to Eagle, nothing is submitted', async () => {

@@ -112,6 +112,10 @@ describe('8.3.2 at NERSC', () => {
     expect(dry.error, dry.log).toBeUndefined();
     expect(dry.printed).toHaveLength(2);
     for (const s of dry.printed) expect(shellcheck(s.slice(s.indexOf('#!/bin/bash')))).toBe('');
+    // a full scan's script also reads the scan's detector rows (python -c, h5py) before reconstructing
+    const full = await recon(f, [`/${rel}`], { dryRun: true, options: '{"binning": 2}' });
+    expect(full.printed[0]).toContain('STAGE=count');
+    for (const s of full.printed) expect(shellcheck(s.slice(s.indexOf('#!/bin/bash')))).toBe('');
     expect(submissions(f)).toBe(0);
     const r = await recon(f, [`/${rel}`], { options: '{"slices": {"start": 0, "end": 4}}' });
     expect(r.error, r.log).toBeUndefined();
@@ -124,7 +128,7 @@ describe('8.3.2 at NERSC', () => {
     expect((dash.error as SplashError).kind).toBe('path');
   });
 
-  const failures: [string, { fault?: JobFault; program?: ProgramBehaviour; zarr?: ProgramBehaviour; options?: string }, RegExp][] = [
+  const failures: [string, { fault?: JobFault; program?: ProgramBehaviour; rows?: ProgramBehaviour; zarr?: ProgramBehaviour; options?: string }, RegExp][] = [
     ['the recon program fails (FAILED)', { program: { mode: 'fail', exitCode: 3 } }, /ended FAILED \(exit 1:0\)[\s\S]*RuntimeError: tomo-recon failed/],
     ['the recon crashes (SIGSEGV)', { program: { mode: 'crash' } }, /ended FAILED[\s\S]*Segmentation fault/],
     ['TIMEOUT', { fault: { kind: 'end', state: 'TIMEOUT', afterMs: 200 }, program: { sleepMs: 5000 } }, /ended TIMEOUT[\s\S]*DUE TO TIME LIMIT/],
@@ -136,12 +140,17 @@ describe('8.3.2 at NERSC', () => {
     ['DEADLINE', { fault: { kind: 'never-runs', state: 'DEADLINE' } }, /ended DEADLINE/],
     ['the program swallows its error, exits 0 and writes nothing (the original\'s defect): the script\'s check fails the job', { program: { mode: 'swallow' } }, /ended FAILED \(exit 1:0\)[\s\S]*the reconstruction wrote no (slices|output folder)/],
     ['one slice short of the range asked for', { program: { mode: 'short' }, options: '{"slices": {"start": 10, "end": 14}}' }, /ended FAILED \(exit 1:0\)[\s\S]*wrote 3 slices, expected 4/],
+    ['a full scan one slice short, exit 0: the job counts the scan\'s detector rows and fails', { program: { mode: 'short' } }, /ended FAILED \(exit 1:0\)[\s\S]*wrote 3 slices, expected 4/],
+    ['a binned full scan one slice short (4 rows, binning 2: 2 slices)', { program: { mode: 'short' }, options: '{"binning": 2}' }, /ended FAILED \(exit 1:0\)[\s\S]*wrote 1 slices, expected 2/],
+    ['a binned range one slice short (rows 10–18, binning 2: 4 slices)', { program: { mode: 'short' }, options: '{"slices": {"start": 10, "end": 18}, "binning": 2}' }, /ended FAILED \(exit 1:0\)[\s\S]*wrote 3 slices, expected 4/],
+    ['a full scan whose detector rows cannot be read: the job fails before reconstructing', { rows: { mode: 'fail', message: 'KeyError: "Unable to open object (object \'data\' doesn\'t exist)"' } }, /ended FAILED \(exit 1:0\)[\s\S]*count failed: could not read the detector rows \(\/exchange\/data shape\[1\]\)[\s\S]*KeyError/],
   ];
   it.each(failures)('%s: the step fails with the reason and the stderr tail; no multires, nothing back', async (_what, how, said) => {
     const f = await facility();
     await f.site.writeScan(SCAN, 4);
     if (how.fault) f.site.sim.failNextJob(how.fault);
     if (how.program) f.site.sim.setProgram('tomo-recon', how.program);
+    if (how.rows) f.site.sim.setProgram('scan-rows', how.rows);
     const r = await recon(f, [`/${SCAN}`], { options: how.options });
     expect(r.error, r.log).toBeInstanceOf(SplashError);
     const message = `${(r.error as Error).message}\n${r.log}`;
@@ -151,6 +160,30 @@ describe('8.3.2 at NERSC', () => {
     expect(submissions(f)).toBe(1);
     expect(readdirSync(f.back)).toEqual([]);
     expect(r.outputs.get('output-paths')).toBe('[]');
+  });
+
+  it.each([
+    ['a full scan', 7, undefined, 7],
+    ['a full scan with binning 2 (7 rows: ⌊7/2⌋ slices)', 7, '{"binning": 2}', 3],
+    ['a range over 2 nodes with binning 2 (rows 1–8: each node bins its share of 4 and 3 rows)', 9, '{"slices": {"start": 1, "end": 8}, "binning": 2}', 3],
+  ] as const)('%s that writes the whole stack succeeds, its count checked against what was expected', async (_what, rows, options, slices) => {
+    const f = await facility({ nersc: '        nodes: 2' });
+    await f.site.writeScan(SCAN, rows);
+    const r = await recon(f, [`/${SCAN}`], { options });
+    expect(r.error, r.log).toBeUndefined();
+    expect(readdirSync(join(f.back, 'BLS-00564_dyparkinson/recscan1'))).toHaveLength(slices);
+    const status = readdirSync(f.site.logs).filter((n) => n.startsWith('splash_recon_') && n.endsWith('.status.json'));
+    expect(status).toHaveLength(1);
+    expect(JSON.parse(readFileSync(join(f.site.logs, status[0] ?? ''), 'utf8'))).toMatchObject({ ok: true, slices_expected: slices, slices_written: slices });
+  });
+
+  it('a slice range that binning leaves empty is refused before anything is submitted (exit 2)', async () => {
+    const f = await facility();
+    await f.site.writeScan(SCAN, 4);
+    const r = await recon(f, [`/${SCAN}`], { options: '{"slices": {"start": 0, "end": 1}, "binning": 2}' });
+    expect((r.error as SplashError).kind).toBe('usage');
+    expect((r.error as Error).message).toMatch(/slices 0–1 with binning 2 leave no slice to reconstruct/);
+    expect(submissions(f)).toBe(0);
   });
 
   it('a zarr without data chunks fails the multires job; the results do not go back', async () => {

@@ -18,6 +18,7 @@ import type { SlurmJobSpec } from '../../src/hpc/slurm.js';
 import { gatePath, type RelPath } from '../../src/paths.js';
 import { shq } from '../../src/shell.js';
 import type { ReconOptions832 } from './recon-options.js';
+import { rangeSlices, ROWS_PROBE } from './slice-count.js';
 
 export const RECON_SCRIPT = 'sfapi_reconstruction.py';
 export const MULTIRES_SCRIPT = 'tiff_to_zarr.py';
@@ -118,11 +119,23 @@ export function reconJob832(s: NerscJobSettings, scan: Scan, o: ReconOptions832)
   const ref = image(s, 'recon_image');
   const name = reconName(s, scan, l, o);
   const ranges = o.slices ? splitRange(o.slices.start, o.slices.end, s.nodes) : [undefined];
-  const expected = o.slices && o.binning === 1 ? String(o.slices.end - o.slices.start) : '';
+  // A range's count is known here; a full scan's only from the raw file, read in the job (slice-count.ts).
+  const expected = ranges[0] ? rangeSlices(ranges as [number, number][], o.binning) : undefined;
+  if (expected === 0) throw usageError(`slices ${String(o.slices?.start)}–${String(o.slices?.end)} with binning ${String(o.binning)} leave no slice to reconstruct`, 'widen the slice range or lower the binning');
   const requested = o.centre === 'auto' ? `auto (${o.centre_method})` : String(o.centre);
   const env = { ...threads(s), SPLASH_RECON_OPTIONS: stableJson(o) };
+  const container = (command: string[]): string[] => containerArgv({ runtime: s.container, image: ref, mounts: mounts(s), env, workdir: '/alsuser', command });
+  const count = expected !== undefined ? [] : [
+    'STAGE=count',
+    '# a full scan: its slices are the detector rows of the raw file (/exchange/data shape[1]), binned',
+    `ROWS=$(${q(container(['python', '-c', ROWS_PROBE, `raw/${l.names.folder}/${l.names.file}`]))} | tail -n 1) || fail "could not read the detector rows (/exchange/data shape[1]) of the scan, so the slices cannot be counted"`,
+    '# (the message goes into the status JSON as it is: no quotes, nothing read from outside)',
+    'case "$ROWS" in ""|*[!0-9]*) fail "the detector rows of the scan (/exchange/data shape[1]) did not read as a number" ;; esac',
+    `EXPECTED=$(( 10#$ROWS / ${String(o.binning)} ))`,
+    `[ "$EXPECTED" -gt 0 ] || fail "$ROWS detector rows with binning ${String(o.binning)} leave no slice to reconstruct"`,
+  ];
   const runs = ranges.flatMap((r) => [
-    `${q(['srun', '--nodes=1', '--ntasks=1', ...containerArgv({ runtime: s.container, image: ref, mounts: mounts(s), env, workdir: '/alsuser', command: ['python', `/opt/scripts/${RECON_SCRIPT}`, l.names.file, l.names.folder, ...(r ? [String(r[0]), String(r[1])] : [])] })])} &`,
+    `${q(['srun', '--nodes=1', '--ntasks=1', ...container(['python', `/opt/scripts/${RECON_SCRIPT}`, l.names.file, l.names.folder, ...(r ? [String(r[0]), String(r[1])] : [])])])} &`,
     'pids+=("$!")',
   ]);
   const script = [
@@ -134,7 +147,7 @@ export function reconJob832(s: NerscJobSettings, scan: Scan, o: ReconOptions832)
     `RAW=${shq(l.raw)}`,
     `OUT=${shq(l.tiffDir)}`,
     `OWNER=${shq(ownerPathOf(s.log_root, l.tiffDir))}`,
-    `EXPECTED=${shq(expected)}`,
+    `EXPECTED=${shq(expected === undefined ? '' : String(expected))}`,
     'WRITTEN=',
     `centre() { local c; c=$(head -c 64 -- "$OUT/center.txt" 2>/dev/null | tr -d '[:space:]' || true); case "$c" in ""|*[!0-9.]*) c=${shq(requested)} ;; esac; printf '"%s"' "$c"; }`,
     `status_fields() { printf ',"slices_expected":%s,"slices_written":%s,"centre":%s' "$(num "$EXPECTED")" "$(num "$WRITTEN")" "$(centre)"; }`,
@@ -147,6 +160,7 @@ export function reconJob832(s: NerscJobSettings, scan: Scan, o: ReconOptions832)
     '  mv -f -- "$RAW.splash-partial" "$RAW"',
     'fi',
     '# the slices counted below must be this job\'s',
+    ...count,
     'claim "$OWNER"',
     'rm -rf -- "$OUT"',
     'STAGE=reconstruct',
@@ -159,7 +173,7 @@ export function reconJob832(s: NerscJobSettings, scan: Scan, o: ReconOptions832)
     'EMPTY=$(find "$OUT" -maxdepth 1 -type f \\( -name \'*.tif\' -o -name \'*.tiff\' \\) -size 0 | wc -l)',
     '[ "$WRITTEN" -gt 0 ] || fail "the reconstruction wrote no slices"',
     '[ "$EMPTY" -eq 0 ] || fail "$EMPTY slice file(s) are empty"',
-    'if [ -n "$EXPECTED" ] && [ "$WRITTEN" -ne "$EXPECTED" ]; then fail "wrote $WRITTEN slices, expected $EXPECTED"; fi',
+    '[ "$WRITTEN" -eq "$EXPECTED" ] || fail "wrote $WRITTEN slices, expected $EXPECTED"',
     'owned "$OWNER" || fail "another job rewrote the output folder while this one ran"',
     'STAGE=finished',
     'write_status true "wrote $WRITTEN slices"',
@@ -178,7 +192,8 @@ export function reconJob832(s: NerscJobSettings, scan: Scan, o: ReconOptions832)
     verify: (st: JobStatusDoc) => {
       const written = typeof st.slices_written === 'number' ? st.slices_written : 0;
       if (written <= 0) return 'the status file reports no slices written';
-      if (typeof st.slices_expected === 'number' && st.slices_expected !== written) return `the status file reports ${written} slices, ${st.slices_expected} expected`;
+      if (typeof st.slices_expected !== 'number') return 'the status file does not say how many slices were expected';
+      if (st.slices_expected !== written) return `the status file reports ${written} slices, ${st.slices_expected} expected`;
       return undefined;
     },
     centreOf: (st: JobStatusDoc) => (typeof st.centre === 'string' ? st.centre : undefined),

@@ -7,6 +7,9 @@ It returns a verdict -- a JSON object, the same document the NERSC jobs write as
 raising late: ok, the stage that failed and why, the program's return code, the counts it checked, the centre
 used, and the tails of the program's output. The original flow never looked at the return code, so a crashed
 reconstruction was a "successful" task; here the program's exit status and its outputs are both checked.
+A TIFF stack must hold exactly the slices expected: the job's number (a slice range), or for a full scan the
+scan's detector rows -- read by the job's probe (the environment's python with h5py, /exchange/data shape[1])
+before the program runs -- divided by the binning (beamlines/bl832/slice-count.ts).
 
 Globus Compute cannot cancel a task. The limit is enforced here: the program runs in its own process group
 and is stopped (SIGTERM, then SIGKILL) when it passes timeout_seconds; the endpoint's PBS walltime bounds
@@ -35,6 +38,7 @@ TAIL_LINES = 20
 LOCK_GRACE_SECONDS = 600
 LOCK_POLL_SECONDS = 5
 TIFF_SUFFIXES = (".tif", ".tiff")
+PROBE_TIMEOUT_SECONDS = 300
 
 
 class JobFailed(Exception):
@@ -93,12 +97,57 @@ def _check_job(job):
     check = job.get("check")
     if not isinstance(check, dict) or check.get("kind") not in ("tiff-stack", "zarr"):
         raise ValueError("job document: check.kind must be tiff-stack or zarr")
+    if check["kind"] == "tiff-stack":
+        _check_expected(check.get("expected"))
     stage = job.get("stage")
     if stage is not None and not (isinstance(stage, dict) and all(isinstance(stage.get(k), str) and os.path.isabs(stage[k]) for k in ("from", "to"))):
         raise ValueError("job document: stage must be null or {from, to} with absolute paths")
     for p in job.get("clean", []):
         if not isinstance(p, str) or not _inside(p, job["workdir"]):
             raise ValueError("job document: clean may only name paths inside workdir, got %r" % (p,))
+
+
+def _whole(n, least):
+    return isinstance(n, int) and not isinstance(n, bool) and n >= least
+
+
+def _check_expected(expected):
+    # Success means the whole stack: a job that does not say how many slices it must write is refused.
+    if _whole(expected, 1):
+        return
+    if isinstance(expected, dict) and set(expected) == {"rows_probe", "binning"} and _whole(expected["binning"], 1):
+        probe = expected["rows_probe"]
+        if isinstance(probe, list) and probe and all(isinstance(a, str) for a in probe):
+            return
+    raise ValueError("job document: check.expected must be a whole number > 0 or {rows_probe: [argv...], binning: n >= 1}")
+
+
+def _expected(job):
+    """The slices the reconstruction must write: the job's number, or the scan's detector rows (read by the
+    job's probe, /exchange/data shape[1]) divided by the binning, the remainder dropped as tomopy's downsample does."""
+    expected = job["check"]["expected"]
+    if isinstance(expected, int):
+        return expected
+    env = dict(os.environ)
+    env.update(job.get("env", {}))
+    why = "could not read the detector rows (/exchange/data shape[1]) of the scan, so the slices cannot be counted"
+    try:
+        done = subprocess.run(expected["rows_probe"], cwd=job["workdir"], env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=PROBE_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise JobFailed("%s: the probe took over %d s" % (why, PROBE_TIMEOUT_SECONDS))
+    except OSError as e:
+        raise JobFailed("%s: cannot start %s: %s" % (why, expected["rows_probe"][0], e.strerror or e))
+    err = done.stderr.decode("utf-8", errors="replace").strip().split("\n")[-1]
+    if done.returncode != 0:
+        raise JobFailed("%s: the probe exited with code %d: %s" % (why, done.returncode, err))
+    out = done.stdout.decode("utf-8", errors="replace").strip().split("\n")[-1].strip()
+    if not out.isdigit() or int(out) < 1:
+        raise JobFailed("%s: the probe printed %r, not a number of rows" % (why, out[:40]))
+    rows = int(out)
+    n = rows // expected["binning"]
+    if n < 1:
+        raise JobFailed("%d detector rows with binning %d leave no slice to reconstruct" % (rows, expected["binning"]))
+    return n
 
 
 def _inside(path, root):
@@ -165,7 +214,7 @@ def _reusable(job, status_path):
     if not isinstance(doc.get("run"), str) or not _owns(job, doc["run"]) or doc.get("input_run") != _input_owner(job):
         return None
     try:
-        fields = _check_outputs(job)
+        fields = _check_outputs(job, _expected(job) if job["check"]["kind"] == "tiff-stack" else None)
     except JobFailed:
         return None
     if any(doc.get(k) != v for k, v in fields.items() if k != "centre"):
@@ -276,12 +325,12 @@ def _tiffs(folder):
     return sorted((e for e in os.scandir(folder) if e.is_file(follow_symlinks=False) and e.name.lower().endswith(TIFF_SUFFIXES)), key=lambda e: e.name)
 
 
-def _check_outputs(job):
-    """The outputs as the job's check sees them: verdict fields, or JobFailed with the reason."""
+def _check_outputs(job, expected):
+    """The outputs as the job's check sees them (expected: the slices a TIFF stack must hold): verdict fields,
+    or JobFailed with the reason."""
     check = job["check"]
     if check["kind"] == "tiff-stack":
         folder = check["dir"]
-        expected = check.get("expected")
         if not os.path.isdir(folder):
             raise JobFailed("the reconstruction wrote no output folder")
         files = _tiffs(folder)
@@ -291,7 +340,7 @@ def _check_outputs(job):
             raise JobFailed("the reconstruction wrote no slices")
         if empty:
             raise JobFailed("%d slice file(s) are empty" % empty)
-        if expected is not None and len(files) != expected:
+        if len(files) != expected:
             raise JobFailed("wrote %d slices, expected %d" % (len(files), expected))
         fields["centre"] = _centre(os.path.join(folder, check.get("centre_file", "center.txt")), check.get("requested_centre", ""))
         return fields
@@ -359,6 +408,10 @@ def _run(job):
     try:
         if job.get("stage"):
             _stage(job["stage"])
+        expected = None
+        if job["check"]["kind"] == "tiff-stack":
+            verdict["stage"] = "count"
+            expected = _expected(job)
         verdict["stage"] = job["kind"]
         verdict["input_run"] = _input_owner(job)
         _claim(job, verdict["run"])
@@ -374,7 +427,7 @@ def _run(job):
         if returncode != 0:
             raise JobFailed("the program exited with code %d" % returncode)
         verdict["stage"] = "check"
-        verdict.update(_check_outputs(job))
+        verdict.update(_check_outputs(job, expected))
         if not _owns(job, verdict["run"]) or verdict["input_run"] != _input_owner(job):
             raise JobFailed("another task rewrote the outputs (or their input) while this one ran")
         verdict["stage"] = "finished"

@@ -87,7 +87,8 @@ import { PERLMUTTER_CONSTRAINTS, PERLMUTTER_QOS } from './sbatch.js';
 import type { QosPolicy } from './sbatch.js';
 
 export type MachineStatus = 'active' | 'unavailable' | 'degraded' | 'other';
-export type ProgramName = 'tomo-recon' | 'tiff-to-zarr' | 'ptychocam' | 'cdtools';
+/** scan-rows: the h5py probe a full-scan job runs to count the scan's detector rows (`python -c`). */
+export type ProgramName = 'tomo-recon' | 'scan-rows' | 'tiff-to-zarr' | 'ptychocam' | 'cdtools';
 
 /** How a stand-in recon program behaves on its next runs (read from the control file at each run). */
 export interface ProgramBehaviour {
@@ -102,7 +103,7 @@ export interface ProgramBehaviour {
   message?: string;
   /** Sleep this long before working (walltime and cancel tests). */
   sleepMs?: number;
-  /** tomo-recon: slices to reconstruct when no sino range is given (default 8). */
+  /** tomo-recon (and scan-rows, which reports the same): the scan's rows when no sino range is given (default: its `slices=N`, else 8). */
   slices?: number;
   writeSlices?: number;
 }

@@ -6,6 +6,9 @@
 //   tomo-recon    = sfapi_reconstruction.py <stem>.h5 <folder> [sino_start sino_end]   (cwd: /alsuser)
 //                   reads raw/<folder>/<stem>.h5, writes scratch/<folder>/rec<stem>/<stem>_NNNNN.tiff, one per
 //                   slice of the sino range, else setProgram's `slices`, else `slices=N` in the input, else 8
+//                   (binning n from SPLASH_RECON_OPTIONS: ⌊slices / n⌋ files, as tomopy's downsample floors)
+//   scan-rows     = python -c <probe> <scan>.h5: the probe marked "# splash-flows: detector rows" (h5py's
+//                   /exchange/data shape[1]); prints the rows tomo-recon would reconstruct of that scan
 //   tiff-to-zarr  = tiff_to_zarr.py <tiff_directory> [--zarr_directory D] [--raw_file F]
 //                   writes <tiff_directory>/../<name>.zarr (.zgroup, .zattrs, 3 levels of chunks)
 //   ptychocam     = ptychocam_reconstruction.sh -i N [-r N] [-T N] [-M] <file>.cxi   → <stem>_ptychocam.h5
@@ -81,17 +84,45 @@ async function tomoRecon(argv, script) {
     return 0;
   }
   requireFile(input, 'raw HDF5 input', script);
-  // How many slices a full reconstruction has: the test's setting, else `slices=N` in the (fake) HDF5 file
-  // itself — it travels with the file when the job copies it — else 8.
-  end ??= b.slices ?? Number(/slices=(\d+)/.exec(readFileSync(input).subarray(0, 4096).toString('latin1'))?.[1] ?? 8);
+  end ??= scanRows(input, b) ?? 8;
+  const binning = Number(JSON.parse(process.env.SPLASH_RECON_OPTIONS ?? '{}').binning ?? 1);
+  if (![1, 2, 4, 8].includes(binning)) die(traceback(script, `ValueError: binning ${binning} is not 1, 2, 4 or 8`), 1);
   const stem = file.slice(0, -3);
   const outDir = resolve('scratch', folder, `rec${stem}`);
   checkAccess(outDir, true);
   mkdirSync(outDir, { recursive: true });
-  const count = b.mode === 'short' ? (b.writeSlices ?? end - start - 1) : end - start;
-  process.stdout.write(`Reconstructing ${file}: slices ${start}..${end - 1} (${end - start})\n`);
-  for (let i = 0; i < count; i++) writeFileSync(join(outDir, `${stem}_${String(start + i).padStart(5, '0')}.tiff`), tinyTiff(start + i));
+  const slices = Math.floor((end - start) / binning);
+  const first = Math.floor(start / binning);
+  const count = b.mode === 'short' ? (b.writeSlices ?? slices - 1) : slices;
+  process.stdout.write(`Reconstructing ${file}: rows ${start}..${end - 1} (${end - start}), binning ${binning}: ${slices} slices\n`);
+  for (let i = 0; i < count; i++) writeFileSync(join(outDir, `${stem}_${String(first + i).padStart(5, '0')}.tiff`), tinyTiff(first + i));
   process.stdout.write(`Wrote ${count} slices to ${outDir}\nreconstruction completed\n`);
+  return 0;
+}
+
+/**
+ * The detector rows of a stand-in scan: the test's setting for tomo-recon, else `slices=N` in the (fake) HDF5
+ * file itself — it travels with the file when the job copies it — else undefined.
+ */
+function scanRows(input, b = behaviour('tomo-recon')) {
+  const n = /slices=(\d+)/.exec(readFileSync(input).subarray(0, 4096).toString('latin1'))?.[1];
+  return b.slices ?? (n === undefined ? undefined : Number(n));
+}
+
+export const ROWS_PROBE_MARKER = '# splash-flows: detector rows of a Data Exchange scan (/exchange/data shape[1])\n';
+
+/** python -c <the rows probe> <scan>.h5, as h5py would answer it for a stand-in scan. */
+async function scanRowsProbe(argv) {
+  const script = '<string>';
+  if (argv.length !== 1) die(`sfapi-sim scan-rows: expected one argument (the scan), got ${JSON.stringify(argv)}`, 2);
+  const b = await prelude('scan-rows', script);
+  const input = resolve(argv[0]);
+  checkAccess(input);
+  if (!existsSync(input)) die(traceback(script, `FileNotFoundError: [Errno 2] Unable to synchronously open file (unable to open file: name = '${argv[0]}', errno = 2)`), 1);
+  if (b.mode === 'swallow') return 0;
+  const rows = scanRows(input);
+  if (rows === undefined) die(traceback(script, 'KeyError: "Unable to synchronously open object (object \'exchange\' doesn\'t exist)"'), 1);
+  process.stdout.write(`${rows}\n`);
   return 0;
 }
 
@@ -201,6 +232,7 @@ export async function python(argv) {
   while (['-u', '-B', '-E', '-s', '-I'].includes(argv[i])) i++;
   const first = argv[i];
   if (first === undefined) die('sfapi-sim python stand-in: no script given (interactive python is not simulated)', 2);
+  if (first === '-c' && argv[i + 1]?.startsWith(ROWS_PROBE_MARKER)) return scanRowsProbe(argv.slice(i + 2));
   if (first === '-c' || first === '-m') die(`sfapi-sim python stand-in: ${first} is not simulated; run a script installed with sim.installProgram`, 2);
   if (first.startsWith('-')) die(`unknown option ${first}\nusage: python [option] ... [-c cmd | -m mod | file | -] [arg] ...`, 2);
   const script = resolve(first);
