@@ -58,7 +58,7 @@ describe('verification records', () => {
       expect(sameIdentity(rec?.copy ?? ({} as never), identityAt(join(b.root_path, rel)) ?? ({} as never)), rel).toBe(true);
       expect(sameIdentity(rec?.source.identity ?? ({} as never), identityAt(join(a.root_path, rel)) ?? ({} as never)), rel).toBe(true);
     }
-  }, 30_000);
+  });
 
   it('a copy keeps its source\'s mtime to the microsecond, never a later second (a source at .999999999 s; small and large files)', async () => {
     const { a, b } = await twoEndpoints();
@@ -70,7 +70,7 @@ describe('verification records', () => {
       const copy = statSync(join(b.root_path, rel), { bigint: true }).mtimeNs;
       expect(copy, rel).toBe(1733500000999999000n);
     }
-  }, 30_000);
+  });
 
   it('a source changed moments ago is copied but not pinned by a record; a later re-run proves it identical and records it', async () => {
     const { a, b } = await twoEndpoints();
@@ -82,7 +82,7 @@ describe('verification records', () => {
     await settle();
     expect((await copyBetweenFilesystems(a, b, gatePath('fresh.h5'), { ctx: quiet() })).files[0]?.status).toBe('identical');
     expect(recordOf(b, 'fresh.h5')?.digest).toBe(await xxhash128('just written'));
-  }, 20_000);
+  });
 
   it('an identical destination this system did not write gets a record once both sides were hashed; a re-run then trusts it', async () => {
     const { a, b } = await twoEndpoints();
@@ -96,7 +96,7 @@ describe('verification records', () => {
     expect(again.files[0]).toMatchObject({ status: 'identical', checksum: rec?.digest });
     // Trusted, not rewritten.
     expect(recordOf(b, 'x.h5')?.verifiedAt).toBe(rec?.verifiedAt);
-  }, 20_000);
+  });
 
   it('a record that cannot be written does not fail the move; it is said at debug level', async () => {
     const { a, b } = await twoEndpoints();
@@ -107,7 +107,7 @@ describe('verification records', () => {
     expect((await copyBetweenFilesystems(a, b, gatePath('x.h5'), { ctx })).files[0]?.status).toBe('copied');
     expect(readFileSync(join(b.root_path, 'x.h5'), 'utf8')).toBe('data');
     expect(text()).toMatch(/debug: could not write the verification record of x\.h5 \(.*ENOTDIR/);
-  }, 20_000);
+  });
 
   it('the walk of a folder never copies .splash or .splash-spool, and naming state directly is refused', async () => {
     const { a, b } = await twoEndpoints();
@@ -190,7 +190,7 @@ describe('a file that changed after it was moved', () => {
     expect(r.files[0]).toMatchObject({ status: 'replaced', bytes: SMALL_FILE_MAX + 1 + (1 << 20) });
     expect(readFileSync(join(b.root_path, 'big.h5')).equals(readFileSync(src))).toBe(true);
     expect(partialsUnder(b.root_path)).toEqual([]);
-  }, 30_000);
+  });
 
   it('a destination this system did not make, or that changed since its record, is never overwritten', async () => {
     const { a, b } = await twoEndpoints();
@@ -215,7 +215,7 @@ describe('a file that changed after it was moved', () => {
     await copyBetweenFilesystems(a, b, gatePath('other.h5'), { ctx: quiet() });
     await appendFile(join(a.root_path, 'other.h5'), ' v2');
     await expect(copyBetweenFilesystems(c, b, gatePath('other.h5'), { ctx: quiet() })).rejects.toThrow(/different size/);
-  }, 30_000);
+  });
 
   it('a source only touched (same bytes, new mtime) stays identical, and the record follows the source', async () => {
     const { a, b } = await twoEndpoints();
@@ -227,7 +227,7 @@ describe('a file that changed after it was moved', () => {
     const r = await copyBetweenFilesystems(a, b, gatePath('x.h5'), { ctx: quiet() });
     expect(r.files[0]?.status).toBe('identical');
     expect(sameIdentity(recordOf(b, 'x.h5')?.source.identity ?? ({} as never), identityAt(join(a.root_path, 'x.h5')) ?? ({} as never))).toBe(true);
-  }, 20_000);
+  });
 
   it('two runs replacing the same changed file at once both end well: one replaces it, the other finds it identical', async () => {
     const { a, b } = await twoEndpoints();
@@ -239,7 +239,7 @@ describe('a file that changed after it was moved', () => {
     expect(results.sort()).toEqual(['identical', 'replaced']);
     expect(readFileSync(join(b.root_path, 'x.h5'), 'utf8')).toBe('v1, v2');
     expect(partialsUnder(b.root_path)).toEqual([]);
-  }, 20_000);
+  });
 
   it('a destination swapped for another file between its last check and the rename is put back, not overwritten', async () => {
     const { a, b } = await twoEndpoints();
@@ -260,7 +260,7 @@ describe('a file that changed after it was moved', () => {
     }
     expect(readFileSync(dst, 'utf8')).toBe('precious, not ours');
     expect(readdirSync(b.root_path).sort()).toEqual(['.splash', 'x.h5']);
-  }, 20_000);
+  });
 });
 
 describe('many small files', () => {
@@ -353,7 +353,7 @@ describe('many small files', () => {
     }
     expect(readdirSync(outside)).toEqual([]);
     expect(seen).toEqual([]);
-  }, 30_000);
+  });
 
   it('a source folder swapped for a symlink out of the root during a move: nothing from outside is copied', async () => {
     const { root, a, b } = await twoEndpoints();
@@ -375,7 +375,7 @@ describe('many small files', () => {
     const copied = (readdirSync(b.root_path, { recursive: true }) as string[]).filter((n) => n.endsWith('.tif'));
     expect(copied.length).toBeGreaterThan(0);
     for (const n of copied) expect(readFileSync(join(b.root_path, n), 'utf8'), n).not.toBe('SECRET');
-  }, 30_000);
+  });
 
   it('killed with SIGKILL mid-batch: every final name holds its whole, verified file; a re-run completes and clears the partials', async () => {
     const { root, config } = await makeFacility();
@@ -461,7 +461,7 @@ describe.skipIf(!canMount)('a full destination disk (tmpfs)', () => {
       await expect(copyBetweenFilesystems(a, b, gatePath(rel), { ctx: quiet() })).rejects.toThrow(new RegExp(`copy of ${rel} from a to b failed: ENOSPC`));
     }
     expect(readdirSync(b.root_path)).toEqual([]);
-  }, 30_000);
+  });
 
   it('a replacement that does not fit leaves the old copy in place, still matching its record', async () => {
     const { a } = await twoEndpoints();
@@ -474,7 +474,7 @@ describe.skipIf(!canMount)('a full destination disk (tmpfs)', () => {
     expect(statSync(join(b.root_path, 'x.h5')).size).toBe(600_000);
     expect(sameIdentity(recordOf(b, 'x.h5')?.copy ?? ({} as never), identityAt(join(b.root_path, 'x.h5')) ?? ({} as never))).toBe(true);
     expect(partialsUnder(b.root_path)).toEqual([]);
-  }, 30_000);
+  });
 
   it('when the data fits but its record does not, the move succeeds and says so at debug level', async () => {
     const { a } = await twoEndpoints();
@@ -488,7 +488,7 @@ describe.skipIf(!canMount)('a full destination disk (tmpfs)', () => {
     // (Node's recursive mkdir reports the full disk as ENOENT of the folder it could not make.)
     expect(text()).toMatch(/debug: could not write the verification record of x\.h5 \((ENOSPC|ENOENT)/);
     expect(recordOf(b, 'x.h5')).toBeUndefined();
-  }, 20_000);
+  });
 });
 
 describe('the move summary for thousands of files', () => {

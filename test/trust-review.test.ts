@@ -62,7 +62,7 @@ describe('a new file under an old name is not "the same source changed"', () => 
     await settle();
     await expect(copyBetweenFilesystems(a, b, gatePath('raw/scan_001.h5'), { ctx: quiet() })).rejects.toThrow(/server:raw\/scan_001\.h5 is a copy this system made of another file of that name .*; not overwritten/);
     expect(readFileSync(join(b.root_path, 'raw/scan_001.h5'), 'utf8')).toBe('the first experiment');
-  }, 30_000);
+  });
 
   it('two hops, both pruned but the last: a new scan under the old name reaches the server again, and never replaces the archive\'s only copy of the old one', async () => {
     const { root, a, b } = await twoEndpoints();
@@ -80,7 +80,7 @@ describe('a new file under an old name is not "the same source changed"', () => 
     expect((await copyBetweenFilesystems(a, b, gatePath('raw/scan_001.h5'), { ctx: quiet() })).files[0]?.status).toBe('copied');
     await expect(copyBetweenFilesystems(b, c, gatePath('raw/scan_001.h5'), { ctx: quiet() })).rejects.toThrow(/archive:raw\/scan_001\.h5 is a copy this system made of another file of that name .*; not overwritten/);
     expect(readFileSync(join(c.root_path, 'raw/scan_001.h5'), 'utf8')).toBe('the first experiment');
-  }, 30_000);
+  });
 
   it('a file deleted by hand and written anew under its name (a new inode): its old copy is never replaced', async () => {
     const { a, b } = await twoEndpoints();
@@ -93,7 +93,7 @@ describe('a new file under an old name is not "the same source changed"', () => 
     await expect(copyBetweenFilesystems(a, b, gatePath('scan.h5'), { ctx: quiet() })).rejects.toThrow(/another file of that name .*; not overwritten/);
     expect(readFileSync(join(b.root_path, 'scan.h5'), 'utf8')).toBe('take one');
     expect(statSync(join(b.root_path, 'scan.h5')).size).toBe(8);
-  }, 30_000);
+  });
 });
 
 /**
@@ -183,7 +183,7 @@ describe('prune: the storage-identity proof after the move wrote its records int
     } finally {
       execFileSync('umount', [b.root_path]);
     }
-  }, 30_000);
+  });
 });
 
 describe('config errors never show a secret', () => {
@@ -236,7 +236,7 @@ describe.skipIf(!canMount)('a replacement on a full disk', () => {
     execFileSync('mount', ['-o', 'remount,nr_inodes=20', dir]);
     expect((await copyBetweenFilesystems(a, b, gatePath('x.h5'), { ctx: quiet() })).files[0]?.status).toBe('replaced');
     expect(readFileSync(join(dir, 'x.h5'), 'utf8')).toBe('first part, and the rest');
-  }, 30_000);
+  });
 });
 
 describe('prune locks: a lock taken over while its holder is deleting', () => {

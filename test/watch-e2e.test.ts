@@ -155,7 +155,7 @@ describe('splash watch (bundled CLI, files written in bursts by another process)
     expect(second.code).toBe(0);
     expect(second.stderr).toMatch(/dispatched 0 file\(s\)/);
     expectExactlyOnce(sim, names('raw/once', 8));
-  }, 30_000);
+  });
 
   it('usage and config errors exit 2 before a spool is created or a request sent', async () => {
     const { sim, f, spool } = await setup();
@@ -183,5 +183,5 @@ describe('splash watch (bundled CLI, files written in bursts by another process)
     expect(help.stdout).toContain('Usage: splash watch');
     const none = await splash(['watch', '--status', f.beamline]);
     expect(none.stdout).toMatch(/does not exist/);
-  }, 30_000);
+  });
 });
