@@ -21,6 +21,6 @@ await actionEntry(async () => {
   const config = getInput("config", { fallback: "config.yml" });
   const dryRun = parseBoolean(getInput("dry-run"), "dry-run", false);
   const now = getInput("now");
-  const { runPruneAction } = await import("./chunks/run-YEWTO6GK.js");
+  const { runPruneAction } = await import("./chunks/run-4HOB7TEQ.js");
   await runPruneAction({ config, beamline, dryRun, now });
 });

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+import { createRequire as __splashCreateRequire } from 'node:module';
+import { fileURLToPath as __splashFileURLToPath } from 'node:url';
+import { dirname as __splashDirname } from 'node:path';
+const require = __splashCreateRequire(import.meta.url);
+const __filename = __splashFileURLToPath(import.meta.url);
+const __dirname = __splashDirname(__filename);
+import {
+  LS_LIMIT,
+  listFolder,
+  lookupByFolder,
+  requireRoot,
+  transferWithGlobus,
+  waitForTask,
+  walkCollection
+} from "./chunk-LWFI7W23.js";
+import "./chunk-D3JGPBA4.js";
+import "./chunk-2EMMB7EI.js";
+import "./chunk-H65RF7EC.js";
+import "./chunk-O4CFV5Z6.js";
+import "./chunk-BKXTPT6A.js";
+import "./chunk-WLSTQFUZ.js";
+import "./chunk-4VXUNQHW.js";
+import "./chunk-ZFJJYYNF.js";
+import "./chunk-CJW4YZWO.js";
+export {
+  LS_LIMIT,
+  listFolder,
+  lookupByFolder,
+  requireRoot,
+  transferWithGlobus,
+  waitForTask,
+  walkCollection
+};

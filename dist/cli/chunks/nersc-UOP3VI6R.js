@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+import { createRequire as __splashCreateRequire } from 'node:module';
+import { fileURLToPath as __splashFileURLToPath } from 'node:url';
+import { dirname as __splashDirname } from 'node:path';
+const require = __splashCreateRequire(import.meta.url);
+const __filename = __splashFileURLToPath(import.meta.url);
+const __dirname = __splashDirname(__filename);
+import {
+  NerscController,
+  connectSfapi,
+  nerscPreflight,
+  sfapiSettingsOf
+} from "./chunk-AYT6W6BM.js";
+import "./chunk-JQOEVMJ2.js";
+import "./chunk-ZKZFWNJI.js";
+import "./chunk-AVUHKDIT.js";
+import "./chunk-YSF46SAP.js";
+import "./chunk-LYSRECY6.js";
+import "./chunk-D3JGPBA4.js";
+import "./chunk-2EMMB7EI.js";
+import "./chunk-BKXTPT6A.js";
+import "./chunk-WLSTQFUZ.js";
+import "./chunk-4VXUNQHW.js";
+import "./chunk-ZFJJYYNF.js";
+import "./chunk-CJW4YZWO.js";
+export {
+  NerscController,
+  connectSfapi,
+  nerscPreflight,
+  sfapiSettingsOf
+};
