@@ -325,8 +325,16 @@ describe('the real workflows', () => {
     expect(job?.body.permissions).toEqual({ contents: 'read' });
     const step = job?.steps.find((s) => s.body.uses === './actions/hpss');
     expect(step?.body.with).toMatchObject({ 'dry-run': "${{ github.event_name == 'workflow_dispatch' && inputs.dry-run || 'false' }}" });
-    // The tape host's key path reaches the step, and no other step gets it.
-    expect(step?.body.env).toEqual({ NERSC_SSH_KEY_PATH: '${{ vars.NERSC_SSH_KEY_PATH }}' });
+    // The tape host's key path reaches the step, and no other step gets it; so do the SFAPI client (the sfapi
+    // transport) and SciCat's login (tape locations), the names config.yml's sections use.
+    expect(step?.body.env).toEqual({
+      NERSC_SSH_KEY_PATH: '${{ vars.NERSC_SSH_KEY_PATH }}',
+      SFAPI_CLIENT_ID: '${{ secrets.SFAPI_CLIENT_ID }}',
+      SFAPI_PRIVATE_KEY: '${{ secrets.SFAPI_PRIVATE_KEY }}',
+      SCICAT_USER: '${{ secrets.SCICAT_USER }}',
+      SCICAT_PASSWORD: '${{ secrets.SCICAT_PASSWORD }}',
+    });
+    for (const s of job?.steps ?? []) if (s !== step) expect(JSON.stringify(s.body)).not.toMatch(/secrets\./);
     expect(wf.doc.concurrency).toBeUndefined();
   });
 
