@@ -75,6 +75,32 @@ describe('what counts as success', () => {
     expect(job?.state).toBe('CANCELLED');
   });
 
+  it('a job held behind another job of its scan (afterany) is not cancelled at its own deadline while it waits its turn; the wait is still bounded', async () => {
+    const s = await site();
+    const scan = 'scan_0007';
+    const first = spec(s, `splash_recon_${scan}_${'a'.repeat(12)}`, ['sleep 2.5', 'write_status true ok'], { walltimeSeconds: 3, queueAllowanceSeconds: 0.5 });
+    const second = spec(s, `splash_recon_${scan}_${'b'.repeat(12)}`, ['write_status true ok'], { walltimeSeconds: 1, queueAllowanceSeconds: 1 });
+    const a = run(s, first);
+    const until = Date.now() + 20_000;
+    while (!s.sim.jobs().some((j) => j.state === 'RUNNING')) {
+      if (Date.now() > until) throw new Error('the first job never ran');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // Its own allowance (2 s) passes while the first job still runs; it starts only after that one ends.
+    const b = await run(s, second);
+    expect((await a).ok).toBe(true);
+    expect([b.ok, b.state, b.reason]).toEqual([true, 'COMPLETED', undefined]);
+    const [ja, jb] = s.sim.jobs();
+    expect(jb?.startAt ?? 0).toBeGreaterThanOrEqual(ja?.endAt ?? Infinity);
+    // Held behind a job that never ends, it gives up after its allowance and as much again for that job.
+    s.sim.failNextJob({ kind: 'pend', reason: 'QOSMaxJobsPerUserLimit' });
+    // (submitted and left: nobody follows it to cancel it)
+    await clientOf(s).submitJob(spec(s, `splash_recon_${scan}_${'c'.repeat(12)}`, ['write_status true ok']).script, () => Promise.resolve(undefined));
+    const held = await run(s, spec(s, `splash_recon_${scan}_${'d'.repeat(12)}`, ['write_status true ok'], { walltimeSeconds: 1, queueAllowanceSeconds: 1 }));
+    expect(held.ok).toBe(false);
+    expect(held.reason).toMatch(/had not finished 4(\.0)? ?s after submission .*as much again for each of the 1 job\(s\) of the scan it waited for\); it was cancelled/);
+  });
+
   it('a job Slurm never lists within the grace period fails with advice', async () => {
     const s = await site({ notFoundMs: 60_000 });
     const err = await run(s, spec(s, 'invisible', ['write_status true ok'])).catch((e: unknown) => e);

@@ -104,6 +104,8 @@ export async function runSlurmJob(spec: SlurmJobSpec, o: SlurmRunOptions): Promi
   }
 
   // 2. Submit. If the answer is lost, the job is looked up by its name before any retry.
+  // Jobs of the same scan this one was made to wait for: each may take its own walltime and queue allowance.
+  let waitedFor = 0;
   if (jobId === undefined) {
     if (o.signal.aborted) throw new JobCancelled(`${spec.kind}: cancelled before the job was submitted`);
     // Jobs of the same scan with other options (or of another kind) write the same folders: this one waits
@@ -111,6 +113,7 @@ export async function runSlurmJob(spec: SlurmJobSpec, o: SlurmRunOptions): Promi
     const scan = scanOfJobName(spec.name);
     const others = scan === undefined ? [] : (await client.jobs({ user }, 'squeue')).filter((j) => ACTIVE_STATES.has(j.state) && j.name !== spec.name && scanOfJobName(j.name) === scan);
     const waitFor = [...new Set(others.map((j) => j.jobId))].sort((a, b) => Number(a) - Number(b));
+    waitedFor = waitFor.length;
     if (waitFor.length > 0) ctx.info(`${spec.kind}: job(s) ${waitFor.join(', ')} of the same scan (${others.map((j) => j.name).join(', ')}) are still in the queue: this job starts after they end`);
     const submittedAt = now();
     const { jobId: id, recovered } = await client.submitJob(withAfterAny(spec.script, waitFor), async () => {
@@ -141,7 +144,10 @@ export async function runSlurmJob(spec: SlurmJobSpec, o: SlurmRunOptions): Promi
   }
 
   // 3. Follow it with backoff until it ends, the deadline passes, or the step is cancelled.
-  const deadline = now() + (spec.walltimeSeconds + spec.queueAllowanceSeconds) * 1000;
+  // A job held behind others of its scan (afterany) gets their allowance too: it is not stuck, it waits its
+  // turn, and cancelling it at its own deadline would fail a dispatch that was never wrong. Still bounded.
+  const allowanceSeconds = (spec.walltimeSeconds + spec.queueAllowanceSeconds) * (1 + waitedFor);
+  const deadline = now() + allowanceSeconds * 1000;
   // When Slurm last told us about the job (or it was submitted): it may be unknown, or its state unreadable,
   // for notFoundGraceMs after that — right after a submit (sfapi_client#93), or while Slurm or the SFAPI hiccup.
   let heardAt = now();
@@ -192,7 +198,8 @@ export async function runSlurmJob(spec: SlurmJobSpec, o: SlurmRunOptions): Promi
       await cancel(client, ctx, spec, jobId, 'the deadline passed');
       mark('cancelled at the deadline');
       const outcome = await finish(spec, o, jobId, reused, timeline, last);
-      return { ...outcome, ok: false, state: last?.state ?? 'UNKNOWN', reason: `Slurm job ${jobId} had not finished ${formatDuration(spec.walltimeSeconds + spec.queueAllowanceSeconds)} after submission (walltime ${formatDuration(spec.walltimeSeconds)} + queue allowance ${formatDuration(spec.queueAllowanceSeconds)}); it was cancelled` };
+      const behind = waitedFor > 0 ? `, and as much again for each of the ${String(waitedFor)} job(s) of the scan it waited for` : '';
+      return { ...outcome, ok: false, state: last?.state ?? 'UNKNOWN', reason: `Slurm job ${jobId} had not finished ${formatDuration(allowanceSeconds)} after submission (walltime ${formatDuration(spec.walltimeSeconds)} + queue allowance ${formatDuration(spec.queueAllowanceSeconds)}${behind}); it was cancelled` };
     }
     await sleepOrAbort(Math.min(wait, Math.max(0, deadline - now())), o.signal);
     wait = Math.min(o.pollMaxMs, Math.round(wait * 1.5));
