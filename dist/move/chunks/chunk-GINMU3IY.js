@@ -70,11 +70,13 @@ async function runSlurmJob(spec, o) {
       }
     }
   }
+  let waitedFor = 0;
   if (jobId === void 0) {
     if (o.signal.aborted) throw new JobCancelled(`${spec.kind}: cancelled before the job was submitted`);
     const scan = scanOfJobName(spec.name);
     const others = scan === void 0 ? [] : (await client.jobs({ user }, "squeue")).filter((j) => ACTIVE_STATES.has(j.state) && j.name !== spec.name && scanOfJobName(j.name) === scan);
     const waitFor = [...new Set(others.map((j) => j.jobId))].sort((a, b) => Number(a) - Number(b));
+    waitedFor = waitFor.length;
     if (waitFor.length > 0) ctx.info(`${spec.kind}: job(s) ${waitFor.join(", ")} of the same scan (${others.map((j) => j.name).join(", ")}) are still in the queue: this job starts after they end`);
     const submittedAt = now();
     const { jobId: id, recovered } = await client.submitJob(withAfterAny(spec.script, waitFor), async () => {
@@ -100,7 +102,8 @@ async function runSlurmJob(spec, o) {
       ctx.info(`${spec.kind}: following Slurm job ${jobId}, submitted for the same scan and options by another run`);
     }
   }
-  const deadline = now() + (spec.walltimeSeconds + spec.queueAllowanceSeconds) * 1e3;
+  const allowanceSeconds = (spec.walltimeSeconds + spec.queueAllowanceSeconds) * (1 + waitedFor);
+  const deadline = now() + allowanceSeconds * 1e3;
   let heardAt = now();
   let seen = false;
   let wait = o.pollFirstMs;
@@ -147,7 +150,8 @@ async function runSlurmJob(spec, o) {
       await cancel(client, ctx, spec, jobId, "the deadline passed");
       mark("cancelled at the deadline");
       const outcome = await finish(spec, o, jobId, reused, timeline, last);
-      return { ...outcome, ok: false, state: last?.state ?? "UNKNOWN", reason: `Slurm job ${jobId} had not finished ${formatDuration(spec.walltimeSeconds + spec.queueAllowanceSeconds)} after submission (walltime ${formatDuration(spec.walltimeSeconds)} + queue allowance ${formatDuration(spec.queueAllowanceSeconds)}); it was cancelled` };
+      const behind = waitedFor > 0 ? `, and as much again for each of the ${String(waitedFor)} job(s) of the scan it waited for` : "";
+      return { ...outcome, ok: false, state: last?.state ?? "UNKNOWN", reason: `Slurm job ${jobId} had not finished ${formatDuration(allowanceSeconds)} after submission (walltime ${formatDuration(spec.walltimeSeconds)} + queue allowance ${formatDuration(spec.queueAllowanceSeconds)}${behind}); it was cancelled` };
     }
     await sleepOrAbort(Math.min(wait, Math.max(0, deadline - now())), o.signal);
     wait = Math.min(o.pollMaxMs, Math.round(wait * 1.5));

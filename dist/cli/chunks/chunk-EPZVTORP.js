@@ -25,7 +25,7 @@ function createServices(config, ctx) {
     globus: () => globus ??= connectGlobus(config, ctx),
     scicatSettings: scicatSettingsOf(config),
     scicat: () => scicat ??= connectScicat(config, ctx),
-    sfapi: () => sfapi ??= import("./nersc-UOP3VI6R.js").then(
+    sfapi: () => sfapi ??= import("./nersc-QKC4CDY5.js").then(
       ({ connectSfapi }) => connectSfapi(config, (s) => {
         ctx.mask(s);
       })

@@ -31,7 +31,7 @@ import {
   NerscController,
   nerscPreflight,
   sfapiSettingsOf
-} from "./chunk-53SIPYJQ.js";
+} from "./chunk-GINMU3IY.js";
 import {
   directives,
   jobName,
@@ -56,7 +56,6 @@ import {
   isEmail,
   isUrlLike,
   validateAttachment,
-  validateDatablock,
   validateDerivedDataset,
   validateOrigDatablock,
   validateRawDataset
@@ -5865,7 +5864,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants6 = require_constants2();
+    var constants5 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5940,7 +5939,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants6.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -6035,11 +6034,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants6.ERROR.OK) {
+          if (ret !== constants5.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants6.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants6.ERROR.PAUSED) {
+            } else if (ret === constants5.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -6062,10 +6061,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants6.ERROR.OK) {
+        if (ret === constants5.ERROR.OK) {
           return null;
         }
-        if (ret === constants6.ERROR.PAUSED || ret === constants6.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6082,7 +6081,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants6.ERROR[ret], data);
+        return new HTTPParserError(message, constants5.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6262,7 +6261,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants6.ERROR.PAUSED : 0;
+        return pause ? constants5.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6284,7 +6283,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants6.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6320,13 +6319,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -19241,7 +19240,7 @@ function createServices(config, ctx) {
     globus: () => globus ??= connectGlobus(config, ctx),
     scicatSettings: scicatSettingsOf(config),
     scicat: () => scicat ??= connectScicat(config, ctx),
-    sfapi: () => sfapi ??= import("./nersc-3LSKVVU4.js").then(
+    sfapi: () => sfapi ??= import("./nersc-TZW4EJPI.js").then(
       ({ connectSfapi }) => connectSfapi(config, (s) => {
         ctx.mask(s);
       })
@@ -20473,474 +20472,8 @@ var bootId = (() => {
   }
 })();
 
-// src/hpss/cycle.ts
-function cycleKey(c) {
-  return `${String(c.year)}-${String(c.cycle)}`;
-}
-var formatters = /* @__PURE__ */ new Map();
-function localDate(ms, timeZone) {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "numeric", day: "numeric" });
-    formatters.set(timeZone, f);
-  }
-  const parts = f.formatToParts(new Date(ms));
-  const part = (type) => Number(parts.find((p) => p.type === type)?.value);
-  return { year: part("year"), month: part("month"), day: part("day") };
-}
-function cycleOf(ms, timeZone) {
-  const { year, month, day } = localDate(ms, timeZone);
-  return { year, cycle: month < 7 || month === 7 && day <= 15 ? 1 : 2 };
-}
-function lastCompletedCycle(now, timeZone) {
-  const current = cycleOf(now.getTime(), timeZone);
-  return current.cycle === 2 ? { year: current.year, cycle: 1 } : { year: current.year - 1, cycle: 2 };
-}
-function sameCycle(a, b) {
-  return a.year === b.year && a.cycle === b.cycle;
-}
-function compareCycles(a, b) {
-  return a.year - b.year || a.cycle - b.cycle;
-}
-function parseCycle(raw, field, now, timeZone) {
-  const text2 = raw.trim();
-  const last = lastCompletedCycle(now, timeZone);
-  if (text2 === "" || text2 === "last") return last;
-  const m = /^(\d{4})-([12])$/.exec(text2);
-  if (!m) throw usageError(`${field}: expected "last" or a beam cycle like 2026-1 (Jan 1 – Jul 15) or 2026-2 (Jul 16 – Dec 31), got ${JSON.stringify(raw)}`);
-  const cycle = { year: Number(m[1]), cycle: m[2] === "1" ? 1 : 2 };
-  if (compareCycles(cycle, last) > 0) {
-    throw usageError(`${field}: beam cycle ${cycleKey(cycle)} has not ended yet (the last that has is ${cycleKey(last)})`, "archive a cycle once it has ended");
-  }
-  return cycle;
-}
-
 // src/hpss/script-common.ts
 var MARK = "@@splash";
-var HSI_WORD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._,+=@%/:-";
-var FRAME = "|";
-function toolLines(hsi, htar) {
-  return [
-    `HSI=${shq(hsi)}`,
-    `HTAR=${shq(htar)}`,
-    `say() { printf '${MARK} %s\\n' "$*"; }`,
-    // hsi re-reads its arguments as a command line: it splits them at spaces and ';' and expands `*`, `?` and `[…]`
-    // against HPSS (CONTRACTS.md §4.2), so `rm /a/*` removes all of /a. Every argument of every hsi call is a plain
-    // word of the characters isHsiSafe (plan.ts) takes, or the call is refused before hsi sees it.
-    `hsi_() { local a; for a in "$@"; do case $a in ''|*[!${HSI_WORD}]*) printf 'hsi: refused the argument %s: hsi would read it as a pattern or split it\\n' "$a" >&2; return 64;; esac; done; "$HSI" -q "$@" </dev/null; }`,
-    'htar_() { "$HTAR" "$@" </dev/null; }',
-    // A tool's output passed on as data: every line framed, so none can read as a marker line (a member name may
-    // hold a line break followed by anything) — awk also ends an unterminated last line.
-    `frame() { awk '{ print "${FRAME}" $0 }'; }`
-  ];
-}
-function framed(line) {
-  return line.startsWith(FRAME) ? line.slice(FRAME.length) : void 0;
-}
-
-// src/hpss/catalog.ts
-var CONSISTENCY_FILE = /^\/tmp\/HTAR_CF_CHK_\d+_\d+$/;
-function catalogLines(base) {
-  return [
-    `CDEST=${shq(base)}`,
-    `say catalog-begin`,
-    'cout=$(hsi_ ls -l -R "$CDEST" 2>&1); crc=$?',
-    "say ls-begin",
-    `printf '%s\\n' "$cout" | frame`,
-    'say ls-end "$crc"',
-    'if [ "$crc" -eq 0 ]; then',
-    // Every name with its folder ("<dir>:" headers before each block): the last word of each line.
-    `  call=$(printf '%s\\n' "$cout" | awk '/^\\/[^ ]*:$/ { d = substr($0, 1, length($0) - 1); next } d != "" && NF > 0 { n = $NF; sub(/.*\\//, "", n); print d "/" n }')`,
-    // An index without its archive is listed too (htar reads the index): the archive file is then found missing.
-    `  for cn in $(printf '%s\\n' "$call" | sed -n 's,\\.tar\\.idx$,.tar,; /\\.tar$/p' | sort -u); do`,
-    '    say tar-begin "$cn"; htar_ -tvf "$cn" 2>&1 | frame; say tar-end "$cn" "${PIPESTATUS[0]}"',
-    "  done",
-    `  for cn in $(printf '%s\\n' "$call" | sed -n '/\\.tar\\.b2sum$/p'); do`,
-    `    cm=$(mktemp "\${TMPDIR:-/tmp}/splash-manifest.XXXXXX") || { say man-end "\${cn%.b2sum}" 99; continue; }`,
-    '    say man-begin "${cn%.b2sum}"',
-    '    if hsi_ get "$cm" : "$cn" >/dev/null 2>&1; then frame <"$cm"; cr=$?; else cr=$?; fi',
-    '    rm -f -- "$cm"; say man-end "${cn%.b2sum}" "$cr"',
-    "  done",
-    "fi",
-    "say catalog-end"
-  ];
-}
-function catalogScript(hsi, htar, dest) {
-  return ["set -u -f", ...toolLines(hsi, htar), ...catalogLines(dest)].join("\n") + "\n";
-}
-var MONTH = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)$/;
-function lsEntry(line, dir) {
-  const words = line.trim().split(/\s+/);
-  if (words.length < 4) return void 0;
-  const mode = words[0] ?? "";
-  if (!/^[-dlcbps][-rwxsStT]{9}/.test(mode)) return void 0;
-  const date = words.findIndex((w, i) => i > 0 && (MONTH.test(w) || /^\d{4}-\d{2}-\d{2}$/.test(w)));
-  const size = date > 0 ? words[date - 1] : void 0;
-  if (size === void 0 || !/^\d+$/.test(size)) return void 0;
-  const name = words.at(-1) ?? "";
-  const modified = words.slice(date, -1).join(" ");
-  return { dir, name: name.slice(name.lastIndexOf("/") + 1), type: mode.charAt(0), size: Number(size), modified };
-}
-function memberLine(line) {
-  const m = /^HTAR: ([-dlhcbps])[-rwxsStT]{9}\S*\s+\S+\s+(\d+)\s+\S+\s+\S+\s+(.+)$/.exec(line);
-  if (!m?.[1] || m[2] === void 0 || m[3] === void 0) return void 0;
-  const size = Number(m[2]);
-  let name = m[3];
-  let link;
-  let type = "other";
-  if (m[1] === "-") type = "file";
-  else if (m[1] === "d") type = "dir";
-  else if (m[1] === "h") {
-    type = "hardlink";
-    const at = name.indexOf(" link to ");
-    if (at !== -1) [name, link] = [name.slice(0, at), name.slice(at + 9)];
-  } else if (m[1] === "l") {
-    type = "symlink";
-    const at = name.indexOf(" -> ");
-    if (at !== -1) [name, link] = [name.slice(0, at), name.slice(at + 4)];
-  }
-  return { rel: name.replace(/^(\.\/)+/, ""), stored: name, size, type, link };
-}
-function archiveNameParts(name, proposal) {
-  if (!name.startsWith(`${proposal}_`)) return void 0;
-  const m = /^(\d{4})-([12])(?:_part(\d+))?\.tar$/.exec(name.slice(proposal.length + 1));
-  if (!m) return void 0;
-  return { cycle: { year: Number(m[1]), cycle: m[2] === "1" ? 1 : 2 }, part: m[3] === void 0 ? 0 : Number(m[3]) };
-}
-function archiveOrder(a, b) {
-  if (a.cycle && b.cycle) return compareCycles(a.cycle, b.cycle) || (a.part ?? 0) - (b.part ?? 0);
-  if (a.cycle) return -1;
-  if (b.cycle) return 1;
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-}
-function parseManifest(lines) {
-  const map = /* @__PURE__ */ new Map();
-  for (const line of lines) {
-    if (line === "") continue;
-    const m = /^([0-9a-f]{128}) [ *](.+)$/.exec(line);
-    if (!m?.[1] || m[2] === void 0) return { map, problem: `unreadable manifest line ${JSON.stringify(line.slice(0, 100))}` };
-    map.set(m[2].replace(/^\.\//, ""), m[1]);
-  }
-  return { map, problem: "" };
-}
-var isMissing = (text2) => /HPSS_ENOENT|No such file or directory/.test(text2);
-function parseCatalogTree(stdout, base) {
-  const lines = stdout.split("\n");
-  const problems = [];
-  const begin = lines.indexOf(`${MARK} catalog-begin`);
-  const end = lines.indexOf(`${MARK} catalog-end`);
-  if (begin === -1 || end < begin) {
-    return { base, exists: false, archives: [], singles: [], problems: ["the catalog of the HPSS folder is incomplete (no begin/end marker)"] };
-  }
-  let lsText = [];
-  let lsExit;
-  const tars = /* @__PURE__ */ new Map();
-  const manifests = /* @__PURE__ */ new Map();
-  let into;
-  for (const line of lines.slice(begin + 1, end)) {
-    if (!line.startsWith(`${MARK} `)) {
-      const text2 = framed(line);
-      if (text2 !== void 0) into?.push(text2);
-      continue;
-    }
-    const [verb = "", a = "", b = ""] = line.slice(MARK.length + 1).split(" ");
-    if (verb === "ls-begin") into = lsText = [];
-    else if (verb === "ls-end") [lsExit, into] = [Number(a), void 0];
-    else if (verb === "tar-begin") tars.set(a, { lines: into = [], exit: void 0 });
-    else if (verb === "tar-end") {
-      const t = tars.get(a);
-      if (t) t.exit = Number(b);
-      into = void 0;
-    } else if (verb === "man-begin") manifests.set(a, { lines: into = [], exit: void 0 });
-    else if (verb === "man-end") {
-      const m = manifests.get(a) ?? { lines: [], exit: void 0 };
-      m.exit = Number(b);
-      manifests.set(a, m);
-      into = void 0;
-    }
-  }
-  if (lsExit !== 0) {
-    const text2 = lsText.join("\n");
-    if (isMissing(text2)) return { base, exists: false, archives: [], singles: [], problems: [] };
-    return { base, exists: false, archives: [], singles: [], problems: [`hsi ls of ${base} failed (exit ${String(lsExit)}): ${text2.trim().split("\n").slice(-2).join(" | ").slice(0, 300)}`] };
-  }
-  const entries = [];
-  let dir;
-  for (const line of lsText) {
-    const header2 = /^(\/\S*):$/.exec(line);
-    if (header2?.[1] !== void 0) {
-      dir = header2[1];
-      continue;
-    }
-    if (line.trim() === "") continue;
-    const e = dir === void 0 ? void 0 : lsEntry(line, dir);
-    if (e) entries.push(e);
-    else problems.push(`unreadable line in the listing of ${base}: ${JSON.stringify(line.slice(0, 120))}`);
-  }
-  const files = new Map(entries.filter((e) => e.type === "-").map((e) => [`${e.dir}/${e.name}`, e]));
-  const archivePaths = /* @__PURE__ */ new Set();
-  for (const [path2, e] of files) {
-    if (path2.endsWith(".tar.idx")) archivePaths.add(path2.slice(0, -4));
-    else if (path2.endsWith(".tar") && (files.has(`${path2}.idx`) || archiveNameParts(e.name, e.dir.slice(e.dir.lastIndexOf("/") + 1)))) archivePaths.add(path2);
-  }
-  const archives = [];
-  for (const path2 of archivePaths) {
-    const folder = path2.slice(0, path2.lastIndexOf("/"));
-    const name = path2.slice(folder.length + 1);
-    const file = files.get(path2);
-    const indexed = files.has(`${path2}.idx`);
-    const parts = archiveNameParts(name, folder.slice(folder.lastIndexOf("/") + 1));
-    let members = [];
-    let listingProblem = "";
-    if (indexed) {
-      const t = tars.get(path2);
-      if (t === void 0) listingProblem = "its index was not listed";
-      else {
-        members = t.lines.map(memberLine).filter((m) => m !== void 0 && !CONSISTENCY_FILE.test(m.rel));
-        if (t.exit !== 0) listingProblem = `htar -tvf exited ${String(t.exit)}: ${t.lines.filter((l) => l.trim() !== "").slice(-2).join(" | ").slice(0, 300)}`;
-        else if (!t.lines.some((l) => /^HTAR: HTAR SUCCESSFUL\s*$/.test(l))) listingProblem = "the listing has no HTAR SUCCESSFUL line";
-        else if (t.lines.some((l) => l.trim() !== "" && !l.startsWith("HTAR: "))) listingProblem = `a line of its listing is not htar's (a member name with a line break?): ${JSON.stringify(t.lines.find((l) => l.trim() !== "" && !l.startsWith("HTAR: "))?.slice(0, 80))}`;
-      }
-    } else listingProblem = "no index: the archive was never completed";
-    let manifest;
-    let manifestProblem = "";
-    if (files.has(`${path2}.b2sum`)) {
-      const man = manifests.get(path2);
-      if (man?.exit === 0) {
-        const parsed = parseManifest(man.lines);
-        manifest = parsed.map;
-        manifestProblem = parsed.problem;
-      } else manifestProblem = `its checksum manifest could not be read (exit ${String(man?.exit)})`;
-    }
-    const modified = file?.modified ?? files.get(`${path2}.idx`)?.modified ?? "";
-    archives.push({ name, path: path2, cycle: parts?.cycle, part: parts?.part, bytes: file?.size, modified, indexed, members, listingProblem, manifest, manifestProblem });
-  }
-  archives.sort((a, b) => a.path.slice(0, a.path.lastIndexOf("/")) < b.path.slice(0, b.path.lastIndexOf("/")) ? -1 : a.path.slice(0, a.path.lastIndexOf("/")) > b.path.slice(0, b.path.lastIndexOf("/")) ? 1 : archiveOrder(a, b));
-  const sidecar = (p) => archivePaths.has(p) || p.endsWith(".idx") && archivePaths.has(p.slice(0, -4)) || p.endsWith(".b2sum") && archivePaths.has(p.slice(0, -6));
-  const singles = [...files].filter(([p]) => !sidecar(p) && p.startsWith(`${base}/`)).map(([p, e]) => ({ rel: p.slice(base.length + 1), path: p, size: e.size, modified: e.modified })).sort((a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
-  return { base, exists: true, archives, singles, problems };
-}
-function parseCatalog(stdout, dest) {
-  const tree = parseCatalogTree(stdout, dest);
-  const archives = tree.archives.filter((a) => a.path === `${dest}/${a.name}`);
-  return { dest, exists: tree.exists, archives, singles: tree.singles, problems: tree.problems };
-}
-function locations(catalog) {
-  const out = /* @__PURE__ */ new Map();
-  for (const archive of catalog.archives) {
-    if (!archive.indexed || archive.listingProblem !== "") continue;
-    for (const member of archive.members) if (member.type !== "dir") out.set(member.rel, { kind: "member", archive, member });
-  }
-  for (const file of catalog.singles) if (!out.has(file.rel)) out.set(file.rel, { kind: "single", file });
-  return out;
-}
-
-// src/hpss/host.ts
-import { spawn } from "node:child_process";
-import { accessSync, constants as constants3 } from "node:fs";
-function sshHost(e) {
-  return {
-    label: hostLabel(e),
-    check: () => {
-      sshArgs(e);
-      return Promise.resolve();
-    },
-    run: (script, _what, opts) => runOnHost(e, script, opts)
-  };
-}
-var SshFailed = class extends SplashError {
-  constructor(message, hint) {
-    super("step", message, hint);
-  }
-};
-function hostLabel(e) {
-  if (e.sfapi) return `Slurm jobs (qos ${e.sfapi.qos}) through the Superfacility API`;
-  if (!e.ssh) return "this runner";
-  return `${e.ssh.user === void 0 ? "" : `${e.ssh.user}@`}${e.ssh.host}${e.ssh.port === 22 ? "" : `:${String(e.ssh.port)}`}`;
-}
-function sshArgs(e) {
-  const ssh = e.ssh;
-  if (!ssh) return void 0;
-  const key = resolveEnv(ssh.key_path, { secret: false, mask: () => void 0 });
-  try {
-    accessSync(key, constants3.R_OK);
-  } catch {
-    throw configError(
-      `${e.name}.ssh.key_path: cannot read the private key ${key}`,
-      "check the path and that the runner user can read it (sshproxy writes a new key every 24 h)"
-    );
-  }
-  const args = [
-    "-o",
-    "BatchMode=yes",
-    // never prompt: a scheduled run has nobody to answer
-    "-o",
-    "StrictHostKeyChecking=yes",
-    // an unknown host key is an error, not a question
-    "-o",
-    "IdentitiesOnly=yes",
-    "-o",
-    `ConnectTimeout=${String(ssh.connect_timeout_seconds)}`,
-    "-o",
-    "ServerAliveInterval=30",
-    "-o",
-    "ServerAliveCountMax=6",
-    "-i",
-    key,
-    "-p",
-    String(ssh.port)
-  ];
-  if (ssh.known_hosts !== void 0) args.push("-o", `UserKnownHostsFile=${ssh.known_hosts}`);
-  if (ssh.user !== void 0) args.push("-l", ssh.user);
-  args.push("--", ssh.host, "bash -s");
-  return args;
-}
-function runOnHost(e, script, opts = {}) {
-  const args = sshArgs(e);
-  const child = args ? spawn("ssh", args, { stdio: ["pipe", "pipe", "pipe"] }) : spawn("bash", ["-s"], { stdio: ["pipe", "pipe", "pipe"] });
-  const out = [];
-  const err = [];
-  const lines = (sink) => {
-    let pending = "";
-    return (chunk) => {
-      if (!sink) return;
-      pending += chunk.toString("utf8");
-      const parts = pending.split("\n");
-      pending = parts.pop() ?? "";
-      for (const line of parts) sink(line);
-    };
-  };
-  const onOut = lines(opts.onLine);
-  const onErr = lines(opts.onErrorLine);
-  child.stdout.on("data", (c) => {
-    out.push(c);
-    onOut(c);
-  });
-  child.stderr.on("data", (c) => {
-    err.push(c);
-    onErr(c);
-  });
-  child.stdin.on("error", () => void 0);
-  child.stdin.end(script);
-  return new Promise((resolve2, reject) => {
-    const timer = opts.timeoutMs === void 0 ? void 0 : setTimeout(() => {
-      child.kill("SIGTERM");
-    }, opts.timeoutMs);
-    child.on("error", (error2) => {
-      if (timer) clearTimeout(timer);
-      const what = args ? "ssh" : "bash";
-      reject(stepError(`cannot start ${what}: ${error2.message}`, `install the OpenSSH client (${what}) on the runner`));
-    });
-    child.on("close", (code, signal) => {
-      if (timer) clearTimeout(timer);
-      const stdout = Buffer.concat(out).toString("utf8");
-      const stderr = Buffer.concat(err).toString("utf8");
-      if (signal !== null) {
-        reject(stepError(`the script on ${hostLabel(e)} was stopped (${signal})${opts.timeoutMs === void 0 ? "" : ` after ${String(Math.round(opts.timeoutMs / 1e3))} s`}`));
-        return;
-      }
-      if (args && code === 255) {
-        reject(
-          new SshFailed(
-            `ssh to ${hostLabel(e)} failed: ${lastLines(stderr)}`,
-            "check ssh.host, ssh.user and ssh.key_path in config.yml, that the key is current (sshproxy keys last 24 h) and that the host key is in known_hosts"
-          )
-        );
-        return;
-      }
-      resolve2({ code: code ?? 1, stdout, stderr });
-    });
-  });
-}
-function lastLines(text2, n = 3) {
-  const tail = text2.split("\n").map((l) => l.trim()).filter((l) => l !== "").slice(-n).join(" | ").slice(0, 600);
-  return tail === "" ? "no message" : tail;
-}
-
-// src/hpss/plan.ts
-var HTAR_MEMBER_LIMIT = 68719476735;
-var USTAR_NAME = 99;
-var USTAR_PREFIX = 154;
-var HSI_SAFE_SEGMENT = /^[A-Za-z0-9._,+=@%-]+$/;
-function isHsiSafe(path2) {
-  return path2.split("/").every((s) => s === "" || HSI_SAFE_SEGMENT.test(s));
-}
-function fitsUstar(rel) {
-  const bytes = Buffer.byteLength(rel);
-  if (bytes <= USTAR_NAME) return true;
-  for (let i = rel.indexOf("/"); i !== -1; i = rel.indexOf("/", i + 1)) {
-    if (Buffer.byteLength(rel.slice(0, i)) <= USTAR_PREFIX && Buffer.byteLength(rel.slice(i + 1)) <= USTAR_NAME) return true;
-  }
-  return false;
-}
-var byPath = (a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0;
-function planArchive(files, opts) {
-  const singles = [];
-  const refused = [];
-  const deferred = [];
-  const byCycle = /* @__PURE__ */ new Map();
-  for (const f of [...files].sort(byPath)) {
-    const tooBig = f.size > HTAR_MEMBER_LIMIT;
-    if (tooBig || !fitsUstar(f.rel)) {
-      const why = tooBig ? "larger than the htar member limit (68.7 GB)" : "path too long for a tar header";
-      if (isHsiSafe(f.rel)) singles.push({ file: f, why });
-      else refused.push({ rel: f.rel, why: `${why}, and its name has characters hsi cannot take (use letters, digits and . _ , + = @ % -)` });
-      continue;
-    }
-    const cycle = cycleOf(f.mtimeMs, opts.timeZone);
-    if (compareCycles(cycle, opts.upTo) > 0) {
-      deferred.push(f);
-      continue;
-    }
-    const key = cycleKey(cycle);
-    let group2 = byCycle.get(key);
-    if (!group2) byCycle.set(key, group2 = { cycle, files: [] });
-    group2.files.push(f);
-  }
-  const bundles = [];
-  for (const { cycle, files: group2 } of [...byCycle.values()].sort((a, b) => compareCycles(a.cycle, b.cycle))) {
-    let current = [];
-    let bytes = 0;
-    let part = (opts.partsOnTape?.get(cycleKey(cycle)) ?? -1) + 1;
-    const close = () => {
-      const suffix = part === 0 ? "" : `_part${String(part)}`;
-      bundles.push({ name: `${opts.proposal}_${cycleKey(cycle)}${suffix}.tar`, cycle, members: current, bytes });
-      part++;
-      current = [];
-      bytes = 0;
-    };
-    for (const f of group2) {
-      if (current.length > 0 && bytes + f.size > opts.bundleMaxBytes) close();
-      current.push(f);
-      bytes += f.size;
-    }
-    if (current.length > 0) close();
-  }
-  const total = files.reduce((n, f) => n + f.size, 0);
-  return { bundles, singles, refused, deferred, files: files.length, bytes: total };
-}
-
-// src/hpss/transport.ts
-async function tapeHostFor(e, config, services, ctx, signal) {
-  if (!e.sfapi) return sshHost(e);
-  const sfapi = config.sfapi;
-  if (!sfapi) {
-    throw configError(
-      `${e.name}.sfapi: hsi and htar as Slurm jobs need the Superfacility API, but ${config.source} has no sfapi: section`,
-      "add sfapi: { client_id: ${SFAPI_CLIENT_ID}, private_key: ${SFAPI_PRIVATE_KEY} } (docs/recon.md), or reach HPSS with ssh: instead"
-    );
-  }
-  const { slurmHost } = await import("./slurm-host-O2WH7OP6.js");
-  return slurmHost({
-    settings: e.sfapi,
-    client: () => services.sfapi(),
-    ctx,
-    pollFirstMs: sfapi.pollFirstSeconds * 1e3,
-    pollMaxMs: sfapi.pollMaxSeconds * 1e3,
-    notFoundGraceMs: sfapi.notFoundGraceSeconds * 1e3,
-    signal
-  });
-}
 
 // src/run/cancel.ts
 function cancelOnSignals(signals = ["SIGINT", "SIGTERM"]) {
@@ -21741,736 +21274,9 @@ function reconLinkOrWhy(beamline, plan, exportControlled) {
   return reconLink(beamline, plan, exportControlled);
 }
 
-// src/hpss/script.ts
-import { createHash } from "node:crypto";
-var EXIT_NO_FOLDER = 3;
-var EXIT_NO_DEST = 4;
-var EXIT_NO_LISTING = 5;
-var EXIT_CANNOT_ENTER = 6;
-var BEGIN = "@@splash-begin";
-var END = "@@splash-end";
-var PROLOGUE = "set -u -f";
-function enter(dir) {
-  return [
-    `[ -d ${shq(dir)} ] || { echo "no such folder: "${shq(dir)} >&2; exit ${String(EXIT_NO_FOLDER)}; }`,
-    `cd -- ${shq(dir)} || exit ${String(EXIT_CANNOT_ENTER)}`
-  ].join("\n");
-}
-function proposalsScript(dir) {
-  return [
-    PROLOGUE,
-    enter(dir),
-    `printf '${BEGIN}\\0'`,
-    "find . -mindepth 1 -maxdepth 1 ! -type d -printf 'o\\t%y\\t0\\t%P\\0'",
-    "find . -mindepth 1 -maxdepth 1 -type d -printf '%P\\0' | while IFS= read -r -d '' d; do",
-    `  newest=$(find "./$d" -type f -printf '%T@\\n' 2>/dev/null | sort -n | tail -n 1)`,
-    `  printf 'd\\t%s\\t%s\\0' "\${newest:-0}" "$d"`,
-    "done",
-    `printf '${END}\\0'`
-  ].join("\n") + "\n";
-}
-function inventoryLines(dir) {
-  return [
-    enter(dir),
-    `printf '${BEGIN}\\0'`,
-    "find . -mindepth 1 \\( -type f -links +1 -printf 'h\\t%s\\t%T@\\t%D:%i\\t%P\\0' \\) -o \\( -type f -printf 'f\\t%s\\t%T@\\t%P\\0' \\) -o \\( ! -type d -printf 'o\\t%y\\t0\\t%P\\0' \\) || exit",
-    `printf '${END}\\0'`
-  ];
-}
-function surveyScript(hsi, htar, source, dest) {
-  return [PROLOGUE, ...toolLines(hsi, htar), ...inventoryLines(source), "printf '\\n'", ...catalogLines(dest)].join("\n") + "\n";
-}
-function afterListing(stdout) {
-  const at = stdout.lastIndexOf(`\0${END}\0`);
-  return at === -1 ? "" : stdout.slice(at + END.length + 2);
-}
-function parseListing(stdout) {
-  const records = stdout.split("\0");
-  const begin = records.findIndex((r) => r === BEGIN || r.endsWith(`
-${BEGIN}`));
-  const end = records.lastIndexOf(END);
-  if (begin === -1 || end < begin) throw stepError("the listing from the HPSS host is incomplete (no begin/end marker)", "run again; if it persists, check the host");
-  const entries = [];
-  for (const record of records.slice(begin + 1, end)) {
-    const [kind = "", a = "", ...rest] = record.split("	");
-    if (kind === "f" && rest.length >= 2) {
-      const [b = "", ...name] = rest;
-      const seconds = Number(b);
-      const rel = name.join("	");
-      if (/^\d+$/.test(a) && Number.isFinite(seconds) && rel !== "") {
-        entries.push({ kind: "file", rel, size: Number(a), mtimeMs: Math.round(seconds * 1e3), type: "f" });
-        continue;
-      }
-    } else if (kind === "h" && rest.length >= 3) {
-      const [b = "", key = "", ...name] = rest;
-      const seconds = Number(b);
-      const rel = name.join("	");
-      if (/^\d+$/.test(a) && Number.isFinite(seconds) && /^\d+:\d+$/.test(key) && rel !== "") {
-        entries.push({ kind: "file", rel, size: Number(a), mtimeMs: Math.round(seconds * 1e3), type: "f", linkKey: key });
-        continue;
-      }
-    } else if (kind === "d" && rest.length >= 1) {
-      const rel = rest.join("	");
-      if (Number.isFinite(Number(a)) && a !== "" && rel !== "") {
-        entries.push({ kind: "folder", rel, size: 0, mtimeMs: Math.round(Number(a) * 1e3), type: "d" });
-        continue;
-      }
-    } else if (kind === "o" && rest.length >= 2) {
-      const rel = rest.slice(1).join("	");
-      if (rel !== "") {
-        entries.push({ kind: "other", rel, size: 0, mtimeMs: 0, type: a });
-        continue;
-      }
-    }
-    throw stepError(`unreadable record in the listing from the HPSS host: ${JSON.stringify(record.slice(0, 120))}`, "nothing was archived; check the host");
-  }
-  return entries;
-}
-function delimiter(prefix, names) {
-  const taken = new Set(names);
-  const base = `${prefix}_${createHash("sha256").update(names.join("\n")).digest("hex").slice(0, 12)}`;
-  let d = base;
-  for (let i = 1; taken.has(d); i++) d = `${base}_${String(i)}`;
-  return d;
-}
-function archiveScript(input) {
-  const lines = [
-    PROLOGUE,
-    ...toolLines(input.hsi, input.htar),
-    `DEST=${shq(input.dest)}`,
-    // Every hsi call is an HPSS session (seconds on the real system): look upwards from the folder for the
-    // deepest one that exists (usually its parent), then create the missing levels one by one.
-    "ensure_dir() {",
-    '  local p="$1" missing=() d',
-    // ${a[@]+"${a[@]}"}: an empty array under set -u, also on bash before 4.4.
-    '  while [ -n "$p" ] && ! hsi_ ls "$p" >/dev/null 2>&1; do missing=("$p" ${missing[@]+"${missing[@]}"}); p="${p%/*}"; done',
-    '  for d in ${missing[@]+"${missing[@]}"}; do hsi_ mkdir "$d" || { say mkdir-failed; return 1; }; done',
-    "}",
-    'list() { say list-begin "$1"; htar_ -tvf "$2" 2>&1 | frame; say list-end "$1" "${PIPESTATUS[0]}"; }',
-    // inode, size, mtime, ctime and name of each file in a list (names hold no tabs: the path gate).
-    `stamps() { xargs -d '\\n' -r -a "$1" stat --printf='%i\\t%s\\t%y\\t%z\\t%n\\n' -- 2>&1; }`,
-    'lsl() { say list-begin "$1"; hsi_ ls -l "$2" 2>&1 | frame; say list-end "$1" "${PIPESTATUS[0]}"; }',
-    enter(input.source),
-    `ensure_dir "$DEST" || exit ${String(EXIT_NO_DEST)}`,
-    // One listing of the folder tells which archives are complete. If it fails, which ones are is unknown,
-    // and writing would overwrite complete archives: stop before anything is written.
-    `have=$(hsi_ ls "$DEST" 2>&1) || { echo "cannot list $DEST: $have" >&2; exit ${String(EXIT_NO_LISTING)}; }`,
-    // hsi lists in columns like ls; a word whose last path part is the name counts (names are hsi-safe).
-    `listed() { printf '%s\\n' "$have" | awk -v n="$1" '{ for (i = 1; i <= NF; i++) { f = $i; sub(/.*\\//, "", f); if (f == n) found = 1 } } END { exit !found }'; }`
-  ];
-  const crc = input.verifyContent ? " -Hcrc" : "";
-  input.bundles.forEach((b, i) => {
-    const id = `b${String(i)}`;
-    const d = delimiter("SPLASH_MEMBERS", b.members.map((m) => m.rel));
-    lines.push(
-      `n=${shq(b.name)}; a="$DEST/$n"`,
-      // An archive without its index was never finished: htar -c writes it again (it cannot append). One that
-      // the listing shows without an index is looked at directly first, in case the listing was incomplete.
-      `if listed "$n.idx" || { listed "$n" && hsi_ ls "$a.idx" >/dev/null 2>&1; }; then say present ${id}; else`,
-      `  l=$(mktemp "\${TMPDIR:-/tmp}/splash-htar.XXXXXX") || { say failed ${id} mktemp; l=; }`,
-      '  if [ -n "$l" ]; then',
-      `    cat >"$l" <<'${d}'`,
-      ...b.members.map((m) => m.rel),
-      d,
-      // The checksum manifest is read from the same files while htar reads them (a second reader, in parallel):
-      // a restore checks each file against it, a tape prune each copy. Stored only with a complete archive.
-      // Each member's inode, size, mtime and ctime before and after: a file written to while htar and b2sum read it
-      // leaves an archive that holds neither version (or another one than the manifest), which must not count as complete.
-      '    stamps "$l" >"$l.before"',
-      '    xargs -d "\\n" -a "$l" b2sum -- >"$l.b2sum" 2>/dev/null & mp=$!',
-      `    htar_ -cf "$a"${crc} -L "$l" | frame; rc=\${PIPESTATUS[0]}`,
-      '    wait "$mp"; mrc=$?',
-      '    stamps "$l" >"$l.after"',
-      '    if [ "$rc" = 0 ] && ! cmp -s -- "$l.before" "$l.after"; then',
-      `      ch=$(awk 'NR == FNR { b[FNR] = $0; next } $0 != b[FNR]' "$l.before" "$l.after" | cut -f5 | head -n 3 | paste -sd , -)`,
-      // Without its index the archive is an interrupted write, never used: the next run archives the files as they are then.
-      `      if hsi_ rm "$a.idx" >/dev/null 2>&1; then say failed ${id} "changed while it was archived: $ch (its index was removed, so it counts as an interrupted write: the next run archives its files again)"; else say failed ${id} "changed while it was archived: $ch, and its index could not be removed: remove $a.idx by hand"; fi`,
-      "      rc=changed",
-      `    elif [ "$rc" = 0 ]; then say written ${id}; else say failed ${id} "htar exit $rc"; fi`,
-      '    if [ "$rc" = 0 ]; then',
-      `      if [ "$mrc" -eq 0 ] && hsi_ put "$l.b2sum" : "$a.b2sum" >/dev/null 2>&1; then say manifest ${id} ok; else say manifest ${id} "b2sum exit $mrc or hsi put failed"; fi`,
-      // The sums come back too: the tape locations in SciCat carry each file's checksum.
-      `      say sums-begin ${id}; frame 2>/dev/null <"$l.b2sum"; say sums-end ${id} 0`,
-      "    fi",
-      '    rm -f -- "$l" "$l.b2sum" "$l.before" "$l.after"',
-      "  fi",
-      "fi",
-      `list ${id} "$a"`,
-      ...input.verifyContent ? [`say check-begin ${id}`, 'htar_ -K -Hverify=crc -f "$a" 2>&1 | frame', `say check-end ${id} "\${PIPESTATUS[0]}"`] : []
-    );
-  });
-  if (input.bundles.length > 0) lines.push('lsl bf "$DEST"');
-  input.singles.forEach((s, i) => {
-    const id = `s${String(i)}`;
-    const slash = s.file.rel.lastIndexOf("/");
-    const dir = slash === -1 ? "" : `/${s.file.rel.slice(0, slash)}`;
-    lines.push(
-      `t="$DEST"/${shq(s.file.rel)}`,
-      `if ensure_dir "$DEST"${shq(dir)}; then`,
-      // Never replaced: cput would overwrite a file HPSS holds when the one on disk is newer — and a file cut short
-      // or damaged on disk is newer. One there already is verified as it is (archive.ts): of another size it stays,
-      // since it may be the only good copy.
-      `  if hsi_ ls "$t" >/dev/null 2>&1; then say present ${id}`,
-      // ` : ` separates local from HPSS name; without it hsi reads two files (CONTRACTS.md §4.5).
-      `  elif hsi_ cput ${shq(s.file.rel)} : "$t"; then say written ${id}; else say failed ${id} "hsi cput exit $?"; fi`,
-      `else say failed ${id} mkdir; fi`,
-      `lsl ${id} "$t"`
-    );
-  });
-  return lines.join("\n") + "\n";
-}
-function parseArchiveOutput(stdout) {
-  const items = /* @__PURE__ */ new Map();
-  const item = (id) => {
-    let r = items.get(id);
-    if (!r) items.set(id, r = { status: "unknown", reason: "", listing: [], listingExit: void 0, manifest: "", sums: [], check: [], checkExit: void 0 });
-    return r;
-  };
-  let into;
-  for (const line of stdout.split("\n")) {
-    if (!line.startsWith(`${MARK} `)) {
-      const text2 = framed(line);
-      if (text2 !== void 0) into?.push(text2);
-      continue;
-    }
-    const [verb = "", id = "", ...rest] = line.slice(MARK.length + 1).split(" ");
-    if (verb === "list-begin") into = item(id).listing;
-    else if (verb === "check-begin") into = item(id).check;
-    else if (verb === "sums-begin") into = item(id).sums;
-    else if (verb === "sums-end") into = void 0;
-    else if (verb === "list-end" || verb === "check-end") {
-      item(id)[verb === "list-end" ? "listingExit" : "checkExit"] = Number(rest[0]);
-      into = void 0;
-    } else if (verb === "manifest") item(id).manifest = rest.join(" ");
-    else if (verb === "written" || verb === "present" || verb === "failed") {
-      const r = item(id);
-      r.status = verb;
-      r.reason = rest.join(" ");
-    }
-  }
-  return items;
-}
-function verifyBundleListing(listing, listingExit, members) {
-  const seen = /* @__PURE__ */ new Map();
-  let successful = false;
-  for (const line of listing) {
-    if (/^HTAR: HTAR SUCCESSFUL\s*$/.test(line)) successful = true;
-    const m = /^HTAR: [-dlcbpsh][-rwxsStT]{9}\S*\s+\S+\s+(\d+)\s+\S+\s+\S+\s+(.+)$/.exec(line);
-    if (m?.[1] !== void 0 && m[2] !== void 0) seen.set(m[2].replace(/^\.\//, ""), Number(m[1]));
-  }
-  const problems = [];
-  if (listingExit !== 0) problems.push(`htar -tvf exited ${String(listingExit)}`);
-  if (!successful) problems.push("the listing has no HTAR SUCCESSFUL line");
-  for (const f of members) {
-    const size = seen.get(f.rel);
-    if (size === void 0) problems.push(`${f.rel} is not in the archive`);
-    else if (size !== f.size) problems.push(`${f.rel} has ${String(size)} bytes in the archive, ${String(f.size)} on disk`);
-  }
-  return problems;
-}
-var MONTH2 = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)$/;
-function lsSize(listing, name) {
-  for (const line of listing) {
-    const words = line.trim().split(/\s+/);
-    if (words.length < 3 || words.at(-1)?.split("/").at(-1) !== name) continue;
-    const date = words.findIndex((w) => MONTH2.test(w) || /^\d{4}-\d{2}-\d{2}$/.test(w));
-    const size = date > 0 ? words[date - 1] : void 0;
-    if (size !== void 0 && /^\d+$/.test(size)) return Number(size);
-  }
-  return void 0;
-}
-function verifyLsListing(listing, listingExit, name, bytes, atLeast = false) {
-  if (listingExit !== 0) return [`hsi ls -l of ${name} exited ${String(listingExit)}`];
-  const size = lsSize(listing, name);
-  if (size === void 0) return [`${name} is not on HPSS (hsi ls -l does not list it with a size)`];
-  if (atLeast ? size < bytes : size !== bytes) return [`${name} has ${String(size)} bytes on HPSS, ${atLeast ? "at least " : ""}${String(bytes)} expected`];
-  return [];
-}
-
-// src/hpss/archive.ts
-function destinationOf(target, proposal) {
-  const dest = joinInside(target.to.root_path, gatePath(`${target.beamlineId}/${proposal}`, { field: "proposal" }));
-  if (!isHsiSafe(dest)) {
-    throw pathError(
-      `proposal ${displayName(proposal)}: the HPSS path ${displayName(dest)} has characters hsi cannot take safely`,
-      "HPSS folder and proposal names may hold letters, digits and . _ , + = @ % -"
-    );
-  }
-  return dest;
-}
-var proposalName = (proposal) => proposal.slice(proposal.lastIndexOf("/") + 1);
-function archiveProblems(a) {
-  if (!a.indexed) return ["no index: the archive was never completed"];
-  if (a.listingProblem !== "") return [a.listingProblem];
-  const bytes = a.members.reduce((n, m) => n + m.size, 0);
-  if (a.bytes === void 0) return [`${a.name} is not on HPSS (only its index is)`];
-  if (a.bytes < bytes) return [`${a.name} has ${String(a.bytes)} bytes on HPSS, less than its ${String(bytes)} bytes of members`];
-  return [];
-}
-function readFiles(result, stdout) {
-  const files = [];
-  const links = /* @__PURE__ */ new Map();
-  for (const entry of parseListing(stdout)) {
-    if (entry.kind !== "file") {
-      result.ignored.push({ rel: entry.rel, why: entry.type === "l" ? "symbolic link (not followed)" : `not a regular file (find type ${entry.type})` });
-      continue;
-    }
-    try {
-      const rel = gatePath(entry.rel, { field: "file" });
-      if (entry.linkKey !== void 0) links.set(entry.linkKey, [...links.get(entry.linkKey) ?? [], rel]);
-      files.push({ rel, size: entry.size, mtimeMs: entry.mtimeMs });
-    } catch (err) {
-      result.notArchived.push({ rel: entry.rel, why: err instanceof Error ? err.message : String(err) });
-    }
-  }
-  const refused = /* @__PURE__ */ new Set();
-  for (const names of links.values()) {
-    if (names.length < 2) continue;
-    for (const rel of names) {
-      refused.add(rel);
-      result.notArchived.push({
-        rel,
-        why: `hard link: the same data as ${names.filter((n) => n !== rel).map((n) => displayName(n)).join(", ")} (htar would store all but one name as a link of size 0); make them separate files (cp) or remove the extra names, then run again`
-      });
-    }
-  }
-  return files.filter((f) => !refused.has(f.rel));
-}
-function reconcile(ctx, result, files, catalog) {
-  const onTape = /* @__PURE__ */ new Map();
-  for (const a of catalog.archives) {
-    if (archiveProblems(a).length > 0) continue;
-    for (const m of a.members) if (m.type === "file") onTape.set(m.rel, [...onTape.get(m.rel) ?? [], a]);
-  }
-  const covered = /* @__PURE__ */ new Map();
-  const singles = [];
-  const uncovered = [];
-  for (const f of files) {
-    const archives = onTape.get(f.rel) ?? [];
-    const same = [...archives].reverse().find((a) => a.members.some((m) => m.rel === f.rel && m.size === f.size));
-    if (same) {
-      covered.set(same, [...covered.get(same) ?? [], f]);
-      continue;
-    }
-    const single = catalog.singles.find((s) => s.rel === f.rel);
-    if (single?.size === f.size) {
-      singles.push({ file: f, path: single.path });
-      continue;
-    }
-    const before = archives.at(-1);
-    if (before) ctx.warn(`${displayName(`${result.proposal}/${f.rel}`)} changed since it was archived in ${before.name} (${String(before.members.find((m) => m.rel === f.rel)?.size)} bytes there, ${String(f.size)} now): the new version goes into a new archive; both stay on tape`);
-    uncovered.push(f);
-  }
-  return { uncovered, covered, singles };
-}
-async function archiveProposal(ctx, host, target, proposal, opts) {
-  const dest = destinationOf(target, proposal);
-  const source = joinInside(target.from.root_path, proposal);
-  const result = { proposal, dest, items: [], notArchived: [], ignored: [], plan: void 0, error: "" };
-  const where = host.label;
-  const { hsi, htar } = target.to;
-  const surveyed = await host.run(surveyScript(hsi, htar, source, dest), "survey");
-  if (surveyed.code === EXIT_NO_FOLDER) throw pathError(`proposal ${displayName(proposal)}: no folder ${source} on ${where}`, `check the path; it is relative to ${target.from.name} (${target.from.root_path})`);
-  if (surveyed.code === EXIT_CANNOT_ENTER) throw stepError(`cannot enter ${source} on ${where}: ${lastLines(surveyed.stderr)}`, "fix the folder's permissions for the HPSS account, then run again");
-  if (surveyed.code !== 0) {
-    throw stepError(`listing ${source} on ${where} failed (exit ${String(surveyed.code)}): ${lastLines(surveyed.stderr)}`, "fix the permissions or the folder, then run again");
-  }
-  const files = readFiles(result, surveyed.stdout);
-  const name = proposalName(proposal);
-  const catalog = parseCatalog(afterListing(surveyed.stdout), dest);
-  if (catalog.problems.length > 0) {
-    throw stepError(`cannot tell what is on HPSS in ${dest}, so nothing was written: ${catalog.problems.slice(0, 2).join("; ")}`, "run again; if it persists, check HPSS and the listing with splash hpss ls");
-  }
-  const { uncovered, covered, singles } = reconcile(ctx, result, files, catalog);
-  const partsOnTape = /* @__PURE__ */ new Map();
-  for (const a of catalog.archives) {
-    if (a.cycle && a.indexed) partsOnTape.set(cycleKey(a.cycle), Math.max(partsOnTape.get(cycleKey(a.cycle)) ?? -1, a.part ?? 0));
-  }
-  const plan = planArchive(uncovered, { proposal: name, timeZone: target.timeZone, bundleMaxBytes: target.bundleMaxBytes, upTo: opts.upTo, partsOnTape });
-  result.plan = plan;
-  for (const r of plan.refused) result.notArchived.push(r);
-  for (const a of catalog.archives) {
-    if (!a.indexed) {
-      if (!plan.bundles.some((b) => b.name === a.name)) ctx.info(`  ${a.name} on HPSS has no index (an interrupted write): not used`);
-      continue;
-    }
-    const problems = archiveProblems(a);
-    result.items.push({
-      path: a.path,
-      kind: "archive",
-      cycle: a.cycle ? cycleKey(a.cycle) : "",
-      files: a.members.filter((m) => m.type === "file").length,
-      bytes: a.members.reduce((n, m) => n + m.size, 0),
-      members: covered.get(a) ?? [],
-      status: problems.length > 0 ? "failed" : "already on HPSS",
-      problem: problems.length > 0 ? `verification: ${problems.join("; ")}` : "",
-      checksums: a.manifest !== void 0 && a.manifestProblem === "",
-      sums: a.manifestProblem === "" ? a.manifest : void 0
-    });
-  }
-  for (const s of singles) result.items.push({ path: s.path, kind: "single", cycle: "", files: 1, bytes: s.file.size, members: [s.file], status: "already on HPSS", problem: "", checksums: false });
-  const firstNew = result.items.length;
-  for (const b of plan.bundles) result.items.push({ path: `${dest}/${b.name}`, kind: "archive", cycle: cycleKey(b.cycle), files: b.members.length, bytes: b.bytes, members: b.members, status: "planned", problem: "", checksums: false });
-  for (const s of plan.singles) result.items.push({ path: `${dest}/${s.file.rel}`, kind: "single", cycle: "", files: 1, bytes: s.file.size, members: [s.file], status: "planned", problem: "", checksums: false });
-  const onTape = files.length - uncovered.length;
-  ctx.info(
-    `${displayName(proposal)}: ${String(files.length)} file(s), ${formatBytes(files.reduce((n, f) => n + f.size, 0))}` + (onTape > 0 ? `, ${String(onTape)} already on HPSS in ${String(covered.size + singles.length)} archive(s) and file(s)` : "") + ` → ${String(plan.bundles.length)} new htar archive(s)` + (plan.singles.length > 0 ? ` + ${String(plan.singles.length)} single file(s)` : "") + ` in ${dest}`
-  );
-  for (const s of plan.singles) ctx.info(`  on its own: ${displayName(s.file.rel)} (${s.why})`);
-  if (plan.deferred.length > 0) {
-    ctx.info(`  ${String(plan.deferred.length)} file(s) of a beam cycle after ${cycleKey(opts.upTo)} wait for a run after that cycle ends`);
-  }
-  for (const n of result.ignored) ctx.info(`  ignored: ${displayName(n.rel)}: ${n.why}`);
-  for (const n of result.notArchived) ctx.warn(`not archived: ${displayName(`${proposal}/${n.rel}`)}: ${n.why}`);
-  const fresh = result.items.slice(firstNew);
-  if (opts.dryRun || fresh.length === 0) {
-    logItems(ctx, result.items.slice(0, firstNew));
-    return result;
-  }
-  const script = archiveScript({ hsi, htar, source, dest, bundles: plan.bundles, singles: plan.singles, verifyContent: target.verifyContent });
-  const ran = await host.run(script, "archive", {
-    onErrorLine: (line) => {
-      if (line.trim() !== "") ctx.info(`  ${line}`);
-    }
-  });
-  if (ran.code === EXIT_NO_FOLDER) throw pathError(`proposal ${displayName(proposal)}: ${source} disappeared on ${where}`);
-  if (ran.code === EXIT_NO_DEST || ran.code === EXIT_NO_LISTING) {
-    const what = ran.code === EXIT_NO_DEST ? `cannot create ${dest} on HPSS` : `cannot list ${dest} on HPSS, so nothing was written`;
-    result.error = `${what}: ${lastLines(ran.stderr)}`;
-    for (const item of fresh) {
-      item.status = "failed";
-      item.problem = ran.code === EXIT_NO_DEST ? "destination folder missing" : "destination not listed";
-    }
-    logItems(ctx, result.items);
-    return result;
-  }
-  const reports = parseArchiveOutput(ran.stdout);
-  const verify = (id, item, check) => {
-    const r = reports.get(id);
-    if (!r || r.status === "unknown") {
-      item.status = "failed";
-      item.problem = `the script stopped before it (exit ${String(ran.code)}): ${lastLines(ran.stderr)}`;
-      return;
-    }
-    if (r.status === "failed") {
-      item.status = "failed";
-      item.problem = `${r.reason}${ran.stderr ? `: ${lastLines(ran.stderr, 2)}` : ""}`;
-      return;
-    }
-    const problems = check(r);
-    if (problems.length > 0) {
-      item.status = "failed";
-      item.problem = `verification: ${problems.slice(0, 3).join("; ")}${problems.length > 3 ? ` (+${String(problems.length - 3)} more)` : ""}`;
-      return;
-    }
-    item.checksums = r.manifest === "ok";
-    if (item.checksums) {
-      const parsed = parseManifest(r.sums);
-      if (parsed.problem === "") item.sums = parsed.map;
-    }
-    if (r.status === "written" && r.manifest !== "ok") ctx.warn(`${item.path}: no checksum manifest stored (${r.manifest || "not attempted"}): restores of it check sizes only`);
-    item.status = r.status === "present" ? "already on HPSS" : "written";
-  };
-  plan.bundles.forEach((b, i) => {
-    const item = fresh[i];
-    if (!item) return;
-    const file = reports.get("bf");
-    verify(`b${String(i)}`, item, (r) => [
-      ...verifyBundleListing(r.listing, r.listingExit, b.members),
-      // The index is read without the archive; the archive itself must be there and hold at least the members.
-      ...verifyLsListing(file?.listing ?? [], file?.listingExit, b.name, b.bytes, true),
-      ...target.verifyContent && r.checkExit !== 0 ? [`htar -K (read back from tape) exited ${String(r.checkExit)}: ${lastLines(r.check.join("\n"), 2)}`] : []
-    ]);
-  });
-  plan.singles.forEach((s, i) => {
-    const item = fresh[plan.bundles.length + i];
-    const base = s.file.rel.slice(s.file.rel.lastIndexOf("/") + 1);
-    if (item) {
-      verify(`s${String(i)}`, item, (r) => {
-        const problems = verifyLsListing(r.listing, r.listingExit, base, s.file.size);
-        const other = r.status === "present" && problems.length > 0 && lsSize(r.listing, base) !== void 0;
-        return other ? [`another version of the file (${String(lsSize(r.listing, base))} bytes) is on HPSS and is not replaced: if the file on disk (${String(s.file.size)} bytes) is the right one, move the tape copy aside first (hsi mv), then run again`] : problems;
-      });
-    }
-  });
-  logItems(ctx, result.items);
-  return result;
-}
-function logItems(ctx, items) {
-  for (const item of items) {
-    const what = `${item.path} (${String(item.files)} file(s), ${formatBytes(item.bytes)})`;
-    if (item.status === "failed") ctx.error(`${what}: ${item.problem}`);
-    else if (item.status !== "planned") ctx.info(`${item.status === "written" ? "archived and verified" : "already on HPSS, verified"}: ${what}`);
-  }
-}
-
-// src/hpss/scicat.ts
-import { basename as basename5 } from "node:path";
-var archiveIdOf = (e) => `HPSS:${e.archivePath}${e.member === void 0 ? "" : `#${e.member}`}`;
-function datablockFor(e, dataset) {
-  const block = {
-    datasetId: dataset.pid,
-    ownerGroup: dataset.ownerGroup,
-    accessGroups: [...dataset.accessGroups],
-    archiveId: archiveIdOf(e),
-    size: e.size,
-    packedSize: e.size,
-    version: e.member === void 0 ? "hsi" : "htar",
-    // The algorithm as the backend's own example names it ("e.g., sha2 or blake2b").
-    ...e.checksum === void 0 ? {} : { chkAlg: "blake2b" },
-    dataFileList: [{ path: basename5(e.rel), size: e.size, time: new Date(e.mtimeMs).toISOString(), ...e.checksum === void 0 ? {} : { chk: e.checksum } }]
-  };
-  const v = validateDatablock(block);
-  if (!v.ok) throw new Error(`the datablock for ${e.rel} would be rejected: ${v.issues.join("; ")}`);
-  return block;
-}
-async function recordTapeLocations(client, ingestRoot, entries) {
-  const result = { recorded: 0, already: 0, notCatalogued: [], failed: [] };
-  const known2 = await client.datablocksWithArchiveIds(entries.map(archiveIdOf));
-  for (const e of entries) {
-    if (known2.has(archiveIdOf(e))) {
-      result.already++;
-      continue;
-    }
-    try {
-      const dataset = await client.findDataset({ sourceFolder: sourceFolderOf(ingestRoot, e.rel), datasetName: basename5(e.rel) });
-      if (!dataset) {
-        result.notCatalogued.push(e.rel);
-        continue;
-      }
-      const ownerGroup = typeof dataset.ownerGroup === "string" ? dataset.ownerGroup : "";
-      const accessGroups = Array.isArray(dataset.accessGroups) ? dataset.accessGroups.filter((g) => typeof g === "string") : [];
-      const outcome = await client.addDatablock(datablockFor(e, { pid: dataset.pid, ownerGroup, accessGroups }));
-      if (outcome === "created") result.recorded++;
-      else result.already++;
-    } catch (err) {
-      result.failed.push({ rel: e.rel, why: err instanceof Error ? err.message : String(err) });
-    }
-  }
-  return result;
-}
-
-// src/steps/hpss.ts
-var SUMMARY_LIMIT = 50;
-function archiveTargetOf(beamline) {
-  const settings = beamline.settings.archive;
-  if (!settings) {
-    throw configError(
-      `beamline ${beamline.id} has no archive settings in ${beamline.config.source}`,
-      `add beamlines."${beamline.id}".archive with from: <endpoint holding the data> and to: <hpss endpoint> (docs/hpss.md)`
-    );
-  }
-  const field = `beamlines.${beamline.id}.archive`;
-  const from = beamline.endpoint(settings.from, `${field}.from`);
-  const to = beamline.endpoint(settings.to, `${field}.to`);
-  if (to.type !== "hpss") throw configError(`${field}.to: ${to.name} is a ${to.type} endpoint, not hpss`, "name an endpoint with type: hpss (or a hpss_<name> section)");
-  if (from.type === "hpss") throw configError(`${field}.from: ${from.name} is an hpss endpoint`, "name the endpoint holding the data on disk (e.g. the NERSC CFS collection)");
-  const hpss = to;
-  return { settings, target: { from, to: hpss, beamlineId: beamline.id, timeZone: settings.time_zone, bundleMaxBytes: settings.bundle_max_bytes, verifyContent: settings.verify === "content" } };
-}
-async function selectProposals(ctx, host, settings, target, cycle) {
-  const parent = gatePath(settings.proposals, { field: "archive.proposals" });
-  const dir = joinInside(target.from.root_path, parent);
-  const listed = await host.run(proposalsScript(dir), "select");
-  if (listed.code === EXIT_NO_FOLDER) throw configError(`archive.proposals: no folder ${dir} on ${host.label}`, "check archive.from and archive.proposals in config.yml");
-  if (listed.code !== 0) throw stepError(`listing ${dir} on ${host.label} failed (exit ${String(listed.code)}): ${lastLines(listed.stderr)}`);
-  const chosen = [];
-  const refused = [];
-  const entries = parseListing(listed.stdout).sort((a, b) => a.rel < b.rel ? -1 : 1);
-  for (const e of entries.filter((x) => x.kind !== "folder")) {
-    ctx.warn(`not a proposal folder, not archived: ${displayName(`${parent}/${e.rel}`)} (${e.type === "l" ? "symbolic link" : `find type ${e.type}`})`);
-  }
-  const folders = entries.filter((x) => x.kind === "folder");
-  for (const p of folders) {
-    if (p.mtimeMs === 0 || !sameCycle(cycleOf(p.mtimeMs, target.timeZone), cycle)) continue;
-    try {
-      chosen.push(gatePath(`${parent}/${p.rel}`, { field: "proposal" }));
-    } catch (err) {
-      refused.push({ name: `${parent}/${p.rel}`, why: err instanceof Error ? err.message : String(err) });
-    }
-  }
-  ctx.info(`${String(folders.length)} proposal folder(s) in ${dir}; ${String(chosen.length + refused.length)} with their newest file in beam cycle ${cycleKey(cycle)}`);
-  return { chosen, refused };
-}
-var unarchived = (proposal, error2) => ({ proposal, dest: "", items: [], notArchived: [], ignored: [], plan: void 0, error: error2 });
-async function hpssStep(ctx, input) {
-  const { settings, target, host } = input;
-  await host.check();
-  if (!input.dryRun && input.catalogue?.ingestRoot !== void 0) await input.catalogue.client();
-  const selecting = input.proposals.length === 0;
-  const result = { beamline: target.beamlineId, cycle: selecting ? cycleKey(input.cycle) : void 0, proposals: [] };
-  ctx.info(`archiving from ${target.from.name} to ${target.to.name} (${target.to.root_path}) via ${host.label}${input.dryRun ? " — dry run, nothing is written" : ""}`);
-  try {
-    const selected = selecting ? await selectProposals(ctx, host, settings, target, input.cycle) : { chosen: input.proposals, refused: [] };
-    for (const r of selected.refused) {
-      ctx.error(`proposal folder ${displayName(r.name)} cannot be archived: ${r.why}`);
-      result.proposals.push(unarchived(r.name, r.why));
-    }
-    for (const proposal of selected.chosen) {
-      await ctx.group(`archive ${proposal}`, async () => {
-        try {
-          result.proposals.push(await archiveProposal(ctx, host, target, proposal, { dryRun: input.dryRun, upTo: input.cycle }));
-        } catch (err) {
-          if (err instanceof SshFailed || err instanceof SplashError && err.kind === "config") throw err;
-          const message = err instanceof Error ? err.message : String(err);
-          ctx.error(message);
-          result.proposals.push(unarchived(proposal, message));
-        }
-      });
-    }
-    if (!input.dryRun) result.tapeLocations = await recordLocations(ctx, input, result);
-  } finally {
-    writeSummary3(ctx, input, result);
-  }
-  const items = result.proposals.flatMap((p) => p.items);
-  ctx.setOutput("archived", items.filter((i) => i.status === "written").length);
-  ctx.setOutput("archives", JSON.stringify(items.filter((i) => i.status === "written" || i.status === "already on HPSS").map((i) => i.path)));
-  const failedItems = items.filter((i) => i.status === "failed");
-  const failedProposals = result.proposals.filter((p) => p.error !== "");
-  const notArchived = result.proposals.reduce((n, p) => n + p.notArchived.length, 0);
-  const notRecorded = result.tapeLocations?.failed ?? 0;
-  if (failedItems.length > 0 || failedProposals.length > 0 || notArchived > 0 || notRecorded > 0) {
-    const parts = [
-      failedProposals.length > 0 ? `${String(failedProposals.length)} proposal(s) could not be archived` : "",
-      failedItems.length > 0 ? `${String(failedItems.length)} archive(s) failed` : "",
-      notArchived > 0 ? `${String(notArchived)} file(s) are not on tape (see "not archived" in the log)` : "",
-      notRecorded > 0 ? `the tape location of ${String(notRecorded)} file(s) could not be recorded in SciCat` : ""
-    ].filter((s) => s !== "");
-    const err = stepError(
-      `hpss: ${parts.join("; ")}`,
-      "fix what the log names and run again: archives already on HPSS are verified, not written twice"
-    );
-    if (!selecting && failedProposals.length === result.proposals.length && failedItems.length === 0 && failedProposals.every((p) => /^proposal .*: no folder/.test(p.error))) {
-      throw pathError(failedProposals.map((p) => p.error).join("; "));
-    }
-    throw err;
-  }
-  return result;
-}
-async function recordLocations(ctx, input, result) {
-  const entries = result.proposals.flatMap(
-    (p) => p.items.filter((i) => i.status === "written" || i.status === "already on HPSS").flatMap((i) => i.members.map((m) => ({ rel: `${p.proposal}/${m.rel}`, archivePath: i.path, member: i.kind === "archive" ? m.rel : void 0, size: m.size, mtimeMs: m.mtimeMs, checksum: i.sums?.get(m.rel) })))
-  );
-  if (entries.length === 0 || input.catalogue === void 0) return void 0;
-  const { ingestRoot } = input.catalogue;
-  if (ingestRoot === void 0) {
-    ctx.info("tape locations are not recorded in SciCat: this beamline does not ingest");
-    return void 0;
-  }
-  const client = await input.catalogue.client();
-  if (!client) {
-    ctx.info("tape locations are not recorded in SciCat: config.yml names no scicat.url");
-    return void 0;
-  }
-  const r = await recordTapeLocations(client, ingestRoot, entries);
-  ctx.info(`SciCat: the tape location of ${String(r.recorded)} file(s) recorded, ${String(r.already)} recorded before${r.notCatalogued.length > 0 ? `, ${String(r.notCatalogued.length)} without a dataset (not ingested)` : ""}`);
-  for (const f of r.failed.slice(0, 10)) ctx.error(`SciCat: the tape location of ${displayName(f.rel)} was not recorded: ${f.why}`);
-  return { recorded: r.recorded, already: r.already, notCatalogued: r.notCatalogued.length, failed: r.failed.length };
-}
-function writeSummary3(ctx, input, result) {
-  const s = ctx.summary;
-  s.heading(`HPSS archive · beamline ${result.beamline}${input.dryRun ? " (dry run)" : ""}`, 2);
-  if (result.cycle !== void 0) s.text(`Proposals last modified in beam cycle **${result.cycle}**: ${String(result.proposals.length)}.`);
-  const items = result.proposals.flatMap((p) => p.items.map((i) => ({ ...i, proposal: p.proposal })));
-  if (items.length > 0) {
-    const rows = items.slice(0, SUMMARY_LIMIT).map((i) => [i.path, i.cycle || "single file", i.files, formatBytes(i.bytes), i.status === "failed" ? `failed: ${i.problem}` : i.status]);
-    s.table(["archive on HPSS", "cycle", "files", "size", "status"], rows);
-    if (items.length > SUMMARY_LIMIT) s.text(`…and ${String(items.length - SUMMARY_LIMIT)} more in the run log.`);
-  } else if (result.proposals.length === 0) {
-    s.text("Nothing to archive.");
-  }
-  const failed = result.proposals.filter((p) => p.error !== "");
-  if (failed.length > 0) s.list(failed.map((p) => `${p.proposal}: ${p.error}`));
-  const t = result.tapeLocations;
-  if (t) s.text(`SciCat: tape location recorded for ${String(t.recorded)} file(s) now, ${String(t.already)} before${t.notCatalogued > 0 ? `; ${String(t.notCatalogued)} file(s) have no dataset` : ""}${t.failed > 0 ? `; **${String(t.failed)} failed** (run again)` : ""}.`);
-  const deferred = result.proposals.reduce((n, p) => n + (p.plan?.deferred.length ?? 0), 0);
-  if (deferred > 0) s.text(`${String(deferred)} file(s) belong to a beam cycle that has not ended; a run after it ends archives them.`);
-  const ignored = result.proposals.flatMap((p) => p.ignored.map((n) => `${p.proposal}/${n.rel}: ${n.why}`));
-  if (ignored.length > 0) s.details(`Not data files, not archived (${String(ignored.length)})`, ignored.slice(0, SUMMARY_LIMIT).map((m) => `- ${m}`).join("\n"));
-  const missing = result.proposals.flatMap((p) => p.notArchived.map((n) => `${p.proposal}/${n.rel}: ${n.why}`));
-  if (missing.length > 0) s.details(`Not archived (${String(missing.length)})`, missing.slice(0, SUMMARY_LIMIT).map((m) => `- ${m}`).join("\n"));
-}
-
 // src/hpss/restore.ts
 var HEARTBEAT_SECONDS = 600;
 var STALE_MINUTES = 2 * 24 * 60;
-var EXIT_NO_TARGET = 7;
-function memberProblem(m) {
-  switch (m.type) {
-    case "file":
-      return void 0;
-    case "hardlink":
-      return `a hard link to ${JSON.stringify(m.link ?? "?")} in the archive (restore that name)`;
-    case "symlink":
-      return `a symbolic link in the archive${m.link === void 0 ? "" : ` (to ${JSON.stringify(m.link)})`}; links are not restored`;
-    default:
-      return "not a regular file in the archive";
-  }
-}
-function planRestore(catalog, sel) {
-  const refused = [];
-  const missing = [];
-  const where = locations(catalog);
-  const picked = /* @__PURE__ */ new Map();
-  const singles = [];
-  const take = (archive, member) => {
-    picked.set(archive.name, [...picked.get(archive.name) ?? [], { archive, member }]);
-  };
-  for (const name of sel.archives) {
-    const archive = catalog.archives.find((a) => a.name === name);
-    if (!archive) missing.push(name);
-    else if (!archive.indexed || archive.listingProblem !== "") refused.push({ rel: name, why: archive.indexed ? archive.listingProblem : "no index: the archive was never completed" });
-    else for (const m of archive.members) if (m.type !== "dir") take(archive, m);
-  }
-  const everything = sel.archives.length === 0 && sel.files.length === 0;
-  const wanted = everything ? [...where.keys()] : sel.files;
-  for (const rel of wanted) {
-    const loc = where.get(rel);
-    if (!loc) missing.push(rel);
-    else if (loc.kind === "member") take(loc.archive, loc.member);
-    else if (!isHsiSafe(loc.file.path)) refused.push({ rel, why: "stored on its own under a name hsi would read as a pattern or split: fetch it by hand" });
-    else {
-      let gated;
-      try {
-        gated = gatePath(rel, { field: "file stored alone on tape" });
-      } catch (err) {
-        refused.push({ rel, why: err instanceof Error ? err.message : String(err) });
-        continue;
-      }
-      singles.push({ path: loc.file.path, file: { rel: gated, size: loc.file.size, checksum: void 0 } });
-    }
-  }
-  if (everything) {
-    for (const a of catalog.archives) if (a.indexed && a.listingProblem !== "") refused.push({ rel: a.name, why: `its listing cannot be read: ${a.listingProblem}` });
-  }
-  const groups = [];
-  for (const members of picked.values()) {
-    const archive = members[0]?.archive;
-    if (!archive) continue;
-    const files = [];
-    const seen = /* @__PURE__ */ new Set();
-    for (const { member } of members) {
-      if (seen.has(member.stored)) continue;
-      seen.add(member.stored);
-      const problem = memberProblem(member);
-      if (problem) {
-        refused.push({ rel: member.rel, why: `${problem} (${archive.name})` });
-        continue;
-      }
-      let rel;
-      try {
-        rel = gatePath(member.rel, { field: `member of ${archive.name}` });
-      } catch (err) {
-        refused.push({ rel: member.rel, why: err instanceof Error ? err.message : String(err) });
-        continue;
-      }
-      files.push({ rel, stored: member.stored, size: member.size, checksum: archive.manifest?.get(member.rel) });
-    }
-    if (files.length > 0) groups.push({ kind: "archive", archive, files });
-  }
-  for (const s of singles) groups.push({ kind: "single", path: s.path, file: s.file });
-  return { groups, refused, missing };
-}
 var JUDGE_AWK = [
   "FILENAME == ARGV[1] { type[$3] = $2; size[$3] = $1; next }",
   'FILENAME == ARGV[2] { i = index($0, "  "); sum[substr($0, i + 2)] = substr($0, 1, i - 1); next }',
@@ -22569,176 +21375,30 @@ var FUNCTIONS = [
   '  mkdir -- "$X"',
   "}"
 ];
-function restoreScript(input) {
-  const lines = [
-    "set -u -f",
-    ...toolLines(input.hsi, input.htar),
-    `ROOT=${shq(input.root)}`,
-    `T=${shq(`${input.root === "/" ? "" : input.root}/${input.proposal}`)}`,
-    'SPOOL="$ROOT/.splash/restore"',
-    ...FUNCTIONS,
-    `[ -d "$ROOT" ] || { echo "no folder $ROOT" >&2; exit ${String(EXIT_NO_TARGET)}; }`,
-    `mkin "$ROOT" ${shq(input.proposal)} && mkin "$ROOT" .splash/restore || exit ${String(EXIT_NO_TARGET)}`,
-    // Folders of runs that died are removed: on this host, when their process is gone (a live one is kept however
-    // old: its tape recall may take days); from another host, when their time was not refreshed for two days.
-    "set +f",
-    'for old in "$SPOOL"/*; do',
-    '  [ -d "$old" ] && [ ! -L "$old" ] || continue',
-    "  n=${old##*/}; h=${n%%.*}; r=${n#*.}; p=${r%%.*}",
-    `  if [ "$h" = "$ME" ]; then kill -0 "$p" 2>/dev/null || rm -rf -- "$old"; elif [ -n "$(find "$old" -maxdepth 0 -mmin +${String(STALE_MINUTES)} 2>/dev/null)" ]; then rm -rf -- "$old"; fi`,
-    "done",
-    "set -f"
-  ];
-  let n = 0;
-  input.plan.groups.forEach((g, gi) => {
-    const group2 = `g${String(gi)}`;
-    const files = g.kind === "archive" ? g.files : [{ ...g.file, stored: g.file.rel }];
-    const rows = files.map((f) => `f${String(n++)}	${String(f.size)}	${f.checksum ?? "-"}	${f.rel}	${f.stored}`);
-    const d = delimiter("SPLASH_TABLE", rows);
-    lines.push(
-      `# ${group2}: ${g.kind === "archive" ? g.archive.path : g.path}`,
-      `if ! workdir; then say fetch-end ${group2} mktemp; else`,
-      `  cat >"$W/table" <<'${d}'`,
-      ...rows,
-      d,
-      "  judge",
-      '  if [ -s "$W/need" ]; then',
-      g.kind === "archive" ? `    (cd -- "$X" && htar_ -xf ${shq(g.archive.path)} -L "$W/list") | frame; rc=\${PIPESTATUS[0]}` : `    { mkin "$X" ${shq(g.file.rel.includes("/") ? g.file.rel.slice(0, g.file.rel.lastIndexOf("/")) : "")} && hsi_ get "$X/"${shq(g.file.rel)} : ${shq(g.path)}; } | frame; rc=\${PIPESTATUS[0]}`,
-      `    say fetch-end ${group2} "$rc"`,
-      // A failed fetch places nothing: what it left in the private folder may be cut short.
-      '    if [ "$rc" -eq 0 ]; then place; else cut -f1 "$W/need" | while IFS= read -r id; do say failed "$id" fetch failed; done; fi',
-      "  fi",
-      '  rm -rf -- "$W"',
-      "fi"
-    );
-  });
-  return lines.join("\n") + "\n";
-}
-function parseRestoreOutput(stdout) {
-  const files = /* @__PURE__ */ new Map();
-  const fetches = /* @__PURE__ */ new Map();
-  for (const line of stdout.split("\n")) {
-    if (!line.startsWith(`${MARK} `)) continue;
-    const [verb = "", id = "", ...rest] = line.slice(MARK.length + 1).split(" ");
-    if (verb === "fetch-end") fetches.set(id, rest.join(" "));
-    else if (verb === "restored" || verb === "same" || verb === "conflict" || verb === "failed") files.set(id, { status: verb, why: rest.join(" ") });
-  }
-  return { files, fetches };
-}
-function planFiles(plan) {
-  let n = 0;
-  return plan.groups.flatMap((g, gi) => {
-    const files = g.kind === "archive" ? g.files : [g.file];
-    return files.map((file) => ({ id: `f${String(n++)}`, group: `g${String(gi)}`, file, from: g.kind === "archive" ? g.archive.name : g.path }));
-  });
-}
-
-// src/steps/hpss-restore.ts
-function restoreTargetOf(beamline, to) {
-  const settings = beamline.settings.archive;
-  if (!settings) throw usageError(`beamline ${beamline.id} has no archive settings, so nothing of it is on tape`, `add beamlines."${beamline.id}".archive (docs/hpss.md)`);
-  const hpss = beamline.endpoint(settings.to, `beamlines.${beamline.id}.archive.to`);
-  if (hpss.type !== "hpss") throw usageError(`beamlines.${beamline.id}.archive.to: ${hpss.name} is not an hpss endpoint`);
-  const name = to !== "" ? to : settings.restore_to;
-  if (name === void 0) throw usageError("restore: where to? give --to <endpoint>, or set archive.restore_to in config.yml", "the endpoint's root_path is a folder on the HPSS host; files land under <root>/<proposal>/…");
-  const into = beamline.endpoint(name, to !== "" ? "--to" : `beamlines.${beamline.id}.archive.restore_to`);
-  if (into.type === "hpss") throw usageError(`--to: ${into.name} is an hpss endpoint; restore writes to a folder (a filesystem or Globus endpoint whose root_path the HPSS host sees)`);
-  return { hpss, into };
-}
-async function readCatalog(host, hpss, beamlineId, proposal) {
-  const dest = destinationOf({ to: hpss, beamlineId }, proposal);
-  const ran = await host.run(catalogScript(hpss.hsi, hpss.htar, dest), "list");
-  if (ran.code !== 0) throw stepError(`listing ${dest} on ${host.label} failed (exit ${String(ran.code)}): ${lastLines(ran.stderr)}`, "run again; if it persists, check HPSS");
-  const catalog = parseCatalog(ran.stdout, dest);
-  if (catalog.problems.length > 0) throw stepError(`cannot read what is on HPSS in ${dest}: ${catalog.problems.slice(0, 2).join("; ")}`, "run again; if it persists, check HPSS");
-  if (!catalog.exists) throw pathError(`proposal ${displayName(proposal)}: nothing on HPSS (no folder ${dest})`, "check the proposal path (relative to the archive's from endpoint, e.g. raw/BLS-00564) and the beamline");
-  return catalog;
-}
-var SUMMARY_LIMIT2 = 50;
-async function restoreStep(ctx, input) {
-  const { host, hpss, proposal } = input;
-  const target = joinInside(input.into.root_path, proposal);
-  await host.check();
-  const catalog = await readCatalog(host, hpss, input.beamlineId, proposal);
-  const plan = planRestore(catalog, input.selection);
-  if (plan.missing.length > 0) {
-    throw pathError(`not on HPSS for ${displayName(proposal)}: ${plan.missing.slice(0, 5).map((m) => displayName(m)).join(", ")}${plan.missing.length > 5 ? ` (+${String(plan.missing.length - 5)} more)` : ""}; nothing was restored`, "see what is there with splash hpss ls");
-  }
-  const files = planFiles(plan).map((p) => ({ rel: `${proposal}/${p.file.rel}`, size: p.file.size, from: p.from, checksum: p.file.checksum !== void 0, status: "planned", why: "" }));
-  const result = { proposal, into: target, files, refused: plan.refused.map((r) => ({ ...r })) };
-  ctx.info(`restoring ${String(files.length)} file(s), ${formatBytes(files.reduce((n, f) => n + f.size, 0))}, of ${displayName(proposal)} from ${catalog.dest} into ${input.into.name}: ${target} via ${host.label}${input.dryRun ? " — dry run, nothing is fetched" : ""}`);
-  for (const g of plan.groups) {
-    const n = g.kind === "archive" ? g.files.length : 1;
-    ctx.info(`  ${g.kind === "archive" ? `from ${g.archive.name}` : `stored alone: ${g.path}`}: ${String(n)} file(s)${g.kind === "archive" && g.archive.manifest === void 0 ? " (no checksum manifest: checked by size)" : ""}`);
-  }
-  for (const r of result.refused) ctx.warn(`not restored: ${displayName(r.rel)}: ${r.why}`);
-  try {
-    if (input.dryRun || files.length === 0) return result;
-    const ran = await host.run(restoreScript({ hsi: hpss.hsi, htar: hpss.htar, root: input.into.root_path, proposal, plan }), "restore", {
-      onErrorLine: (line) => {
-        if (line.trim() !== "") ctx.info(`  ${line}`);
-      }
-    });
-    if (ran.code === EXIT_NO_TARGET) throw stepError(`cannot restore into ${target} on ${host.label}: ${lastLines(ran.stderr)}`, "the folder (and every folder on its way) must be a real folder the HPSS account can write, not a symbolic link");
-    const report = parseRestoreOutput(ran.stdout);
-    planFiles(plan).forEach((p, i) => {
-      const f = files[i];
-      if (!f) return;
-      const r = report.files.get(p.id);
-      if (r) [f.status, f.why] = [r.status, r.why];
-      else [f.status, f.why] = ["not run", `the script stopped before it (exit ${String(ran.code)}): ${lastLines(ran.stderr)}`];
-    });
-    for (const f of files) {
-      if (f.status === "restored") ctx.info(`restored and verified${f.checksum ? " (size, BLAKE2b)" : " (size)"}: ${displayName(f.rel)} from ${f.from}`);
-      else if (f.status === "same") ctx.info(`already there with the same content: ${displayName(f.rel)}`);
-      else if (f.status === "conflict") ctx.error(`${displayName(f.rel)} exists with other content (${f.why}); kept as it is, not overwritten`);
-      else ctx.error(`${displayName(f.rel)} was not restored: ${f.why}`);
-    }
-  } finally {
-    writeSummary4(ctx, input, result);
-  }
-  ctx.setOutput("restored", files.filter((f) => f.status === "restored").length);
-  const bad = files.filter((f) => f.status !== "restored" && f.status !== "same");
-  if (bad.length > 0 || result.refused.length > 0) {
-    const conflicts = bad.filter((f) => f.status === "conflict").length;
-    const parts = [
-      bad.length - conflicts > 0 ? `${String(bad.length - conflicts)} file(s) failed` : "",
-      conflicts > 0 ? `${String(conflicts)} file(s) exist with other content (not overwritten)` : "",
-      result.refused.length > 0 ? `${String(result.refused.length)} name(s) on tape were not restored (see "not restored")` : ""
-    ].filter((s) => s !== "");
-    throw stepError(`restore: ${parts.join("; ")}`, "run again to complete the failed ones (nothing half-restored is left under its name); move a conflicting file aside first if the tape copy should replace it");
-  }
-  return result;
-}
-function writeSummary4(ctx, input, result) {
-  const s = ctx.summary;
-  s.heading(`Restore from HPSS · ${result.proposal}${input.dryRun ? " (dry run)" : ""}`, 2);
-  s.text(`Into ${input.into.name}: \`${result.into}\`.`);
-  s.table(
-    ["file", "from", "size", "checked", "status"],
-    result.files.slice(0, SUMMARY_LIMIT2).map((f) => [f.rel, f.from, formatBytes(f.size), f.checksum ? "size, BLAKE2b" : "size", f.why ? `${f.status}: ${f.why}` : f.status])
-  );
-  if (result.files.length > SUMMARY_LIMIT2) s.text(`…and ${String(result.files.length - SUMMARY_LIMIT2)} more in the run log.`);
-  if (result.refused.length > 0) s.details(`Not restored (${String(result.refused.length)})`, result.refused.slice(0, SUMMARY_LIMIT2).map((r) => `- ${r.rel}: ${r.why}`).join("\n"));
-}
 
 // src/steps/report.ts
-function reportHpss(report, results, opts) {
-  report.set("dry_run", opts.dryRun);
-  report.list(
-    "archives",
-    results.flatMap(
-      (r) => r.proposals.map((p) => ({
-        beamline: r.beamline,
-        cycle: r.cycle ?? null,
-        proposal: p.proposal,
-        items: p.items.length,
-        files: p.items.reduce((a, i) => a + i.files, 0),
-        bytes: p.items.reduce((a, i) => a + i.bytes, 0),
-        not_archived: p.notArchived.length,
-        error: p.error === "" ? null : p.error
-      }))
-    )
+function reportPaths(report, paths) {
+  report.list("paths", [...paths]);
+}
+function reportMove(report, result) {
+  const sizes = /* @__PURE__ */ new Map();
+  let written3 = 0;
+  for (const hop of result.hops) {
+    for (const f of hop.files) {
+      if (!sizes.has(f.rel)) sizes.set(f.rel, f.bytes);
+      if (f.status === "copied") written3 += f.bytes;
+    }
+  }
+  report.set("moved", result.moved).set("bytes", [...sizes.values()].reduce((a, b) => a + b, 0)).set("bytes_written", written3).list("files", [...sizes].map(([path2, bytes]) => ({ path: path2, bytes }))).list(
+    "hops",
+    result.hops.map((h) => ({
+      from: h.from,
+      to: h.to,
+      status: h.status,
+      files: h.files.length,
+      copied: h.files.filter((f) => f.status === "copied").length,
+      note: h.note
+    }))
   );
 }
 
@@ -22959,7 +21619,7 @@ var Config832 = class extends BeamlineConfig {
 };
 
 // beamlines/bl832/alcf.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash } from "node:crypto";
 import { posix as posix5 } from "node:path";
 
 // beamlines/bl832/alcf/recon_wrapper.py
@@ -23690,7 +22350,7 @@ var wrapper832 = {
   source: recon_wrapper_default,
   description: "splash-flows 8.3.2: run one reconstruction job with a time limit, check its outputs, return a verdict"
 };
-var wrapperId = `splash-flows ${wrapper832.name} (recon_wrapper.py sha256:${createHash2("sha256").update(recon_wrapper_default).digest("hex").slice(0, 12)})`;
+var wrapperId = `splash-flows ${wrapper832.name} (recon_wrapper.py sha256:${createHash("sha256").update(recon_wrapper_default).digest("hex").slice(0, 12)})`;
 function layout2(s, scan) {
   const { folder, file, stem } = scanNames(scan.rel);
   const scratch = posix5.join(s.scratch_root, "scratch", folder);
@@ -23958,95 +22618,19 @@ function openUnconfigured(config, id) {
   const ids = [.../* @__PURE__ */ new Set([...knownBeamlineIds, ...config.beamlines.keys()])].join(", ");
   throw usageError(`unknown beamline ${JSON.stringify(id)}`, `known beamlines: ${ids}`);
 }
-function configuredBeamlines(config) {
-  const ids = new Set(config.beamlines.keys());
-  for (const id of knownBeamlineIds) {
-    const b = openBeamline(config, id);
-    try {
-      if (b.config.settings.id === id) ids.add(id);
-    } catch {
-    }
-  }
-  return [...ids].sort().map((id) => openBeamline(config, id));
-}
 
 // beamlines/commands.ts
-async function runHpss(ctx, args) {
-  const raw = typeof args.proposals === "string" ? args.proposals.trim() === "" ? [] : parsePathList(args.proposals, "proposals") : args.proposals;
-  ctx.report.begin("hpss", args.beamline === "" ? null : args.beamline).set("dry_run", args.dryRun).set("cycle", args.cycle);
-  if (raw.length > 0 && args.beamline === "") throw usageError("proposals: given without a beamline", "name the beamline the proposals belong to (--beamline 8.3.2)");
-  const config = await loadConfig(args.config);
-  const beamlines = args.beamline === "" ? configuredBeamlines(config).filter((b) => b.config.settings.archive !== void 0) : [openBeamline(config, parseBeamlineId(args.beamline, "beamline"))];
-  if (beamlines.length === 0) ctx.warn(`no beamline in ${config.source} has archive settings; nothing to do`);
-  const runs = beamlines.map((b) => {
-    const { settings, target } = archiveTargetOf(b.config);
-    const proposals = raw.map((p, i) => gatePath(p, { field: `proposals[${String(i)}]` }));
-    for (const p of proposals) destinationOf(target, p);
-    return { beamline: b.config, settings, target, proposals, cycle: parseCycle(args.cycle, "cycle", args.now, settings.time_zone) };
-  });
-  const services = createServices(config, ctx);
-  const cancel = cancelOnSignals();
-  const results = [];
-  let firstError;
-  try {
-    for (const r of runs) {
-      try {
-        const host = await tapeHostFor(r.target.to, config, services, ctx, cancel.signal);
-        const catalogue = { client: () => services.scicat(), ingestRoot: ingestRootOf(r.beamline) };
-        results.push(await hpssStep(ctx, { ...r, dryRun: args.dryRun, host, catalogue }));
-      } catch (err) {
-        if (runs.length === 1) throw err;
-        ctx.error(`beamline ${r.target.beamlineId}: ${err instanceof Error ? err.message : String(err)}`);
-        firstError ??= err instanceof Error ? err : new Error(String(err));
-      }
-    }
-  } finally {
-    cancel.dispose();
-  }
-  reportHpss(ctx.report, results, args);
-  if (firstError !== void 0) throw firstError;
-  return results;
-}
-async function runHpssRestore(ctx, args) {
-  if (args.beamline === "") throw usageError("restore: --beamline is required", "e.g. splash hpss restore -b 8.3.2 raw/BLS-00564");
-  if (args.proposal === "") throw usageError("restore: which proposal?", "e.g. splash hpss restore -b 8.3.2 raw/BLS-00564 --to nersc832");
+async function runMove(ctx, args) {
   const id = parseBeamlineId(args.beamline, "beamline");
-  const proposal = gatePath(args.proposal, { field: "proposal" });
-  const archives = args.archives.map((a, i) => {
-    if (!/^[A-Za-z0-9._,+=@%-]+\.tar$/.test(a)) throw usageError(`archive[${String(i)}]: expected an archive name like BLS-00564_2026-1.tar, got ${JSON.stringify(a)}`, "see the names with splash hpss ls");
-    return a;
-  });
-  const files = args.files.map((f, i) => {
-    const rel = gatePath(f, { field: `file[${String(i)}]` });
-    return rel.startsWith(`${proposal}/`) ? gatePath(rel.slice(proposal.length + 1), { field: `file[${String(i)}]` }) : rel;
-  });
+  const raw = typeof args.filePaths === "string" ? parsePathList(args.filePaths, "file-paths") : args.filePaths;
+  reportPaths(ctx.report.begin("move", id), raw);
+  if (raw.length === 0) throw usageError("file-paths: no paths given");
   const config = await loadConfig(args.config);
   const beamline = openBeamline(config, id).config;
-  const { hpss, into } = restoreTargetOf(beamline, args.to);
-  destinationOf({ to: hpss, beamlineId: id }, proposal);
-  const services = createServices(config, ctx);
-  const cancel = cancelOnSignals();
-  try {
-    const host = await tapeHostFor(hpss, config, services, ctx, cancel.signal);
-    return await restoreStep(ctx, { hpss, beamlineId: id, proposal, into, selection: { archives, files }, dryRun: args.dryRun, host });
-  } finally {
-    cancel.dispose();
-  }
-}
-function ingestRootOf(beamline) {
-  try {
-    return ingestSource(beamline).endpoint.root_path;
-  } catch {
-    return void 0;
-  }
-}
-function parseNow(raw, field) {
-  if (raw === "") return /* @__PURE__ */ new Date();
-  const d = new Date(raw);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(d.getTime())) {
-    throw usageError(`${field}: expected a date like 2026-12-01 or 2026-12-01T08:00:00Z, got ${JSON.stringify(raw)}`);
-  }
-  return d;
+  const paths = beamline.gate(raw);
+  const result = await moveStep(ctx, { beamline, paths, exportControlled: args.exportControlled, services: createServices(config, ctx) });
+  reportMove(ctx.report, result);
+  return result;
 }
 
 // src/run/github.ts
@@ -24215,7 +22799,7 @@ var HttpResponseRetryCodes = [
 
 // node_modules/@actions/core/lib/summary.js
 import { EOL as EOL3 } from "os";
-import { constants as constants4, promises } from "fs";
+import { constants as constants3, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve2) {
@@ -24265,7 +22849,7 @@ var Summary = class {
         throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
       }
       try {
-        yield access(pathFromEnv, constants4.R_OK | constants4.W_OK);
+        yield access(pathFromEnv, constants3.R_OK | constants3.W_OK);
       } catch (_a) {
         throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
       }
@@ -24792,15 +23376,10 @@ async function keepReport(ctx, title, started, error2) {
   }
 }
 
-// actions/hpss/run.ts
-async function runHpssAction(args) {
-  const now = parseNow(args.now, "now");
-  await runStep(createGithubContext(), args.dryRun ? "HPSS archive (dry run)" : "HPSS archive", (ctx) => runHpss(ctx, { ...args, now }));
-}
-async function runHpssRestoreAction(args) {
-  await runStep(createGithubContext(), args.dryRun ? "HPSS restore (dry run)" : "HPSS restore", (ctx) => runHpssRestore(ctx, args));
+// actions/move/run.ts
+async function runMoveAction(args) {
+  await runStep(createGithubContext(), "Move", (ctx) => runMove(ctx, args));
 }
 export {
-  runHpssAction,
-  runHpssRestoreAction
+  runMoveAction
 };

@@ -7,7 +7,7 @@ const __filename = __splashFileURLToPath(import.meta.url);
 const __dirname = __splashDirname(__filename);
 import {
   configuredBeamlines
-} from "./chunk-JFZUTUG2.js";
+} from "./chunk-MXUNJCBX.js";
 import "./chunk-X6V6M5FP.js";
 import "./chunk-PPB26NPS.js";
 import "./chunk-EJEVOSFI.js";
@@ -21,7 +21,7 @@ import {
 } from "./chunk-UAXXYRI7.js";
 import "./chunk-FJRQZ2JG.js";
 import "./chunk-7LOGD7KM.js";
-import "./chunk-AYT6W6BM.js";
+import "./chunk-6VBOLC2Y.js";
 import "./chunk-JQOEVMJ2.js";
 import "./chunk-EST7P3PF.js";
 import "./chunk-ZKZFWNJI.js";

@@ -11,32 +11,27 @@ import {
 } from "./chunk-EKQD746R.js";
 import "./chunk-ETLYTRTN.js";
 import {
-  MARKER_PREFIX,
-  STATE_DIR,
-  changedSincePlanned,
   codeOf,
-  identityKey,
   identityOf,
   isPartialName,
   isStateName,
   originOf,
   partialNameFor,
   readVerificationRecord,
-  removeFolderRecords,
   removeStalePartialsIn,
-  removeVerificationRecords,
   sameIdentity,
   walkTree,
   writeVerificationRecords
-} from "./chunk-TFJ3HB6U.js";
+} from "./chunk-2M4WKH2Q.js";
 import {
-  parseBeamlineId
-} from "./chunk-PEAVMJCL.js";
+  parseBeamlineId,
+  parsePathList
+} from "./chunk-GZTIHPDB.js";
 import {
   NerscController,
   nerscPreflight,
   sfapiSettingsOf
-} from "./chunk-DLZB4AG4.js";
+} from "./chunk-GINMU3IY.js";
 import {
   directives,
   jobName,
@@ -48,16 +43,13 @@ import {
 import {
   AlcfController,
   alcfPreflight
-} from "./chunk-5CZIJ5FQ.js";
+} from "./chunk-XT6RF3K3.js";
 import {
   MissingEnv,
   defaultVerify,
   loadConfig,
-  pruneRuleProblems,
-  pruneRulesError,
-  pruneRulesOf,
   resolveEnv
-} from "./chunk-KMYZJW6M.js";
+} from "./chunk-IOMJX2DQ.js";
 import "./chunk-GBCEOSPT.js";
 import "./chunk-MHNEM77X.js";
 import {
@@ -80,21 +72,13 @@ import {
 import {
   HASH_ALGORITHM,
   createContentHasher,
-  hashFile,
-  hashHandle
-} from "./chunk-5QJDDFW7.js";
+  hashFile
+} from "./chunk-IUYC6642.js";
+import "./chunk-X3QVOXCP.js";
 import {
-  listFolder,
-  requireRoot,
-  waitForTask,
-  walkCollection
-} from "./chunk-X3QVOXCP.js";
-import {
-  SweepLocator,
   displayName,
   gatePath,
   gateRootPath,
-  isInside,
   joinInside,
   relPathUnder,
   resolveInside
@@ -108,16 +92,9 @@ import {
   maskSecrets,
   percentOf
 } from "./chunk-YGNSDW3E.js";
-import {
-  deleteDocument,
-  parseGlobusTime
-} from "./chunk-CX6VMCBF.js";
+import "./chunk-CX6VMCBF.js";
 import "./chunk-AWMRTOOG.js";
-import {
-  GlobusApiError,
-  hasGlobusCode,
-  isNotFound
-} from "./chunk-YQKDHTZH.js";
+import "./chunk-YQKDHTZH.js";
 import "./chunk-L47GPLUX.js";
 import {
   SplashError,
@@ -2679,14 +2656,14 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname: hostname2, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
             tls = __require("node:tls");
           }
           servername = servername || options.servername || util.getServerName(host) || null;
-          const sessionKey = servername || hostname2;
+          const sessionKey = servername || hostname;
           assert(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
@@ -2702,7 +2679,7 @@ var require_connect = __commonJS({
             socket: httpSocket,
             // upgrade socket connection
             port,
-            host: hostname2
+            host: hostname
           });
           socket.on("session", function(session2) {
             sessionCache.set(sessionKey, session2);
@@ -2716,14 +2693,14 @@ var require_connect = __commonJS({
             ...options,
             localAddress,
             port,
-            host: hostname2
+            host: hostname
           });
         }
         if (options.keepAlive == null || options.keepAlive) {
           const keepAliveInitialDelay = options.keepAliveInitialDelay === void 0 ? 6e4 : options.keepAliveInitialDelay;
           socket.setKeepAlive(true, keepAliveInitialDelay);
         }
-        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname2, port });
+        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname, port });
         socket.setNoDelay(true).once(protocol === "https:" ? "secureConnect" : "connect", function() {
           queueMicrotask(clearConnectTimeout);
           if (callback) {
@@ -5887,7 +5864,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants6 = require_constants2();
+    var constants5 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5962,7 +5939,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants6.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -6057,11 +6034,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants6.ERROR.OK) {
+          if (ret !== constants5.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants6.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants6.ERROR.PAUSED) {
+            } else if (ret === constants5.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -6084,10 +6061,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants6.ERROR.OK) {
+        if (ret === constants5.ERROR.OK) {
           return null;
         }
-        if (ret === constants6.ERROR.PAUSED || ret === constants6.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6104,7 +6081,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants6.ERROR[ret], data);
+        return new HTTPParserError(message, constants5.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6284,7 +6261,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants6.ERROR.PAUSED : 0;
+        return pause ? constants5.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6306,7 +6283,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants6.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6342,13 +6319,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -7191,8 +7168,8 @@ var require_client_h2 = __commonJS({
         }
       }
       let stream;
-      const { hostname: hostname2, port } = client[kUrl];
-      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname2}${port ? `:${port}` : ""}`;
+      const { hostname, port } = client[kUrl];
+      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error2) => {
         if (request.aborted) {
@@ -8032,20 +8009,20 @@ var require_client = __commonJS({
     async function connect(client) {
       assert(!client[kConnecting]);
       assert(!client[kHTTPContext]);
-      let { host, hostname: hostname2, protocol, port } = client[kUrl];
-      if (hostname2[0] === "[") {
-        const idx = hostname2.indexOf("]");
+      let { host, hostname, protocol, port } = client[kUrl];
+      if (hostname[0] === "[") {
+        const idx = hostname.indexOf("]");
         assert(idx !== -1);
-        const ip = hostname2.substring(1, idx);
+        const ip = hostname.substring(1, idx);
         assert(net.isIP(ip));
-        hostname2 = ip;
+        hostname = ip;
       }
       client[kConnecting] = true;
       if (channels.beforeConnect.hasSubscribers) {
         channels.beforeConnect.publish({
           connectParams: {
             host,
-            hostname: hostname2,
+            hostname,
             protocol,
             port,
             version: client[kHTTPContext]?.version,
@@ -8059,7 +8036,7 @@ var require_client = __commonJS({
         const socket = await new Promise((resolve2, reject) => {
           client[kConnector]({
             host,
-            hostname: hostname2,
+            hostname,
             protocol,
             port,
             servername: client[kServerName],
@@ -8092,7 +8069,7 @@ var require_client = __commonJS({
           channels.connected.publish({
             connectParams: {
               host,
-              hostname: hostname2,
+              hostname,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8113,7 +8090,7 @@ var require_client = __commonJS({
           channels.connectError.publish({
             connectParams: {
               host,
-              hostname: hostname2,
+              hostname,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -9088,10 +9065,10 @@ var require_env_http_proxy_agent = __commonJS({
         }
       }
       #getProxyAgentForUrl(url) {
-        let { protocol, host: hostname2, port } = url;
-        hostname2 = hostname2.replace(/:\d*$/, "").toLowerCase();
+        let { protocol, host: hostname, port } = url;
+        hostname = hostname.replace(/:\d*$/, "").toLowerCase();
         port = Number.parseInt(port, 10) || DEFAULT_PORTS[protocol] || 0;
-        if (!this.#shouldProxy(hostname2, port)) {
+        if (!this.#shouldProxy(hostname, port)) {
           return this[kNoProxyAgent];
         }
         if (protocol === "https:") {
@@ -9099,7 +9076,7 @@ var require_env_http_proxy_agent = __commonJS({
         }
         return this[kHttpProxyAgent];
       }
-      #shouldProxy(hostname2, port) {
+      #shouldProxy(hostname, port) {
         if (this.#noProxyChanged) {
           this.#parseNoProxy();
         }
@@ -9115,11 +9092,11 @@ var require_env_http_proxy_agent = __commonJS({
             continue;
           }
           if (!/^[.*]/.test(entry.hostname)) {
-            if (hostname2 === entry.hostname) {
+            if (hostname === entry.hostname) {
               return false;
             }
           } else {
-            if (hostname2.endsWith(entry.hostname.replace(/^\*/, ""))) {
+            if (hostname.endsWith(entry.hostname.replace(/^\*/, ""))) {
               return false;
             }
           }
@@ -19263,7 +19240,7 @@ function createServices(config, ctx) {
     globus: () => globus ??= connectGlobus(config, ctx),
     scicatSettings: scicatSettingsOf(config),
     scicat: () => scicat ??= connectScicat(config, ctx),
-    sfapi: () => sfapi ??= import("./nersc-TP42RWLB.js").then(
+    sfapi: () => sfapi ??= import("./nersc-TZW4EJPI.js").then(
       ({ connectSfapi }) => connectSfapi(config, (s) => {
         ctx.mask(s);
       })
@@ -19272,7 +19249,7 @@ function createServices(config, ctx) {
       const key = app ?? "";
       let c = compute.get(key);
       if (!c) {
-        c = Promise.all([import("./alcf-TEVNH4ZM.js"), import("./compute-J7XDRD5H.js")]).then(
+        c = Promise.all([import("./alcf-PPPLDDF2.js"), import("./compute-J7XDRD5H.js")]).then(
           ([{ computeClientOf }, { ComputeClient }]) => computeClientOf(config, app, (s) => {
             ctx.mask(s);
           }, (o) => new ComputeClient(o))
@@ -19607,7 +19584,7 @@ async function copyOpened(ctx, srcPath, sfd, found, dst, n, fsync2) {
   }, 250);
   let srcHash;
   await (await open(tmp, "wx")).close();
-  const { hashGrowingFile } = await import("./hash-growing-QAEWYKGK.js");
+  const { hashGrowingFile } = await import("./hash-growing-WOQCVAPA.js");
   const dstHasher = hashGrowingFile(tmp);
   try {
     [srcHash] = await Promise.all([hashFile(src), copyFile(src, tmp)]);
@@ -20474,172 +20451,18 @@ function ingestLink(beamline, ingestor) {
   };
 }
 
-// src/prune/filesystem.ts
-import { existsSync as existsSync3, rmdirSync, unlinkSync as unlinkSync4 } from "node:fs";
-import { realpath } from "node:fs/promises";
-
 // src/fs/pinned-folder.ts
 import { closeSync as closeSync5, constants, existsSync as existsSync2, openSync as openSync4, readlinkSync } from "node:fs";
 var PROC_FD2 = existsSync2("/proc/self/fd") ? "/proc/self/fd" : void 0;
-function pinFolder(abs) {
-  if (PROC_FD2 === void 0) return { entry: (name) => `${abs}/${name}`, close: () => void 0 };
-  let fd;
-  try {
-    fd = openSync4(abs, constants.O_RDONLY | constants.O_DIRECTORY);
-  } catch {
-    return void 0;
-  }
-  const at = `${PROC_FD2}/${String(fd)}`;
-  let where;
-  try {
-    where = readlinkSync(at);
-  } catch {
-    where = "";
-  }
-  if (where !== abs) {
-    closeSync5(fd);
-    return void 0;
-  }
-  return { entry: (name) => `${at}/${name}`, close: () => {
-    closeSync5(fd);
-  } };
-}
 
 // src/prune/fs-content.ts
 import { closeSync as closeSync6, constants as constants2, fstatSync as fstatSync3, openSync as openSync5, readSync as readSync2 } from "node:fs";
-import { open as open2 } from "node:fs/promises";
-async function contentProblem(spec, item) {
-  const differs = `content differs at ${spec.checkName} (${HASH_ALGORITHM})`;
-  const hash = item.size <= SMALL_FILE ? hashSmall : hashLarge;
-  switch (item.proof.kind) {
-    case "record":
-      return void 0;
-    case "source": {
-      const mine = await hash(`${spec.root}/${item.rel}`, item.id, "this file");
-      if ("problem" in mine) return mine.problem;
-      return mine.digest === item.proof.digest ? void 0 : `${differs}, by its verification record`;
-    }
-    case "both": {
-      const [mine, copy] = await Promise.all([
-        hash(`${spec.root}/${item.rel}`, item.id, "this file"),
-        hash(`${spec.checkRoot}/${item.rel}`, item.copyId, `the copy at ${spec.checkName}`)
-      ]);
-      if ("problem" in mine) return mine.problem;
-      if ("problem" in copy) return copy.problem;
-      return mine.digest === copy.digest ? void 0 : differs;
-    }
-  }
-}
 var OPEN_FLAGS = constants2.O_RDONLY | constants2.O_NOFOLLOW;
 var SMALL_FILE = 8 << 20;
-var smallHasher;
 var smallBuffer = Buffer.allocUnsafe(64 << 10);
-async function hashSmall(path2, expected, what) {
-  smallHasher ??= await createContentHasher();
-  const hasher = smallHasher;
-  let fd;
-  try {
-    fd = openSync5(path2, OPEN_FLAGS);
-  } catch (err) {
-    return { problem: `could not read ${what} to compare checksums (${codeOf(err)})` };
-  }
-  try {
-    const st = fstatSync3(fd, { bigint: true });
-    const before = identityKey(identityOf(st));
-    if (before !== expected) return { problem: `${what} changed since the plan; left for the next run` };
-    hasher.init();
-    const size = Number(st.size);
-    for (let done = 0, n = 1; done < size && n > 0; done += n) {
-      n = readSync2(fd, smallBuffer, 0, Math.min(smallBuffer.length, size - done), null);
-      hasher.update(smallBuffer.subarray(0, n));
-    }
-    const digest = hasher.digest("hex");
-    const after = identityKey(identityOf(fstatSync3(fd, { bigint: true })));
-    if (after !== before) return { problem: `${what} changed while it was hashed; left for the next run` };
-    return { digest };
-  } catch (err) {
-    return { problem: `could not read ${what} to compare checksums (${codeOf(err)})` };
-  } finally {
-    closeSync6(fd);
-  }
-}
-async function hashLarge(path2, expected, what) {
-  let fh;
-  try {
-    fh = await open2(path2, OPEN_FLAGS);
-  } catch (err) {
-    return { problem: `could not read ${what} to compare checksums (${codeOf(err)})` };
-  }
-  try {
-    const before = identityKey(identityOf(await fh.stat({ bigint: true })));
-    if (before !== expected) return { problem: `${what} changed since the plan; left for the next run` };
-    const { digest } = await hashHandle(fh);
-    const after = identityKey(identityOf(await fh.stat({ bigint: true })));
-    if (after !== before) return { problem: `${what} changed while it was hashed; left for the next run` };
-    return { digest };
-  } catch (err) {
-    return { problem: `could not read ${what} to compare checksums (${codeOf(err)})` };
-  } finally {
-    await fh.close();
-  }
-}
-
-// src/prune/fs-identity.ts
-import { randomBytes } from "node:crypto";
-import { closeSync as closeSync7, lstatSync as lstatSync6, openSync as openSync6, unlinkSync as unlinkSync2 } from "node:fs";
-import { basename as basename3 } from "node:path";
-function proveSeparateStorage(endpoint, root, check, checkRoot) {
-  const cannot = (what, err) => stepError(
-    `prune of ${endpoint}: cannot prove that ${check} (${checkRoot}) is separate storage — ${what} (${codeOf(err)}); nothing was deleted`,
-    `the runner needs write access to ${root} and read access to ${checkRoot}`
-  );
-  const state = `${root}/${STATE_DIR}`;
-  try {
-    const st = lstatSync6(state, { throwIfNoEntry: false });
-    if (st && !st.isDirectory()) throw stepError(`${state} is not a folder (a symlink or a file)`);
-  } catch (err) {
-    throw cannot(`${state} cannot be used`, err);
-  }
-  const marker = `${root}/${MARKER_PREFIX}${randomBytes(16).toString("hex")}`;
-  try {
-    closeSync7(openSync6(marker, "wx", 384));
-  } catch (err) {
-    throw cannot(`the marker ${marker} cannot be created`, err);
-  }
-  let visible;
-  try {
-    visible = lstatSync6(`${checkRoot}/${basename3(marker)}`, { throwIfNoEntry: false }) !== void 0;
-  } catch (err) {
-    removeMarker(marker);
-    throw cannot(`${checkRoot} cannot be read`, err);
-  }
-  const warning2 = removeMarker(marker);
-  if (visible) {
-    throw configError(
-      `prune of ${endpoint} is checked against ${check}, but both are the same storage: a marker created under ${endpoint} (${root}) is visible under ${check} (${checkRoot}); nothing was deleted`,
-      `${checkRoot} is the pruned folder under another name (an NFS, SMB or overlay mount of it?); a check endpoint must be a separate copy of the data — fix the mount or the prune rule in config.yml`
-    );
-  }
-  return warning2;
-}
-function removeMarker(marker) {
-  try {
-    unlinkSync2(marker);
-  } catch (err) {
-    return `the storage-identity marker ${marker} could not be removed (${codeOf(err)}); it is harmless (prune, move and the watcher skip it), remove it by hand`;
-  }
-  return void 0;
-}
-
-// src/prune/fs-lock.ts
-import { linkSync as linkSync2, lstatSync as lstatSync7, mkdirSync as mkdirSync2, readFileSync as readFileSync2, renameSync as renameSync2, rmSync as rmSync4, unlinkSync as unlinkSync3, utimesSync, writeFileSync as writeFileSync2 } from "node:fs";
-import { randomBytes as randomBytes3 } from "node:crypto";
 
 // src/prune/lock.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { hostname } from "node:os";
-var HEARTBEAT_MS = 3e4;
 var STALE_AFTER_MS = 10 * 6e4;
 var bootId = (() => {
   try {
@@ -20648,1499 +20471,9 @@ var bootId = (() => {
     return void 0;
   }
 })();
-function thisHost() {
-  return hostname().replace(/[^A-Za-z0-9.-]/g, "-").slice(0, 64);
-}
-function newHolder(purpose) {
-  return { host: thisHost(), pid: process.pid, since: (/* @__PURE__ */ new Date()).toISOString(), nonce: randomBytes2(12).toString("hex"), boot: bootId, purpose };
-}
-function describeHolder(h) {
-  return `${h.purpose}: host ${h.host}, pid ${h.pid}, since ${h.since}`;
-}
-function parseHolder(text2) {
-  try {
-    const h = JSON.parse(text2);
-    if (typeof h.host !== "string" || typeof h.pid !== "number" || typeof h.since !== "string" || typeof h.nonce !== "string" || typeof h.purpose !== "string") return void 0;
-    if (h.boot !== void 0 && typeof h.boot !== "string") return void 0;
-    return h;
-  } catch {
-    return void 0;
-  }
-}
-function processGone(pid) {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return err.code === "ESRCH";
-  }
-}
-function staleReason(holder, heartbeatMs, nowMs = Date.now()) {
-  if (holder && holder.host === thisHost()) {
-    if (holder.boot !== void 0 && bootId !== void 0 && holder.boot !== bootId) return "its host restarted since";
-    if (holder.pid === process.pid && holder.boot === bootId) return void 0;
-    if (processGone(holder.pid)) return `process ${holder.pid} on this host is gone`;
-  }
-  const quiet = nowMs - heartbeatMs;
-  if (quiet > STALE_AFTER_MS) return `no heartbeat for ${Math.round(quiet / 6e4)} min`;
-  return void 0;
-}
-var PruneLocked = class extends SplashError {
-  constructor(endpoint, where, holder, forRule) {
-    super(
-      "step",
-      `${forRule}: ${endpoint} is locked by another prune (${holder ? describeHolder(holder) : "holder being written"}; lock ${where}); nothing was deleted by this rule`,
-      `two prunes of one endpoint, or of an endpoint and the copy it relies on, never run at once; the next run prunes it. A lock whose holder died is taken over by itself (same host: when its process is gone; another host: after ${STALE_AFTER_MS / 6e4} min without heartbeat)`
-    );
-  }
-};
-
-// src/prune/fs-lock.ts
-var NOT_WRITABLE = /* @__PURE__ */ new Set(["EROFS", "EACCES", "EPERM"]);
-function stateDir(root) {
-  const path2 = `${root}/${STATE_DIR}`;
-  let created = false;
-  try {
-    mkdirSync2(path2, { mode: 493 });
-    created = true;
-  } catch (err) {
-    if (codeOf(err) !== "EEXIST") throw err;
-  }
-  if (!lstatSync7(path2).isDirectory()) throw stepError(`${path2} is not a folder (a symlink or a file); prune keeps its state there`, `remove ${path2}; prune creates it`);
-  return { path: path2, created };
-}
-var FilesystemLock = class _FilesystemLock {
-  path;
-  holder;
-  #lastBeat = Date.now();
-  #timer;
-  #lost;
-  #released = false;
-  /** The lock file as published (inode and birth time): a takeover publishes another file at the name. */
-  #file;
-  constructor(path2, holder) {
-    this.path = path2;
-    this.holder = holder;
-    this.#file = fileKey(lstatSync7(path2, { bigint: true }));
-    this.#timer = setInterval(() => {
-      this.#beat();
-    }, HEARTBEAT_MS);
-    this.#timer.unref();
-  }
-  /** Take the lock of the endpoint at `root` (a real path) for `purpose`. Throws PruneLocked when a live prune holds it. */
-  static acquire(root, endpoint, purpose, forRule) {
-    const lock = _FilesystemLock.#take(root, endpoint, purpose, forRule, false);
-    if (!lock) throw lockError(endpoint, root, new Error("not writable"));
-    return lock;
-  }
-  /** The same, but an endpoint this process cannot write to (a read-only mount) is not locked: undefined. */
-  static acquireIfWritable(root, endpoint, purpose, forRule) {
-    return _FilesystemLock.#take(root, endpoint, purpose, forRule, true);
-  }
-  static #take(root, endpoint, purpose, forRule, ifWritable) {
-    let dir;
-    try {
-      dir = stateDir(root).path;
-    } catch (err) {
-      if (ifWritable && NOT_WRITABLE.has(codeOf(err))) return void 0;
-      throw lockError(endpoint, root, err);
-    }
-    const path2 = `${dir}/prune.lock`;
-    const holder = newHolder(purpose);
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        publish(path2, holder);
-        return new _FilesystemLock(path2, holder);
-      } catch (err) {
-        const code = codeOf(err);
-        if (code === "ENOENT") {
-          stateDir(root);
-          continue;
-        }
-        if (code !== "EEXIST") {
-          if (ifWritable && NOT_WRITABLE.has(code)) return void 0;
-          throw lockError(endpoint, root, err);
-        }
-      }
-      const found = readLock(path2);
-      if (found === void 0) continue;
-      let taken = false;
-      if (staleReason(found.holder, found.beatMs) !== void 0) {
-        try {
-          taken = takeOver(path2, found.holder);
-        } catch (err) {
-          throw lockError(endpoint, root, err);
-        }
-      }
-      if (!taken) {
-        throw new PruneLocked(endpoint, path2, found.holder, forRule);
-      }
-    }
-    throw new PruneLocked(endpoint, path2, readLock(path2)?.holder, forRule);
-  }
-  /**
-   * Refresh the heartbeat when it is due and make sure the lock is still ours; throws when it was lost. Called
-   * before every deletion: between heartbeats, one lstat tells whether the lock file is still the one this
-   * holder published. Another prune may take a lock over while its holder runs (a host whose clock runs ahead
-   * sees a fresh heartbeat as stale); the holder must stop at once, not at its next heartbeat.
-   */
-  keep() {
-    if (Date.now() - this.#lastBeat >= HEARTBEAT_MS) this.#beat();
-    else this.#checkFile();
-    if (this.#lost !== void 0) throw stepError(`prune lock ${this.path} was lost (${this.#lost}); stopped before the next deletion`, "another prune may have taken it over as stale; run the prune again");
-  }
-  #checkFile() {
-    if (this.#released || this.#lost !== void 0) return;
-    let st;
-    try {
-      st = lstatSync7(this.path, { bigint: true, throwIfNoEntry: false });
-    } catch (err) {
-      this.#lost = `it cannot be read (${codeOf(err)})`;
-      return;
-    }
-    if (st === void 0) this.#lost = "the lock file is gone";
-    else if (fileKey(st) !== this.#file) this.#lost = "another lock file took its place";
-  }
-  #beat() {
-    if (this.#released || this.#lost !== void 0) return;
-    this.#lastBeat = Date.now();
-    const found = readLock(this.path);
-    if (found?.holder?.nonce !== this.holder.nonce) {
-      this.#lost = found ? `now held by pid ${found.holder?.pid ?? "?"} on ${found.holder?.host ?? "?"}` : "the lock file is gone";
-      return;
-    }
-    try {
-      const now = /* @__PURE__ */ new Date();
-      utimesSync(this.path, now, now);
-    } catch (err) {
-      this.#lost = `its heartbeat cannot be written (${codeOf(err)})`;
-    }
-  }
-  /** Remove the lock if it is still ours; a warning when it cannot be removed (it then goes stale). */
-  release() {
-    if (this.#released) return void 0;
-    this.#released = true;
-    clearInterval(this.#timer);
-    try {
-      if (readLock(this.path)?.holder?.nonce === this.holder.nonce) unlinkSync3(this.path);
-    } catch (err) {
-      if (codeOf(err) === "ENOENT") return void 0;
-      return `the prune lock ${this.path} could not be removed (${codeOf(err)}); the next prune takes it over once its process is gone (same host) or its heartbeat is ${STALE_AFTER_MS / 6e4} min old`;
-    }
-    return void 0;
-  }
-};
-var fileKey = (st) => `${String(st.dev)}:${String(st.ino)}:${String(st.birthtimeNs)}`;
-function publish(path2, holder) {
-  const tmp = `${path2}.${holder.nonce}.tmp`;
-  writeFileSync2(tmp, `${JSON.stringify(holder)}
-`, { flag: "wx", mode: 420 });
-  try {
-    linkSync2(tmp, path2);
-  } finally {
-    try {
-      rmSync4(tmp, { force: true });
-    } catch {
-    }
-  }
-}
-function readLock(path2) {
-  let beatMs;
-  try {
-    beatMs = lstatSync7(path2).mtimeMs;
-  } catch (err) {
-    if (codeOf(err) === "ENOENT") return void 0;
-    throw err;
-  }
-  try {
-    return { holder: parseHolder(readFileSync2(path2, "utf8")), beatMs };
-  } catch {
-    return { holder: void 0, beatMs };
-  }
-}
-function takeOver(path2, stale) {
-  const aside = `${path2}.stale-${randomBytes3(6).toString("hex")}`;
-  try {
-    renameSync2(path2, aside);
-  } catch (err) {
-    if (codeOf(err) === "ENOENT") return true;
-    throw err;
-  }
-  const moved = readLock(aside)?.holder;
-  if (stale === void 0 ? moved === void 0 : moved?.nonce === stale.nonce) {
-    rmSync4(aside, { recursive: true, force: true });
-    return true;
-  }
-  try {
-    linkSync2(aside, path2);
-  } catch {
-  }
-  rmSync4(aside, { force: true });
-  return false;
-}
-function lockError(endpoint, root, err) {
-  return stepError(`cannot lock ${endpoint} for the prune (${root}/${STATE_DIR}/prune.lock: ${codeOf(err)}); nothing was deleted`, "the runner needs write access to the pruned endpoint");
-}
-
-// src/prune/report.ts
-function bytesOf(files) {
-  let total = 0;
-  for (const f of files) total += f.size;
-  return total;
-}
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-var days = (n) => plural(n, "day");
-var PruneIncomplete = class extends SplashError {
-  report;
-  constructor(cause, report) {
-    super(cause.kind, cause.message, cause.hint);
-    this.report = report;
-  }
-};
-
-// src/prune/filesystem.ts
-var DAY_MS = 864e5;
-async function pruneFilesystem(endpoint, check, opts) {
-  const { root, checkRoot } = await checkPruneRoots(endpoint, check);
-  const rule = opts.rule ?? `prune of ${endpoint.name}`;
-  try {
-    const warning2 = proveSeparateStorage(endpoint.name, root, check.name, checkRoot);
-    if (warning2) opts.ctx.warn(warning2);
-  } catch (err) {
-    if (!opts.dryRun || !(err instanceof SplashError) || err.kind !== "step") throw err;
-    opts.ctx.warn(`${err.message.replace(/; nothing was deleted$/, "")} (dry run: going on; a real run stops here)`);
-  }
-  const locks = [];
-  if (!opts.dryRun) {
-    const wanted = [
-      { root, name: endpoint.name, purpose: rule, ifWritable: false },
-      { root: checkRoot, name: check.name, purpose: `relied on by the ${rule}`, ifWritable: true }
-    ].sort((a, b) => a.root < b.root ? -1 : 1);
-    try {
-      for (const w of wanted) {
-        const lock = w.ifWritable ? FilesystemLock.acquireIfWritable(w.root, w.name, w.purpose, rule) : FilesystemLock.acquire(w.root, w.name, w.purpose, rule);
-        if (lock) locks.push(lock);
-        else opts.ctx.info(`${w.name} is not writable here: not locked (a prune of it elsewhere is not excluded while this rule runs)`);
-      }
-    } catch (err) {
-      for (const l of locks) l.release();
-      throw err;
-    }
-  }
-  try {
-    return await sweep(endpoint, check, root, checkRoot, opts, locks);
-  } finally {
-    for (const l of locks.reverse()) {
-      const warning2 = l.release();
-      if (warning2) opts.ctx.warn(warning2);
-    }
-  }
-}
-async function sweep(endpoint, check, root, checkRoot, opts, locks) {
-  const cutoffMs = opts.now.getTime() - opts.afterDays * DAY_MS;
-  const records = opts.verify === "checksum" && existsSync3(`${checkRoot}/${STATE_DIR}/verified`);
-  const spec = { root, checkRoot, checkName: check.name, cutoffMs, verify: opts.verify, records };
-  const { planTree } = await import("./sweep-parallel-PQ6Z7S7T.js");
-  const started = performance.now();
-  const plan = await planTree(spec);
-  const proofs = { record: 0, source: 0, both: 0 };
-  for (const c of plan.candidates) proofs[c.proof.kind]++;
-  opts.ctx.debug(
-    `prune ${endpoint.name}: planned ${plan.files} files in ${Math.round(performance.now() - started)} ms${plan.workers > 0 ? ` with ${plan.workers} worker threads` : ""}: ${plan.candidates.length} candidates (${proofs.record} proven by verification records, ${proofs.source} to hash here, ${proofs.both} to hash on both sides), ${plan.kept.length} young, ${plan.unsafe.length} unsafe`
-  );
-  const report = {
-    endpoint: endpoint.name,
-    check: check.name,
-    afterDays: opts.afterDays,
-    dryRun: opts.dryRun,
-    pruned: [],
-    kept: plan.kept,
-    unsafe: plan.unsafe,
-    removedDirs: []
-  };
-  const locator = new SweepLocator(checkRoot);
-  const ownRecords = existsSync3(`${root}/${STATE_DIR}/verified`);
-  const deletedRecords = [];
-  const touched = /* @__PURE__ */ new Set();
-  const folders = new FolderPins(root);
-  try {
-    const stillLocked = () => {
-      try {
-        for (const l of locks) l.keep();
-      } catch (err) {
-        if (err instanceof SplashError) throw new PruneIncomplete(err, report);
-        throw err;
-      }
-    };
-    for (const item of plan.candidates) {
-      stillLocked();
-      const problem = item.proof.kind === "record" ? void 0 : await contentProblem(spec, item);
-      if (problem) {
-        report.unsafe.push({ rel: item.rel, reason: problem });
-        continue;
-      }
-      if (!opts.dryRun) {
-        if (item.proof.kind !== "record") stillLocked();
-        const dir = folders.pin(parentOf(item.rel));
-        const name = item.rel.slice(item.rel.lastIndexOf("/") + 1);
-        const changed2 = dir ? changedSincePlanned(spec, locator, item, dir.entry(name)) : "its folder changed since the plan (moved, or swapped for a symlink)";
-        if (changed2 !== void 0 || !dir) {
-          report.unsafe.push({ rel: item.rel, reason: `${changed2 ?? ""}; left for the next run` });
-          continue;
-        }
-        try {
-          unlinkSync4(dir.entry(name));
-        } catch (err) {
-          report.unsafe.push({ rel: item.rel, reason: `could not delete (${codeOf(err)}); left for the next run` });
-          continue;
-        }
-        if (ownRecords) deletedRecords.push(item.rel);
-        touched.add(parentOf(item.rel));
-      }
-      report.pruned.push(toPruned(item));
-    }
-  } finally {
-    folders.close();
-  }
-  if (!opts.dryRun) for (const d of removeEmptiedDirs(root, touched, new Set(plan.youngDirs))) report.removedDirs.push(d);
-  if (deletedRecords.length > 0) forgetRecords(root, deletedRecords, new Set(report.removedDirs));
-  return report;
-}
-var FolderPins = class {
-  #root;
-  #current;
-  constructor(root) {
-    this.#root = root;
-  }
-  pin(dirRel) {
-    if (this.#current?.rel !== dirRel) {
-      this.close();
-      this.#current = { rel: dirRel, pinned: pinFolder(dirRel === "" ? this.#root : `${this.#root}/${dirRel}`) };
-    }
-    return this.#current.pinned;
-  }
-  close() {
-    this.#current?.pinned?.close();
-    this.#current = void 0;
-  }
-};
-async function checkPruneRoots(endpoint, check) {
-  const root = await realpathOrFail(endpoint);
-  const checkRoot = await realpathOrFail(check);
-  if (isInside(root, checkRoot) || isInside(checkRoot, root)) {
-    throw configError(
-      `prune of ${endpoint.name} is checked against ${check.name}, but ${root === checkRoot ? "both are the same folder" : "one folder is inside the other"} (${root}, ${checkRoot})`,
-      "a check endpoint must be a separate copy of the data; fix the prune rule in config.yml"
-    );
-  }
-  return { root, checkRoot };
-}
-async function checkSeparateFilesystems(endpoint, check) {
-  const { root, checkRoot } = await checkPruneRoots(endpoint, check);
-  try {
-    proveSeparateStorage(endpoint.name, root, check.name, checkRoot);
-  } catch (err) {
-    if (err instanceof SplashError && err.kind === "config") throw err;
-  }
-}
-var toPruned = (i) => ({ rel: i.rel, size: i.size, mtimeMs: i.mtimeMs });
-function forgetRecords(root, rels, removedDirs) {
-  try {
-    for (const dir of removedDirs) removeFolderRecords(root, dir);
-    removeVerificationRecords(root, rels.filter((rel) => !removedDirs.has(parentOf(rel))));
-  } catch {
-  }
-}
-function removeEmptiedDirs(root, touched, young) {
-  const removed = [];
-  const byDepth = /* @__PURE__ */ new Map();
-  const add = (rel) => {
-    if (rel === "") return;
-    const depth = rel.split("/").length;
-    let bucket = byDepth.get(depth);
-    if (!bucket) byDepth.set(depth, bucket = /* @__PURE__ */ new Set());
-    bucket.add(rel);
-  };
-  for (const rel of touched) add(rel);
-  for (let depth = Math.max(0, ...byDepth.keys()); depth > 0; depth--) {
-    for (const rel of [...byDepth.get(depth) ?? []].sort()) {
-      if (young.has(rel)) continue;
-      const parent = pinFolder(parentOf(rel) === "" ? root : `${root}/${parentOf(rel)}`);
-      if (!parent) continue;
-      try {
-        rmdirSync(parent.entry(rel.slice(rel.lastIndexOf("/") + 1)));
-      } catch {
-        continue;
-      } finally {
-        parent.close();
-      }
-      removed.push(rel);
-      add(parentOf(rel));
-    }
-  }
-  return removed;
-}
-function parentOf(rel) {
-  const i = rel.lastIndexOf("/");
-  return i < 0 ? "" : rel.slice(0, i);
-}
-async function realpathOrFail(e) {
-  try {
-    return await realpath(e.root_path);
-  } catch (err) {
-    throw configError(`endpoint ${e.name}: root_path ${e.root_path} is not reachable (${codeOf(err)})`, "check the mount and the root_path in config.yml");
-  }
-}
-
-// src/prune/globus-guard.ts
-import { randomBytes as randomBytes4 } from "node:crypto";
-function statePath(e, name) {
-  const base = `${e.root_path === "/" ? "" : e.root_path}/${STATE_DIR}`;
-  return name === void 0 ? base : `${base}/${name}`;
-}
-var refused = (err) => err instanceof GlobusApiError && (err.status === 403 || /^ExternalError\.\w+\.PermissionDenied/.test(err.code));
-async function namesIn(client, collection, path2) {
-  const names = /* @__PURE__ */ new Map();
-  try {
-    for await (const d of client.ls(collection, path2, { showHidden: true })) names.set(d.name, d.last_modified);
-  } catch (err) {
-    if (isNotFound(err)) return void 0;
-    throw err;
-  }
-  return names;
-}
-async function proveSeparateCollections(client, endpoint, check, cleanup) {
-  const cannot = (what, err) => stepError(
-    `prune of ${endpoint.name}: cannot prove that ${check.name} is separate storage — ${what} (${err instanceof Error ? err.message.split("\n")[0] ?? "" : String(err)}); nothing was deleted`,
-    `the Globus app needs write access to ${statePath(endpoint)} on ${endpoint.uuid} and read access to ${statePath(check)} on ${check.uuid}`
-  );
-  const name = `identity-${randomBytes4(16).toString("hex")}`;
-  try {
-    await client.mkdir(endpoint.uuid, statePath(endpoint), { existOk: true });
-    await client.mkdir(endpoint.uuid, statePath(endpoint, name));
-  } catch (err) {
-    throw cannot(`the marker ${statePath(endpoint, name)} cannot be created`, err);
-  }
-  cleanup.add(endpoint, statePath(endpoint, name));
-  let seen;
-  try {
-    seen = await namesIn(client, check.uuid, statePath(check));
-  } catch (err) {
-    throw cannot(`${statePath(check)} cannot be listed`, err);
-  }
-  if (seen?.has(name)) {
-    throw configError(
-      `prune of ${endpoint.name} is checked against ${check.name}, but both are the same storage: a marker made under ${endpoint.name} (${endpoint.uuid}:${endpoint.root_path}) is listed under ${check.name} (${check.uuid}:${check.root_path}); nothing was deleted`,
-      "two collection ids (or paths) over one folder are not two copies; point the rule at the collection the files were moved to"
-    );
-  }
-}
-var HOLDER = /^holder~(\w+)~([A-Za-z0-9.-]*)~(\d+)~(\d+)~(\d+)~([0-9a-f]+)~([0-9a-f-]*)$/;
-function holderName(role, h, beatMs) {
-  return `holder~${role}~${h.host}~${h.pid}~${Date.parse(h.since)}~${beatMs}~${h.nonce}~${h.boot ?? ""}`;
-}
-function parseHolderName(name) {
-  const m = HOLDER.exec(name);
-  if (!m) return void 0;
-  const [, role = "", host = "", pid = "", since = "", beat = "", nonce = "", boot = ""] = m;
-  return {
-    holder: { host, pid: Number(pid), since: new Date(Number(since)).toISOString(), nonce, boot: boot || void 0, purpose: role === "relied" ? "relied on by a prune" : "a prune" },
-    beatMs: Number(beat)
-  };
-}
-var GlobusLock = class _GlobusLock {
-  path;
-  #client;
-  #endpoint;
-  #role;
-  #holder;
-  #name;
-  #lastBeat;
-  constructor(client, endpoint, role, holder, beatMs) {
-    this.#client = client;
-    this.#endpoint = endpoint;
-    this.#role = role;
-    this.#holder = holder;
-    this.path = statePath(endpoint, "prune.lock");
-    this.#lastBeat = beatMs;
-    this.#name = holderName(role, holder, beatMs);
-  }
-  /**
-   * Lock `endpoint` for a prune: `role` "pruned" or "relied". Throws PruneLocked when a live prune holds
-   * it; with `ifWritable`, an endpoint the app may not write to is not locked (undefined).
-   */
-  static async acquire(client, endpoint, role, forRule, cleanup, ifWritable = false) {
-    const lock = new _GlobusLock(client, endpoint, role, newHolder(forRule), Date.now());
-    try {
-      await client.mkdir(endpoint.uuid, statePath(endpoint), { existOk: true });
-    } catch (err) {
-      if (ifWritable && refused(err)) return void 0;
-      throw lockError2(endpoint, err);
-    }
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        await client.mkdir(endpoint.uuid, lock.path);
-      } catch (err) {
-        if (!hasGlobusCode(err, "ExternalError.MkdirFailed.Exists")) {
-          if (ifWritable && refused(err)) return void 0;
-          throw lockError2(endpoint, err);
-        }
-        const found = await lock.#read(lock.path);
-        if (found === "gone") continue;
-        if (staleReason(found.holder, found.beatMs) === void 0 || !await lock.#takeOver(found.name, cleanup)) {
-          throw new PruneLocked(endpoint.name, `${endpoint.uuid}:${lock.path}`, found.holder, forRule);
-        }
-        continue;
-      }
-      try {
-        await client.mkdir(endpoint.uuid, `${lock.path}/${lock.#name}`);
-      } catch (err) {
-        cleanup.add(endpoint, lock.path);
-        throw lockError2(endpoint, err);
-      }
-      return lock;
-    }
-    const last = await lock.#read(lock.path);
-    throw new PruneLocked(endpoint.name, `${endpoint.uuid}:${lock.path}`, last === "gone" ? void 0 : last.holder, forRule);
-  }
-  /** Who holds the lock folder at `path`, and its last heartbeat; a folder without a holder counts from its mtime. */
-  async #read(path2) {
-    const inside = await namesIn(this.#client, this.#endpoint.uuid, path2);
-    if (inside === void 0) return "gone";
-    for (const name of inside.keys()) {
-      const parsed = parseHolderName(name);
-      if (parsed) return { ...parsed, name };
-    }
-    const st = await this.#client.stat(this.#endpoint.uuid, path2).catch(() => void 0);
-    return { holder: void 0, beatMs: st ? parseGlobusTime(st.last_modified).getTime() : 0, name: void 0 };
-  }
-  /** Move a stale lock aside (rename is atomic) and keep it aside only if it is the one judged stale. */
-  async #takeOver(staleName, cleanup) {
-    const aside = statePath(this.#endpoint, `prune.lock.stale-${randomBytes4(6).toString("hex")}`);
-    try {
-      await this.#client.rename(this.#endpoint.uuid, this.path, aside);
-    } catch (err) {
-      if (isNotFound(err)) return true;
-      throw lockError2(this.#endpoint, err);
-    }
-    const moved = await this.#read(aside);
-    if (moved !== "gone" && moved.name === staleName) {
-      cleanup.add(this.#endpoint, aside);
-      return true;
-    }
-    await this.#client.rename(this.#endpoint.uuid, aside, this.path).catch(() => void 0);
-    return false;
-  }
-  /** Refresh the heartbeat when due (rename of the holder folder); never throws: the owner check is `ensureHeld`. */
-  async keep() {
-    if (Date.now() - this.#lastBeat < HEARTBEAT_MS) return;
-    const beat = Date.now();
-    const next = holderName(this.#role, this.#holder, beat);
-    try {
-      await this.#client.rename(this.#endpoint.uuid, `${this.path}/${this.#name}`, `${this.path}/${next}`);
-      this.#name = next;
-      this.#lastBeat = beat;
-    } catch {
-    }
-  }
-  /** Before a deletion: the lock must still hold our holder folder. */
-  async ensureHeld() {
-    await this.keep();
-    const inside = await namesIn(this.#client, this.#endpoint.uuid, this.path);
-    if (!inside?.has(this.#name)) {
-      throw stepError(`prune lock ${this.#endpoint.uuid}:${this.path} was lost; stopped before the next deletion`, "another prune may have taken it over as stale; run the prune again");
-    }
-  }
-  /** Move the lock aside (if still ours) for the rule's cleanup task to delete. */
-  async release(cleanup) {
-    const aside = statePath(this.#endpoint, `prune.lock.released-${this.#holder.nonce}`);
-    try {
-      await this.#client.rename(this.#endpoint.uuid, this.path, aside);
-    } catch {
-      return;
-    }
-    const moved = await this.#read(aside);
-    if (moved !== "gone" && moved.name === this.#name) {
-      cleanup.add(this.#endpoint, aside);
-      return;
-    }
-    await this.#client.rename(this.#endpoint.uuid, aside, this.path).catch(() => void 0);
-  }
-};
-function lockError2(e, err) {
-  return stepError(
-    `cannot lock ${e.name} for the prune (${e.uuid}:${statePath(e, "prune.lock")}: ${err instanceof Error ? err.message.split("\n")[0] ?? "" : String(err)}); nothing was deleted`,
-    "the Globus app needs write access to the pruned collection"
-  );
-}
-var StateCleanup = class {
-  #paths = /* @__PURE__ */ new Map();
-  add(endpoint, path2) {
-    const key = endpoint.uuid.toLowerCase();
-    const entry = this.#paths.get(key) ?? { endpoint, paths: [] };
-    entry.paths.push(path2);
-    this.#paths.set(key, entry);
-  }
-  async run(client, opts) {
-    for (const { endpoint, paths } of this.#paths.values()) {
-      try {
-        const doc = deleteDocument({
-          collection: endpoint.uuid,
-          paths,
-          label: `splash prune state ${endpoint.name}`,
-          recursive: true,
-          ignoreMissing: true,
-          notify: false,
-          deadline: new Date(Date.now() + opts.settings.waitTimeoutMinutes * 6e4)
-        });
-        const { task_id: taskId } = await client.submitDelete(doc);
-        opts.ctx.info(`Globus delete task ${taskId}: the prune's marker and lock folders under ${STATE_DIR}/ on ${endpoint.name}`);
-        await waitForTask(client, taskId, { ctx: opts.ctx, settings: opts.settings, onGiveUp: "cancel" }, opts.sleep);
-      } catch (err) {
-        opts.ctx.warn(
-          `could not remove the prune's state folders on ${endpoint.name} (${paths.join(", ")}): ${err instanceof Error ? err.message.split("\n")[0] ?? "" : String(err)}; they are harmless (prune, move and the watcher skip ${STATE_DIR}/), remove them by hand`
-        );
-      }
-    }
-    this.#paths.clear();
-  }
-};
-
-// src/prune/globus.ts
-var DAY_MS2 = 864e5;
-var DELETE_BATCH = 1e4;
-async function checkGlobusPruneRoots(endpoint, check, client) {
-  if (endpoint.uuid.toLowerCase() === check.uuid.toLowerCase() && (isInside(endpoint.root_path, check.root_path) || isInside(check.root_path, endpoint.root_path))) {
-    throw configError(
-      `prune of ${endpoint.name} is checked against ${check.name}: same collection, and one folder is the same as or inside the other`,
-      "a check endpoint must be a separate copy of the data; fix the prune rule in config.yml"
-    );
-  }
-  const c = await client();
-  for (const e of [endpoint, check]) await requireRoot(c, e);
-}
-async function pruneGlobus(endpoint, check, opts) {
-  const { client, ctx } = opts;
-  const sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-  const rule = opts.rule ?? `prune of ${endpoint.name}`;
-  const cleanup = new StateCleanup();
-  const locks = [];
-  try {
-    try {
-      await proveSeparateCollections(client, endpoint, check, cleanup);
-    } catch (err) {
-      if (!opts.dryRun || !(err instanceof SplashError) || err.kind !== "step") throw err;
-      ctx.warn(`${err.message.replace(/; nothing was deleted$/, "")} (dry run: going on; a real run stops here)`);
-    }
-    if (!opts.dryRun) {
-      const wanted = [
-        { e: endpoint, role: "pruned", ifWritable: false },
-        { e: check, role: "relied", ifWritable: true }
-      ].sort((a, b) => `${a.e.uuid.toLowerCase()}:${a.e.root_path}` < `${b.e.uuid.toLowerCase()}:${b.e.root_path}` ? -1 : 1);
-      for (const w of wanted) {
-        const lock = await GlobusLock.acquire(client, w.e, w.role, rule, cleanup, w.ifWritable);
-        if (lock) locks.push(lock);
-        else ctx.info(`${w.e.name}: the Globus app may not write there, so it is not locked (a prune of it elsewhere is not excluded while this rule runs)`);
-      }
-    }
-    const keep = async () => {
-      for (const l of locks) await l.keep();
-    };
-    const keepingSleep = async (ms) => {
-      await sleep(ms);
-      await keep();
-    };
-    return await sweepCollection(endpoint, check, opts, locks, keepingSleep, keep);
-  } finally {
-    for (const l of locks.reverse()) await l.release(cleanup).catch(() => void 0);
-    await cleanup.run(client, { ctx, settings: opts.settings, sleep });
-  }
-}
-async function sweepCollection(endpoint, check, opts, locks, sleep, keep) {
-  const { client, ctx } = opts;
-  const cutoff = opts.now.getTime() - opts.afterDays * DAY_MS2;
-  const report = { endpoint: endpoint.name, check: check.name, afterDays: opts.afterDays, dryRun: opts.dryRun, pruned: [], kept: [], unsafe: [], removedDirs: [] };
-  const candidates = [];
-  const notState = (rel) => !isStateName(rel.slice(rel.lastIndexOf("/") + 1));
-  for await (const e of walkCollection(client, endpoint, "", { descend: notState })) {
-    await keep();
-    if (!notState(e.rel)) continue;
-    if (e.kind === "skipped") report.unsafe.push({ rel: e.rel, reason: e.reason });
-    else if (e.mtimeMs > cutoff) report.kept.push({ rel: e.rel, size: e.size, mtimeMs: e.mtimeMs });
-    else candidates.push({ rel: e.rel, size: e.size, mtimeMs: e.mtimeMs });
-  }
-  const verified = [];
-  const copies = await lookupCopies(client, check, candidates.map((c) => c.rel), keep);
-  for (const item of candidates) {
-    const copy = copies.get(item.rel);
-    const problem = typeof copy === "string" ? copy : !copy ? `not replicated: no copy at ${check.name}` : copy.link_target ? `copy at ${check.name} is a symlink (not followed)` : copy.type !== "file" ? `copy at ${check.name} is not a regular file` : copy.size !== item.size ? `size differs at ${check.name} (${copy.size} bytes there, ${item.size} here)` : Math.floor(parseGlobusTime(copy.last_modified).getTime() / 1e3) < Math.floor(item.mtimeMs / 1e3) ? `copy at ${check.name} is older than this file (modified after it was copied?)` : void 0;
-    if (problem) report.unsafe.push({ rel: item.rel, reason: problem });
-    else verified.push(item);
-  }
-  verified.sort((a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
-  if (opts.dryRun) {
-    for (const f of verified) report.pruned.push(f);
-    return report;
-  }
-  const prefix = endpoint.root_path === "/" ? "" : endpoint.root_path;
-  try {
-    for (let i = 0; i < verified.length; i += DELETE_BATCH) {
-      for (const l of locks) await l.ensureHeld();
-      const batch = verified.slice(i, i + DELETE_BATCH);
-      const doc = deleteDocument({
-        collection: endpoint.uuid,
-        paths: batch.map((f) => `${prefix}/${f.rel}`),
-        label: `splash prune ${endpoint.name} ${batch.length} files`,
-        recursive: false,
-        ignoreMissing: true,
-        notify: false,
-        // The service itself stops the task when the step stops waiting for it.
-        deadline: new Date(Date.now() + opts.settings.waitTimeoutMinutes * 6e4)
-      });
-      const { task_id: taskId } = await client.submitDelete(doc);
-      ctx.info(`Globus delete task ${taskId}: ${plural(batch.length, "file")} on ${endpoint.name}`);
-      await waitForTask(client, taskId, { ctx, settings: opts.settings, onGiveUp: "cancel" }, sleep);
-      for (const f of batch) report.pruned.push(f);
-    }
-  } catch (err) {
-    if (err instanceof SplashError) throw new PruneIncomplete(err, report);
-    throw err;
-  }
-  return report;
-}
-async function lookupCopies(client, check, rels, keep) {
-  const byParent = /* @__PURE__ */ new Map();
-  for (const rel of rels) {
-    const parent = rel.includes("/") ? rel.slice(0, rel.lastIndexOf("/")) : "";
-    const list = byParent.get(parent);
-    if (list) list.push(rel);
-    else byParent.set(parent, [rel]);
-  }
-  const found = /* @__PURE__ */ new Map();
-  for (const [parent, children] of byParent) {
-    await keep();
-    let listing;
-    try {
-      listing = await listFolder(client, check, parent);
-    } catch (err) {
-      if (!(err instanceof GlobusApiError)) throw err;
-      const why = hasGlobusCode(err, "ExternalError.DirListingFailed.NotDirectory") ? `not replicated: a parent folder at ${check.name} is a file` : err.status === 403 || hasGlobusCode(err, "ExternalError.DirListingFailed") ? `the folder at ${check.name} cannot be listed (${err.code}), so the copy is not verifiable` : void 0;
-      if (why === void 0) throw err;
-      for (const rel of children) found.set(rel, why);
-      continue;
-    }
-    for (const rel of children) {
-      const d = listing?.get(rel.slice(rel.lastIndexOf("/") + 1));
-      if (d) found.set(rel, d);
-    }
-  }
-  return found;
-}
-
-// src/hpss/cycle.ts
-function compareCycles(a, b) {
-  return a.year - b.year || a.cycle - b.cycle;
-}
 
 // src/hpss/script-common.ts
 var MARK = "@@splash";
-var HSI_WORD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._,+=@%/:-";
-var FRAME = "|";
-function toolLines(hsi, htar) {
-  return [
-    `HSI=${shq(hsi)}`,
-    `HTAR=${shq(htar)}`,
-    `say() { printf '${MARK} %s\\n' "$*"; }`,
-    // hsi re-reads its arguments as a command line: it splits them at spaces and ';' and expands `*`, `?` and `[…]`
-    // against HPSS (CONTRACTS.md §4.2), so `rm /a/*` removes all of /a. Every argument of every hsi call is a plain
-    // word of the characters isHsiSafe (plan.ts) takes, or the call is refused before hsi sees it.
-    `hsi_() { local a; for a in "$@"; do case $a in ''|*[!${HSI_WORD}]*) printf 'hsi: refused the argument %s: hsi would read it as a pattern or split it\\n' "$a" >&2; return 64;; esac; done; "$HSI" -q "$@" </dev/null; }`,
-    'htar_() { "$HTAR" "$@" </dev/null; }',
-    // A tool's output passed on as data: every line framed, so none can read as a marker line (a member name may
-    // hold a line break followed by anything) — awk also ends an unterminated last line.
-    `frame() { awk '{ print "${FRAME}" $0 }'; }`
-  ];
-}
-function framed(line) {
-  return line.startsWith(FRAME) ? line.slice(FRAME.length) : void 0;
-}
-
-// src/hpss/catalog.ts
-var CONSISTENCY_FILE = /^\/tmp\/HTAR_CF_CHK_\d+_\d+$/;
-function catalogLines(base) {
-  return [
-    `CDEST=${shq(base)}`,
-    `say catalog-begin`,
-    'cout=$(hsi_ ls -l -R "$CDEST" 2>&1); crc=$?',
-    "say ls-begin",
-    `printf '%s\\n' "$cout" | frame`,
-    'say ls-end "$crc"',
-    'if [ "$crc" -eq 0 ]; then',
-    // Every name with its folder ("<dir>:" headers before each block): the last word of each line.
-    `  call=$(printf '%s\\n' "$cout" | awk '/^\\/[^ ]*:$/ { d = substr($0, 1, length($0) - 1); next } d != "" && NF > 0 { n = $NF; sub(/.*\\//, "", n); print d "/" n }')`,
-    // An index without its archive is listed too (htar reads the index): the archive file is then found missing.
-    `  for cn in $(printf '%s\\n' "$call" | sed -n 's,\\.tar\\.idx$,.tar,; /\\.tar$/p' | sort -u); do`,
-    '    say tar-begin "$cn"; htar_ -tvf "$cn" 2>&1 | frame; say tar-end "$cn" "${PIPESTATUS[0]}"',
-    "  done",
-    `  for cn in $(printf '%s\\n' "$call" | sed -n '/\\.tar\\.b2sum$/p'); do`,
-    `    cm=$(mktemp "\${TMPDIR:-/tmp}/splash-manifest.XXXXXX") || { say man-end "\${cn%.b2sum}" 99; continue; }`,
-    '    say man-begin "${cn%.b2sum}"',
-    '    if hsi_ get "$cm" : "$cn" >/dev/null 2>&1; then frame <"$cm"; cr=$?; else cr=$?; fi',
-    '    rm -f -- "$cm"; say man-end "${cn%.b2sum}" "$cr"',
-    "  done",
-    "fi",
-    "say catalog-end"
-  ];
-}
-function catalogScript(hsi, htar, dest) {
-  return ["set -u -f", ...toolLines(hsi, htar), ...catalogLines(dest)].join("\n") + "\n";
-}
-var MONTH = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)$/;
-function lsEntry(line, dir) {
-  const words = line.trim().split(/\s+/);
-  if (words.length < 4) return void 0;
-  const mode = words[0] ?? "";
-  if (!/^[-dlcbps][-rwxsStT]{9}/.test(mode)) return void 0;
-  const date = words.findIndex((w, i) => i > 0 && (MONTH.test(w) || /^\d{4}-\d{2}-\d{2}$/.test(w)));
-  const size = date > 0 ? words[date - 1] : void 0;
-  if (size === void 0 || !/^\d+$/.test(size)) return void 0;
-  const name = words.at(-1) ?? "";
-  const modified = words.slice(date, -1).join(" ");
-  return { dir, name: name.slice(name.lastIndexOf("/") + 1), type: mode.charAt(0), size: Number(size), modified };
-}
-function memberLine(line) {
-  const m = /^HTAR: ([-dlhcbps])[-rwxsStT]{9}\S*\s+\S+\s+(\d+)\s+\S+\s+\S+\s+(.+)$/.exec(line);
-  if (!m?.[1] || m[2] === void 0 || m[3] === void 0) return void 0;
-  const size = Number(m[2]);
-  let name = m[3];
-  let link;
-  let type = "other";
-  if (m[1] === "-") type = "file";
-  else if (m[1] === "d") type = "dir";
-  else if (m[1] === "h") {
-    type = "hardlink";
-    const at = name.indexOf(" link to ");
-    if (at !== -1) [name, link] = [name.slice(0, at), name.slice(at + 9)];
-  } else if (m[1] === "l") {
-    type = "symlink";
-    const at = name.indexOf(" -> ");
-    if (at !== -1) [name, link] = [name.slice(0, at), name.slice(at + 4)];
-  }
-  return { rel: name.replace(/^(\.\/)+/, ""), stored: name, size, type, link };
-}
-function archiveNameParts(name, proposal) {
-  if (!name.startsWith(`${proposal}_`)) return void 0;
-  const m = /^(\d{4})-([12])(?:_part(\d+))?\.tar$/.exec(name.slice(proposal.length + 1));
-  if (!m) return void 0;
-  return { cycle: { year: Number(m[1]), cycle: m[2] === "1" ? 1 : 2 }, part: m[3] === void 0 ? 0 : Number(m[3]) };
-}
-function archiveOrder(a, b) {
-  if (a.cycle && b.cycle) return compareCycles(a.cycle, b.cycle) || (a.part ?? 0) - (b.part ?? 0);
-  if (a.cycle) return -1;
-  if (b.cycle) return 1;
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-}
-function parseManifest(lines) {
-  const map = /* @__PURE__ */ new Map();
-  for (const line of lines) {
-    if (line === "") continue;
-    const m = /^([0-9a-f]{128}) [ *](.+)$/.exec(line);
-    if (!m?.[1] || m[2] === void 0) return { map, problem: `unreadable manifest line ${JSON.stringify(line.slice(0, 100))}` };
-    map.set(m[2].replace(/^\.\//, ""), m[1]);
-  }
-  return { map, problem: "" };
-}
-var isMissing = (text2) => /HPSS_ENOENT|No such file or directory/.test(text2);
-function parseCatalogTree(stdout, base) {
-  const lines = stdout.split("\n");
-  const problems = [];
-  const begin = lines.indexOf(`${MARK} catalog-begin`);
-  const end = lines.indexOf(`${MARK} catalog-end`);
-  if (begin === -1 || end < begin) {
-    return { base, exists: false, archives: [], singles: [], problems: ["the catalog of the HPSS folder is incomplete (no begin/end marker)"] };
-  }
-  let lsText = [];
-  let lsExit;
-  const tars = /* @__PURE__ */ new Map();
-  const manifests = /* @__PURE__ */ new Map();
-  let into;
-  for (const line of lines.slice(begin + 1, end)) {
-    if (!line.startsWith(`${MARK} `)) {
-      const text2 = framed(line);
-      if (text2 !== void 0) into?.push(text2);
-      continue;
-    }
-    const [verb = "", a = "", b = ""] = line.slice(MARK.length + 1).split(" ");
-    if (verb === "ls-begin") into = lsText = [];
-    else if (verb === "ls-end") [lsExit, into] = [Number(a), void 0];
-    else if (verb === "tar-begin") tars.set(a, { lines: into = [], exit: void 0 });
-    else if (verb === "tar-end") {
-      const t = tars.get(a);
-      if (t) t.exit = Number(b);
-      into = void 0;
-    } else if (verb === "man-begin") manifests.set(a, { lines: into = [], exit: void 0 });
-    else if (verb === "man-end") {
-      const m = manifests.get(a) ?? { lines: [], exit: void 0 };
-      m.exit = Number(b);
-      manifests.set(a, m);
-      into = void 0;
-    }
-  }
-  if (lsExit !== 0) {
-    const text2 = lsText.join("\n");
-    if (isMissing(text2)) return { base, exists: false, archives: [], singles: [], problems: [] };
-    return { base, exists: false, archives: [], singles: [], problems: [`hsi ls of ${base} failed (exit ${String(lsExit)}): ${text2.trim().split("\n").slice(-2).join(" | ").slice(0, 300)}`] };
-  }
-  const entries = [];
-  let dir;
-  for (const line of lsText) {
-    const header2 = /^(\/\S*):$/.exec(line);
-    if (header2?.[1] !== void 0) {
-      dir = header2[1];
-      continue;
-    }
-    if (line.trim() === "") continue;
-    const e = dir === void 0 ? void 0 : lsEntry(line, dir);
-    if (e) entries.push(e);
-    else problems.push(`unreadable line in the listing of ${base}: ${JSON.stringify(line.slice(0, 120))}`);
-  }
-  const files = new Map(entries.filter((e) => e.type === "-").map((e) => [`${e.dir}/${e.name}`, e]));
-  const archivePaths = /* @__PURE__ */ new Set();
-  for (const [path2, e] of files) {
-    if (path2.endsWith(".tar.idx")) archivePaths.add(path2.slice(0, -4));
-    else if (path2.endsWith(".tar") && (files.has(`${path2}.idx`) || archiveNameParts(e.name, e.dir.slice(e.dir.lastIndexOf("/") + 1)))) archivePaths.add(path2);
-  }
-  const archives = [];
-  for (const path2 of archivePaths) {
-    const folder = path2.slice(0, path2.lastIndexOf("/"));
-    const name = path2.slice(folder.length + 1);
-    const file = files.get(path2);
-    const indexed = files.has(`${path2}.idx`);
-    const parts = archiveNameParts(name, folder.slice(folder.lastIndexOf("/") + 1));
-    let members = [];
-    let listingProblem = "";
-    if (indexed) {
-      const t = tars.get(path2);
-      if (t === void 0) listingProblem = "its index was not listed";
-      else {
-        members = t.lines.map(memberLine).filter((m) => m !== void 0 && !CONSISTENCY_FILE.test(m.rel));
-        if (t.exit !== 0) listingProblem = `htar -tvf exited ${String(t.exit)}: ${t.lines.filter((l) => l.trim() !== "").slice(-2).join(" | ").slice(0, 300)}`;
-        else if (!t.lines.some((l) => /^HTAR: HTAR SUCCESSFUL\s*$/.test(l))) listingProblem = "the listing has no HTAR SUCCESSFUL line";
-        else if (t.lines.some((l) => l.trim() !== "" && !l.startsWith("HTAR: "))) listingProblem = `a line of its listing is not htar's (a member name with a line break?): ${JSON.stringify(t.lines.find((l) => l.trim() !== "" && !l.startsWith("HTAR: "))?.slice(0, 80))}`;
-      }
-    } else listingProblem = "no index: the archive was never completed";
-    let manifest;
-    let manifestProblem = "";
-    if (files.has(`${path2}.b2sum`)) {
-      const man = manifests.get(path2);
-      if (man?.exit === 0) {
-        const parsed = parseManifest(man.lines);
-        manifest = parsed.map;
-        manifestProblem = parsed.problem;
-      } else manifestProblem = `its checksum manifest could not be read (exit ${String(man?.exit)})`;
-    }
-    const modified = file?.modified ?? files.get(`${path2}.idx`)?.modified ?? "";
-    archives.push({ name, path: path2, cycle: parts?.cycle, part: parts?.part, bytes: file?.size, modified, indexed, members, listingProblem, manifest, manifestProblem });
-  }
-  archives.sort((a, b) => a.path.slice(0, a.path.lastIndexOf("/")) < b.path.slice(0, b.path.lastIndexOf("/")) ? -1 : a.path.slice(0, a.path.lastIndexOf("/")) > b.path.slice(0, b.path.lastIndexOf("/")) ? 1 : archiveOrder(a, b));
-  const sidecar = (p) => archivePaths.has(p) || p.endsWith(".idx") && archivePaths.has(p.slice(0, -4)) || p.endsWith(".b2sum") && archivePaths.has(p.slice(0, -6));
-  const singles = [...files].filter(([p]) => !sidecar(p) && p.startsWith(`${base}/`)).map(([p, e]) => ({ rel: p.slice(base.length + 1), path: p, size: e.size, modified: e.modified })).sort((a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
-  return { base, exists: true, archives, singles, problems };
-}
-
-// src/hpss/host.ts
-import { spawn } from "node:child_process";
-import { accessSync, constants as constants3 } from "node:fs";
-function sshHost(e) {
-  return {
-    label: hostLabel(e),
-    check: () => {
-      sshArgs(e);
-      return Promise.resolve();
-    },
-    run: (script, _what, opts) => runOnHost(e, script, opts)
-  };
-}
-var SshFailed = class extends SplashError {
-  constructor(message, hint) {
-    super("step", message, hint);
-  }
-};
-function hostLabel(e) {
-  if (e.sfapi) return `Slurm jobs (qos ${e.sfapi.qos}) through the Superfacility API`;
-  if (!e.ssh) return "this runner";
-  return `${e.ssh.user === void 0 ? "" : `${e.ssh.user}@`}${e.ssh.host}${e.ssh.port === 22 ? "" : `:${String(e.ssh.port)}`}`;
-}
-function sshArgs(e) {
-  const ssh = e.ssh;
-  if (!ssh) return void 0;
-  const key = resolveEnv(ssh.key_path, { secret: false, mask: () => void 0 });
-  try {
-    accessSync(key, constants3.R_OK);
-  } catch {
-    throw configError(
-      `${e.name}.ssh.key_path: cannot read the private key ${key}`,
-      "check the path and that the runner user can read it (sshproxy writes a new key every 24 h)"
-    );
-  }
-  const args = [
-    "-o",
-    "BatchMode=yes",
-    // never prompt: a scheduled run has nobody to answer
-    "-o",
-    "StrictHostKeyChecking=yes",
-    // an unknown host key is an error, not a question
-    "-o",
-    "IdentitiesOnly=yes",
-    "-o",
-    `ConnectTimeout=${String(ssh.connect_timeout_seconds)}`,
-    "-o",
-    "ServerAliveInterval=30",
-    "-o",
-    "ServerAliveCountMax=6",
-    "-i",
-    key,
-    "-p",
-    String(ssh.port)
-  ];
-  if (ssh.known_hosts !== void 0) args.push("-o", `UserKnownHostsFile=${ssh.known_hosts}`);
-  if (ssh.user !== void 0) args.push("-l", ssh.user);
-  args.push("--", ssh.host, "bash -s");
-  return args;
-}
-function runOnHost(e, script, opts = {}) {
-  const args = sshArgs(e);
-  const child = args ? spawn("ssh", args, { stdio: ["pipe", "pipe", "pipe"] }) : spawn("bash", ["-s"], { stdio: ["pipe", "pipe", "pipe"] });
-  const out = [];
-  const err = [];
-  const lines = (sink) => {
-    let pending = "";
-    return (chunk) => {
-      if (!sink) return;
-      pending += chunk.toString("utf8");
-      const parts = pending.split("\n");
-      pending = parts.pop() ?? "";
-      for (const line of parts) sink(line);
-    };
-  };
-  const onOut = lines(opts.onLine);
-  const onErr = lines(opts.onErrorLine);
-  child.stdout.on("data", (c) => {
-    out.push(c);
-    onOut(c);
-  });
-  child.stderr.on("data", (c) => {
-    err.push(c);
-    onErr(c);
-  });
-  child.stdin.on("error", () => void 0);
-  child.stdin.end(script);
-  return new Promise((resolve2, reject) => {
-    const timer = opts.timeoutMs === void 0 ? void 0 : setTimeout(() => {
-      child.kill("SIGTERM");
-    }, opts.timeoutMs);
-    child.on("error", (error2) => {
-      if (timer) clearTimeout(timer);
-      const what = args ? "ssh" : "bash";
-      reject(stepError(`cannot start ${what}: ${error2.message}`, `install the OpenSSH client (${what}) on the runner`));
-    });
-    child.on("close", (code, signal) => {
-      if (timer) clearTimeout(timer);
-      const stdout = Buffer.concat(out).toString("utf8");
-      const stderr = Buffer.concat(err).toString("utf8");
-      if (signal !== null) {
-        reject(stepError(`the script on ${hostLabel(e)} was stopped (${signal})${opts.timeoutMs === void 0 ? "" : ` after ${String(Math.round(opts.timeoutMs / 1e3))} s`}`));
-        return;
-      }
-      if (args && code === 255) {
-        reject(
-          new SshFailed(
-            `ssh to ${hostLabel(e)} failed: ${lastLines(stderr)}`,
-            "check ssh.host, ssh.user and ssh.key_path in config.yml, that the key is current (sshproxy keys last 24 h) and that the host key is in known_hosts"
-          )
-        );
-        return;
-      }
-      resolve2({ code: code ?? 1, stdout, stderr });
-    });
-  });
-}
-function lastLines(text2, n = 3) {
-  const tail = text2.split("\n").map((l) => l.trim()).filter((l) => l !== "").slice(-n).join(" | ").slice(0, 600);
-  return tail === "" ? "no message" : tail;
-}
-
-// src/hpss/plan.ts
-var HSI_SAFE_SEGMENT = /^[A-Za-z0-9._,+=@%-]+$/;
-function isHsiSafe(path2) {
-  return path2.split("/").every((s) => s === "" || HSI_SAFE_SEGMENT.test(s));
-}
-
-// src/hpss/prune.ts
-var HSI_UNSAFE_NAME = "its name on HPSS has characters hsi would read as a pattern or split (only letters, digits and . _ , + = @ % - are passed to hsi rm); remove it by hand if it should go";
-var PLAN_MAX_DAYS = 7;
-var planLine = (u) => `${u.path} ${u.bytes === void 0 ? "-" : String(u.bytes)}`;
-function pruneScript(input) {
-  const lines = [
-    "set -u -f",
-    ...toolLines(input.hsi, input.htar),
-    `PLAN=${shq(input.planFile)}`,
-    // A copy is a regular file reached without a symbolic link at its end, of the size, with the checksum.
-    "copy() {",
-    '  if [ -L "$1" ] || [ ! -f "$1" ]; then echo "no copy at $1"; return 1; fi',
-    '  local s; s=$(stat -c %s -- "$1") || { echo "cannot stat $1"; return 1; }',
-    '  [ "$s" = "$2" ] || { echo "$1 has $s bytes, the archive $2"; return 1; }',
-    '  if [ "$3" != - ]; then local h; h=$(b2sum -- "$1" | cut -d" " -f1); [ "$h" = "$3" ] || { echo "$1 has other content (BLAKE2b)"; return 1; }; fi',
-    "}",
-    // Whether HPSS says a path is not there: by what hsi ls answers, not by its exit code alone.
-    'gone() { local out; out=$(hsi_ ls "$1" 2>&1); case $out in *HPSS_ENOENT*|*"No such file or directory"*) return 0 ;; *) return 1 ;; esac; }',
-    // In a plan younger than a week: the path with the size the dry run saw ("-": an index whose archive is gone, any size).
-    "planned() {",
-    `  [ -f "$PLAN" ] && [ -n "$(find "$PLAN" -maxdepth 0 -mtime -${String(PLAN_MAX_DAYS)} 2>/dev/null)" ] &&`,
-    `    awk -v p="$1" -v b="$2" 'substr($0, 1, length(p) + 1) == p " " && (b == "-" || substr($0, length(p) + 2) == b) { hit = 1 } END { exit !hit }' "$PLAN"`,
-    "}",
-    `mkdir -p -- "\${PLAN%/*}" || { echo "cannot write the plan folder \${PLAN%/*}" >&2; exit 8; }`,
-    'NEWPLAN=$(mktemp "$PLAN.XXXXXX") || exit 8',
-    // What a real run deleted leaves the plan: an archive written again under the same name and size is a new
-    // archive, deleted only after a new dry run showed it.
-    ...input.dryRun ? [] : ['DONE=$(mktemp "$PLAN.done.XXXXXX") || exit 8']
-  ];
-  input.units.forEach((u, i) => {
-    const id = `u${String(i)}`;
-    lines.push(`# ${id}: ${u.path}`, "why=");
-    for (const c of u.copies) lines.push(`[ -n "$why" ] || why=$(copy ${shq(c.path)} ${String(c.size)} ${c.checksum ?? "-"})`);
-    lines.push(`if [ -n "$why" ]; then say unsafe ${id} "$why"; else`);
-    lines.push(`  printf '%s\\n' ${shq(planLine(u))} >>"$NEWPLAN"`);
-    if (input.dryRun) lines.push(`  say ok ${id}`);
-    else {
-      lines.push(
-        `  if ! planned ${shq(u.path)} ${u.bytes === void 0 ? "-" : String(u.bytes)}; then say unplanned ${id}`,
-        "  else",
-        "    rc=0",
-        ...u.bytes === void 0 ? [] : [`    hsi_ rm ${shq(u.path)} >/dev/null 2>&1 || rc="hsi rm exit $?"`, `    [ "$rc" != 0 ] || gone ${shq(u.path)} || rc="hsi rm exited 0, but the archive file is still on HPSS"`],
-        ...u.sidecars.map((s) => `    [ "$rc" != 0 ] || hsi_ rm ${shq(s)} >/dev/null 2>&1 || rc="hsi rm exit $?"`),
-        // A delete that failed half-way stays planned: the next run finishes it (an index without its archive).
-        `    if [ "$rc" = 0 ]; then say deleted ${id}; printf '%s\\n' ${shq(u.path)} >>"$DONE"; else say failed ${id} "$rc"; fi`,
-        "  fi"
-      );
-    }
-    lines.push("fi");
-  });
-  if (input.dryRun) lines.push('mv -f -- "$NEWPLAN" "$PLAN"');
-  else {
-    lines.push(
-      // The plan without the deleted paths (paths hold no spaces: hsi-safe), keeping its time: its age still counts from the dry run.
-      'if [ -s "$DONE" ] && [ -f "$PLAN" ]; then',
-      `  awk 'NR == FNR { d[$0] = 1; next } { p = $0; sub(/ [^ ]*$/, "", p) } !(p in d)' "$DONE" "$PLAN" >"$NEWPLAN" && touch -r "$PLAN" -- "$NEWPLAN" && mv -f -- "$NEWPLAN" "$PLAN"`,
-      "fi",
-      'rm -f -- "$NEWPLAN" "$DONE"'
-    );
-  }
-  return lines.join("\n") + "\n";
-}
-function parsePruneOutput(stdout) {
-  const out = /* @__PURE__ */ new Map();
-  for (const line of stdout.split("\n")) {
-    if (!line.startsWith(`${MARK} `)) continue;
-    const [verb = "", id = "", ...rest] = line.slice(MARK.length + 1).split(" ");
-    if (verb === "ok" || verb === "unsafe" || verb === "deleted" || verb === "unplanned" || verb === "failed") out.set(id, { outcome: verb, why: rest.join(" ") });
-  }
-  return out;
-}
-var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-function lsTime(text2, now) {
-  let m = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}))?$/.exec(text2.trim());
-  if (m) return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0));
-  m = /^([A-Z][a-z]{2}) +(\d{1,2}) +(?:(\d{4})|(\d{2}):(\d{2}))$/.exec(text2.trim());
-  const month = m?.[1] === void 0 ? -1 : MONTHS.indexOf(m[1]);
-  if (!m || month === -1) return void 0;
-  if (m[3] !== void 0) return Date.UTC(Number(m[3]), month, Number(m[2]));
-  const year = now.getUTCFullYear();
-  const t = Date.UTC(year, month, Number(m[2]), Number(m[4]), Number(m[5]));
-  return t > now.getTime() + 864e5 ? Date.UTC(year - 1, month, Number(m[2]), Number(m[4]), Number(m[5])) : t;
-}
-
-// src/hpss/transport.ts
-async function tapeHostFor(e, config, services, ctx, signal) {
-  if (!e.sfapi) return sshHost(e);
-  const sfapi = config.sfapi;
-  if (!sfapi) {
-    throw configError(
-      `${e.name}.sfapi: hsi and htar as Slurm jobs need the Superfacility API, but ${config.source} has no sfapi: section`,
-      "add sfapi: { client_id: ${SFAPI_CLIENT_ID}, private_key: ${SFAPI_PRIVATE_KEY} } (docs/recon.md), or reach HPSS with ssh: instead"
-    );
-  }
-  const { slurmHost } = await import("./slurm-host-O2WH7OP6.js");
-  return slurmHost({
-    settings: e.sfapi,
-    client: () => services.sfapi(),
-    ctx,
-    pollFirstMs: sfapi.pollFirstSeconds * 1e3,
-    pollMaxMs: sfapi.pollMaxSeconds * 1e3,
-    notFoundGraceMs: sfapi.notFoundGraceSeconds * 1e3,
-    signal
-  });
-}
-
-// src/prune/hpss.ts
-var DAY_MS3 = 864e5;
-var beamlineFolder = (e, beamline) => joinInside(e.root_path, gatePath(beamline, { field: "beamline" }));
-function checkHpssPrune(endpoint, check, verify) {
-  if (verify !== "size" && verify !== "hash" && verify !== "checksum") throw configError(`prune of ${endpoint.name}: verify: ${verify} is not available on tape (expected size, or hash: each copy against the archive's BLAKE2b manifest)`);
-  if (check.root_path === "/") throw configError(`prune of ${endpoint.name}: check endpoint ${check.name} has root_path /; name the folder that holds the copies`);
-}
-async function pruneHpss(endpoint, check, verify, where, opts) {
-  const { ctx } = opts;
-  const hash = verify === "hash" || verify === "checksum";
-  const base = beamlineFolder(endpoint, where.beamline);
-  const report = { endpoint: endpoint.name, check: check.name, afterDays: opts.afterDays, dryRun: opts.dryRun, pruned: [], kept: [], unsafe: [], removedDirs: [] };
-  const host = await tapeHostFor(endpoint, where.config, opts.services, ctx);
-  await host.check();
-  const listed = await host.run(catalogScript(endpoint.hsi, endpoint.htar, base), "list");
-  if (listed.code !== 0) throw stepError(`listing ${base} on ${host.label} failed (exit ${String(listed.code)}): ${lastLines(listed.stderr)}; nothing was deleted`);
-  const tree = parseCatalogTree(listed.stdout, base);
-  if (tree.problems.length > 0) throw stepError(`cannot tell what is on HPSS in ${base}: ${tree.problems.slice(0, 2).join("; ")}; nothing was deleted`, "run again; if it persists, check the listing with splash hpss ls");
-  if (!tree.exists) {
-    ctx.info(`${base}: nothing on tape for beamline ${where.beamline}`);
-    return report;
-  }
-  const units = [];
-  const unsafe = (rel, reason) => {
-    report.unsafe.push({ rel, reason });
-  };
-  const cutoff = opts.now.getTime() - opts.afterDays * DAY_MS3;
-  const relOf = (path2) => path2.slice(base.length + 1);
-  const copyPath = (rel, what) => {
-    try {
-      return joinInside(check.root_path, gatePath(rel, { field: what }));
-    } catch {
-      return void 0;
-    }
-  };
-  const consider = (rel, path2, bytes, modified, build) => {
-    const t = lsTime(modified, opts.now);
-    if (t === void 0) {
-      unsafe(rel, `its age cannot be read from the HPSS listing (${JSON.stringify(modified)})`);
-      return;
-    }
-    if (t > cutoff) {
-      report.kept.push({ rel, size: bytes, mtimeMs: t });
-      return;
-    }
-    const unit = isHsiSafe(path2) ? build() : HSI_UNSAFE_NAME;
-    if (typeof unit === "string") unsafe(rel, unit);
-    else units.push({ unit, rel, bytes, mtimeMs: t });
-  };
-  for (const a of tree.archives) {
-    const rel = relOf(a.path);
-    const folder = rel.includes("/") ? rel.slice(0, rel.lastIndexOf("/")) : "";
-    if (!a.indexed) {
-      unsafe(rel, "no index: an interrupted write (not pruned; the archive step writes it again or it is removed by hand)");
-      continue;
-    }
-    const bytes = a.members.reduce((n, m) => n + m.size, 0);
-    consider(rel, a.path, a.bytes ?? bytes, a.modified, () => archiveUnit(a, folder, hash, copyPath));
-  }
-  for (const f of tree.singles) {
-    consider(f.rel, f.path, f.size, f.modified, () => {
-      const copy = copyPath(f.rel, "file on tape");
-      if (copy === void 0) return "its name cannot be checked at the check endpoint (the path gate refuses it)";
-      if (hash) return "stored on its own, without a checksum manifest: verify: hash cannot vouch for its copy";
-      return { path: f.path, sidecars: [], bytes: f.size, copies: [{ path: copy, size: f.size, checksum: void 0 }] };
-    });
-  }
-  const indexOnly = tree.archives.filter((a) => a.indexed && a.bytes === void 0);
-  for (const a of indexOnly) ctx.info(`${relOf(a.path)}: only its index is on HPSS (an interrupted prune); it goes once its copies verify`);
-  const planFile = `${check.root_path === "/" ? "" : check.root_path}/.splash/tape-prune/${endpoint.name}.${where.beamline}.plan`;
-  if (units.length > 0) {
-    const ran = await host.run(pruneScript({ hsi: endpoint.hsi, htar: endpoint.htar, planFile, units: units.map((u) => u.unit), dryRun: opts.dryRun }), "prune");
-    const outcomes = parsePruneOutput(ran.stdout);
-    let unplanned = 0;
-    const failures = [];
-    units.forEach((u, i) => {
-      const o = outcomes.get(`u${String(i)}`);
-      const pruned = { rel: u.rel, size: u.bytes, mtimeMs: u.mtimeMs };
-      if (!o) unsafe(u.rel, `not checked: the script stopped (exit ${String(ran.code)}): ${lastLines(ran.stderr)}`);
-      else if (o.outcome === "ok" || o.outcome === "deleted") report.pruned.push(pruned);
-      else if (o.outcome === "unplanned") {
-        unplanned++;
-        unsafe(u.rel, "verified, but no dry run in the last week planned its deletion: run the prune with --dry-run first");
-      } else if (o.outcome === "failed") failures.push(`${u.rel}: ${o.why}`);
-      else unsafe(u.rel, `the copy does not verify: ${o.why}`);
-    });
-    if (unplanned > 0) ctx.warn(`${endpoint.name}: ${String(unplanned)} archive(s) verified but not deleted: tape is pruned only after a dry run planned it (splash prune --dry-run, then again within a week)`);
-    if (failures.length > 0) throw new PruneIncomplete(stepError(`deleting from HPSS failed for ${String(failures.length)} archive(s): ${failures.slice(0, 3).join("; ")}`, "run the prune again: what was left (an index without its archive) is finished then"), report);
-  }
-  return report;
-}
-function archiveUnit(a, folder, hash, copyPath) {
-  if (a.listingProblem !== "") return `its listing cannot be read: ${a.listingProblem}`;
-  if (a.members.length === 0) return "its listing names no members";
-  if (hash && (a.manifest === void 0 || a.manifestProblem !== "")) return a.manifestProblem || "no checksum manifest (an archive of the original system, or written before manifests): verify: hash cannot vouch for its copies";
-  const copies = [];
-  for (const m of a.members) {
-    if (m.type === "dir") continue;
-    if (m.type !== "file") return `member ${JSON.stringify(m.rel)} is a ${m.type}: its copy cannot be checked as a file`;
-    const path2 = copyPath(folder === "" ? m.rel : `${folder}/${m.rel}`, `member of ${a.name}`);
-    if (path2 === void 0) return `member ${JSON.stringify(m.rel)} has a name the path gate refuses: its copy cannot be checked`;
-    const checksum = hash ? a.manifest?.get(m.rel) : void 0;
-    if (hash && checksum === void 0) return `member ${JSON.stringify(m.rel)} is not in the archive's manifest`;
-    copies.push({ path: path2, size: m.size, checksum });
-  }
-  const sidecars = [`${a.path}.idx`, ...a.manifest !== void 0 || a.manifestProblem !== "" ? [`${a.path}.b2sum`] : []];
-  return { path: a.path, sidecars, bytes: a.bytes, copies };
-}
-
-// src/prune/index.ts
-function pruneFor(endpoint, check, verify, where) {
-  const refuse = (expected) => configError(`prune of ${endpoint.name}: verify: ${verify} is not available for ${endpoint.type} endpoints (expected ${expected})`, "see docs/config.md, prune rules");
-  if (endpoint.type === "hpss" && check.type !== "hpss" && where !== void 0) {
-    if (verify === "checksum") throw refuse("size, the default, or hash");
-    const checked2 = check;
-    return {
-      check: async () => {
-        checkHpssPrune(endpoint, checked2, verify);
-        await Promise.resolve();
-      },
-      run: (opts) => pruneHpss(endpoint, checked2, verify, where, opts)
-    };
-  }
-  if (endpoint.type === "filesystem" && check.type === "filesystem") {
-    if (verify === "size") throw refuse("checksum, the default, or hash");
-    return { check: async () => {
-      await checkSeparateFilesystems(endpoint, check);
-    }, run: (opts) => pruneFilesystem(endpoint, check, { ...opts, verify }) };
-  }
-  if (endpoint.type === "globus" && check.type === "globus") {
-    if (verify !== "size") throw refuse("size, the default");
-    return {
-      check: (services) => checkGlobusPruneRoots(endpoint, check, () => services.globus()),
-      run: async (opts) => pruneGlobus(endpoint, check, { ...opts, client: await opts.services.globus(), settings: opts.services.globusSettings })
-    };
-  }
-  throw new SplashError(
-    "not-configured",
-    `no prune controller for ${describeEndpoint(endpoint)} checked against ${describeEndpoint(check)}: this build prunes filesystem and Globus endpoints each checked against one of its kind, and HPSS checked against a filesystem or Globus endpoint`,
-    "an hpss endpoint is pruned against a folder the HPSS host sees (a filesystem or Globus endpoint); other pairs are not built: remove this rule or point it at an endpoint of the same kind"
-  );
-}
-
-// src/steps/prune.ts
-var SUMMARY_LIMIT = 50;
-async function pruneStep(ctx, input) {
-  const config = input.beamlines[0]?.config;
-  if (config) {
-    const problems = pruneRuleProblems(pruneRulesOf(config, (input.everyBeamline ?? input.beamlines).map((b) => b.settings)));
-    const err = pruneRulesError(problems);
-    if (err) throw err;
-  }
-  const plan = input.beamlines.flatMap(
-    (b) => b.settings.prune.map((rule, i) => {
-      const endpoint = b.endpoint(rule.endpoint, `beamlines.${b.id}.prune[${i}].endpoint`);
-      const check = b.endpoint(rule.check, `beamlines.${b.id}.prune[${i}].check`);
-      try {
-        return { beamline: b, rule, endpoint, check, run: pruneFor(endpoint, check, rule.verify, { beamline: b.id, config: b.config }), why: "" };
-      } catch (err) {
-        if (!(err instanceof SplashError) || err.kind !== "not-configured") throw err;
-        return { beamline: b, rule, endpoint, check, run: void 0, why: err.message };
-      }
-    })
-  );
-  if (plan.length === 0) ctx.warn("no prune rules configured for the chosen beamline(s); nothing to do");
-  const unavailable2 = plan.filter((p) => p.run === void 0);
-  for (const u of unavailable2) ctx.warn(`prune ${u.endpoint.name} (beamline ${u.beamline.id}): not configured — ${u.why}`);
-  for (const p of plan) if (p.run) await p.run.check(input.services);
-  const reports = [];
-  const locked = [];
-  try {
-    for (const { beamline, rule, endpoint, check, run } of plan) {
-      if (!run) continue;
-      const name = `prune of ${endpoint.name} (beamline ${beamline.id})`;
-      const title = `prune ${endpoint.name} (beamline ${beamline.id}): older than ${days(rule.after_days)}, checked against ${check.name} by ${rule.verify}${input.dryRun ? " — dry run" : ""}`;
-      const report = await ctx.group(title, async () => {
-        try {
-          const r = await run.run({ afterDays: rule.after_days, now: input.now, dryRun: input.dryRun, ctx, services: input.services, rule: name });
-          logReport(ctx, r);
-          return r;
-        } catch (err) {
-          if (err instanceof PruneIncomplete) {
-            logReport(ctx, err.report);
-            reports.push(err.report);
-          }
-          if (err instanceof PruneLocked) {
-            ctx.error(err.message);
-            locked.push([endpoint.name, check.name, err.message]);
-            return void 0;
-          }
-          throw err;
-        }
-      });
-      if (report) reports.push(report);
-    }
-  } finally {
-    writePruneSummary(ctx, input, reports, unavailable2.map((u) => [u.endpoint.name, u.check.name, u.why]), locked);
-  }
-  ctx.setOutput("pruned", reports.reduce((n, r) => n + r.pruned.length, 0));
-  ctx.setOutput("kept", reports.reduce((n, r) => n + r.kept.length, 0));
-  ctx.setOutput("unsafe", reports.reduce((n, r) => n + r.unsafe.length, 0));
-  if (locked.length > 0) {
-    throw stepError(
-      `${plural(locked.length, "prune rule")} did not run: another prune holds a lock ${locked.length === 1 ? "it needs" : "they need"} (${locked.map(([e]) => e).join(", ")}); the other rules ran`,
-      "the next run prunes them; the log names each holder (host, pid, since)"
-    );
-  }
-  if (reports.length === 0 && unavailable2.length > 0) {
-    throw new SplashError("not-configured", `${unavailable2.length === 1 ? "the only prune rule cannot run" : `none of the ${unavailable2.length} prune rules can run`}: ${unavailable2[0]?.why ?? ""}`);
-  }
-  return reports;
-}
-var LOG_BATCH2 = 2e3;
-function logReport(ctx, r) {
-  const verb = r.dryRun ? "would prune" : "pruned";
-  for (let i = 0; i < r.pruned.length; i += LOG_BATCH2) {
-    ctx.info(r.pruned.slice(i, i + LOG_BATCH2).map((f) => `${verb} ${r.endpoint}:${displayName(f.rel)} (${formatBytes(f.size)})`).join("\n"));
-  }
-  r.unsafe.slice(0, 10).forEach((u) => {
-    ctx.warn(`kept, unsafe to delete: ${r.endpoint}:${displayName(u.rel)} — ${u.reason}`);
-  });
-  for (let i = 10; i < r.unsafe.length; i += LOG_BATCH2) {
-    ctx.info(r.unsafe.slice(i, i + LOG_BATCH2).map((u) => `kept, unsafe to delete: ${r.endpoint}:${displayName(u.rel)} — ${u.reason}`).join("\n"));
-  }
-  ctx.info(`${r.endpoint}: ${r.pruned.length} ${verb} (${formatBytes(bytesOf(r.pruned))}), ${r.kept.length} kept (younger than ${days(r.afterDays)}), ${r.unsafe.length} unsafe`);
-}
-function writePruneSummary(ctx, input, reports, unavailable2, locked) {
-  const s = ctx.summary;
-  s.heading(`Prune${input.dryRun ? " (dry run: nothing was deleted)" : ""}`, 2);
-  s.text(`Retention sweep as of ${input.now.toISOString()}. A file is deleted only when its check endpoint holds a verified copy.`);
-  s.table(
-    ["endpoint", "check", "older than", input.dryRun ? "would prune" : "pruned", "freed", "kept (young)", "unsafe", "folders removed"],
-    reports.map((r) => [r.endpoint, r.check, days(r.afterDays), r.pruned.length, formatBytes(bytesOf(r.pruned)), r.kept.length, r.unsafe.length, r.removedDirs.length])
-  );
-  if (unavailable2.length > 0) {
-    s.heading(`Not configured (${unavailable2.length})`, 3);
-    s.table(["endpoint", "check", "why nothing was pruned"], unavailable2);
-  }
-  if (locked.length > 0) {
-    s.heading(`Not run: locked by another prune (${locked.length})`, 3);
-    s.table(["endpoint", "check", "lock holder"], locked);
-  }
-  const unsafe = reports.flatMap((r) => r.unsafe.map((u) => [r.endpoint, displayName(u.rel), u.reason]));
-  if (unsafe.length > 0) {
-    s.heading(`Unsafe to delete (${unsafe.length})`, 3);
-    s.table(["endpoint", "file", "why it was kept"], unsafe.slice(0, SUMMARY_LIMIT));
-    if (unsafe.length > SUMMARY_LIMIT) s.text(`…and ${unsafe.length - SUMMARY_LIMIT} more; the run log lists them all.`);
-  }
-  const pruned = reports.flatMap((r) => r.pruned.map((f) => `${r.endpoint}:${displayName(f.rel)} (${formatBytes(f.size)})`));
-  if (pruned.length > 0) {
-    s.details(
-      `${input.dryRun ? "Would prune" : "Pruned"} (${pruned.length})`,
-      pruned.slice(0, SUMMARY_LIMIT).map((p) => `- ${p}`).join("\n") + (pruned.length > SUMMARY_LIMIT ? `
-- …and ${pruned.length - SUMMARY_LIMIT} more` : "")
-    );
-  }
-}
 
 // src/run/cancel.ts
 function cancelOnSignals(signals = ["SIGINT", "SIGTERM"]) {
@@ -22295,10 +20628,10 @@ ${(b.level === 1 ? "=" : "-").repeat(width(text2))}`;
 
 // src/steps/recon-catalogue.ts
 import { mkdir as mkdir3, readFile as readFile2, rename as rename2, writeFile as writeFile2 } from "node:fs/promises";
-import { basename as basename5, dirname as dirname5, join as join3, posix as posix2 } from "node:path";
+import { basename as basename4, dirname as dirname5, join as join3, posix as posix2 } from "node:path";
 
 // src/scicat/derived.ts
-import { basename as basename4, posix } from "node:path";
+import { basename as basename3, posix } from "node:path";
 
 // src/scicat/tiff.ts
 import { readFile } from "node:fs/promises";
@@ -22514,7 +20847,7 @@ async function middleSliceThumbnail(root, rels, maxSize = 256) {
     try {
       const img = await readTiff(middle.abs);
       const small = downsample(img, maxSize);
-      return { thumbnail: { png: encodeGrayPng(stretch(small.data), small.width, small.height), of: basename4(middle.rel) }, note: void 0 };
+      return { thumbnail: { png: encodeGrayPng(stretch(small.data), small.width, small.height), of: basename3(middle.rel) }, note: void 0 };
     } catch (err) {
       if (err instanceof TiffUnsupported) return { thumbnail: void 0, note: `no thumbnail: ${middle.rel}: ${err.message}` };
       throw err;
@@ -22535,7 +20868,7 @@ async function rawFacts(i) {
   }
   const rel = i.scan.rel;
   if (i.scicat) {
-    const q2 = { sourceFolder: sourceFolderOf(source.endpoint.root_path, rel), datasetName: basename5(rel) };
+    const q2 = { sourceFolder: sourceFolderOf(source.endpoint.root_path, rel), datasetName: basename4(rel) };
     const found = await i.scicat.findDataset(q2);
     if (!found) {
       throw stepError(
@@ -22611,7 +20944,7 @@ async function catalogueRecon(i) {
     options: i.options,
     sourceFolder: where.sourceFolder,
     sourceFolderHost: where.host,
-    datasetName: basename5(rels[0] ?? "reconstruction"),
+    datasetName: basename4(rels[0] ?? "reconstruction"),
     files: where.files,
     thumbnail: where.thumbnail,
     creationTime: new Date(ends.length > 0 ? Math.max(...ends) * 1e3 : Date.now()).toISOString(),
@@ -23044,22 +21377,11 @@ var FUNCTIONS = [
 ];
 
 // src/steps/report.ts
-function reportPrune(report, reports, opts) {
-  report.set("dry_run", opts.dryRun).set("now", opts.now.toISOString());
-  report.list(
-    "rules",
-    reports.map((r) => ({
-      endpoint: r.endpoint,
-      check: r.check,
-      after_days: r.afterDays,
-      pruned: r.pruned.length,
-      pruned_bytes: r.pruned.reduce((a, f) => a + f.size, 0),
-      kept: r.kept.length,
-      unsafe: r.unsafe.length,
-      pruned_files: r.pruned.slice(0, 20).map((f) => ({ path: f.rel, bytes: f.size, mtime: new Date(f.mtimeMs).toISOString() })),
-      unsafe_files: r.unsafe.slice(0, 20).map((u) => ({ path: u.rel, reason: u.reason }))
-    }))
-  );
+function reportPaths(report, paths) {
+  report.list("paths", [...paths]);
+}
+function reportIngest(report, datasets) {
+  report.set("datasets", datasets.length).set("created", datasets.filter((d) => d.outcome === "created").length).list("items", datasets.map((d) => ({ path: d.rel, pid: d.pid, outcome: d.outcome, bytes: d.size })));
 }
 
 // src/config/beamline.ts
@@ -24278,41 +22600,19 @@ function openUnconfigured(config, id) {
   const ids = [.../* @__PURE__ */ new Set([...knownBeamlineIds, ...config.beamlines.keys()])].join(", ");
   throw usageError(`unknown beamline ${JSON.stringify(id)}`, `known beamlines: ${ids}`);
 }
-function configuredBeamlines(config) {
-  const ids = new Set(config.beamlines.keys());
-  for (const id of knownBeamlineIds) {
-    const b = openBeamline(config, id);
-    try {
-      if (b.config.settings.id === id) ids.add(id);
-    } catch {
-    }
-  }
-  return [...ids].sort().map((id) => openBeamline(config, id));
-}
 
 // beamlines/commands.ts
-async function runPrune(ctx, args) {
-  ctx.report.begin("prune", args.beamline === "" ? null : args.beamline).set("dry_run", args.dryRun).set("now", args.now.toISOString());
+async function runIngest(ctx, args) {
+  const id = parseBeamlineId(args.beamline, "beamline");
+  const raw = typeof args.filePaths === "string" ? parsePathList(args.filePaths, "file-paths") : args.filePaths;
+  reportPaths(ctx.report.begin("ingest", id), raw);
+  if (raw.length === 0) throw usageError("file-paths: no paths given");
   const config = await loadConfig(args.config);
-  const every = configuredBeamlines(config);
-  const beamlines = args.beamline === "" ? every : [openBeamline(config, parseBeamlineId(args.beamline, "beamline"))];
-  const reports = await pruneStep(ctx, {
-    beamlines: beamlines.map((b) => b.config),
-    everyBeamline: every.map((b) => b.config),
-    dryRun: args.dryRun,
-    now: args.now,
-    services: createServices(config, ctx)
-  });
-  reportPrune(ctx.report, reports, args);
-  return reports;
-}
-function parseNow(raw, field) {
-  if (raw === "") return /* @__PURE__ */ new Date();
-  const d = new Date(raw);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(d.getTime())) {
-    throw usageError(`${field}: expected a date like 2026-12-01 or 2026-12-01T08:00:00Z, got ${JSON.stringify(raw)}`);
-  }
-  return d;
+  const beamline = openBeamline(config, id);
+  const paths = beamline.config.gate(raw);
+  const datasets = await ingestStep(ctx, { beamline: beamline.config, paths, ingestor: beamline.ingestor, services: createServices(config, ctx) });
+  reportIngest(ctx.report, datasets);
+  return datasets;
 }
 
 // src/run/github.ts
@@ -24481,7 +22781,7 @@ var HttpResponseRetryCodes = [
 
 // node_modules/@actions/core/lib/summary.js
 import { EOL as EOL3 } from "os";
-import { constants as constants4, promises } from "fs";
+import { constants as constants3, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve2) {
@@ -24531,7 +22831,7 @@ var Summary = class {
         throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
       }
       try {
-        yield access(pathFromEnv, constants4.R_OK | constants4.W_OK);
+        yield access(pathFromEnv, constants3.R_OK | constants3.W_OK);
       } catch (_a) {
         throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
       }
@@ -24769,7 +23069,7 @@ import os3 from "os";
 
 // node_modules/@actions/io/lib/io-util.js
 import * as fs2 from "fs";
-var { chmod, copyFile: copyFile2, lstat: lstat2, mkdir: mkdir4, open: open3, readdir, rename: rename3, rm: rm2, rmdir, stat: stat5, symlink, unlink } = fs2.promises;
+var { chmod, copyFile: copyFile2, lstat: lstat2, mkdir: mkdir4, open: open2, readdir, rename: rename3, rm: rm2, rmdir, stat: stat5, symlink, unlink } = fs2.promises;
 var IS_WINDOWS = process.platform === "win32";
 var READONLY = fs2.constants.O_RDONLY;
 
@@ -25058,11 +23358,10 @@ async function keepReport(ctx, title, started, error2) {
   }
 }
 
-// actions/prune/run.ts
-async function runPruneAction(args) {
-  const now = parseNow(args.now, "now");
-  await runStep(createGithubContext(), args.dryRun ? "Prune (dry run)" : "Prune", (ctx) => runPrune(ctx, { ...args, now }));
+// actions/ingest/run.ts
+async function runIngestAction(args) {
+  await runStep(createGithubContext(), "Ingest", (ctx) => runIngest(ctx, args));
 }
 export {
-  runPruneAction
+  runIngestAction
 };

@@ -35,7 +35,7 @@ import {
   NerscController,
   nerscPreflight,
   sfapiSettingsOf
-} from "./chunk-AYT6W6BM.js";
+} from "./chunk-6VBOLC2Y.js";
 import {
   directives,
   jobName,

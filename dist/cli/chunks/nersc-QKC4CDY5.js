@@ -10,7 +10,7 @@ import {
   connectSfapi,
   nerscPreflight,
   sfapiSettingsOf
-} from "./chunk-AYT6W6BM.js";
+} from "./chunk-6VBOLC2Y.js";
 import "./chunk-JQOEVMJ2.js";
 import "./chunk-ZKZFWNJI.js";
 import "./chunk-AVUHKDIT.js";

@@ -22,7 +22,7 @@ import {
 } from "./chunk-UAXXYRI7.js";
 import {
   createServices
-} from "./chunk-NZTE75NP.js";
+} from "./chunk-EPZVTORP.js";
 import {
   describeEndpoint
 } from "./chunk-FJRQZ2JG.js";

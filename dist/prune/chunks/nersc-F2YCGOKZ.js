@@ -9,9 +9,9 @@ import {
   connectSfapi,
   nerscPreflight,
   sfapiSettingsOf
-} from "./chunk-53SIPYJQ.js";
+} from "./chunk-D3IXSIF5.js";
 import "./chunk-M4Z3YJZL.js";
-import "./chunk-IOMJX2DQ.js";
+import "./chunk-KMYZJW6M.js";
 import "./chunk-GBCEOSPT.js";
 import "./chunk-FLOWBJLU.js";
 import "./chunk-4CQ7Q5XG.js";

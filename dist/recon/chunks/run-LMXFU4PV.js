@@ -31,7 +31,7 @@ import {
   NerscController,
   nerscPreflight,
   sfapiSettingsOf
-} from "./chunk-53SIPYJQ.js";
+} from "./chunk-GINMU3IY.js";
 import {
   directives,
   jobName,
@@ -19240,7 +19240,7 @@ function createServices(config, ctx) {
     globus: () => globus ??= connectGlobus(config, ctx),
     scicatSettings: scicatSettingsOf(config),
     scicat: () => scicat ??= connectScicat(config, ctx),
-    sfapi: () => sfapi ??= import("./nersc-3LSKVVU4.js").then(
+    sfapi: () => sfapi ??= import("./nersc-TZW4EJPI.js").then(
       ({ connectSfapi }) => connectSfapi(config, (s) => {
         ctx.mask(s);
       })

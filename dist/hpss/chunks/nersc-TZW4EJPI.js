@@ -9,7 +9,7 @@ import {
   connectSfapi,
   nerscPreflight,
   sfapiSettingsOf
-} from "./chunk-53SIPYJQ.js";
+} from "./chunk-GINMU3IY.js";
 import "./chunk-M4Z3YJZL.js";
 import "./chunk-IOMJX2DQ.js";
 import "./chunk-GBCEOSPT.js";

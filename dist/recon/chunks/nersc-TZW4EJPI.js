@@ -9,9 +9,9 @@ import {
   connectSfapi,
   nerscPreflight,
   sfapiSettingsOf
-} from "./chunk-DLZB4AG4.js";
+} from "./chunk-GINMU3IY.js";
 import "./chunk-M4Z3YJZL.js";
-import "./chunk-KMYZJW6M.js";
+import "./chunk-IOMJX2DQ.js";
 import "./chunk-GBCEOSPT.js";
 import "./chunk-FLOWBJLU.js";
 import "./chunk-4CQ7Q5XG.js";

@@ -20,7 +20,7 @@ import {
   runChain,
   sourceFolderOf,
   transferFor
-} from "./chunk-JFZUTUG2.js";
+} from "./chunk-MXUNJCBX.js";
 import "./chunk-X6V6M5FP.js";
 import "./chunk-PPB26NPS.js";
 import {
@@ -40,7 +40,7 @@ import {
   createServices,
   scicatConnection,
   scicatSettingsOf
-} from "./chunk-NZTE75NP.js";
+} from "./chunk-EPZVTORP.js";
 import {
   describeEndpoint
 } from "./chunk-FJRQZ2JG.js";
@@ -58,7 +58,7 @@ import {
   VERSION,
   underRunner
 } from "./chunk-XZPXOAPG.js";
-import "./chunk-AYT6W6BM.js";
+import "./chunk-6VBOLC2Y.js";
 import {
   shq
 } from "./chunk-JQOEVMJ2.js";
@@ -3788,7 +3788,7 @@ async function runCommand(command, argv) {
       if (paths.length === 0) throw usageError("dispatch: no paths given", "usage: splash dispatch --beamline <id> <path…>");
       const beamlineId = values.beamline;
       const ctx = await stepContext(values.verbose);
-      const { dispatchCommand } = await import("./commands-KR42AGMQ.js");
+      const { dispatchCommand } = await import("./commands-7VTDLFWA.js");
       await runStep(ctx, "Dispatch", async (c) => {
         const { config, beamline } = await configAndBeamline(values.config, beamlineId);
         return dispatchCommand(c, { config, beamline, paths, exportControl: values["export-control"], userAgent });
@@ -3810,7 +3810,7 @@ async function runCommand(command, argv) {
       });
       if (positionals.length > 1) throw usageError(`watch: one folder, got ${positionals.length}`, "see: splash watch --help");
       const dir = positionals[0];
-      const { watchCommand, watchStatus } = await import("./commands-KR42AGMQ.js");
+      const { watchCommand, watchStatus } = await import("./commands-7VTDLFWA.js");
       const { parseDuration } = await import("./duration-C4I6OJMF.js");
       if (values.status) return watchStatus({ dir, spool: values.spool, json: values.json }, process.stdout);
       if (values.json) throw usageError("watch: --json goes with --status");
@@ -3849,7 +3849,7 @@ async function runCommand(command, argv) {
       if (!values.beamline) throw usageError("reconcile: --beamline is required", "e.g. splash reconcile --beamline 8.3.2 --older-than 6h");
       if (values["export-control"] && values["not-export-controlled"]) throw usageError("reconcile: --export-control and --not-export-controlled contradict each other");
       const exportControl = values["export-control"] ? true : values["not-export-controlled"] ? false : void 0;
-      const { reconcileCommand } = await import("./commands-KR42AGMQ.js");
+      const { reconcileCommand } = await import("./commands-7VTDLFWA.js");
       const { parseDuration } = await import("./duration-C4I6OJMF.js");
       const olderThanMs = parseDuration(values["older-than"], "--older-than");
       const beamlineId = values.beamline;
@@ -3902,7 +3902,7 @@ async function runCommand(command, argv) {
       });
       if (positionals.length > 0) throw usageError(`status: unexpected argument ${JSON.stringify(positionals[0])}`, "see: splash status --help");
       const ctx = await stepContext(values.verbose);
-      const { statusCommand } = await import("./status-T2LCBYHA.js");
+      const { statusCommand } = await import("./status-UH3EYJYP.js");
       await runStep(
         ctx,
         "Status pages",
