@@ -5,6 +5,9 @@
  *    which fails offline).
  *  - `chromium`, the headless browser the site test (test/site-browser.test.ts) opens the built pages in,
  *    driven by playwright-core, which never downloads a browser of its own here.
+ *  - the OpenSSH client (`ssh`, `ssh-keygen`): the hpss tests log in with it to the in-process SSH server
+ *    (test/sim/sshd.ts), which makes its host keys with ssh-keygen.
+ *  - `jq`, which the workflow tests' run: scripts (dispatch.yml) use as the runner does.
  * A fresh machine gets Debian's packages: installed with apt when missing and we are root (CI is). Elsewhere
  * the tests that need one fail with a message saying how to install it — never silently skipped.
  */
@@ -61,4 +64,13 @@ export default function setup(project: TestProject): void {
   const chromium = ensure('chromium', 'chromium', 'the site test opens the built pages in headless Chromium');
   project.provide('chromium', chromium.path);
   project.provide('chromiumProblem', chromium.problem);
+  // Needed by many tests and present on most machines: a missing one is said once, up front.
+  for (const [pkg, binary, usedBy] of [
+    ['openssh-client', 'ssh', 'the hpss tests log in to the in-process SSH server with it'],
+    ['openssh-client', 'ssh-keygen', 'the SSH server of the tests makes its host keys with it'],
+    ['jq', 'jq', 'the workflow tests run dispatch.yml\'s scripts, which use it'],
+  ] as const) {
+    const { problem } = ensure(pkg, binary, usedBy);
+    if (problem !== '') console.warn(`test set-up: ${problem}`);
+  }
 }
