@@ -4,6 +4,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { registerSecret } from '../secrets.js';
+import { type FetchedToken, TokenCache } from '../http/token-cache.js';
 import { GlobusApiError, GlobusAuthError } from './errors.js';
 import { GlobusTransport, type Authorizer, type RetryOptions } from './transport.js';
 
@@ -30,11 +31,6 @@ export interface ClientCredentialsAuthOptions {
   now?: () => number;
 }
 
-interface CachedToken {
-  value: string;
-  renewAt: number;
-}
-
 export class ClientCredentialsAuth implements Authorizer {
   readonly transport: GlobusTransport;
   readonly scope: string;
@@ -44,12 +40,12 @@ export class ClientCredentialsAuth implements Authorizer {
   readonly #basic: string;
   readonly #mask: (secret: string) => void;
   readonly #now: () => number;
-  #token: CachedToken | undefined;
-  #pending: Promise<string> | undefined;
+  readonly #tokens: TokenCache;
 
   constructor(opts: ClientCredentialsAuthOptions) {
     this.#mask = opts.mask ?? (() => undefined);
     this.#now = opts.now ?? Date.now;
+    this.#tokens = new TokenCache(() => this.#fetch(), this.#now);
     this.scope = opts.scope ?? TRANSFER_SCOPE;
     this.#basic = Buffer.from(`${opts.clientId}:${opts.clientSecret}`).toString('base64');
     // The secret and its Basic encoding are masked from the moment they exist.
@@ -68,18 +64,14 @@ export class ClientCredentialsAuth implements Authorizer {
 
   /** A valid access token: the cached one, or a new one (one request however many callers wait). */
   accessToken(): Promise<string> {
-    if (this.#token && this.#now() < this.#token.renewAt) return Promise.resolve(this.#token.value);
-    this.#pending ??= this.#fetch().finally(() => {
-      this.#pending = undefined;
-    });
-    return this.#pending;
+    return this.#tokens.accessToken();
   }
 
   invalidate(rejected?: string): void {
-    if (rejected === undefined || this.#token?.value === rejected) this.#token = undefined;
+    this.#tokens.invalidate(rejected);
   }
 
-  async #fetch(): Promise<string> {
+  async #fetch(): Promise<FetchedToken> {
     const started = this.#now();
     let body: Record<string, unknown>;
     try {
@@ -109,8 +101,7 @@ export class ClientCredentialsAuth implements Authorizer {
     this.#mask(token);
     this.tokensIssued++;
     // Timed from when the request started: the service's clock started no earlier than that.
-    this.#token = { value: token, renewAt: started + expiresIn * 1000 - EXPIRY_MARGIN_MS };
-    return token;
+    return { value: token, renewAt: started + expiresIn * 1000 - EXPIRY_MARGIN_MS };
   }
 }
 

@@ -19,6 +19,7 @@ import {
   type ScicatDataset,
 } from './documents.js';
 import { registerSecret } from '../secrets.js';
+import { TokenCache } from '../http/token-cache.js';
 import { ScicatApiError, ScicatAuthError, ScicatValidationError } from './errors.js';
 import { ScicatTransport, type Authorizer, type RetryOptions, type TransportRequest } from './transport.js';
 
@@ -87,8 +88,8 @@ export class ScicatClient implements Authorizer {
   readonly #password: string;
   readonly #mask: (secret: string) => void;
   readonly #validate: boolean;
-  #token: string | undefined;
-  #pending: Promise<string> | undefined;
+  // A SciCat token lasts until the backend refuses it.
+  readonly #tokens = new TokenCache(async () => ({ value: await this.#login(), renewAt: Infinity }));
 
   constructor(opts: ScicatClientOptions) {
     this.#username = opts.username;
@@ -102,15 +103,11 @@ export class ScicatClient implements Authorizer {
 
   /** The cached token, or a new one from a login (one login however many callers wait). */
   accessToken(): Promise<string> {
-    if (this.#token !== undefined) return Promise.resolve(this.#token);
-    this.#pending ??= this.#login().finally(() => {
-      this.#pending = undefined;
-    });
-    return this.#pending;
+    return this.#tokens.accessToken();
   }
 
   invalidate(rejected?: string): void {
-    if (rejected === undefined || this.#token === rejected) this.#token = undefined;
+    this.#tokens.invalidate(rejected);
   }
 
   async #login(): Promise<string> {
@@ -128,7 +125,6 @@ export class ScicatClient implements Authorizer {
     registerSecret(token);
     this.#mask(token);
     this.logins++;
-    this.#token = token;
     return token;
   }
 

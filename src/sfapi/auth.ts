@@ -10,6 +10,7 @@ import type { Dispatcher } from 'undici';
 import { SignJWT } from 'jose';
 import { SplashError } from '../errors.js';
 import type { Authorizer } from '../http/retry.js';
+import { type FetchedToken, TokenCache } from '../http/token-cache.js';
 import { registerSecret } from '../secrets.js';
 import { SfapiApiError } from './errors.js';
 import type { SfapiCredentials } from './key.js';
@@ -39,12 +40,12 @@ export class SfapiAuth implements Authorizer {
   tokensIssued = 0;
   readonly #opts: SfapiAuthOptions;
   readonly #now: () => number;
-  #token: { value: string; renewAt: number } | undefined;
-  #pending: Promise<string> | undefined;
+  readonly #tokens: TokenCache;
 
   constructor(opts: SfapiAuthOptions) {
     this.#opts = opts;
     this.#now = opts.now ?? Date.now;
+    this.#tokens = new TokenCache(() => this.#fetch(), this.#now);
     this.transport = new SfapiTransport({ baseUrl: opts.tokenUrl, timeoutMs: opts.timeoutMs, retry: opts.retry, dispatcher: opts.dispatcher });
   }
 
@@ -53,15 +54,11 @@ export class SfapiAuth implements Authorizer {
   }
 
   accessToken(): Promise<string> {
-    if (this.#token && this.#now() < this.#token.renewAt) return Promise.resolve(this.#token.value);
-    this.#pending ??= this.#fetch().finally(() => {
-      this.#pending = undefined;
-    });
-    return this.#pending;
+    return this.#tokens.accessToken();
   }
 
   invalidate(rejected?: string): void {
-    if (rejected === undefined || this.#token?.value === rejected) this.#token = undefined;
+    this.#tokens.invalidate(rejected);
   }
 
   /** A signed client assertion, registered with the mask before it leaves. */
@@ -81,7 +78,7 @@ export class SfapiAuth implements Authorizer {
     return jwt;
   }
 
-  async #fetch(): Promise<string> {
+  async #fetch(): Promise<FetchedToken> {
     const started = this.#now();
     const body = await this.transport.request({
       method: 'POST',
@@ -98,8 +95,7 @@ export class SfapiAuth implements Authorizer {
     registerSecret(token);
     this.tokensIssued++;
     const seconds = typeof doc.expires_in === 'number' && Number.isFinite(doc.expires_in) ? doc.expires_in : DEFAULT_TOKEN_SECONDS;
-    this.#token = { value: token, renewAt: started + seconds * 1000 - Math.min(EXPIRY_MARGIN_MS, (seconds * 1000) / 2) };
-    return token;
+    return { value: token, renewAt: started + seconds * 1000 - Math.min(EXPIRY_MARGIN_MS, (seconds * 1000) / 2) };
   }
 
   /**
