@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { SplashError } from '../errors.js';
+import { processAlive } from '../process-alive.js';
 
 /** How often a holder refreshes its heartbeat. */
 export const HEARTBEAT_MS = 30_000;
@@ -66,16 +67,6 @@ export function parseHolder(text: string): LockHolder | undefined {
   }
 }
 
-function processGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    // EPERM: it exists, under another user.
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
 /**
  * Why a lock may be taken over, or undefined while its holder may still be running. `heartbeatMs` is when
  * the holder last showed life; a holder that cannot be read counts from then too.
@@ -84,7 +75,7 @@ export function staleReason(holder: LockHolder | undefined, heartbeatMs: number,
   if (holder && holder.host === thisHost()) {
     if (holder.boot !== undefined && bootId !== undefined && holder.boot !== bootId) return 'its host restarted since';
     if (holder.pid === process.pid && holder.boot === bootId) return undefined; // our own, e.g. a second rule on the same endpoint: never stale
-    if (processGone(holder.pid)) return `process ${holder.pid} on this host is gone`;
+    if (!processAlive(holder.pid)) return `process ${holder.pid} on this host is gone`;
   }
   const quiet = nowMs - heartbeatMs;
   if (quiet > STALE_AFTER_MS) return `no heartbeat for ${Math.round(quiet / 60_000)} min`;

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { processAlive } from '../process-alive.js';
 
 /**
  * Temporary names for copies in flight. Every copy writes its own `.<name>.<host>-<pid>-<nonce>.splash-partial` next
@@ -36,15 +37,6 @@ export function partialNameFor(finalPath: string, pid = process.pid, nonce = nex
   return join(dirname(finalPath), `${partialStem(basename(finalPath))}${HOST}-${pid}-${nonce}${PARTIAL_SUFFIX}`);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return err instanceof Error && 'code' in err && err.code === 'EPERM';
-  }
-}
-
 const OWNER = /\.([0-9a-f]{8})-(\d+)-[0-9a-f]+\.splash-partial$/;
 
 /**
@@ -61,7 +53,7 @@ export async function removeStalePartialsIn(dir: string): Promise<void> {
   for (const name of names) {
     if (!name.startsWith('.') || !name.endsWith(PARTIAL_SUFFIX)) continue;
     const m = OWNER.exec(name);
-    if (m?.[1] === HOST && m[2] !== undefined && Number(m[2]) !== process.pid && !alive(Number(m[2]))) {
+    if (m?.[1] === HOST && m[2] !== undefined && Number(m[2]) !== process.pid && !processAlive(Number(m[2]))) {
       await rm(join(dir, name), { force: true });
     }
   }

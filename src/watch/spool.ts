@@ -30,6 +30,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { configError, errorCode, stepError } from '../errors.js';
 import { redact, scrubCredentials } from '../secrets.js';
+import { processAlive } from '../process-alive.js';
 
 export interface SpoolEntry {
   /** The path as dispatched (what dispatch.yml receives). */
@@ -78,7 +79,6 @@ const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;
 
 export const keyOf = (size: number, mtimeMs: number): string => `${size}:${mtimeMs}`;
-
 
 /** fsync a folder so a rename in it survives a power cut. Not possible on Windows (opening a folder fails): skipped there. */
 async function fsyncDir(dir: string): Promise<void> {
@@ -166,16 +166,6 @@ export class SpoolLedgerError extends Error {
   constructor(message: string, cause: unknown) {
     super(message, { cause });
     this.name = 'SpoolLedgerError';
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return errorCode(err) === 'EPERM';
   }
 }
 
