@@ -93,9 +93,10 @@ export async function runSlurmJob(spec: SlurmJobSpec, o: SlurmRunOptions): Promi
     const done = newest([...accounted, ...queued].filter((j) => !ACTIVE_STATES.has(j.state)));
     if (done?.state === 'COMPLETED' && (done.exitCode ?? '0:0') === '0:0') {
       const status = await readStatus(client, spec, done.jobId);
-      const taken = status !== undefined && status.ok && spec.verify(status) === undefined ? await takenOver(client, spec, done.jobId) : undefined;
+      const confirmed = status !== undefined && status.ok && spec.verify(status) === undefined;
+      const taken = confirmed ? await takenOver(client, spec, done.jobId) : undefined;
       if (taken !== undefined) ctx.info(`${spec.kind}: job ${done.jobId} (${spec.name}) completed it with these options, but its outputs were ${taken}: submitting again`);
-      else if (status !== undefined && status.ok && spec.verify(status) === undefined) {
+      else if (confirmed) {
         ctx.info(`${spec.kind}: job ${done.jobId} (${spec.name}) already completed it with these options; not submitted again`);
         mark('found COMPLETED');
         return finish(spec, o, done.jobId, true, timeline, done);

@@ -306,8 +306,8 @@ export async function archiveProposal(ctx: StepContext, host: TapeHost, target: 
       verify(`s${String(i)}`, item, (r) => {
         const problems = verifyLsListing(r.listing, r.listingExit, base, s.file.size);
         // Found there already, of another size: another version, which is never replaced (script.ts).
-        const other = r.status === 'present' && problems.length > 0 && lsSize(r.listing, base) !== undefined;
-        return other ? [`another version of the file (${String(lsSize(r.listing, base))} bytes) is on HPSS and is not replaced: if the file on disk (${String(s.file.size)} bytes) is the right one, move the tape copy aside first (hsi mv), then run again`] : problems;
+        const onTape = r.status === 'present' && problems.length > 0 ? lsSize(r.listing, base) : undefined;
+        return onTape !== undefined ? [`another version of the file (${String(onTape)} bytes) is on HPSS and is not replaced: if the file on disk (${String(s.file.size)} bytes) is the right one, move the tape copy aside first (hsi mv), then run again`] : problems;
       });
     }
   });

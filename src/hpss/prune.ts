@@ -10,7 +10,7 @@
  * with the same size: tape deletions are seen before they happen. The archive file goes first, then its index
  * and manifest: an interruption leaves an index without an archive, which the next run finishes.
  */
-import { MARK, toolLines } from './script-common.js';
+import { markerLines, toolLines } from './script-common.js';
 import { shq } from '../shell.js';
 
 /** Why a name on tape is never pruned: hsi would expand it as a pattern or split it (script-common.ts refuses it too). */
@@ -114,10 +114,8 @@ export type UnitOutcome = 'ok' | 'unsafe' | 'deleted' | 'unplanned' | 'failed';
 
 export function parsePruneOutput(stdout: string): Map<string, { outcome: UnitOutcome; why: string }> {
   const out = new Map<string, { outcome: UnitOutcome; why: string }>();
-  for (const line of stdout.split('\n')) {
-    if (!line.startsWith(`${MARK} `)) continue;
-    const [verb = '', id = '', ...rest] = line.slice(MARK.length + 1).split(' ');
-    if (verb === 'ok' || verb === 'unsafe' || verb === 'deleted' || verb === 'unplanned' || verb === 'failed') out.set(id, { outcome: verb, why: rest.join(' ') });
+  for (const { verb, id, rest } of markerLines(stdout)) {
+    if (verb === 'ok' || verb === 'unsafe' || verb === 'deleted' || verb === 'unplanned' || verb === 'failed') out.set(id, { outcome: verb, why: rest });
   }
   return out;
 }

@@ -14,7 +14,7 @@
  */
 import { type TapeArchive, type TapeCatalog, type TapeMember, locations } from './catalog.js';
 import { isHsiSafe } from './plan.js';
-import { MARK, toolLines } from './script-common.js';
+import { MARK, markerLines, toolLines } from './script-common.js';
 import { delimiter } from './script.js';
 import { gatePath, type RelPath } from '../paths.js';
 import { shq } from '../shell.js';
@@ -321,11 +321,9 @@ export interface RestoreReport {
 export function parseRestoreOutput(stdout: string): RestoreReport {
   const files = new Map<string, { status: RestoreStatus; why: string }>();
   const fetches = new Map<string, string>();
-  for (const line of stdout.split('\n')) {
-    if (!line.startsWith(`${MARK} `)) continue;
-    const [verb = '', id = '', ...rest] = line.slice(MARK.length + 1).split(' ');
-    if (verb === 'fetch-end') fetches.set(id, rest.join(' '));
-    else if (verb === 'restored' || verb === 'same' || verb === 'conflict' || verb === 'failed') files.set(id, { status: verb, why: rest.join(' ') });
+  for (const { verb, id, rest } of markerLines(stdout)) {
+    if (verb === 'fetch-end') fetches.set(id, rest);
+    else if (verb === 'restored' || verb === 'same' || verb === 'conflict' || verb === 'failed') files.set(id, { status: verb, why: rest });
   }
   return { files, fetches };
 }

@@ -30,6 +30,15 @@ export function toolLines(hsi: string, htar: string): string[] {
   ];
 }
 
+/** The marker lines of a script's output, each split into its verb, its id and the rest: `@@splash <verb> <id> <rest…>`. */
+export function* markerLines(stdout: string): Generator<{ verb: string; id: string; rest: string }> {
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith(`${MARK} `)) continue;
+    const [verb = '', id = '', ...rest] = line.slice(MARK.length + 1).split(' ');
+    yield { verb, id, rest: rest.join(' ') };
+  }
+}
+
 /** A line of a tool's output, unframed; undefined for a line that is not one (a marker line, a login banner). */
 export function framed(line: string): string | undefined {
   return line.startsWith(FRAME) ? line.slice(FRAME.length) : undefined;
