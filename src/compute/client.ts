@@ -11,6 +11,7 @@ import { GlobusApiError } from '../globus/errors.js';
 import { GlobusTransport, type RetryOptions } from '../globus/transport.js';
 import { type RateLimitOptions, SlidingWindowLimiter } from './rate.js';
 import { JSON_DATA_SERIALIZER, SOURCE_TEXT_IDENTIFIER, sourceFunctionCode, taskPayload } from './serialize.js';
+import { isRecord } from '../is-record.js';
 
 /** The Compute API's scope (resource server `funcx_service`). */
 export const COMPUTE_SCOPE = 'https://auth.globus.org/scopes/facd7ccc-c5f4-42aa-916b-a0e270e2c2a9/all';
@@ -63,7 +64,6 @@ export interface ComputeClientOptions {
   now?: () => number;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const seg = (id: string): string => encodeURIComponent(id);
 const optString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 

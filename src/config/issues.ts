@@ -9,6 +9,7 @@ import { configError, type SplashError } from '../errors.js';
 import { isSecretPath } from './env.js';
 import { formatKeyPath, type KeyPath } from './key-path.js';
 import type { SourcePositions } from './yaml-tree.js';
+import { isRecord } from '../is-record.js';
 
 export interface Issue {
   /** Where the problem is; undefined for YAML syntax errors, which have only a position. */
@@ -137,10 +138,6 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], prefix: KeyPa
     }
   }
   return out;
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** Sort by position, drop repeats, and throw one config error holding every line. */

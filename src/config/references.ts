@@ -4,7 +4,8 @@
  * data so their problems are reported together with the schema's.
  */
 import { formatKeyPath, type KeyPath } from './key-path.js';
-import { describeValue, isRecord, type Issue } from './issues.js';
+import { isRecord } from '../is-record.js';
+import { describeValue, type Issue } from './issues.js';
 import { HPSS_SECTION } from './schema.js';
 import type { SourcePositions } from './yaml-tree.js';
 

@@ -20,6 +20,7 @@ import type {
   TaskEvent,
   TransferDocument,
 } from './types.js';
+import { isRecord } from '../is-record.js';
 
 export const PRODUCTION_AUTH_URL = 'https://auth.globus.org';
 export const PRODUCTION_TRANSFER_URL = 'https://transfer.api.globus.org';
@@ -57,10 +58,6 @@ export interface LsOptions {
 export interface PageOptions {
   /** Page size (default 1000). */
   limit?: number;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Path segment for an id: collection and task ids never reach a URL path unencoded. */

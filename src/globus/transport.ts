@@ -9,6 +9,7 @@ import { GlobusApiError, GlobusNetworkError, oneLine, type GlobusService } from 
 import { type Authorizer, type RetryOptions as HttpRetryOptions, type RetryPolicy, retryPolicy } from '../http/retry.js';
 import { type AttemptAnswered, JsonTransport } from '../http/transport.js';
 import type { GlobusErrorBody } from './types.js';
+import { isRecord } from '../is-record.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -65,10 +66,6 @@ export interface TransportResponse {
 const TRANSIENT = new Set([429, 500, 502, 503, 504]);
 /** Statuses whose integer Retry-After replaces the computed backoff. */
 const HONOURS_RETRY_AFTER = new Set([429, 503]);
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 

@@ -22,6 +22,7 @@ import { registerSecret } from '../secrets.js';
 import { TokenCache } from '../http/token-cache.js';
 import { ScicatApiError, ScicatAuthError, ScicatValidationError } from './errors.js';
 import { ScicatTransport, type Authorizer, type RetryOptions, type TransportRequest } from './transport.js';
+import { isRecord } from '../is-record.js';
 
 export const API_PREFIX = '/api/v3';
 export const LOGIN_PATH = `${API_PREFIX}/auth/login`;
@@ -68,10 +69,6 @@ export interface EnsureResult {
   dataset: ScicatDataset;
   /** False when an existing dataset was found (a re-run). */
   created: boolean;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** `/api/v3/Datasets/<pid>` with the pid percent-encoded (its '/' becomes %2F). */

@@ -5,6 +5,7 @@
  * the body is redacted here, where they are made (a backend may echo the request into its error text).
  */
 import { redact, redactValue } from '../secrets.js';
+import { isRecord } from '../is-record.js';
 
 /** Server text made safe for one log line: no control or invisible characters, bounded length. */
 export function oneLine(text: string, max = 400): string {
@@ -89,10 +90,6 @@ export class ScicatValidationError extends Error {
     this.name = 'ScicatValidationError';
     this.issues = issues;
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** class-validator's error tree → "field: constraint message" lines. */

@@ -11,6 +11,7 @@ import { SfapiApiError } from './errors.js';
 import type { SfapiCredentials } from './key.js';
 import { type RetryOptions, SfapiTransport } from './transport.js';
 import type { IrisClient, JobView, SystemStatus, TaskStatus } from './types.js';
+import { isRecord } from '../is-record.js';
 
 export const SFAPI_URL = 'https://api.nersc.gov/api/v1.2';
 export const SFAPI_TOKEN_URL = 'https://oidc.nersc.gov/c2id/token';
@@ -32,7 +33,6 @@ export interface SfapiClientOptions {
 }
 
 type Doc = Record<string, unknown>;
-const isRecord = (v: unknown): v is Doc => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** Slurm durations: `M:SS`, `H:MM:SS`, `D-HH:MM:SS`, `MM:SS.mmm`; undefined for N/A, UNLIMITED and the like. */

@@ -8,6 +8,7 @@
 import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { configError } from '../errors.js';
 import { registerSecret } from '../secrets.js';
+import { isRecord } from '../is-record.js';
 
 export interface SfapiCredentials {
   /** Trimmed: a trailing newline from a file would end up in the assertion's iss/sub. */
@@ -35,7 +36,6 @@ function registerJwk(jwk: Record<string, unknown>): void {
   for (const f of PRIVATE_JWK_FIELDS) if (typeof jwk[f] === 'string') registerSecret(jwk[f]);
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The key and, where the file carries one, the client id it names. */
 function parseKeyText(text: string, where: string): { key: KeyObject; format: 'PEM' | 'JWK'; fileClientId: string | undefined } {

@@ -17,6 +17,7 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { unzipSync } from 'fflate';
 import { type GitHubClient, GitHubError } from '../github/index.js';
+import { isRecord } from '../is-record.js';
 import { REPORT_SCHEMA, type StepReportDoc } from '../run/report.js';
 
 export const REPORT_ARTIFACT_PREFIX = 'splash-report-';
@@ -138,8 +139,8 @@ const MAX_ARTIFACT_REPORT_BYTES = 16 * 1024 * 1024;
  * (another schema, a hand-made or damaged file) is skipped, never half-rendered.
  */
 export function isStepReport(doc: unknown): doc is StepReportDoc {
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return false;
-  const d = doc as Record<string, unknown>;
+  if (!isRecord(doc)) return false;
+  const d = doc;
   const isString = (v: unknown): v is string => typeof v === 'string';
   const orNull = (v: unknown): boolean => v === null || isString(v);
   return (
