@@ -65,6 +65,9 @@ export function createGithubContext(opts: GithubOptions = {}): GithubContext {
   // The runner masks registered secrets in the log itself; masking here too covers lines written
   // before the runner processed ::add-mask::, and keeps both renderings behaving alike.
   const m = redact;
+  const log = (text: string): void => {
+    core.info(inertLog(m(text)));
+  };
 
   const progress = (label: string, totalBytes: number): Progress => {
     const start = now();
@@ -87,13 +90,13 @@ export function createGithubContext(opts: GithubOptions = {}): GithubContext {
         if (!due) return;
         lastLine = t;
         lastStep = Math.max(step, lastStep);
-        core.info(inertLog(m(`${label}: ${describeProgress(doneBytes, totalBytes, elapsed())}`)));
+        log(`${label}: ${describeProgress(doneBytes, totalBytes, elapsed())}`);
       },
       done(): void {
         if (finished) return;
         finished = true;
         const bytes = doneBytes > 0 ? doneBytes : Math.max(0, totalBytes);
-        core.info(inertLog(m(`${label}: ${describeDone(bytes, totalBytes, elapsed())}`)));
+        log(`${label}: ${describeDone(bytes, totalBytes, elapsed())}`);
       },
     };
   };
@@ -103,7 +106,7 @@ export function createGithubContext(opts: GithubOptions = {}): GithubContext {
     summary,
     report: new StepReport(),
     info(message) {
-      core.info(inertLog(m(message)));
+      log(message);
     },
     warn(message) {
       core.warning(m(message));
@@ -116,7 +119,7 @@ export function createGithubContext(opts: GithubOptions = {}): GithubContext {
     },
     async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
       if (inGroup.getStore() === true) {
-        core.info(inertLog(m(`> ${title}`)));
+        log(`> ${title}`);
         return fn();
       }
       return inGroup.run(true, () => core.group(m(title), fn));
