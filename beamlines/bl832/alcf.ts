@@ -10,7 +10,6 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { AlcfJobSettings } from '../../src/config/index.js';
-import { usageError } from '../../src/errors.js';
 import type { AlcfJobs, ComputeFunction, ComputeJobSpec } from '../../src/hpc/alcf.js';
 import type { JobStatusDoc, Scan } from '../../src/hpc/job.js';
 import { jobName, stableJson } from '../../src/hpc/naming.js';
@@ -18,7 +17,7 @@ import { gatePath } from '../../src/paths.js';
 import wrapperSource from './alcf/recon_wrapper.py';
 import { scanNames } from './nersc.js';
 import type { ReconOptions832 } from './recon-options.js';
-import { binnedSlices, ROWS_PROBE } from './slice-count.js';
+import { binnedSlices, refuseEmpty, ROWS_PROBE, sliceCountProblem } from './slice-count.js';
 
 export const ALCF_RECON_SCRIPT = 'globus_reconstruction.py';
 export const ALCF_MULTIRES_SCRIPT = 'tiff_to_zarr.py';
@@ -66,8 +65,9 @@ export function alcfReconJob832(s: AlcfJobSettings, scan: Scan, o: ReconOptions8
   const name = jobName('recon', `${l.folder}_${l.stem}`, { beamline: scan.beamline, rel: scan.rel, options: o, hpc: 'alcf', script, python: s.python });
   // A range's count is known here; a full scan's only from the raw file: the wrapper runs the probe with the
   // environment's python (which has h5py) after staging, and divides by the binning (slice-count.ts).
-  const expected = o.slices ? binnedSlices(o.slices.end - o.slices.start, o.binning) : { rows_probe: [s.python, '-c', ROWS_PROBE, l.raw], binning: o.binning };
-  if (expected === 0) throw usageError(`slices ${String(o.slices?.start)}–${String(o.slices?.end)} with binning ${String(o.binning)} leave no slice to reconstruct`, 'widen the slice range or lower the binning');
+  const count = o.slices ? binnedSlices(o.slices.end - o.slices.start, o.binning) : undefined;
+  refuseEmpty(count, o.slices, o.binning);
+  const expected = count ?? { rows_probe: [s.python, '-c', ROWS_PROBE, l.raw], binning: o.binning };
   return {
     kind: 'reconstruct',
     name,
@@ -89,13 +89,7 @@ export function alcfReconJob832(s: AlcfJobSettings, scan: Scan, o: ReconOptions8
     outputs: [l.tiffDir],
     results: [gatePath(`${l.folder}/rec${l.stem}`)],
     logs: logsOf(s, name),
-    verify: (st: JobStatusDoc) => {
-      const written = typeof st.slices_written === 'number' ? st.slices_written : 0;
-      if (written <= 0) return 'the verdict reports no slices written';
-      if (typeof st.slices_expected !== 'number') return 'the verdict does not say how many slices were expected';
-      if (st.slices_expected !== written) return `the verdict reports ${String(written)} slices, ${String(st.slices_expected)} expected`;
-      return undefined;
-    },
+    verify: (st: JobStatusDoc) => sliceCountProblem(st, 'the verdict'),
     centreOf: (st: JobStatusDoc) => (typeof st.centre === 'string' ? st.centre : undefined),
     software: [script, wrapperId],
   };

@@ -18,7 +18,7 @@ import type { SlurmJobSpec } from '../../src/hpc/slurm.js';
 import { gatePath, type RelPath } from '../../src/paths.js';
 import { shq } from '../../src/shell.js';
 import type { ReconOptions832 } from './recon-options.js';
-import { rangeSlices, ROWS_PROBE } from './slice-count.js';
+import { rangeSlices, refuseEmpty, ROWS_PROBE, sliceCountProblem } from './slice-count.js';
 
 export const RECON_SCRIPT = 'sfapi_reconstruction.py';
 export const MULTIRES_SCRIPT = 'tiff_to_zarr.py';
@@ -121,7 +121,7 @@ export function reconJob832(s: NerscJobSettings, scan: Scan, o: ReconOptions832)
   const ranges = o.slices ? splitRange(o.slices.start, o.slices.end, s.nodes) : [undefined];
   // A range's count is known here; a full scan's only from the raw file, read in the job (slice-count.ts).
   const expected = ranges[0] ? rangeSlices(ranges as [number, number][], o.binning) : undefined;
-  if (expected === 0) throw usageError(`slices ${String(o.slices?.start)}–${String(o.slices?.end)} with binning ${String(o.binning)} leave no slice to reconstruct`, 'widen the slice range or lower the binning');
+  refuseEmpty(expected, o.slices, o.binning);
   const requested = o.centre === 'auto' ? `auto (${o.centre_method})` : String(o.centre);
   const env = { ...threads(s), SPLASH_RECON_OPTIONS: stableJson(o) };
   const container = (command: string[]): string[] => containerArgv({ runtime: s.container, image: ref, mounts: mounts(s), env, workdir: '/alsuser', command });
@@ -189,13 +189,7 @@ export function reconJob832(s: NerscJobSettings, scan: Scan, o: ReconOptions832)
     outputs: [l.tiffDir],
     owners: [ownerPathOf(s.log_root, l.tiffDir)],
     results: [l.resultsRel.tiff],
-    verify: (st: JobStatusDoc) => {
-      const written = typeof st.slices_written === 'number' ? st.slices_written : 0;
-      if (written <= 0) return 'the status file reports no slices written';
-      if (typeof st.slices_expected !== 'number') return 'the status file does not say how many slices were expected';
-      if (st.slices_expected !== written) return `the status file reports ${written} slices, ${st.slices_expected} expected`;
-      return undefined;
-    },
+    verify: (st: JobStatusDoc) => sliceCountProblem(st, 'the status file'),
     centreOf: (st: JobStatusDoc) => (typeof st.centre === 'string' ? st.centre : undefined),
     software: [ref, `${scriptsRoot(s)}/${RECON_SCRIPT}`],
   };

@@ -10,6 +10,8 @@
  *   remainder: a process given r rows writes ⌊r / n⌋ slices. With the range split over nodes, each process bins
  *   its own share, so the count is the sum over the shares.
  */
+import { usageError } from '../../src/errors.js';
+import type { JobStatusDoc } from '../../src/hpc/job.js';
 
 /** Python that prints the number of detector rows of a Data Exchange scan (argv[1]), or exits non-zero saying why. */
 export const ROWS_PROBE = [
@@ -28,3 +30,17 @@ export const binnedSlices = (rows: number, binning: number): number => Math.floo
 /** Slices the processes given these [start, end) shares write together. */
 export const rangeSlices = (shares: readonly (readonly [number, number])[], binning: number): number =>
   shares.reduce((n, [a, b]) => n + binnedSlices(b - a, binning), 0);
+
+/** A slice range the binning leaves empty is refused before anything is submitted (a usage error). */
+export function refuseEmpty(expected: number | undefined, slices: { start: number; end: number } | undefined, binning: number): void {
+  if (expected === 0) throw usageError(`slices ${String(slices?.start)}–${String(slices?.end)} with binning ${String(binning)} leave no slice to reconstruct`, 'widen the slice range or lower the binning');
+}
+
+/** Whether a job's status (`what`: the status file at NERSC, the verdict at ALCF) shows the whole stack written; the reason when not. */
+export function sliceCountProblem(st: JobStatusDoc, what: string): string | undefined {
+  const written = typeof st.slices_written === 'number' ? st.slices_written : 0;
+  if (written <= 0) return `${what} reports no slices written`;
+  if (typeof st.slices_expected !== 'number') return `${what} does not say how many slices were expected`;
+  if (st.slices_expected !== written) return `${what} reports ${String(written)} slices, ${String(st.slices_expected)} expected`;
+  return undefined;
+}
