@@ -6,7 +6,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { GlobusApiError, GlobusNetworkError, oneLine, type GlobusService } from './errors.js';
-import { type Authorizer, type RetryOptions as HttpRetryOptions, type RetryPolicy, retryPolicy } from '../http/retry.js';
+import { type Authorizer, type HttpRetryEvent, type RetryOptions as HttpRetryOptions, type RetryPolicy, retryPolicy } from '../http/retry.js';
 import { type AttemptAnswered, JsonTransport } from '../http/transport.js';
 import type { GlobusErrorBody } from './types.js';
 import { isRecord } from '../is-record.js';
@@ -16,15 +16,8 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 /** The shared policy (src/http/retry.ts); Globus defaults: base 0.25 s, cap 10 s, Retry-After included in the cap. */
 export type RetryOptions = HttpRetryOptions<RetryEvent>;
 
-export interface RetryEvent {
+export interface RetryEvent extends HttpRetryEvent {
   service: GlobusService;
-  method: string;
-  path: string;
-  /** 1 for the first retry. */
-  retry: number;
-  waitMs: number;
-  /** `429 …`, `503 …`, `ECONNRESET`, … */
-  reason: string;
 }
 
 export type { Authorizer };

@@ -5,6 +5,17 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 
+/** One retry of a request, as a client reports it to its `onRetry`. */
+export interface HttpRetryEvent {
+  method: string;
+  path: string;
+  /** 1 for the first retry. */
+  retry: number;
+  waitMs: number;
+  /** `429 …`, `503 …`, `ECONNRESET`, … */
+  reason: string;
+}
+
 export interface RetryOptions<Event> {
   /** Retries after the first attempt (default 5). */
   maxRetries?: number;

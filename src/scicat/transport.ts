@@ -5,7 +5,7 @@
  * are retried with jittered exponential backoff, never a 4xx — and its errors. It knows nothing of any API call.
  */
 import type { Dispatcher } from 'undici';
-import { type Authorizer, type RetryOptions as HttpRetryOptions, type RetryPolicy, retryPolicy } from '../http/retry.js';
+import { type Authorizer, type HttpRetryEvent, type RetryOptions as HttpRetryOptions, type RetryPolicy, retryPolicy } from '../http/retry.js';
 import { JsonTransport } from '../http/transport.js';
 import { backendMessage, oneLine, ScicatApiError, ScicatNetworkError } from './errors.js';
 
@@ -14,15 +14,7 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 /** The shared policy (src/http/retry.ts); SciCat defaults: base 0.5 s, cap 15 s. */
 export type RetryOptions = HttpRetryOptions<RetryEvent>;
 
-export interface RetryEvent {
-  method: string;
-  path: string;
-  /** 1 for the first retry. */
-  retry: number;
-  waitMs: number;
-  /** `503 …`, `ECONNRESET`, … */
-  reason: string;
-}
+export type RetryEvent = HttpRetryEvent;
 
 export type { Authorizer };
 

@@ -4,19 +4,13 @@
  * backoff, at most 10 s between tries; Retry-After honoured for 429/503) and the SFAPI's errors.
  */
 import type { Dispatcher } from 'undici';
-import { type Authorizer, type RetryOptions as HttpRetryOptions, type RetryPolicy, retryPolicy } from '../http/retry.js';
+import { type Authorizer, type HttpRetryEvent, type RetryOptions as HttpRetryOptions, type RetryPolicy, retryPolicy } from '../http/retry.js';
 import { type HttpMethod, JsonTransport } from '../http/transport.js';
 import { SfapiApiError, SfapiNetworkError, sfapiMessage } from './errors.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
-export interface RetryEvent {
-  method: string;
-  path: string;
-  retry: number;
-  waitMs: number;
-  reason: string;
-}
+export type RetryEvent = HttpRetryEvent;
 export type RetryOptions = HttpRetryOptions<RetryEvent>;
 
 const TRANSIENT = new Set([429, 502, 503, 504]);
