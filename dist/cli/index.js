@@ -41,7 +41,7 @@ async function main(argv) {
 `);
     return 0;
   }
-  const { runCommand } = await import("./chunks/commands-LL2YTACG.js");
+  const { runCommand } = await import("./chunks/commands-XEE5S6P4.js");
   return runCommand(command, rest);
 }
 main(process.argv.slice(2)).then(

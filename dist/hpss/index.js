@@ -35,10 +35,10 @@ await actionEntry(async () => {
   if (direction === "from-tape") {
     const wanted = list("proposals");
     if (wanted.length !== 1) throw usageError(`proposals: a restore takes exactly one proposal, got ${String(wanted.length)}`);
-    const { runHpssRestoreAction } = await import("./chunks/run-V753W4LE.js");
+    const { runHpssRestoreAction } = await import("./chunks/run-R74SROYA.js");
     await runHpssRestoreAction({ config, beamline, proposal: wanted[0] ?? "", to: getInput("restore-to"), archives: list("restore-archives"), files: list("restore-files"), dryRun });
     return;
   }
-  const { runHpssAction } = await import("./chunks/run-V753W4LE.js");
+  const { runHpssAction } = await import("./chunks/run-R74SROYA.js");
   await runHpssAction({ config, beamline, proposals, cycle, dryRun, now });
 });

@@ -19,6 +19,6 @@ await actionEntry(async () => {
   const beamline = parseBeamlineId(getInput("beamline", { required: true }), "beamline");
   const filePaths = parsePathList(getInput("file-paths", { required: true }), "file-paths");
   const config = getInput("config", { fallback: "config.yml" });
-  const { runIngestAction } = await import("./chunks/run-HP5YZZ7W.js");
+  const { runIngestAction } = await import("./chunks/run-YB37DTC6.js");
   await runIngestAction({ config, beamline, filePaths });
 });

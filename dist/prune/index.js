@@ -21,6 +21,6 @@ await actionEntry(async () => {
   const config = getInput("config", { fallback: "config.yml" });
   const dryRun = parseBoolean(getInput("dry-run"), "dry-run", false);
   const now = getInput("now");
-  const { runPruneAction } = await import("./chunks/run-GHDFONNU.js");
+  const { runPruneAction } = await import("./chunks/run-SU6HADR7.js");
   await runPruneAction({ config, beamline, dryRun, now });
 });

@@ -22,6 +22,6 @@ await actionEntry(async () => {
   const hpc = getInput("hpc");
   const reconOptions = getInput("recon-options");
   const exportControlled = parseBoolean(getInput("is-export-control"), "is-export-control", false);
-  const { runReconAction } = await import("./chunks/run-LMXFU4PV.js");
+  const { runReconAction } = await import("./chunks/run-UU5HTEKP.js");
   await runReconAction({ config, beamline, filePaths, hpc, reconOptions, exportControlled, dryRun: false });
 });

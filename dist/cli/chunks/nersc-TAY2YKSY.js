@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+import { createRequire as __splashCreateRequire } from 'node:module';
+import { fileURLToPath as __splashFileURLToPath } from 'node:url';
+import { dirname as __splashDirname } from 'node:path';
+const require = __splashCreateRequire(import.meta.url);
+const __filename = __splashFileURLToPath(import.meta.url);
+const __dirname = __splashDirname(__filename);
+import {
+  NerscController,
+  connectSfapi,
+  nerscPreflight,
+  sfapiSettingsOf
+} from "./chunk-TW65XS63.js";
+import "./chunk-BZ7FWTMI.js";
+import "./chunk-ZKZFWNJI.js";
+import "./chunk-TCTI7BQX.js";
+import "./chunk-YSF46SAP.js";
+import "./chunk-LYSRECY6.js";
+import "./chunk-D3JGPBA4.js";
+import "./chunk-2EMMB7EI.js";
+import "./chunk-BKXTPT6A.js";
+import "./chunk-Z46AX643.js";
+import "./chunk-YQAML7Q2.js";
+import "./chunk-4VXUNQHW.js";
+import "./chunk-ZFJJYYNF.js";
+import "./chunk-CJW4YZWO.js";
+export {
+  NerscController,
+  connectSfapi,
+  nerscPreflight,
+  sfapiSettingsOf
+};

@@ -1,0 +1,32 @@
+import { createRequire as __splashCreateRequire } from 'node:module';
+import { fileURLToPath as __splashFileURLToPath } from 'node:url';
+import { dirname as __splashDirname } from 'node:path';
+const require = __splashCreateRequire(import.meta.url);
+const __filename = __splashFileURLToPath(import.meta.url);
+const __dirname = __splashDirname(__filename);
+import {
+  LS_LIMIT,
+  listFolder,
+  lookupByFolder,
+  requireRoot,
+  transferWithGlobus,
+  waitForTask,
+  walkCollection
+} from "./chunk-E75LR36P.js";
+import "./chunk-4CQ7Q5XG.js";
+import "./chunk-YGNSDW3E.js";
+import "./chunk-HMQROMPL.js";
+import "./chunk-CBVBAAPG.js";
+import "./chunk-YQKDHTZH.js";
+import "./chunk-GVRVAWF6.js";
+import "./chunk-2H32LMKA.js";
+import "./chunk-56GLMHBG.js";
+export {
+  LS_LIMIT,
+  listFolder,
+  lookupByFolder,
+  requireRoot,
+  transferWithGlobus,
+  waitForTask,
+  walkCollection
+};
